@@ -1,0 +1,249 @@
+//! Runs a parsed command line: load the tariff, check the input, compute, render.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::CommandFactory;
+
+use crate::cli::{
+    CheckFormat, Cli, Command, GridFormat, JobArgs, ModelsFormat, QuoteFormat, TableArgs,
+};
+use crate::error::{Error, Outcome};
+use crate::grid::{Check, Grid};
+use crate::job::{Job, Request};
+use crate::pricing::quote;
+use crate::render::{self, CheckView, GridView, Paint, QuoteView};
+use crate::tariff::{Model, Origin, Tariff};
+
+/// The largest tariff file read, so a wrong path (a disk image, a log) fails fast.
+pub const MAX_TARIFF_BYTES: u64 = 1024 * 1024;
+
+/// Where output goes, and whether each stream gets colour.
+pub struct Streams<'a> {
+    /// Standard output.
+    pub out: &'a mut dyn Write,
+    /// Standard error, for warnings.
+    pub err: &'a mut dyn Write,
+    /// Styling for text written to `out`.
+    pub out_paint: Paint,
+    /// Styling for `err`.
+    pub err_paint: Paint,
+}
+
+/// Runs one command. Everything is checked and computed before the first byte is written, so an
+/// error leaves standard output empty.
+pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "dis-price", io.out);
+            return Ok(Outcome::Success);
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command()).render(io.out)?;
+            return Ok(Outcome::Success);
+        }
+        _ => {}
+    }
+    let tariff = load_tariff(cli.global.tariff.as_deref())?;
+    match cli.command {
+        None => price_one(&tariff, &cli.job, cli.format, io),
+        Some(Command::Table(args)) => table(&tariff, &args, io),
+        Some(Command::Check(args)) => check(&tariff, args.model.as_deref(), args.format, io),
+        Some(Command::Models(args)) => {
+            match args.format {
+                ModelsFormat::Table => render::table::models(io.out, &tariff)?,
+                ModelsFormat::Json => render::json::models(io.out, &tariff)?,
+            }
+            Ok(Outcome::Success)
+        }
+        Some(Command::Tariff) => {
+            io.out.write_all(tariff.text.as_bytes())?;
+            Ok(Outcome::Success)
+        }
+        Some(Command::Completions { .. } | Command::Man) => Ok(Outcome::Success),
+    }
+}
+
+/// The built-in tariff, or the file at `path`.
+pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
+    let Some(path) = path else {
+        return Ok(Tariff::builtin()?);
+    };
+    let fail = |reason: String| Error::ReadTariff {
+        path: path.to_owned(),
+        reason,
+    };
+    let bytes = read_capped(path, MAX_TARIFF_BYTES).map_err(fail)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "it is not UTF-8 text (invalid byte at offset {}); a tariff is a TOML file",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(Tariff::parse(Origin::File(path.to_owned()), text)?)
+}
+
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err("it is a directory; expected a TOML file".to_owned());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "it is larger than {limit} bytes, the most a tariff may be"
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The model named by `query`, or the default one.
+pub fn pick_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Model, Error> {
+    let Some(query) = query else {
+        return Ok(tariff.default_model());
+    };
+    tariff.find_model(query).ok_or_else(|| Error::UnknownModel {
+        given: query.to_owned(),
+        suggestion: tariff.nearest_model(query).map(str::to_owned),
+        known: tariff
+            .models
+            .iter()
+            .map(|m| {
+                if m.aliases.is_empty() {
+                    m.id.clone()
+                } else {
+                    format!("{} (or {})", m.id, m.aliases.join(", "))
+                }
+            })
+            .collect(),
+    })
+}
+
+/// Refuses a job outside the model's limits, or warns when that is allowed.
+fn within_limits(model: &Model, job: &Job, allow: bool, io: &mut Streams<'_>) -> Result<(), Error> {
+    let breaches = job.breaches(model);
+    if breaches.is_empty() {
+        return Ok(());
+    }
+    if !allow {
+        return Err(Error::OutOfRange(breaches));
+    }
+    for b in breaches {
+        writeln!(
+            io.err,
+            "{} {b}; the API would refuse it, priced anyway",
+            io.err_paint.warning("warning:")
+        )?;
+    }
+    Ok(())
+}
+
+fn price_one(
+    tariff: &Tariff,
+    args: &JobArgs,
+    format: QuoteFormat,
+    io: &mut Streams<'_>,
+) -> Result<Outcome, Error> {
+    let model = pick_model(tariff, args.model.as_deref())?;
+    let request = Request {
+        steps: args.steps,
+        size: args.size,
+        count: args.count,
+    };
+    let resolved = request.resolve(model);
+    within_limits(model, &resolved.job, args.allow_out_of_range, io)?;
+    let quote = quote(model, &resolved.job, tariff.display)?;
+    let view = QuoteView {
+        tariff,
+        model,
+        resolved,
+        quote,
+    };
+    match format {
+        QuoteFormat::Text => render::text::quote(io.out, &view, io.out_paint)?,
+        QuoteFormat::Plain => render::plain::quote(io.out, &view)?,
+        QuoteFormat::Json => render::json::quote(io.out, &view)?,
+    }
+    Ok(Outcome::Success)
+}
+
+fn table(tariff: &Tariff, args: &TableArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let model = pick_model(tariff, args.model.as_deref())?;
+    let published = model.published.as_ref();
+    let steps = match (&args.steps, published) {
+        (Some(list), _) => list.0.clone(),
+        (None, Some(p)) => p.rows.iter().map(|r| r.steps).collect(),
+        (None, None) => vec![model.steps.default],
+    };
+    let sizes = match (&args.sizes, published) {
+        (Some(list), _) => list.0.clone(),
+        (None, Some(p)) => p.sizes.clone(),
+        (None, None) => vec![model.default_size],
+    };
+    // Every cell is a one-image job: the same limits apply as to one job.
+    for &s in &steps {
+        for &size in &sizes {
+            within_limits(
+                model,
+                &Job {
+                    steps: s,
+                    size,
+                    count: 1,
+                },
+                args.allow_out_of_range,
+                io,
+            )?;
+        }
+    }
+    let grid = Grid::compute(model, tariff.display, &steps, &sizes)?;
+    let view = GridView {
+        tariff,
+        model,
+        grid: &grid,
+    };
+    match args.format {
+        GridFormat::Table => render::table::grid(io.out, &view)?,
+        GridFormat::Markdown => render::markdown::grid(io.out, &view)?,
+        GridFormat::Csv => render::csv::grid(io.out, &view)?,
+        GridFormat::Json => render::json::grid(io.out, &view)?,
+    }
+    Ok(Outcome::Success)
+}
+
+fn check(
+    tariff: &Tariff,
+    model: Option<&str>,
+    format: CheckFormat,
+    io: &mut Streams<'_>,
+) -> Result<Outcome, Error> {
+    let models: Vec<&Model> = match model {
+        Some(query) => vec![pick_model(tariff, Some(query))?],
+        None => tariff.models.iter().collect(),
+    };
+    let mut view = CheckView {
+        tariff,
+        checks: Vec::new(),
+        unpublished: Vec::new(),
+    };
+    for model in models {
+        match Check::run(model, tariff.display)? {
+            Some(check) => view.checks.push((model, check)),
+            None => view.unpublished.push(model),
+        }
+    }
+    match format {
+        CheckFormat::Table => render::table::check(io.out, &view)?,
+        CheckFormat::Markdown => render::markdown::check(io.out, &view)?,
+        CheckFormat::Json => render::json::check(io.out, &view)?,
+    }
+    let passed = view.checks.iter().all(|(_, c)| c.passed());
+    Ok(if passed {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}

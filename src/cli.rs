@@ -1,0 +1,252 @@
+//! The command line, as clap definitions and nothing else: completions and the man page come
+//! from here too.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::axis::{SizeList, StepsList};
+use crate::number::parse_u32;
+use crate::size::Size;
+
+const EXAMPLES: &str = "\
+Examples:
+  dis-price --steps 20 --size 512x512          price one image
+  dis-price --steps 28 --size 1024 -n 4        four 1024x1024 images at 28 steps
+  dis-price --steps 20 --size 512 --format plain   the amount alone, for scripts
+  dis-price table                               the published grid, computed from the model
+  dis-price table --steps 10..50:10 --sizes 512,1024 --format markdown
+  dis-price check                               hold the model against the published prices
+  dis-price tariff > mine.toml                  start a custom tariff
+
+Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.";
+
+/// Know what a Distribute.ai image job will cost before you run it.
+///
+/// dis-price prices text-to-image jobs exactly from a tariff: steps x width x height / 1024^2
+/// megapixel-steps times the model's rate. A tariff for Distribute.ai's "Flux.1 [dev]" is built
+/// in; --tariff or DIS_PRICE_TARIFF replaces it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dis-price",
+    version,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+
+    /// The job to price when no command is given.
+    #[command(flatten)]
+    pub job: JobArgs,
+
+    /// Output format of the price.
+    #[arg(long, value_enum, default_value_t = QuoteFormat::Text)]
+    pub format: QuoteFormat,
+
+    /// A command other than pricing one job.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Read prices from this tariff file instead of the built-in one.
+    #[arg(long, global = true, env = "DIS_PRICE_TARIFF", value_name = "PATH")]
+    pub tariff: Option<PathBuf>,
+
+    /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// One job.
+#[derive(Debug, Args)]
+pub struct JobArgs {
+    /// Inference steps per image [default: the model's, 10 for Flux.1 [dev]].
+    #[arg(long, value_parser = parse_u32)]
+    pub steps: Option<u32>,
+
+    /// Image size: 512x512, 512X512, 512×512, "768 × 768", or 512 for a square [default: the
+    /// model's, 768x768 for Flux.1 [dev]].
+    #[arg(long, value_parser = parse_size)]
+    pub size: Option<Size>,
+
+    /// Number of images [default: 1].
+    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N")]
+    pub count: Option<u32>,
+
+    /// Model id or alias, in any case [default: the tariff's default_model].
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+
+    /// Price a job outside the model's limits (which the API would refuse), with a warning.
+    #[arg(long)]
+    pub allow_out_of_range: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the steps x sizes price grid computed from the model.
+    #[command(after_help = "\
+Examples:
+  dis-price table                                   the published grid's axes
+  dis-price table --steps 10..50:10 --sizes 512,768,1024
+  dis-price table --format csv > grid.csv")]
+    Table(TableArgs),
+
+    /// Hold each model's computed grid against its published prices.
+    ///
+    /// Shows every published cell: the computed price, the published one, their difference and
+    /// whether it is exact, within the tariff's tolerance, or off. Exits 1 when any cell is off.
+    #[command(after_help = "\
+Examples:
+  dis-price check
+  dis-price check --format json | jq '.models[].cells[] | select(.status != \"exact\")'
+
+Exit status: 0 every cell within tolerance, 1 a cell is off, 2 bad input.")]
+    Check(CheckArgs),
+
+    /// List the tariff's models: id, name, rate, unit, limits and defaults.
+    Models(ModelsArgs),
+
+    /// Print the tariff in use as TOML, to start a custom one.
+    #[command(
+        after_help = "Example:\n  dis-price tariff > mine.toml && dis-price --tariff mine.toml check"
+    )]
+    Tariff,
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  dis-price completions bash > /etc/bash_completion.d/dis-price"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  dis-price man > dis-price.1 && man ./dis-price.1")]
+    Man,
+}
+
+/// `table`.
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// Model id or alias [default: the tariff's default_model].
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+
+    /// Rows: steps as a list and inclusive ranges, e.g. 10,20,30 or 10..50:10 [default: the
+    /// published rows].
+    #[arg(long, value_name = "LIST")]
+    pub steps: Option<StepsList>,
+
+    /// Columns: sizes, e.g. 256x256,512x512,1024 [default: the published sizes].
+    #[arg(long, value_name = "LIST")]
+    pub sizes: Option<SizeList>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GridFormat::Table)]
+    pub format: GridFormat,
+
+    /// Allow steps and sizes outside the model's limits, with a warning.
+    #[arg(long)]
+    pub allow_out_of_range: bool,
+}
+
+/// `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check only this model [default: every model with a published grid].
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+}
+
+/// `models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ModelsFormat::Table)]
+    pub format: ModelsFormat,
+}
+
+/// Formats of one job's price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QuoteFormat {
+    /// A short human answer.
+    Text,
+    /// The rounded amount alone, for $(...).
+    Plain,
+    /// One JSON object; decimals are strings.
+    Json,
+}
+
+/// Formats of a grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GridFormat {
+    /// A drawn table with a title.
+    Table,
+    /// A Markdown table, e.g. for a pull-request comment.
+    Markdown,
+    /// CSV with a header row.
+    Csv,
+    /// JSON with every cell.
+    Json,
+}
+
+/// Formats of a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A drawn table per model.
+    Table,
+    /// Markdown.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+/// Formats of the model list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelsFormat {
+    /// A drawn table.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always, unless NO_COLOR is set.
+    Always,
+    /// Never.
+    Never,
+}
+
+fn parse_size(text: &str) -> Result<Size, String> {
+    text.parse::<Size>().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+}

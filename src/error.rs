@@ -1,0 +1,96 @@
+//! The error type, and the one place that maps an outcome or an error to an exit status.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::job::Breach;
+use crate::pricing::TooLarge;
+use crate::tariff::Diagnostics;
+
+/// Exit status: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: a check failed (a published cell is off).
+pub const EXIT_CHECK_FAILED: u8 = 1;
+/// Exit status: bad usage or bad input.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// How a command that did not fail ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// All well.
+    Success,
+    /// The command ran, and what it checked did not pass.
+    CheckFailed,
+}
+
+impl Outcome {
+    /// The exit status.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => EXIT_OK,
+            Outcome::CheckFailed => EXIT_CHECK_FAILED,
+        }
+    }
+}
+
+/// Everything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A tariff that does not pass its checks.
+    #[error("{0}")]
+    Tariff(Diagnostics),
+
+    /// A tariff file that cannot be read.
+    #[error("cannot read tariff {}: {reason}", path.display())]
+    ReadTariff {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
+    /// A model that the tariff does not have.
+    #[error("unknown model {given:?}{}; the tariff has: {}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), known.join(", "))]
+    UnknownModel {
+        /// What was asked for.
+        given: String,
+        /// The nearest id or alias.
+        suggestion: Option<String>,
+        /// Every model, as `id (aliases)`.
+        known: Vec<String>,
+    },
+
+    /// A job the API would refuse.
+    #[error("{}; the API would refuse this job (--allow-out-of-range prices it anyway)", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    OutOfRange(Vec<Breach>),
+
+    /// A price too large to compute exactly.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl Error {
+    /// The exit status: 2 for every error but a closed output pipe, which ends quietly with 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.is_broken_pipe() {
+            EXIT_OK
+        } else {
+            EXIT_BAD_INPUT
+        }
+    }
+
+    /// Whether the reader of the output went away (`dis-price table | head -n 1`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Tariff(d)
+    }
+}

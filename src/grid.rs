@@ -1,0 +1,197 @@
+//! The steps x sizes grid computed from the model, and its check against published prices.
+
+use rust_decimal::Decimal;
+
+use crate::job::Job;
+use crate::pricing::{Quote, TooLarge, quote};
+use crate::size::Size;
+use crate::tariff::{Display, Model};
+
+/// Prices of one image for every steps (rows) and size (columns).
+#[derive(Clone, Debug)]
+pub struct Grid {
+    /// The rows.
+    pub steps: Vec<u32>,
+    /// The columns.
+    pub sizes: Vec<Size>,
+    /// Row-major: `cells[row * sizes.len() + column]`.
+    pub cells: Vec<Cell>,
+}
+
+/// One priced cell.
+#[derive(Clone, Copy, Debug)]
+pub struct Cell {
+    /// The one-image job of this cell.
+    pub job: Job,
+    /// Its price.
+    pub quote: Quote,
+}
+
+impl Grid {
+    /// Prices one image at every steps and size.
+    pub fn compute(
+        model: &Model,
+        display: Display,
+        steps: &[u32],
+        sizes: &[Size],
+    ) -> Result<Grid, TooLarge> {
+        let mut cells = Vec::with_capacity(steps.len() * sizes.len());
+        for &s in steps {
+            for &size in sizes {
+                let job = Job {
+                    steps: s,
+                    size,
+                    count: 1,
+                };
+                cells.push(Cell {
+                    job,
+                    quote: quote(model, &job, display)?,
+                });
+            }
+        }
+        Ok(Grid {
+            steps: steps.to_vec(),
+            sizes: sizes.to_vec(),
+            cells,
+        })
+    }
+
+    /// Each row's steps with its cells.
+    pub fn rows(&self) -> impl Iterator<Item = (u32, &[Cell])> {
+        self.steps
+            .iter()
+            .copied()
+            .zip(self.cells.chunks(self.sizes.len().max(1)))
+    }
+}
+
+/// How a computed cell compares with the published one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The shown price equals the published one.
+    Exact,
+    /// Different, but by no more than the tolerance.
+    WithinTolerance,
+    /// Further off than the tolerance.
+    Off,
+}
+
+impl Status {
+    /// How output names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Exact => "exact",
+            Status::WithinTolerance => "within tolerance",
+            Status::Off => "off",
+        }
+    }
+}
+
+/// One published cell beside the computed one.
+#[derive(Clone, Copy, Debug)]
+pub struct Compared {
+    /// The computed cell.
+    pub cell: Cell,
+    /// The provider's price.
+    pub published: Decimal,
+    /// Shown price minus published price.
+    pub difference: Decimal,
+    /// The verdict.
+    pub status: Status,
+}
+
+/// A model's computed grid held against its published one.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// The allowed difference.
+    pub tolerance: Decimal,
+    /// Every published cell, row by row.
+    pub cells: Vec<Compared>,
+}
+
+impl Check {
+    /// Checks `model`'s published grid; `None` when it has none.
+    pub fn run(model: &Model, display: Display) -> Result<Option<Check>, TooLarge> {
+        let Some(published) = &model.published else {
+            return Ok(None);
+        };
+        let steps: Vec<u32> = published.rows.iter().map(|r| r.steps).collect();
+        let grid = Grid::compute(model, display, &steps, &published.sizes)?;
+        let prices = published.rows.iter().flat_map(|r| r.prices.iter().copied());
+        let cells = grid
+            .cells
+            .iter()
+            .zip(prices)
+            .map(|(cell, published_price)| {
+                // Both sides are at most 28 places and far below the decimal limit.
+                let difference = cell.quote.price - published_price;
+                let status = if difference.is_zero() {
+                    Status::Exact
+                } else if difference.abs() <= published.tolerance {
+                    Status::WithinTolerance
+                } else {
+                    Status::Off
+                };
+                Compared {
+                    cell: *cell,
+                    published: published_price,
+                    difference,
+                    status,
+                }
+            })
+            .collect();
+        Ok(Some(Check {
+            tolerance: published.tolerance,
+            cells,
+        }))
+    }
+
+    /// Whether every cell is within the tolerance.
+    pub fn passed(&self) -> bool {
+        self.cells.iter().all(|c| c.status != Status::Off)
+    }
+
+    /// How many cells have this status.
+    pub fn count(&self, status: Status) -> usize {
+        self.cells.iter().filter(|c| c.status == status).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tariff::Tariff;
+
+    #[test]
+    fn the_shipped_rate_reproduces_eight_cells_and_the_ninth_within_tolerance() {
+        let t = Tariff::builtin().unwrap();
+        let check = Check::run(t.default_model(), t.display).unwrap().unwrap();
+        assert_eq!(check.cells.len(), 9);
+        assert_eq!(check.count(Status::Exact), 8);
+        let odd: Vec<_> = check
+            .cells
+            .iter()
+            .filter(|c| c.status != Status::Exact)
+            .collect();
+        assert_eq!(odd.len(), 1);
+        assert_eq!(odd[0].cell.job.steps, 20);
+        assert_eq!(odd[0].cell.job.size, Size::new(256, 256));
+        assert_eq!(odd[0].cell.quote.price.to_string(), "0.0015");
+        assert_eq!(odd[0].status, Status::WithinTolerance);
+        assert!(check.passed());
+    }
+
+    #[test]
+    fn rows_follow_the_steps() {
+        let t = Tariff::builtin().unwrap();
+        let g = Grid::compute(
+            t.default_model(),
+            t.display,
+            &[10, 20],
+            &[Size::new(256, 256)],
+        )
+        .unwrap();
+        let rows: Vec<(u32, usize)> = g.rows().map(|(s, c)| (s, c.len())).collect();
+        assert_eq!(rows, vec![(10, 1), (20, 1)]);
+    }
+}

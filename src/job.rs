@@ -1,0 +1,110 @@
+//! What one job is, how the model's defaults fill it in, and whether the API would accept it.
+
+use std::fmt;
+
+use crate::size::Size;
+use crate::tariff::Model;
+
+/// A checked job: steps, size and number of images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// Inference steps per image.
+    pub steps: u32,
+    /// Size of each image.
+    pub size: Size,
+    /// Number of images.
+    pub count: u32,
+}
+
+/// A job as asked for: any part may be left to the model's default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Request {
+    /// Steps, or the model's default.
+    pub steps: Option<u32>,
+    /// Size, or the model's default.
+    pub size: Option<Size>,
+    /// Number of images, or 1.
+    pub count: Option<u32>,
+}
+
+/// A job with a note of which parts came from defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// The job.
+    pub job: Job,
+    /// The steps are the model's default.
+    pub default_steps: bool,
+    /// The size is the model's default.
+    pub default_size: bool,
+}
+
+impl Request {
+    /// Fills in what was not given from the model.
+    pub fn resolve(self, model: &Model) -> Resolved {
+        Resolved {
+            job: Job {
+                steps: self.steps.unwrap_or(model.steps.default),
+                size: self.size.unwrap_or(model.default_size),
+                count: self.count.unwrap_or(1),
+            },
+            default_steps: self.steps.is_none(),
+            default_size: self.size.is_none(),
+        }
+    }
+}
+
+/// A part of a job outside the model's limits: the API would refuse it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breach {
+    what: &'static str,
+    value: u32,
+    limit: String,
+    model: String,
+}
+
+impl fmt::Display for Breach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} is outside {}'s limit ({})",
+            self.what, self.value, self.model, self.limit
+        )
+    }
+}
+
+impl Job {
+    /// Every way this job breaks the model's limits; empty when the API would accept it.
+    pub fn breaches(&self, model: &Model) -> Vec<Breach> {
+        let mut found = Vec::new();
+        let mut check = |what, value: u32, min: u32, max: u32, limit: String| {
+            if !(min..=max).contains(&value) {
+                found.push(Breach {
+                    what,
+                    value,
+                    limit,
+                    model: model.name.clone(),
+                });
+            }
+        };
+        let steps = model.steps;
+        check(
+            "steps",
+            self.steps,
+            steps.min,
+            steps.max,
+            format!("{} to {} steps", steps.min, steps.max),
+        );
+        let side = model.side;
+        let sides = format!("each side {} to {} pixels", side.min, side.max);
+        check("width", self.size.width, side.min, side.max, sides.clone());
+        check("height", self.size.height, side.min, side.max, sides);
+        check(
+            "count",
+            self.count,
+            1,
+            u32::MAX,
+            "at least 1 image".to_owned(),
+        );
+        found
+    }
+}

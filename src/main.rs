@@ -1,0 +1,33 @@
+//! The `dis-price` command: parse, run, map the result to an exit status.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use dis_price::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (out_paint, err_paint) = dis_price::paints(cli.global.color);
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut err = io::stderr().lock();
+    let mut streams = dis_price::Streams {
+        out: &mut out,
+        err: &mut err,
+        out_paint,
+        err_paint,
+    };
+    let result = dis_price::run(cli, &mut streams).and_then(|outcome| {
+        out.flush()?;
+        Ok(outcome)
+    });
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(e) => {
+            if !e.is_broken_pipe() {
+                let _ = writeln!(err, "{} {e}", err_paint.error("error:"));
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

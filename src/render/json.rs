@@ -1,0 +1,165 @@
+//! `--format json`: one object per command; every decimal is a string, so nothing is lost.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{CheckView, GridView, QuoteView, exact, money};
+use crate::grid::Cell;
+use crate::tariff::{Model, Tariff};
+
+/// The version of every JSON document dis-price writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn write(out: &mut dyn Write, value: &Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// One job's price.
+pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
+    let QuoteView {
+        tariff,
+        model,
+        resolved,
+        quote,
+    } = view;
+    let job = resolved.job;
+    write(
+        out,
+        &json!({
+            "schema_version": SCHEMA_VERSION,
+            "model": model.id,
+            "model_name": model.name,
+            "steps": job.steps,
+            "width": job.size.width,
+            "height": job.size.height,
+            "size": job.size.to_string(),
+            "count": job.count,
+            "defaults": { "steps": resolved.default_steps, "size": resolved.default_size },
+            "unit": model.unit,
+            "units_per_image": exact(quote.units_per_image),
+            "units": exact(quote.units),
+            "rate": exact(model.rate),
+            "minimum": exact(model.minimum),
+            "minimum_applied": quote.minimum_applied,
+            "currency": tariff.currency,
+            "exact": exact(quote.exact),
+            "price": money(quote.price, tariff.display.decimals),
+            "decimals": tariff.display.decimals,
+            "rounding": tariff.display.rounding.name(),
+        }),
+    )
+}
+
+fn cell(c: &Cell, places: u32) -> Value {
+    json!({
+        "steps": c.job.steps,
+        "size": c.job.size.to_string(),
+        "width": c.job.size.width,
+        "height": c.job.size.height,
+        "units": exact(c.quote.units),
+        "exact": exact(c.quote.exact),
+        "price": money(c.quote.price, places),
+    })
+}
+
+fn model_header(model: &Model, tariff: &Tariff) -> Value {
+    json!({
+        "id": model.id,
+        "name": model.name,
+        "unit": model.unit,
+        "rate": exact(model.rate),
+        "currency": tariff.currency,
+    })
+}
+
+/// A grid, every cell with its figures.
+pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
+    let places = view.tariff.display.decimals;
+    write(
+        out,
+        &json!({
+            "schema_version": SCHEMA_VERSION,
+            "model": model_header(view.model, view.tariff),
+            "currency": view.tariff.currency,
+            "decimals": places,
+            "rounding": view.tariff.display.rounding.name(),
+            "steps": view.grid.steps,
+            "sizes": view.grid.sizes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "cells": view.grid.cells.iter().map(|c| cell(c, places)).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// Every model's check.
+pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
+    let places = view.tariff.display.decimals;
+    let models: Vec<Value> = view
+        .checks
+        .iter()
+        .map(|(model, check)| {
+            let mut header = model_header(model, view.tariff);
+            header["tolerance"] = json!(exact(check.tolerance));
+            header["passed"] = json!(check.passed());
+            header["cells"] = check
+                .cells
+                .iter()
+                .map(|c| {
+                    let mut v = cell(&c.cell, places);
+                    v["published"] = json!(exact(c.published));
+                    v["difference"] = json!(money(c.difference, places));
+                    v["status"] = json!(c.status.name());
+                    v
+                })
+                .collect();
+            header
+        })
+        .collect();
+    write(
+        out,
+        &json!({
+            "schema_version": SCHEMA_VERSION,
+            "passed": view.checks.iter().all(|(_, c)| c.passed()),
+            "currency": view.tariff.currency,
+            "decimals": places,
+            "models": models,
+            "unpublished": view.unpublished.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// The tariff's models.
+pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
+    let default = tariff.default_model().id.as_str();
+    let models: Vec<Value> = tariff
+        .models
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "name": m.name,
+                "aliases": m.aliases,
+                "default": m.id == default,
+                "unit": m.unit,
+                "unit_size": m.unit_size.to_string(),
+                "rate": exact(m.rate),
+                "minimum": exact(m.minimum),
+                "steps": { "min": m.steps.min, "max": m.steps.max, "default": m.steps.default },
+                "side": { "min": m.side.min, "max": m.side.max },
+                "default_size": m.default_size.to_string(),
+                "published": m.published.is_some(),
+            })
+        })
+        .collect();
+    write(
+        out,
+        &json!({
+            "schema_version": SCHEMA_VERSION,
+            "provider": tariff.provider,
+            "currency": tariff.currency,
+            "as_of": tariff.as_of,
+            "models": models,
+        }),
+    )
+}

@@ -1,0 +1,92 @@
+//! `--format markdown`: GitHub-flavoured tables, e.g. for a pull-request comment.
+
+use std::io::{self, Write};
+
+use super::{CheckView, GridView, exact, money, signed};
+
+/// Escapes what would break a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+fn row(out: &mut dyn Write, cells: impl IntoIterator<Item = String>) -> io::Result<()> {
+    let cells: Vec<String> = cells.into_iter().collect();
+    writeln!(out, "| {} |", cells.join(" | "))
+}
+
+/// The grid with a title line.
+pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
+    let (model, tariff) = (view.model, view.tariff);
+    writeln!(
+        out,
+        "**{}**: {} per image at {} {} per {}\n",
+        cell(&model.name),
+        tariff.currency,
+        exact(model.rate),
+        tariff.currency,
+        cell(&model.unit)
+    )?;
+    let sizes = &view.grid.sizes;
+    row(
+        out,
+        std::iter::once("steps".to_owned()).chain(sizes.iter().map(ToString::to_string)),
+    )?;
+    row(out, std::iter::repeat_n("---:".to_owned(), sizes.len() + 1))?;
+    let places = tariff.display.decimals;
+    for (steps, cells) in view.grid.rows() {
+        row(
+            out,
+            std::iter::once(steps.to_string())
+                .chain(cells.iter().map(|c| money(c.quote.price, places))),
+        )?;
+    }
+    Ok(())
+}
+
+/// Every model's check, one table each.
+pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
+    let places = view.tariff.display.decimals;
+    for (i, (model, check)) in view.checks.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "**{}** against its published prices (tolerance {} {}): {}\n",
+            cell(&model.name),
+            exact(check.tolerance),
+            view.tariff.currency,
+            if check.passed() { "passes" } else { "fails" }
+        )?;
+        row(
+            out,
+            [
+                "steps",
+                "size",
+                "computed",
+                "published",
+                "difference",
+                "status",
+            ]
+            .map(String::from),
+        )?;
+        row(
+            out,
+            ["---:", "---", "---:", "---:", "---:", "---"].map(String::from),
+        )?;
+        for c in &check.cells {
+            row(
+                out,
+                [
+                    c.cell.job.steps.to_string(),
+                    c.cell.job.size.to_string(),
+                    money(c.cell.quote.price, places),
+                    exact(c.published),
+                    signed(c.difference, places),
+                    c.status.name().to_owned(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}

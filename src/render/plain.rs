@@ -1,0 +1,14 @@
+//! `--format plain`: the rounded amount alone, for `$(...)` in scripts.
+
+use std::io::{self, Write};
+
+use super::{QuoteView, money};
+
+/// Writes the job's shown price and a newline.
+pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        money(view.quote.price, view.tariff.display.decimals)
+    )
+}

@@ -1,0 +1,160 @@
+//! `--format table`: drawn tables (comfy-table) with a title line.
+
+use std::io::{self, Write};
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+
+use super::{CheckView, GridView, exact, money, signed};
+use crate::tariff::Tariff;
+
+fn new_table(header: Vec<String>, right_aligned: &[usize]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    for &i in right_aligned {
+        if let Some(column) = table.column_mut(i) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+/// The grid: rows are steps, columns are sizes.
+pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
+    let (model, tariff) = (view.model, view.tariff);
+    writeln!(
+        out,
+        "{} ({}): {} per image at {} {} per {}",
+        model.name,
+        model.id,
+        tariff.currency,
+        exact(model.rate),
+        tariff.currency,
+        model.unit
+    )?;
+    let sizes = &view.grid.sizes;
+    let header = std::iter::once("steps".to_owned())
+        .chain(sizes.iter().map(ToString::to_string))
+        .collect();
+    let mut table = new_table(header, &(0..=sizes.len()).collect::<Vec<_>>());
+    let places = tariff.display.decimals;
+    for (steps, cells) in view.grid.rows() {
+        table.add_row(
+            std::iter::once(steps.to_string())
+                .chain(cells.iter().map(|c| money(c.quote.price, places))),
+        );
+    }
+    writeln!(out, "{table}")
+}
+
+/// Every model's check, with a verdict line each.
+pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
+    let places = view.tariff.display.decimals;
+    let currency = &view.tariff.currency;
+    for (i, (model, check)) in view.checks.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{} ({}) against its published prices, {currency} per image at {} {currency} per {}",
+            model.name,
+            model.id,
+            exact(model.rate),
+            model.unit
+        )?;
+        let header = [
+            "steps",
+            "size",
+            "computed",
+            "published",
+            "difference",
+            "status",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut table = new_table(header, &[0, 2, 3, 4]);
+        for c in &check.cells {
+            table.add_row(vec![
+                c.cell.job.steps.to_string(),
+                c.cell.job.size.to_string(),
+                money(c.cell.quote.price, places),
+                exact(c.published),
+                signed(c.difference, places),
+                c.status.name().to_owned(),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+        use crate::grid::Status;
+        writeln!(
+            out,
+            "{} exact, {} within tolerance ({} {currency}), {} off: {}",
+            check.count(Status::Exact),
+            check.count(Status::WithinTolerance),
+            exact(check.tolerance),
+            check.count(Status::Off),
+            if check.passed() { "passes" } else { "FAILS" }
+        )?;
+    }
+    for model in &view.unpublished {
+        writeln!(
+            out,
+            "{} ({}) has no published grid to check",
+            model.name, model.id
+        )?;
+    }
+    Ok(())
+}
+
+/// The tariff's models.
+pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} prices in {}, as of {} ({})",
+        tariff.provider, tariff.currency, tariff.as_of, tariff.source
+    )?;
+    let header = [
+        "id",
+        "name",
+        "rate",
+        "unit",
+        "steps",
+        "sides",
+        "default size",
+        "published",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut table = new_table(header, &[2]);
+    let default = tariff.default_model().id.as_str();
+    for m in &tariff.models {
+        let mut id = m.id.clone();
+        if m.id == default {
+            id.push_str(" (default)");
+        }
+        for alias in &m.aliases {
+            id.push_str(&format!("\n  alias {alias}"));
+        }
+        let mut rate = exact(m.rate);
+        if !m.minimum.is_zero() {
+            rate.push_str(&format!("\nmin {}/image", exact(m.minimum)));
+        }
+        table.add_row(vec![
+            id,
+            m.name.clone(),
+            rate,
+            format!("{} ({})", m.unit, m.unit_size),
+            format!(
+                "{}-{}, default {}",
+                m.steps.min, m.steps.max, m.steps.default
+            ),
+            format!("{}-{}", m.side.min, m.side.max),
+            m.default_size.to_string(),
+            if m.published.is_some() { "yes" } else { "no" }.to_owned(),
+        ]);
+    }
+    writeln!(out, "{table}")
+}

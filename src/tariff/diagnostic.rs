@@ -1,0 +1,121 @@
+//! A problem in a tariff file, placed by file, line, column and key.
+
+use std::fmt;
+use std::ops::Range;
+
+/// One problem in a tariff, with where it is and the line it is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, or `built-in tariff`.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The dotted key the problem is about, e.g. `models.flux-dev.rate`.
+    pub key: String,
+    /// What is wrong and what would be accepted.
+    pub message: String,
+    /// The text of the line, for context.
+    pub line_text: String,
+    /// How many characters to underline, at least 1.
+    pub width: usize,
+}
+
+impl Diagnostic {
+    /// Places `message` about `key` at the byte range `span` of `text`.
+    pub fn new(file: &str, text: &str, span: Range<usize>, key: &str, message: String) -> Self {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_owned();
+        let column = text[line_start..start].chars().count() + 1;
+        let width = text[start..end.min(line_end)].chars().count().max(1);
+        Self {
+            file: file.to_owned(),
+            line: text[..start].matches('\n').count() + 1,
+            column,
+            key: key.to_owned(),
+            message,
+            line_text,
+            width,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.key.is_empty() {
+            write!(f, "{}: ", self.key)?;
+        }
+        writeln!(f, "{}", self.message)?;
+        let gutter = self.line.to_string().len();
+        let shown: String = self.line_text.chars().take(200).collect();
+        writeln!(f, "{:gutter$} |", "")?;
+        writeln!(f, "{} | {}", self.line, shown)?;
+        let pad = self.column.saturating_sub(1).min(200);
+        write!(
+            f,
+            "{:gutter$} | {:pad$}{}",
+            "",
+            "",
+            "^".repeat(self.width.min(200 - pad.min(199)))
+        )
+    }
+}
+
+/// Every problem found in one tariff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.len();
+        let file = self.0.first().map_or("tariff", |d| d.file.as_str());
+        write!(
+            f,
+            "invalid tariff {file}: {count} problem{}",
+            if count == 1 { "" } else { "s" }
+        )?;
+        for d in &self.0 {
+            write!(f, "\n{d}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_by_line_and_character_column() {
+        let text = "a = 1\nname = \"é\"\nrate = \"0\"\n";
+        let at = text.find("\"0\"").unwrap();
+        let d = Diagnostic::new("t.toml", text, at..at + 3, "rate", "must be above 0".into());
+        assert_eq!((d.line, d.column, d.width), (3, 8, 3));
+        assert_eq!(d.line_text, "rate = \"0\"");
+        let shown = d.to_string();
+        assert!(
+            shown.starts_with("t.toml:3:8: rate: must be above 0\n"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("  |        ^^^"), "{shown}");
+    }
+
+    #[test]
+    fn survives_spans_past_the_end_and_inside_a_character() {
+        let text = "é";
+        let d = Diagnostic::new("t", text, 1..99, "", "x".into());
+        assert_eq!((d.line, d.column), (1, 1));
+    }
+}

@@ -1,0 +1,826 @@
+//! The tariff: a provider's price list, read from TOML and checked once.
+//!
+//! `Tariff::parse` turns text into checked types or a list of positioned problems; nothing past
+//! this module sees an unchecked value.
+
+mod diagnostic;
+mod read;
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+use toml::de::DeTable;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+use read::{Field, Reader, Table};
+
+use crate::size::Size;
+
+/// The tariff compiled into the binary, from `tariffs/distribute.toml`.
+pub const BUILTIN: &str = include_str!("../../tariffs/distribute.toml");
+
+/// The only tariff format version this build reads.
+pub const SCHEMA: u32 = 1;
+
+/// Where a tariff came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The tariff compiled into the binary.
+    BuiltIn,
+    /// A file the user named.
+    File(PathBuf),
+}
+
+impl Origin {
+    /// How errors name it.
+    pub fn name(&self) -> String {
+        match self {
+            Origin::BuiltIn => "built-in tariff".to_owned(),
+            Origin::File(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// A checked tariff.
+#[derive(Clone, Debug)]
+pub struct Tariff {
+    /// Where it came from.
+    pub origin: Origin,
+    /// Its text, as read.
+    pub text: String,
+    /// Who sells at these prices.
+    pub provider: String,
+    /// ISO 4217 code of every amount.
+    pub currency: String,
+    /// Where the prices were read.
+    pub source: String,
+    /// The day they were read, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// How amounts are shown.
+    pub display: Display,
+    /// The models, in file order; at least one.
+    pub models: Vec<Model>,
+    default_model: usize,
+}
+
+/// How shown amounts are rounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Display {
+    /// Decimal places shown, 0 to 28.
+    pub decimals: u32,
+    /// The rounding mode.
+    pub rounding: Rounding,
+}
+
+/// A rounding mode for shown amounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    /// Half away from zero.
+    HalfUp,
+    /// Half to the even neighbour (banker's rounding).
+    HalfEven,
+    /// Away from zero.
+    Up,
+    /// Toward zero.
+    Down,
+}
+
+impl Rounding {
+    /// Every mode, in the order the docs list them.
+    pub const ALL: [Rounding; 4] = [
+        Rounding::HalfUp,
+        Rounding::HalfEven,
+        Rounding::Up,
+        Rounding::Down,
+    ];
+
+    /// The name used in tariffs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rounding::HalfUp => "half-up",
+            Rounding::HalfEven => "half-even",
+            Rounding::Up => "up",
+            Rounding::Down => "down",
+        }
+    }
+}
+
+/// One priced model.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The key under `[models]`.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Other names it answers to (case-insensitively).
+    pub aliases: Vec<String>,
+    /// The name of the billing unit.
+    pub unit: String,
+    /// One unit is one step on an image of this size.
+    pub unit_size: Size,
+    /// Currency per unit, above zero.
+    pub rate: Decimal,
+    /// Least charge per image, zero or more.
+    pub minimum: Decimal,
+    /// Accepted steps and the default.
+    pub steps: StepLimits,
+    /// Accepted width and height.
+    pub side: SideLimits,
+    /// Size used when none is given.
+    pub default_size: Size,
+    /// The provider's own price grid, if known.
+    pub published: Option<Published>,
+}
+
+/// The steps a model accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepLimits {
+    /// Fewest steps, at least 1.
+    pub min: u32,
+    /// Most steps.
+    pub max: u32,
+    /// Steps when none are given.
+    pub default: u32,
+}
+
+/// The width and height a model accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SideLimits {
+    /// Smallest side, at least 1.
+    pub min: u32,
+    /// Largest side.
+    pub max: u32,
+}
+
+/// Prices as the provider publishes them.
+#[derive(Clone, Debug)]
+pub struct Published {
+    /// How far a shown price may be from a published one.
+    pub tolerance: Decimal,
+    /// The columns.
+    pub sizes: Vec<Size>,
+    /// The rows; each has one price per size.
+    pub rows: Vec<PublishedRow>,
+}
+
+/// One published row.
+#[derive(Clone, Debug)]
+pub struct PublishedRow {
+    /// Steps of the row.
+    pub steps: u32,
+    /// One price per published size.
+    pub prices: Vec<Decimal>,
+}
+
+impl Tariff {
+    /// The built-in tariff.
+    pub fn builtin() -> Result<Tariff, Diagnostics> {
+        Tariff::parse(Origin::BuiltIn, BUILTIN.to_owned())
+    }
+
+    /// Reads and checks a tariff from its text.
+    pub fn parse(origin: Origin, text: String) -> Result<Tariff, Diagnostics> {
+        let file = origin.name();
+        let place = |p: read::Problem| Diagnostic::new(&file, &text, p.span, &p.key, p.message);
+        let document = match DeTable::parse(&text) {
+            Ok(document) => document,
+            Err(e) => {
+                let message = e.message().trim_end().replace('\n', "; ");
+                let span = e.span().unwrap_or(0..0);
+                return Err(Diagnostics(vec![Diagnostic::new(
+                    &file,
+                    &text,
+                    span,
+                    "",
+                    format!("not valid TOML: {message}"),
+                )]));
+            }
+        };
+        let mut reader = Reader::default();
+        let root = Table::new(String::new(), 0..0, document.get_ref());
+        let checked = read_tariff(&mut reader, root);
+        match checked {
+            Some(parts) if reader.problems.is_empty() => Ok(Tariff {
+                origin,
+                provider: parts.provider,
+                currency: parts.currency,
+                source: parts.source,
+                as_of: parts.as_of,
+                display: parts.display,
+                models: parts.models,
+                default_model: parts.default_model,
+                text,
+            }),
+            _ => {
+                let mut problems = reader.problems;
+                problems.sort_by_key(|p| p.span.start);
+                Err(Diagnostics(problems.into_iter().map(place).collect()))
+            }
+        }
+    }
+
+    /// The model used when none is named.
+    pub fn default_model(&self) -> &Model {
+        &self.models[self.default_model]
+    }
+
+    /// The model with this id or alias, in any case.
+    pub fn find_model(&self, query: &str) -> Option<&Model> {
+        let wanted = query.trim().to_lowercase();
+        self.models
+            .iter()
+            .find(|m| m.names().any(|n| n.to_lowercase() == wanted))
+    }
+
+    /// The id or alias nearest to `query`, to suggest when it matches none.
+    pub fn nearest_model(&self, query: &str) -> Option<&str> {
+        let wanted = query.trim().to_lowercase();
+        self.models
+            .iter()
+            .flat_map(|m| m.names())
+            .map(|n| (strsim::levenshtein(&n.to_lowercase(), &wanted), n))
+            .min_by_key(|(d, _)| *d)
+            .filter(|(d, n)| *d <= (n.len() / 2).max(2))
+            .map(|(_, n)| n)
+    }
+}
+
+impl Model {
+    /// Its id and then its aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+struct Parts {
+    provider: String,
+    currency: String,
+    source: String,
+    as_of: String,
+    display: Display,
+    models: Vec<Model>,
+    default_model: usize,
+}
+
+macro_rules! field {
+    ($value:expr, $path:expr) => {
+        Field {
+            value: $value,
+            path: &$path,
+        }
+    };
+}
+
+fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
+    let schema = r.required(&mut root, "schema");
+    if let Some((value, path)) = schema {
+        if let Some(n) = r.whole(field!(value, path), 0) {
+            if n != SCHEMA {
+                r.problem(
+                    value.span(),
+                    &path,
+                    format!(
+                        "schema {n} is not one this dis-price reads (it reads schema {SCHEMA})"
+                    ),
+                );
+            }
+        }
+    }
+    let provider = required_string(r, &mut root, "provider", false);
+    let currency = r.required(&mut root, "currency").and_then(|(v, path)| {
+        let code = r.string(field!(v, path))?;
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Some(code)
+        } else {
+            r.problem(
+                v.span(),
+                &path,
+                format!(
+                    "currency {code:?} is not an ISO 4217 code (three capital letters, e.g. USD)"
+                ),
+            );
+            None
+        }
+    });
+    let source = required_string(r, &mut root, "source", false);
+    let as_of = r
+        .required(&mut root, "as_of")
+        .and_then(|(v, path)| read_date(r, field!(v, path)));
+    let default_model = r
+        .required(&mut root, "default_model")
+        .and_then(|(v, path)| Some((r.string(field!(v, path))?, v.span(), path)));
+    let display = r.required(&mut root, "display").and_then(|(v, path)| {
+        let table = r.table(field!(v, path))?;
+        read_display(r, table)
+    });
+    let models = r.required(&mut root, "models").and_then(|(v, path)| {
+        let table = r.table(field!(v, path))?;
+        read_models(r, table)
+    });
+    r.finish(root);
+
+    let models = models?;
+    let (wanted, span, path) = default_model?;
+    let lowered = wanted.to_lowercase();
+    let Some(default_model) = models.iter().position(|m| m.id.to_lowercase() == lowered) else {
+        let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+        r.problem(
+            span,
+            &path,
+            format!(
+                "default_model {wanted:?} is not a model of this tariff (models: {})",
+                ids.join(", ")
+            ),
+        );
+        return None;
+    };
+    Some(Parts {
+        provider: provider?,
+        currency: currency?,
+        source: source?,
+        as_of: as_of?,
+        display: display?,
+        models,
+        default_model,
+    })
+}
+
+fn required_string(
+    r: &mut Reader,
+    table: &mut Table<'_, '_>,
+    key: &'static str,
+    allow_empty: bool,
+) -> Option<String> {
+    let (v, path) = r.required(table, key)?;
+    let s = r.string(field!(v, path))?;
+    if !allow_empty && s.trim().is_empty() {
+        r.problem(v.span(), &path, format!("`{key}` is empty"));
+        return None;
+    }
+    Some(s)
+}
+
+/// `YYYY-MM-DD`, as a string or a TOML local date.
+fn read_date(r: &mut Reader, field: Field<'_, '_>) -> Option<String> {
+    let text = match field.value.get_ref() {
+        toml::de::DeValue::Datetime(d) => d.to_string(),
+        toml::de::DeValue::String(s) => s.to_string(),
+        _ => {
+            r.problem(
+                field.value.span(),
+                field.path,
+                "expected a date like \"2026-11-25\"",
+            );
+            return None;
+        }
+    };
+    if is_date(&text) {
+        Some(text)
+    } else {
+        r.problem(
+            field.value.span(),
+            field.path,
+            format!("{text:?} is not a date YYYY-MM-DD (e.g. \"2026-11-25\")"),
+        );
+        None
+    }
+}
+
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |s: &str| {
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    match (num(&text[..4]), num(&text[5..7]), num(&text[8..])) {
+        (Some(_), Some(m), Some(d)) => (1..=12).contains(&m) && (1..=31).contains(&d),
+        _ => false,
+    }
+}
+
+fn read_display(r: &mut Reader, mut table: Table<'_, '_>) -> Option<Display> {
+    let decimals = r.required(&mut table, "decimals").and_then(|(v, path)| {
+        let n = r.whole(field!(v, path), 0)?;
+        if n <= 28 {
+            Some(n)
+        } else {
+            r.problem(
+                v.span(),
+                &path,
+                format!("{n} decimal places is more than 28, the most a decimal holds"),
+            );
+            None
+        }
+    });
+    let rounding = r.required(&mut table, "rounding").and_then(|(v, path)| {
+        let name = r.string(field!(v, path))?;
+        let found = Rounding::ALL.into_iter().find(|m| m.name() == name);
+        if found.is_none() {
+            let names: Vec<&str> = Rounding::ALL.iter().map(|m| m.name()).collect();
+            r.problem(
+                v.span(),
+                &path,
+                format!(
+                    "unknown rounding mode {name:?} (expected one of: {})",
+                    names.join(", ")
+                ),
+            );
+        }
+        found
+    });
+    r.finish(table);
+    Some(Display {
+        decimals: decimals?,
+        rounding: rounding?,
+    })
+}
+
+fn read_models(r: &mut Reader, table: Table<'_, '_>) -> Option<Vec<Model>> {
+    let mut models = Vec::new();
+    let mut complete = true;
+    // Every id and alias, lowercased, with where it was defined: a name must mean one model.
+    let mut names: Vec<(String, String)> = Vec::new();
+    let entries = table.entries();
+    if entries.is_empty() {
+        r.problem(
+            table.span.clone(),
+            &table.path,
+            "the tariff defines no models (add a [models.ID] table)",
+        );
+        return None;
+    }
+    for (key, value) in entries {
+        let id: &str = key.get_ref();
+        let path = table.child(id);
+        let Some(model_table) = r.table(field!(value, path)) else {
+            complete = false;
+            continue;
+        };
+        let Some(model) = read_model(r, id, model_table) else {
+            complete = false;
+            continue;
+        };
+        for name in model.names() {
+            let lowered = name.to_lowercase();
+            if let Some((_, owner)) = names.iter().find(|(n, _)| *n == lowered) {
+                r.problem(
+                    value.span(),
+                    &path,
+                    format!("the name {name:?} is already used by model {owner:?}; ids and aliases must be unique, ignoring case"),
+                );
+                complete = false;
+            }
+            names.push((lowered, id.to_owned()));
+        }
+        models.push(model);
+    }
+    complete.then_some(models)
+}
+
+fn read_size(r: &mut Reader, field: Field<'_, '_>) -> Option<Size> {
+    let text = r.string(field)?;
+    match text.parse::<Size>() {
+        Ok(size) => Some(size),
+        Err(e) => {
+            r.problem(field.value.span(), field.path, e.to_string());
+            None
+        }
+    }
+}
+
+fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
+    if id.trim().is_empty() {
+        r.problem(t.span.clone(), &t.path, "a model id is empty");
+    }
+    let name = required_string(r, &mut t, "name", false);
+    let aliases = match r.optional(&mut t, "aliases") {
+        None => Some(Vec::new()),
+        Some((v, path)) => r.array(field!(v, path)).and_then(|items| {
+            let read: Vec<Option<String>> = items
+                .into_iter()
+                .map(|(item, path)| {
+                    let alias = r.string(field!(item, path))?;
+                    if alias.trim().is_empty() {
+                        r.problem(item.span(), &path, "an alias is empty");
+                        return None;
+                    }
+                    Some(alias)
+                })
+                .collect();
+            read.into_iter().collect()
+        }),
+    };
+    let unit = required_string(r, &mut t, "unit", false);
+    let unit_size = r.required(&mut t, "unit_size").and_then(|(v, path)| {
+        let size = read_size(r, field!(v, path))?;
+        if exact_unit(size.pixels()) {
+            Some(size)
+        } else {
+            r.problem(
+                v.span(),
+                &path,
+                format!(
+                    "unit_size {size} has {} pixels, which is not a product of 2s and 5s up to 10^28, so units would not be exact decimals (use e.g. 1024x1024 or 1000x1000)",
+                    size.pixels()
+                ),
+            );
+            None
+        }
+    });
+    let rate = r.required(&mut t, "rate").and_then(|(v, path)| {
+        let rate = r.decimal(field!(v, path))?;
+        if rate > Decimal::ZERO {
+            Some(rate)
+        } else {
+            r.problem(
+                v.span(),
+                &path,
+                format!("the rate must be greater than 0, got {rate}"),
+            );
+            None
+        }
+    });
+    let minimum = match r.optional(&mut t, "minimum") {
+        None => Some(Decimal::ZERO),
+        Some((v, path)) => r.decimal(field!(v, path)).and_then(|m| {
+            if m.is_sign_negative() && !m.is_zero() {
+                r.problem(
+                    v.span(),
+                    &path,
+                    format!("the minimum must be 0 or more, got {m}"),
+                );
+                None
+            } else {
+                Some(m.abs())
+            }
+        }),
+    };
+    let steps = r.required(&mut t, "steps").and_then(|(v, path)| {
+        let mut st = r.table(field!(v, path))?;
+        let min = r
+            .required(&mut st, "min")
+            .and_then(|(v, p)| r.whole(field!(v, p), 1));
+        let max = r
+            .required(&mut st, "max")
+            .and_then(|(v, p)| r.whole(field!(v, p), 1));
+        let default = r
+            .required(&mut st, "default")
+            .and_then(|(v, p)| Some((r.whole(field!(v, p), 1)?, v.span(), p)));
+        r.finish(st);
+        let (min, max, (default, span, dpath)) = (min?, max?, default?);
+        if min > max {
+            r.problem(
+                v.span(),
+                &path,
+                format!("min {min} is greater than max {max}"),
+            );
+            return None;
+        }
+        if !(min..=max).contains(&default) {
+            r.problem(
+                span,
+                &dpath,
+                format!("default {default} is outside min {min} to max {max}"),
+            );
+            return None;
+        }
+        Some(StepLimits { min, max, default })
+    });
+    let side = r.required(&mut t, "side").and_then(|(v, path)| {
+        let mut st = r.table(field!(v, path))?;
+        let min = r
+            .required(&mut st, "min")
+            .and_then(|(v, p)| r.whole(field!(v, p), 1));
+        let max = r
+            .required(&mut st, "max")
+            .and_then(|(v, p)| r.whole(field!(v, p), 1));
+        r.finish(st);
+        let (min, max) = (min?, max?);
+        if min > max {
+            r.problem(
+                v.span(),
+                &path,
+                format!("min {min} is greater than max {max}"),
+            );
+            return None;
+        }
+        Some(SideLimits { min, max })
+    });
+    let default_size = r.required(&mut t, "default_size").and_then(|(v, path)| {
+        let size = read_size(r, field!(v, path))?;
+        let side = side?;
+        let fits = |n: u32| (side.min..=side.max).contains(&n);
+        if fits(size.width) && fits(size.height) {
+            Some(size)
+        } else {
+            r.problem(
+                v.span(),
+                &path,
+                format!(
+                    "default_size {size} is outside the side limits {} to {}",
+                    side.min, side.max
+                ),
+            );
+            None
+        }
+    });
+    let published = match r.optional(&mut t, "published") {
+        None => Some(None),
+        Some((v, path)) => r
+            .table(field!(v, path))
+            .and_then(|pt| read_published(r, pt))
+            .map(Some),
+    };
+    r.finish(t);
+    Some(Model {
+        id: id.to_owned(),
+        name: name?,
+        aliases: aliases?,
+        unit: unit?,
+        unit_size: unit_size?,
+        rate: rate?,
+        minimum: minimum?,
+        steps: steps?,
+        side: side?,
+        default_size: default_size?,
+        published: published?,
+    })
+}
+
+/// Dividing by the unit's pixels gives an exact decimal only when they are 2^a x 5^b, and the
+/// quotient's places (max(a, b)) must fit a decimal's 28.
+fn exact_unit(pixels: u64) -> bool {
+    crate::pricing::unit_places(pixels).is_some()
+}
+
+fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {
+    let tolerance = r.required(&mut t, "tolerance").and_then(|(v, path)| {
+        let tol = r.decimal(field!(v, path))?;
+        if tol.is_sign_negative() && !tol.is_zero() {
+            r.problem(
+                v.span(),
+                &path,
+                format!("the tolerance must be 0 or more, got {tol}"),
+            );
+            return None;
+        }
+        Some(tol.abs())
+    });
+    let sizes = r.required(&mut t, "sizes").and_then(|(v, path)| {
+        let items = r.array(field!(v, path))?;
+        if items.is_empty() {
+            r.problem(v.span(), &path, "the published sizes are empty");
+        }
+        let read: Vec<Option<Size>> = items
+            .into_iter()
+            .map(|(item, p)| read_size(r, field!(item, p)))
+            .collect();
+        read.into_iter().collect::<Option<Vec<Size>>>()
+    });
+    let rows = r.required(&mut t, "rows").and_then(|(v, path)| {
+        let items = r.array(field!(v, path))?;
+        let mut rows = Vec::new();
+        let mut complete = true;
+        for (item, p) in items {
+            let Some(mut row) = r.table(field!(item, p)) else {
+                complete = false;
+                continue;
+            };
+            let steps = r
+                .required(&mut row, "steps")
+                .and_then(|(v, p)| r.whole(field!(v, p), 1));
+            let prices = r.required(&mut row, "prices").and_then(|(v, p)| {
+                let items = r.array(field!(v, p))?;
+                let count = items.len();
+                let read: Vec<Option<Decimal>> = items
+                    .into_iter()
+                    .map(|(item, p)| {
+                        let price = r.decimal(field!(item, p))?;
+                        if price.is_sign_negative() && !price.is_zero() {
+                            r.problem(
+                                item.span(),
+                                &p,
+                                format!("a published price must be 0 or more, got {price}"),
+                            );
+                            return None;
+                        }
+                        Some(price.abs())
+                    })
+                    .collect();
+                Some((
+                    read.into_iter().collect::<Option<Vec<Decimal>>>()?,
+                    count,
+                    v.span(),
+                    p,
+                ))
+            });
+            r.finish(row);
+            match (steps, prices) {
+                (Some(steps), Some((prices, count, span, p))) => {
+                    rows.push((PublishedRow { steps, prices }, count, span, p))
+                }
+                _ => complete = false,
+            }
+        }
+        complete.then_some(rows)
+    });
+    r.finish(t);
+    let sizes = sizes?;
+    let mut checked = Vec::new();
+    for (row, count, span, path) in rows? {
+        if count != sizes.len() {
+            r.problem(
+                span,
+                &path,
+                format!(
+                    "the row for {} steps has {count} price{} but there are {} published sizes",
+                    row.steps,
+                    if count == 1 { "" } else { "s" },
+                    sizes.len()
+                ),
+            );
+        } else {
+            checked.push(row);
+        }
+    }
+    Some(Published {
+        tolerance: tolerance?,
+        sizes,
+        rows: checked,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_tariff_loads() {
+        let t = Tariff::builtin().unwrap();
+        let m = t.default_model();
+        assert_eq!(m.id, "flux-dev");
+        assert_eq!(m.rate, Decimal::new(1206, 6));
+        assert_eq!(
+            m.steps,
+            StepLimits {
+                min: 1,
+                max: 50,
+                default: 10
+            }
+        );
+        assert_eq!(m.default_size, Size::new(768, 768));
+        assert_eq!(m.published.as_ref().unwrap().rows.len(), 3);
+        assert_eq!(
+            t.display,
+            Display {
+                decimals: 4,
+                rounding: Rounding::HalfUp
+            }
+        );
+    }
+
+    #[test]
+    fn models_are_found_by_id_or_alias_in_any_case() {
+        let t = Tariff::builtin().unwrap();
+        for q in [
+            "flux-dev",
+            "FLUX-DEV",
+            "Flux.1-Dev",
+            "flux-1-dev",
+            " flux-dev ",
+        ] {
+            assert_eq!(
+                t.find_model(q).map(|m| m.id.as_str()),
+                Some("flux-dev"),
+                "{q}"
+            );
+        }
+        assert!(t.find_model("flux-pro").is_none());
+        assert_eq!(t.nearest_model("flux-de"), Some("flux-dev"));
+        assert_eq!(t.nearest_model("llama"), None);
+    }
+
+    #[test]
+    fn a_number_rate_is_as_exact_as_a_string() {
+        let text = BUILTIN.replace("rate = \"0.001206\"", "rate = 0.001206");
+        let t = Tariff::parse(Origin::BuiltIn, text).unwrap();
+        assert_eq!(t.default_model().rate.to_string(), "0.001206");
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let text = BUILTIN
+            .replace("rate = \"0.001206\"", "rat = \"0.001206\"")
+            .replace("rounding = \"half-up\"", "rounding = \"nearest\"");
+        let err = Tariff::parse(Origin::BuiltIn, text).unwrap_err();
+        let keys: Vec<&str> = err.0.iter().map(|d| d.key.as_str()).collect();
+        assert!(keys.contains(&"display.rounding"), "{keys:?}");
+        assert!(keys.contains(&"models.flux-dev.rate"), "{keys:?}");
+        assert!(keys.contains(&"models.flux-dev.rat"), "{keys:?}");
+    }
+}
