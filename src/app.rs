@@ -15,6 +15,9 @@ use crate::pricing::quote;
 use crate::render::{self, CheckView, GridView, Paint, QuoteView};
 use crate::tariff::{Model, Origin, Tariff};
 
+/// The environment variable naming a tariff file; `--tariff` wins over it, and empty means unset.
+pub const TARIFF_ENV: &str = "DIS_PRICE_TARIFF";
+
 /// The largest tariff file read, so a wrong path (a disk image, a log) fails fast.
 pub const MAX_TARIFF_BYTES: u64 = 1024 * 1024;
 
@@ -44,9 +47,19 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         }
         _ => {}
     }
-    let tariff = load_tariff(cli.global.tariff.as_deref())?;
+    let path = cli.global.tariff.clone().or_else(|| {
+        std::env::var_os(TARIFF_ENV)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    });
+    let tariff = load_tariff(path.as_deref())?;
     match cli.command {
-        None => price_one(&tariff, &cli.job, cli.format, io),
+        None => price_one(
+            &tariff,
+            &cli.job,
+            cli.format.unwrap_or(QuoteFormat::Text),
+            io,
+        ),
         Some(Command::Table(args)) => table(&tariff, &args, io),
         Some(Command::Check(args)) => check(&tariff, args.model.as_deref(), args.format, io),
         Some(Command::Models(args)) => {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::axis::{SizeList, StepsList};
 use crate::number::parse_u32;
@@ -31,7 +31,6 @@ Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.";
     name = "dis-price",
     version,
     after_help = EXAMPLES,
-    args_conflicts_with_subcommands = true,
     max_term_width = 100
 )]
 pub struct Cli {
@@ -43,20 +42,58 @@ pub struct Cli {
     #[command(flatten)]
     pub job: JobArgs,
 
-    /// Output format of the price.
-    #[arg(long, value_enum, default_value_t = QuoteFormat::Text)]
-    pub format: QuoteFormat,
+    /// Output format of the price [default: text].
+    #[arg(long, value_enum)]
+    pub format: Option<QuoteFormat>,
 
     /// A command other than pricing one job.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Parses the process's arguments; exits with status 2 and a usage message on an error,
+    /// including a one-job flag given before a command (`dis-price --steps 20 table`).
+    pub fn parse_args() -> Cli {
+        let cli = Cli::parse();
+        if let Err(e) = cli.check_job_flags() {
+            e.exit();
+        }
+        cli
+    }
+
+    /// The one-job flags only apply when no command is given.
+    pub fn check_job_flags(&self) -> Result<(), clap::Error> {
+        let Some(command) = &self.command else {
+            return Ok(());
+        };
+        let job = &self.job;
+        let given = [
+            ("--steps", job.steps.is_some()),
+            ("--size", job.size.is_some()),
+            ("--count", job.count.is_some()),
+            ("--model", job.model.is_some()),
+            ("--allow-out-of-range", job.allow_out_of_range),
+            ("--format", self.format.is_some()),
+        ];
+        match given.iter().find(|(_, set)| *set) {
+            None => Ok(()),
+            Some((flag, _)) => {
+                let name = command.name();
+                Err(Cli::command().error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!("{flag} before `{name}` prices one job and cannot be used with a command; put the command's own flags after it (dis-price {name} {flag} ...)"),
+                ))
+            }
+        }
+    }
+}
+
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Read prices from this tariff file instead of the built-in one.
-    #[arg(long, global = true, env = "DIS_PRICE_TARIFF", value_name = "PATH")]
+    /// Read prices from this tariff file instead of the built-in one [env: DIS_PRICE_TARIFF].
+    #[arg(long, global = true, value_name = "PATH")]
     pub tariff: Option<PathBuf>,
 
     /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
@@ -134,6 +171,20 @@ Exit status: 0 every cell within tolerance, 1 a cell is off, 2 bad input.")]
     /// Print the man page (roff).
     #[command(after_help = "Example:\n  dis-price man > dis-price.1 && man ./dis-price.1")]
     Man,
+}
+
+impl Command {
+    /// The command's name on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Table(_) => "table",
+            Command::Check(_) => "check",
+            Command::Models(_) => "models",
+            Command::Tariff => "tariff",
+            Command::Completions { .. } => "completions",
+            Command::Man => "man",
+        }
+    }
 }
 
 /// `table`.
@@ -243,7 +294,6 @@ fn parse_size(text: &str) -> Result<Size, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn definitions_are_consistent() {

@@ -8,6 +8,7 @@ pub mod app;
 pub mod axis;
 pub mod cli;
 pub mod error;
+pub mod exact;
 pub mod grid;
 pub mod job;
 pub mod number;

@@ -3,11 +3,10 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
 use dis_price::cli::Cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let (out_paint, err_paint) = dis_price::paints(cli.global.color);
     let mut out = BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();

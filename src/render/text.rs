@@ -50,20 +50,20 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
             "  price  minimum {} {currency} per image x {} = {} {currency} ({} {unit} per image x {} would be less)",
             exact(model.minimum),
             job.count,
-            exact(quote.exact),
-            exact(quote.units_per_image),
+            quote.exact,
+            quote.units_per_image,
             exact(model.rate),
         )?;
     } else {
         writeln!(
             out,
             "  price  {} {unit} x {} {currency}/{unit} = {} {currency}",
-            exact(quote.units),
+            quote.units,
             exact(model.rate),
-            exact(quote.exact),
+            quote.exact,
         )?;
     }
-    if quote.exact != quote.price {
+    if crate::exact::Exact::from_decimal(quote.price) != Some(quote.exact) {
         writeln!(
             out,
             "  shown  rounded {} to {places} places",

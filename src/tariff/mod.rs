@@ -652,10 +652,10 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
     })
 }
 
-/// Dividing by the unit's pixels gives an exact decimal only when they are 2^a x 5^b, and the
-/// quotient's places (max(a, b)) must fit a decimal's 28.
+/// Dividing by the unit's pixels gives an exact decimal only when they are 2^a x 5^b; at most 28
+/// places keeps every price's denominator within what exact arithmetic holds.
 fn exact_unit(pixels: u64) -> bool {
-    crate::pricing::unit_places(pixels).is_some()
+    crate::exact::two_five_factors(pixels).is_some_and(|(twos, fives)| twos.max(fives) <= 28)
 }
 
 fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {

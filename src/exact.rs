@@ -1,0 +1,361 @@
+//! Exact non-negative amounts: `numer / (2^twos x 5^fives)`.
+//!
+//! Every figure dis-price computes is a tariff decimal (a power of ten below) times a whole number
+//! of pixel-steps divided by the unit's pixels (2^a x 5^b, checked when the tariff loads), so
+//! its denominator only ever has factors 2 and 5 and its decimal expansion terminates. Holding
+//! the numerator in a `u128` keeps such amounts exact well past the 28 significant digits a
+//! `Decimal` holds (a batch total of odd-sized images easily needs 33), without allocating.
+//! Every operation is checked: where a result would not fit, it returns `None`, never a
+//! rounded value.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::tariff::Rounding;
+
+/// An exact amount, at least zero, kept reduced so that equal amounts compare equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Exact {
+    numer: u128,
+    twos: u32,
+    fives: u32,
+}
+
+impl Exact {
+    /// Zero.
+    pub const ZERO: Exact = Exact {
+        numer: 0,
+        twos: 0,
+        fives: 0,
+    };
+
+    /// A whole number.
+    pub const fn from_int(n: u128) -> Exact {
+        Exact {
+            numer: n,
+            twos: 0,
+            fives: 0,
+        }
+    }
+
+    /// A non-negative decimal, exactly; `None` for a negative one.
+    pub fn from_decimal(d: Decimal) -> Option<Exact> {
+        if d.is_sign_negative() && !d.is_zero() {
+            return None;
+        }
+        let scale = d.scale();
+        Some(
+            Exact {
+                numer: d.mantissa().unsigned_abs(),
+                twos: scale,
+                fives: scale,
+            }
+            .reduced(),
+        )
+    }
+
+    /// `n / denom`, where `denom` must be 2^a x 5^b.
+    pub fn ratio(n: u128, denom: u64) -> Option<Exact> {
+        let (twos, fives) = two_five_factors(denom)?;
+        Some(
+            Exact {
+                numer: n,
+                twos,
+                fives,
+            }
+            .reduced(),
+        )
+    }
+
+    /// Whether it is zero.
+    pub fn is_zero(self) -> bool {
+        self.numer == 0
+    }
+
+    fn reduced(mut self) -> Exact {
+        if self.numer == 0 {
+            return Exact::ZERO;
+        }
+        while self.twos > 0 && self.numer % 2 == 0 {
+            self.numer /= 2;
+            self.twos -= 1;
+        }
+        while self.fives > 0 && self.numer % 5 == 0 {
+            self.numer /= 5;
+            self.fives -= 1;
+        }
+        self
+    }
+
+    /// `self x other`, or `None` if it does not fit.
+    pub fn checked_mul(self, other: Exact) -> Option<Exact> {
+        Some(
+            Exact {
+                numer: self.numer.checked_mul(other.numer)?,
+                twos: self.twos.checked_add(other.twos)?,
+                fives: self.fives.checked_add(other.fives)?,
+            }
+            .reduced(),
+        )
+    }
+
+    /// `self x k`, or `None` if it does not fit.
+    pub fn checked_mul_int(self, k: u128) -> Option<Exact> {
+        self.checked_mul(Exact::from_int(k))
+    }
+
+    /// `self + other`, or `None` if it does not fit.
+    pub fn checked_add(self, other: Exact) -> Option<Exact> {
+        let (twos, fives) = (self.twos.max(other.twos), self.fives.max(other.fives));
+        let sum = self
+            .widened(twos, fives)?
+            .checked_add(other.widened(twos, fives)?)?;
+        Some(
+            Exact {
+                numer: sum,
+                twos,
+                fives,
+            }
+            .reduced(),
+        )
+    }
+
+    /// The numerator over the larger denominator 2^twos x 5^fives.
+    fn widened(self, twos: u32, fives: u32) -> Option<u128> {
+        let by = 2u128
+            .checked_pow(twos - self.twos)?
+            .checked_mul(5u128.checked_pow(fives - self.fives)?)?;
+        self.numer.checked_mul(by)
+    }
+
+    fn denom(self) -> Option<u128> {
+        2u128
+            .checked_pow(self.twos)?
+            .checked_mul(5u128.checked_pow(self.fives)?)
+    }
+
+    /// The decimal places of its exact expansion.
+    pub fn places(self) -> u32 {
+        self.twos.max(self.fives)
+    }
+
+    /// Rounded once to `places` places with `mode`, as a `Decimal`; `None` if that does not fit.
+    pub fn round(self, places: u32, mode: Rounding) -> Option<Decimal> {
+        let denom = self.denom()?;
+        let whole = self.numer / denom;
+        let mut rest = self.numer % denom;
+        let mut mantissa = whole;
+        for _ in 0..places {
+            rest = rest.checked_mul(10)?;
+            mantissa = mantissa.checked_mul(10)?.checked_add(rest / denom)?;
+            rest %= denom;
+        }
+        // `rest / denom` is what lies below the last kept place: compare it with a half.
+        let other_half = denom - rest;
+        let up = match mode {
+            Rounding::Down => false,
+            Rounding::Up => rest > 0,
+            Rounding::HalfUp => rest >= other_half,
+            Rounding::HalfEven => rest > other_half || (rest == other_half && mantissa % 2 == 1),
+        };
+        if up {
+            mantissa = mantissa.checked_add(1)?;
+        }
+        Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, places).ok()
+    }
+
+    /// The exact value as a `Decimal`, when it fits one.
+    pub fn to_decimal(self) -> Option<Decimal> {
+        self.round(self.places(), Rounding::Down)
+    }
+}
+
+/// `a x b` as a 256-bit (high, low) pair, for comparisons that must not overflow.
+fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+    const LOW: u128 = u64::MAX as u128;
+    let (a_hi, a_lo, b_hi, b_lo) = (a >> 64, a & LOW, b >> 64, b & LOW);
+    let lo_lo = a_lo * b_lo;
+    let hi_lo = a_hi * b_lo;
+    let lo_hi = a_lo * b_hi;
+    let hi_hi = a_hi * b_hi;
+    let middle = (lo_lo >> 64) + (hi_lo & LOW) + (lo_hi & LOW);
+    let low = (middle << 64) | (lo_lo & LOW);
+    let high = hi_hi + (hi_lo >> 64) + (lo_hi >> 64) + (middle >> 64);
+    (high, low)
+}
+
+impl Ord for Exact {
+    fn cmp(&self, other: &Exact) -> Ordering {
+        // a / 2^i5^j against b / 2^k5^l: multiply each side by the factors the other lacks.
+        let (twos, fives) = (self.twos.max(other.twos), self.fives.max(other.fives));
+        let scale = |e: &Exact| {
+            let mut n = (0u128, e.numer);
+            for (base, count) in [(2u128, twos - e.twos), (5u128, fives - e.fives)] {
+                for _ in 0..count {
+                    let (hi, lo) = wide_mul(n.1, base);
+                    n = (n.0 * base + hi, lo);
+                }
+            }
+            n
+        };
+        scale(self).cmp(&scale(other))
+    }
+}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Exact) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The exact decimal expansion, without trailing zeros: `0.00603`, `5`, `0.5625`.
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // numer / (2^twos 5^fives) = numer x 2^(p - twos) x 5^(p - fives) / 10^p, p = places:
+        // produce its digits by long division so no intermediate overflows.
+        let places = self.places();
+        let Some(denom) = self.denom() else {
+            return write!(f, "{}/(2^{} x 5^{})", self.numer, self.twos, self.fives);
+        };
+        write!(f, "{}", self.numer / denom)?;
+        let mut rest = self.numer % denom;
+        if rest == 0 {
+            return Ok(());
+        }
+        f.write_str(".")?;
+        for _ in 0..places {
+            if rest == 0 {
+                break;
+            }
+            let Some(tens) = rest.checked_mul(10) else {
+                return write!(f, "…");
+            };
+            write!(f, "{}", tens / denom)?;
+            rest = tens % denom;
+        }
+        Ok(())
+    }
+}
+
+/// `n` as 2^a x 5^b, or `None` if it has another factor.
+pub fn two_five_factors(n: u64) -> Option<(u32, u32)> {
+    if n == 0 {
+        return None;
+    }
+    let twos = n.trailing_zeros();
+    let mut rest = n >> twos;
+    let mut fives = 0;
+    while rest % 5 == 0 {
+        rest /= 5;
+        fives += 1;
+    }
+    (rest == 1).then_some((twos, fives))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn e(s: &str) -> Exact {
+        Exact::from_decimal(d(s)).unwrap()
+    }
+
+    #[test]
+    fn prints_its_exact_expansion() {
+        assert_eq!(e("0.0060300").to_string(), "0.00603");
+        assert_eq!(
+            Exact::ratio(20 * 512 * 512, 1 << 20).unwrap().to_string(),
+            "5"
+        );
+        assert_eq!(
+            Exact::ratio(1, 1 << 20).unwrap().to_string(),
+            "0.00000095367431640625"
+        );
+        assert_eq!(Exact::ZERO.to_string(), "0");
+        assert_eq!(
+            Exact::from_int(u128::MAX).to_string(),
+            u128::MAX.to_string()
+        );
+    }
+
+    #[test]
+    fn holds_more_digits_than_a_decimal() {
+        // 2314190777 images of 279x237 at 7 steps: 32 significant digits.
+        let units = Exact::ratio(7 * 279 * 237 * 2_314_190_777, 1 << 20).unwrap();
+        let price = units.checked_mul(e("0.001206")).unwrap();
+        assert_eq!(price.to_string(), "1231961.5179281181163787841796875");
+        assert_eq!(price.round(4, Rounding::HalfUp), Some(d("1231961.5179")));
+        assert_eq!(price.to_decimal(), None);
+    }
+
+    #[test]
+    fn rounds_in_every_mode_once() {
+        let cases = [
+            ("0.00015", Rounding::HalfUp, "0.0002"),
+            ("0.00015", Rounding::HalfEven, "0.0002"),
+            ("0.00025", Rounding::HalfEven, "0.0002"),
+            ("0.000250001", Rounding::HalfEven, "0.0003"),
+            ("0.00014999", Rounding::HalfUp, "0.0001"),
+            ("0.00010001", Rounding::Up, "0.0002"),
+            ("0.0001", Rounding::Up, "0.0001"),
+            ("0.00019999", Rounding::Down, "0.0001"),
+            ("0.0015075", Rounding::HalfUp, "0.0015"),
+            ("12.5", Rounding::HalfEven, "12.5000"),
+        ];
+        for (value, mode, shown) in cases {
+            assert_eq!(e(value).round(4, mode), Some(d(shown)), "{value} {mode:?}");
+        }
+        assert_eq!(e("2.5").round(0, Rounding::HalfEven), Some(d("2")));
+        assert_eq!(e("3.5").round(0, Rounding::HalfEven), Some(d("4")));
+    }
+
+    #[test]
+    fn adds_and_multiplies_exactly() {
+        assert_eq!(
+            e("0.0015075").checked_add(e("0.003015")),
+            Some(e("0.0045225"))
+        );
+        assert_eq!(e("0.001206").checked_mul(e("1.25")), Some(e("0.0015075")));
+        assert_eq!(
+            Exact::from_int(u128::MAX).checked_add(Exact::from_int(1)),
+            None
+        );
+        assert_eq!(Exact::from_int(u128::MAX).checked_mul_int(2), None);
+        assert_eq!(e("0.5").checked_add(e("0.5")), Some(Exact::from_int(1)));
+    }
+
+    #[test]
+    fn compares_without_overflow() {
+        assert!(e("0.0015075") < e("0.0016"));
+        assert!(e("2") > e("1.99999999999999999999999999"));
+        let huge = Exact::from_int(u128::MAX);
+        let tiny_denominator = Exact::ratio(u128::MAX, 1 << 40).unwrap();
+        assert!(huge > tiny_denominator);
+        assert_eq!(e("0.50").cmp(&Exact::ratio(1, 2).unwrap()), Ordering::Equal);
+    }
+
+    #[test]
+    fn wide_mul_matches_u128_where_it_fits() {
+        assert_eq!(
+            wide_mul(u64::MAX as u128, u64::MAX as u128),
+            (0, (u64::MAX as u128) * (u64::MAX as u128))
+        );
+        assert_eq!(wide_mul(u128::MAX, 2), (1, u128::MAX - 1));
+        assert_eq!(wide_mul(1 << 127, 1 << 127), (1 << 126, 0));
+    }
+
+    #[test]
+    fn factors() {
+        assert_eq!(two_five_factors(1 << 20), Some((20, 0)));
+        assert_eq!(two_five_factors(1_000_000), Some((6, 6)));
+        assert_eq!(two_five_factors(3), None);
+        assert_eq!(two_five_factors(0), None);
+    }
+}
