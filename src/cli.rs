@@ -11,13 +11,13 @@ use crate::size::Size;
 
 const EXAMPLES: &str = "\
 Examples:
-  dis-price --steps 20 --size 512x512          price one image
-  dis-price --steps 28 --size 1024 -n 4        four 1024x1024 images at 28 steps
-  dis-price --steps 20 --size 512 --format plain   the amount alone, for scripts
-  dis-price table                               the published grid, computed from the model
+  dis-price --steps 20 --size 512x512                 price one image
+  dis-price --steps 28 --size 1024 -n 4               four 1024x1024 images at 28 steps
+  dis-price --steps 20 --size 512 --format plain      the amount alone, for scripts
+  dis-price table                                     the published grid, from the model
   dis-price table --steps 10..50:10 --sizes 512,1024 --format markdown
-  dis-price check                               hold the model against the published prices
-  dis-price tariff > mine.toml                  start a custom tariff
+  dis-price check                                     the model against the published prices
+  dis-price tariff > mine.toml                        start a custom tariff
 
 Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.";
 
