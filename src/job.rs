@@ -62,6 +62,18 @@ pub struct Breach {
     model: String,
 }
 
+impl Breach {
+    /// The part of the job: `steps`, `width`, `height` or `count`.
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The value outside the limit.
+    pub fn value(&self) -> u32 {
+        self.value
+    }
+}
+
 impl fmt::Display for Breach {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod axis;
+pub mod batch;
 pub mod cli;
 pub mod error;
 pub mod exact;

@@ -34,6 +34,11 @@ pub struct TooLarge {
     count: u32,
 }
 
+/// A batch total too large to compute exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the batch total is too large to compute exactly")]
+pub struct TooLargeTotal;
+
 /// Prices a job under a model, rounding with `display`.
 pub fn quote(model: &Model, job: &Job, display: Display) -> Result<Quote, TooLarge> {
     let too_large = || TooLarge {

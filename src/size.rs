@@ -46,7 +46,7 @@ impl FromStr for Size {
 
     fn from_str(text: &str) -> Result<Self, SizeError> {
         let fail = |reason: String| SizeError {
-            text: text.to_owned(),
+            text: shorten(text),
             reason,
         };
         let trimmed = text.trim();
@@ -68,6 +68,14 @@ impl FromStr for Size {
     }
 }
 
+/// The text as errors quote it: at most 40 characters, so a runaway value stays readable.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 /// One side: ASCII digits only (no sign, no exponent, no other script's digits), 1 to u32::MAX.
 fn side(text: &str) -> Result<u32, String> {
     let digits = text.trim();
@@ -76,14 +84,16 @@ fn side(text: &str) -> Result<u32, String> {
     }
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
-            "is not WIDTHxHEIGHT: {digits:?} is not a whole number of pixels"
+            "is not WIDTHxHEIGHT: {:?} is not a whole number of pixels",
+            shorten(digits)
         ));
     }
     match digits.parse::<u32>() {
         Ok(0) => Err("has a side of 0 pixels; a side is at least 1".into()),
         Ok(n) => Ok(n),
         Err(_) => Err(format!(
-            "has a side of {digits} pixels, more than the largest, {}",
+            "has a side of {} pixels, more than the largest, {}",
+            shorten(digits),
             u32::MAX
         )),
     }

@@ -1,0 +1,701 @@
+//! Reading job files: CSV with a header, or JSON Lines (including the API's own request bodies).
+//!
+//! Rows are read one at a time from a buffered reader whose lines are capped in length, so memory
+//! stays bounded whatever the file holds.
+
+use std::io::{self, BufRead, Read};
+
+use serde_json::Value;
+
+use crate::number::parse_u32;
+use crate::size::Size;
+
+/// The longest line read: a job is a few dozen bytes, and a request body with a 1000-character
+/// prompt well under 8 KiB, so 1 MiB only stops files that are not job lists.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// The two input forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// JSON Lines: one object per line.
+    Jsonl,
+}
+
+/// One job as read, before the tariff fills it in and checks it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line in the input.
+    pub line: u64,
+    /// Model id or alias, if given.
+    pub model: Option<String>,
+    /// Steps, if given.
+    pub steps: Option<u32>,
+    /// Size, if given.
+    pub size: Option<Size>,
+    /// Images, if given.
+    pub count: Option<u32>,
+    /// CSV columns that do not affect the price, carried through in header order.
+    pub extra: Vec<String>,
+}
+
+/// A row that cannot be priced: where, which field, what it held, and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {field} {value:?}: {message}")]
+pub struct RowError {
+    /// 1-based line.
+    pub line: u64,
+    /// The field (or `row` for the row as a whole).
+    pub field: String,
+    /// The offending value, shortened if long.
+    pub value: String,
+    /// Why, and what would be accepted.
+    pub message: String,
+}
+
+impl RowError {
+    /// An error about `field` holding `value` on `line`.
+    pub fn new(line: u64, field: &str, value: &str, message: impl Into<String>) -> Self {
+        let mut shown: String = value.chars().take(80).collect();
+        if shown.len() < value.len() {
+            shown.push('…');
+        }
+        RowError {
+            line,
+            field: field.to_owned(),
+            value: shown,
+            message: message.into(),
+        }
+    }
+}
+
+/// What stops reading altogether (the file, not one row, is wrong).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// Reading failed.
+    #[error("cannot read {name}: {source}")]
+    Io {
+        /// The input's name.
+        name: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// A line longer than [`MAX_LINE_BYTES`].
+    #[error(
+        "{name}: line {line} is longer than {MAX_LINE_BYTES} bytes, the most a job line may be; is this a job file?"
+    )]
+    LineTooLong {
+        /// The input's name.
+        name: String,
+        /// The line.
+        line: u64,
+    },
+    /// A CSV header that cannot be read as job columns.
+    #[error("{name}: line 1: {message}")]
+    Header {
+        /// The input's name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Reads lines of at most [`MAX_LINE_BYTES`], counting them.
+struct Lines<R> {
+    inner: R,
+    line: u64,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The next line without its ending into `buf`; `Ok(false)` at the end.
+    fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, LineError> {
+        buf.clear();
+        let read = (&mut self.inner)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', buf)
+            .map_err(LineError::Io)?;
+        if read == 0 {
+            return Ok(false);
+        }
+        self.line += 1;
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        } else if read > MAX_LINE_BYTES {
+            return Err(LineError::TooLong(self.line));
+        }
+        Ok(true)
+    }
+}
+
+enum LineError {
+    Io(io::Error),
+    TooLong(u64),
+}
+
+/// Reads jobs one at a time.
+pub struct Rows<R> {
+    name: String,
+    lines: Lines<R>,
+    buf: Vec<u8>,
+    form: Form,
+}
+
+enum Form {
+    Csv {
+        columns: Vec<Column>,
+        extra: Vec<String>,
+        fields: Vec<String>,
+    },
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Steps,
+    Size,
+    Count,
+    Model,
+    Width,
+    Height,
+    Extra,
+}
+
+impl<R: BufRead> Rows<R> {
+    /// Starts reading `input` (named `name` in errors); a CSV header is read at once.
+    pub fn new(name: String, input: R, format: InputFormat) -> Result<Self, InputError> {
+        let mut rows = Rows {
+            name,
+            lines: Lines {
+                inner: input,
+                line: 0,
+            },
+            buf: Vec::new(),
+            form: Form::Jsonl,
+        };
+        if format == InputFormat::Csv {
+            let mut header = Vec::new();
+            if rows.read_line()? {
+                let text = String::from_utf8_lossy(&rows.buf).into_owned();
+                split_csv(text.trim_start_matches('\u{feff}'), &mut header).map_err(|message| {
+                    InputError::Header {
+                        name: rows.name.clone(),
+                        message,
+                    }
+                })?;
+            }
+            let (columns, extra) = columns(&header).map_err(|message| InputError::Header {
+                name: rows.name.clone(),
+                message,
+            })?;
+            rows.form = Form::Csv {
+                columns,
+                extra,
+                fields: Vec::new(),
+            };
+        }
+        Ok(rows)
+    }
+
+    /// The names of the carried-through CSV columns.
+    pub fn extra_columns(&self) -> &[String] {
+        match &self.form {
+            Form::Csv { extra, .. } => extra,
+            Form::Jsonl => &[],
+        }
+    }
+
+    fn read_line(&mut self) -> Result<bool, InputError> {
+        self.lines.next_line(&mut self.buf).map_err(|e| match e {
+            LineError::Io(source) => InputError::Io {
+                name: self.name.clone(),
+                source,
+            },
+            LineError::TooLong(line) => InputError::LineTooLong {
+                name: self.name.clone(),
+                line,
+            },
+        })
+    }
+
+    /// The next row, `Ok(None)` at the end, `Err(Ok(row error))` for a bad row (reading goes
+    /// on), `Err(Err(input error))` when reading cannot go on.
+    pub fn next_row(&mut self) -> Result<Option<Row>, Result<RowError, InputError>> {
+        loop {
+            if !self.read_line().map_err(Err)? {
+                return Ok(None);
+            }
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let line = self.lines.line;
+            let text = match std::str::from_utf8(&self.buf) {
+                Ok(text) => text,
+                Err(e) => {
+                    let message = format!(
+                        "is not UTF-8 (invalid byte at column {})",
+                        e.valid_up_to() + 1
+                    );
+                    return Err(Ok(RowError::new(
+                        line,
+                        "row",
+                        &String::from_utf8_lossy(&self.buf),
+                        message,
+                    )));
+                }
+            };
+            return match &mut self.form {
+                Form::Jsonl => json_row(line, text).map(Some).map_err(Ok),
+                Form::Csv {
+                    columns, fields, ..
+                } => {
+                    split_csv(text, fields).map_err(|m| Ok(RowError::new(line, "row", text, m)))?;
+                    csv_row(line, columns, fields).map(Some).map_err(Ok)
+                }
+            };
+        }
+    }
+}
+
+/// Splits one CSV line into `fields` (reusing their buffers): commas, and double-quoted fields
+/// with `""` for a quote. A job file has no line breaks inside fields.
+fn split_csv(line: &str, fields: &mut Vec<String>) -> Result<(), String> {
+    let mut count = 0;
+    let mut chars = line.chars().peekable();
+    loop {
+        if fields.len() == count {
+            fields.push(String::new());
+        }
+        let field = &mut fields[count];
+        field.clear();
+        count += 1;
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    None => return Err("has a quoted field that is not closed".into()),
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => field.push(c),
+                }
+            }
+            match chars.next() {
+                None => break,
+                Some(',') => continue,
+                Some(c) => {
+                    return Err(format!("has {c:?} after a closing quote; expected a comma"));
+                }
+            }
+        }
+        loop {
+            match chars.next() {
+                None => {
+                    fields.truncate(count);
+                    return Ok(());
+                }
+                Some(',') => break,
+                Some(c) => field.push(c),
+            }
+        }
+    }
+    fields.truncate(count);
+    Ok(())
+}
+
+fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(
+            "the file is empty; a CSV job file starts with a header such as steps,size,count"
+                .into(),
+        );
+    }
+    let mut columns = Vec::new();
+    let mut extra = Vec::new();
+    for name in header {
+        let column = match name.trim().to_lowercase().as_str() {
+            "steps" | "num_inference_steps" => Column::Steps,
+            "size" => Column::Size,
+            "count" | "n" => Column::Count,
+            "model" => Column::Model,
+            "width" => Column::Width,
+            "height" => Column::Height,
+            _ => {
+                extra.push(name.clone());
+                Column::Extra
+            }
+        };
+        if column != Column::Extra && columns.contains(&column) {
+            return Err(format!(
+                "column {name:?} repeats a column already given (count and n are the same column, as are steps and num_inference_steps)"
+            ));
+        }
+        columns.push(column);
+    }
+    let has = |c| columns.contains(&c);
+    if has(Column::Size) && (has(Column::Width) || has(Column::Height)) {
+        return Err("give either a size column or width and height columns, not both".into());
+    }
+    if has(Column::Width) != has(Column::Height) {
+        return Err("width and height columns go together".into());
+    }
+    Ok((columns, extra))
+}
+
+fn whole(line: u64, field: &str, text: &str) -> Result<Option<u32>, RowError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_u32(text)
+        .map(Some)
+        .map_err(|m| RowError::new(line, field, text, m))
+}
+
+fn size(line: u64, field: &str, text: &str) -> Result<Size, RowError> {
+    text.parse::<Size>()
+        .map_err(|e| RowError::new(line, field, text, e.to_string()))
+}
+
+fn csv_row(line: u64, columns: &[Column], fields: &[String]) -> Result<Row, RowError> {
+    if fields.len() != columns.len() {
+        return Err(RowError::new(
+            line,
+            "row",
+            &fields.join(","),
+            format!(
+                "has {} fields but the header has {}",
+                fields.len(),
+                columns.len()
+            ),
+        ));
+    }
+    let mut row = Row {
+        line,
+        ..Row::default()
+    };
+    let (mut width, mut height) = (None, None);
+    for (column, text) in columns.iter().zip(fields) {
+        let blank = text.trim().is_empty();
+        match column {
+            Column::Steps => row.steps = whole(line, "steps", text)?,
+            Column::Count => row.count = whole(line, "count", text)?,
+            Column::Size if !blank => row.size = Some(size(line, "size", text)?),
+            Column::Model if !blank => row.model = Some(text.trim().to_owned()),
+            Column::Width => width = whole(line, "width", text)?,
+            Column::Height => height = whole(line, "height", text)?,
+            Column::Extra => row.extra.push(text.clone()),
+            Column::Size | Column::Model => {}
+        }
+    }
+    row.size = row
+        .size
+        .map_or_else(|| sides(line, width, height), |s| Ok(Some(s)))?;
+    Ok(row)
+}
+
+/// A size from width and height: both or neither.
+fn sides(line: u64, width: Option<u32>, height: Option<u32>) -> Result<Option<Size>, RowError> {
+    match (width, height) {
+        (None, None) => Ok(None),
+        (Some(w), Some(h)) if w > 0 && h > 0 => Ok(Some(Size::new(w, h))),
+        (Some(0), _) => Err(RowError::new(
+            line,
+            "width",
+            "0",
+            "a side is at least 1 pixel",
+        )),
+        (_, Some(0)) => Err(RowError::new(
+            line,
+            "height",
+            "0",
+            "a side is at least 1 pixel",
+        )),
+        (Some(w), None) => Err(RowError::new(
+            line,
+            "height",
+            "",
+            format!("is missing; width {w} needs a height"),
+        )),
+        (None, Some(h)) => Err(RowError::new(
+            line,
+            "width",
+            "",
+            format!("is missing; height {h} needs a width"),
+        )),
+        (Some(_), Some(_)) => unreachable!("both sides are above zero here"),
+    }
+}
+
+/// Keys of the API's request bodies that do not affect the price.
+const IGNORED_KEYS: [&str; 5] = [
+    "prompt",
+    "seed",
+    "guidance_scale",
+    "style",
+    "response_format",
+];
+const PRICE_KEYS: [&str; 8] = [
+    "model",
+    "steps",
+    "num_inference_steps",
+    "size",
+    "width",
+    "height",
+    "n",
+    "count",
+];
+
+fn json_row(line: u64, text: &str) -> Result<Row, RowError> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| RowError::new(line, "row", text, format!("is not JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        let kind = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        return Err(RowError::new(
+            line,
+            "row",
+            text,
+            format!(
+                "is {kind}; expected an object like {{\"num_inference_steps\": 20, \"size\": \"512x512\"}}"
+            ),
+        ));
+    };
+    let mut row = Row {
+        line,
+        ..Row::default()
+    };
+    let (mut width, mut height) = (None, None);
+    let mut seen_steps = None;
+    let mut seen_count = None;
+    for (key, value) in &map {
+        if value.is_null() || IGNORED_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let shown = value.to_string();
+        let number = |field: &str| -> Result<u32, RowError> {
+            value
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    RowError::new(
+                        line,
+                        field,
+                        &shown,
+                        format!("is not a whole number from 0 to {}", u32::MAX),
+                    )
+                })
+        };
+        let string = |field: &str| -> Result<&str, RowError> {
+            value
+                .as_str()
+                .ok_or_else(|| RowError::new(line, field, &shown, "is not a string"))
+        };
+        let once = |seen: &mut Option<String>| -> Result<(), RowError> {
+            match seen.replace(key.clone()) {
+                Some(first) => Err(RowError::new(
+                    line,
+                    key,
+                    &shown,
+                    format!("repeats {first:?}; give one of them"),
+                )),
+                None => Ok(()),
+            }
+        };
+        match key.as_str() {
+            "model" => row.model = Some(string("model")?.trim().to_owned()),
+            "steps" | "num_inference_steps" => {
+                once(&mut seen_steps)?;
+                row.steps = Some(number(key)?);
+            }
+            "n" | "count" => {
+                once(&mut seen_count)?;
+                row.count = Some(number(key)?);
+            }
+            "size" => row.size = Some(size(line, "size", string("size")?)?),
+            "width" => width = Some(number("width")?),
+            "height" => height = Some(number("height")?),
+            other => {
+                let nearest = PRICE_KEYS
+                    .iter()
+                    .chain(&IGNORED_KEYS)
+                    .map(|k| (strsim::levenshtein(k, other), *k))
+                    .min()
+                    .filter(|(d, _)| *d <= 3)
+                    .map(|(_, k)| format!("did you mean {k:?}? "))
+                    .unwrap_or_default();
+                return Err(RowError::new(
+                    line,
+                    other,
+                    &shown,
+                    format!(
+                        "is not a key dis-price knows; {nearest}(price keys: {}; ignored: {})",
+                        PRICE_KEYS.join(", "),
+                        IGNORED_KEYS.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if row.size.is_some() && (width.is_some() || height.is_some()) {
+        return Err(RowError::new(
+            line,
+            "size",
+            &format!("{:?}", row.size.map(|s| s.to_string())),
+            "give either size or width and height, not both",
+        ));
+    }
+    if row.size.is_none() {
+        row.size = sides(line, width, height)?;
+    }
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(format: InputFormat, text: &str) -> Vec<Result<Row, String>> {
+        let mut rows = Rows::new("t".into(), text.as_bytes(), format).unwrap();
+        let mut out = Vec::new();
+        loop {
+            match rows.next_row() {
+                Ok(None) => return out,
+                Ok(Some(row)) => out.push(Ok(row)),
+                Err(Ok(e)) => out.push(Err(e.to_string())),
+                Err(Err(e)) => panic!("{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn csv_columns_defaults_and_extras() {
+        let rows = read(
+            InputFormat::Csv,
+            "id,steps,size,n\r\na,20,512x512,2\n\nb,,,\n",
+        );
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(
+            (a.line, a.steps, a.size, a.count),
+            (2, Some(20), Some(Size::new(512, 512)), Some(2))
+        );
+        assert_eq!(a.extra, vec!["a"]);
+        let b = rows[1].as_ref().unwrap();
+        assert_eq!((b.line, b.steps, b.size, b.count), (4, None, None, None));
+    }
+
+    #[test]
+    fn csv_width_and_height() {
+        let rows = read(InputFormat::Csv, "width,height,steps\n640,480,5\n640,,5\n");
+        assert_eq!(rows[0].as_ref().unwrap().size, Some(Size::new(640, 480)));
+        assert!(rows[1].as_ref().unwrap_err().contains("line 3: height"));
+    }
+
+    #[test]
+    fn csv_bad_rows_name_line_field_and_value() {
+        let rows = read(InputFormat::Csv, "steps,size\n1.5,512\n20,512x\n20\n");
+        assert!(
+            rows[0]
+                .as_ref()
+                .unwrap_err()
+                .starts_with("line 2: steps \"1.5\"")
+        );
+        assert!(
+            rows[1]
+                .as_ref()
+                .unwrap_err()
+                .starts_with("line 3: size \"512x\"")
+        );
+        assert!(
+            rows[2]
+                .as_ref()
+                .unwrap_err()
+                .contains("has 1 fields but the header has 2")
+        );
+    }
+
+    #[test]
+    fn quoted_csv_fields() {
+        let mut fields = Vec::new();
+        split_csv(r#"a,"b,c","say ""hi""",,"#, &mut fields).unwrap();
+        assert_eq!(fields, vec!["a", "b,c", "say \"hi\"", "", ""]);
+        split_csv("x", &mut fields).unwrap();
+        assert_eq!(fields, vec!["x"]);
+        assert!(split_csv(r#""open"#, &mut fields).is_err());
+        assert!(split_csv(r#""a"b"#, &mut fields).is_err());
+    }
+
+    #[test]
+    fn bad_headers() {
+        for header in ["count,n\n", "size,width,height\n", "width\n", ""] {
+            assert!(
+                Rows::new("t".into(), header.as_bytes(), InputFormat::Csv).is_err(),
+                "{header:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn api_request_bodies() {
+        let rows = read(
+            InputFormat::Jsonl,
+            r#"{"model": "flux-dev", "prompt": "a cat", "num_inference_steps": 20, "size": "512x512", "n": 2, "seed": 1}
+{"steps": 5, "width": 300, "height": 200, "guidance_scale": 3.5, "style": null}
+"#,
+        );
+        let a = rows[0].as_ref().unwrap();
+        assert_eq!(
+            (a.model.as_deref(), a.steps, a.size, a.count),
+            (
+                Some("flux-dev"),
+                Some(20),
+                Some(Size::new(512, 512)),
+                Some(2)
+            )
+        );
+        assert_eq!(rows[1].as_ref().unwrap().size, Some(Size::new(300, 200)));
+    }
+
+    #[test]
+    fn bad_json_lines() {
+        let rows = read(
+            InputFormat::Jsonl,
+            "[1]\nnull\n3\n{\"steps\": 20.5}\n{\"stesp\": 20}\n{\"steps\": 1, \"num_inference_steps\": 2}\n{\n",
+        );
+        let errors: Vec<String> = rows.into_iter().map(|r| r.unwrap_err()).collect();
+        assert!(errors[0].contains("is an array"));
+        assert!(errors[1].contains("is null"));
+        assert!(errors[2].contains("is a number"));
+        assert!(errors[3].contains("line 4: steps \"20.5\""));
+        assert!(errors[4].contains("did you mean \"steps\""));
+        assert!(errors[5].contains("repeats"));
+        assert!(errors[6].contains("line 7") && errors[6].contains("not JSON"));
+    }
+
+    #[test]
+    fn a_line_too_long_stops_reading() {
+        let long = format!("{{\"prompt\": \"{}\"}}\n", "a".repeat(MAX_LINE_BYTES));
+        let mut rows = Rows::new("t".into(), long.as_bytes(), InputFormat::Jsonl).unwrap();
+        assert!(matches!(
+            rows.next_row(),
+            Err(Err(InputError::LineTooLong { line: 1, .. }))
+        ));
+        let long = format!("steps,size\n20,512\n20,{}\n", "5".repeat(MAX_LINE_BYTES));
+        let mut rows = Rows::new("t".into(), long.as_bytes(), InputFormat::Csv).unwrap();
+        assert!(rows.next_row().unwrap().is_some());
+        assert!(matches!(
+            rows.next_row(),
+            Err(Err(InputError::LineTooLong { line: 3, .. }))
+        ));
+    }
+}
