@@ -1,18 +1,28 @@
 //! Runs a parsed command line: load the tariff, check the input, compute, render.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use clap::CommandFactory;
 
+use rust_decimal::Decimal;
+
+use crate::afford;
+use crate::batch::input::InputError;
+use crate::batch::{InputFormat, RowError, Rows, Totals, price_row};
+use crate::budget::{Budget, Verdict};
 use crate::cli::{
-    CheckFormat, Cli, Command, GridFormat, JobArgs, ModelsFormat, QuoteFormat, TableArgs,
+    AffordArgs, BatchArgs, BatchFormat, CheckFormat, Cli, Command, GridFormat, JobArgs,
+    ModelsFormat, QuoteFormat, TableArgs,
 };
 use crate::error::{Error, Outcome};
+use crate::exact::Exact;
 use crate::grid::{Check, Grid};
 use crate::job::{Job, Request};
 use crate::pricing::quote;
-use crate::render::{self, CheckView, GridView, Paint, QuoteView};
+use crate::render::{
+    self, AffordView, BatchHeader, BatchSink, CheckView, GridView, Paint, QuoteView,
+};
 use crate::tariff::{Model, Origin, Tariff};
 
 /// The environment variable naming a tariff file; `--tariff` wins over it, and empty means unset.
@@ -62,6 +72,8 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         ),
         Some(Command::Table(args)) => table(&tariff, &args, io),
         Some(Command::Check(args)) => check(&tariff, args.model.as_deref(), args.format, io),
+        Some(Command::Batch(args)) => batch(&tariff, &args, io),
+        Some(Command::Afford(args)) => afford(&tariff, &args, io),
         Some(Command::Models(args)) => {
             match args.format {
                 ModelsFormat::Table => render::table::models(io.out, &tariff)?,
@@ -180,6 +192,229 @@ fn price_one(
         QuoteFormat::Text => render::text::quote(io.out, &view, io.out_paint)?,
         QuoteFormat::Plain => render::plain::quote(io.out, &view)?,
         QuoteFormat::Json => render::json::quote(io.out, &view)?,
+    }
+    Ok(gate(args.budget.budget(), quote.price, tariff, io)?)
+}
+
+/// Holds a total against a budget: a warning past the share, exit 1 above the budget.
+fn gate(
+    budget: Option<Budget>,
+    total: Decimal,
+    tariff: &Tariff,
+    io: &mut Streams<'_>,
+) -> Result<Outcome, Error> {
+    let Some(budget) = budget else {
+        return Ok(Outcome::Success);
+    };
+    let places = tariff.display.decimals;
+    let (total_shown, currency) = (render::money(total, places), &tariff.currency);
+    let limit = render::exact(budget.limit);
+    match budget.judge(total) {
+        Verdict::Within => Ok(Outcome::Success),
+        Verdict::Warn { percent } => {
+            writeln!(
+                io.err,
+                "{} total {total_shown} {currency} is past {}% of the budget {limit} {currency}",
+                io.err_paint.warning("warning:"),
+                render::exact(percent)
+            )?;
+            Ok(Outcome::Success)
+        }
+        Verdict::Over { overrun } => {
+            writeln!(
+                io.err,
+                "{} total {total_shown} {currency} is above the budget {limit} {currency} by {} {currency}",
+                io.err_paint.error("over budget:"),
+                render::exact(overrun)
+            )?;
+            Ok(Outcome::CheckFailed)
+        }
+    }
+}
+
+/// The form of a batch input: `--input`, else the extension, else (stdin) its first byte.
+fn input_form(args: &BatchArgs, first_byte: Option<u8>) -> Result<InputFormat, Error> {
+    if let Some(form) = args.input {
+        return Ok(form);
+    }
+    if args.file.as_os_str() == "-" {
+        return Ok(if first_byte == Some(b'{') {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Csv
+        });
+    }
+    let ext = args
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => Ok(InputFormat::Csv),
+        Some("jsonl" | "ndjson") => Ok(InputFormat::Jsonl),
+        _ => Err(Error::Usage(format!(
+            "cannot tell the form of {}: its extension is not .csv, .jsonl or .ndjson (give --input csv or --input jsonl)",
+            args.file.display()
+        ))),
+    }
+}
+
+fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let name = args.file.display().to_string();
+    let cannot_read = |source: std::io::Error| InputError::Io {
+        name: name.clone(),
+        source,
+    };
+    let mut input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        if args.file.is_dir() {
+            return Err(cannot_read(std::io::Error::other(
+                "it is a directory; expected a job file",
+            ))
+            .into());
+        }
+        Box::new(BufReader::with_capacity(
+            64 * 1024,
+            std::fs::File::open(&args.file).map_err(cannot_read)?,
+        ))
+    };
+    let first_byte = input
+        .fill_buf()
+        .map_err(cannot_read)?
+        .iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace());
+    let form = input_form(args, first_byte)?;
+    let mut rows = Rows::new(name, input, form)?;
+    let extra = rows.extra_columns().to_vec();
+    let header = BatchHeader {
+        tariff,
+        extra: &extra,
+        summary_only: args.summary,
+    };
+    let mut sink: Box<dyn BatchSink> = match args.format {
+        BatchFormat::Table => Box::<render::table::Batch>::default(),
+        BatchFormat::Markdown => Box::<render::markdown::Batch>::default(),
+        BatchFormat::Csv => Box::<render::csv::Batch>::default(),
+        BatchFormat::Json => Box::<render::json::Batch>::default(),
+    };
+    let mut totals = Totals::new(tariff);
+    sink.begin(io.out, &header)?;
+    loop {
+        let row = match rows.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(Err(fatal)) => return Err(fatal.into()),
+            Err(Ok(bad)) => {
+                skip_or_stop(bad, args.skip_invalid, &mut totals, io)?;
+                continue;
+            }
+        };
+        match price_row(tariff, row, args.allow_out_of_range, !args.summary) {
+            Ok((priced, warnings)) => {
+                for w in warnings {
+                    writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;
+                }
+                totals.add(&priced)?;
+                if !args.summary {
+                    sink.job(io.out, &header, &priced)?;
+                }
+            }
+            Err(bad) => skip_or_stop(bad, args.skip_invalid, &mut totals, io)?,
+        }
+    }
+    let summary = totals.summary(tariff)?;
+    sink.end(io.out, &header, &summary)?;
+    if summary.skipped > 0 {
+        writeln!(
+            io.err,
+            "{} {} invalid row(s) skipped; the totals leave them out",
+            io.err_paint.error("error:"),
+            summary.skipped
+        )?;
+    }
+    let gated = gate(args.budget.budget(), summary.price, tariff, io)?;
+    Ok(if summary.skipped > 0 {
+        Outcome::Incomplete
+    } else {
+        gated
+    })
+}
+
+/// A bad row: reported and counted with --skip-invalid, else the end of the run.
+fn skip_or_stop(
+    bad: RowError,
+    skip: bool,
+    totals: &mut Totals,
+    io: &mut Streams<'_>,
+) -> Result<(), Error> {
+    if !skip {
+        return Err(bad.into());
+    }
+    writeln!(io.err, "{} skipped {bad}", io.err_paint.warning("warning:"))?;
+    totals.skipped += 1;
+    Ok(())
+}
+
+fn afford(tariff: &Tariff, args: &AffordArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let model = pick_model(tariff, args.model.as_deref())?;
+    let size = args.size.unwrap_or(model.default_size);
+    let budget = Exact::from_decimal(args.budget)
+        .ok_or_else(|| Error::Usage(format!("budget {} is negative", args.budget)))?;
+    let (answer, steps) = match args.count {
+        None => {
+            let steps = args.steps.unwrap_or(model.steps.default);
+            within_limits(
+                model,
+                &Job {
+                    steps,
+                    size,
+                    count: 1,
+                },
+                args.allow_out_of_range,
+                io,
+            )?;
+            (
+                afford::images(model, tariff.display, steps, size, budget)?,
+                Some(steps),
+            )
+        }
+        Some(count) => {
+            within_limits(
+                model,
+                &Job {
+                    steps: model.steps.min,
+                    size,
+                    count,
+                },
+                args.allow_out_of_range,
+                io,
+            )?;
+            let (low, high) = if args.allow_out_of_range {
+                (1, u32::MAX)
+            } else {
+                (model.steps.min, model.steps.max)
+            };
+            (
+                afford::steps(model, tariff.display, size, count, budget, low, high)?,
+                None,
+            )
+        }
+    };
+    let view = AffordView {
+        tariff,
+        model,
+        budget: args.budget,
+        size,
+        steps,
+        count: args.count,
+        answer,
+    };
+    match args.format {
+        QuoteFormat::Text => render::text::afford(io.out, &view, io.out_paint)?,
+        QuoteFormat::Plain => render::plain::afford(io.out, &view)?,
+        QuoteFormat::Json => render::json::afford(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }

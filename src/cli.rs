@@ -5,8 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use rust_decimal::Decimal;
+
 use crate::axis::{SizeList, StepsList};
-use crate::number::parse_u32;
+use crate::batch::InputFormat;
+use crate::budget::Budget;
+use crate::number::{parse_decimal, parse_u32};
 use crate::size::Size;
 
 const EXAMPLES: &str = "\
@@ -17,9 +21,12 @@ Examples:
   dis-price table                                     the published grid, from the model
   dis-price table --steps 10..50:10 --sizes 512,1024 --format markdown
   dis-price check                                     the model against the published prices
+  dis-price batch jobs.csv --budget 25                price a file of jobs; exit 1 over budget
+  dis-price afford --budget 10 --steps 28 --size 1024 how many images 10 USD buys
   dis-price tariff > mine.toml                        start a custom tariff
 
-Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.";
+Exit status: 0 success, 1 a check failed (a published cell off, over budget), 2 bad usage or bad
+input.";
 
 /// Know what a Distribute.ai image job will cost before you run it.
 ///
@@ -74,6 +81,7 @@ impl Cli {
             ("--count", job.count.is_some()),
             ("--model", job.model.is_some()),
             ("--allow-out-of-range", job.allow_out_of_range),
+            ("--budget", job.budget.budget.is_some()),
             ("--format", self.format.is_some()),
         ];
         match given.iter().find(|(_, set)| *set) {
@@ -124,6 +132,33 @@ pub struct JobArgs {
     /// Price a job outside the model's limits (which the API would refuse), with a warning.
     #[arg(long)]
     pub allow_out_of_range: bool,
+
+    /// Budget gate for CI.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// A budget gate.
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Exit 1, saying why on stderr, when the total (rounded once) is above AMOUNT. The normal
+    /// output is still printed.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+    pub budget: Option<Decimal>,
+
+    /// Warn on stderr, without failing, when the total passes PERCENT of the budget (e.g. 80).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, requires = "budget")]
+    pub warn_at: Option<Decimal>,
+}
+
+impl BudgetArgs {
+    /// The checked budget, if one was given.
+    pub fn budget(&self) -> Option<Budget> {
+        self.budget.map(|limit| Budget {
+            limit,
+            warn_at: self.warn_at,
+        })
+    }
 }
 
 /// The commands.
@@ -148,6 +183,36 @@ Examples:
 
 Exit status: 0 every cell within tolerance, 1 a cell is off, 2 bad input.")]
     Check(CheckArgs),
+
+    /// Price a file of jobs: CSV, or JSON Lines such as the API's own request bodies.
+    ///
+    /// One row per job in input order, then the total (the sum of exact prices, rounded once),
+    /// the number of jobs and images, and per-model subtotals. A bad row stops the run with exit
+    /// 2 naming its line, field and value; with --skip-invalid each bad row is reported on
+    /// stderr, the rest are priced, and the exit status is still 2.
+    #[command(after_help = "\
+Input: CSV with a header (columns steps, size, and optionally count or n, model, width and height
+instead of size; other columns are carried through to per-job output), or JSON Lines with the same
+keys or the API's request bodies ({\"num_inference_steps\": 20, \"size\": \"512x512\", \"n\": 2, ...};
+prompt, seed, guidance_scale, style and response_format are ignored). The form follows the
+extension (.csv, .jsonl, .ndjson) or --input; from stdin (-), a first line starting with { means
+JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
+
+Examples:
+  dis-price batch jobs.csv
+  dis-price batch requests.jsonl --summary --budget 25 --warn-at 80
+  generate-requests | dis-price batch - --format json > priced.json
+
+Exit status: 0 success, 1 over budget, 2 a bad row or bad input.")]
+    Batch(BatchArgs),
+
+    /// How many images a budget buys, or with --count, the most steps that still fit.
+    #[command(after_help = "\
+Examples:
+  dis-price afford --budget 10 --steps 28 --size 1024x1024     how many images
+  dis-price afford --budget 10 --count 500 --size 1024         the most steps per image
+  dis-price afford --budget 10 --steps 28 --size 1024 --format plain")]
+    Afford(AffordArgs),
 
     /// List the tariff's models: id, name, rate, unit, limits and defaults.
     Models(ModelsArgs),
@@ -179,12 +244,91 @@ impl Command {
         match self {
             Command::Table(_) => "table",
             Command::Check(_) => "check",
+            Command::Batch(_) => "batch",
+            Command::Afford(_) => "afford",
             Command::Models(_) => "models",
             Command::Tariff => "tariff",
             Command::Completions { .. } => "completions",
             Command::Man => "man",
         }
     }
+}
+
+/// `batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The job file, or - for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The input form [default: from the extension].
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub input: Option<InputFormat>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Table)]
+    pub format: BatchFormat,
+
+    /// Print only the totals: no per-job rows.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Report bad rows on stderr and price the rest (the exit status is still 2).
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// Price rows outside the model's limits, with a warning each.
+    #[arg(long)]
+    pub allow_out_of_range: bool,
+
+    /// Budget gate for CI.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// `afford`.
+#[derive(Debug, Args)]
+pub struct AffordArgs {
+    /// The money to spend.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+    pub budget: Decimal,
+
+    /// Steps per image [default: the model's]; not with --count.
+    #[arg(long, value_parser = parse_u32, conflicts_with = "count")]
+    pub steps: Option<u32>,
+
+    /// Image size [default: the model's].
+    #[arg(long, value_parser = parse_size)]
+    pub size: Option<Size>,
+
+    /// Images wanted: answer the most steps per image that fit instead.
+    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N")]
+    pub count: Option<u32>,
+
+    /// Model id or alias [default: the tariff's default_model].
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QuoteFormat::Text)]
+    pub format: QuoteFormat,
+
+    /// Allow steps and sizes outside the model's limits, with a warning.
+    #[arg(long)]
+    pub allow_out_of_range: bool,
+}
+
+/// Formats of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// Drawn tables (holds the rows to size the columns; use csv or json for large files).
+    Table,
+    /// Markdown.
+    Markdown,
+    /// CSV: one row per job, then subtotal and total rows.
+    Csv,
+    /// JSON; decimals are strings.
+    Json,
 }
 
 /// `table`.
@@ -285,6 +429,24 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+fn parse_amount(text: &str) -> Result<Decimal, String> {
+    let amount = parse_decimal(text)?;
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(format!("{text:?} is negative; a budget is 0 or more"));
+    }
+    Ok(amount.abs())
+}
+
+fn parse_percent(text: &str) -> Result<Decimal, String> {
+    let percent = parse_decimal(text)?;
+    if percent <= Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
+        return Err(format!(
+            "{text:?} is not a percent above 0 and at most 100 (e.g. 80)"
+        ));
+    }
+    Ok(percent)
 }
 
 fn parse_size(text: &str) -> Result<Size, String> {

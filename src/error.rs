@@ -3,8 +3,10 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::batch::RowError;
+use crate::batch::input::InputError;
 use crate::job::Breach;
-use crate::pricing::TooLarge;
+use crate::pricing::{TooLarge, TooLargeTotal};
 use crate::tariff::Diagnostics;
 
 /// Exit status: success.
@@ -19,8 +21,10 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub enum Outcome {
     /// All well.
     Success,
-    /// The command ran, and what it checked did not pass.
+    /// The command ran, and what it checked did not pass (a published cell off, over budget).
     CheckFailed,
+    /// The command ran to the end but skipped bad input it reported.
+    Incomplete,
 }
 
 impl Outcome {
@@ -29,6 +33,7 @@ impl Outcome {
         match self {
             Outcome::Success => EXIT_OK,
             Outcome::CheckFailed => EXIT_CHECK_FAILED,
+            Outcome::Incomplete => EXIT_BAD_INPUT,
         }
     }
 }
@@ -63,6 +68,22 @@ pub enum Error {
     /// A job the API would refuse.
     #[error("{}; the API would refuse this job (--allow-out-of-range prices it anyway)", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     OutOfRange(Vec<Breach>),
+
+    /// A bad row in a batch, when bad rows stop the run.
+    #[error("{0}")]
+    BadRow(#[from] RowError),
+
+    /// A batch input that cannot be read.
+    #[error(transparent)]
+    Input(#[from] InputError),
+
+    /// A batch whose input form cannot be told.
+    #[error("{0}")]
+    Usage(String),
+
+    /// A batch total too large to compute exactly.
+    #[error(transparent)]
+    TotalTooLarge(#[from] TooLargeTotal),
 
     /// A price too large to compute exactly.
     #[error(transparent)]

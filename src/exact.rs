@@ -122,6 +122,22 @@ impl Exact {
         )
     }
 
+    /// `self - other`, or `None` if that would be negative or does not fit.
+    pub fn checked_sub(self, other: Exact) -> Option<Exact> {
+        let (twos, fives) = (self.twos.max(other.twos), self.fives.max(other.fives));
+        let difference = self
+            .widened(twos, fives)?
+            .checked_sub(other.widened(twos, fives)?)?;
+        Some(
+            Exact {
+                numer: difference,
+                twos,
+                fives,
+            }
+            .reduced(),
+        )
+    }
+
     /// The numerator over the larger denominator 2^twos x 5^fives.
     fn widened(self, twos: u32, fives: u32) -> Option<u128> {
         let by = 2u128
@@ -329,6 +345,8 @@ mod tests {
         );
         assert_eq!(Exact::from_int(u128::MAX).checked_mul_int(2), None);
         assert_eq!(e("0.5").checked_add(e("0.5")), Some(Exact::from_int(1)));
+        assert_eq!(e("1").checked_sub(e("0.25")), Some(e("0.75")));
+        assert_eq!(e("0.25").checked_sub(e("1")), None);
     }
 
     #[test]

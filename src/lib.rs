@@ -4,9 +4,11 @@
 //! [`job::Job`], exact [`pricing`] on `Decimal`, the steps x sizes [`grid`] and its check against
 //! published prices, and one renderer per output format in [`render`].
 
+pub mod afford;
 pub mod app;
 pub mod axis;
 pub mod batch;
+pub mod budget;
 pub mod cli;
 pub mod error;
 pub mod exact;

@@ -26,3 +26,81 @@ fn io_error(e: csv::Error) -> io::Error {
         other => io::Error::other(format!("{other:?}")),
     }
 }
+
+/// Batch output: a row per job (with the carried-through columns), then a `subtotal` row per
+/// model and a `total` row, all under one header.
+#[derive(Default)]
+pub struct Batch;
+
+fn record(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    w.write_record(fields).map_err(io_error)?;
+    w.flush()
+}
+
+impl super::BatchSink for Batch {
+    fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
+        let mut fields = vec!["line", "model", "steps", "size", "count", "units", "price"];
+        fields.extend(header.extra.iter().map(String::as_str));
+        record(out, &fields)
+    }
+
+    fn job(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        row: &crate::batch::Priced<'_>,
+    ) -> io::Result<()> {
+        let places = header.tariff.display.decimals;
+        let (line, steps, size, count) = (
+            row.line.to_string(),
+            row.job.steps.to_string(),
+            row.job.size.to_string(),
+            row.job.count.to_string(),
+        );
+        let (units, price) = (super::row_units(row), super::row_price(row, places));
+        let mut fields = vec![
+            line.as_str(),
+            row.model.id.as_str(),
+            &steps,
+            &size,
+            &count,
+            &units,
+            &price,
+        ];
+        fields.extend(row.extra.iter().map(String::as_str));
+        record(out, &fields)
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        summary: &crate::batch::Summary<'_>,
+    ) -> io::Result<()> {
+        let places = header.tariff.display.decimals;
+        let pad = vec![""; header.extra.len()];
+        for m in &summary.by_model {
+            let (images, units, price) = (
+                m.images.to_string(),
+                m.units.to_string(),
+                money(m.price, places),
+            );
+            let mut fields = vec![
+                "subtotal",
+                m.model.id.as_str(),
+                "",
+                "",
+                &images,
+                &units,
+                &price,
+            ];
+            fields.extend(&pad);
+            record(out, &fields)?;
+        }
+        let (images, price) = (summary.images.to_string(), money(summary.price, places));
+        let mut fields = vec!["total", "", "", "", &images, "", &price];
+        fields.extend(&pad);
+        record(out, &fields)
+    }
+}

@@ -163,3 +163,140 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
         }),
     )
 }
+
+/// A count as a JSON number, or a string past what JSON readers hold exactly (2^53).
+fn count(n: u128) -> Value {
+    match u64::try_from(n) {
+        Ok(n) if n < 1 << 53 => json!(n),
+        _ => json!(n.to_string()),
+    }
+}
+
+/// Batch output: one object, with `jobs` streamed one per line.
+#[derive(Default)]
+pub struct Batch {
+    first: bool,
+}
+
+impl super::BatchSink for Batch {
+    fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
+        write!(
+            out,
+            "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"currency\": "
+        )?;
+        serde_json::to_writer(&mut *out, &header.tariff.currency)?;
+        if !header.summary_only {
+            write!(out, ",\n  \"jobs\": [")?;
+        }
+        self.first = true;
+        Ok(())
+    }
+
+    fn job(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        row: &crate::batch::Priced<'_>,
+    ) -> io::Result<()> {
+        let mut job = json!({
+            "line": row.line,
+            "model": row.model.id,
+            "steps": row.job.steps,
+            "size": row.job.size.to_string(),
+            "width": row.job.size.width,
+            "height": row.job.size.height,
+            "count": row.job.count,
+            "units": super::row_units(row),
+            "exact": row.quote.map(|q| q.exact.to_string()),
+            "price": super::row_price(row, header.tariff.display.decimals),
+        });
+        if !header.extra.is_empty() {
+            job["columns"] = header
+                .extra
+                .iter()
+                .cloned()
+                .zip(row.extra.iter().map(|v| Value::from(v.as_str())))
+                .collect::<serde_json::Map<String, Value>>()
+                .into();
+        }
+        let separator = if std::mem::take(&mut self.first) {
+            ""
+        } else {
+            ","
+        };
+        write!(out, "{separator}\n    ")?;
+        serde_json::to_writer(&mut *out, &job)?;
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        summary: &crate::batch::Summary<'_>,
+    ) -> io::Result<()> {
+        let places = header.tariff.display.decimals;
+        if !header.summary_only {
+            write!(out, "{}],", if self.first { "" } else { "\n  " })?;
+        } else {
+            write!(out, ",")?;
+        }
+        let by_model: Vec<Value> = summary
+            .by_model
+            .iter()
+            .map(|m| {
+                json!({
+                    "model": m.model.id,
+                    "jobs": m.jobs,
+                    "images": count(m.images),
+                    "units": m.units.to_string(),
+                    "exact": m.exact.to_string(),
+                    "total": money(m.price, places),
+                })
+            })
+            .collect();
+        let rest = json!({
+            "by_model": by_model,
+            "jobs_count": summary.jobs,
+            "images": count(summary.images),
+            "skipped": summary.skipped,
+            "exact": summary.exact.to_string(),
+            "total": money(summary.price, places),
+        });
+        // Splice the remaining members into the object already opened.
+        let text = serde_json::to_string_pretty(&rest)?;
+        let inner = text
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .trim_end();
+        writeln!(out, "{inner}\n}}")
+    }
+}
+
+/// What a budget buys, with exact figures.
+pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<()> {
+    let a = &view.answer;
+    let places = view.tariff.display.decimals;
+    let mut v = json!({
+        "schema_version": SCHEMA_VERSION,
+        "model": view.model.id,
+        "budget": exact(view.budget),
+        "currency": view.tariff.currency,
+        "size": view.size.to_string(),
+        "spent": a.spent.to_string(),
+        "leftover": a.leftover.to_string(),
+        "leftover_shown": a.leftover.round(places, crate::tariff::Rounding::Down).map(|d| money(d, places)),
+    });
+    match (view.steps, view.count) {
+        (Some(steps), _) => {
+            v["steps"] = json!(steps);
+            v["images"] = json!(a.most);
+        }
+        (None, Some(count)) => {
+            v["count"] = json!(count);
+            v["steps"] = json!(a.most);
+        }
+        (None, None) => {}
+    }
+    write(out, &v)
+}

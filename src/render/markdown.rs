@@ -90,3 +90,100 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Batch output: a job table, then a totals table.
+#[derive(Default)]
+pub struct Batch;
+
+impl super::BatchSink for Batch {
+    fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
+        if header.summary_only {
+            return Ok(());
+        }
+        let names = ["line", "model", "steps", "size", "count", "units", "price"].map(String::from);
+        row(
+            out,
+            names
+                .into_iter()
+                .chain(header.extra.iter().map(|e| cell(e))),
+        )?;
+        let align = ["---:", "---", "---:", "---", "---:", "---:", "---:"].map(String::from);
+        row(
+            out,
+            align
+                .into_iter()
+                .chain(header.extra.iter().map(|_| "---".to_owned())),
+        )
+    }
+
+    fn job(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        r: &crate::batch::Priced<'_>,
+    ) -> io::Result<()> {
+        let fields = [
+            r.line.to_string(),
+            cell(&r.model.id),
+            r.job.steps.to_string(),
+            r.job.size.to_string(),
+            r.job.count.to_string(),
+            super::row_units(r),
+            super::row_price(r, header.tariff.display.decimals),
+        ];
+        row(
+            out,
+            fields.into_iter().chain(r.extra.iter().map(|e| cell(e))),
+        )
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        summary: &crate::batch::Summary<'_>,
+    ) -> io::Result<()> {
+        let places = header.tariff.display.decimals;
+        if !header.summary_only {
+            writeln!(out)?;
+        }
+        row(
+            out,
+            ["model", "jobs", "images", "units", "total"].map(String::from),
+        )?;
+        row(
+            out,
+            ["---", "---:", "---:", "---:", "---:"].map(String::from),
+        )?;
+        for m in &summary.by_model {
+            row(
+                out,
+                [
+                    cell(&m.model.id),
+                    m.jobs.to_string(),
+                    m.images.to_string(),
+                    m.units.to_string(),
+                    money(m.price, places),
+                ],
+            )?;
+        }
+        row(
+            out,
+            [
+                "**total**".to_owned(),
+                summary.jobs.to_string(),
+                summary.images.to_string(),
+                String::new(),
+                format!(
+                    "**{} {}**",
+                    money(summary.price, places),
+                    header.tariff.currency
+                ),
+            ],
+        )?;
+        if summary.skipped > 0 {
+            writeln!(out, "\n{} invalid row(s) skipped.", summary.skipped)?;
+        }
+        Ok(())
+    }
+}

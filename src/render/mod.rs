@@ -8,7 +8,11 @@ pub mod plain;
 pub mod table;
 pub mod text;
 
+use std::io::{self, Write};
+
 use rust_decimal::Decimal;
+
+use crate::batch::{Priced, Summary};
 
 use crate::grid::{Check, Grid};
 use crate::job::Resolved;
@@ -45,6 +49,67 @@ pub struct CheckView<'a> {
     pub checks: Vec<(&'a Model, Check)>,
     /// Models without a published grid.
     pub unpublished: Vec<&'a Model>,
+}
+
+/// What a budget buys.
+pub struct AffordView<'a> {
+    /// The tariff.
+    pub tariff: &'a Tariff,
+    /// The model.
+    pub model: &'a Model,
+    /// The budget as given.
+    pub budget: Decimal,
+    /// The image size.
+    pub size: crate::size::Size,
+    /// Steps per image, when the question was how many images.
+    pub steps: Option<u32>,
+    /// Images, when the question was how many steps.
+    pub count: Option<u32>,
+    /// The answer.
+    pub answer: crate::afford::Affordable,
+}
+
+/// What every batch renderer is told before the first row.
+pub struct BatchHeader<'a> {
+    /// The tariff.
+    pub tariff: &'a Tariff,
+    /// Names of the carried-through CSV columns.
+    pub extra: &'a [String],
+    /// Only totals are written.
+    pub summary_only: bool,
+}
+
+/// A batch renderer: rows are written as they come, so memory does not grow with the input
+/// (the drawn table is the exception: it must see every row to size its columns).
+pub trait BatchSink {
+    /// Before the first row.
+    fn begin(&mut self, out: &mut dyn Write, header: &BatchHeader<'_>) -> io::Result<()>;
+    /// One priced job; `row.quote` is present.
+    fn job(
+        &mut self,
+        out: &mut dyn Write,
+        header: &BatchHeader<'_>,
+        row: &Priced<'_>,
+    ) -> io::Result<()>;
+    /// After the last row.
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &BatchHeader<'_>,
+        summary: &Summary<'_>,
+    ) -> io::Result<()>;
+}
+
+/// The shown price of a priced row.
+pub fn row_price(row: &Priced<'_>, places: u32) -> String {
+    row.quote
+        .map(|q| money(q.price, places))
+        .unwrap_or_default()
+}
+
+/// The units of a priced row.
+pub fn row_units(row: &Priced<'_>) -> String {
+    row.quote.map(|q| q.units.to_string()).unwrap_or_default()
 }
 
 /// A rounded amount at exactly `places` places: `0.0060`, not `0.006`.

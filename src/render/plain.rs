@@ -12,3 +12,8 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
         money(view.quote.price, view.tariff.display.decimals)
     )
 }
+
+/// The number alone: images, or steps per image.
+pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<()> {
+    writeln!(out, "{}", view.answer.most)
+}

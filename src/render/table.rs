@@ -158,3 +158,97 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     }
     writeln!(out, "{table}")
 }
+
+/// Batch output: the job table (held until the end to size its columns), then the totals.
+#[derive(Default)]
+pub struct Batch {
+    jobs: Option<Table>,
+}
+
+impl super::BatchSink for Batch {
+    fn begin(&mut self, _out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
+        if !header.summary_only {
+            let names =
+                ["line", "model", "steps", "size", "count", "units", "price"].map(String::from);
+            self.jobs = Some(new_table(
+                names
+                    .into_iter()
+                    .chain(header.extra.iter().cloned())
+                    .collect(),
+                &[0, 2, 4, 5, 6],
+            ));
+        }
+        Ok(())
+    }
+
+    fn job(
+        &mut self,
+        _out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        r: &crate::batch::Priced<'_>,
+    ) -> io::Result<()> {
+        if let Some(table) = &mut self.jobs {
+            let fields = [
+                r.line.to_string(),
+                r.model.id.clone(),
+                r.job.steps.to_string(),
+                r.job.size.to_string(),
+                r.job.count.to_string(),
+                super::row_units(r),
+                super::row_price(r, header.tariff.display.decimals),
+            ];
+            table.add_row(
+                fields
+                    .into_iter()
+                    .chain(r.extra.iter().cloned())
+                    .collect::<Vec<_>>(),
+            );
+        }
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        summary: &crate::batch::Summary<'_>,
+    ) -> io::Result<()> {
+        let places = header.tariff.display.decimals;
+        let currency = &header.tariff.currency;
+        if let Some(table) = self.jobs.take() {
+            writeln!(out, "{table}")?;
+        }
+        let names = ["model", "jobs", "images", "units", "total"]
+            .map(String::from)
+            .to_vec();
+        let mut totals = new_table(names, &[1, 2, 3, 4]);
+        for m in &summary.by_model {
+            totals.add_row(vec![
+                m.model.id.clone(),
+                m.jobs.to_string(),
+                m.images.to_string(),
+                m.units.to_string(),
+                money(m.price, places),
+            ]);
+        }
+        totals.add_row(vec![
+            "total".to_owned(),
+            summary.jobs.to_string(),
+            summary.images.to_string(),
+            String::new(),
+            money(summary.price, places),
+        ]);
+        writeln!(out, "{totals}")?;
+        write!(
+            out,
+            "{} {currency} for {} image(s) in {} job(s)",
+            money(summary.price, places),
+            summary.images,
+            summary.jobs
+        )?;
+        if summary.skipped > 0 {
+            write!(out, "; {} invalid row(s) skipped", summary.skipped)?;
+        }
+        writeln!(out)
+    }
+}

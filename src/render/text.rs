@@ -72,3 +72,47 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
     }
     Ok(())
 }
+
+/// What a budget buys, and what is left.
+pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -> io::Result<()> {
+    let super::AffordView {
+        tariff,
+        model,
+        budget,
+        size,
+        steps,
+        count,
+        answer,
+    } = view;
+    let currency = &tariff.currency;
+    let places = tariff.display.decimals;
+    let spent = answer
+        .spent
+        .round(places, tariff.display.rounding)
+        .map_or_else(|| answer.spent.to_string(), |d| money(d, places));
+    let left = answer
+        .leftover
+        .round(places, crate::tariff::Rounding::Down)
+        .map_or_else(|| answer.leftover.to_string(), |d| money(d, places));
+    let budget = exact(*budget);
+    match (steps, count) {
+        (Some(steps), _) => writeln!(
+            out,
+            "{budget} {currency} buys {} image(s) of {size} at {steps} steps with {}: {spent} {currency}, {left} {currency} left",
+            paint.bold(&answer.most.to_string()),
+            model.name
+        ),
+        (None, Some(count)) if answer.most == 0 => writeln!(
+            out,
+            "{budget} {currency} does not buy {count} image(s) of {size} with {} even at the fewest steps",
+            model.name
+        ),
+        (None, Some(count)) => writeln!(
+            out,
+            "{budget} {currency} buys {count} image(s) of {size} at up to {} steps with {}: {spent} {currency}, {left} {currency} left",
+            paint.bold(&answer.most.to_string()),
+            model.name
+        ),
+        (None, None) => Ok(()),
+    }
+}
