@@ -193,7 +193,7 @@ fn price_one(
         QuoteFormat::Plain => render::plain::quote(io.out, &view)?,
         QuoteFormat::Json => render::json::quote(io.out, &view)?,
     }
-    Ok(gate(args.budget.budget(), quote.price, tariff, io)?)
+    gate(args.budget.budget(), quote.price, tariff, io)
 }
 
 /// Holds a total against a budget: a warning past the share, exit 1 above the budget.

@@ -1,0 +1,385 @@
+//! `dis-price batch`, budgets and `afford`, through the real binary.
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::{assert_bad_input, dis, run, temp_file};
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn csv_jobs_with_defaults_extras_and_totals() {
+    let (_d, path) = temp_file(
+        "jobs.csv",
+        b"id,steps,size,n,model\na,20,512x512,2,flux-dev\nb,,,,\nc,28,1024,4,FLUX.1-dev\n",
+    );
+    let (code, out, err) = run(dis().arg("batch").arg(&path).args(["--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let jobs = v["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 3);
+    assert_eq!(
+        (jobs[0]["line"].as_u64(), jobs[0]["price"].as_str()),
+        (Some(2), Some("0.0121"))
+    );
+    assert_eq!(jobs[0]["columns"]["id"], "a");
+    // Defaults: 10 steps, 768x768, 1 image.
+    assert_eq!(
+        (
+            jobs[1]["steps"].as_u64(),
+            jobs[1]["size"].as_str(),
+            jobs[1]["count"].as_u64()
+        ),
+        (Some(10), Some("768x768"), Some(1))
+    );
+    assert_eq!(v["exact"], "0.15391575");
+    assert_eq!(v["total"], "0.1539");
+    assert_eq!(
+        (v["jobs_count"].as_u64(), v["images"].as_u64()),
+        (Some(3), Some(7))
+    );
+    assert_eq!(v["by_model"][0]["model"], "flux-dev");
+    insta::assert_snapshot!(
+        "batch_csv",
+        run(dis().arg("batch").arg(&path).args(["--format", "csv"])).1
+    );
+    insta::assert_snapshot!("batch_table", run(dis().arg("batch").arg(&path)).1);
+    insta::assert_snapshot!(
+        "batch_markdown",
+        run(dis().arg("batch").arg(&path).args(["--format", "markdown"])).1
+    );
+}
+
+#[test]
+fn api_request_bodies_from_stdin() {
+    let body = r#"{"model": "flux-dev", "prompt": "a red fox", "num_inference_steps": 20, "size": "512x512", "n": 2, "seed": 7, "guidance_scale": 3.5, "response_format": "url"}
+{"prompt": "defaults"}
+"#;
+    let (code, out, err) = run(dis()
+        .args(["batch", "-", "--format", "csv", "--summary"])
+        .write_stdin(body));
+    assert_eq!(code, 0, "{err}");
+    // 2 x 0.00603 + 0.00678375 = 0.01884375.
+    assert_eq!(
+        out,
+        "line,model,steps,size,count,units,price\nsubtotal,flux-dev,,,3,15.625,0.0188\ntotal,,,,3,,0.0188\n"
+    );
+}
+
+#[test]
+fn per_model_subtotals() {
+    let tariff = format!(
+        "{}\n[models.cheap]\nname = \"Cheap\"\nunit = \"megapixel-step\"\nunit_size = \"1024x1024\"\nrate = \"0.001\"\nsteps = {{ min = 1, max = 50, default = 10 }}\nside = {{ min = 1, max = 1024 }}\ndefault_size = \"1024x1024\"\n",
+        crate::BUILTIN
+    );
+    let (_t, tariff) = temp_file("two.toml", tariff.as_bytes());
+    let (_d, jobs) = temp_file("jobs.jsonl", b"{\"model\": \"cheap\", \"steps\": 10}\n{\"steps\": 10, \"size\": \"1024\"}\n{\"model\": \"cheap\", \"steps\": 5, \"n\": 2}\n");
+    let (code, out, err) = run(dis()
+        .arg("--tariff")
+        .arg(&tariff)
+        .arg("batch")
+        .arg(&jobs)
+        .args(["--format", "json", "--summary"]));
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let by: Vec<(String, String)> = v["by_model"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["model"].as_str().unwrap().to_owned(),
+                m["exact"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        vec![
+            ("flux-dev".to_owned(), "0.01206".to_owned()),
+            ("cheap".to_owned(), "0.02".to_owned())
+        ]
+    );
+    assert_eq!(v["exact"], "0.03206");
+    assert!(v.get("jobs").is_none());
+}
+
+#[test]
+fn the_first_bad_row_stops_with_its_line_field_and_value() {
+    let cases: &[(&str, &[u8], &[&str])] = &[
+        (
+            "a.csv",
+            b"steps,size\n20,512\n1.5,512\n",
+            &["line 3", "steps", "\"1.5\""],
+        ),
+        (
+            "b.csv",
+            b"steps,size\n20,512x\n",
+            &["line 2", "size", "\"512x\""],
+        ),
+        (
+            "c.csv",
+            b"steps,size\n20\n",
+            &["line 2", "has 1 fields but the header has 2"],
+        ),
+        (
+            "d.csv",
+            b"steps,size\n51,512\n",
+            &["line 2", "steps", "\"51\"", "1 to 50"],
+        ),
+        (
+            "e.csv",
+            b"model,steps\nflux-pro,20\n",
+            &["line 2", "model", "\"flux-pro\"", "flux-dev"],
+        ),
+        ("f.jsonl", b"[1]\n", &["line 1", "is an array"]),
+        ("g.jsonl", b"null\n", &["line 1", "is null"]),
+        ("h.jsonl", b"42\n", &["line 1", "is a number"]),
+        (
+            "i.jsonl",
+            b"{\"stesp\": 20}\n",
+            &["line 1", "stesp", "did you mean \"steps\""],
+        ),
+        ("j.jsonl", b"{\"n\": -2}\n", &["line 1", "n", "\"-2\""]),
+        ("k.csv", b"", &["line 1", "empty"]),
+    ];
+    for (name, text, needles) in cases {
+        let (_d, path) = temp_file(name, text);
+        let (code, _out, err) = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
+        assert_eq!(code, 2, "{name}: {err}");
+        let last = err.lines().last().unwrap_or_default();
+        assert!(last.starts_with("error:"), "{name}: {err}");
+        for needle in *needles {
+            assert!(err.contains(needle), "{name}: {needle:?} not in {err}");
+        }
+    }
+}
+
+#[test]
+fn rows_already_written_stay_written() {
+    let (_d, path) = temp_file("jobs.csv", b"steps,size\n20,512\nx,512\n30,512\n");
+    let (code, out, _) = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        out,
+        "line,model,steps,size,count,units,price\n2,flux-dev,20,512x512,1,5,0.0060\n"
+    );
+}
+
+#[test]
+fn skip_invalid_reports_each_prices_the_rest_and_still_exits_2() {
+    let (_d, path) = temp_file("jobs.csv", b"steps,size\n20,512\nx,512\n30,512\n20,0x5\n");
+    let (code, out, err) =
+        run(dis()
+            .arg("batch")
+            .arg(&path)
+            .args(["--format", "json", "--skip-invalid"]));
+    assert_eq!(code, 2, "{err}");
+    let v = json(&out);
+    assert_eq!(v["skipped"], 2);
+    assert_eq!(v["jobs_count"], 2);
+    // 0.00603 + 0.009045.
+    assert_eq!(v["exact"], "0.015075");
+    assert!(
+        err.contains("line 3: steps \"x\"") && err.contains("line 5: size \"0x5\""),
+        "{err}"
+    );
+    assert!(err.contains("2 invalid row(s) skipped"), "{err}");
+}
+
+#[test]
+fn input_form_by_extension_flag_or_first_byte() {
+    let (_d, path) = temp_file("jobs.txt", b"steps,size\n20,512\n");
+    assert_bad_input(dis().arg("batch").arg(&path), &["--input csv"]);
+    let (code, out, _) =
+        run(dis()
+            .arg("batch")
+            .arg(&path)
+            .args(["--input", "csv", "--format", "csv", "--summary"]));
+    assert_eq!(code, 0);
+    assert!(out.ends_with("total,,,,1,,0.0060\n"), "{out}");
+    assert_bad_input(
+        dis().args(["batch", "/no/such/jobs.csv"]),
+        &["/no/such/jobs.csv"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    assert_bad_input(
+        dis().arg("batch").arg(dir.path()).args(["--input", "csv"]),
+        &["directory"],
+    );
+}
+
+#[test]
+fn a_line_longer_than_the_cap_stops_the_run() {
+    let mut text = b"{\"prompt\": \"".to_vec();
+    text.extend(std::iter::repeat_n(b'a', 2 * 1024 * 1024));
+    text.extend(b"\"}\n");
+    let (_d, path) = temp_file("long.jsonl", &text);
+    assert_bad_input(
+        dis().arg("batch").arg(&path),
+        &["line 1 is longer than 1048576 bytes"],
+    );
+}
+
+#[test]
+fn budget_gates_exit_1_over_and_0_within_with_the_output_printed() {
+    let (_d, path) = temp_file("jobs.csv", b"steps,size,n\n20,512,10\n");
+    // The total is 0.0603.
+    let (code, out, err) = run(dis().arg("batch").arg(&path).args([
+        "--summary",
+        "--format",
+        "csv",
+        "--budget",
+        "0.06",
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.contains("total,,,,10,,0.0603"), "{out}");
+    assert!(
+        err.contains("total 0.0603 USD is above the budget 0.06 USD by 0.0003 USD"),
+        "{err}"
+    );
+    let (code, _, err) =
+        run(dis()
+            .arg("batch")
+            .arg(&path)
+            .args(["--summary", "--budget", "0.0603"]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, _, err) = run(dis().arg("batch").arg(&path).args([
+        "--summary",
+        "--budget",
+        "0.07",
+        "--warn-at",
+        "80",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        err.starts_with("warning:") && err.contains("past 80% of the budget 0.07"),
+        "{err}"
+    );
+    let (code, _, err) = run(dis().arg("batch").arg(&path).args([
+        "--summary",
+        "--budget",
+        "0.1",
+        "--warn-at",
+        "80",
+    ]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    // One job too.
+    let (code, out, _) = run(dis().args([
+        "--steps", "20", "--size", "512", "--format", "plain", "--budget", "0.005",
+    ]));
+    assert_eq!((code, out.as_str()), (1, "0.0060\n"));
+    assert_bad_input(dis().args(["--budget=-1"]), &["\"-1\"", "negative"]);
+    assert_bad_input(
+        dis().args(["--budget", "1", "--warn-at", "120"]),
+        &["\"120\""],
+    );
+}
+
+#[test]
+fn afford_images_and_steps_at_exact_boundaries() {
+    let plain = |args: &[&str]| {
+        let (code, out, err) = run(dis().arg("afford").args(args).args(["--format", "plain"]));
+        assert_eq!(code, 0, "{err}");
+        out.trim().parse::<u32>().unwrap()
+    };
+    // 512x512 at 20 steps is exactly 0.00603: 0.0603 buys 10, a hair less buys 9.
+    assert_eq!(
+        plain(&["--budget", "0.0603", "--steps", "20", "--size", "512"]),
+        10
+    );
+    assert_eq!(
+        plain(&["--budget", "0.06029999", "--steps", "20", "--size", "512"]),
+        9
+    );
+    assert_eq!(
+        plain(&["--budget", "0", "--steps", "20", "--size", "512"]),
+        0
+    );
+    // Four 1024x1024 images cost 0.004824 per step: 0.04824 buys 10 steps.
+    assert_eq!(
+        plain(&["--budget", "0.04824", "--count", "4", "--size", "1024"]),
+        10
+    );
+    assert_eq!(
+        plain(&["--budget", "0.048239", "--count", "4", "--size", "1024"]),
+        9
+    );
+    assert_eq!(
+        plain(&["--budget", "1000", "--count", "4", "--size", "1024"]),
+        50
+    );
+    let (_, out, _) = run(dis().args([
+        "afford",
+        "--budget",
+        "10",
+        "--steps",
+        "28",
+        "--size",
+        "1024x1024",
+        "--format",
+        "json",
+    ]));
+    let v = json(&out);
+    assert_eq!(
+        (v["images"].as_u64(), v["leftover"].as_str()),
+        (Some(296), Some("0.004672"))
+    );
+    let (_, text, _) = run(dis().args([
+        "afford",
+        "--budget",
+        "10",
+        "--steps",
+        "28",
+        "--size",
+        "1024x1024",
+    ]));
+    assert!(text.contains("buys 296 image(s)"), "{text}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_total_is_the_sum_of_exact_prices_in_any_order(
+        jobs in prop::collection::vec((1u32..=50, 1u32..=1024, 1u32..=1024, 1u32..=1000), 1..40),
+        seed in any::<u64>(),
+    ) {
+        let mut text = String::from("steps,width,height,n\n");
+        for (s, w, h, n) in &jobs {
+            text.push_str(&format!("{s},{w},{h},{n}\n"));
+        }
+        let (_d, path) = temp_file("jobs.csv", text.as_bytes());
+        let (code, out, err) = run(dis().arg("batch").arg(&path).args(["--format", "json"]));
+        prop_assert_eq!(code, 0, "{}", err);
+        let v = json(&out);
+        // Exact prices of every job, summed as exact rationals over 10^k.
+        let sum: u128 = v["jobs"].as_array().unwrap().iter().map(|j| scaled(j["exact"].as_str().unwrap())).sum();
+        prop_assert_eq!(sum, scaled(v["exact"].as_str().unwrap()));
+        let total = Decimal::from_str_exact(v["total"].as_str().unwrap()).unwrap();
+        prop_assert!(total.scale() == 4);
+        // The same rows shuffled: the same total.
+        let mut lines: Vec<&str> = text.lines().skip(1).collect();
+        let mut state = seed;
+        for i in (1..lines.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            lines.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let shuffled = format!("steps,width,height,n\n{}\n", lines.join("\n"));
+        let (_d2, path2) = temp_file("shuffled.csv", shuffled.as_bytes());
+        let (_, out2, _) = run(dis().arg("batch").arg(&path2).args(["--format", "json", "--summary"]));
+        let v2 = json(&out2);
+        prop_assert_eq!(&v2["exact"], &v["exact"]);
+        prop_assert_eq!(&v2["total"], &v["total"]);
+    }
+}
+
+/// A decimal string as an integer count of 10^-40.
+fn scaled(text: &str) -> u128 {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    assert!(fraction.len() <= 30, "{text}");
+    let digits = format!("{whole}{fraction:0<30}");
+    digits.parse().unwrap()
+}
