@@ -19,10 +19,19 @@ fn help_explains_flags_and_ends_with_examples() {
     }
     assert!(
         help.contains("Examples:")
-            && help.contains("Exit status: 0 success, 1 a check failed, 2 bad usage"),
+            && help.contains("Exit status: 0 success, 1 a check failed (a published cell off, over budget), 2 bad usage"),
         "{help}"
     );
-    for command in ["table", "check", "models", "tariff", "completions", "man"] {
+    for command in [
+        "table",
+        "check",
+        "batch",
+        "afford",
+        "models",
+        "tariff",
+        "completions",
+        "man",
+    ] {
         let sub = stdout_of(&[command, "--help"]);
         assert!(sub.contains("Usage: dis-price"), "{command}: {sub}");
     }
