@@ -157,8 +157,31 @@ impl Exact {
         self.twos.max(self.fives)
     }
 
+    /// The value as `digits / 10^places()`, when `digits` fits a `u128`.
+    fn scaled(self) -> Option<(u128, u32)> {
+        let places = self.places();
+        let by = 2u128
+            .checked_pow(places - self.twos)?
+            .checked_mul(5u128.checked_pow(places - self.fives)?)?;
+        Some((self.numer.checked_mul(by)?, places))
+    }
+
     /// Rounded once to `places` places with `mode`, as a `Decimal`; `None` if that does not fit.
     pub fn round(self, places: u32, mode: Rounding) -> Option<Decimal> {
+        // Fast path: one multiplication and one division when the digits fit a u128.
+        if let Some((digits, exact_places)) = self.scaled() {
+            let (kept, rest, unit) = if exact_places <= places {
+                (
+                    digits.checked_mul(10u128.checked_pow(places - exact_places)?)?,
+                    0,
+                    1,
+                )
+            } else {
+                let unit = 10u128.checked_pow(exact_places - places)?;
+                (digits / unit, digits % unit, unit)
+            };
+            return finish(kept, rest, unit, places, mode);
+        }
         let denom = self.denom()?;
         let whole = self.numer / denom;
         let mut rest = self.numer % denom;
@@ -168,24 +191,29 @@ impl Exact {
             mantissa = mantissa.checked_mul(10)?.checked_add(rest / denom)?;
             rest %= denom;
         }
-        // `rest / denom` is what lies below the last kept place: compare it with a half.
-        let other_half = denom - rest;
-        let up = match mode {
-            Rounding::Down => false,
-            Rounding::Up => rest > 0,
-            Rounding::HalfUp => rest >= other_half,
-            Rounding::HalfEven => rest > other_half || (rest == other_half && mantissa % 2 == 1),
-        };
-        if up {
-            mantissa = mantissa.checked_add(1)?;
-        }
-        Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, places).ok()
+        finish(mantissa, rest, denom, places, mode)
     }
 
     /// The exact value as a `Decimal`, when it fits one.
     pub fn to_decimal(self) -> Option<Decimal> {
         self.round(self.places(), Rounding::Down)
     }
+}
+
+/// Rounds `kept + rest / denom` (in units of the last kept place) to a whole number of them.
+fn finish(mut kept: u128, rest: u128, denom: u128, places: u32, mode: Rounding) -> Option<Decimal> {
+    // `rest / denom` is what lies below the last kept place: compare it with a half.
+    let other_half = denom - rest;
+    let up = match mode {
+        Rounding::Down => false,
+        Rounding::Up => rest > 0,
+        Rounding::HalfUp => rest >= other_half,
+        Rounding::HalfEven => rest > other_half || (rest == other_half && kept % 2 == 1),
+    };
+    if up {
+        kept = kept.checked_add(1)?;
+    }
+    Decimal::try_from_i128_with_scale(i128::try_from(kept).ok()?, places).ok()
 }
 
 /// `a x b` as a 256-bit (high, low) pair, for comparisons that must not overflow.
@@ -231,6 +259,16 @@ impl fmt::Display for Exact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // numer / (2^twos 5^fives) = numer x 2^(p - twos) x 5^(p - fives) / 10^p, p = places:
         // produce its digits by long division so no intermediate overflows.
+        if let Some((digits, places)) = self.scaled() {
+            let unit = 10u128.pow(places);
+            let (whole, fraction) = (digits / unit, digits % unit);
+            write!(f, "{whole}")?;
+            if fraction > 0 {
+                let text = format!("{fraction:0>width$}", width = places as usize);
+                write!(f, ".{}", text.trim_end_matches('0'))?;
+            }
+            return Ok(());
+        }
         let places = self.places();
         let Some(denom) = self.denom() else {
             return write!(f, "{}/(2^{} x 5^{})", self.numer, self.twos, self.fives);

@@ -32,10 +32,20 @@ fn io_error(e: csv::Error) -> io::Error {
 #[derive(Default)]
 pub struct Batch;
 
+/// One CSV record, quoting only the fields that need it (a row per job is the hot path, so no
+/// writer is built per row).
 fn record(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new().from_writer(out);
-    w.write_record(fields).map_err(io_error)?;
-    w.flush()
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        if field.contains([',', '"', '\n', '\r']) {
+            write!(out, "\"{}\"", field.replace('"', "\"\""))?;
+        } else {
+            out.write_all(field.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n")
 }
 
 impl super::BatchSink for Batch {
