@@ -260,14 +260,7 @@ impl fmt::Display for Exact {
         // numer / (2^twos 5^fives) = numer x 2^(p - twos) x 5^(p - fives) / 10^p, p = places:
         // produce its digits by long division so no intermediate overflows.
         if let Some((digits, places)) = self.scaled() {
-            let unit = 10u128.pow(places);
-            let (whole, fraction) = (digits / unit, digits % unit);
-            write!(f, "{whole}")?;
-            if fraction > 0 {
-                let text = format!("{fraction:0>width$}", width = places as usize);
-                write!(f, ".{}", text.trim_end_matches('0'))?;
-            }
-            return Ok(());
+            return write_point(f, digits, places, true);
         }
         let places = self.places();
         let Some(denom) = self.denom() else {
@@ -291,6 +284,30 @@ impl fmt::Display for Exact {
         }
         Ok(())
     }
+}
+
+/// Writes `digits / 10^places` in plain notation, without dividing: `trim` drops trailing
+/// zeros of the fraction (and the point, if nothing is left).
+pub fn write_point(f: &mut dyn fmt::Write, digits: u128, places: u32, trim: bool) -> fmt::Result {
+    let mut buffer = itoa::Buffer::new();
+    let text = buffer.format(digits);
+    let places = places as usize;
+    let (whole, fraction_digits) = if text.len() > places {
+        text.split_at(text.len() - places)
+    } else {
+        ("0", text)
+    };
+    let zeros = places - fraction_digits.len();
+    let fraction = if trim { fraction_digits.trim_end_matches('0') } else { fraction_digits };
+    f.write_str(whole)?;
+    if fraction.is_empty() && (trim || places == 0) {
+        return Ok(());
+    }
+    f.write_str(".")?;
+    for _ in 0..zeros {
+        f.write_str("0")?;
+    }
+    f.write_str(fraction)
 }
 
 /// `n` as 2^a x 5^b, or `None` if it has another factor.
@@ -405,6 +422,23 @@ mod tests {
         );
         assert_eq!(wide_mul(u128::MAX, 2), (1, u128::MAX - 1));
         assert_eq!(wide_mul(1 << 127, 1 << 127), (1 << 126, 0));
+    }
+
+    #[test]
+    fn writes_points_without_dividing() {
+        let show = |digits, places, trim| {
+            let mut s = String::new();
+            write_point(&mut s, digits, places, trim).unwrap();
+            s
+        };
+        assert_eq!(show(60, 4, false), "0.0060");
+        assert_eq!(show(60, 4, true), "0.006");
+        assert_eq!(show(12_0000, 4, true), "12");
+        assert_eq!(show(12_0000, 4, false), "12.0000");
+        assert_eq!(show(5, 0, false), "5");
+        assert_eq!(show(0, 3, false), "0.000");
+        assert_eq!(show(0, 3, true), "0");
+        assert_eq!(show(123, 2, true), "1.23");
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! Reading job files: CSV with a header, or JSON Lines (including the API's own request bodies).
 //!
-//! Rows are read one at a time from a buffered reader whose lines are capped in length, so memory
-//! stays bounded whatever the file holds.
+//! Rows are read one at a time, each line taken in place from the read buffer and capped in
+//! length, so memory stays bounded whatever the file holds. Fields are borrowed from the line;
+//! plain digits and sizes are read byte by byte, and anything else goes through the general
+//! parsers, which also write every error message.
 
-use std::io::{self, BufRead, Read};
+use std::borrow::Cow;
+use std::io::{self, BufRead};
+use std::ops::Range;
 
 use serde_json::Value;
 
@@ -23,13 +27,13 @@ pub enum InputFormat {
     Jsonl,
 }
 
-/// One job as read, before the tariff fills it in and checks it.
+/// One job as read, before the tariff fills it in and checks it; borrowed from the input line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Row {
+pub struct Row<'a> {
     /// 1-based line in the input.
     pub line: u64,
     /// Model id or alias, if given.
-    pub model: Option<String>,
+    pub model: Option<Cow<'a, str>>,
     /// Steps, if given.
     pub steps: Option<u32>,
     /// Size, if given.
@@ -37,7 +41,7 @@ pub struct Row {
     /// Images, if given.
     pub count: Option<u32>,
     /// CSV columns that do not affect the price, carried through in header order.
-    pub extra: Vec<String>,
+    pub extra: Vec<Cow<'a, str>>,
 }
 
 /// A row that cannot be priced: where, which field, what it held, and why.
@@ -101,34 +105,15 @@ pub enum InputError {
     },
 }
 
-/// Reads lines of at most [`MAX_LINE_BYTES`], counting them.
+/// Lines of at most [`MAX_LINE_BYTES`], counted, taken in place from the reader's buffer when
+/// they lie whole in it and copied only when they straddle two reads.
 struct Lines<R> {
     inner: R,
     line: u64,
-}
-
-impl<R: BufRead> Lines<R> {
-    /// The next line without its ending into `buf`; `Ok(false)` at the end.
-    fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, LineError> {
-        buf.clear();
-        let read = (&mut self.inner)
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', buf)
-            .map_err(LineError::Io)?;
-        if read == 0 {
-            return Ok(false);
-        }
-        self.line += 1;
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
-            }
-        } else if read > MAX_LINE_BYTES {
-            return Err(LineError::TooLong(self.line));
-        }
-        Ok(true)
-    }
+    /// Bytes of the reader's buffer handed out last time, to consume before reading on.
+    pending: usize,
+    /// A line that straddled two reads.
+    spill: Vec<u8>,
 }
 
 enum LineError {
@@ -136,11 +121,78 @@ enum LineError {
     TooLong(u64),
 }
 
+impl<R: BufRead> Lines<R> {
+    fn new(inner: R) -> Self {
+        Lines { inner, line: 0, pending: 0, spill: Vec::new() }
+    }
+
+    /// The next line without its ending; `Ok(None)` at the end.
+    fn next_line(&mut self) -> Result<Option<&[u8]>, LineError> {
+        self.inner.consume(std::mem::take(&mut self.pending));
+        self.spill.clear();
+        let available = self.inner.fill_buf().map_err(LineError::Io)?;
+        if available.is_empty() {
+            return Ok(None);
+        }
+        self.line += 1;
+        if let Some(at) = memchr::memchr(b'\n', available) {
+            if at > MAX_LINE_BYTES {
+                return Err(LineError::TooLong(self.line));
+            }
+            self.pending = at + 1;
+            let available = self.inner.fill_buf().map_err(LineError::Io)?;
+            return Ok(Some(trim_cr(&available[..at])));
+        }
+        // The line goes past this read: gather it, up to the cap.
+        loop {
+            let available = self.inner.fill_buf().map_err(LineError::Io)?;
+            if available.is_empty() {
+                break;
+            }
+            let (take, done) = match memchr::memchr(b'\n', available) {
+                Some(at) => (at + 1, true),
+                None => (available.len(), false),
+            };
+            self.spill.extend_from_slice(&available[..take]);
+            self.inner.consume(take);
+            if self.spill.len() > MAX_LINE_BYTES + 1 {
+                return Err(LineError::TooLong(self.line));
+            }
+            if done {
+                self.spill.pop();
+                break;
+            }
+        }
+        if self.spill.len() > MAX_LINE_BYTES {
+            return Err(LineError::TooLong(self.line));
+        }
+        Ok(Some(trim_cr(&self.spill)))
+    }
+}
+
+impl<R: BufRead> Lines<R> {
+    /// The line the last `next_line` returned (a loop cannot hand that borrow out directly).
+    fn current(&mut self) -> &[u8] {
+        if self.pending == 0 {
+            return trim_cr(&self.spill);
+        }
+        let end = self.pending - 1;
+        // Nothing was consumed since, so this is the same buffer, without reading.
+        match self.inner.fill_buf() {
+            Ok(available) if available.len() > end => trim_cr(&available[..end]),
+            _ => &[],
+        }
+    }
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
 /// Reads jobs one at a time.
 pub struct Rows<R> {
     name: String,
     lines: Lines<R>,
-    buf: Vec<u8>,
     form: Form,
 }
 
@@ -148,7 +200,8 @@ enum Form {
     Csv {
         columns: Vec<Column>,
         extra: Vec<String>,
-        fields: Vec<String>,
+        /// Field boundaries of the current line, reused.
+        fields: Vec<Range<usize>>,
     },
     Jsonl,
 }
@@ -167,35 +220,21 @@ enum Column {
 impl<R: BufRead> Rows<R> {
     /// Starts reading `input` (named `name` in errors); a CSV header is read at once.
     pub fn new(name: String, input: R, format: InputFormat) -> Result<Self, InputError> {
-        let mut rows = Rows {
-            name,
-            lines: Lines {
-                inner: input,
-                line: 0,
-            },
-            buf: Vec::new(),
-            form: Form::Jsonl,
-        };
+        let mut rows = Rows { name, lines: Lines::new(input), form: Form::Jsonl };
         if format == InputFormat::Csv {
-            let mut header = Vec::new();
-            if rows.read_line()? {
-                let text = String::from_utf8_lossy(&rows.buf).into_owned();
-                split_csv(text.trim_start_matches('\u{feff}'), &mut header).map_err(|message| {
-                    InputError::Header {
-                        name: rows.name.clone(),
-                        message,
-                    }
-                })?;
-            }
-            let (columns, extra) = columns(&header).map_err(|message| InputError::Header {
-                name: rows.name.clone(),
-                message,
-            })?;
-            rows.form = Form::Csv {
-                columns,
-                extra,
-                fields: Vec::new(),
+            let header = match rows.lines.next_line() {
+                Ok(Some(line)) => {
+                    let text = String::from_utf8_lossy(line);
+                    split_csv(text.trim_start_matches('\u{feff}'))
+                        .map(|fields| fields.into_iter().map(Cow::into_owned).collect())
+                        .map_err(|message| InputError::Header { name: rows.name.clone(), message })?
+                }
+                Ok(None) => Vec::new(),
+                Err(e) => return Err(input_error(&rows.name, e)),
             };
+            let (columns, extra) =
+                columns(&header).map_err(|message| InputError::Header { name: rows.name.clone(), message })?;
+            rows.form = Form::Csv { columns, extra, fields: Vec::new() };
         }
         Ok(rows)
     }
@@ -208,70 +247,66 @@ impl<R: BufRead> Rows<R> {
         }
     }
 
-    fn read_line(&mut self) -> Result<bool, InputError> {
-        self.lines.next_line(&mut self.buf).map_err(|e| match e {
-            LineError::Io(source) => InputError::Io {
-                name: self.name.clone(),
-                source,
-            },
-            LineError::TooLong(line) => InputError::LineTooLong {
-                name: self.name.clone(),
-                line,
-            },
-        })
-    }
-
     /// The next row, `Ok(None)` at the end, `Err(Ok(row error))` for a bad row (reading goes
     /// on), `Err(Err(input error))` when reading cannot go on.
-    pub fn next_row(&mut self) -> Result<Option<Row>, Result<RowError, InputError>> {
+    #[allow(clippy::type_complexity)]
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Result<RowError, InputError>> {
         loop {
-            if !self.read_line().map_err(Err)? {
-                return Ok(None);
+            match self.lines.next_line() {
+                Ok(None) => return Ok(None),
+                Ok(Some(line)) if line.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(Some(_)) => break,
+                Err(e) => return Err(Err(input_error(&self.name, e))),
             }
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
+        }
+        let line_no = self.lines.line;
+        let bytes = self.lines.current();
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let message = format!("is not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1);
+                return Err(Ok(RowError::new(line_no, "row", &String::from_utf8_lossy(bytes), message)));
             }
-            let line = self.lines.line;
-            let text = match std::str::from_utf8(&self.buf) {
-                Ok(text) => text,
-                Err(e) => {
-                    let message = format!(
-                        "is not UTF-8 (invalid byte at column {})",
-                        e.valid_up_to() + 1
-                    );
-                    return Err(Ok(RowError::new(
-                        line,
-                        "row",
-                        &String::from_utf8_lossy(&self.buf),
-                        message,
-                    )));
+        };
+        match &mut self.form {
+            Form::Jsonl => json_row(line_no, text).map(Some).map_err(Ok),
+            Form::Csv { columns, fields, .. } => {
+                if !text.contains('"') {
+                    split_plain(text, fields);
+                    return csv_row(line_no, columns, fields.iter().map(|r| Cow::Borrowed(&text[r.clone()]))).map(Some).map_err(Ok);
                 }
-            };
-            return match &mut self.form {
-                Form::Jsonl => json_row(line, text).map(Some).map_err(Ok),
-                Form::Csv {
-                    columns, fields, ..
-                } => {
-                    split_csv(text, fields).map_err(|m| Ok(RowError::new(line, "row", text, m)))?;
-                    csv_row(line, columns, fields).map(Some).map_err(Ok)
-                }
-            };
+                let owned = split_csv(text).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
+                csv_row(line_no, columns, owned.into_iter()).map(Some).map_err(Ok)
+            }
         }
     }
 }
 
-/// Splits one CSV line into `fields` (reusing their buffers): commas, and double-quoted fields
-/// with `""` for a quote. A job file has no line breaks inside fields.
-fn split_csv(line: &str, fields: &mut Vec<String>) -> Result<(), String> {
-    let mut count = 0;
+fn input_error(name: &str, e: LineError) -> InputError {
+    match e {
+        LineError::Io(source) => InputError::Io { name: name.to_owned(), source },
+        LineError::TooLong(line) => InputError::LineTooLong { name: name.to_owned(), line },
+    }
+}
+
+/// Field boundaries of a line without quotes.
+fn split_plain(line: &str, fields: &mut Vec<Range<usize>>) {
+    fields.clear();
+    let mut start = 0;
+    for at in memchr::memchr_iter(b',', line.as_bytes()) {
+        fields.push(start..at);
+        start = at + 1;
+    }
+    fields.push(start..line.len());
+}
+
+/// Splits one CSV line with quoted fields: commas, and double-quoted fields with `""` for a
+/// quote. A job file has no line breaks inside fields.
+fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
+    let mut fields = Vec::new();
     let mut chars = line.chars().peekable();
     loop {
-        if fields.len() == count {
-            fields.push(String::new());
-        }
-        let field = &mut fields[count];
-        field.clear();
-        count += 1;
+        let mut field = String::new();
         if chars.peek() == Some(&'"') {
             chars.next();
             loop {
@@ -285,27 +320,25 @@ fn split_csv(line: &str, fields: &mut Vec<String>) -> Result<(), String> {
                     Some(c) => field.push(c),
                 }
             }
+            fields.push(Cow::Owned(field));
             match chars.next() {
-                None => break,
+                None => return Ok(fields),
                 Some(',') => continue,
-                Some(c) => {
-                    return Err(format!("has {c:?} after a closing quote; expected a comma"));
-                }
+                Some(c) => return Err(format!("has {c:?} after a closing quote; expected a comma")),
             }
         }
         loop {
             match chars.next() {
                 None => {
-                    fields.truncate(count);
-                    return Ok(());
+                    fields.push(Cow::Owned(field));
+                    return Ok(fields);
                 }
                 Some(',') => break,
                 Some(c) => field.push(c),
             }
         }
+        fields.push(Cow::Owned(field));
     }
-    fields.truncate(count);
-    Ok(())
 }
 
 fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
@@ -347,54 +380,76 @@ fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
     Ok((columns, extra))
 }
 
+/// Plain ASCII digits, read without the general parser; `None` sends the field there.
+fn digits(text: &str) -> Option<u32> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(bytes.iter().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+}
+
 fn whole(line: u64, field: &str, text: &str) -> Result<Option<u32>, RowError> {
+    if let Some(n) = digits(text) {
+        return Ok(Some(n));
+    }
     if text.trim().is_empty() {
         return Ok(None);
     }
-    parse_u32(text)
-        .map(Some)
-        .map_err(|m| RowError::new(line, field, text, m))
+    parse_u32(text).map(Some).map_err(|m| RowError::new(line, field, text, m))
 }
 
 fn size(line: u64, field: &str, text: &str) -> Result<Size, RowError> {
+    // The common `512x512`, byte by byte; everything else (and every error) by the parser.
+    if let Some((w, h)) = text.split_once(['x', 'X']) {
+        if let (Some(w), Some(h)) = (digits(w), digits(h)) {
+            if w > 0 && h > 0 {
+                return Ok(Size::new(w, h));
+            }
+        }
+    }
     text.parse::<Size>()
         .map_err(|e| RowError::new(line, field, text, e.to_string()))
 }
 
-fn csv_row(line: u64, columns: &[Column], fields: &[String]) -> Result<Row, RowError> {
+fn csv_row<'a>(
+    line: u64,
+    columns: &[Column],
+    fields: impl ExactSizeIterator<Item = Cow<'a, str>>,
+) -> Result<Row<'a>, RowError> {
     if fields.len() != columns.len() {
+        let found = fields.len();
+        let text: Vec<Cow<'a, str>> = fields.collect();
         return Err(RowError::new(
             line,
             "row",
-            &fields.join(","),
-            format!(
-                "has {} fields but the header has {}",
-                fields.len(),
-                columns.len()
-            ),
+            &text.join(","),
+            format!("has {found} fields but the header has {}", columns.len()),
         ));
     }
-    let mut row = Row {
-        line,
-        ..Row::default()
-    };
+    let mut row = Row { line, ..Row::default() };
     let (mut width, mut height) = (None, None);
     for (column, text) in columns.iter().zip(fields) {
         let blank = text.trim().is_empty();
         match column {
-            Column::Steps => row.steps = whole(line, "steps", text)?,
-            Column::Count => row.count = whole(line, "count", text)?,
-            Column::Size if !blank => row.size = Some(size(line, "size", text)?),
-            Column::Model if !blank => row.model = Some(text.trim().to_owned()),
-            Column::Width => width = whole(line, "width", text)?,
-            Column::Height => height = whole(line, "height", text)?,
-            Column::Extra => row.extra.push(text.clone()),
+            Column::Steps => row.steps = whole(line, "steps", &text)?,
+            Column::Count => row.count = whole(line, "count", &text)?,
+            Column::Size if !blank => row.size = Some(size(line, "size", &text)?),
+            Column::Model if !blank => {
+                row.model = Some(match text {
+                    Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+                    Cow::Owned(t) => Cow::Owned(t.trim().to_owned()),
+                });
+            }
+            Column::Width => width = whole(line, "width", &text)?,
+            Column::Height => height = whole(line, "height", &text)?,
+            Column::Extra => row.extra.push(text),
             Column::Size | Column::Model => {}
         }
     }
-    row.size = row
-        .size
-        .map_or_else(|| sides(line, width, height), |s| Ok(Some(s)))?;
+    if row.size.is_none() {
+        row.size = sides(line, width, height)?;
+    }
     Ok(row)
 }
 
@@ -450,7 +505,7 @@ const PRICE_KEYS: [&str; 8] = [
     "count",
 ];
 
-fn json_row(line: u64, text: &str) -> Result<Row, RowError> {
+fn json_row(line: u64, text: &str) -> Result<Row<'static>, RowError> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| RowError::new(line, "row", text, format!("is not JSON: {e}")))?;
     let Value::Object(map) = value else {
@@ -513,7 +568,7 @@ fn json_row(line: u64, text: &str) -> Result<Row, RowError> {
             }
         };
         match key.as_str() {
-            "model" => row.model = Some(string("model")?.trim().to_owned()),
+            "model" => row.model = Some(Cow::Owned(string("model")?.trim().to_owned())),
             "steps" | "num_inference_steps" => {
                 once(&mut seen_steps)?;
                 row.steps = Some(number(key)?);
@@ -565,13 +620,23 @@ fn json_row(line: u64, text: &str) -> Result<Row, RowError> {
 mod tests {
     use super::*;
 
-    fn read(format: InputFormat, text: &str) -> Vec<Result<Row, String>> {
-        let mut rows = Rows::new("t".into(), text.as_bytes(), format).unwrap();
+    fn read(format: InputFormat, text: &str) -> Vec<Result<Row<'static>, String>> {
+        read_with(format, text, 8192)
+    }
+
+    /// Reads through a buffer of `capacity` bytes, so lines straddle reads.
+    fn read_with(format: InputFormat, text: &str, capacity: usize) -> Vec<Result<Row<'static>, String>> {
+        let input = io::BufReader::with_capacity(capacity, text.as_bytes());
+        let mut rows = Rows::new("t".into(), input, format).unwrap();
         let mut out = Vec::new();
         loop {
             match rows.next_row() {
                 Ok(None) => return out,
-                Ok(Some(row)) => out.push(Ok(row)),
+                Ok(Some(row)) => out.push(Ok(Row {
+                    model: row.model.map(|m| Cow::Owned(m.into_owned())),
+                    extra: row.extra.into_iter().map(|e| Cow::Owned(e.into_owned())).collect(),
+                    ..row
+                })),
                 Err(Ok(e)) => out.push(Err(e.to_string())),
                 Err(Err(e)) => panic!("{e}"),
             }
@@ -626,13 +691,44 @@ mod tests {
 
     #[test]
     fn quoted_csv_fields() {
-        let mut fields = Vec::new();
-        split_csv(r#"a,"b,c","say ""hi""",,"#, &mut fields).unwrap();
+        let fields = split_csv(r#"a,"b,c","say ""hi""",,"#).unwrap();
         assert_eq!(fields, vec!["a", "b,c", "say \"hi\"", "", ""]);
-        split_csv("x", &mut fields).unwrap();
-        assert_eq!(fields, vec!["x"]);
-        assert!(split_csv(r#""open"#, &mut fields).is_err());
-        assert!(split_csv(r#""a"b"#, &mut fields).is_err());
+        assert_eq!(split_csv("x").unwrap(), vec!["x"]);
+        assert!(split_csv(r#""open"#).is_err());
+        assert!(split_csv(r#""a"b"#).is_err());
+        let rows = read(InputFormat::Csv, "note,steps,size\n\"a, b\",20,\"512x256\"\n");
+        let row = rows[0].as_ref().unwrap();
+        assert_eq!((row.extra[0].as_ref(), row.steps, row.size), ("a, b", Some(20), Some(Size::new(512, 256))));
+    }
+
+    #[test]
+    fn lines_that_straddle_reads_are_whole() {
+        let text = "steps,size,note\n20,512x512,aaaaaaaaaaaaaaaaaaaa\n30,256,b\r\n\n  \n10,1024,c";
+        for capacity in [1, 2, 3, 7, 16, 64, 8192] {
+            let rows = read_with(InputFormat::Csv, text, capacity);
+            let got: Vec<(u64, Option<u32>, String)> = rows
+                .into_iter()
+                .map(|r| r.unwrap())
+                .map(|r| (r.line, r.steps, r.extra[0].to_string()))
+                .collect();
+            assert_eq!(
+                got,
+                vec![(2, Some(20), "a".repeat(20)), (3, Some(30), "b".into()), (6, Some(10), "c".into())],
+                "capacity {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_byte_path_agrees_with_the_parsers() {
+        for text in ["0", "7", "512", "999999999", "4294967295", "1000000000", " 5", "5 ", "+5", "", "x"] {
+            let general = if text.trim().is_empty() { Ok(None) } else { parse_u32(text).map(Some) };
+            assert_eq!(whole(1, "steps", text).map_err(|e| e.message), general, "{text:?}");
+        }
+        for text in ["512x512", "1X2", "0x5", "5x0", "512", " 512 x 512", "512×512", "4294967296x1", "1x"] {
+            let general = text.parse::<Size>().map_err(|e| e.to_string());
+            assert_eq!(size(1, "size", text).map_err(|e| e.message), general, "{text:?}");
+        }
     }
 
     #[test]
@@ -685,13 +781,13 @@ mod tests {
     #[test]
     fn a_line_too_long_stops_reading() {
         let long = format!("{{\"prompt\": \"{}\"}}\n", "a".repeat(MAX_LINE_BYTES));
-        let mut rows = Rows::new("t".into(), long.as_bytes(), InputFormat::Jsonl).unwrap();
+        let mut rows = Rows::new("t".into(), io::BufReader::new(long.as_bytes()), InputFormat::Jsonl).unwrap();
         assert!(matches!(
             rows.next_row(),
             Err(Err(InputError::LineTooLong { line: 1, .. }))
         ));
         let long = format!("steps,size\n20,512\n20,{}\n", "5".repeat(MAX_LINE_BYTES));
-        let mut rows = Rows::new("t".into(), long.as_bytes(), InputFormat::Csv).unwrap();
+        let mut rows = Rows::new("t".into(), io::BufReader::new(long.as_bytes()), InputFormat::Csv).unwrap();
         assert!(rows.next_row().unwrap().is_some());
         assert!(matches!(
             rows.next_row(),

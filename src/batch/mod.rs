@@ -6,6 +6,8 @@ pub mod totals;
 pub use input::{InputFormat, Row, RowError, Rows};
 pub use totals::{ModelTotal, Summary, Totals};
 
+use std::borrow::Cow;
+
 use crate::job::{Job, Request};
 use crate::pricing::{Quote, quote};
 use crate::tariff::{Model, Tariff};
@@ -23,7 +25,7 @@ pub struct Priced<'a> {
     /// Its price, or `None` when only totals are wanted and the total needs no per-row price.
     pub quote: Option<Quote>,
     /// Carried-through CSV columns.
-    pub extra: Vec<String>,
+    pub extra: Vec<Cow<'a, str>>,
 }
 
 /// Fills a row from the model's defaults, checks the limits and prices it.
@@ -32,7 +34,7 @@ pub struct Priced<'a> {
 /// done: the totals sum integer pixel-steps.
 pub fn price_row<'a>(
     tariff: &'a Tariff,
-    row: Row,
+    row: Row<'a>,
     allow_out_of_range: bool,
     need_quote: bool,
 ) -> Result<(Priced<'a>, Vec<String>), RowError> {

@@ -32,18 +32,22 @@ fn io_error(e: csv::Error) -> io::Error {
 #[derive(Default)]
 pub struct Batch;
 
-/// One CSV record, quoting only the fields that need it (a row per job is the hot path, so no
-/// writer is built per row).
+/// One CSV field, quoted only when it needs it.
+fn field(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    if text.contains([',', '"', '\n', '\r']) {
+        write!(out, "\"{}\"", text.replace('"', "\"\""))
+    } else {
+        out.write_all(text.as_bytes())
+    }
+}
+
+/// One CSV record.
 fn record(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
-    for (i, field) in fields.iter().enumerate() {
+    for (i, text) in fields.iter().enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
-        if field.contains([',', '"', '\n', '\r']) {
-            write!(out, "\"{}\"", field.replace('"', "\"\""))?;
-        } else {
-            out.write_all(field.as_bytes())?;
-        }
+        field(out, text)?;
     }
     out.write_all(b"\n")
 }
@@ -55,31 +59,32 @@ impl super::BatchSink for Batch {
         record(out, &fields)
     }
 
-    fn job(
-        &mut self,
-        out: &mut dyn Write,
-        header: &super::BatchHeader<'_>,
-        row: &crate::batch::Priced<'_>,
-    ) -> io::Result<()> {
-        let places = header.tariff.display.decimals;
-        let (line, steps, size, count) = (
-            row.line.to_string(),
-            row.job.steps.to_string(),
-            row.job.size.to_string(),
-            row.job.count.to_string(),
-        );
-        let (units, price) = (super::row_units(row), super::row_price(row, places));
-        let mut fields = vec![
-            line.as_str(),
-            row.model.id.as_str(),
-            &steps,
-            &size,
-            &count,
-            &units,
-            &price,
-        ];
-        fields.extend(row.extra.iter().map(String::as_str));
-        record(out, &fields)
+    /// The hot path: integers and figures are written straight into `out`, no string per field.
+    fn job(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>, row: &crate::batch::Priced<'_>) -> io::Result<()> {
+        let mut ints = itoa::Buffer::new();
+        out.write_all(ints.format(row.line).as_bytes())?;
+        out.write_all(b",")?;
+        field(out, &row.model.id)?;
+        for (separator, n) in [(b',', row.job.steps), (b',', row.job.size.width), (b'x', row.job.size.height), (b',', row.job.count)] {
+            out.write_all(&[separator])?;
+            out.write_all(ints.format(n).as_bytes())?;
+        }
+        out.write_all(b",")?;
+        if let Some(quote) = row.quote {
+            let mut w = super::FmtIo { out: &mut *out, error: None };
+            let written = std::fmt::write(&mut w, format_args!("{},", quote.units))
+                .and_then(|()| super::write_money(&mut w, quote.price, header.tariff.display.decimals));
+            if written.is_err() {
+                return Err(w.error.unwrap_or_else(|| io::Error::other("formatting failed")));
+            }
+        } else {
+            out.write_all(b",")?;
+        }
+        for extra in &row.extra {
+            out.write_all(b",")?;
+            field(out, extra)?;
+        }
+        out.write_all(b"\n")
     }
 
     fn end(

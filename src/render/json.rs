@@ -215,7 +215,7 @@ impl super::BatchSink for Batch {
                 .extra
                 .iter()
                 .cloned()
-                .zip(row.extra.iter().map(|v| Value::from(v.as_str())))
+                .zip(row.extra.iter().map(|v| Value::from(v.as_ref())))
                 .collect::<serde_json::Map<String, Value>>()
                 .into();
         }

@@ -100,6 +100,23 @@ pub trait BatchSink {
     ) -> io::Result<()>;
 }
 
+/// Adapts an `io::Write` for `fmt::Write` users, keeping the I/O error.
+pub struct FmtIo<'w> {
+    /// The writer.
+    pub out: &'w mut dyn Write,
+    /// The first I/O error met.
+    pub error: Option<io::Error>,
+}
+
+impl std::fmt::Write for FmtIo<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
 /// The shown price of a priced row.
 pub fn row_price(row: &Priced<'_>, places: u32) -> String {
     row.quote
@@ -114,7 +131,18 @@ pub fn row_units(row: &Priced<'_>) -> String {
 
 /// A rounded amount at exactly `places` places: `0.0060`, not `0.006`.
 pub fn money(rounded: Decimal, places: u32) -> String {
-    format!("{:.*}", places as usize, rounded)
+    let mut text = String::new();
+    let _ = write_money(&mut text, rounded, places);
+    text
+}
+
+/// [`money`], written straight into `out`.
+pub fn write_money(out: &mut dyn std::fmt::Write, rounded: Decimal, places: u32) -> std::fmt::Result {
+    // A shown price has exactly the shown places; anything else goes the general way.
+    match u128::try_from(rounded.mantissa()) {
+        Ok(digits) if rounded.scale() == places => crate::exact::write_point(out, digits, places, false),
+        _ => write!(out, "{:.*}", places as usize, rounded),
+    }
 }
 
 /// An exact figure with no trailing zeros: `0.00603`, `5`, `0.5625`.

@@ -200,7 +200,7 @@ impl super::BatchSink for Batch {
             table.add_row(
                 fields
                     .into_iter()
-                    .chain(r.extra.iter().cloned())
+                    .chain(r.extra.iter().map(|e| e.to_string()))
                     .collect::<Vec<_>>(),
             );
         }
