@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::afford;
 use crate::batch::input::InputError;
-use crate::batch::{InputFormat, RowError, Rows, Totals, price_row};
+use crate::batch::{InputFormat, Pricer, RowError, Rows, Totals};
 use crate::budget::{Budget, Verdict};
 use crate::cli::{
     AffordArgs, BatchArgs, BatchFormat, CheckFormat, Cli, Command, GridFormat, JobArgs,
@@ -300,6 +300,7 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         BatchFormat::Json => Box::<render::json::Batch>::default(),
     };
     let mut totals = Totals::new(tariff);
+    let pricer = Pricer::new(tariff, args.allow_out_of_range, !args.summary);
     sink.begin(io.out, &header)?;
     loop {
         let row = match rows.next_row() {
@@ -311,7 +312,7 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
                 continue;
             }
         };
-        match price_row(tariff, row, args.allow_out_of_range, !args.summary) {
+        match pricer.price(row) {
             Ok((priced, warnings)) => {
                 for w in warnings {
                     writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;

@@ -298,7 +298,11 @@ pub fn write_point(f: &mut dyn fmt::Write, digits: u128, places: u32, trim: bool
         ("0", text)
     };
     let zeros = places - fraction_digits.len();
-    let fraction = if trim { fraction_digits.trim_end_matches('0') } else { fraction_digits };
+    let fraction = if trim {
+        fraction_digits.trim_end_matches('0')
+    } else {
+        fraction_digits
+    };
     f.write_str(whole)?;
     if fraction.is_empty() && (trim || places == 0) {
         return Ok(());

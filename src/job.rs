@@ -87,36 +87,31 @@ impl fmt::Display for Breach {
 impl Job {
     /// Every way this job breaks the model's limits; empty when the API would accept it.
     pub fn breaches(&self, model: &Model) -> Vec<Breach> {
+        let (steps, side) = (model.steps, model.side);
+        let checks = [
+            ("steps", self.steps, steps.min, steps.max),
+            ("width", self.size.width, side.min, side.max),
+            ("height", self.size.height, side.min, side.max),
+            ("count", self.count, 1, u32::MAX),
+        ];
         let mut found = Vec::new();
-        let mut check = |what, value: u32, min: u32, max: u32, limit: String| {
-            if !(min..=max).contains(&value) {
-                found.push(Breach {
-                    what,
-                    value,
-                    limit,
-                    model: model.name.clone(),
-                });
+        for (what, value, min, max) in checks {
+            if (min..=max).contains(&value) {
+                continue;
             }
-        };
-        let steps = model.steps;
-        check(
-            "steps",
-            self.steps,
-            steps.min,
-            steps.max,
-            format!("{} to {} steps", steps.min, steps.max),
-        );
-        let side = model.side;
-        let sides = format!("each side {} to {} pixels", side.min, side.max);
-        check("width", self.size.width, side.min, side.max, sides.clone());
-        check("height", self.size.height, side.min, side.max, sides);
-        check(
-            "count",
-            self.count,
-            1,
-            u32::MAX,
-            "at least 1 image".to_owned(),
-        );
+            // Described only when breached: this runs for every row of a batch.
+            let limit = match what {
+                "steps" => format!("{min} to {max} steps"),
+                "count" => "at least 1 image".to_owned(),
+                _ => format!("each side {min} to {max} pixels"),
+            };
+            found.push(Breach {
+                what,
+                value,
+                limit,
+                model: model.name.clone(),
+            });
+        }
         found
     }
 }

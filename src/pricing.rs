@@ -41,36 +41,58 @@ pub struct TooLargeTotal;
 
 /// Prices a job under a model, rounding with `display`.
 pub fn quote(model: &Model, job: &Job, display: Display) -> Result<Quote, TooLarge> {
-    let too_large = || TooLarge {
-        steps: job.steps,
-        size: job.size,
-        count: job.count,
-    };
-    let unit_pixels = model.unit_size.pixels();
-    let per_image_steps = pixel_steps(job.steps, job.size);
-    let units_per_image = Exact::ratio(per_image_steps, unit_pixels).ok_or_else(too_large)?;
-    let job_steps = per_image_steps
-        .checked_mul(u128::from(job.count))
-        .ok_or_else(too_large)?;
-    let units = Exact::ratio(job_steps, unit_pixels).ok_or_else(too_large)?;
-    let rate = Exact::from_decimal(model.rate).ok_or_else(too_large)?;
-    let minimum = Exact::from_decimal(model.minimum).ok_or_else(too_large)?;
-    let metered = units_per_image.checked_mul(rate).ok_or_else(too_large)?;
-    let minimum_applied = metered < minimum;
-    let (per_image, exact) = if minimum_applied {
-        (minimum, minimum.checked_mul_int(u128::from(job.count)))
-    } else {
-        (metered, units.checked_mul(rate))
-    };
-    let exact = exact.ok_or_else(too_large)?;
-    Ok(Quote {
-        units_per_image,
-        units,
-        per_image,
-        exact,
-        price: shown(exact, display).ok_or_else(too_large)?,
-        minimum_applied,
-    })
+    Meter::new(model).quote(job, display)
+}
+
+/// A model's prices in exact form, worked out once to price many jobs.
+#[derive(Clone, Copy, Debug)]
+pub struct Meter {
+    unit_pixels: u64,
+    rate: Option<Exact>,
+    minimum: Option<Exact>,
+}
+
+impl Meter {
+    /// The meter of a model.
+    pub fn new(model: &Model) -> Meter {
+        Meter {
+            unit_pixels: model.unit_size.pixels(),
+            rate: Exact::from_decimal(model.rate),
+            minimum: Exact::from_decimal(model.minimum).filter(|m| !m.is_zero()),
+        }
+    }
+
+    /// Prices a job, rounding with `display`.
+    pub fn quote(&self, job: &Job, display: Display) -> Result<Quote, TooLarge> {
+        let too_large = || TooLarge {
+            steps: job.steps,
+            size: job.size,
+            count: job.count,
+        };
+        let per_image_steps = pixel_steps(job.steps, job.size);
+        let units_per_image =
+            Exact::ratio(per_image_steps, self.unit_pixels).ok_or_else(too_large)?;
+        let job_steps = per_image_steps
+            .checked_mul(u128::from(job.count))
+            .ok_or_else(too_large)?;
+        let units = Exact::ratio(job_steps, self.unit_pixels).ok_or_else(too_large)?;
+        let rate = self.rate.ok_or_else(too_large)?;
+        let metered = units_per_image.checked_mul(rate).ok_or_else(too_large)?;
+        let minimum = self.minimum.filter(|m| metered < *m);
+        let (per_image, exact) = match minimum {
+            Some(minimum) => (minimum, minimum.checked_mul_int(u128::from(job.count))),
+            None => (metered, units.checked_mul(rate)),
+        };
+        let exact = exact.ok_or_else(too_large)?;
+        Ok(Quote {
+            units_per_image,
+            units,
+            per_image,
+            exact,
+            price: shown(exact, display).ok_or_else(too_large)?,
+            minimum_applied: minimum.is_some(),
+        })
+    }
 }
 
 /// Steps x width x height, which always fits a `u128`.

@@ -123,7 +123,12 @@ enum LineError {
 
 impl<R: BufRead> Lines<R> {
     fn new(inner: R) -> Self {
-        Lines { inner, line: 0, pending: 0, spill: Vec::new() }
+        Lines {
+            inner,
+            line: 0,
+            pending: 0,
+            spill: Vec::new(),
+        }
     }
 
     /// The next line without its ending; `Ok(None)` at the end.
@@ -220,21 +225,34 @@ enum Column {
 impl<R: BufRead> Rows<R> {
     /// Starts reading `input` (named `name` in errors); a CSV header is read at once.
     pub fn new(name: String, input: R, format: InputFormat) -> Result<Self, InputError> {
-        let mut rows = Rows { name, lines: Lines::new(input), form: Form::Jsonl };
+        let mut rows = Rows {
+            name,
+            lines: Lines::new(input),
+            form: Form::Jsonl,
+        };
         if format == InputFormat::Csv {
             let header = match rows.lines.next_line() {
                 Ok(Some(line)) => {
                     let text = String::from_utf8_lossy(line);
                     split_csv(text.trim_start_matches('\u{feff}'))
                         .map(|fields| fields.into_iter().map(Cow::into_owned).collect())
-                        .map_err(|message| InputError::Header { name: rows.name.clone(), message })?
+                        .map_err(|message| InputError::Header {
+                            name: rows.name.clone(),
+                            message,
+                        })?
                 }
                 Ok(None) => Vec::new(),
                 Err(e) => return Err(input_error(&rows.name, e)),
             };
-            let (columns, extra) =
-                columns(&header).map_err(|message| InputError::Header { name: rows.name.clone(), message })?;
-            rows.form = Form::Csv { columns, extra, fields: Vec::new() };
+            let (columns, extra) = columns(&header).map_err(|message| InputError::Header {
+                name: rows.name.clone(),
+                message,
+            })?;
+            rows.form = Form::Csv {
+                columns,
+                extra,
+                fields: Vec::new(),
+            };
         }
         Ok(rows)
     }
@@ -264,19 +282,38 @@ impl<R: BufRead> Rows<R> {
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                let message = format!("is not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1);
-                return Err(Ok(RowError::new(line_no, "row", &String::from_utf8_lossy(bytes), message)));
+                let message = format!(
+                    "is not UTF-8 (invalid byte at column {})",
+                    e.valid_up_to() + 1
+                );
+                return Err(Ok(RowError::new(
+                    line_no,
+                    "row",
+                    &String::from_utf8_lossy(bytes),
+                    message,
+                )));
             }
         };
         match &mut self.form {
             Form::Jsonl => json_row(line_no, text).map(Some).map_err(Ok),
-            Form::Csv { columns, fields, .. } => {
+            Form::Csv {
+                columns, fields, ..
+            } => {
                 if !text.contains('"') {
                     split_plain(text, fields);
-                    return csv_row(line_no, columns, fields.iter().map(|r| Cow::Borrowed(&text[r.clone()]))).map(Some).map_err(Ok);
+                    return csv_row(
+                        line_no,
+                        columns,
+                        fields.iter().map(|r| Cow::Borrowed(&text[r.clone()])),
+                    )
+                    .map(Some)
+                    .map_err(Ok);
                 }
-                let owned = split_csv(text).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
-                csv_row(line_no, columns, owned.into_iter()).map(Some).map_err(Ok)
+                let owned =
+                    split_csv(text).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
+                csv_row(line_no, columns, owned.into_iter())
+                    .map(Some)
+                    .map_err(Ok)
             }
         }
     }
@@ -284,8 +321,14 @@ impl<R: BufRead> Rows<R> {
 
 fn input_error(name: &str, e: LineError) -> InputError {
     match e {
-        LineError::Io(source) => InputError::Io { name: name.to_owned(), source },
-        LineError::TooLong(line) => InputError::LineTooLong { name: name.to_owned(), line },
+        LineError::Io(source) => InputError::Io {
+            name: name.to_owned(),
+            source,
+        },
+        LineError::TooLong(line) => InputError::LineTooLong {
+            name: name.to_owned(),
+            line,
+        },
     }
 }
 
@@ -324,7 +367,9 @@ fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
             match chars.next() {
                 None => return Ok(fields),
                 Some(',') => continue,
-                Some(c) => return Err(format!("has {c:?} after a closing quote; expected a comma")),
+                Some(c) => {
+                    return Err(format!("has {c:?} after a closing quote; expected a comma"));
+                }
             }
         }
         loop {
@@ -396,7 +441,9 @@ fn whole(line: u64, field: &str, text: &str) -> Result<Option<u32>, RowError> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    parse_u32(text).map(Some).map_err(|m| RowError::new(line, field, text, m))
+    parse_u32(text)
+        .map(Some)
+        .map_err(|m| RowError::new(line, field, text, m))
 }
 
 fn size(line: u64, field: &str, text: &str) -> Result<Size, RowError> {
@@ -427,15 +474,18 @@ fn csv_row<'a>(
             format!("has {found} fields but the header has {}", columns.len()),
         ));
     }
-    let mut row = Row { line, ..Row::default() };
+    let mut row = Row {
+        line,
+        ..Row::default()
+    };
     let (mut width, mut height) = (None, None);
     for (column, text) in columns.iter().zip(fields) {
-        let blank = text.trim().is_empty();
+        let blank = || text.trim().is_empty();
         match column {
             Column::Steps => row.steps = whole(line, "steps", &text)?,
             Column::Count => row.count = whole(line, "count", &text)?,
-            Column::Size if !blank => row.size = Some(size(line, "size", &text)?),
-            Column::Model if !blank => {
+            Column::Size if !blank() => row.size = Some(size(line, "size", &text)?),
+            Column::Model if !blank() => {
                 row.model = Some(match text {
                     Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
                     Cow::Owned(t) => Cow::Owned(t.trim().to_owned()),
@@ -625,7 +675,11 @@ mod tests {
     }
 
     /// Reads through a buffer of `capacity` bytes, so lines straddle reads.
-    fn read_with(format: InputFormat, text: &str, capacity: usize) -> Vec<Result<Row<'static>, String>> {
+    fn read_with(
+        format: InputFormat,
+        text: &str,
+        capacity: usize,
+    ) -> Vec<Result<Row<'static>, String>> {
         let input = io::BufReader::with_capacity(capacity, text.as_bytes());
         let mut rows = Rows::new("t".into(), input, format).unwrap();
         let mut out = Vec::new();
@@ -634,7 +688,11 @@ mod tests {
                 Ok(None) => return out,
                 Ok(Some(row)) => out.push(Ok(Row {
                     model: row.model.map(|m| Cow::Owned(m.into_owned())),
-                    extra: row.extra.into_iter().map(|e| Cow::Owned(e.into_owned())).collect(),
+                    extra: row
+                        .extra
+                        .into_iter()
+                        .map(|e| Cow::Owned(e.into_owned()))
+                        .collect(),
                     ..row
                 })),
                 Err(Ok(e)) => out.push(Err(e.to_string())),
@@ -696,9 +754,15 @@ mod tests {
         assert_eq!(split_csv("x").unwrap(), vec!["x"]);
         assert!(split_csv(r#""open"#).is_err());
         assert!(split_csv(r#""a"b"#).is_err());
-        let rows = read(InputFormat::Csv, "note,steps,size\n\"a, b\",20,\"512x256\"\n");
+        let rows = read(
+            InputFormat::Csv,
+            "note,steps,size\n\"a, b\",20,\"512x256\"\n",
+        );
         let row = rows[0].as_ref().unwrap();
-        assert_eq!((row.extra[0].as_ref(), row.steps, row.size), ("a, b", Some(20), Some(Size::new(512, 256))));
+        assert_eq!(
+            (row.extra[0].as_ref(), row.steps, row.size),
+            ("a, b", Some(20), Some(Size::new(512, 256)))
+        );
     }
 
     #[test]
@@ -713,7 +777,11 @@ mod tests {
                 .collect();
             assert_eq!(
                 got,
-                vec![(2, Some(20), "a".repeat(20)), (3, Some(30), "b".into()), (6, Some(10), "c".into())],
+                vec![
+                    (2, Some(20), "a".repeat(20)),
+                    (3, Some(30), "b".into()),
+                    (6, Some(10), "c".into())
+                ],
                 "capacity {capacity}"
             );
         }
@@ -721,13 +789,47 @@ mod tests {
 
     #[test]
     fn the_byte_path_agrees_with_the_parsers() {
-        for text in ["0", "7", "512", "999999999", "4294967295", "1000000000", " 5", "5 ", "+5", "", "x"] {
-            let general = if text.trim().is_empty() { Ok(None) } else { parse_u32(text).map(Some) };
-            assert_eq!(whole(1, "steps", text).map_err(|e| e.message), general, "{text:?}");
+        for text in [
+            "0",
+            "7",
+            "512",
+            "999999999",
+            "4294967295",
+            "1000000000",
+            " 5",
+            "5 ",
+            "+5",
+            "",
+            "x",
+        ] {
+            let general = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_u32(text).map(Some)
+            };
+            assert_eq!(
+                whole(1, "steps", text).map_err(|e| e.message),
+                general,
+                "{text:?}"
+            );
         }
-        for text in ["512x512", "1X2", "0x5", "5x0", "512", " 512 x 512", "512×512", "4294967296x1", "1x"] {
+        for text in [
+            "512x512",
+            "1X2",
+            "0x5",
+            "5x0",
+            "512",
+            " 512 x 512",
+            "512×512",
+            "4294967296x1",
+            "1x",
+        ] {
             let general = text.parse::<Size>().map_err(|e| e.to_string());
-            assert_eq!(size(1, "size", text).map_err(|e| e.message), general, "{text:?}");
+            assert_eq!(
+                size(1, "size", text).map_err(|e| e.message),
+                general,
+                "{text:?}"
+            );
         }
     }
 
@@ -781,13 +883,23 @@ mod tests {
     #[test]
     fn a_line_too_long_stops_reading() {
         let long = format!("{{\"prompt\": \"{}\"}}\n", "a".repeat(MAX_LINE_BYTES));
-        let mut rows = Rows::new("t".into(), io::BufReader::new(long.as_bytes()), InputFormat::Jsonl).unwrap();
+        let mut rows = Rows::new(
+            "t".into(),
+            io::BufReader::new(long.as_bytes()),
+            InputFormat::Jsonl,
+        )
+        .unwrap();
         assert!(matches!(
             rows.next_row(),
             Err(Err(InputError::LineTooLong { line: 1, .. }))
         ));
         let long = format!("steps,size\n20,512\n20,{}\n", "5".repeat(MAX_LINE_BYTES));
-        let mut rows = Rows::new("t".into(), io::BufReader::new(long.as_bytes()), InputFormat::Csv).unwrap();
+        let mut rows = Rows::new(
+            "t".into(),
+            io::BufReader::new(long.as_bytes()),
+            InputFormat::Csv,
+        )
+        .unwrap();
         assert!(rows.next_row().unwrap().is_some());
         assert!(matches!(
             rows.next_row(),

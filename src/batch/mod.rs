@@ -9,7 +9,7 @@ pub use totals::{ModelTotal, Summary, Totals};
 use std::borrow::Cow;
 
 use crate::job::{Job, Request};
-use crate::pricing::{Quote, quote};
+use crate::pricing::{Meter, Quote};
 use crate::tariff::{Model, Tariff};
 
 /// One priced row.
@@ -28,107 +28,103 @@ pub struct Priced<'a> {
     pub extra: Vec<Cow<'a, str>>,
 }
 
-/// Fills a row from the model's defaults, checks the limits and prices it.
-///
-/// With `need_quote` false (a summary) and a model without a minimum, no per-row arithmetic is
-/// done: the totals sum integer pixel-steps.
-pub fn price_row<'a>(
-    tariff: &'a Tariff,
-    row: Row<'a>,
+/// Prices rows under a tariff: the models' meters worked out once.
+pub struct Pricer<'t> {
+    tariff: &'t Tariff,
+    meters: Vec<Meter>,
     allow_out_of_range: bool,
     need_quote: bool,
-) -> Result<(Priced<'a>, Vec<String>), RowError> {
-    let (model_index, model) = match &row.model {
-        None => {
-            let m = tariff.default_model();
-            (
-                tariff
-                    .models
-                    .iter()
-                    .position(|x| std::ptr::eq(x, m))
-                    .unwrap_or(0),
-                m,
-            )
+}
+
+impl<'t> Pricer<'t> {
+    /// A pricer; with `need_quote` false (a summary) rows of models without a minimum get no
+    /// per-row arithmetic at all: the totals sum integer pixel-steps.
+    pub fn new(tariff: &'t Tariff, allow_out_of_range: bool, need_quote: bool) -> Self {
+        let meters = tariff.models.iter().map(Meter::new).collect();
+        Pricer {
+            tariff,
+            meters,
+            allow_out_of_range,
+            need_quote,
         }
-        Some(query) => {
-            let found = tariff
-                .models
-                .iter()
-                .enumerate()
-                .find(|(_, m)| m.names().any(|n| n.eq_ignore_ascii_case(query)));
-            match found.or_else(|| {
-                let m = tariff.find_model(query)?;
-                tariff
-                    .models
-                    .iter()
-                    .position(|x| std::ptr::eq(x, m))
-                    .map(|i| (i, m))
-            }) {
-                Some(found) => found,
-                None => {
-                    let known: Vec<&str> = tariff.models.iter().flat_map(Model::names).collect();
-                    let hint = tariff
-                        .nearest_model(query)
-                        .map(|n| format!("did you mean {n:?}? "))
-                        .unwrap_or_default();
-                    return Err(RowError::new(
-                        row.line,
-                        "model",
-                        query,
-                        format!(
-                            "is not a model of the tariff; {hint}(models: {})",
-                            known.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-    };
-    let resolved = Request {
-        steps: row.steps,
-        size: row.size,
-        count: row.count,
     }
-    .resolve(model);
-    let job = resolved.job;
-    let mut warnings = Vec::new();
-    for breach in job.breaches(model) {
-        if !allow_out_of_range {
-            return Err(RowError::new(
-                row.line,
-                breach.what(),
-                &breach.value().to_string(),
-                format!(
-                    "{breach}; the API would refuse it (--allow-out-of-range prices it anyway)"
-                ),
+
+    /// Fills a row from the model's defaults, checks the limits and prices it; returns the
+    /// warnings for limits passed with `--allow-out-of-range`.
+    pub fn price<'a>(&self, row: Row<'a>) -> Result<(Priced<'a>, Vec<String>), RowError>
+    where
+        't: 'a,
+    {
+        let tariff = self.tariff;
+        let model_index = match &row.model {
+            None => tariff.default_model_index(),
+            Some(query) => tariff.model_index(query).ok_or_else(|| {
+                let known: Vec<&str> = tariff.models.iter().flat_map(Model::names).collect();
+                let hint = tariff
+                    .nearest_model(query)
+                    .map(|n| format!("did you mean {n:?}? "))
+                    .unwrap_or_default();
+                RowError::new(
+                    row.line,
+                    "model",
+                    query,
+                    format!(
+                        "is not a model of the tariff; {hint}(models: {})",
+                        known.join(", ")
+                    ),
+                )
+            })?,
+        };
+        let model = &tariff.models[model_index];
+        let job = Request {
+            steps: row.steps,
+            size: row.size,
+            count: row.count,
+        }
+        .resolve(model)
+        .job;
+        let mut warnings = Vec::new();
+        for breach in job.breaches(model) {
+            if !self.allow_out_of_range {
+                return Err(RowError::new(
+                    row.line,
+                    breach.what(),
+                    &breach.value().to_string(),
+                    format!(
+                        "{breach}; the API would refuse it (--allow-out-of-range prices it anyway)"
+                    ),
+                ));
+            }
+            warnings.push(format!(
+                "line {}: {breach}; the API would refuse it, priced anyway",
+                row.line
             ));
         }
-        warnings.push(format!(
-            "line {}: {breach}; the API would refuse it, priced anyway",
-            row.line
-        ));
+        let quote = if self.need_quote || !model.minimum.is_zero() {
+            let quote = self.meters[model_index]
+                .quote(&job, tariff.display)
+                .map_err(|e| {
+                    RowError::new(
+                        row.line,
+                        "row",
+                        &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
+                        e.to_string(),
+                    )
+                })?;
+            Some(quote)
+        } else {
+            None
+        };
+        Ok((
+            Priced {
+                line: row.line,
+                model_index,
+                model,
+                job,
+                quote,
+                extra: row.extra,
+            },
+            warnings,
+        ))
     }
-    let quote = if need_quote || !model.minimum.is_zero() {
-        Some(quote(model, &job, tariff.display).map_err(|e| {
-            RowError::new(
-                row.line,
-                "row",
-                &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
-                e.to_string(),
-            )
-        })?)
-    } else {
-        None
-    };
-    Ok((
-        Priced {
-            line: row.line,
-            model_index,
-            model,
-            job,
-            quote,
-            extra: row.extra,
-        },
-        warnings,
-    ))
 }

@@ -60,22 +60,39 @@ impl super::BatchSink for Batch {
     }
 
     /// The hot path: integers and figures are written straight into `out`, no string per field.
-    fn job(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>, row: &crate::batch::Priced<'_>) -> io::Result<()> {
+    fn job(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        row: &crate::batch::Priced<'_>,
+    ) -> io::Result<()> {
         let mut ints = itoa::Buffer::new();
         out.write_all(ints.format(row.line).as_bytes())?;
         out.write_all(b",")?;
         field(out, &row.model.id)?;
-        for (separator, n) in [(b',', row.job.steps), (b',', row.job.size.width), (b'x', row.job.size.height), (b',', row.job.count)] {
+        for (separator, n) in [
+            (b',', row.job.steps),
+            (b',', row.job.size.width),
+            (b'x', row.job.size.height),
+            (b',', row.job.count),
+        ] {
             out.write_all(&[separator])?;
             out.write_all(ints.format(n).as_bytes())?;
         }
         out.write_all(b",")?;
         if let Some(quote) = row.quote {
-            let mut w = super::FmtIo { out: &mut *out, error: None };
-            let written = std::fmt::write(&mut w, format_args!("{},", quote.units))
-                .and_then(|()| super::write_money(&mut w, quote.price, header.tariff.display.decimals));
+            let mut w = super::FmtIo {
+                out: &mut *out,
+                error: None,
+            };
+            let written =
+                std::fmt::write(&mut w, format_args!("{},", quote.units)).and_then(|()| {
+                    super::write_money(&mut w, quote.price, header.tariff.display.decimals)
+                });
             if written.is_err() {
-                return Err(w.error.unwrap_or_else(|| io::Error::other("formatting failed")));
+                return Err(w
+                    .error
+                    .unwrap_or_else(|| io::Error::other("formatting failed")));
             }
         } else {
             out.write_all(b",")?;

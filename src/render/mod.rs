@@ -137,10 +137,16 @@ pub fn money(rounded: Decimal, places: u32) -> String {
 }
 
 /// [`money`], written straight into `out`.
-pub fn write_money(out: &mut dyn std::fmt::Write, rounded: Decimal, places: u32) -> std::fmt::Result {
+pub fn write_money(
+    out: &mut dyn std::fmt::Write,
+    rounded: Decimal,
+    places: u32,
+) -> std::fmt::Result {
     // A shown price has exactly the shown places; anything else goes the general way.
     match u128::try_from(rounded.mantissa()) {
-        Ok(digits) if rounded.scale() == places => crate::exact::write_point(out, digits, places, false),
+        Ok(digits) if rounded.scale() == places => {
+            crate::exact::write_point(out, digits, places, false)
+        }
         _ => write!(out, "{:.*}", places as usize, rounded),
     }
 }

@@ -226,10 +226,26 @@ impl Tariff {
 
     /// The model with this id or alias, in any case.
     pub fn find_model(&self, query: &str) -> Option<&Model> {
-        let wanted = query.trim().to_lowercase();
-        self.models
-            .iter()
-            .find(|m| m.names().any(|n| n.to_lowercase() == wanted))
+        self.model_index(query).map(|i| &self.models[i])
+    }
+
+    /// Where in `models` the model with this id or alias is, in any case.
+    pub fn model_index(&self, query: &str) -> Option<usize> {
+        let query = query.trim();
+        // ASCII names, the usual case, compare without allocating.
+        let same = |name: &str| {
+            if name.is_ascii() && query.is_ascii() {
+                name.eq_ignore_ascii_case(query)
+            } else {
+                name.to_lowercase() == query.to_lowercase()
+            }
+        };
+        self.models.iter().position(|m| m.names().any(same))
+    }
+
+    /// Where in `models` the default model is.
+    pub fn default_model_index(&self) -> usize {
+        self.default_model
     }
 
     /// The id or alias nearest to `query`, to suggest when it matches none.
