@@ -78,10 +78,9 @@ impl Exact {
         if self.numer == 0 {
             return Exact::ZERO;
         }
-        while self.twos > 0 && self.numer % 2 == 0 {
-            self.numer /= 2;
-            self.twos -= 1;
-        }
+        let twos = self.numer.trailing_zeros().min(self.twos);
+        self.numer >>= twos;
+        self.twos -= twos;
         while self.fives > 0 && self.numer % 5 == 0 {
             self.numer /= 5;
             self.fives -= 1;
@@ -140,16 +139,20 @@ impl Exact {
 
     /// The numerator over the larger denominator 2^twos x 5^fives.
     fn widened(self, twos: u32, fives: u32) -> Option<u128> {
-        let by = 2u128
-            .checked_pow(twos - self.twos)?
-            .checked_mul(5u128.checked_pow(fives - self.fives)?)?;
-        self.numer.checked_mul(by)
+        self.numer
+            .checked_mul(factor(twos - self.twos, fives - self.fives)?)
     }
 
     fn denom(self) -> Option<u128> {
-        2u128
-            .checked_pow(self.twos)?
-            .checked_mul(5u128.checked_pow(self.fives)?)
+        factor(self.twos, self.fives)
+    }
+
+    /// Appends the exact expansion (as `Display` writes it) to a byte buffer.
+    pub fn push_to(self, out: &mut Vec<u8>) {
+        match self.scaled() {
+            Some((digits, places)) => push_point(out, digits, places, true),
+            None => out.extend_from_slice(self.to_string().as_bytes()),
+        }
     }
 
     /// The decimal places of its exact expansion.
@@ -160,9 +163,7 @@ impl Exact {
     /// The value as `digits / 10^places()`, when `digits` fits a `u128`.
     fn scaled(self) -> Option<(u128, u32)> {
         let places = self.places();
-        let by = 2u128
-            .checked_pow(places - self.twos)?
-            .checked_mul(5u128.checked_pow(places - self.fives)?)?;
+        let by = factor(places - self.twos, places - self.fives)?;
         Some((self.numer.checked_mul(by)?, places))
     }
 
@@ -198,6 +199,26 @@ impl Exact {
     pub fn to_decimal(self) -> Option<Decimal> {
         self.round(self.places(), Rounding::Down)
     }
+}
+
+/// 5^0 to 5^55, the powers of five a `u128` holds.
+const POWERS_OF_FIVE: [u128; 56] = {
+    let mut table = [1u128; 56];
+    let mut i = 1;
+    while i < 56 {
+        table[i] = table[i - 1] * 5;
+        i += 1;
+    }
+    table
+};
+
+/// 2^twos x 5^fives, or `None` past a `u128`; a table look-up and a shift, no loop.
+fn factor(twos: u32, fives: u32) -> Option<u128> {
+    let five = *POWERS_OF_FIVE.get(fives as usize)?;
+    if twos >= 128 || five.leading_zeros() < twos {
+        return None;
+    }
+    Some(five << twos)
 }
 
 /// Rounds `kept + rest / denom` (in units of the last kept place) to a whole number of them.
@@ -286,32 +307,67 @@ impl fmt::Display for Exact {
     }
 }
 
-/// Writes `digits / 10^places` in plain notation, without dividing: `trim` drops trailing
-/// zeros of the fraction (and the point, if nothing is left).
+/// `digits / 10^places` in plain notation, in parts: the whole digits, the zeros after the
+/// point, the remaining fraction digits, and whether there is a point at all.
+struct Point<'a> {
+    whole: &'a str,
+    zeros: usize,
+    fraction: &'a str,
+    point: bool,
+}
+
+impl<'a> Point<'a> {
+    /// From the decimal digits of `digits`; `trim` drops trailing zeros of the fraction (and
+    /// the point, if nothing is left). No division.
+    fn new(digits: &'a str, places: u32, trim: bool) -> Self {
+        let places = places as usize;
+        let (whole, fraction) = if digits.len() > places {
+            digits.split_at(digits.len() - places)
+        } else {
+            ("0", digits)
+        };
+        let zeros = places - fraction.len();
+        let fraction = if trim {
+            fraction.trim_end_matches('0')
+        } else {
+            fraction
+        };
+        let point = places > 0 && !(trim && fraction.is_empty());
+        Point {
+            whole,
+            zeros,
+            fraction,
+            point,
+        }
+    }
+}
+
+/// Appends `digits / 10^places` in plain notation to a byte buffer, as [`write_point`] writes it.
+pub fn push_point(out: &mut Vec<u8>, digits: u128, places: u32, trim: bool) {
+    let mut buffer = itoa::Buffer::new();
+    let p = Point::new(buffer.format(digits), places, trim);
+    out.extend_from_slice(p.whole.as_bytes());
+    if p.point {
+        out.push(b'.');
+        out.extend(std::iter::repeat_n(b'0', p.zeros));
+        out.extend_from_slice(p.fraction.as_bytes());
+    }
+}
+
+/// Writes `digits / 10^places` in plain notation: `trim` drops trailing zeros of the fraction
+/// (and the point, if nothing is left).
 pub fn write_point(f: &mut dyn fmt::Write, digits: u128, places: u32, trim: bool) -> fmt::Result {
     let mut buffer = itoa::Buffer::new();
-    let text = buffer.format(digits);
-    let places = places as usize;
-    let (whole, fraction_digits) = if text.len() > places {
-        text.split_at(text.len() - places)
-    } else {
-        ("0", text)
-    };
-    let zeros = places - fraction_digits.len();
-    let fraction = if trim {
-        fraction_digits.trim_end_matches('0')
-    } else {
-        fraction_digits
-    };
-    f.write_str(whole)?;
-    if fraction.is_empty() && (trim || places == 0) {
-        return Ok(());
+    let p = Point::new(buffer.format(digits), places, trim);
+    f.write_str(p.whole)?;
+    if p.point {
+        f.write_str(".")?;
+        for _ in 0..p.zeros {
+            f.write_str("0")?;
+        }
+        f.write_str(p.fraction)?;
     }
-    f.write_str(".")?;
-    for _ in 0..zeros {
-        f.write_str("0")?;
-    }
-    f.write_str(fraction)
+    Ok(())
 }
 
 /// `n` as 2^a x 5^b, or `None` if it has another factor.
@@ -443,6 +499,38 @@ mod tests {
         assert_eq!(show(0, 3, false), "0.000");
         assert_eq!(show(0, 3, true), "0");
         assert_eq!(show(123, 2, true), "1.23");
+        for (digits, places) in [
+            (60, 4),
+            (12_0000, 4),
+            (5, 0),
+            (0, 3),
+            (123, 2),
+            (u128::MAX, 20),
+            (7, 30),
+        ] {
+            for trim in [false, true] {
+                let mut bytes = Vec::new();
+                push_point(&mut bytes, digits, places, trim);
+                assert_eq!(
+                    String::from_utf8(bytes).unwrap(),
+                    show(digits, places, trim),
+                    "{digits} {places} {trim}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn factor_table_and_shifts() {
+        assert_eq!(factor(0, 0), Some(1));
+        assert_eq!(factor(20, 0), Some(1 << 20));
+        assert_eq!(factor(3, 2), Some(200));
+        assert_eq!(factor(0, 55), Some(5u128.pow(55)));
+        assert_eq!(factor(0, 56), None);
+        assert_eq!(factor(127, 0), Some(1 << 127));
+        assert_eq!(factor(128, 0), None);
+        assert_eq!(factor(126, 1), None);
+        assert_eq!(factor(125, 1), Some(5 << 125));
     }
 
     #[test]

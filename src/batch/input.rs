@@ -448,8 +448,8 @@ fn whole(line: u64, field: &str, text: &str) -> Result<Option<u32>, RowError> {
 
 fn size(line: u64, field: &str, text: &str) -> Result<Size, RowError> {
     // The common `512x512`, byte by byte; everything else (and every error) by the parser.
-    if let Some((w, h)) = text.split_once(['x', 'X']) {
-        if let (Some(w), Some(h)) = (digits(w), digits(h)) {
+    if let Some(at) = text.bytes().position(|b| b == b'x' || b == b'X') {
+        if let (Some(w), Some(h)) = (digits(&text[..at]), digits(&text[at + 1..])) {
             if w > 0 && h > 0 {
                 return Ok(Size::new(w, h));
             }

@@ -30,7 +30,21 @@ fn io_error(e: csv::Error) -> io::Error {
 /// Batch output: a row per job (with the carried-through columns), then a `subtotal` row per
 /// model and a `total` row, all under one header.
 #[derive(Default)]
-pub struct Batch;
+pub struct Batch {
+    /// The row being built, reused.
+    line: Vec<u8>,
+}
+
+/// Appends one CSV field, quoted only when it needs it.
+fn push_field(line: &mut Vec<u8>, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        line.push(b'"');
+        line.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(text.as_bytes());
+    }
+}
 
 /// One CSV field, quoted only when it needs it.
 fn field(out: &mut dyn Write, text: &str) -> io::Result<()> {
@@ -59,49 +73,43 @@ impl super::BatchSink for Batch {
         record(out, &fields)
     }
 
-    /// The hot path: integers and figures are written straight into `out`, no string per field.
+    /// The hot path: the row is built in one reused buffer, integers and figures written
+    /// straight in, and handed to `out` in one call.
     fn job(
         &mut self,
         out: &mut dyn Write,
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
+        let line = &mut self.line;
+        line.clear();
         let mut ints = itoa::Buffer::new();
-        out.write_all(ints.format(row.line).as_bytes())?;
-        out.write_all(b",")?;
-        field(out, &row.model.id)?;
+        line.extend_from_slice(ints.format(row.line).as_bytes());
+        line.push(b',');
+        push_field(line, &row.model.id);
         for (separator, n) in [
             (b',', row.job.steps),
             (b',', row.job.size.width),
             (b'x', row.job.size.height),
             (b',', row.job.count),
         ] {
-            out.write_all(&[separator])?;
-            out.write_all(ints.format(n).as_bytes())?;
+            line.push(separator);
+            line.extend_from_slice(ints.format(n).as_bytes());
         }
-        out.write_all(b",")?;
+        line.push(b',');
         if let Some(quote) = row.quote {
-            let mut w = super::FmtIo {
-                out: &mut *out,
-                error: None,
-            };
-            let written =
-                std::fmt::write(&mut w, format_args!("{},", quote.units)).and_then(|()| {
-                    super::write_money(&mut w, quote.price, header.tariff.display.decimals)
-                });
-            if written.is_err() {
-                return Err(w
-                    .error
-                    .unwrap_or_else(|| io::Error::other("formatting failed")));
-            }
+            quote.units.push_to(line);
+            line.push(b',');
+            super::push_money(line, quote.price, header.tariff.display.decimals);
         } else {
-            out.write_all(b",")?;
+            line.push(b',');
         }
         for extra in &row.extra {
-            out.write_all(b",")?;
-            field(out, extra)?;
+            line.push(b',');
+            push_field(line, extra);
         }
-        out.write_all(b"\n")
+        line.push(b'\n');
+        out.write_all(line)
     }
 
     fn end(

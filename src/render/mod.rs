@@ -100,20 +100,13 @@ pub trait BatchSink {
     ) -> io::Result<()>;
 }
 
-/// Adapts an `io::Write` for `fmt::Write` users, keeping the I/O error.
-pub struct FmtIo<'w> {
-    /// The writer.
-    pub out: &'w mut dyn Write,
-    /// The first I/O error met.
-    pub error: Option<io::Error>,
-}
-
-impl std::fmt::Write for FmtIo<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.out.write_all(s.as_bytes()).map_err(|e| {
-            self.error = Some(e);
-            std::fmt::Error
-        })
+/// [`money`], appended to a byte buffer.
+pub fn push_money(out: &mut Vec<u8>, rounded: Decimal, places: u32) {
+    match u128::try_from(rounded.mantissa()) {
+        Ok(digits) if rounded.scale() == places => {
+            crate::exact::push_point(out, digits, places, false)
+        }
+        _ => out.extend_from_slice(money(rounded, places).as_bytes()),
     }
 }
 
