@@ -59,14 +59,17 @@ impl Exact {
     /// `n / denom`, where `denom` must be 2^a x 5^b.
     pub fn ratio(n: u128, denom: u64) -> Option<Exact> {
         let (twos, fives) = two_five_factors(denom)?;
-        Some(
-            Exact {
-                numer: n,
-                twos,
-                fives,
-            }
-            .reduced(),
-        )
+        Some(Exact::over(n, twos, fives))
+    }
+
+    /// `n / (2^twos x 5^fives)`.
+    pub fn over(n: u128, twos: u32, fives: u32) -> Exact {
+        Exact {
+            numer: n,
+            twos,
+            fives,
+        }
+        .reduced()
     }
 
     /// Whether it is zero.
@@ -179,7 +182,11 @@ impl Exact {
                 )
             } else {
                 let unit = 10u128.checked_pow(exact_places - places)?;
-                (digits / unit, digits % unit, unit)
+                // A 64-bit division where the numbers allow: a u128 one is a library call.
+                match (u64::try_from(digits), u64::try_from(unit)) {
+                    (Ok(d), Ok(u)) => (u128::from(d / u), u128::from(d % u), unit),
+                    _ => (digits / unit, digits % unit, unit),
+                }
             };
             return finish(kept, rest, unit, places, mode);
         }
@@ -342,10 +349,18 @@ impl<'a> Point<'a> {
     }
 }
 
+/// The decimal digits of `n`, through 64-bit formatting when it fits (most figures do).
+fn format_digits(buffer: &mut itoa::Buffer, n: u128) -> &str {
+    match u64::try_from(n) {
+        Ok(small) => buffer.format(small),
+        Err(_) => buffer.format(n),
+    }
+}
+
 /// Appends `digits / 10^places` in plain notation to a byte buffer, as [`write_point`] writes it.
 pub fn push_point(out: &mut Vec<u8>, digits: u128, places: u32, trim: bool) {
     let mut buffer = itoa::Buffer::new();
-    let p = Point::new(buffer.format(digits), places, trim);
+    let p = Point::new(format_digits(&mut buffer, digits), places, trim);
     out.extend_from_slice(p.whole.as_bytes());
     if p.point {
         out.push(b'.');
@@ -358,7 +373,7 @@ pub fn push_point(out: &mut Vec<u8>, digits: u128, places: u32, trim: bool) {
 /// (and the point, if nothing is left).
 pub fn write_point(f: &mut dyn fmt::Write, digits: u128, places: u32, trim: bool) -> fmt::Result {
     let mut buffer = itoa::Buffer::new();
-    let p = Point::new(buffer.format(digits), places, trim);
+    let p = Point::new(format_digits(&mut buffer, digits), places, trim);
     f.write_str(p.whole)?;
     if p.point {
         f.write_str(".")?;

@@ -47,7 +47,8 @@ pub fn quote(model: &Model, job: &Job, display: Display) -> Result<Quote, TooLar
 /// A model's prices in exact form, worked out once to price many jobs.
 #[derive(Clone, Copy, Debug)]
 pub struct Meter {
-    unit_pixels: u64,
+    /// The unit's pixels as 2^twos x 5^fives (checked when the tariff loads).
+    unit: Option<(u32, u32)>,
     rate: Option<Exact>,
     minimum: Option<Exact>,
 }
@@ -56,7 +57,7 @@ impl Meter {
     /// The meter of a model.
     pub fn new(model: &Model) -> Meter {
         Meter {
-            unit_pixels: model.unit_size.pixels(),
+            unit: crate::exact::two_five_factors(model.unit_size.pixels()),
             rate: Exact::from_decimal(model.rate),
             minimum: Exact::from_decimal(model.minimum).filter(|m| !m.is_zero()),
         }
@@ -70,12 +71,12 @@ impl Meter {
             count: job.count,
         };
         let per_image_steps = pixel_steps(job.steps, job.size);
-        let units_per_image =
-            Exact::ratio(per_image_steps, self.unit_pixels).ok_or_else(too_large)?;
+        let (twos, fives) = self.unit.ok_or_else(too_large)?;
+        let units_per_image = Exact::over(per_image_steps, twos, fives);
         let job_steps = per_image_steps
             .checked_mul(u128::from(job.count))
             .ok_or_else(too_large)?;
-        let units = Exact::ratio(job_steps, self.unit_pixels).ok_or_else(too_large)?;
+        let units = Exact::over(job_steps, twos, fives);
         let rate = self.rate.ok_or_else(too_large)?;
         let metered = units_per_image.checked_mul(rate).ok_or_else(too_large)?;
         let minimum = self.minimum.filter(|m| metered < *m);
