@@ -12,8 +12,8 @@ use crate::batch::input::InputError;
 use crate::batch::{InputFormat, Pricer, RowError, Rows, Totals};
 use crate::budget::{Budget, Verdict};
 use crate::cli::{
-    AffordArgs, BatchArgs, BatchFormat, CheckFormat, Cli, Command, GridFormat, JobArgs,
-    ModelsFormat, QuoteFormat, TableArgs,
+    AffordArgs, BatchArgs, BatchFormat, CheckFormat, Cli, Command, DiffArgs, FitArgs, FitFormat,
+    GridFormat, JobArgs, ModelsFormat, QuoteFormat, TableArgs,
 };
 use crate::error::{Error, Outcome};
 use crate::exact::Exact;
@@ -21,7 +21,8 @@ use crate::grid::{Check, Grid};
 use crate::job::{Job, Request};
 use crate::pricing::quote;
 use crate::render::{
-    self, AffordView, BatchHeader, BatchSink, CheckView, GridView, Paint, QuoteView,
+    self, AffordView, BatchHeader, BatchSink, CheckView, DiffView, FitView, GridView, Paint,
+    QuoteView,
 };
 use crate::tariff::{Model, Origin, Tariff};
 
@@ -46,6 +47,7 @@ pub struct Streams<'a> {
 /// Runs one command. Everything is checked and computed before the first byte is written, so an
 /// error leaves standard output empty.
 pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    // Commands that need no tariff, or name their own.
     match &cli.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "dis-price", io.out);
@@ -55,6 +57,13 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             clap_mangen::Man::new(Cli::command()).render(io.out)?;
             return Ok(Outcome::Success);
         }
+        Some(Command::Tariff(args)) if args.schema => {
+            serde_json::to_writer_pretty(&mut *io.out, &crate::tariff::schema::json_schema())
+                .map_err(std::io::Error::from)?;
+            writeln!(io.out)?;
+            return Ok(Outcome::Success);
+        }
+        Some(Command::Diff(args)) => return diff(args, io),
         _ => {}
     }
     let path = cli.global.tariff.clone().or_else(|| {
@@ -62,6 +71,9 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             .filter(|v| !v.is_empty())
             .map(std::path::PathBuf::from)
     });
+    if let Some(Command::Validate(args)) = &cli.command {
+        return validate(args.path.as_deref().or(path.as_deref()), args.strict, io);
+    }
     let tariff = load_tariff(path.as_deref())?;
     match cli.command {
         None => price_one(
@@ -74,6 +86,7 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         Some(Command::Check(args)) => check(&tariff, args.model.as_deref(), args.format, io),
         Some(Command::Batch(args)) => batch(&tariff, &args, io),
         Some(Command::Afford(args)) => afford(&tariff, &args, io),
+        Some(Command::Fit(args)) => fit(&tariff, &args, io),
         Some(Command::Models(args)) => {
             match args.format {
                 ModelsFormat::Table => render::table::models(io.out, &tariff)?,
@@ -81,12 +94,129 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             }
             Ok(Outcome::Success)
         }
-        Some(Command::Tariff) => {
+        Some(Command::Tariff(_)) => {
             io.out.write_all(tariff.text.as_bytes())?;
             Ok(Outcome::Success)
         }
-        Some(Command::Completions { .. } | Command::Man) => Ok(Outcome::Success),
+        Some(
+            Command::Completions { .. } | Command::Man | Command::Diff(_) | Command::Validate(_),
+        ) => Ok(Outcome::Success),
     }
+}
+
+/// `validate`: errors end the run (all of them, placed); warnings are listed and, with
+/// `strict`, fail it.
+fn validate(path: Option<&Path>, strict: bool, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let tariff = load_tariff(path)?;
+    let warnings = crate::tariff::lint::warnings(&tariff, &crate::tariff::lint::today_utc());
+    for w in &warnings {
+        writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;
+    }
+    let models = tariff.models.len();
+    writeln!(
+        io.out,
+        "{}: valid, {models} model{}, {} warning{}",
+        tariff.origin.name(),
+        if models == 1 { "" } else { "s" },
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(if strict && !warnings.is_empty() {
+        Outcome::CheckFailed
+    } else {
+        Outcome::Success
+    })
+}
+
+fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let model = pick_model(tariff, args.model.as_deref())?;
+    let found = crate::fit::fit(model, tariff.display)?;
+    let mut written = None;
+    if args.write {
+        let Origin::File(file) = &tariff.origin else {
+            return Err(Error::Usage(
+                "fit --write rewrites a tariff file; name one with --tariff PATH".to_owned(),
+            ));
+        };
+        let Some(rate) = found.suggested else {
+            return Err(Error::Usage(format!(
+                "no rate to write: no rate reproduces any published cell of {:?}",
+                model.id
+            )));
+        };
+        let text = crate::tariff::edit::set_rate(&tariff.text, &model.id, rate).map_err(|e| {
+            Error::ReadTariff {
+                path: file.clone(),
+                reason: e,
+            }
+        })?;
+        std::fs::write(file, text).map_err(|e| Error::ReadTariff {
+            path: file.clone(),
+            reason: format!("cannot write it: {e}"),
+        })?;
+        written = Some(file.clone());
+    }
+    let view = FitView {
+        tariff,
+        model,
+        fit: &found,
+        written,
+    };
+    match args.format {
+        FitFormat::Text => render::text::fit(io.out, &view)?,
+        FitFormat::Json => render::json::fit(io.out, &view)?,
+    }
+    Ok(if found.all_within_tolerance {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}
+
+fn diff(args: &DiffArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let old = load_tariff(Some(&args.old))?;
+    let new = load_tariff(Some(&args.new))?;
+    let steps = args.steps.as_ref().map(|l| l.0.as_slice());
+    let sizes = args.sizes.as_ref().map(|l| l.0.as_slice());
+    let changes = crate::diff::diff(&old, &new, steps, sizes)?;
+    let view = DiffView {
+        old: &old,
+        new: &new,
+        diff: &changes,
+    };
+    match args.format {
+        GridFormat::Table => render::table::diff(io.out, &view)?,
+        GridFormat::Markdown => render::markdown::diff(io.out, &view)?,
+        GridFormat::Csv => render::csv::diff(io.out, &view)?,
+        GridFormat::Json => render::json::diff(io.out, &view)?,
+    }
+    let risen = args.fail_above.and_then(|limit| {
+        changes
+            .models
+            .iter()
+            .flat_map(|m| m.cells.iter().map(move |c| (m, c)))
+            .find(|(_, c)| c.rises_above(limit))
+            .map(|found| (limit, found))
+    });
+    if let Some((limit, (model, cell))) = risen {
+        let change = cell.percent.map_or_else(
+            || "from 0".to_owned(),
+            |p| format!("by {}%", render::exact(p)),
+        );
+        writeln!(
+            io.err,
+            "{} {} at {} steps, {} rose {change} ({} to {}), more than the {}% allowed",
+            io.err_paint.error("price rise:"),
+            model.new.id,
+            cell.steps,
+            cell.size,
+            render::money(cell.old, old.display.decimals),
+            render::money(cell.new, new.display.decimals),
+            render::exact(limit)
+        )?;
+        return Ok(Outcome::CheckFailed);
+    }
+    Ok(Outcome::Success)
 }
 
 /// The built-in tariff, or the file at `path`.

@@ -217,11 +217,47 @@ Examples:
     /// List the tariff's models: id, name, rate, unit, limits and defaults.
     Models(ModelsArgs),
 
-    /// Print the tariff in use as TOML, to start a custom one.
-    #[command(
-        after_help = "Example:\n  dis-price tariff > mine.toml && dis-price --tariff mine.toml check"
-    )]
-    Tariff,
+    /// Print the tariff in use as TOML, to start a custom one, or its format as a JSON Schema.
+    #[command(after_help = "\
+Examples:
+  dis-price tariff > mine.toml && dis-price --tariff mine.toml check
+  dis-price tariff --schema > tariff.schema.json")]
+    Tariff(TariffArgs),
+
+    /// Find the rates that reproduce a model's published grid best, and suggest the shortest.
+    ///
+    /// Each published cell allows an exact interval of rates under the tariff's rounding; fit
+    /// finds where the most intervals overlap, the cells no rate there reproduces, and the
+    /// shortest decimal in that interval. Exits 1 when no rate shows every cell within the
+    /// tolerance.
+    #[command(after_help = "\
+Examples:
+  dis-price fit
+  dis-price --tariff new-prices.toml fit --write     set the rate to the suggested one
+
+Exit status: 0 a rate shows every cell within tolerance, 1 none does, 2 bad input.")]
+    Fit(FitArgs),
+
+    /// Price the same grid under two tariffs and show what changed.
+    #[command(after_help = "\
+Examples:
+  dis-price diff old.toml new.toml
+  dis-price diff old.toml new.toml --format markdown --fail-above 10
+
+Exit status: 0 success, 1 a cell rose by more than --fail-above, 2 bad input.")]
+    Diff(DiffArgs),
+
+    /// Check a tariff without pricing anything: every error at once, then warnings.
+    #[command(after_help = "\
+Warnings (not errors): a published cell the model is off by more than the tolerance, an as_of in
+the future, a model without a published table.
+
+Examples:
+  dis-price validate mine.toml
+  dis-price validate --strict mine.toml
+
+Exit status: 0 clean (or warnings only, without --strict), 1 warnings with --strict, 2 errors.")]
+    Validate(ValidateArgs),
 
     /// Print a shell completion script.
     #[command(
@@ -247,7 +283,10 @@ impl Command {
             Command::Batch(_) => "batch",
             Command::Afford(_) => "afford",
             Command::Models(_) => "models",
-            Command::Tariff => "tariff",
+            Command::Tariff(_) => "tariff",
+            Command::Fit(_) => "fit",
+            Command::Diff(_) => "diff",
+            Command::Validate(_) => "validate",
             Command::Completions { .. } => "completions",
             Command::Man => "man",
         }
@@ -328,6 +367,79 @@ pub enum BatchFormat {
     /// CSV: one row per job, then subtotal and total rows.
     Csv,
     /// JSON; decimals are strings.
+    Json,
+}
+
+/// `tariff`.
+#[derive(Debug, Args)]
+pub struct TariffArgs {
+    /// Print a JSON Schema of the tariff format instead, for editors (taplo, Even Better TOML).
+    #[arg(long)]
+    pub schema: bool,
+}
+
+/// `fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Model id or alias [default: the tariff's default_model].
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+
+    /// Rewrite the tariff file's rate to the suggested one, changing nothing else in it.
+    #[arg(long)]
+    pub write: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FitFormat::Text)]
+    pub format: FitFormat,
+}
+
+/// `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The tariff as it was.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The tariff as it is.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Rows, as for `table` [default: both tariffs' published steps].
+    #[arg(long, value_name = "LIST")]
+    pub steps: Option<StepsList>,
+
+    /// Columns, as for `table` [default: both tariffs' published sizes].
+    #[arg(long, value_name = "LIST")]
+    pub sizes: Option<SizeList>,
+
+    /// Exit 1 when any cell's price rises by more than PERCENT.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_change)]
+    pub fail_above: Option<Decimal>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GridFormat::Table)]
+    pub format: GridFormat,
+}
+
+/// `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The tariff to check [default: --tariff, DIS_PRICE_TARIFF, or the built-in one].
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Exit 1 when there are warnings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Formats of a fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FitFormat {
+    /// A report for a person.
+    Text,
+    /// JSON; rates as decimal strings and exact fractions.
     Json,
 }
 
@@ -447,6 +559,16 @@ fn parse_percent(text: &str) -> Result<Decimal, String> {
         ));
     }
     Ok(percent)
+}
+
+fn parse_change(text: &str) -> Result<Decimal, String> {
+    let percent = parse_decimal(text)?;
+    if percent.is_sign_negative() && !percent.is_zero() {
+        return Err(format!(
+            "{text:?} is negative; give the largest rise allowed, in percent (e.g. 10)"
+        ));
+    }
+    Ok(percent.abs())
 }
 
 fn parse_size(text: &str) -> Result<Size, String> {

@@ -85,6 +85,10 @@ pub enum Error {
     #[error(transparent)]
     TotalTooLarge(#[from] TooLargeTotal),
 
+    /// A fit that cannot be made.
+    #[error(transparent)]
+    Fit(#[from] crate::fit::FitError),
+
     /// A price too large to compute exactly.
     #[error(transparent)]
     TooLarge(#[from] TooLarge),

@@ -245,7 +245,7 @@ fn finish(mut kept: u128, rest: u128, denom: u128, places: u32, mode: Rounding) 
 }
 
 /// `a x b` as a 256-bit (high, low) pair, for comparisons that must not overflow.
-fn wide_mul(a: u128, b: u128) -> (u128, u128) {
+pub(crate) fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     const LOW: u128 = u64::MAX as u128;
     let (a_hi, a_lo, b_hi, b_lo) = (a >> 64, a & LOW, b >> 64, b & LOW);
     let lo_lo = a_lo * b_lo;

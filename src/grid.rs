@@ -105,6 +105,8 @@ pub struct Compared {
 pub struct Check {
     /// The allowed difference.
     pub tolerance: Decimal,
+    /// Published sizes per row, to tell a cell's row and column.
+    pub columns: usize,
     /// Every published cell, row by row.
     pub cells: Vec<Compared>,
 }
@@ -142,6 +144,7 @@ impl Check {
             .collect();
         Ok(Some(Check {
             tolerance: published.tolerance,
+            columns: published.sizes.len(),
             cells,
         }))
     }

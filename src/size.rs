@@ -147,6 +147,17 @@ mod tests {
     }
 
     #[test]
+    fn error_messages_stay_short_whatever_the_input() {
+        // Found by fuzzing: control characters escape to several characters each when quoted.
+        let control = "102\0\0\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\u{14}\0\u{7}";
+        let long = "9".repeat(100_000);
+        for text in [control, long.as_str()] {
+            let message = text.parse::<Size>().unwrap_err().to_string();
+            assert!(message.len() < 1200, "{}", message.len());
+        }
+    }
+
+    #[test]
     fn display_parses_back() {
         let s = Size::new(777, 3);
         assert_eq!(s.to_string(), "777x3");

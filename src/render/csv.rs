@@ -144,3 +144,34 @@ impl super::BatchSink for Batch {
         record(out, &fields)
     }
 }
+
+/// Every cell of every model in both tariffs, one row each.
+pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
+    record(
+        out,
+        &[
+            "model",
+            "steps",
+            "size",
+            "old",
+            "new",
+            "difference",
+            "percent",
+        ],
+    )?;
+    for m in &view.diff.models {
+        for c in &m.cells {
+            let fields = [
+                m.new.id.clone(),
+                c.steps.to_string(),
+                c.size.to_string(),
+                money(c.old, view.old.display.decimals),
+                money(c.new, view.new.display.decimals),
+                super::exact(c.difference),
+                c.percent.map(super::exact).unwrap_or_default(),
+            ];
+            record(out, &fields.iter().map(String::as_str).collect::<Vec<_>>())?;
+        }
+    }
+    Ok(())
+}

@@ -6,10 +6,26 @@ use serde_json::{Value, json};
 
 use super::{CheckView, GridView, QuoteView, exact, money};
 use crate::grid::Cell;
-use crate::tariff::{Model, Tariff};
+use crate::tariff::{Model, Origin, Tariff};
 
 /// The version of every JSON document dis-price writes.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// Which price list produced the numbers: provider, date, source, and the SHA-256 of the
+/// tariff's bytes, so a CI log can tell one list from another.
+pub fn provenance(tariff: &Tariff) -> Value {
+    let origin = match &tariff.origin {
+        Origin::BuiltIn => "built-in".to_owned(),
+        Origin::File(path) => path.display().to_string(),
+    };
+    json!({
+        "provider": tariff.provider,
+        "as_of": tariff.as_of,
+        "source": tariff.source,
+        "origin": origin,
+        "sha256": tariff.sha256,
+    })
+}
 
 fn write(out: &mut dyn Write, value: &Value) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
@@ -48,6 +64,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
             "price": money(quote.price, tariff.display.decimals),
             "decimals": tariff.display.decimals,
             "rounding": tariff.display.rounding.name(),
+            "tariff": provenance(tariff),
         }),
     )
 }
@@ -88,6 +105,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
             "steps": view.grid.steps,
             "sizes": view.grid.sizes.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "cells": view.grid.cells.iter().map(|c| cell(c, places)).collect::<Vec<_>>(),
+            "tariff": provenance(view.tariff),
         }),
     )
 }
@@ -125,6 +143,7 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
             "decimals": places,
             "models": models,
             "unpublished": view.unpublished.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            "tariff": provenance(view.tariff),
         }),
     )
 }
@@ -160,6 +179,7 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
             "currency": tariff.currency,
             "as_of": tariff.as_of,
             "models": models,
+            "tariff": provenance(tariff),
         }),
     )
 }
@@ -262,6 +282,7 @@ impl super::BatchSink for Batch {
             "skipped": summary.skipped,
             "exact": summary.exact.to_string(),
             "total": money(summary.price, places),
+            "tariff": provenance(header.tariff),
         });
         // Splice the remaining members into the object already opened.
         let text = serde_json::to_string_pretty(&rest)?;
@@ -286,6 +307,7 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<(
         "spent": a.spent.to_string(),
         "leftover": a.leftover.to_string(),
         "leftover_shown": a.leftover.round(places, crate::tariff::Rounding::Down).map(|d| money(d, places)),
+        "tariff": provenance(view.tariff),
     });
     match (view.steps, view.count) {
         (Some(steps), _) => {
@@ -299,4 +321,82 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<(
         (None, None) => {}
     }
     write(out, &v)
+}
+
+/// A fit, with intervals as approximate decimals and exact fractions.
+pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
+    let super::FitView {
+        tariff,
+        model,
+        fit,
+        written,
+    } = view;
+    let places = tariff.display.decimals;
+    let interval = |i: &crate::fit::Interval| json!({ "approx": i.approx(), "exact": i.exact() });
+    let cells: Vec<Value> = fit
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            json!({
+                "steps": c.steps,
+                "size": c.size.to_string(),
+                "published": exact(c.published),
+                "rates": c.exact.as_ref().map(interval),
+                "shown_at_suggested": fit.misses.iter().find(|(m, _)| *m == n).map(|(_, shown)| money(*shown, places)),
+            })
+        })
+        .collect();
+    write(
+        out,
+        &json!({
+            "schema_version": SCHEMA_VERSION,
+            "model": model.id,
+            "cells": cells,
+            "best_count": fit.best_count,
+            "best": fit.best.iter().map(interval).collect::<Vec<_>>(),
+            "suggested": fit.suggested.map(exact),
+            "current": exact(model.rate),
+            "current_is_best": fit.current_is_best,
+            "all_within_tolerance": fit.all_within_tolerance,
+            "misses": fit.misses.len(),
+            "written": written.as_ref().map(|p| p.display().to_string()),
+            "tariff": provenance(tariff),
+        }),
+    )
+}
+
+/// Two tariffs compared, every cell.
+pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
+    let (old_places, new_places) = (view.old.display.decimals, view.new.display.decimals);
+    let models: Vec<Value> = view
+        .diff
+        .models
+        .iter()
+        .map(|m| {
+            json!({
+                "model": m.new.id,
+                "old_rate": exact(m.old.rate),
+                "new_rate": exact(m.new.rate),
+                "cells": m.cells.iter().map(|c| json!({
+                    "steps": c.steps,
+                    "size": c.size.to_string(),
+                    "old": money(c.old, old_places),
+                    "new": money(c.new, new_places),
+                    "difference": exact(c.difference),
+                    "percent": c.percent.map(exact),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    write(
+        out,
+        &json!({
+            "schema_version": SCHEMA_VERSION,
+            "models": models,
+            "added": view.diff.added.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            "removed": view.diff.removed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            "tariff": { "old": provenance(view.old), "new": provenance(view.new) },
+        }),
+    )
 }

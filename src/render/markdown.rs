@@ -187,3 +187,63 @@ impl super::BatchSink for Batch {
         Ok(())
     }
 }
+
+/// A pull-request comment for a tariff change.
+pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
+    let (old, new) = (view.old, view.new);
+    writeln!(
+        out,
+        "**Tariff change**: {} as of {} → {} as of {}\n",
+        cell(&old.provider),
+        old.as_of,
+        cell(&new.provider),
+        new.as_of
+    )?;
+    for m in &view.diff.models {
+        writeln!(
+            out,
+            "**{}**: rate {} → {} {} per {}\n",
+            cell(&m.new.name),
+            exact(m.old.rate),
+            exact(m.new.rate),
+            new.currency,
+            cell(&m.new.unit)
+        )?;
+        row(
+            out,
+            ["steps", "size", "old", "new", "difference", "change"].map(String::from),
+        )?;
+        row(
+            out,
+            ["---:", "---", "---:", "---:", "---:", "---:"].map(String::from),
+        )?;
+        for c in &m.cells {
+            row(
+                out,
+                [
+                    c.steps.to_string(),
+                    c.size.to_string(),
+                    money(c.old, old.display.decimals),
+                    money(c.new, new.display.decimals),
+                    signed(c.difference, new.display.decimals),
+                    super::percent(c.percent),
+                ],
+            )?;
+        }
+        writeln!(out)?;
+    }
+    for m in &view.diff.added {
+        writeln!(
+            out,
+            "- added: **{}** ({}), rate {} {}",
+            cell(&m.name),
+            cell(&m.id),
+            exact(m.rate),
+            new.currency
+        )?;
+    }
+    for m in &view.diff.removed {
+        writeln!(out, "- removed: **{}** ({})", cell(&m.name), cell(&m.id))?;
+    }
+    Ok(())
+}

@@ -69,6 +69,37 @@ pub struct AffordView<'a> {
     pub answer: crate::afford::Affordable,
 }
 
+/// A fit with what produced it.
+pub struct FitView<'a> {
+    /// The tariff.
+    pub tariff: &'a Tariff,
+    /// The model fitted.
+    pub model: &'a Model,
+    /// The fit.
+    pub fit: &'a crate::fit::Fit,
+    /// The file rewritten with the suggested rate, if any.
+    pub written: Option<std::path::PathBuf>,
+}
+
+/// Two tariffs' prices side by side.
+pub struct DiffView<'a> {
+    /// The old tariff.
+    pub old: &'a Tariff,
+    /// The new tariff.
+    pub new: &'a Tariff,
+    /// What changed.
+    pub diff: &'a crate::diff::TariffDiff<'a>,
+}
+
+/// A percent change for output: `+1.5%`, `-3%`, or `new` from a price of 0.
+pub fn percent(change: Option<Decimal>) -> String {
+    match change {
+        Some(p) if p > Decimal::ZERO => format!("+{}%", exact(p)),
+        Some(p) => format!("{}%", exact(p)),
+        None => "new".to_owned(),
+    }
+}
+
 /// What every batch renderer is told before the first row.
 pub struct BatchHeader<'a> {
     /// The tariff.

@@ -252,3 +252,52 @@ impl super::BatchSink for Batch {
         writeln!(out)
     }
 }
+
+/// Each model's cells under both tariffs, then the models added and removed.
+pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
+    let (old, new) = (view.old, view.new);
+    for (i, m) in view.diff.models.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{} ({}): rate {} -> {} {} per {}",
+            m.new.name,
+            m.new.id,
+            exact(m.old.rate),
+            exact(m.new.rate),
+            new.currency,
+            m.new.unit
+        )?;
+        let header = ["steps", "size", "old", "new", "difference", "change"]
+            .map(String::from)
+            .to_vec();
+        let mut table = new_table(header, &[0, 2, 3, 4, 5]);
+        for c in &m.cells {
+            table.add_row(vec![
+                c.steps.to_string(),
+                c.size.to_string(),
+                money(c.old, old.display.decimals),
+                money(c.new, new.display.decimals),
+                signed(c.difference, new.display.decimals),
+                super::percent(c.percent),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    for m in &view.diff.added {
+        writeln!(
+            out,
+            "added: {} ({}), rate {} {}",
+            m.name,
+            m.id,
+            exact(m.rate),
+            new.currency
+        )?;
+    }
+    for m in &view.diff.removed {
+        writeln!(out, "removed: {} ({})", m.name, m.id)?;
+    }
+    Ok(())
+}

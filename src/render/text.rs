@@ -116,3 +116,103 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
         (None, None) => Ok(()),
     }
 }
+
+/// A fit: the best interval, the cells outside it, the suggested rate.
+pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
+    let super::FitView {
+        tariff,
+        model,
+        fit,
+        written,
+    } = view;
+    let display = tariff.display;
+    let places = display.decimals;
+    let currency = &tariff.currency;
+    writeln!(
+        out,
+        "{} ({}): fitting a rate to {} published cells ({}, {places} places)",
+        model.name,
+        model.id,
+        fit.cells.len(),
+        display.rounding.name()
+    )?;
+    if fit.best.is_empty() {
+        writeln!(out, "  no rate reproduces any published cell exactly")?;
+    } else {
+        let tie = if fit.best.len() > 1 {
+            format!(" (a tie: {} intervals)", fit.best.len())
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "  best: {} of {} cells exactly{tie}, for every rate in",
+            fit.best_count,
+            fit.cells.len()
+        )?;
+        for interval in &fit.best {
+            writeln!(
+                out,
+                "        {}  =  {}",
+                interval.approx(),
+                interval.exact()
+            )?;
+        }
+    }
+    if !fit.misses.is_empty() {
+        writeln!(out, "  not reproduced at the suggested rate:")?;
+        for (n, shown) in &fit.misses {
+            let cell = &fit.cells[*n];
+            writeln!(
+                out,
+                "        {} steps, {}: published {}, the model shows {}",
+                cell.steps,
+                cell.size,
+                exact(cell.published),
+                money(*shown, places)
+            )?;
+        }
+    }
+    match fit.suggested {
+        Some(rate) => writeln!(
+            out,
+            "  suggested rate: {} {currency} per {} (the shortest decimal there)",
+            exact(rate),
+            model.unit
+        )?,
+        None => writeln!(out, "  suggested rate: none")?,
+    }
+    writeln!(
+        out,
+        "  current rate:   {} {currency}, {}",
+        exact(model.rate),
+        if fit.current_is_best {
+            "inside the best interval"
+        } else {
+            "outside the best interval"
+        }
+    )?;
+    let tolerance = model
+        .published
+        .as_ref()
+        .map(|p| exact(p.tolerance))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "  within tolerance ({tolerance} {currency}): {}",
+        if fit.all_within_tolerance {
+            "some rate shows every cell within it"
+        } else {
+            "no rate shows every cell within it"
+        }
+    )?;
+    if let Some(path) = written {
+        writeln!(
+            out,
+            "  wrote rate = {} to {}",
+            fit.suggested.map(exact).unwrap_or_default(),
+            path.display()
+        )?;
+    }
+    Ok(())
+}

@@ -4,7 +4,10 @@
 //! this module sees an unchecked value.
 
 mod diagnostic;
+pub mod edit;
+pub mod lint;
 mod read;
+pub mod schema;
 
 use std::path::PathBuf;
 
@@ -48,6 +51,10 @@ pub struct Tariff {
     pub origin: Origin,
     /// Its text, as read.
     pub text: String,
+    /// SHA-256 of its bytes, in hex: which price list produced a number.
+    pub sha256: String,
+    /// Where each value is, by key path.
+    spans: Vec<(String, std::ops::Range<usize>)>,
     /// Who sells at these prices.
     pub provider: String,
     /// ISO 4217 code of every amount.
@@ -209,6 +216,8 @@ impl Tariff {
                 display: parts.display,
                 models: parts.models,
                 default_model: parts.default_model,
+                sha256: sha256_hex(text.as_bytes()),
+                spans: reader.spans,
                 text,
             }),
             _ => {
@@ -217,6 +226,17 @@ impl Tariff {
                 Err(Diagnostics(problems.into_iter().map(place).collect()))
             }
         }
+    }
+
+    /// A finding about the value at `key` (a dotted path such as `models.flux-dev.as_of`),
+    /// placed at its line and column.
+    pub fn diagnostic(&self, key: &str, message: String) -> Diagnostic {
+        let span = self
+            .spans
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(0..0, |(_, s)| s.clone());
+        Diagnostic::new(&self.origin.name(), &self.text, span, key, message)
     }
 
     /// The model used when none is named.
@@ -259,6 +279,18 @@ impl Tariff {
             .filter(|(d, n)| *d <= (n.len() / 2).max(2))
             .map(|(_, n)| n)
     }
+}
+
+/// SHA-256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 impl Model {
@@ -774,6 +806,14 @@ fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha256_of_known_bytes() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn the_builtin_tariff_loads() {

@@ -24,6 +24,8 @@ pub(crate) struct Problem {
 #[derive(Default)]
 pub(crate) struct Reader {
     pub problems: Vec<Problem>,
+    /// Where each value read is, by key path, for placing later findings (warnings).
+    pub spans: Vec<(String, Range<usize>)>,
 }
 
 /// A value with its key path and position.
@@ -65,20 +67,25 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// The path of a key inside this table.
     pub fn child(&self, key: &str) -> String {
-        let key = if key.is_empty()
-            || key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            key.to_owned()
-        } else {
-            format!("{key:?}")
-        };
-        if self.path.is_empty() {
-            key
-        } else {
-            format!("{}.{key}", self.path)
-        }
+        child_path(&self.path, key)
+    }
+}
+
+/// The dotted path of `key` under `parent`, quoting keys that are not bare TOML keys.
+pub(crate) fn child_path(parent: &str, key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let key = if bare {
+        key.to_owned()
+    } else {
+        format!("{key:?}")
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}.{key}")
     }
 }
 
@@ -99,7 +106,9 @@ impl Reader {
     ) -> Option<(&'a Spanned<DeValue<'i>>, String)> {
         table.taken.push(key);
         let value = table.map.get(key)?;
-        Some((value, table.child(key)))
+        let path = table.child(key);
+        self.spans.push((path.clone(), value.span()));
+        Some((value, path))
     }
 
     /// A key that must be present; its absence is a problem placed at the table.
@@ -241,7 +250,11 @@ impl Reader {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| (v, format!("{}[{i}]", field.path)))
+                    .map(|(i, v)| {
+                        let path = format!("{}[{i}]", field.path);
+                        self.spans.push((path.clone(), v.span()));
+                        (v, path)
+                    })
                     .collect(),
             ),
             _ => {

@@ -1,0 +1,129 @@
+//! Findings that are not errors: a tariff that loads but deserves a second look.
+
+use super::read::child_path;
+use super::{Diagnostic, Tariff};
+use crate::grid::{Check, Status};
+use crate::render::{exact, money};
+
+/// Every warning about a loaded tariff, in file order: published cells the model is off by more
+/// than the tolerance, an `as_of` after `today` (`YYYY-MM-DD`), models without a published grid.
+pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if tariff.as_of.as_str() > today {
+        found.push(tariff.diagnostic(
+            "as_of",
+            format!("as_of {} is in the future (today is {today})", tariff.as_of),
+        ));
+    }
+    let places = tariff.display.decimals;
+    for model in &tariff.models {
+        let path = child_path("models", &model.id);
+        let Ok(Some(check)) = Check::run(model, tariff.display) else {
+            if model.published.is_none() {
+                found.push(tariff.diagnostic(
+                    &path,
+                    format!(
+                        "model {:?} has no published table to check its rate against",
+                        model.id
+                    ),
+                ));
+            }
+            continue;
+        };
+        let columns = check.columns.max(1);
+        for (i, cell) in check.cells.iter().enumerate() {
+            if cell.status != Status::Off {
+                continue;
+            }
+            let key = format!(
+                "{path}.published.rows[{}].prices[{}]",
+                i / columns,
+                i % columns
+            );
+            let message = format!(
+                "published {} for {} steps at {}, but the model shows {} (off by {}, more than the tolerance {})",
+                exact(cell.published),
+                cell.cell.job.steps,
+                cell.cell.job.size,
+                money(cell.cell.quote.price, places),
+                exact(cell.difference.abs()),
+                exact(check.tolerance)
+            );
+            found.push(tariff.diagnostic(&key, message));
+        }
+    }
+    found.sort_by_key(|d| (d.line, d.column));
+    found
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today_utc() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days(i64::try_from(seconds / 86_400).unwrap_or(0));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tariff::{BUILTIN, Origin};
+
+    #[test]
+    fn dates_from_day_counts() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_782), (2026, 11, 25));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(today_utc().len(), 10);
+    }
+
+    #[test]
+    fn the_shipped_tariff_has_no_warnings() {
+        let t = Tariff::builtin().unwrap();
+        assert_eq!(warnings(&t, "2026-11-25"), vec![]);
+        // Read before the day it says it was read: a warning on as_of.
+        let w = warnings(&t, "2026-11-24");
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].key, "as_of");
+        assert!(w[0].line > 1);
+    }
+
+    #[test]
+    fn off_cells_and_unpublished_models_are_placed() {
+        let text = BUILTIN.replace("\"0.0023\", \"0.009\"", "\"0.0030\", \"0.009\"")
+            + "\n[models.other]\nname = \"Other\"\nunit = \"u\"\nunit_size = \"1x1\"\nrate = \"1\"\nsteps = { min = 1, max = 2, default = 1 }\nside = { min = 1, max = 2 }\ndefault_size = \"1\"\n";
+        let t = Tariff::parse(Origin::BuiltIn, text.clone()).unwrap();
+        let w = warnings(&t, "2026-11-25");
+        let keys: Vec<&str> = w.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "models.flux-dev.published.rows[2].prices[0]",
+                "models.other"
+            ]
+        );
+        assert!(
+            w[0].message
+                .contains("published 0.003 for 30 steps at 256x256, but the model shows 0.0023"),
+            "{}",
+            w[0].message
+        );
+        let line = text.lines().position(|l| l.contains("\"0.0030\"")).unwrap() + 1;
+        assert_eq!(w[0].line, line);
+    }
+}
