@@ -7,6 +7,7 @@ mod laws;
 mod misc;
 mod table;
 mod tariff;
+mod tools;
 
 use std::path::PathBuf;
 
