@@ -505,6 +505,7 @@ fn read_models(r: &mut Reader, table: Table<'_, '_>) -> Option<Vec<Model>> {
     for (key, value) in entries {
         let id: &str = key.get_ref();
         let path = table.child(id);
+        r.spans.push((path.clone(), value.span()));
         let Some(model_table) = r.table(field!(value, path)) else {
             complete = false;
             continue;
