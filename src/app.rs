@@ -190,29 +190,31 @@ fn diff(args: &DiffArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         GridFormat::Csv => render::csv::diff(io.out, &view)?,
         GridFormat::Json => render::json::diff(io.out, &view)?,
     }
-    let risen = args.fail_above.and_then(|limit| {
-        changes
-            .models
-            .iter()
-            .flat_map(|m| m.cells.iter().map(move |c| (m, c)))
-            .find(|(_, c)| c.rises_above(limit))
-            .map(|found| (limit, found))
-    });
-    if let Some((limit, (model, cell))) = risen {
+    let Some(limit) = args.fail_above else {
+        return Ok(Outcome::Success);
+    };
+    let risen: Vec<_> = changes
+        .models
+        .iter()
+        .flat_map(|m| m.cells.iter().map(move |c| (m, c)))
+        .filter(|(_, c)| c.rises_above(limit))
+        .collect();
+    if let Some((model, cell)) = risen.first() {
         let change = cell.percent.map_or_else(
             || "from 0".to_owned(),
             |p| format!("by {}%", render::exact(p)),
         );
         writeln!(
             io.err,
-            "{} {} at {} steps, {} rose {change} ({} to {}), more than the {}% allowed",
+            "{} {} cell(s) rose by more than the {}% allowed; the first: {} at {} steps, {} rose {change} ({} to {})",
             io.err_paint.error("price rise:"),
+            risen.len(),
+            render::exact(limit),
             model.new.id,
             cell.steps,
             cell.size,
             render::money(cell.old, old.display.decimals),
             render::money(cell.new, new.display.decimals),
-            render::exact(limit)
         )?;
         return Ok(Outcome::CheckFailed);
     }
