@@ -159,7 +159,7 @@ fn diff_lists_changes_added_and_removed_models_and_gates_rises() {
     );
     let (code, _, err) = diff(&["--fail-above", "5"]);
     assert_eq!(code, 1);
-    assert!(err.contains("7 cell(s) rose by more than the 5% allowed; the first: flux-dev at 10 steps, 512x512 rose by 10% (0.0030 to 0.0033)"), "{err}");
+    assert!(err.contains("8 cell(s) rose by more than the 5% allowed; the first: flux-dev at 10 steps, 512x512 rose by 10% (0.0030 to 0.0033)"), "{err}");
     assert_eq!(diff(&["--fail-above", "15"]).0, 0);
     let (_, md, _) = diff(&["--format", "markdown"]);
     assert!(
