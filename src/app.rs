@@ -433,7 +433,9 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
     };
     let mut totals = Totals::new(tariff);
     let pricer = Pricer::new(tariff, args.allow_out_of_range, !args.summary);
-    sink.begin(io.out, &header)?;
+    // Output starts with the first good row, so input that is bad from the start leaves
+    // standard output empty.
+    let mut started = false;
     loop {
         let row = match rows.next_row() {
             Ok(Some(row)) => row,
@@ -450,6 +452,9 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
                     writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;
                 }
                 totals.add(&priced)?;
+                if !std::mem::replace(&mut started, true) {
+                    sink.begin(io.out, &header)?;
+                }
                 if !args.summary {
                     sink.job(io.out, &header, &priced)?;
                 }
@@ -458,6 +463,9 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         }
     }
     let summary = totals.summary(tariff)?;
+    if !started {
+        sink.begin(io.out, &header)?;
+    }
     sink.end(io.out, &header, &summary)?;
     if summary.skipped > 0 {
         writeln!(

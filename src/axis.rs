@@ -41,11 +41,12 @@ impl FromStr for StepsList {
                             "range {item:?} runs backwards: {from} is above {to} (expected e.g. 10..50:10)"
                         ));
                     }
-                    let len = (to - from) / by + 1;
-                    if len as usize > MAX_VALUES - values.len().min(MAX_VALUES) {
+                    // In u64: 0..4294967295 has 2^32 values, one more than a u32 counts.
+                    let len = u64::from((to - from) / by) + 1;
+                    if len > (MAX_VALUES - values.len().min(MAX_VALUES)) as u64 {
                         return Err(too_many(text));
                     }
-                    values.extend((0..len).map(|i| from + i * by));
+                    values.extend((0..len as u32).map(|i| from + i * by));
                 }
             }
             if values.len() > MAX_VALUES {

@@ -2,6 +2,7 @@
 
 mod batch;
 mod check;
+mod hostile;
 mod job;
 mod laws;
 mod misc;
