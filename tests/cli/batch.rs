@@ -358,6 +358,14 @@ proptest! {
         // Exact prices of every job, summed as exact rationals over 10^k.
         let sum: u128 = v["jobs"].as_array().unwrap().iter().map(|j| scaled(j["exact"].as_str().unwrap())).sum();
         prop_assert_eq!(sum, scaled(v["exact"].as_str().unwrap()));
+        // And the sum of the same jobs priced one at a time.
+        let tariff = dis_price::tariff::Tariff::builtin().unwrap();
+        let single = jobs.iter().fold(dis_price::exact::Exact::ZERO, |total, &(s, w, h, n)| {
+            let job = dis_price::job::Job { steps: s, size: dis_price::size::Size::new(w, h), count: n };
+            let q = dis_price::pricing::quote(tariff.default_model(), &job, tariff.display).unwrap();
+            total.checked_add(q.exact).unwrap()
+        });
+        prop_assert_eq!(single.to_string(), v["exact"].as_str().unwrap());
         let total = Decimal::from_str_exact(v["total"].as_str().unwrap()).unwrap();
         prop_assert!(total.scale() == 4);
         // The same rows shuffled: the same total.

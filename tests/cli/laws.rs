@@ -130,3 +130,107 @@ proptest! {
         prop_assert_eq!(q.minimum_applied, metered < m.minimum);
     }
 }
+
+/// The price strings of a one-row table in every format, and the single job's.
+fn table_cell_in_every_format(steps: u32, size: &str) -> Vec<(String, String)> {
+    let run = |args: &[&str]| crate::stdout_of(args);
+    let plain = run(&[
+        "--steps",
+        &steps.to_string(),
+        "--size",
+        size,
+        "--format",
+        "plain",
+    ])
+    .trim_end()
+    .to_owned();
+    let one: serde_json::Value = serde_json::from_str(&run(&[
+        "--steps",
+        &steps.to_string(),
+        "--size",
+        size,
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let table_args = |format: &str| {
+        vec![
+            "table".to_owned(),
+            "--steps".into(),
+            steps.to_string(),
+            "--sizes".into(),
+            size.to_owned(),
+            "--format".into(),
+            format.into(),
+        ]
+    };
+    let rendered = |format: &str| {
+        run(&table_args(format)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>())
+    };
+    let csv = rendered("csv")
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let markdown = rendered("markdown")
+        .lines()
+        .last()
+        .unwrap()
+        .trim_matches('|')
+        .split('|')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let drawn = rendered("table")
+        .lines()
+        .nth(4)
+        .unwrap()
+        .split('┆')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches('│')
+        .trim()
+        .to_owned();
+    let json: serde_json::Value = serde_json::from_str(&rendered("json")).unwrap();
+    let cell = &json["cells"][0];
+    vec![
+        ("csv".into(), csv),
+        ("markdown".into(), markdown),
+        ("table".into(), drawn),
+        (
+            "json price".into(),
+            cell["price"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "json exact vs single json exact".into(),
+            if cell["exact"] == one["exact"] {
+                plain.clone()
+            } else {
+                format!("exact {} vs {}", cell["exact"], one["exact"])
+            },
+        ),
+        ("plain".into(), plain),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_table_cell_is_the_single_job_price_byte_for_byte(steps in 1u32..=50, w in 1u32..=1024, h in 1u32..=1024) {
+        let size = format!("{w}x{h}");
+        let shown = table_cell_in_every_format(steps, &size);
+        let plain = shown.last().unwrap().1.clone();
+        for (format, price) in &shown {
+            prop_assert_eq!(price, &plain, "{} at {} steps, {}", format, steps, size);
+        }
+    }
+}
