@@ -9,12 +9,14 @@ use dis_price::pricing::shown;
 use dis_price::tariff::Tariff;
 use libfuzzer_sys::fuzz_target;
 
+static TARIFF: std::sync::OnceLock<Tariff> = std::sync::OnceLock::new();
+
 fuzz_target!(|bytes: &[u8]| {
-    let tariff = Tariff::builtin().expect("the built-in tariff loads");
+    let tariff = TARIFF.get_or_init(|| Tariff::builtin().expect("the built-in tariff loads"));
     for form in [InputFormat::Csv, InputFormat::Jsonl] {
         let Ok(mut rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form) else { continue };
-        let pricer = Pricer::new(&tariff, true, true);
-        let mut totals = Totals::new(&tariff);
+        let pricer = Pricer::new(tariff, true, true);
+        let mut totals = Totals::new(tariff);
         let mut read = 0;
         loop {
             match rows.next_row() {
@@ -32,6 +34,6 @@ fuzz_target!(|bytes: &[u8]| {
             read += 1;
             assert!(read <= bytes.len() + 1, "more rows than lines");
         }
-        let _ = totals.summary(&tariff);
+        let _ = totals.summary(tariff);
     }
 });
