@@ -85,8 +85,21 @@ impl fmt::Display for Breach {
 }
 
 impl Job {
+    /// Whether the API would accept it: four comparisons, for the per-row hot path.
+    pub fn within(&self, model: &Model) -> bool {
+        let (steps, side) = (model.steps, model.side);
+        let fits = |n: u32| (side.min..=side.max).contains(&n);
+        (steps.min..=steps.max).contains(&self.steps)
+            && fits(self.size.width)
+            && fits(self.size.height)
+            && self.count >= 1
+    }
+
     /// Every way this job breaks the model's limits; empty when the API would accept it.
     pub fn breaches(&self, model: &Model) -> Vec<Breach> {
+        if self.within(model) {
+            return Vec::new();
+        }
         let (steps, side) = (model.steps, model.side);
         let checks = [
             ("steps", self.steps, steps.min, steps.max),

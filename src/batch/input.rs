@@ -299,6 +299,9 @@ impl<R: BufRead> Rows<R> {
             Form::Csv {
                 columns, fields, ..
             } => {
+                if let Some(row) = plain_row(line_no, columns, text) {
+                    return Ok(Some(row));
+                }
                 if !text.contains('"') {
                     split_plain(text, fields);
                     return csv_row(
@@ -330,6 +333,66 @@ fn input_error(name: &str, e: LineError) -> InputError {
             line,
         },
     }
+}
+
+/// A field of digits only (or empty), read without the general parser: `Some(None)` for empty,
+/// `None` to leave the field to the general parser.
+fn plain_number(field: &str) -> Option<Option<u32>> {
+    if field.is_empty() {
+        return Some(None);
+    }
+    digits(field).map(Some)
+}
+
+/// The common line, decoded in one pass with no allocation (unless there are carried-through
+/// columns): no quotes, and every field either plain digits, a plain `WxH`, or text to carry.
+/// `None` hands the line to the general path, which also writes every error message.
+fn plain_row<'a>(line: u64, columns: &[Column], text: &'a str) -> Option<Row<'a>> {
+    if text.contains('"') {
+        return None;
+    }
+    let mut row = Row {
+        line,
+        ..Row::default()
+    };
+    let (mut width, mut height) = (None, None);
+    let mut fields = text.split(',');
+    for column in columns {
+        let field = fields.next()?;
+        match column {
+            Column::Steps => row.steps = plain_number(field)?,
+            Column::Count => row.count = plain_number(field)?,
+            Column::Width => width = plain_number(field)?,
+            Column::Height => height = plain_number(field)?,
+            Column::Size if field.is_empty() => {}
+            Column::Size => {
+                let at = field.bytes().position(|b| b == b'x' || b == b'X')?;
+                let (w, h) = (digits(&field[..at])?, digits(&field[at + 1..])?);
+                if w == 0 || h == 0 {
+                    return None;
+                }
+                row.size = Some(Size::new(w, h));
+            }
+            Column::Model => {
+                let name = field.trim();
+                if !name.is_empty() {
+                    row.model = Some(Cow::Borrowed(name));
+                }
+            }
+            Column::Extra => row.extra.push(Cow::Borrowed(field)),
+        }
+    }
+    if fields.next().is_some() {
+        return None;
+    }
+    match (width, height) {
+        (None, None) => {}
+        (Some(w), Some(h)) if w > 0 && h > 0 && row.size.is_none() => {
+            row.size = Some(Size::new(w, h))
+        }
+        _ => return None,
+    }
+    Some(row)
 }
 
 /// Field boundaries of a line without quotes.
@@ -785,6 +848,46 @@ mod tests {
                 "capacity {capacity}"
             );
         }
+    }
+
+    #[test]
+    fn the_plain_path_agrees_with_the_general_one() {
+        let columns = [
+            Column::Steps,
+            Column::Size,
+            Column::Count,
+            Column::Model,
+            Column::Extra,
+        ];
+        for line in [
+            "20,512x512,2,flux-dev,a",
+            ",,,,",
+            "20,512X256,, Flux-Dev ,b c",
+            "1,1x1,999999999,m,",
+        ] {
+            let plain = plain_row(1, &columns, line).unwrap_or_else(|| panic!("{line}"));
+            let general = csv_row(1, &columns, split_csv(line).unwrap().into_iter()).unwrap();
+            assert_eq!(plain, general, "{line}");
+        }
+        // Anything unusual goes the general way.
+        for line in [
+            "20,512,2,m,a",
+            "1,1x1,4294967295,m,",
+            " 20,512x512,2,m,a",
+            "20,0x5,2,m,a",
+            "20,512x512,2,m",
+            "20,512x512,2,m,a,b",
+            "1e3,512x512,,,",
+            "20,5×5,,,",
+        ] {
+            assert!(plain_row(1, &columns, line).is_none(), "{line}");
+        }
+        let sides = [Column::Width, Column::Height];
+        assert_eq!(
+            plain_row(1, &sides, "640,480").unwrap().size,
+            Some(Size::new(640, 480))
+        );
+        assert!(plain_row(1, &sides, "640,").is_none());
     }
 
     #[test]
