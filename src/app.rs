@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::afford;
 use crate::batch::input::InputError;
-use crate::batch::{InputFormat, Pricer, RowError, Rows, Totals};
+use crate::batch::{InputFormat, Pricer, Rows};
 use crate::budget::{Budget, Verdict};
 use crate::cli::{
     AffordArgs, BatchArgs, BatchFormat, CheckFormat, Cli, Command, DiffArgs, FitArgs, FitFormat,
@@ -25,6 +25,7 @@ use crate::render::{
     QuoteView,
 };
 use crate::tariff::{Model, Origin, Tariff};
+use crate::workload;
 
 /// The environment variable naming a tariff file; `--tariff` wins over it, and empty means unset.
 pub const TARIFF_ENV: &str = "DIS_PRICE_TARIFF";
@@ -418,8 +419,9 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         .copied()
         .find(|b| !b.is_ascii_whitespace());
     let form = input_form(args, first_byte)?;
-    let mut rows = Rows::new(name, input, form)?;
+    let rows = Rows::new(name.clone(), input, form)?;
     let extra = rows.extra_columns().to_vec();
+    let (input, body) = rows.into_body();
     let header = BatchHeader {
         tariff,
         extra: &extra,
@@ -431,37 +433,22 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         BatchFormat::Csv => Box::<render::csv::Batch>::default(),
         BatchFormat::Json => Box::<render::json::Batch>::default(),
     };
-    let mut totals = Totals::new(tariff);
     let pricer = Pricer::new(tariff, args.allow_out_of_range, !args.summary);
-    // Output starts with the first good row, so input that is bad from the start leaves
-    // standard output empty.
-    let mut started = false;
-    loop {
-        let row = match rows.next_row() {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(Err(fatal)) => return Err(fatal.into()),
-            Err(Ok(bad)) => {
-                skip_or_stop(bad, args.skip_invalid, &mut totals, io)?;
-                continue;
-            }
-        };
-        match pricer.price(row) {
-            Ok((priced, warnings)) => {
-                for w in warnings {
-                    writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;
-                }
-                totals.add(&priced)?;
-                if !std::mem::replace(&mut started, true) {
-                    sink.begin(io.out, &header)?;
-                }
-                if !args.summary {
-                    sink.job(io.out, &header, &priced)?;
-                }
-            }
-            Err(bad) => skip_or_stop(bad, args.skip_invalid, &mut totals, io)?,
-        }
-    }
+    let settings = workload::Settings {
+        skip_invalid: args.skip_invalid,
+        rows: !args.summary,
+        // CSV rows and totals keep no renderer state between rows, so pieces can go to every core.
+        parallel: args.summary || args.format == BatchFormat::Csv,
+        err_paint: io.err_paint,
+    };
+    let run = workload::Batch {
+        body: &body,
+        name: &name,
+        pricer: &pricer,
+        header: &header,
+        settings,
+    };
+    let (totals, started) = workload::run(&run, input, sink.as_mut(), io.out, io.err)?;
     let summary = totals.summary(tariff)?;
     if !started {
         sink.begin(io.out, &header)?;
@@ -481,21 +468,6 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
     } else {
         gated
     })
-}
-
-/// A bad row: reported and counted with --skip-invalid, else the end of the run.
-fn skip_or_stop(
-    bad: RowError,
-    skip: bool,
-    totals: &mut Totals,
-    io: &mut Streams<'_>,
-) -> Result<(), Error> {
-    if !skip {
-        return Err(bad.into());
-    }
-    writeln!(io.err, "{} skipped {bad}", io.err_paint.warning("warning:"))?;
-    totals.skipped += 1;
-    Ok(())
 }
 
 fn afford(tariff: &Tariff, args: &AffordArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {

@@ -21,6 +21,7 @@ pub mod pricing;
 pub mod render;
 pub mod size;
 pub mod tariff;
+pub mod workload;
 
 pub use app::{Streams, run};
 pub use error::{Error, Outcome};

@@ -201,6 +201,7 @@ pub struct Rows<R> {
     form: Form,
 }
 
+#[derive(Clone)]
 enum Form {
     Csv {
         columns: Vec<Column>,
@@ -255,6 +256,20 @@ impl<R: BufRead> Rows<R> {
             };
         }
         Ok(rows)
+    }
+
+    /// Splits into the reader, just past the lines read so far, and what reading the rest
+    /// needs: rows can then be read from pieces of the input (see [`Body::rows`]).
+    pub fn into_body(mut self) -> (R, Body) {
+        self.lines
+            .inner
+            .consume(std::mem::take(&mut self.lines.pending));
+        let body = Body {
+            name: self.name,
+            form: self.form,
+            next_line: self.lines.line + 1,
+        };
+        (self.lines.inner, body)
     }
 
     /// The names of the carried-through CSV columns.
@@ -318,6 +333,32 @@ impl<R: BufRead> Rows<R> {
                     .map(Some)
                     .map_err(Ok)
             }
+        }
+    }
+}
+
+/// The rest of an input after its header: the columns, and the next line's number.
+#[derive(Clone)]
+pub struct Body {
+    name: String,
+    form: Form,
+    next_line: u64,
+}
+
+impl Body {
+    /// The line number of the input's first unread line.
+    pub fn next_line(&self) -> u64 {
+        self.next_line
+    }
+
+    /// Rows of `piece`, a run of whole lines of the input starting at line `first_line`.
+    pub fn rows<'p>(&self, piece: &'p [u8], first_line: u64) -> Rows<&'p [u8]> {
+        let mut lines = Lines::new(piece);
+        lines.line = first_line.saturating_sub(1);
+        Rows {
+            name: self.name.clone(),
+            lines,
+            form: self.form.clone(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Pricing whole workloads: rows read one at a time, priced, and summed exactly.
 
+pub mod chunks;
 pub mod input;
 pub mod totals;
 

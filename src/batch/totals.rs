@@ -86,6 +86,27 @@ impl Totals {
         Ok(())
     }
 
+    /// Adds another part's sums, as if its rows had been added here.
+    pub fn merge(&mut self, other: &Totals) -> Result<(), TooLargeTotal> {
+        for (mine, theirs) in self.per_model.iter_mut().zip(&other.per_model) {
+            mine.jobs += theirs.jobs;
+            mine.images = mine
+                .images
+                .checked_add(theirs.images)
+                .ok_or(TooLargeTotal)?;
+            mine.metered = mine
+                .metered
+                .checked_add(theirs.metered)
+                .ok_or(TooLargeTotal)?;
+            mine.at_minimum = mine
+                .at_minimum
+                .checked_add(theirs.at_minimum)
+                .ok_or(TooLargeTotal)?;
+        }
+        self.skipped += other.skipped;
+        Ok(())
+    }
+
     /// Prices the sums: rate times units once per model, then rounds once.
     pub fn summary<'a>(&self, tariff: &'a Tariff) -> Result<Summary<'a>, TooLargeTotal> {
         let mut by_model = Vec::new();

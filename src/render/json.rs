@@ -195,7 +195,8 @@ fn count(n: u128) -> Value {
 /// Batch output: one object, with `jobs` streamed one per line.
 #[derive(Default)]
 pub struct Batch {
-    first: bool,
+    /// Whether a job was written, so the next one needs a comma.
+    written: bool,
 }
 
 impl super::BatchSink for Batch {
@@ -208,7 +209,6 @@ impl super::BatchSink for Batch {
         if !header.summary_only {
             write!(out, ",\n  \"jobs\": [")?;
         }
-        self.first = true;
         Ok(())
     }
 
@@ -239,7 +239,7 @@ impl super::BatchSink for Batch {
                 .collect::<serde_json::Map<String, Value>>()
                 .into();
         }
-        let separator = if std::mem::take(&mut self.first) {
+        let separator = if !std::mem::replace(&mut self.written, true) {
             ""
         } else {
             ","
@@ -257,7 +257,7 @@ impl super::BatchSink for Batch {
     ) -> io::Result<()> {
         let places = header.tariff.display.decimals;
         if !header.summary_only {
-            write!(out, "{}],", if self.first { "" } else { "\n  " })?;
+            write!(out, "{}],", if self.written { "\n  " } else { "" })?;
         } else {
             write!(out, ",")?;
         }

@@ -112,7 +112,11 @@ pub struct BatchHeader<'a> {
 
 /// A batch renderer: rows are written as they come, so memory does not grow with the input
 /// (the drawn table is the exception: it must see every row to size its columns).
-pub trait BatchSink {
+///
+/// `begin` writes what goes before the rows, and is called once, before the first row's output
+/// reaches the stream; `job` must not rely on `begin` having run (rows may be rendered into a
+/// buffer first).
+pub trait BatchSink: Send {
     /// Before the first row.
     fn begin(&mut self, out: &mut dyn Write, header: &BatchHeader<'_>) -> io::Result<()>;
     /// One priced job; `row.quote` is present.

@@ -166,18 +166,7 @@ pub struct Batch {
 }
 
 impl super::BatchSink for Batch {
-    fn begin(&mut self, _out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
-        if !header.summary_only {
-            let names =
-                ["line", "model", "steps", "size", "count", "units", "price"].map(String::from);
-            self.jobs = Some(new_table(
-                names
-                    .into_iter()
-                    .chain(header.extra.iter().cloned())
-                    .collect(),
-                &[0, 2, 4, 5, 6],
-            ));
-        }
+    fn begin(&mut self, _out: &mut dyn Write, _header: &super::BatchHeader<'_>) -> io::Result<()> {
         Ok(())
     }
 
@@ -187,7 +176,18 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         r: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        if let Some(table) = &mut self.jobs {
+        let table = self.jobs.get_or_insert_with(|| {
+            let names =
+                ["line", "model", "steps", "size", "count", "units", "price"].map(String::from);
+            new_table(
+                names
+                    .into_iter()
+                    .chain(header.extra.iter().cloned())
+                    .collect(),
+                &[0, 2, 4, 5, 6],
+            )
+        });
+        {
             let fields = [
                 r.line.to_string(),
                 r.model.id.clone(),

@@ -391,3 +391,91 @@ fn scaled(text: &str) -> u128 {
     let digits = format!("{whole}{fraction:0<30}");
     digits.parse().unwrap()
 }
+
+/// `n` varied CSV jobs (about 14 bytes each), with `bad` rows replaced by a bad one.
+fn many_jobs(n: usize, bad: &[usize]) -> String {
+    let mut text = String::from("steps,size,n\n");
+    for i in 0..n {
+        if bad.contains(&i) {
+            text.push_str("x,512,1\n");
+        } else {
+            text.push_str(&format!(
+                "{},{}x{},{}\n",
+                i % 50 + 1,
+                i % 1024 + 1,
+                (i * 7) % 1024 + 1,
+                i % 8 + 1
+            ));
+        }
+    }
+    text
+}
+
+#[test]
+fn large_inputs_come_out_whole_and_in_order_on_every_path() {
+    // Well past one piece (128 KiB), so pieces are priced apart and written in order.
+    let (_d, path) = temp_file("many.csv", many_jobs(60_000, &[]).as_bytes());
+    let (code, csv, err) = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 60_000 + 2);
+    for (i, line) in lines[1..=60_000].iter().enumerate() {
+        assert!(line.starts_with(&format!("{},", i + 2)), "row {i}: {line}");
+    }
+    // The same totals as the one-thread JSON path and the summary path.
+    let (_, json_out, _) = run(dis().arg("batch").arg(&path).args(["--format", "json"]));
+    let (_, summary, _) =
+        run(dis()
+            .arg("batch")
+            .arg(&path)
+            .args(["--format", "json", "--summary"]));
+    let (v, s) = (json(&json_out), json(&summary));
+    assert_eq!(v["exact"], s["exact"]);
+    assert_eq!(
+        lines.last().unwrap(),
+        &format!("total,,,,{},,{}", v["images"], v["total"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn a_bad_row_deep_in_a_large_input_stops_there() {
+    let (_d, path) = temp_file("bad.csv", many_jobs(60_000, &[45_000]).as_bytes());
+    let (code, out, err) = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("line 45002: steps \"x\""), "{err}");
+    // Every row before it, and none after.
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 45_000);
+    assert!(rows.last().unwrap().starts_with("45001,"));
+    let (code, _, err) = run(dis().arg("batch").arg(&path).args(["--summary"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("line 45002"), "{err}");
+}
+
+#[test]
+fn skipped_rows_across_pieces_are_reported_in_order() {
+    let bad = [3, 20_000, 40_000, 59_999];
+    let (_d, path) = temp_file("skips.csv", many_jobs(60_000, &bad).as_bytes());
+    for format in ["csv", "json"] {
+        let (code, out, err) = run(dis().arg("batch").arg(&path).args([
+            "--format",
+            format,
+            "--summary",
+            "--skip-invalid",
+        ]));
+        assert_eq!(code, 2);
+        let reported: Vec<&str> = err.lines().filter(|l| l.contains("skipped line")).collect();
+        let expected: Vec<String> = bad
+            .iter()
+            .map(|i| format!("skipped line {}:", i + 2))
+            .collect();
+        assert_eq!(reported.len(), 4, "{err}");
+        for (line, want) in reported.iter().zip(&expected) {
+            assert!(line.contains(want.as_str()), "{line} vs {want}");
+        }
+        if format == "json" {
+            assert_eq!(json(&out)["skipped"], 4);
+            assert_eq!(json(&out)["jobs_count"], 60_000 - 4);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Running a batch: the input cut into pieces of whole lines, each piece read, priced and
+//! rendered into its own buffers, the buffers written in input order. When rows need no
+//! renderer state (CSV rows, or totals only), pieces are priced on every core.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::sync::{Arc, Mutex, mpsc};
+
+use crate::batch::chunks::Chunks;
+use crate::batch::input::{Body, InputError};
+use crate::batch::{Pricer, RowError, Totals};
+use crate::error::Error;
+use crate::render::{BatchHeader, BatchSink, Paint};
+use crate::tariff::Tariff;
+
+/// Bytes per piece: large enough that handing pieces around costs nothing next to pricing them,
+/// small enough that the pieces in flight stay well within a few MiB.
+const PIECE_BYTES: usize = 128 * 1024;
+
+/// How a batch runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// Report bad rows and go on, instead of stopping at the first.
+    pub skip_invalid: bool,
+    /// Render per-job rows.
+    pub rows: bool,
+    /// Price pieces on every core (the renderer must keep no state between rows).
+    pub parallel: bool,
+    /// Styling of warnings.
+    pub err_paint: Paint,
+}
+
+/// What one piece produced.
+struct Piece {
+    out: Vec<u8>,
+    err: Vec<u8>,
+    totals: Totals,
+    good_rows: u64,
+    stop: Option<Error>,
+}
+
+/// Reads, prices and renders one piece of whole lines.
+fn price_piece<'k>(
+    body: &Body,
+    piece: &[u8],
+    first_line: u64,
+    pricer: &Pricer<'_>,
+    mut sink: Option<&mut (dyn BatchSink + 'k)>,
+    header: &BatchHeader<'_>,
+    settings: Settings,
+) -> Piece {
+    let mut result = Piece {
+        out: Vec::new(),
+        err: Vec::new(),
+        totals: Totals::new(header.tariff),
+        good_rows: 0,
+        stop: None,
+    };
+    let mut rows = body.rows(piece, first_line);
+    let warn = settings.err_paint.warning("warning:");
+    let skip = |bad: RowError, result: &mut Piece| {
+        if settings.skip_invalid {
+            let _ = writeln!(result.err, "{warn} skipped {bad}");
+            result.totals.skipped += 1;
+            false
+        } else {
+            result.stop = Some(bad.into());
+            true
+        }
+    };
+    loop {
+        let row = match rows.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => return result,
+            Err(Err(fatal)) => {
+                result.stop = Some(fatal.into());
+                return result;
+            }
+            Err(Ok(bad)) => {
+                if skip(bad, &mut result) {
+                    return result;
+                }
+                continue;
+            }
+        };
+        match pricer.price(row) {
+            Ok((priced, warnings)) => {
+                for w in warnings {
+                    let _ = writeln!(result.err, "{warn} {w}");
+                }
+                if let Err(e) = result.totals.add(&priced) {
+                    result.stop = Some(e.into());
+                    return result;
+                }
+                result.good_rows += 1;
+                if let (true, Some(sink)) = (settings.rows, sink.as_deref_mut()) {
+                    if let Err(e) = sink.job(&mut result.out, header, &priced) {
+                        result.stop = Some(e.into());
+                        return result;
+                    }
+                }
+            }
+            Err(bad) => {
+                if skip(bad, &mut result) {
+                    return result;
+                }
+            }
+        }
+    }
+}
+
+/// Writes pieces in order and keeps the running totals.
+struct Emitter<'s, 'w> {
+    sink: &'s mut dyn BatchSink,
+    totals: Totals,
+    started: bool,
+    out: &'w mut dyn Write,
+    err: &'w mut dyn Write,
+}
+
+impl Emitter<'_, '_> {
+    fn emit(&mut self, piece: Piece, header: &BatchHeader<'_>) -> Result<(), Error> {
+        if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
+            self.sink.begin(self.out, header)?;
+        }
+        self.out.write_all(&piece.out)?;
+        self.err.write_all(&piece.err)?;
+        self.totals.merge(&piece.totals)?;
+        match piece.stop {
+            Some(stop) => Err(stop),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What a batch run needs besides its input and output.
+pub struct Batch<'a> {
+    /// The columns and the first line of the rows.
+    pub body: &'a Body,
+    /// The input's name, for errors.
+    pub name: &'a str,
+    /// Prices rows.
+    pub pricer: &'a Pricer<'a>,
+    /// What renderers are told.
+    pub header: &'a BatchHeader<'a>,
+    /// How to run.
+    pub settings: Settings,
+}
+
+/// Runs the rows after the header: `input` is positioned at `batch.body.next_line()`. Returns
+/// the totals and whether any row was written (so `begin` was called); the caller writes the
+/// end (`sink.end`) with them.
+pub fn run(
+    batch: &Batch<'_>,
+    input: Box<dyn BufRead + '_>,
+    sink: &mut dyn BatchSink,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(Totals, bool), Error> {
+    let Batch {
+        body,
+        name,
+        pricer,
+        header,
+        settings,
+    } = *batch;
+    let tariff: &Tariff = header.tariff;
+    let mut chunks = Chunks::new(input, body.next_line(), PIECE_BYTES);
+    let cannot_read = |source| {
+        Error::Input(InputError::Io {
+            name: name.to_owned(),
+            source,
+        })
+    };
+    let mut emitter = Emitter {
+        sink,
+        totals: Totals::new(tariff),
+        started: false,
+        out,
+        err,
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if !settings.parallel || workers < 2 {
+        while let Some((piece, first)) = chunks.next_chunk().map_err(cannot_read)? {
+            let result = price_piece(
+                body,
+                &piece,
+                first,
+                pricer,
+                Some(&mut *emitter.sink),
+                header,
+                settings,
+            );
+            emitter.emit(result, header)?;
+        }
+        return Ok((emitter.totals, emitter.started));
+    }
+    let rows_sink = || -> Option<Box<dyn BatchSink>> {
+        settings
+            .rows
+            .then(|| Box::<crate::render::csv::Batch>::default() as Box<dyn BatchSink>)
+    };
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = mpsc::channel::<(u64, Vec<u8>, u64)>();
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Piece)>();
+        for _ in 0..workers {
+            let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
+            let mut sink = rows_sink();
+            scope.spawn(move || {
+                loop {
+                    let next = work_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, piece, first))) = next else {
+                        return;
+                    };
+                    let result = price_piece(
+                        body,
+                        &piece,
+                        first,
+                        pricer,
+                        sink.as_deref_mut(),
+                        header,
+                        settings,
+                    );
+                    if done_tx.send((seq, result)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // At most this many pieces are read but not yet written: memory stays bounded.
+        let limit = 2 * workers as u64;
+        let (mut sent, mut next) = (0u64, 0u64);
+        let mut waiting: BTreeMap<u64, Piece> = BTreeMap::new();
+        let mut more = true;
+        loop {
+            while more && sent - next < limit {
+                match chunks.next_chunk().map_err(cannot_read)? {
+                    Some((piece, first)) => {
+                        // A closed channel means every worker has stopped: nothing to do but end.
+                        if work_tx.send((sent, piece, first)).is_err() {
+                            more = false;
+                        }
+                        sent += 1;
+                    }
+                    None => more = false,
+                }
+            }
+            if next == sent {
+                break;
+            }
+            let Ok((seq, piece)) = done_rx.recv() else {
+                break;
+            };
+            waiting.insert(seq, piece);
+            while let Some(piece) = waiting.remove(&next) {
+                emitter.emit(piece, header)?;
+                next += 1;
+            }
+        }
+        Ok((emitter.totals, emitter.started))
+    })
+}
