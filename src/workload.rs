@@ -15,7 +15,7 @@ use crate::tariff::Tariff;
 
 /// Bytes per piece: large enough that handing pieces around costs nothing next to pricing them,
 /// small enough that the pieces in flight stay well within a few MiB.
-const PIECE_BYTES: usize = 128 * 1024;
+const PIECE_BYTES: usize = 64 * 1024;
 
 /// How a batch runs.
 #[derive(Clone, Copy, Debug)]
