@@ -376,54 +376,70 @@ fn input_error(name: &str, e: LineError) -> InputError {
     }
 }
 
-/// A field of digits only (or empty), read without the general parser: `Some(None)` for empty,
-/// `None` to leave the field to the general parser.
-fn plain_number(field: &str) -> Option<Option<u32>> {
-    if field.is_empty() {
-        return Some(None);
-    }
-    digits(field).map(Some)
-}
-
 /// The common line, decoded in one pass with no allocation (unless there are carried-through
 /// columns): no quotes, and every field either plain digits, a plain `WxH`, or text to carry.
 /// `None` hands the line to the general path, which also writes every error message.
 fn plain_row<'a>(line: u64, columns: &[Column], text: &'a str) -> Option<Row<'a>> {
-    if text.contains('"') {
-        return None;
-    }
+    let bytes = text.as_bytes();
     let mut row = Row {
         line,
         ..Row::default()
     };
     let (mut width, mut height) = (None, None);
-    let mut fields = text.split(',');
-    for column in columns {
-        let field = fields.next()?;
+    // One pass over the bytes, each field parsed as it is crossed.
+    let mut at = 0;
+    for (n, column) in columns.iter().enumerate() {
+        if n > 0 {
+            if bytes.get(at) != Some(&b',') {
+                return None;
+            }
+            at += 1;
+        }
         match column {
-            Column::Steps => row.steps = plain_number(field)?,
-            Column::Count => row.count = plain_number(field)?,
-            Column::Width => width = plain_number(field)?,
-            Column::Height => height = plain_number(field)?,
-            Column::Size if field.is_empty() => {}
+            Column::Steps | Column::Count | Column::Width | Column::Height => {
+                let (value, end) = scan_digits(bytes, at)?;
+                at = end;
+                match column {
+                    Column::Steps => row.steps = value,
+                    Column::Count => row.count = value,
+                    Column::Width => width = value,
+                    _ => height = value,
+                }
+            }
             Column::Size => {
-                let at = field.bytes().position(|b| b == b'x' || b == b'X')?;
-                let (w, h) = (digits(&field[..at])?, digits(&field[at + 1..])?);
-                if w == 0 || h == 0 {
-                    return None;
+                let (w, end) = scan_digits(bytes, at)?;
+                at = end;
+                if let Some(w) = w {
+                    if !matches!(bytes.get(at), Some(b'x' | b'X')) {
+                        return None;
+                    }
+                    let (h, end) = scan_digits(bytes, at + 1)?;
+                    at = end;
+                    match h {
+                        Some(h) if w > 0 && h > 0 => row.size = Some(Size::new(w, h)),
+                        _ => return None,
+                    }
                 }
-                row.size = Some(Size::new(w, h));
             }
-            Column::Model => {
-                let name = field.trim();
-                if !name.is_empty() {
-                    row.model = Some(Cow::Borrowed(name));
+            Column::Model | Column::Extra => {
+                let start = at;
+                while let Some(&b) = bytes.get(at) {
+                    match b {
+                        b',' => break,
+                        b'"' => return None,
+                        _ => at += 1,
+                    }
+                }
+                let field = &text[start..at];
+                if *column == Column::Extra {
+                    row.extra.push(Cow::Borrowed(field));
+                } else if !field.trim().is_empty() {
+                    row.model = Some(Cow::Borrowed(field.trim()));
                 }
             }
-            Column::Extra => row.extra.push(Cow::Borrowed(field)),
         }
     }
-    if fields.next().is_some() {
+    if at != bytes.len() {
         return None;
     }
     match (width, height) {
@@ -434,6 +450,24 @@ fn plain_row<'a>(line: u64, columns: &[Column], text: &'a str) -> Option<Row<'a>
         _ => return None,
     }
     Some(row)
+}
+
+/// Up to nine ASCII digits from `at`: the value (`None` when there are none) and where they end.
+/// More digits go to the general parser, which knows the 32-bit limit and its message.
+fn scan_digits(bytes: &[u8], at: usize) -> Option<(Option<u32>, usize)> {
+    let mut end = at;
+    let mut value = 0u32;
+    while let Some(&b) = bytes.get(end) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        if end - at == 9 {
+            return None;
+        }
+        value = value * 10 + u32::from(b - b'0');
+        end += 1;
+    }
+    Some(((end > at).then_some(value), end))
 }
 
 /// Field boundaries of a line without quotes.
