@@ -87,11 +87,10 @@ impl fmt::Display for Breach {
 impl Job {
     /// Whether the API would accept it: four comparisons, for the per-row hot path.
     pub fn within(&self, model: &Model) -> bool {
-        let (steps, side) = (model.steps, model.side);
-        let fits = |n: u32| (side.min..=side.max).contains(&n);
+        let (steps, side) = (model.steps, &model.side);
         (steps.min..=steps.max).contains(&self.steps)
-            && fits(self.size.width)
-            && fits(self.size.height)
+            && side.accepts(self.size.width)
+            && side.accepts(self.size.height)
             && self.count >= 1
     }
 
@@ -100,23 +99,27 @@ impl Job {
         if self.within(model) {
             return Vec::new();
         }
-        let (steps, side) = (model.steps, model.side);
+        let (steps, side) = (model.steps, &model.side);
         let checks = [
-            ("steps", self.steps, steps.min, steps.max),
-            ("width", self.size.width, side.min, side.max),
-            ("height", self.size.height, side.min, side.max),
-            ("count", self.count, 1, u32::MAX),
+            (
+                "steps",
+                self.steps,
+                (steps.min..=steps.max).contains(&self.steps),
+            ),
+            ("width", self.size.width, side.accepts(self.size.width)),
+            ("height", self.size.height, side.accepts(self.size.height)),
+            ("count", self.count, self.count >= 1),
         ];
         let mut found = Vec::new();
-        for (what, value, min, max) in checks {
-            if (min..=max).contains(&value) {
+        for (what, value, accepted) in checks {
+            if accepted {
                 continue;
             }
             // Described only when breached: this runs for every row of a batch.
             let limit = match what {
-                "steps" => format!("{min} to {max} steps"),
+                "steps" => format!("{} to {} steps", steps.min, steps.max),
                 "count" => "at least 1 image".to_owned(),
-                _ => format!("each side {min} to {max} pixels"),
+                _ => format!("each side {} pixels", side.describe()),
             };
             found.push(Breach {
                 what,

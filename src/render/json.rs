@@ -165,7 +165,7 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
                 "rate": exact(m.rate),
                 "minimum": exact(m.minimum),
                 "steps": { "min": m.steps.min, "max": m.steps.max, "default": m.steps.default },
-                "side": { "min": m.side.min, "max": m.side.max },
+                "side": { "min": m.side.min, "max": m.side.max, "refused": m.side.refused.iter().map(|&(a, b)| [a, b]).collect::<Vec<_>>() },
                 "default_size": m.default_size.to_string(),
                 "published": m.published.is_some(),
             })

@@ -151,7 +151,7 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
                 "{}-{}, default {}",
                 m.steps.min, m.steps.max, m.steps.default
             ),
-            format!("{}-{}", m.side.min, m.side.max),
+            m.side.describe(),
             m.default_size.to_string(),
             if m.published.is_some() { "yes" } else { "no" }.to_owned(),
         ]);

@@ -151,12 +151,52 @@ pub struct StepLimits {
 }
 
 /// The width and height a model accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SideLimits {
     /// Smallest side, at least 1.
     pub min: u32,
     /// Largest side.
     pub max: u32,
+    /// Inclusive ranges inside `min..=max` that the API refuses nonetheless, in order.
+    pub refused: Vec<(u32, u32)>,
+}
+
+impl SideLimits {
+    /// Whether a side of `n` pixels is accepted.
+    pub fn accepts(&self, n: u32) -> bool {
+        (self.min..=self.max).contains(&n)
+            && !self.refused.iter().any(|&(a, b)| (a..=b).contains(&n))
+    }
+
+    /// The accepted sides in words: `1 to 1024`, or `1 to 999 or 1024`.
+    pub fn describe(&self) -> String {
+        let mut spans = Vec::new();
+        let mut from = self.min;
+        for &(a, b) in &self.refused {
+            if a > from {
+                spans.push((from, a - 1));
+            }
+            from = b.saturating_add(1);
+        }
+        if from <= self.max && (self.refused.last().is_none_or(|&(_, b)| b < self.max)) {
+            spans.push((from, self.max));
+        }
+        let words: Vec<String> = spans
+            .iter()
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a} to {b}")
+                }
+            })
+            .collect();
+        match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            Some((last, _)) => last.clone(),
+            None => "none".to_owned(),
+        }
+    }
 }
 
 /// Prices as the provider publishes them.
@@ -648,8 +688,31 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         let max = r
             .required(&mut st, "max")
             .and_then(|(v, p)| r.whole(field!(v, p), 1));
+        let refused = match r.optional(&mut st, "refused") {
+            None => Some(Vec::new()),
+            Some((rv, rpath)) => r.array(field!(rv, rpath)).and_then(|items| {
+                let read: Vec<Option<(u32, u32, std::ops::Range<usize>, String)>> = items
+                    .into_iter()
+                    .map(|(item, p)| {
+                        let pair = r.array(field!(item, p))?;
+                        if pair.len() != 2 {
+                            r.problem(
+                                item.span(),
+                                &p,
+                                "a refused range is [FROM, TO], two whole numbers",
+                            );
+                            return None;
+                        }
+                        let a = r.whole(field!(pair[0].0, pair[0].1), 1)?;
+                        let b = r.whole(field!(pair[1].0, pair[1].1), 1)?;
+                        Some((a, b, item.span(), p))
+                    })
+                    .collect();
+                read.into_iter().collect::<Option<Vec<_>>>()
+            }),
+        };
         r.finish(st);
-        let (min, max) = (min?, max?);
+        let (min, max, refused) = (min?, max?, refused?);
         if min > max {
             r.problem(
                 v.span(),
@@ -658,21 +721,39 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
             );
             return None;
         }
-        Some(SideLimits { min, max })
+        let mut ranges = Vec::new();
+        for (a, b, span, p) in refused {
+            if a > b || a < min || b > max {
+                r.problem(
+                    span,
+                    &p,
+                    format!(
+                        "refused range [{a}, {b}] must run upward within min {min} to max {max}"
+                    ),
+                );
+                return None;
+            }
+            ranges.push((a, b));
+        }
+        ranges.sort_unstable();
+        Some(SideLimits {
+            min,
+            max,
+            refused: ranges,
+        })
     });
     let default_size = r.required(&mut t, "default_size").and_then(|(v, path)| {
         let size = read_size(r, field!(v, path))?;
-        let side = side?;
-        let fits = |n: u32| (side.min..=side.max).contains(&n);
-        if fits(size.width) && fits(size.height) {
+        let side = side.as_ref()?;
+        if side.accepts(size.width) && side.accepts(size.height) {
             Some(size)
         } else {
             r.problem(
                 v.span(),
                 &path,
                 format!(
-                    "default_size {size} is outside the side limits {} to {}",
-                    side.min, side.max
+                    "default_size {size} is outside the side limits: {}",
+                    side.describe()
                 ),
             );
             None
@@ -838,6 +919,50 @@ mod tests {
                 decimals: 4,
                 rounding: Rounding::HalfUp
             }
+        );
+    }
+
+    #[test]
+    fn refused_sides() {
+        let side = SideLimits {
+            min: 1,
+            max: 1024,
+            refused: vec![(1000, 1023)],
+        };
+        assert!(
+            side.accepts(999)
+                && side.accepts(1024)
+                && !side.accepts(1000)
+                && !side.accepts(1023)
+                && !side.accepts(0)
+        );
+        assert_eq!(side.describe(), "1 to 999 or 1024");
+        assert_eq!(
+            SideLimits {
+                min: 1,
+                max: 1024,
+                refused: vec![]
+            }
+            .describe(),
+            "1 to 1024"
+        );
+        assert_eq!(
+            SideLimits {
+                min: 1,
+                max: 9,
+                refused: vec![(3, 4), (7, 9)]
+            }
+            .describe(),
+            "1 to 2 or 5 to 6"
+        );
+        assert_eq!(
+            SideLimits {
+                min: 1,
+                max: 1,
+                refused: vec![(1, 1)]
+            }
+            .describe(),
+            "none"
         );
     }
 

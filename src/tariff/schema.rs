@@ -56,7 +56,12 @@ pub fn json_schema() -> Value {
                 "required": ["min", "max"],
                 "properties": {
                     "min": whole("Smallest side.", 1),
-                    "max": whole("Largest side.", 1)
+                    "max": whole("Largest side.", 1),
+                    "refused": {
+                        "description": "Ranges [FROM, TO] within min to max that the API refuses nonetheless.",
+                        "type": "array",
+                        "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": whole("A side.", 1) }
+                    }
                 }
             },
             "default_size": size("Size used when none is given."),

@@ -124,13 +124,28 @@ fn values_outside_the_limits_are_refused_naming_the_limit() {
     assert_bad_input(dis().args(["--steps", "0"]), &["steps 0", "1 to 50"]);
     assert_bad_input(
         dis().args(["--size", "2048"]),
-        &["width 2048", "height 2048", "1 to 1024"],
+        &["width 2048", "height 2048", "1 to 999 or 1024"],
     );
     assert_bad_input(
         dis().args(["--size", "512x1025"]),
-        &["height 1025", "1 to 1024"],
+        &["height 1025", "1 to 999 or 1024"],
     );
     assert_bad_input(dis().args(["-n", "0"]), &["count 0", "at least 1"]);
+}
+
+#[test]
+fn sides_the_api_pattern_refuses_are_out_of_range() {
+    // The API's size pattern takes each side from 1 to 999, or exactly 1024.
+    assert_eq!(
+        stdout_of(&["--size", "999x1024", "--format", "plain"]),
+        "0.0118\n"
+    );
+    for size in ["1000", "1023x512", "512x1010"] {
+        assert_bad_input(
+            dis().args(["--size", size]),
+            &["is outside Flux.1 [dev]'s limit (each side 1 to 999 or 1024 pixels)"],
+        );
+    }
 }
 
 #[test]

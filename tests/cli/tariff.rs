@@ -78,11 +78,25 @@ const RULES: &[(&str, &str, &str, &str, &str)] = &[
         "outside min 1 to max 50",
     ),
     (
-        "side = { min = 1, max = 1024 }",
-        "side = { min = 2000, max = 1024 }",
+        "side = { min = 1, max = 1024, refused = [[1000, 1023]] }",
+        "side = { min = 2000, max = 1024, refused = [[1000, 1023]] }",
         "models.flux-dev.side",
         "{ min = 2000",
         "greater than max",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1000, 2000]]",
+        "models.flux-dev.side.refused[0]",
+        "[1000, 2000]",
+        "must run upward within min 1 to max 1024",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1000]]",
+        "models.flux-dev.side.refused[0]",
+        "[1000]]",
+        "two whole numbers",
     ),
     (
         "default_size = \"768x768\"",
