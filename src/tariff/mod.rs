@@ -340,6 +340,9 @@ impl Model {
     }
 }
 
+/// A refused side range as read: from, to, and where it is.
+type RefusedRange = (u32, u32, std::ops::Range<usize>, String);
+
 struct Parts {
     provider: String,
     currency: String,
@@ -691,7 +694,7 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         let refused = match r.optional(&mut st, "refused") {
             None => Some(Vec::new()),
             Some((rv, rpath)) => r.array(field!(rv, rpath)).and_then(|items| {
-                let read: Vec<Option<(u32, u32, std::ops::Range<usize>, String)>> = items
+                let read: Vec<Option<RefusedRange>> = items
                     .into_iter()
                     .map(|(item, p)| {
                         let pair = r.array(field!(item, p))?;
