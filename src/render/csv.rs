@@ -68,7 +68,7 @@ fn record(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
 
 impl super::BatchSink for Batch {
     fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
-        let mut fields = vec!["line", "model", "steps", "size", "count", "units", "price"];
+        let mut fields = super::JOB_COLUMNS.to_vec();
         fields.extend(header.extra.iter().map(String::as_str));
         record(out, &fields)
     }

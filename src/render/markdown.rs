@@ -100,7 +100,7 @@ impl super::BatchSink for Batch {
         if header.summary_only {
             return Ok(());
         }
-        let names = ["line", "model", "steps", "size", "count", "units", "price"].map(String::from);
+        let names = super::JOB_COLUMNS.map(String::from);
         row(
             out,
             names
@@ -147,10 +147,7 @@ impl super::BatchSink for Batch {
         if !header.summary_only {
             writeln!(out)?;
         }
-        row(
-            out,
-            ["model", "jobs", "images", "units", "total"].map(String::from),
-        )?;
+        row(out, super::TOTAL_COLUMNS.map(String::from))?;
         row(
             out,
             ["---", "---:", "---:", "---:", "---:"].map(String::from),
@@ -209,10 +206,7 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             new.currency,
             cell(&m.new.unit)
         )?;
-        row(
-            out,
-            ["steps", "size", "old", "new", "difference", "change"].map(String::from),
-        )?;
+        row(out, super::DIFF_COLUMNS.map(String::from))?;
         row(
             out,
             ["---:", "---", "---:", "---:", "---:", "---:"].map(String::from),

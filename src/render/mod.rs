@@ -157,6 +157,13 @@ pub fn row_units(row: &Priced<'_>) -> String {
     row.quote.map(|q| q.units.to_string()).unwrap_or_default()
 }
 
+/// Column names of a batch's per-job rows (carried-through columns follow).
+pub const JOB_COLUMNS: [&str; 7] = ["line", "model", "steps", "size", "count", "units", "price"];
+/// Column names of a batch's totals.
+pub const TOTAL_COLUMNS: [&str; 5] = ["model", "jobs", "images", "units", "total"];
+/// Column names of a tariff diff.
+pub const DIFF_COLUMNS: [&str; 6] = ["steps", "size", "old", "new", "difference", "change"];
+
 /// A rounded amount at exactly `places` places: `0.0060`, not `0.006`.
 pub fn money(rounded: Decimal, places: u32) -> String {
     let mut text = String::new();

@@ -177,8 +177,7 @@ impl super::BatchSink for Batch {
         r: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
         let table = self.jobs.get_or_insert_with(|| {
-            let names =
-                ["line", "model", "steps", "size", "count", "units", "price"].map(String::from);
+            let names = super::JOB_COLUMNS.map(String::from);
             new_table(
                 names
                     .into_iter()
@@ -218,9 +217,7 @@ impl super::BatchSink for Batch {
         if let Some(table) = self.jobs.take() {
             writeln!(out, "{table}")?;
         }
-        let names = ["model", "jobs", "images", "units", "total"]
-            .map(String::from)
-            .to_vec();
+        let names = super::TOTAL_COLUMNS.map(String::from).to_vec();
         let mut totals = new_table(names, &[1, 2, 3, 4]);
         for m in &summary.by_model {
             totals.add_row(vec![
@@ -270,9 +267,7 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             new.currency,
             m.new.unit
         )?;
-        let header = ["steps", "size", "old", "new", "difference", "change"]
-            .map(String::from)
-            .to_vec();
+        let header = super::DIFF_COLUMNS.map(String::from).to_vec();
         let mut table = new_table(header, &[0, 2, 3, 4, 5]);
         for c in &m.cells {
             table.add_row(vec![
