@@ -294,6 +294,11 @@ impl<R: BufRead> Rows<R> {
         }
         let line_no = self.lines.line;
         let bytes = self.lines.current();
+        if let Form::Csv { columns, .. } = &self.form {
+            if let Some(row) = plain_row(line_no, columns, bytes) {
+                return Ok(Some(row));
+            }
+        }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -314,9 +319,6 @@ impl<R: BufRead> Rows<R> {
             Form::Csv {
                 columns, fields, ..
             } => {
-                if let Some(row) = plain_row(line_no, columns, text) {
-                    return Ok(Some(row));
-                }
                 if !text.contains('"') {
                     split_plain(text, fields);
                     return csv_row(
@@ -379,8 +381,7 @@ fn input_error(name: &str, e: LineError) -> InputError {
 /// The common line, decoded in one pass with no allocation (unless there are carried-through
 /// columns): no quotes, and every field either plain digits, a plain `WxH`, or text to carry.
 /// `None` hands the line to the general path, which also writes every error message.
-fn plain_row<'a>(line: u64, columns: &[Column], text: &'a str) -> Option<Row<'a>> {
-    let bytes = text.as_bytes();
+fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'a>> {
     let mut row = Row {
         line,
         ..Row::default()
@@ -430,7 +431,8 @@ fn plain_row<'a>(line: u64, columns: &[Column], text: &'a str) -> Option<Row<'a>
                         _ => at += 1,
                     }
                 }
-                let field = &text[start..at];
+                // Only text fields need checking as UTF-8; digits and sizes are ASCII by now.
+                let field = std::str::from_utf8(&bytes[start..at]).ok()?;
                 if *column == Column::Extra {
                     row.extra.push(Cow::Borrowed(field));
                 } else if !field.trim().is_empty() {
@@ -940,7 +942,7 @@ mod tests {
             "20,512X256,, Flux-Dev ,b c",
             "1,1x1,999999999,m,",
         ] {
-            let plain = plain_row(1, &columns, line).unwrap_or_else(|| panic!("{line}"));
+            let plain = plain_row(1, &columns, line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
             let general = csv_row(1, &columns, split_csv(line).unwrap().into_iter()).unwrap();
             assert_eq!(plain, general, "{line}");
         }
@@ -955,14 +957,16 @@ mod tests {
             "1e3,512x512,,,",
             "20,5×5,,,",
         ] {
-            assert!(plain_row(1, &columns, line).is_none(), "{line}");
+            assert!(plain_row(1, &columns, line.as_bytes()).is_none(), "{line}");
         }
         let sides = [Column::Width, Column::Height];
         assert_eq!(
-            plain_row(1, &sides, "640,480").unwrap().size,
+            plain_row(1, &sides, b"640,480").unwrap().size,
             Some(Size::new(640, 480))
         );
-        assert!(plain_row(1, &sides, "640,").is_none());
+        assert!(plain_row(1, &sides, b"640,").is_none());
+        // Invalid UTF-8 in a text field goes the general way, which reports it.
+        assert!(plain_row(1, &columns, b"20,512x512,2,m\xff,a").is_none());
     }
 
     #[test]
