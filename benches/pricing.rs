@@ -22,12 +22,13 @@ fn jobs(n: usize) -> String {
             .wrapping_add(1442695040888963407);
         (state >> 33) % bound + 1
     };
+    // Sides the API accepts (1 to 999), so every row prices.
     for _ in 0..n {
         text.push_str(&format!(
             "{},{}x{},{}\n",
             next(50),
-            next(1024),
-            next(1024),
+            next(999),
+            next(999),
             next(8)
         ));
     }

@@ -17,7 +17,9 @@ r = random.Random(1)
 with open(path, "w") as f:
     f.write("steps,size,n\n")
     for _ in range(n):
-        f.write(f"{r.randint(1, 50)},{r.randint(1, 1024)}x{r.randint(1, 1024)},{r.randint(1, 8)}\n")
+        # Sides the API accepts: 1 to 999, or 1024.
+        side = lambda: r.choice((r.randint(1, 999), 1024))
+        f.write(f"{r.randint(1, 50)},{side()}x{side()},{r.randint(1, 8)}\n")
 PY
 }
 gen "$rows" "$work/jobs.csv"
