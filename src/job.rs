@@ -86,6 +86,7 @@ impl fmt::Display for Breach {
 
 impl Job {
     /// Whether the API would accept it: four comparisons, for the per-row hot path.
+    #[inline]
     pub fn within(&self, model: &Model) -> bool {
         let (steps, side) = (model.steps, &model.side);
         (steps.min..=steps.max).contains(&self.steps)

@@ -176,6 +176,23 @@ impl<R: BufRead> Lines<R> {
 }
 
 impl<R: BufRead> Lines<R> {
+    /// Lets `take` read the next line where it lies in the buffer: when it returns a value and
+    /// the bytes it used (a whole line, its end included), that counts as the next line;
+    /// when it returns `None`, nothing is used.
+    fn take_if<T>(
+        &mut self,
+        take: impl FnOnce(&[u8]) -> Option<(T, usize)>,
+    ) -> Result<Option<T>, LineError> {
+        self.inner.consume(std::mem::take(&mut self.pending));
+        self.spill.clear();
+        let available = self.inner.fill_buf().map_err(LineError::Io)?;
+        Ok(take(available).map(|(value, used)| {
+            self.pending = used;
+            self.line += 1;
+            value
+        }))
+    }
+
     /// The line the last `next_line` returned (a loop cannot hand that borrow out directly).
     fn current(&mut self) -> &[u8] {
         if self.pending == 0 {
@@ -284,6 +301,40 @@ impl<R: BufRead> Rows<R> {
     /// on), `Err(Err(input error))` when reading cannot go on.
     #[allow(clippy::type_complexity)]
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Result<RowError, InputError>> {
+        // The common line of a file with no text columns, parsed where it lies in the read
+        // buffer: no line split, no copy. (Its row borrows nothing, so the general path can
+        // still take the line when this declines.)
+        if let Form::Csv { columns, extra, .. } = &self.form {
+            if extra.is_empty() && !columns.contains(&Column::Model) {
+                let line = self.lines.line + 1;
+                let plain = self.lines.take_if(|buffer| {
+                    let (row, used) = plain_in_buffer(line, columns, buffer)?;
+                    let Row {
+                        line,
+                        steps,
+                        size,
+                        count,
+                        ..
+                    } = row;
+                    Some((
+                        Row {
+                            line,
+                            steps,
+                            size,
+                            count,
+                            model: None,
+                            extra: Vec::new(),
+                        },
+                        used,
+                    ))
+                });
+                match plain {
+                    Ok(Some(row)) => return Ok(Some(row)),
+                    Ok(None) => {}
+                    Err(e) => return Err(Err(input_error(&self.name, e))),
+                }
+            }
+        }
         loop {
             match self.lines.next_line() {
                 Ok(None) => return Ok(None),
@@ -295,7 +346,7 @@ impl<R: BufRead> Rows<R> {
         let line_no = self.lines.line;
         let bytes = self.lines.current();
         if let Form::Csv { columns, .. } = &self.form {
-            if let Some(row) = plain_row(line_no, columns, bytes) {
+            if let Some(row) = plain_line(line_no, columns, bytes) {
                 return Ok(Some(row));
             }
         }
@@ -381,7 +432,7 @@ fn input_error(name: &str, e: LineError) -> InputError {
 /// The common line, decoded in one pass with no allocation (unless there are carried-through
 /// columns): no quotes, and every field either plain digits, a plain `WxH`, or text to carry.
 /// `None` hands the line to the general path, which also writes every error message.
-fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'a>> {
+fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<'a>, usize)> {
     let mut row = Row {
         line,
         ..Row::default()
@@ -426,7 +477,7 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'
                 let start = at;
                 while let Some(&b) = bytes.get(at) {
                     match b {
-                        b',' => break,
+                        b',' | b'\n' | b'\r' => break,
                         b'"' => return None,
                         _ => at += 1,
                     }
@@ -441,9 +492,6 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'
             }
         }
     }
-    if at != bytes.len() {
-        return None;
-    }
     match (width, height) {
         (None, None) => {}
         (Some(w), Some(h)) if w > 0 && h > 0 && row.size.is_none() => {
@@ -451,11 +499,32 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'
         }
         _ => return None,
     }
-    Some(row)
+    Some((row, at))
+}
+
+/// [`plain_row`] over a whole line: it must end where the line does.
+fn plain_line<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'a>> {
+    plain_row(line, columns, bytes).and_then(|(row, end)| (end == bytes.len()).then_some(row))
+}
+
+/// [`plain_row`] at the start of the reader's buffer, straight from it: the line must end
+/// there (`\n` or `\r\n`). Returns the row and the bytes it took, line end included.
+fn plain_in_buffer<'a>(
+    line: u64,
+    columns: &[Column],
+    buffer: &'a [u8],
+) -> Option<(Row<'a>, usize)> {
+    let (row, end) = plain_row(line, columns, buffer)?;
+    match buffer.get(end..)? {
+        [b'\n', ..] => Some((row, end + 1)),
+        [b'\r', b'\n', ..] => Some((row, end + 2)),
+        _ => None,
+    }
 }
 
 /// Up to nine ASCII digits from `at`: the value (`None` when there are none) and where they end.
 /// More digits go to the general parser, which knows the 32-bit limit and its message.
+#[inline]
 fn scan_digits(bytes: &[u8], at: usize) -> Option<(Option<u32>, usize)> {
     let mut end = at;
     let mut value = 0u32;
@@ -942,7 +1011,8 @@ mod tests {
             "20,512X256,, Flux-Dev ,b c",
             "1,1x1,999999999,m,",
         ] {
-            let plain = plain_row(1, &columns, line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
+            let plain =
+                plain_line(1, &columns, line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
             let general = csv_row(1, &columns, split_csv(line).unwrap().into_iter()).unwrap();
             assert_eq!(plain, general, "{line}");
         }
@@ -957,16 +1027,16 @@ mod tests {
             "1e3,512x512,,,",
             "20,5×5,,,",
         ] {
-            assert!(plain_row(1, &columns, line.as_bytes()).is_none(), "{line}");
+            assert!(plain_line(1, &columns, line.as_bytes()).is_none(), "{line}");
         }
         let sides = [Column::Width, Column::Height];
         assert_eq!(
-            plain_row(1, &sides, b"640,480").unwrap().size,
+            plain_line(1, &sides, b"640,480").unwrap().size,
             Some(Size::new(640, 480))
         );
-        assert!(plain_row(1, &sides, b"640,").is_none());
+        assert!(plain_line(1, &sides, b"640,").is_none());
         // Invalid UTF-8 in a text field goes the general way, which reports it.
-        assert!(plain_row(1, &columns, b"20,512x512,2,m\xff,a").is_none());
+        assert!(plain_line(1, &columns, b"20,512x512,2,m\xff,a").is_none());
     }
 
     #[test]

@@ -52,6 +52,7 @@ impl<'t> Pricer<'t> {
 
     /// Fills a row from the model's defaults, checks the limits and prices it; returns the
     /// warnings for limits passed with `--allow-out-of-range`.
+    #[inline]
     pub fn price<'a>(&self, row: Row<'a>) -> Result<(Priced<'a>, Vec<String>), RowError>
     where
         't: 'a,
@@ -85,7 +86,13 @@ impl<'t> Pricer<'t> {
         .resolve(model)
         .job;
         let mut warnings = Vec::new();
-        for breach in job.breaches(model) {
+        // The usual row is within the limits: four comparisons, nothing built.
+        let breaches = if job.within(model) {
+            Vec::new()
+        } else {
+            job.breaches(model)
+        };
+        for breach in breaches {
             if !self.allow_out_of_range {
                 return Err(RowError::new(
                     row.line,

@@ -163,6 +163,7 @@ pub struct SideLimits {
 
 impl SideLimits {
     /// Whether a side of `n` pixels is accepted.
+    #[inline]
     pub fn accepts(&self, n: u32) -> bool {
         (self.min..=self.max).contains(&n)
             && !self.refused.iter().any(|&(a, b)| (a..=b).contains(&n))
