@@ -1040,6 +1040,40 @@ mod tests {
     }
 
     #[test]
+    fn numeric_files_read_in_place_agree_with_line_reading() {
+        // No text columns: lines are parsed where they lie in the buffer when they can be.
+        let text = "steps,size,n\r\n20,512x512,2\r\n\n  \n30,256,\n5,7x9,1\n10,1024,3";
+        for capacity in [1, 2, 5, 13, 64, 8192] {
+            let got: Vec<(u64, Option<u32>, Option<Size>, Option<u32>)> =
+                read_with(InputFormat::Csv, text, capacity)
+                    .into_iter()
+                    .map(|r| r.unwrap())
+                    .map(|r| (r.line, r.steps, r.size, r.count))
+                    .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (2, Some(20), Some(Size::new(512, 512)), Some(2)),
+                    (5, Some(30), Some(Size::new(256, 256)), None),
+                    (6, Some(5), Some(Size::new(7, 9)), Some(1)),
+                    (7, Some(10), Some(Size::new(1024, 1024)), Some(3)),
+                ],
+                "capacity {capacity}"
+            );
+        }
+        let errors: Vec<String> = read(InputFormat::Csv, "steps,size\n20,512\nx,512\n20,0x5\n")
+            .into_iter()
+            .filter_map(Result::err)
+            .collect();
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0].starts_with("line 3: steps \"x\"")
+                && errors[1].starts_with("line 4: size \"0x5\""),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
     fn the_byte_path_agrees_with_the_parsers() {
         for text in [
             "0",
