@@ -1044,12 +1044,11 @@ mod tests {
         // No text columns: lines are parsed where they lie in the buffer when they can be.
         let text = "steps,size,n\r\n20,512x512,2\r\n\n  \n30,256,\n5,7x9,1\n10,1024,3";
         for capacity in [1, 2, 5, 13, 64, 8192] {
-            let got: Vec<(u64, Option<u32>, Option<Size>, Option<u32>)> =
-                read_with(InputFormat::Csv, text, capacity)
-                    .into_iter()
-                    .map(|r| r.unwrap())
-                    .map(|r| (r.line, r.steps, r.size, r.count))
-                    .collect();
+            let got: Vec<_> = read_with(InputFormat::Csv, text, capacity)
+                .into_iter()
+                .map(|r| r.unwrap())
+                .map(|r| (r.line, r.steps, r.size, r.count))
+                .collect();
             assert_eq!(
                 got,
                 vec![
