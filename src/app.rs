@@ -447,6 +447,8 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         pricer: &pricer,
         header: &header,
         settings,
+        // CSV rows keep no renderer state between rows: each worker can render its own.
+        worker_sink: || Box::<render::csv::Batch>::default(),
     };
     let (totals, started) = workload::run(&run, input, sink.as_mut(), io.out, io.err)?;
     let summary = totals.summary(tariff)?;

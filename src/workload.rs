@@ -24,7 +24,7 @@ pub struct Settings {
     pub skip_invalid: bool,
     /// Render per-job rows.
     pub rows: bool,
-    /// Price pieces on every core (the renderer must keep no state between rows).
+    /// Price pieces on every core (rows, if any, rendered by `Batch::worker_sink`).
     pub parallel: bool,
     /// Styling of warnings.
     pub err_paint: Paint,
@@ -145,6 +145,9 @@ pub struct Batch<'a> {
     pub header: &'a BatchHeader<'a>,
     /// How to run.
     pub settings: Settings,
+    /// A renderer of rows for one worker, when pieces are priced in parallel with rows: it
+    /// must keep no state between rows (each worker renders its pieces alone).
+    pub worker_sink: fn() -> Box<dyn BatchSink>,
 }
 
 /// Runs the rows after the header: `input` is positioned at `batch.body.next_line()`. Returns
@@ -163,6 +166,7 @@ pub fn run(
         pricer,
         header,
         settings,
+        worker_sink,
     } = *batch;
     let tariff: &Tariff = header.tariff;
     let mut chunks = Chunks::new(input, body.next_line(), PIECE_BYTES);
@@ -197,11 +201,7 @@ pub fn run(
         }
         return Ok((emitter.totals, emitter.started));
     }
-    let rows_sink = || -> Option<Box<dyn BatchSink>> {
-        settings
-            .rows
-            .then(|| Box::<crate::render::csv::Batch>::default() as Box<dyn BatchSink>)
-    };
+    let rows_sink = || settings.rows.then(worker_sink);
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = mpsc::channel::<(u64, Vec<u8>, u64)>();
         let work_rx = Arc::new(Mutex::new(work_rx));
