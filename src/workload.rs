@@ -39,6 +39,65 @@ struct Piece {
     stop: Option<Error>,
 }
 
+/// Totals of one piece of a numeric-only CSV file for a summary: each plain line goes from its
+/// decoded job straight to the integer totals; any other line (blank, unusual, bad, outside
+/// the limits) is read on its own by [`price_piece`], which also reports it.
+fn total_piece(
+    body: &Body,
+    piece: &[u8],
+    first_line: u64,
+    pricer: &Pricer<'_>,
+    header: &BatchHeader<'_>,
+    settings: Settings,
+) -> Piece {
+    let tariff = header.tariff;
+    let model_index = tariff.default_model_index();
+    let model = &tariff.models[model_index];
+    let mut result = Piece {
+        out: Vec::new(),
+        err: Vec::new(),
+        totals: Totals::new(tariff),
+        good_rows: 0,
+        stop: None,
+    };
+    let mut start = 0;
+    let mut line = first_line;
+    while start < piece.len() {
+        let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |at| start + at + 1);
+        let whole = &piece[start..end];
+        let content = whole.strip_suffix(b"\n").unwrap_or(whole);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        let job = body
+            .plain_request(content)
+            .map(|request| request.resolve(model).job);
+        match job {
+            Some(job) if job.within(model) => {
+                if let Err(e) = result.totals.add_job(model_index, &job, false) {
+                    result.stop = Some(e.into());
+                    return result;
+                }
+                result.good_rows += 1;
+            }
+            _ => {
+                let alone = price_piece(body, whole, line, pricer, None, header, settings);
+                result.good_rows += alone.good_rows;
+                result.err.extend_from_slice(&alone.err);
+                if let Err(e) = result.totals.merge(&alone.totals) {
+                    result.stop = Some(e.into());
+                    return result;
+                }
+                if alone.stop.is_some() {
+                    result.stop = alone.stop;
+                    return result;
+                }
+            }
+        }
+        start = end;
+        line += 1;
+    }
+    result
+}
+
 /// Reads, prices and renders one piece of whole lines.
 fn price_piece<'k>(
     body: &Body,
@@ -186,17 +245,24 @@ pub fn run(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
+    // Totals of a numeric-only CSV need no rows at all (and no per-row price when the model
+    // has no minimum): each plain line goes straight to the integer sums.
+    let lean = !settings.rows && body.numeric_only() && tariff.default_model().minimum.is_zero();
     if !settings.parallel || workers < 2 {
         while let Some((piece, first)) = chunks.next_chunk().map_err(cannot_read)? {
-            let result = price_piece(
-                body,
-                &piece,
-                first,
-                pricer,
-                Some(&mut *emitter.sink),
-                header,
-                settings,
-            );
+            let result = if lean {
+                total_piece(body, &piece, first, pricer, header, settings)
+            } else {
+                price_piece(
+                    body,
+                    &piece,
+                    first,
+                    pricer,
+                    Some(&mut *emitter.sink),
+                    header,
+                    settings,
+                )
+            };
             emitter.emit(result, header)?;
         }
         return Ok((emitter.totals, emitter.started));
@@ -215,15 +281,19 @@ pub fn run(
                     let Ok(Ok((seq, piece, first))) = next else {
                         return;
                     };
-                    let result = price_piece(
-                        body,
-                        &piece,
-                        first,
-                        pricer,
-                        sink.as_deref_mut(),
-                        header,
-                        settings,
-                    );
+                    let result = if lean {
+                        total_piece(body, &piece, first, pricer, header, settings)
+                    } else {
+                        price_piece(
+                            body,
+                            &piece,
+                            first,
+                            pricer,
+                            sink.as_deref_mut(),
+                            header,
+                            settings,
+                        )
+                    };
                     if done_tx.send((seq, result)).is_err() {
                         return;
                     }

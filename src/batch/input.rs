@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use serde_json::Value;
 
+use crate::job::Request;
 use crate::number::parse_u32;
 use crate::size::Size;
 
@@ -404,6 +405,21 @@ impl Body {
         self.next_line
     }
 
+    /// The job of a plain line of a CSV file whose columns are all numbers (steps, size,
+    /// count, width, height), decoded in one pass with nothing built; `None` for anything
+    /// else, which the general path (`rows`) then reads and, if need be, reports.
+    pub fn plain_request(&self, line: &[u8]) -> Option<Request> {
+        let Form::Csv { columns, .. } = &self.form else {
+            return None;
+        };
+        plain_numbers(columns, line)
+    }
+
+    /// Whether this is CSV whose columns are all numbers (no model, no carried columns).
+    pub fn numeric_only(&self) -> bool {
+        matches!(&self.form, Form::Csv { columns, extra, .. } if extra.is_empty() && !columns.contains(&Column::Model))
+    }
+
     /// Rows of `piece`, a run of whole lines of the input starting at line `first_line`.
     pub fn rows<'p>(&self, piece: &'p [u8], first_line: u64) -> Rows<&'p [u8]> {
         let mut lines = Lines::new(piece);
@@ -502,6 +518,54 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
     Some((row, at))
 }
 
+/// The job of a plain line whose columns are all numbers: [`plain_row`] with nothing built
+/// (no row, no text fields). `None` for a text column or anything unusual.
+fn plain_numbers(columns: &[Column], bytes: &[u8]) -> Option<Request> {
+    let mut request = Request::default();
+    let (mut width, mut height) = (None, None);
+    let mut at = 0;
+    for (n, column) in columns.iter().enumerate() {
+        if n > 0 {
+            if bytes.get(at) != Some(&b',') {
+                return None;
+            }
+            at += 1;
+        }
+        let (value, end) = scan_digits(bytes, at)?;
+        at = end;
+        match column {
+            Column::Steps => request.steps = value,
+            Column::Count => request.count = value,
+            Column::Width => width = value,
+            Column::Height => height = value,
+            Column::Size => {
+                let Some(w) = value else { continue };
+                if !matches!(bytes.get(at), Some(b'x' | b'X')) {
+                    return None;
+                }
+                let (h, end) = scan_digits(bytes, at + 1)?;
+                at = end;
+                match h {
+                    Some(h) if w > 0 && h > 0 => request.size = Some(Size::new(w, h)),
+                    _ => return None,
+                }
+            }
+            Column::Model | Column::Extra => return None,
+        }
+    }
+    if at != bytes.len() {
+        return None;
+    }
+    match (width, height) {
+        (None, None) => {}
+        (Some(w), Some(h)) if w > 0 && h > 0 && request.size.is_none() => {
+            request.size = Some(Size::new(w, h))
+        }
+        _ => return None,
+    }
+    Some(request)
+}
+
 /// [`plain_row`] over a whole line: it must end where the line does.
 fn plain_line<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'a>> {
     plain_row(line, columns, bytes).and_then(|(row, end)| (end == bytes.len()).then_some(row))
@@ -524,21 +588,22 @@ fn plain_in_buffer<'a>(
 
 /// Up to nine ASCII digits from `at`: the value (`None` when there are none) and where they end.
 /// More digits go to the general parser, which knows the 32-bit limit and its message.
-#[inline]
+#[inline(always)]
 fn scan_digits(bytes: &[u8], at: usize) -> Option<(Option<u32>, usize)> {
-    let mut end = at;
     let mut value = 0u32;
-    while let Some(&b) = bytes.get(end) {
-        if !b.is_ascii_digit() {
+    let mut count = 0;
+    for &b in bytes.get(at..)? {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
             break;
         }
-        if end - at == 9 {
+        if count == 9 {
             return None;
         }
-        value = value * 10 + u32::from(b - b'0');
-        end += 1;
+        value = value * 10 + u32::from(digit);
+        count += 1;
     }
-    Some(((end > at).then_some(value), end))
+    Some(((count > 0).then_some(value), at + count))
 }
 
 /// Field boundaries of a line without quotes.
@@ -1037,6 +1102,46 @@ mod tests {
         assert!(plain_line(1, &sides, b"640,").is_none());
         // Invalid UTF-8 in a text field goes the general way, which reports it.
         assert!(plain_line(1, &columns, b"20,512x512,2,m\xff,a").is_none());
+    }
+
+    #[test]
+    fn plain_numbers_agree_with_plain_rows() {
+        let layouts: [&[Column]; 3] = [
+            &[Column::Steps, Column::Size, Column::Count],
+            &[Column::Width, Column::Height, Column::Steps],
+            &[Column::Count, Column::Size],
+        ];
+        let lines = [
+            "20,512x512,2",
+            ",,",
+            "1,1024X7,",
+            "20,512,2",
+            "20,0x5,1",
+            "640,480,5",
+            "640,,5",
+            "5,5",
+            "9,9x9,9,",
+            "x,1,1",
+            "1,2x3",
+        ];
+        for columns in layouts {
+            for line in lines {
+                let row = plain_line(1, columns, line.as_bytes()).map(|r| Request {
+                    steps: r.steps,
+                    size: r.size,
+                    count: r.count,
+                });
+                assert_eq!(
+                    plain_numbers(columns, line.as_bytes()),
+                    row,
+                    "{columns:?} {line}"
+                );
+            }
+        }
+        assert_eq!(
+            plain_numbers(&[Column::Steps, Column::Model], b"20,flux"),
+            None
+        );
     }
 
     #[test]

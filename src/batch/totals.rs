@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::exact::Exact;
+use crate::job::Job;
 use crate::pricing::{TooLargeTotal, pixel_steps, shown};
 use crate::tariff::{Model, Tariff};
 
@@ -71,14 +72,25 @@ impl Totals {
 
     /// Adds one priced row: integer sums only.
     pub fn add(&mut self, row: &Priced<'_>) -> Result<(), TooLargeTotal> {
-        let sums = &mut self.per_model[row.model_index];
-        let images = u128::from(row.job.count);
+        let at_minimum = row.quote.is_some_and(|q| q.minimum_applied);
+        self.add_job(row.model_index, &row.job, at_minimum)
+    }
+
+    /// Adds one job of the model at `model_index`, priced by the meter or at its minimum.
+    pub fn add_job(
+        &mut self,
+        model_index: usize,
+        job: &Job,
+        at_minimum: bool,
+    ) -> Result<(), TooLargeTotal> {
+        let sums = &mut self.per_model[model_index];
+        let images = u128::from(job.count);
         sums.jobs += 1;
         sums.images = sums.images.checked_add(images).ok_or(TooLargeTotal)?;
-        if row.quote.is_some_and(|q| q.minimum_applied) {
+        if at_minimum {
             sums.at_minimum = sums.at_minimum.checked_add(images).ok_or(TooLargeTotal)?;
         } else {
-            let steps = pixel_steps(row.job.steps, row.job.size)
+            let steps = pixel_steps(job.steps, job.size)
                 .checked_mul(images)
                 .ok_or(TooLargeTotal)?;
             sums.metered = sums.metered.checked_add(steps).ok_or(TooLargeTotal)?;
