@@ -1,12 +1,15 @@
 //! Any bytes as a CSV or JSON Lines job file: every row is an error or prices to a
-//! non-negative amount equal to its exact price rounded once.
+//! non-negative amount equal to its exact price rounded once; and the batch runner's summary
+//! (which takes plain lines straight to integer totals) equals the totals of those rows.
 #![no_main]
 
 use std::io::BufReader;
 
 use dis_price::batch::{InputFormat, Pricer, Rows, Totals};
 use dis_price::pricing::shown;
+use dis_price::render::{BatchHeader, Paint, csv};
 use dis_price::tariff::Tariff;
+use dis_price::workload::{self, Settings};
 use libfuzzer_sys::fuzz_target;
 
 static TARIFF: std::sync::OnceLock<Tariff> = std::sync::OnceLock::new();
@@ -35,5 +38,54 @@ fuzz_target!(|bytes: &[u8]| {
             assert!(read <= bytes.len() + 1, "more rows than lines");
         }
         let _ = totals.summary(tariff);
+        summary_agrees(tariff, bytes, form);
     }
 });
+
+/// The runner's summary, skipping bad rows, against row-by-row totals of the same rows.
+fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
+    let pricer = Pricer::new(tariff, false, false);
+    // Row by row.
+    let Ok(mut rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form) else { return };
+    let mut expected = Totals::new(tariff);
+    let mut fatal = false;
+    loop {
+        match rows.next_row() {
+            Ok(None) => break,
+            Err(Err(_)) => {
+                fatal = true;
+                break;
+            }
+            Err(Ok(_)) => expected.skipped += 1,
+            Ok(Some(row)) => match pricer.price(row) {
+                Ok((priced, _)) => {
+                    if expected.add(&priced).is_err() {
+                        return;
+                    }
+                }
+                Err(_) => expected.skipped += 1,
+            },
+        }
+    }
+    // The runner.
+    let Ok(rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form) else { return };
+    let extra = rows.extra_columns().to_vec();
+    let (input, body) = rows.into_body();
+    let header = BatchHeader { tariff, extra: &extra, summary_only: true };
+    let settings = Settings { skip_invalid: true, rows: false, parallel: false, err_paint: Paint { enabled: false } };
+    let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default() };
+    let mut sink = csv::Batch::default();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let ran = workload::run(&batch, Box::new(input), &mut sink, &mut out, &mut err);
+    match ran {
+        Ok((totals, _)) => {
+            assert!(!fatal, "the runner read past an input the rows could not");
+            let (got, want) = (totals.summary(tariff), expected.summary(tariff));
+            if let (Ok(got), Ok(want)) = (got, want) {
+                assert_eq!(got.exact, want.exact);
+                assert_eq!((got.jobs, got.images, got.skipped), (want.jobs, want.images, want.skipped));
+            }
+        }
+        Err(_) => assert!(fatal, "the runner stopped where the rows did not"),
+    }
+}

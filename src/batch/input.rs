@@ -508,6 +508,10 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
             }
         }
     }
+    // An empty line is blank, not a job of defaults: the general path skips it.
+    if at == 0 {
+        return None;
+    }
     match (width, height) {
         (None, None) => {}
         (Some(w), Some(h)) if w > 0 && h > 0 && row.size.is_none() => {
@@ -553,7 +557,8 @@ fn plain_numbers(columns: &[Column], bytes: &[u8]) -> Option<Request> {
             Column::Model | Column::Extra => return None,
         }
     }
-    if at != bytes.len() {
+    // An empty line is blank, not a job of defaults: the general path skips it.
+    if at == 0 || at != bytes.len() {
         return None;
     }
     match (width, height) {

@@ -479,3 +479,29 @@ fn skipped_rows_across_pieces_are_reported_in_order() {
         }
     }
 }
+
+#[test]
+fn blank_lines_are_skipped_on_every_path() {
+    // Found by fuzzing: in a one-column file, an empty line once read as a job of defaults on
+    // the fast paths (summary, and lines read where they lie in the buffer).
+    let (_d, path) = temp_file("counts.csv", b"count\n\n2\n\r\n\n3\n");
+    let (_, summary, _) =
+        run(dis()
+            .arg("batch")
+            .arg(&path)
+            .args(["--summary", "--format", "json"]));
+    let (_, rows, _) = run(dis().arg("batch").arg(&path).args(["--format", "json"]));
+    let (s, r) = (json(&summary), json(&rows));
+    assert_eq!(
+        (s["jobs_count"].as_u64(), s["images"].as_u64()),
+        (Some(2), Some(5))
+    );
+    assert_eq!(s["exact"], r["exact"]);
+    let lines: Vec<u64> = r["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3, 6]);
+}
