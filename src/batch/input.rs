@@ -445,18 +445,20 @@ fn input_error(name: &str, e: LineError) -> InputError {
     }
 }
 
-/// The common line, decoded in one pass with no allocation (unless there are carried-through
-/// columns): no quotes, and every field either plain digits, a plain `WxH`, or text to carry.
-/// `None` hands the line to the general path, which also writes every error message.
-fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<'a>, usize)> {
-    let mut row = Row {
-        line,
-        ..Row::default()
-    };
+/// One pass over a plain CSV line: no quotes, every number plain digits, every size a plain
+/// `WxH`. Numbers and sizes are decoded as they are crossed; text fields (model, carried
+/// columns) are handed to `text`, which may decline them. Returns the job and where the fields
+/// end; `None` hands the line to the general path, which also writes every error message.
+#[inline(always)]
+fn decode_plain<'a>(
+    columns: &[Column],
+    bytes: &'a [u8],
+    mut text: impl FnMut(Column, &'a str) -> Option<()>,
+) -> Option<(Request, usize)> {
+    let mut request = Request::default();
     let (mut width, mut height) = (None, None);
-    // One pass over the bytes, each field parsed as it is crossed.
     let mut at = 0;
-    for (n, column) in columns.iter().enumerate() {
+    for (n, &column) in columns.iter().enumerate() {
         if n > 0 {
             if bytes.get(at) != Some(&b',') {
                 return None;
@@ -468,8 +470,8 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
                 let (value, end) = scan_digits(bytes, at)?;
                 at = end;
                 match column {
-                    Column::Steps => row.steps = value,
-                    Column::Count => row.count = value,
+                    Column::Steps => request.steps = value,
+                    Column::Count => request.count = value,
                     Column::Width => width = value,
                     _ => height = value,
                 }
@@ -477,16 +479,15 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
             Column::Size => {
                 let (w, end) = scan_digits(bytes, at)?;
                 at = end;
-                if let Some(w) = w {
-                    if !matches!(bytes.get(at), Some(b'x' | b'X')) {
-                        return None;
-                    }
-                    let (h, end) = scan_digits(bytes, at + 1)?;
-                    at = end;
-                    match h {
-                        Some(h) if w > 0 && h > 0 => row.size = Some(Size::new(w, h)),
-                        _ => return None,
-                    }
+                let Some(w) = w else { continue };
+                if !matches!(bytes.get(at), Some(b'x' | b'X')) {
+                    return None;
+                }
+                let (h, end) = scan_digits(bytes, at + 1)?;
+                at = end;
+                match h {
+                    Some(h) if w > 0 && h > 0 => request.size = Some(Size::new(w, h)),
+                    _ => return None,
                 }
             }
             Column::Model | Column::Extra => {
@@ -499,12 +500,7 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
                     }
                 }
                 // Only text fields need checking as UTF-8; digits and sizes are ASCII by now.
-                let field = std::str::from_utf8(&bytes[start..at]).ok()?;
-                if *column == Column::Extra {
-                    row.extra.push(Cow::Borrowed(field));
-                } else if !field.trim().is_empty() {
-                    row.model = Some(Cow::Borrowed(field.trim()));
-                }
+                text(column, std::str::from_utf8(&bytes[start..at]).ok()?)?;
             }
         }
     }
@@ -514,61 +510,45 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
     }
     match (width, height) {
         (None, None) => {}
-        (Some(w), Some(h)) if w > 0 && h > 0 && row.size.is_none() => {
-            row.size = Some(Size::new(w, h))
-        }
-        _ => return None,
-    }
-    Some((row, at))
-}
-
-/// The job of a plain line whose columns are all numbers: [`plain_row`] with nothing built
-/// (no row, no text fields). `None` for a text column or anything unusual.
-fn plain_numbers(columns: &[Column], bytes: &[u8]) -> Option<Request> {
-    let mut request = Request::default();
-    let (mut width, mut height) = (None, None);
-    let mut at = 0;
-    for (n, column) in columns.iter().enumerate() {
-        if n > 0 {
-            if bytes.get(at) != Some(&b',') {
-                return None;
-            }
-            at += 1;
-        }
-        let (value, end) = scan_digits(bytes, at)?;
-        at = end;
-        match column {
-            Column::Steps => request.steps = value,
-            Column::Count => request.count = value,
-            Column::Width => width = value,
-            Column::Height => height = value,
-            Column::Size => {
-                let Some(w) = value else { continue };
-                if !matches!(bytes.get(at), Some(b'x' | b'X')) {
-                    return None;
-                }
-                let (h, end) = scan_digits(bytes, at + 1)?;
-                at = end;
-                match h {
-                    Some(h) if w > 0 && h > 0 => request.size = Some(Size::new(w, h)),
-                    _ => return None,
-                }
-            }
-            Column::Model | Column::Extra => return None,
-        }
-    }
-    // An empty line is blank, not a job of defaults: the general path skips it.
-    if at == 0 || at != bytes.len() {
-        return None;
-    }
-    match (width, height) {
-        (None, None) => {}
         (Some(w), Some(h)) if w > 0 && h > 0 && request.size.is_none() => {
             request.size = Some(Size::new(w, h))
         }
         _ => return None,
     }
-    Some(request)
+    Some((request, at))
+}
+
+/// The common line as a row borrowing its text fields, and where its fields end.
+fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<'a>, usize)> {
+    let mut model = None;
+    let mut extra = Vec::new();
+    let (request, at) = decode_plain(columns, bytes, |column, field| {
+        if column == Column::Extra {
+            extra.push(Cow::Borrowed(field));
+        } else if !field.trim().is_empty() {
+            model = Some(Cow::Borrowed(field.trim()));
+        }
+        Some(())
+    })?;
+    let Request { steps, size, count } = request;
+    Some((
+        Row {
+            line,
+            model,
+            steps,
+            size,
+            count,
+            extra,
+        },
+        at,
+    ))
+}
+
+/// The job of a plain line whose columns are all numbers, with nothing built: a text column
+/// declines the line.
+fn plain_numbers(columns: &[Column], bytes: &[u8]) -> Option<Request> {
+    let (request, at) = decode_plain(columns, bytes, |_, _| None)?;
+    (at == bytes.len()).then_some(request)
 }
 
 /// [`plain_row`] over a whole line: it must end where the line does.
