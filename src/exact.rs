@@ -84,7 +84,7 @@ impl Exact {
         let twos = self.numer.trailing_zeros().min(self.twos);
         self.numer >>= twos;
         self.twos -= twos;
-        while self.fives > 0 && self.numer % 5 == 0 {
+        while self.fives > 0 && self.numer.is_multiple_of(5) {
             self.numer /= 5;
             self.fives -= 1;
         }
@@ -393,7 +393,7 @@ pub fn two_five_factors(n: u64) -> Option<(u32, u32)> {
     let twos = n.trailing_zeros();
     let mut rest = n >> twos;
     let mut fives = 0;
-    while rest % 5 == 0 {
+    while rest.is_multiple_of(5) {
         rest /= 5;
         fives += 1;
     }

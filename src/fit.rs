@@ -223,7 +223,7 @@ fn shown_interval(shown: Ratio, places: u32, mode: Rounding) -> Option<Interval>
             hi_closed: false,
         },
         Rounding::HalfEven => {
-            let even = k % 2 == 0;
+            let even = k.is_multiple_of(2);
             let lo = if k == 0 { zero } else { sub(shown, half)? };
             Interval {
                 lo,

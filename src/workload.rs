@@ -152,11 +152,11 @@ fn price_piece<'k>(
                     return result;
                 }
                 result.good_rows += 1;
-                if let (true, Some(sink)) = (settings.rows, sink.as_deref_mut()) {
-                    if let Err(e) = sink.job(&mut result.out, header, &priced) {
-                        result.stop = Some(e.into());
-                        return result;
-                    }
+                if let (true, Some(sink)) = (settings.rows, sink.as_deref_mut())
+                    && let Err(e) = sink.job(&mut result.out, header, &priced)
+                {
+                    result.stop = Some(e.into());
+                    return result;
                 }
             }
             Err(bad) => {

@@ -305,35 +305,36 @@ impl<R: BufRead> Rows<R> {
         // The common line of a file with no text columns, parsed where it lies in the read
         // buffer: no line split, no copy. (Its row borrows nothing, so the general path can
         // still take the line when this declines.)
-        if let Form::Csv { columns, extra, .. } = &self.form {
-            if extra.is_empty() && !columns.contains(&Column::Model) {
-                let line = self.lines.line + 1;
-                let plain = self.lines.take_if(|buffer| {
-                    let (row, used) = plain_in_buffer(line, columns, buffer)?;
-                    let Row {
+        if let Form::Csv { columns, extra, .. } = &self.form
+            && extra.is_empty()
+            && !columns.contains(&Column::Model)
+        {
+            let line = self.lines.line + 1;
+            let plain = self.lines.take_if(|buffer| {
+                let (row, used) = plain_in_buffer(line, columns, buffer)?;
+                let Row {
+                    line,
+                    steps,
+                    size,
+                    count,
+                    ..
+                } = row;
+                Some((
+                    Row {
                         line,
                         steps,
                         size,
                         count,
-                        ..
-                    } = row;
-                    Some((
-                        Row {
-                            line,
-                            steps,
-                            size,
-                            count,
-                            model: None,
-                            extra: Vec::new(),
-                        },
-                        used,
-                    ))
-                });
-                match plain {
-                    Ok(Some(row)) => return Ok(Some(row)),
-                    Ok(None) => {}
-                    Err(e) => return Err(Err(input_error(&self.name, e))),
-                }
+                        model: None,
+                        extra: Vec::new(),
+                    },
+                    used,
+                ))
+            });
+            match plain {
+                Ok(Some(row)) => return Ok(Some(row)),
+                Ok(None) => {}
+                Err(e) => return Err(Err(input_error(&self.name, e))),
             }
         }
         loop {
@@ -346,10 +347,10 @@ impl<R: BufRead> Rows<R> {
         }
         let line_no = self.lines.line;
         let bytes = self.lines.current();
-        if let Form::Csv { columns, .. } = &self.form {
-            if let Some(row) = plain_line(line_no, columns, bytes) {
-                return Ok(Some(row));
-            }
+        if let Form::Csv { columns, .. } = &self.form
+            && let Some(row) = plain_line(line_no, columns, bytes)
+        {
+            return Ok(Some(row));
         }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
@@ -707,12 +708,12 @@ fn whole(line: u64, field: &str, text: &str) -> Result<Option<u32>, RowError> {
 
 fn size(line: u64, field: &str, text: &str) -> Result<Size, RowError> {
     // The common `512x512`, byte by byte; everything else (and every error) by the parser.
-    if let Some(at) = text.bytes().position(|b| b == b'x' || b == b'X') {
-        if let (Some(w), Some(h)) = (digits(&text[..at]), digits(&text[at + 1..])) {
-            if w > 0 && h > 0 {
-                return Ok(Size::new(w, h));
-            }
-        }
+    if let Some(at) = text.bytes().position(|b| b == b'x' || b == b'X')
+        && let (Some(w), Some(h)) = (digits(&text[..at]), digits(&text[at + 1..]))
+        && w > 0
+        && h > 0
+    {
+        return Ok(Size::new(w, h));
     }
     text.parse::<Size>()
         .map_err(|e| RowError::new(line, field, text, e.to_string()))

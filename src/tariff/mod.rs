@@ -365,18 +365,15 @@ macro_rules! field {
 
 fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
     let schema = r.required(&mut root, "schema");
-    if let Some((value, path)) = schema {
-        if let Some(n) = r.whole(field!(value, path), 0) {
-            if n != SCHEMA {
-                r.problem(
-                    value.span(),
-                    &path,
-                    format!(
-                        "schema {n} is not one this dis-price reads (it reads schema {SCHEMA})"
-                    ),
-                );
-            }
-        }
+    if let Some((value, path)) = schema
+        && let Some(n) = r.whole(field!(value, path), 0)
+        && n != SCHEMA
+    {
+        r.problem(
+            value.span(),
+            &path,
+            format!("schema {n} is not one this dis-price reads (it reads schema {SCHEMA})"),
+        );
     }
     let provider = required_string(r, &mut root, "provider", false);
     let currency = r.required(&mut root, "currency").and_then(|(v, path)| {
