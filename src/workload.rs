@@ -41,7 +41,7 @@ struct Piece {
 
 /// Totals of one piece of a numeric-only CSV file for a summary: each plain line goes from its
 /// decoded job straight to the integer totals; any other line (blank, unusual, bad, outside
-/// the limits) is read on its own by [`price_piece`], which also reports it.
+/// the limits) is read on its own by [`price_rows`], which also reports it.
 fn total_piece(
     body: &Body,
     piece: &[u8],
@@ -79,7 +79,7 @@ fn total_piece(
                 result.good_rows += 1;
             }
             _ => {
-                let alone = price_piece(body, whole, line, pricer, None, header, settings);
+                let alone = price_rows(body, whole, line, pricer, None, header, settings);
                 result.good_rows += alone.good_rows;
                 result.err.extend_from_slice(&alone.err);
                 if let Err(e) = result.totals.merge(&alone.totals) {
@@ -98,8 +98,29 @@ fn total_piece(
     result
 }
 
-/// Reads, prices and renders one piece of whole lines.
+/// Reads, prices and renders one piece of whole lines: the summary fast path when it applies
+/// (totals only, a CSV whose columns are all numbers, a model with no minimum, so no per-row
+/// price is needed), else row by row.
 fn price_piece<'k>(
+    body: &Body,
+    piece: &[u8],
+    first_line: u64,
+    pricer: &Pricer<'_>,
+    sink: Option<&mut (dyn BatchSink + 'k)>,
+    header: &BatchHeader<'_>,
+    settings: Settings,
+) -> Piece {
+    let lean =
+        !settings.rows && body.numeric_only() && header.tariff.default_model().minimum.is_zero();
+    if lean {
+        total_piece(body, piece, first_line, pricer, header, settings)
+    } else {
+        price_rows(body, piece, first_line, pricer, sink, header, settings)
+    }
+}
+
+/// Reads, prices and renders one piece of whole lines, row by row.
+fn price_rows<'k>(
     body: &Body,
     piece: &[u8],
     first_line: u64,
@@ -245,24 +266,17 @@ pub fn run(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    // Totals of a numeric-only CSV need no rows at all (and no per-row price when the model
-    // has no minimum): each plain line goes straight to the integer sums.
-    let lean = !settings.rows && body.numeric_only() && tariff.default_model().minimum.is_zero();
     if !settings.parallel || workers < 2 {
         while let Some((piece, first)) = chunks.next_chunk().map_err(cannot_read)? {
-            let result = if lean {
-                total_piece(body, &piece, first, pricer, header, settings)
-            } else {
-                price_piece(
-                    body,
-                    &piece,
-                    first,
-                    pricer,
-                    Some(&mut *emitter.sink),
-                    header,
-                    settings,
-                )
-            };
+            let result = price_piece(
+                body,
+                &piece,
+                first,
+                pricer,
+                Some(&mut *emitter.sink),
+                header,
+                settings,
+            );
             emitter.emit(result, header)?;
         }
         return Ok((emitter.totals, emitter.started));
@@ -281,19 +295,15 @@ pub fn run(
                     let Ok(Ok((seq, piece, first))) = next else {
                         return;
                     };
-                    let result = if lean {
-                        total_piece(body, &piece, first, pricer, header, settings)
-                    } else {
-                        price_piece(
-                            body,
-                            &piece,
-                            first,
-                            pricer,
-                            sink.as_deref_mut(),
-                            header,
-                            settings,
-                        )
-                    };
+                    let result = price_piece(
+                        body,
+                        &piece,
+                        first,
+                        pricer,
+                        sink.as_deref_mut(),
+                        header,
+                        settings,
+                    );
                     if done_tx.send((seq, result)).is_err() {
                         return;
                     }
