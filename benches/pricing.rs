@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::io::BufReader;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dis_price::batch::{InputFormat, Pricer, Rows, Totals};
+use dis_price::batch::{InputFormat, Pricer, ReadOptions, Rows, Totals};
 use dis_price::job::Job;
 use dis_price::pricing::Meter;
 use dis_price::render::{BatchHeader, BatchSink, csv};
@@ -62,6 +62,7 @@ fn benches(c: &mut Criterion) {
                     "bench".into(),
                     BufReader::new(input.as_bytes()),
                     InputFormat::Csv,
+                    ReadOptions::default(),
                 )
                 .unwrap();
                 let header = BatchHeader {

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::afford;
 use crate::batch::input::InputError;
-use crate::batch::{InputFormat, Pricer, Rows};
+use crate::batch::{InputFormat, Pricer, ReadOptions, Rows};
 use crate::budget::{Budget, Verdict};
 use crate::cli::{
     AffordArgs, BatchArgs, BatchFormat, CheckFormat, Cli, Command, DiffArgs, FitArgs, FitFormat,
@@ -419,7 +419,11 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         .copied()
         .find(|b| !b.is_ascii_whitespace());
     let form = input_form(args, first_byte)?;
-    let rows = Rows::new(name.clone(), input, form)?;
+    let options = ReadOptions {
+        delimiter: args.delimiter,
+        defaults_ok: args.defaults_ok,
+    };
+    let rows = Rows::new(name.clone(), input, form, options)?;
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
     let header = BatchHeader {

@@ -316,6 +316,14 @@ pub struct BatchArgs {
     #[arg(long)]
     pub skip_invalid: bool,
 
+    /// The CSV field separator: one ASCII character, or `tab`.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, default_value = ",")]
+    pub delimiter: u8,
+
+    /// Accept input in which nothing affects the price: every job is then the model's defaults.
+    #[arg(long)]
+    pub defaults_ok: bool,
+
     /// Price rows outside the model's limits, with a warning each.
     #[arg(long)]
     pub allow_out_of_range: bool,
@@ -573,6 +581,25 @@ fn parse_change(text: &str) -> Result<Decimal, String> {
 
 fn parse_size(text: &str) -> Result<Size, String> {
     text.parse::<Size>().map_err(|e| e.to_string())
+}
+
+/// A CSV separator: one ASCII character other than a quote or a line end, or `tab`.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    let byte = match text {
+        "tab" | "\\t" | "\t" => b'\t',
+        _ if text.len() == 1 => text.as_bytes()[0],
+        _ => {
+            return Err(format!(
+                "{text:?} is not one character (expected e.g. , or ; or tab)"
+            ));
+        }
+    };
+    if !byte.is_ascii() || matches!(byte, b'"' | b'\n' | b'\r') || byte.is_ascii_alphanumeric() {
+        return Err(format!(
+            "{text:?} cannot separate fields (expected e.g. , or ; or | or tab)"
+        ));
+    }
+    Ok(byte)
 }
 
 #[cfg(test)]

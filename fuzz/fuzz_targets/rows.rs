@@ -5,7 +5,7 @@
 
 use std::io::BufReader;
 
-use dis_price::batch::{InputFormat, Pricer, Rows, Totals};
+use dis_price::batch::{InputFormat, Pricer, ReadOptions, Rows, Totals};
 use dis_price::pricing::shown;
 use dis_price::render::{BatchHeader, Paint, csv};
 use dis_price::tariff::Tariff;
@@ -17,7 +17,7 @@ static TARIFF: std::sync::OnceLock<Tariff> = std::sync::OnceLock::new();
 fuzz_target!(|bytes: &[u8]| {
     let tariff = TARIFF.get_or_init(|| Tariff::builtin().expect("the built-in tariff loads"));
     for form in [InputFormat::Csv, InputFormat::Jsonl] {
-        let Ok(mut rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form) else { continue };
+        let Ok(mut rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()) else { continue };
         let pricer = Pricer::new(tariff, true, true);
         let mut totals = Totals::new(tariff);
         let mut read = 0;
@@ -46,7 +46,7 @@ fuzz_target!(|bytes: &[u8]| {
 fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
     let pricer = Pricer::new(tariff, false, false);
     // Row by row.
-    let Ok(mut rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form) else { return };
+    let Ok(mut rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()) else { return };
     let mut expected = Totals::new(tariff);
     let mut fatal = false;
     loop {
@@ -68,7 +68,7 @@ fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
         }
     }
     // The runner.
-    let Ok(rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form) else { return };
+    let Ok(rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()) else { return };
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
     let header = BatchHeader { tariff, extra: &extra, summary_only: true };

@@ -28,6 +28,24 @@ pub enum InputFormat {
     Jsonl,
 }
 
+/// How to read a job file, beyond its form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The CSV field separator (a comma unless the user names another).
+    pub delimiter: u8,
+    /// Accept input in which nothing affects the price, so every job is the model's defaults.
+    pub defaults_ok: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            delimiter: b',',
+            defaults_ok: false,
+        }
+    }
+}
+
 /// One job as read, before the tariff fills it in and checks it; borrowed from the input line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Row<'a> {
@@ -217,6 +235,7 @@ pub struct Rows<R> {
     name: String,
     lines: Lines<R>,
     form: Form,
+    options: ReadOptions,
 }
 
 #[derive(Clone)]
@@ -243,11 +262,17 @@ enum Column {
 
 impl<R: BufRead> Rows<R> {
     /// Starts reading `input` (named `name` in errors); a CSV header is read at once.
-    pub fn new(name: String, input: R, format: InputFormat) -> Result<Self, InputError> {
+    pub fn new(
+        name: String,
+        input: R,
+        format: InputFormat,
+        options: ReadOptions,
+    ) -> Result<Self, InputError> {
         let mut rows = Rows {
             name,
             lines: Lines::new(input),
             form: Form::Jsonl,
+            options,
         };
         if format == InputFormat::Csv {
             let header = match rows.lines.next_line() {
@@ -285,6 +310,7 @@ impl<R: BufRead> Rows<R> {
         let body = Body {
             name: self.name,
             form: self.form,
+            options: self.options,
             next_line: self.lines.line + 1,
         };
         (self.lines.inner, body)
@@ -397,6 +423,7 @@ impl<R: BufRead> Rows<R> {
 pub struct Body {
     name: String,
     form: Form,
+    options: ReadOptions,
     next_line: u64,
 }
 
@@ -429,6 +456,7 @@ impl Body {
             name: self.name.clone(),
             lines,
             form: self.form.clone(),
+            options: self.options,
         }
     }
 }
@@ -941,7 +969,7 @@ mod tests {
         capacity: usize,
     ) -> Vec<Result<Row<'static>, String>> {
         let input = io::BufReader::with_capacity(capacity, text.as_bytes());
-        let mut rows = Rows::new("t".into(), input, format).unwrap();
+        let mut rows = Rows::new("t".into(), input, format, ReadOptions::default()).unwrap();
         let mut out = Vec::new();
         loop {
             match rows.next_row() {
@@ -1213,7 +1241,13 @@ mod tests {
     fn bad_headers() {
         for header in ["count,n\n", "size,width,height\n", "width\n", ""] {
             assert!(
-                Rows::new("t".into(), header.as_bytes(), InputFormat::Csv).is_err(),
+                Rows::new(
+                    "t".into(),
+                    header.as_bytes(),
+                    InputFormat::Csv,
+                    ReadOptions::default()
+                )
+                .is_err(),
                 "{header:?}"
             );
         }
@@ -1263,6 +1297,7 @@ mod tests {
             "t".into(),
             io::BufReader::new(long.as_bytes()),
             InputFormat::Jsonl,
+            ReadOptions::default(),
         )
         .unwrap();
         assert!(matches!(
@@ -1274,6 +1309,7 @@ mod tests {
             "t".into(),
             io::BufReader::new(long.as_bytes()),
             InputFormat::Csv,
+            ReadOptions::default(),
         )
         .unwrap();
         assert!(rows.next_row().unwrap().is_some());

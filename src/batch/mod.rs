@@ -4,7 +4,7 @@ pub mod chunks;
 pub mod input;
 pub mod totals;
 
-pub use input::{InputFormat, Row, RowError, Rows};
+pub use input::{InputFormat, ReadOptions, Row, RowError, Rows};
 pub use totals::{ModelTotal, Summary, Totals};
 
 use std::borrow::Cow;

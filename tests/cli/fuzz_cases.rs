@@ -5,7 +5,7 @@ use std::io::BufReader;
 use std::path::Path;
 
 use dis_price::axis::{MAX_VALUES, StepsList};
-use dis_price::batch::{InputFormat, Pricer, Rows};
+use dis_price::batch::{InputFormat, Pricer, ReadOptions, Rows};
 use dis_price::pricing::shown;
 use dis_price::size::Size;
 use dis_price::tariff::{Origin, Tariff};
@@ -84,6 +84,7 @@ fn rows_cases() {
                 "case".into(),
                 BufReader::with_capacity(16, &bytes[..]),
                 form,
+                ReadOptions::default(),
             ) else {
                 continue;
             };
