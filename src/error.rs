@@ -46,7 +46,7 @@ pub enum Error {
     Tariff(Diagnostics),
 
     /// A tariff file that cannot be read.
-    #[error("cannot read tariff {}: {reason}", path.display())]
+    #[error("cannot read tariff {}: {reason}", crate::escape::escaped(&path.display().to_string()))]
     ReadTariff {
         /// The file.
         path: PathBuf,

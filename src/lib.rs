@@ -12,6 +12,7 @@ pub mod budget;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod escape;
 pub mod exact;
 pub mod fit;
 pub mod grid;

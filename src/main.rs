@@ -24,7 +24,11 @@ fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {
             if !e.is_broken_pipe() {
-                let _ = writeln!(err, "{} {e}", err_paint.error("error:"));
+                // Every message already shows what it quotes escaped; this keeps it so for any
+                // that does not, so no control character reaches the terminal raw.
+                let message = e.to_string();
+                let shown = dis_price::escape::escaped_but(&message, &['\n']);
+                let _ = writeln!(err, "{} {shown}", err_paint.error("error:"));
             }
             ExitCode::from(e.exit_code())
         }

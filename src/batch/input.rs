@@ -65,7 +65,11 @@ pub struct Row<'a> {
 
 /// A row that cannot be priced: where, which field, what it held, and why.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {field} {value:?}: {message}")]
+#[error(
+    "line {line}: {} {value:?}: {}",
+    shown_field(field),
+    crate::escape::escaped(message)
+)]
 pub struct RowError {
     /// 1-based line.
     pub line: u64,
@@ -90,6 +94,20 @@ impl RowError {
             value: shown,
             message: message.into(),
         }
+    }
+}
+
+/// A field's name as an error shows it: bare when it is a plain name (`steps`), quoted and
+/// escaped otherwise (an unknown JSON key or a column name can hold anything).
+fn shown_field(field: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !field.is_empty()
+        && field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if plain {
+        std::borrow::Cow::Borrowed(field)
+    } else {
+        std::borrow::Cow::Owned(format!("{field:?}"))
     }
 }
 
@@ -376,7 +394,10 @@ impl<R: BufRead> Rows<R> {
         if let Form::Csv { columns, .. } = &self.form
             && let Some(row) = plain_line(line_no, columns, bytes)
         {
-            return Ok(Some(row));
+            let Form::Csv { extra, .. } = &self.form else {
+                unreachable!("a plain line is CSV")
+            };
+            return carried(row, columns, extra).map(Some).map_err(Ok);
         }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
@@ -396,7 +417,9 @@ impl<R: BufRead> Rows<R> {
         match &mut self.form {
             Form::Jsonl => json_row(line_no, text).map(Some).map_err(Ok),
             Form::Csv {
-                columns, fields, ..
+                columns,
+                fields,
+                extra,
             } => {
                 if !text.contains('"') {
                     split_plain(text, fields);
@@ -405,12 +428,14 @@ impl<R: BufRead> Rows<R> {
                         columns,
                         fields.iter().map(|r| Cow::Borrowed(&text[r.clone()])),
                     )
+                    .and_then(|row| carried(row, columns, extra))
                     .map(Some)
                     .map_err(Ok);
                 }
                 let owned =
                     split_csv(text).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
                 csv_row(line_no, columns, owned.into_iter())
+                    .and_then(|row| carried(row, columns, extra))
                     .map(Some)
                     .map_err(Ok)
             }
@@ -683,7 +708,15 @@ fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
     }
     let mut columns = Vec::new();
     let mut extra = Vec::new();
-    for name in header {
+    for (at, name) in header.iter().enumerate() {
+        // Column names are written back out as headers; see `carried`.
+        if let Some((_, c)) = crate::escape::find_control(name, &[]) {
+            return Err(format!(
+                "column {} {name:?} holds the control character {}; a column name must be printable text",
+                at + 1,
+                crate::escape::code_point(c)
+            ));
+        }
         let column = match name.trim().to_lowercase().as_str() {
             "steps" | "num_inference_steps" => Column::Steps,
             "size" => Column::Size,
@@ -787,6 +820,33 @@ fn csv_row<'a>(
     }
     if row.size.is_none() {
         row.size = sides(line, width, height)?;
+    }
+    Ok(row)
+}
+
+/// The row, if its carried text is printable. Carried columns are written back out as they
+/// are (table, markdown, CSV), so a control character in one (an escape sequence, a `\r` that
+/// would draw over the price before it, a bidi override) refuses the row rather than reaching a
+/// terminal or being changed; a tab is ordinary text in a spreadsheet's cell and is kept.
+fn carried<'a>(row: Row<'a>, columns: &[Column], names: &[String]) -> Result<Row<'a>, RowError> {
+    let places = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == Column::Extra);
+    for ((text, name), (at, _)) in row.extra.iter().zip(names).zip(places) {
+        if let Some((offset, c)) = crate::escape::find_control(text, &['\t']) {
+            return Err(RowError::new(
+                row.line,
+                name,
+                text,
+                format!(
+                    "column {} holds the control character {} (character {}); carried text must be printable (tabs aside): remove it from the file",
+                    at + 1,
+                    crate::escape::code_point(c),
+                    text[..offset].chars().count() + 1
+                ),
+            ));
+        }
     }
     Ok(row)
 }

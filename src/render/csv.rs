@@ -35,6 +35,47 @@ pub struct Batch {
     line: Vec<u8>,
 }
 
+/// Whether a spreadsheet opening the file would take `text` for a formula: it starts (after any
+/// spaces) with `=`, `+`, `-`, `@`, a tab or a `\r`, OWASP's list. A plain number such as `-5` or
+/// `+1.5` is not: a spreadsheet reads it as that number, as it would in the job file itself.
+fn formula_like(text: &str) -> bool {
+    let text = text.trim_start_matches(' ');
+    match text.as_bytes().first() {
+        Some(b'=' | b'@' | b'\t' | b'\r') => true,
+        Some(b'+' | b'-') => !plain_number(&text[1..]),
+        _ => false,
+    }
+}
+
+/// Digits, with at most one `.` between digits: `5`, `1.25`.
+fn plain_number(text: &str) -> bool {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "1"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
+}
+
+/// Text from a job file or a tariff as a CSV field: one a spreadsheet would take for a formula
+/// gets a leading `'`, which spreadsheets read as "this cell is text" (quoted, so it is kept).
+/// dis-price's own figures never pass here: a negative difference stays a number.
+fn text_field(text: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Appends a [`text_field`], quoted when it needs it (always when it was prefixed).
+fn push_text(line: &mut Vec<u8>, text: &str) {
+    if formula_like(text) {
+        line.extend_from_slice(b"\"'");
+        line.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        line.push(b'"');
+    } else {
+        push_field(line, text);
+    }
+}
+
 /// Appends one CSV field, quoted only when it needs it.
 fn push_field(line: &mut Vec<u8>, text: &str) {
     if text.contains([',', '"', '\n', '\r']) {
@@ -48,7 +89,7 @@ fn push_field(line: &mut Vec<u8>, text: &str) {
 
 /// One CSV field, quoted only when it needs it.
 fn field(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    if text.contains([',', '"', '\n', '\r']) {
+    if text.contains([',', '"', '\n', '\r']) || text.starts_with('\'') {
         write!(out, "\"{}\"", text.replace('"', "\"\""))
     } else {
         out.write_all(text.as_bytes())
@@ -68,8 +109,9 @@ fn record(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
 
 impl super::BatchSink for Batch {
     fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
+        let extra: Vec<_> = header.extra.iter().map(|e| text_field(e)).collect();
         let mut fields = super::JOB_COLUMNS.to_vec();
-        fields.extend(header.extra.iter().map(String::as_str));
+        fields.extend(extra.iter().map(AsRef::as_ref));
         record(out, &fields)
     }
 
@@ -86,7 +128,7 @@ impl super::BatchSink for Batch {
         let mut ints = itoa::Buffer::new();
         line.extend_from_slice(ints.format(row.line).as_bytes());
         line.push(b',');
-        push_field(line, &row.model.id);
+        push_text(line, &row.model.id);
         for (separator, n) in [
             (b',', row.job.steps),
             (b',', row.job.size.width),
@@ -106,7 +148,7 @@ impl super::BatchSink for Batch {
         }
         for extra in &row.extra {
             line.push(b',');
-            push_field(line, extra);
+            push_text(line, extra);
         }
         line.push(b'\n');
         out.write_all(line)
@@ -126,9 +168,10 @@ impl super::BatchSink for Batch {
                 m.units.to_string(),
                 money(m.price, places),
             );
+            let id = text_field(&m.model.id);
             let mut fields = vec![
                 "subtotal",
-                m.model.id.as_str(),
+                &id,
                 "",
                 "",
                 &images,

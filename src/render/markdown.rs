@@ -4,9 +4,24 @@ use std::io::{self, Write};
 
 use super::{CheckView, GridView, exact, money, signed};
 
-/// Escapes what would break a table cell.
+/// Text from a tariff or a job file as markdown shows it, literally: control characters escaped
+/// (a line break would end the table row), then a backslash before every character markdown
+/// would read as markup: `|` (a new cell), `` ` `` (code), `*` and `_` (emphasis), `~`
+/// (strike-through), `[` and `]` (links, images), `<`, `>` and `&` (HTML and entities, such as
+/// `<img src=x onerror=...>` in a pull-request comment), `$` (maths), and the backslash itself.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    let text = crate::escape::escaped(text);
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '&' | '|' | '$'
+        ) {
+            shown.push('\\');
+        }
+        shown.push(c);
+    }
+    shown
 }
 
 fn row(out: &mut dyn Write, cells: impl IntoIterator<Item = String>) -> io::Result<()> {

@@ -6,6 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use super::{CheckView, GridView, exact, money, signed};
+use crate::escape::escaped as esc;
 use crate::tariff::Tariff;
 
 fn new_table(header: Vec<String>, right_aligned: &[usize]) -> Table {
@@ -28,12 +29,12 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     writeln!(
         out,
         "{} ({}): {} per image at {} {} per {}",
-        model.name,
-        model.id,
-        tariff.currency,
+        esc(&model.name),
+        esc(&model.id),
+        esc(&tariff.currency),
         exact(model.rate),
-        tariff.currency,
-        model.unit
+        esc(&tariff.currency),
+        esc(&model.unit)
     )?;
     let sizes = &view.grid.sizes;
     let header = std::iter::once("steps".to_owned())
@@ -53,7 +54,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
 /// Every model's check, with a verdict line each.
 pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
     let places = view.tariff.display.decimals;
-    let currency = &view.tariff.currency;
+    let currency = esc(&view.tariff.currency);
     for (i, (model, check)) in view.checks.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
@@ -61,10 +62,10 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
         writeln!(
             out,
             "{} ({}) against its published prices, {currency} per image at {} {currency} per {}",
-            model.name,
-            model.id,
+            esc(&model.name),
+            esc(&model.id),
             exact(model.rate),
-            model.unit
+            esc(&model.unit)
         )?;
         let header = [
             "steps",
@@ -103,7 +104,8 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
         writeln!(
             out,
             "{} ({}) has no published grid to check",
-            model.name, model.id
+            esc(&model.name),
+            esc(&model.id)
         )?;
     }
     Ok(())
@@ -114,7 +116,10 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     writeln!(
         out,
         "{} prices in {}, as of {} ({})",
-        tariff.provider, tariff.currency, tariff.as_of, tariff.source
+        esc(&tariff.provider),
+        esc(&tariff.currency),
+        esc(&tariff.as_of),
+        esc(&tariff.source)
     )?;
     let header = [
         "id",
@@ -131,12 +136,12 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     let mut table = new_table(header, &[2]);
     let default = tariff.default_model().id.as_str();
     for m in &tariff.models {
-        let mut id = m.id.clone();
+        let mut id = esc(&m.id).into_owned();
         if m.id == default {
             id.push_str(" (default)");
         }
         for alias in &m.aliases {
-            id.push_str(&format!("\n  alias {alias}"));
+            id.push_str(&format!("\n  alias {}", esc(alias)));
         }
         let mut rate = exact(m.rate);
         if !m.minimum.is_zero() {
@@ -144,9 +149,9 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
         }
         table.add_row(vec![
             id,
-            m.name.clone(),
+            esc(&m.name).into_owned(),
             rate,
-            format!("{} ({})", m.unit, m.unit_size),
+            format!("{} ({})", esc(&m.unit), m.unit_size),
             format!(
                 "{}-{}, default {}",
                 m.steps.min, m.steps.max, m.steps.default
@@ -181,7 +186,7 @@ impl super::BatchSink for Batch {
             new_table(
                 names
                     .into_iter()
-                    .chain(header.extra.iter().cloned())
+                    .chain(header.extra.iter().map(|e| esc(e).into_owned()))
                     .collect(),
                 &[0, 2, 4, 5, 6],
             )
@@ -189,7 +194,7 @@ impl super::BatchSink for Batch {
         {
             let fields = [
                 r.line.to_string(),
-                r.model.id.clone(),
+                esc(&r.model.id).into_owned(),
                 r.job.steps.to_string(),
                 r.job.size.to_string(),
                 r.job.count.to_string(),
@@ -199,7 +204,7 @@ impl super::BatchSink for Batch {
             table.add_row(
                 fields
                     .into_iter()
-                    .chain(r.extra.iter().map(|e| e.to_string()))
+                    .chain(r.extra.iter().map(|e| esc(e).into_owned()))
                     .collect::<Vec<_>>(),
             );
         }
@@ -213,7 +218,7 @@ impl super::BatchSink for Batch {
         summary: &crate::batch::Summary<'_>,
     ) -> io::Result<()> {
         let places = header.tariff.display.decimals;
-        let currency = &header.tariff.currency;
+        let currency = esc(&header.tariff.currency);
         if let Some(table) = self.jobs.take() {
             writeln!(out, "{table}")?;
         }
@@ -221,7 +226,7 @@ impl super::BatchSink for Batch {
         let mut totals = new_table(names, &[1, 2, 3, 4]);
         for m in &summary.by_model {
             totals.add_row(vec![
-                m.model.id.clone(),
+                esc(&m.model.id).into_owned(),
                 m.jobs.to_string(),
                 m.images.to_string(),
                 m.units.to_string(),

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{Paint, QuoteView, exact, money};
+use crate::escape::escaped;
 
 /// Writes the amount and currency, then what made it.
 pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Result<()> {
@@ -13,7 +14,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
         quote,
     } = view;
     let job = resolved.job;
-    let currency = &tariff.currency;
+    let currency = escaped(&tariff.currency);
     let places = tariff.display.decimals;
     let images = if job.count == 1 { "image" } else { "images" };
     writeln!(
@@ -21,7 +22,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
         "{} {currency}  for {} {images} with {}",
         paint.bold(&money(quote.price, places)),
         job.count,
-        model.name
+        escaped(&model.name)
     )?;
     let default = |used: bool| {
         if used {
@@ -43,7 +44,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
         default(resolved.default_steps)
     )?;
     writeln!(out, "  count  {}", job.count)?;
-    let unit = &model.unit;
+    let unit = escaped(&model.unit);
     if quote.minimum_applied {
         writeln!(
             out,
@@ -127,12 +128,12 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
     } = view;
     let display = tariff.display;
     let places = display.decimals;
-    let currency = &tariff.currency;
+    let currency = escaped(&tariff.currency);
     writeln!(
         out,
         "{} ({}): fitting a rate to {} published cells ({}, {places} places)",
-        model.name,
-        model.id,
+        escaped(&model.name),
+        escaped(&model.id),
         fit.cells.len(),
         display.rounding.name()
     )?;
@@ -178,7 +179,7 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
             out,
             "  suggested rate: {} {currency} per {} (the shortest decimal there)",
             exact(rate),
-            model.unit
+            escaped(&model.unit)
         )?,
         None => writeln!(out, "  suggested rate: none")?,
     }
@@ -211,7 +212,7 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
             out,
             "  wrote rate = {} to {}",
             fit.suggested.map(exact).unwrap_or_default(),
-            path.display()
+            escaped(&path.display().to_string())
         )?;
     }
     Ok(())

@@ -53,24 +53,61 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        use crate::escape::escaped;
+        write!(f, "{}:{}:{}: ", escaped(&self.file), self.line, self.column)?;
         if !self.key.is_empty() {
-            write!(f, "{}: ", self.key)?;
+            write!(f, "{}: ", escaped(&self.key))?;
         }
-        writeln!(f, "{}", self.message)?;
+        writeln!(f, "{}", escaped(&self.message))?;
         let gutter = self.line.to_string().len();
-        let shown: String = self.line_text.chars().take(200).collect();
+        let (shown, pad, width) = snippet(&self.line_text, self.column, self.width);
         writeln!(f, "{:gutter$} |", "")?;
         writeln!(f, "{} | {}", self.line, shown)?;
-        let pad = self.column.saturating_sub(1).min(200);
+        let pad = pad.min(SHOWN);
         write!(
             f,
             "{:gutter$} | {:pad$}{}",
             "",
             "",
-            "^".repeat(self.width.min(200 - pad.min(199)))
+            "^".repeat(width.max(1).min(SHOWN - pad.min(SHOWN - 1)))
         )
     }
+}
+
+/// The most characters of a line shown.
+const SHOWN: usize = 200;
+
+/// The line as shown (at most [`SHOWN`] characters, a tab as four spaces, every other control
+/// character escaped so the terminal draws it as text), with where the caret starts and how
+/// many characters it spans there.
+fn snippet(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let (start, end) = (column.saturating_sub(1), column.saturating_sub(1) + width);
+    let (mut shown, mut at, mut pad, mut carets) = (String::new(), 0, 0, 0);
+    for (i, c) in line.chars().enumerate() {
+        let piece = match c {
+            '\t' => "    ".to_owned(),
+            c if crate::escape::is_control(c) => {
+                let mut s = String::new();
+                crate::escape::push_escape(&mut s, c);
+                s
+            }
+            c => c.to_string(),
+        };
+        let count = piece.chars().count();
+        if i < start {
+            pad += count;
+        } else if i < end {
+            carets += count;
+        }
+        if at + count > SHOWN {
+            break;
+        }
+        shown.push_str(&piece);
+        at += count;
+    }
+    // A caret past the end of the line (a missing key is placed after it) keeps its place.
+    let past = start.saturating_sub(line.chars().count());
+    (shown, pad + past, carets.max(1))
 }
 
 /// Every problem found in one tariff.
@@ -83,7 +120,8 @@ impl fmt::Display for Diagnostics {
         let file = self.0.first().map_or("tariff", |d| d.file.as_str());
         write!(
             f,
-            "invalid tariff {file}: {count} problem{}",
+            "invalid tariff {}: {count} problem{}",
+            crate::escape::escaped(file),
             if count == 1 { "" } else { "s" }
         )?;
         for d in &self.0 {

@@ -39,7 +39,8 @@ impl Origin {
     pub fn name(&self) -> String {
         match self {
             Origin::BuiltIn => "built-in tariff".to_owned(),
-            Origin::File(path) => path.display().to_string(),
+            // A file name is shown escaped: it may hold control characters too.
+            Origin::File(path) => crate::escape::escaped(&path.display().to_string()).into_owned(),
         }
     }
 }
@@ -230,6 +231,10 @@ impl Tariff {
     pub fn parse(origin: Origin, text: String) -> Result<Tariff, Diagnostics> {
         let file = origin.name();
         let place = |p: read::Problem| Diagnostic::new(&file, &text, p.span, &p.key, p.message);
+        let raw = raw_controls(&text);
+        if !raw.is_empty() {
+            return Err(Diagnostics(raw.into_iter().map(place).collect()));
+        }
         let document = match DeTable::parse(&text) {
             Ok(document) => document,
             Err(e) => {
@@ -320,6 +325,41 @@ impl Tariff {
             .filter(|(d, n)| *d <= (n.len() / 2).max(2))
             .map(|(_, n)| n)
     }
+}
+
+/// The most control characters reported in a tariff's text, one per line.
+const MOST_RAW_CONTROLS: usize = 20;
+
+/// Control characters written as they are anywhere in a tariff, comments included: TOML refuses
+/// most C0 ones itself, but lets C1 and bidirectional formatting characters through, and a
+/// U+202E in a comment can make the line after it read differently from what it says. A tab and
+/// a line end (`\n`, `\r\n`) are the only ones a tariff needs. Reported first on each line.
+fn raw_controls(text: &str) -> Vec<read::Problem> {
+    let mut found: Vec<read::Problem> = Vec::new();
+    let mut from = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line
+            .strip_suffix('\n')
+            .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
+        if let Some((at, c)) = crate::escape::find_control(body, &['\t']) {
+            if found.len() == MOST_RAW_CONTROLS {
+                let last = found.last_mut().expect("found is full");
+                last.message.push_str(" (and more on later lines)");
+                break;
+            }
+            let start = from + at;
+            found.push(read::Problem {
+                span: start..start + c.len_utf8(),
+                key: String::new(),
+                message: format!(
+                    "the control character {} is written as it is here; a tariff holds printable text only (tabs and line ends aside), in comments too: delete it",
+                    crate::escape::code_point(c)
+                ),
+            });
+        }
+        from += line.len();
+    }
+    found
 }
 
 /// SHA-256 of `bytes` as lowercase hex.
@@ -547,6 +587,18 @@ fn read_models(r: &mut Reader, table: Table<'_, '_>) -> Option<Vec<Model>> {
         let id: &str = key.get_ref();
         let path = table.child(id);
         r.spans.push((path.clone(), value.span()));
+        if let Some((_, c)) = crate::escape::find_control(id, &[]) {
+            r.problem(
+                key.span(),
+                &path,
+                format!(
+                    "the model id {id:?} holds the control character {}; ids are printable text (e.g. \"flux-dev\")",
+                    crate::escape::code_point(c)
+                ),
+            );
+            complete = false;
+            continue;
+        }
         let Some(model_table) = r.table(field!(value, path)) else {
             complete = false;
             continue;

@@ -155,7 +155,8 @@ impl Reader {
                 key.span(),
                 &table.child(name),
                 format!(
-                    "unknown key `{name}`{hint} (known here: {})",
+                    "unknown key `{}`{hint} (known here: {})",
+                    crate::escape::escaped(name),
                     known.join(", ")
                 ),
             );
@@ -175,7 +176,22 @@ impl Reader {
 
     pub fn string(&mut self, field: Field<'_, '_>) -> Option<String> {
         match field.value.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
+            // An escape such as `\u001b` or `\e` is legal TOML, but never legitimate text here.
+            DeValue::String(s) => match crate::escape::find_control(s, &[]) {
+                None => Some(s.to_string()),
+                Some((_, c)) => {
+                    self.problem(
+                        field.value.span(),
+                        field.path,
+                        format!(
+                            "the string {:?} holds the control character {}; tariff text is printable (no escapes such as \\u001b, \\r, \\t or \\u202e, and no line breaks)",
+                            s.as_ref(),
+                            crate::escape::code_point(c)
+                        ),
+                    );
+                    None
+                }
+            },
             _ => {
                 self.wrong_type(field, "a string");
                 None
