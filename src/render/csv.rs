@@ -169,15 +169,7 @@ impl super::BatchSink for Batch {
                 money(m.price, places),
             );
             let id = text_field(&m.model.id);
-            let mut fields = vec![
-                "subtotal",
-                &id,
-                "",
-                "",
-                &images,
-                &units,
-                &price,
-            ];
+            let mut fields = vec!["subtotal", &id, "", "", &images, &units, &price];
             fields.extend(&pad);
             record(out, &fields)?;
         }
@@ -217,4 +209,25 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_leading_text_is_prefixed_and_numbers_are_not() {
+        for text in [
+            "=1", "+A1", "-A1", "@x", "\tx", "\rx", "  =x", "-", "+", "-1.", "-.5", "-1e3",
+        ] {
+            assert!(formula_like(text), "{text:?}");
+            assert_eq!(text_field(text), format!("'{text}"));
+        }
+        for text in ["", "x", "a=b", "-5", "+1.5", "-0.25", "'=x", " x"] {
+            assert!(!formula_like(text), "{text:?}");
+        }
+        let mut line = Vec::new();
+        push_text(&mut line, "=\"a\"");
+        assert_eq!(line, b"\"'=\"\"a\"\"\"");
+    }
 }

@@ -256,3 +256,16 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_show_markup_and_control_characters_literally() {
+        assert_eq!(cell("flux-dev 1.5"), "flux-dev 1.5");
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("<b>*x*</b>"), "\\<b\\>\\*x\\*\\</b\\>");
+        assert_eq!(cell("a\nb\x1b"), "a\\\\nb\\\\u{1b}");
+    }
+}

@@ -151,6 +151,18 @@ mod tests {
     }
 
     #[test]
+    fn shows_control_characters_escaped_with_the_caret_under_them() {
+        let text = "a = 1\n\tk\u{1b} = \"\u{202e}x\"\r\n";
+        let at = text.find('"').unwrap();
+        let d = Diagnostic::new("t\r.toml", text, at..at + 7, "k", "bad \u{9b}".into());
+        let shown = d.to_string();
+        assert_eq!(
+            shown,
+            "t\\r.toml:2:7: k: bad \\u{9b}\n  |\n2 |     k\\u{1b} = \"\\u{202e}x\"\n  |               ^^^^^^^^^^^"
+        );
+    }
+
+    #[test]
     fn survives_spans_past_the_end_and_inside_a_character() {
         let text = "é";
         let d = Diagnostic::new("t", text, 1..99, "", "x".into());
