@@ -75,17 +75,6 @@ pub fn push_escape(out: &mut String, c: char) {
     }
 }
 
-/// How many characters the escape of `c` takes on screen (1 when `c` is not escaped).
-pub fn shown_width(c: char) -> usize {
-    if is_control(c) {
-        let mut s = String::new();
-        push_escape(&mut s, c);
-        s.chars().count()
-    } else {
-        1
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,8 +111,5 @@ mod tests {
         assert_eq!(find_control("é\u{202e}", &[]), Some((2, '\u{202e}')));
         assert_eq!(find_control("a\tb\x07", &['\t']), Some((3, '\x07')));
         assert_eq!(code_point('\x1b'), "U+001B");
-        assert_eq!(shown_width('\x1b'), 6);
-        assert_eq!(shown_width('\r'), 2);
-        assert_eq!(shown_width('é'), 1);
     }
 }
