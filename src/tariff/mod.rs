@@ -772,6 +772,7 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         if side.accepts(size.width) && side.accepts(size.height) {
             return Some(size);
         }
+        let within = |n: u32| (side.min..=side.max).contains(&n);
         let refusing = [size.width, size.height].into_iter().find_map(|n| {
             ranges
                 .iter()
@@ -779,8 +780,8 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
                 .map(|range| (n, range))
         });
         match refusing {
-            // Inside min to max, but refused: the range is what to look at.
-            Some((n, (a, b, span, p))) if (side.min..=side.max).contains(&n) => r.problem(
+            // Both sides inside min to max, one refused: the range is what to look at.
+            Some((n, (a, b, span, p))) if within(size.width) && within(size.height) => r.problem(
                 span.clone(),
                 p,
                 format!(

@@ -750,3 +750,19 @@ fn a_rate_too_large_to_price_the_default_job_is_refused_at_the_rate() {
         "rate 1000000 cannot price its default job shown to 28 places: the price of 1 image(s) of 768x768 at 10 steps is too large to compute exactly (lower the rate or display.decimals)",
     );
 }
+
+#[test]
+fn a_default_size_past_the_max_is_placed_at_the_default_even_when_a_range_refuses_its_other_side() {
+    let text = edited(
+        "refused = [[1000, 1023]]",
+        "refused = [[700, 800], [1000, 1023]]",
+    )
+    .replace("default_size = \"768x768\"", "default_size = \"2048x768\"");
+    let text = &text[..text.find("[models.flux-dev.published]").unwrap()];
+    assert_one_problem(
+        text,
+        "\"2048x768\"",
+        "models.flux-dev.default_size",
+        "default_size 2048x768 is outside the side limits: each side 1 to 699, 801 to 999 or 1024 pixels",
+    );
+}
