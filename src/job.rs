@@ -118,9 +118,16 @@ impl Job {
             }
             // Described only when breached: this runs for every row of a batch.
             let limit = match what {
+                "steps" if steps.min == steps.max => {
+                    format!("exactly {} step{}", steps.min, plural(steps.min))
+                }
                 "steps" => format!("{} to {} steps", steps.min, steps.max),
                 "count" => "at least 1 image".to_owned(),
-                _ => format!("each side {} pixels", side.describe()),
+                _ => match side.accepted()[..] {
+                    [] => "no side is accepted".to_owned(),
+                    [(a, b)] if a == b => format!("each side exactly {a} pixel{}", plural(a)),
+                    _ => format!("each side {} pixels", side.describe()),
+                },
             };
             found.push(Breach {
                 what,
@@ -131,4 +138,9 @@ impl Job {
         }
         found
     }
+}
+
+/// `s` unless `n` is 1.
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

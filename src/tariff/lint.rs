@@ -6,7 +6,8 @@ use crate::grid::{Check, Status};
 use crate::render::{exact, money};
 
 /// Every warning about a loaded tariff, in file order: published cells the model is off by more
-/// than the tolerance, an `as_of` after `today` (`YYYY-MM-DD`), models without a published grid.
+/// than the tolerance, an `as_of` after `today` (`YYYY-MM-DD`), models without a published grid,
+/// a default job that costs something but shows as zero.
 pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if tariff.as_of.as_str() > today {
@@ -18,6 +19,25 @@ pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     let places = tariff.display.decimals;
     for model in &tariff.models {
         let path = child_path("models", &model.id);
+        // A display too coarse for the model's own prices shows a job that costs money as 0.
+        let job = crate::job::Request::default().resolve(model).job;
+        if let Ok(quote) = crate::pricing::quote(model, &job, tariff.display)
+            && quote.price.is_zero()
+            && !quote.exact.is_zero()
+        {
+            found.push(tariff.diagnostic(
+                "display.decimals",
+                format!(
+                    "model {:?}'s default job ({} steps, {}) costs {} but shows as {} at {places} place{} (show more places)",
+                    model.id,
+                    job.steps,
+                    job.size,
+                    quote.exact,
+                    money(quote.price, places),
+                    if places == 1 { "" } else { "s" }
+                ),
+            ));
+        }
         let Ok(Some(check)) = Check::run(model, tariff.display) else {
             if model.published.is_none() {
                 found.push(tariff.diagnostic(
@@ -101,6 +121,28 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].key, "as_of");
         assert!(w[0].line > 1);
+    }
+
+    #[test]
+    fn a_default_job_shown_as_zero_is_a_warning() {
+        let text = BUILTIN.replace("decimals = 4", "decimals = 1");
+        let t = Tariff::parse(Origin::BuiltIn, text).unwrap();
+        let w = warnings(&t, "2026-11-25");
+        assert_eq!(w[0].key, "display.decimals");
+        assert_eq!(
+            w[0].message,
+            "model \"flux-dev\"'s default job (10 steps, 768x768) costs 0.00678375 but shows as 0.0 at 1 place (show more places)"
+        );
+        // Rounded up, it shows 0.1: no warning on the places.
+        let text = BUILTIN
+            .replace("decimals = 4", "decimals = 1")
+            .replace("rounding = \"half-up\"", "rounding = \"up\"");
+        let t = Tariff::parse(Origin::BuiltIn, text).unwrap();
+        assert!(
+            warnings(&t, "2026-11-25")
+                .iter()
+                .all(|d| d.key != "display.decimals")
+        );
     }
 
     #[test]

@@ -170,20 +170,44 @@ impl SideLimits {
             && !self.refused.iter().any(|&(a, b)| (a..=b).contains(&n))
     }
 
-    /// The accepted sides in words: `1 to 1024`, or `1 to 999 or 1024`.
-    pub fn describe(&self) -> String {
+    /// The accepted sides as inclusive spans, in order, none empty, none touching another.
+    ///
+    /// Worked out from `min`, `max` and the refused ranges as they are, in any order, overlapping
+    /// or not, so that it agrees with [`SideLimits::accepts`] for every side.
+    pub fn accepted(&self) -> Vec<(u32, u32)> {
+        let mut refused = self.refused.clone();
+        refused.sort_unstable();
         let mut spans = Vec::new();
-        let mut from = self.min;
-        for &(a, b) in &self.refused {
-            if a > from {
-                spans.push((from, a - 1));
+        // The first side not yet accounted for; u64 so that it can pass u32::MAX.
+        let mut from = u64::from(self.min);
+        let max = u64::from(self.max);
+        for (a, b) in refused {
+            let (a, b) = (u64::from(a), u64::from(b));
+            if from > max {
+                break;
             }
-            from = b.saturating_add(1);
+            if b < from || a > b {
+                continue;
+            }
+            if a > from {
+                spans.push((from, (a - 1).min(max)));
+            }
+            from = from.max(b + 1);
         }
-        if from <= self.max && (self.refused.last().is_none_or(|&(_, b)| b < self.max)) {
-            spans.push((from, self.max));
+        if from <= max {
+            spans.push((from, max));
         }
-        let words: Vec<String> = spans
+        // Every bound lies in min..=max, so it fits a u32.
+        spans
+            .into_iter()
+            .filter_map(|(a, b)| Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?)))
+            .collect()
+    }
+
+    /// The accepted sides in words: `1 to 1024`, or `1 to 999 or 1024`, or `none`.
+    pub fn describe(&self) -> String {
+        let words: Vec<String> = self
+            .accepted()
             .iter()
             .map(|&(a, b)| {
                 if a == b {
@@ -463,6 +487,11 @@ fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
         );
         return None;
     };
+    if let Some(display) = display {
+        for model in &models {
+            check_priceable(r, model, display);
+        }
+    }
     Some(Parts {
         provider: provider?,
         currency: currency?,
@@ -472,6 +501,36 @@ fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
         models,
         default_model,
     })
+}
+
+/// A rate that loads but cannot price the model's own default job, or a cell of its published
+/// grid, at the shown places would fail every command that uses it; it is placed at the rate.
+fn check_priceable(r: &mut Reader, model: &Model, display: Display) {
+    let job = crate::job::Request::default().resolve(model).job;
+    let failed = crate::pricing::quote(model, &job, display)
+        .err()
+        .map(|e| (e, "its default job"))
+        .or_else(|| {
+            crate::grid::Check::run(model, display)
+                .err()
+                .map(|e| (e, "a cell of its published grid"))
+        });
+    if let Some((e, which)) = failed {
+        let path = format!("{}.rate", read::child_path("models", &model.id));
+        let span = r
+            .spans
+            .iter()
+            .find(|(k, _)| *k == path)
+            .map_or(0..0, |(_, s)| s.clone());
+        r.problem(
+            span,
+            &path,
+            format!(
+                "rate {} cannot price {which} shown to {} places: {e} (lower the rate or display.decimals)",
+                model.rate, display.decimals
+            ),
+        );
+    }
 }
 
 fn required_string(
@@ -503,32 +562,55 @@ fn read_date(r: &mut Reader, field: Field<'_, '_>) -> Option<String> {
             return None;
         }
     };
-    if is_date(&text) {
-        Some(text)
-    } else {
-        r.problem(
-            field.value.span(),
-            field.path,
-            format!("{text:?} is not a date YYYY-MM-DD (e.g. \"2026-11-25\")"),
-        );
-        None
+    match check_date(&text) {
+        Ok(()) => Some(text),
+        Err(why) => {
+            r.problem(
+                field.value.span(),
+                field.path,
+                format!("{text:?} is not a date: {why}"),
+            );
+            None
+        }
     }
 }
 
-fn is_date(text: &str) -> bool {
+/// Why `text` is not a calendar day `YYYY-MM-DD` (proleptic Gregorian, years 0000 to 9999).
+fn check_date(text: &str) -> Result<(), String> {
+    const FORM: &str = "expected YYYY-MM-DD, e.g. \"2026-11-25\"";
     let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |s: &str| {
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(range)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
     };
-    match (num(&text[..4]), num(&text[5..7]), num(&text[8..])) {
-        (Some(_), Some(m), Some(d)) => (1..=12).contains(&m) && (1..=31).contains(&d),
-        _ => false,
+    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return Err(FORM.to_owned());
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(FORM.to_owned());
+    }
+    let Some(last) = days_in_month(year, month) else {
+        return Err(format!("month {month:02} is not 01 to 12"));
+    };
+    if (1..=last).contains(&day) {
+        Ok(())
+    } else {
+        Err(format!(
+            "day {day:02} is not 01 to {last} ({year:04}-{month:02} has {last} days)"
+        ))
+    }
+}
+
+/// Days in `month` (1 to 12) of `year`, or `None` for a month that does not exist.
+fn days_in_month(year: u32, month: u32) -> Option<u32> {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 => Some(if leap { 29 } else { 28 }),
+        _ => None,
     }
 }
 
@@ -733,90 +815,47 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         }
         Some(StepLimits { min, max, default })
     });
-    let side = r.required(&mut t, "side").and_then(|(v, path)| {
-        let mut st = r.table(field!(v, path))?;
-        let min = r
-            .required(&mut st, "min")
-            .and_then(|(v, p)| r.whole(field!(v, p), 1));
-        let max = r
-            .required(&mut st, "max")
-            .and_then(|(v, p)| r.whole(field!(v, p), 1));
-        let refused = match r.optional(&mut st, "refused") {
-            None => Some(Vec::new()),
-            Some((rv, rpath)) => r.array(field!(rv, rpath)).and_then(|items| {
-                let read: Vec<Option<RefusedRange>> = items
-                    .into_iter()
-                    .map(|(item, p)| {
-                        let pair = r.array(field!(item, p))?;
-                        if pair.len() != 2 {
-                            r.problem(
-                                item.span(),
-                                &p,
-                                "a refused range is [FROM, TO], two whole numbers",
-                            );
-                            return None;
-                        }
-                        let a = r.whole(field!(pair[0].0, pair[0].1), 1)?;
-                        let b = r.whole(field!(pair[1].0, pair[1].1), 1)?;
-                        Some((a, b, item.span(), p))
-                    })
-                    .collect();
-                read.into_iter().collect::<Option<Vec<_>>>()
-            }),
-        };
-        r.finish(st);
-        let (min, max, refused) = (min?, max?, refused?);
-        if min > max {
-            r.problem(
-                v.span(),
-                &path,
-                format!("min {min} is greater than max {max}"),
-            );
-            return None;
-        }
-        let mut ranges = Vec::new();
-        for (a, b, span, p) in refused {
-            if a > b || a < min || b > max {
-                r.problem(
-                    span,
-                    &p,
-                    format!(
-                        "refused range [{a}, {b}] must run upward within min {min} to max {max}"
-                    ),
-                );
-                return None;
-            }
-            ranges.push((a, b));
-        }
-        ranges.sort_unstable();
-        Some(SideLimits {
-            min,
-            max,
-            refused: ranges,
-        })
-    });
+    let side = r
+        .required(&mut t, "side")
+        .and_then(|(v, path)| read_side(r, field!(v, path)));
     let default_size = r.required(&mut t, "default_size").and_then(|(v, path)| {
         let size = read_size(r, field!(v, path))?;
-        let side = side.as_ref()?;
+        let (side, ranges) = side.as_ref()?;
         if side.accepts(size.width) && side.accepts(size.height) {
-            Some(size)
-        } else {
-            r.problem(
+            return Some(size);
+        }
+        let within = |n: u32| (side.min..=side.max).contains(&n);
+        let refusing = [size.width, size.height].into_iter().find_map(|n| {
+            ranges
+                .iter()
+                .find(|(a, b, _, _)| (*a..=*b).contains(&n))
+                .map(|range| (n, range))
+        });
+        match refusing {
+            // Both sides inside min to max, one refused: the range is what to look at.
+            Some((n, (a, b, span, p))) if within(size.width) && within(size.height) => r.problem(
+                span.clone(),
+                p,
+                format!(
+                    "refused range [{a}, {b}] covers {n}, a side of default_size {size}; the default must be a size the model accepts"
+                ),
+            ),
+            _ => r.problem(
                 v.span(),
                 &path,
                 format!(
-                    "default_size {size} is outside the side limits: {}",
+                    "default_size {size} is outside the side limits: each side {} pixels",
                     side.describe()
                 ),
-            );
-            None
+            ),
         }
+        None
     });
     let published = match r.optional(&mut t, "published") {
         None => Some(None),
         Some((v, path)) => r
             .table(field!(v, path))
-            .and_then(|pt| read_published(r, pt))
+            .and_then(|pt| read_published(r, pt, steps, side.as_ref().map(|(s, _)| s)))
             .map(Some),
     };
     r.finish(t);
@@ -829,10 +868,134 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         rate: rate?,
         minimum: minimum?,
         steps: steps?,
-        side: side?,
+        side: side?.0,
         default_size: default_size?,
         published: published?,
     })
+}
+
+/// `side = { min, max, refused }`, with the refused ranges checked so that `describe` is true:
+/// each runs upward inside min to max, no two overlap or touch, and some side stays accepted.
+/// Returns the ranges as read too (in order, with where each is), to place later findings.
+fn read_side(r: &mut Reader, field: Field<'_, '_>) -> Option<(SideLimits, Vec<RefusedRange>)> {
+    let mut st = r.table(field)?;
+    let min = r
+        .required(&mut st, "min")
+        .and_then(|(v, p)| r.whole(field!(v, p), 1));
+    let max = r
+        .required(&mut st, "max")
+        .and_then(|(v, p)| r.whole(field!(v, p), 1));
+    let refused = match r.optional(&mut st, "refused") {
+        None => Some(Vec::new()),
+        Some((rv, rpath)) => r.array(field!(rv, rpath)).and_then(|items| {
+            let read: Vec<Option<RefusedRange>> = items
+                .into_iter()
+                .map(|(item, p)| {
+                    let pair = r.array(field!(item, p))?;
+                    if pair.len() != 2 {
+                        r.problem(
+                            item.span(),
+                            &p,
+                            "a refused range is [FROM, TO], two whole numbers",
+                        );
+                        return None;
+                    }
+                    let a = r.whole(field!(pair[0].0, pair[0].1), 1);
+                    let b = r.whole(field!(pair[1].0, pair[1].1), 1);
+                    Some((a?, b?, item.span(), p))
+                })
+                .collect();
+            read.into_iter().collect::<Option<Vec<_>>>()
+        }),
+    };
+    r.finish(st);
+    let (min, max, mut refused) = (min?, max?, refused?);
+    if min > max {
+        r.problem(
+            field.value.span(),
+            field.path,
+            format!("min {min} is greater than max {max}"),
+        );
+        return None;
+    }
+    let before = r.problems.len();
+    for (a, b, span, p) in &refused {
+        let (a, b) = (*a, *b);
+        if a > b {
+            r.problem(
+                span.clone(),
+                p,
+                format!("refused range [{a}, {b}] runs downward; write it [{b}, {a}]"),
+            );
+        } else if a < min || b > max {
+            r.problem(
+                span.clone(),
+                p,
+                format!(
+                    "refused range [{a}, {b}] is not inside the side limits, min {min} to max {max}"
+                ),
+            );
+        } else if a == min && b == max {
+            r.problem(
+                span.clone(),
+                p,
+                format!("refused range [{a}, {b}] refuses every side from min {min} to max {max}, so no size would be accepted"),
+            );
+        }
+    }
+    if r.problems.len() > before {
+        return None;
+    }
+    // In order of their start, each range must begin past the furthest end so far, with at least
+    // one accepted side between: a range inside, across or against another is one range written
+    // twice, and the described gaps would not be the accepted sides.
+    let mut order: Vec<usize> = (0..refused.len()).collect();
+    order.sort_by_key(|&i| (refused[i].0, refused[i].1));
+    let mut reach: Option<usize> = None;
+    for &i in &order {
+        if let Some(j) = reach {
+            let (a, b) = (refused[i].0, refused[i].1);
+            let (c, d) = (refused[j].0, refused[j].1);
+            let touching = d.checked_add(1).is_none_or(|next| a <= next);
+            if touching {
+                // Placed at whichever comes later in the file, naming the other.
+                let (here, other) = if i > j { (i, j) } else { (j, i) };
+                let (ha, hb, span, p) = &refused[here];
+                let (oa, ob, _, op) = &refused[other];
+                let how = if a <= d { "overlaps" } else { "touches" };
+                r.problem(
+                    span.clone(),
+                    p,
+                    format!(
+                        "refused range [{ha}, {hb}] {how} [{oa}, {ob}] ({}); write them as one range, [{}, {}]",
+                        last_key(op),
+                        c.min(a),
+                        d.max(b)
+                    ),
+                );
+            }
+            if b <= d {
+                continue;
+            }
+        }
+        reach = Some(i);
+    }
+    if r.problems.len() > before {
+        return None;
+    }
+    refused.sort_by_key(|&(a, b, _, _)| (a, b));
+    let side = SideLimits {
+        min,
+        max,
+        refused: refused.iter().map(|&(a, b, _, _)| (a, b)).collect(),
+    };
+    Some((side, refused))
+}
+
+/// The last part of a key path, `refused[0]` of `models.flux-dev.side.refused[0]`: enough to
+/// name a sibling in a message placed at its neighbour.
+fn last_key(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 /// Dividing by the unit's pixels gives an exact decimal only when they are 2^a x 5^b; at most 28
@@ -841,7 +1004,14 @@ fn exact_unit(pixels: u64) -> bool {
     crate::exact::two_five_factors(pixels).is_some_and(|(twos, fives)| twos.max(fives) <= 28)
 }
 
-fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {
+/// `[models.ID.published]`. Each column and each row once, every price above 0, and (when the
+/// model's limits loaded) every cell a job the model accepts: `check` prices each cell as a job.
+fn read_published(
+    r: &mut Reader,
+    mut t: Table<'_, '_>,
+    steps: Option<StepLimits>,
+    side: Option<&SideLimits>,
+) -> Option<Published> {
     let tolerance = r.required(&mut t, "tolerance").and_then(|(v, path)| {
         let tol = r.decimal(field!(v, path))?;
         if tol.is_sign_negative() && !tol.is_zero() {
@@ -859,24 +1029,87 @@ fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {
         if items.is_empty() {
             r.problem(v.span(), &path, "the published sizes are empty");
         }
-        let read: Vec<Option<Size>> = items
-            .into_iter()
-            .map(|(item, p)| read_size(r, field!(item, p)))
-            .collect();
-        read.into_iter().collect::<Option<Vec<Size>>>()
+        let mut seen: Vec<(Size, String)> = Vec::new();
+        let mut complete = true;
+        for (item, p) in items {
+            let Some(size) = read_size(r, field!(item, p)) else {
+                complete = false;
+                continue;
+            };
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == size) {
+                r.problem(
+                    item.span(),
+                    &p,
+                    format!(
+                        "size {size} is published twice (also {}); give each column once",
+                        last_key(first)
+                    ),
+                );
+                complete = false;
+            } else if let Some(side) = side
+                && !(side.accepts(size.width) && side.accepts(size.height))
+            {
+                r.problem(
+                    item.span(),
+                    &p,
+                    format!(
+                        "published size {size} is outside the model's side limits (each side {} pixels)",
+                        side.describe()
+                    ),
+                );
+                complete = false;
+            }
+            seen.push((size, p));
+        }
+        complete.then(|| seen.into_iter().map(|(s, _)| s).collect::<Vec<Size>>())
     });
     let rows = r.required(&mut t, "rows").and_then(|(v, path)| {
         let items = r.array(field!(v, path))?;
+        if items.is_empty() {
+            r.problem(
+                v.span(),
+                &path,
+                "the published rows are empty (add { steps = N, prices = [...] })",
+            );
+            return None;
+        }
         let mut rows = Vec::new();
+        let mut seen: Vec<(u32, String)> = Vec::new();
         let mut complete = true;
         for (item, p) in items {
             let Some(mut row) = r.table(field!(item, p)) else {
                 complete = false;
                 continue;
             };
-            let steps = r
-                .required(&mut row, "steps")
-                .and_then(|(v, p)| r.whole(field!(v, p), 1));
+            let row_path = p.clone();
+            let row_steps = r.required(&mut row, "steps").and_then(|(v, p)| {
+                let n = r.whole(field!(v, p), 1)?;
+                if let Some((_, first)) = seen.iter().find(|(s, _)| *s == n) {
+                    r.problem(
+                        v.span(),
+                        &p,
+                        format!(
+                            "a row for {n} steps is published twice (also {first}); give each row once"
+                        ),
+                    );
+                    return None;
+                }
+                seen.push((n, last_key(&row_path).to_owned()));
+                if let Some(limits) = steps
+                    && !(limits.min..=limits.max).contains(&n)
+                {
+                    r.problem(
+                        v.span(),
+                        &p,
+                        format!(
+                            "published row for {n} steps is outside the model's steps, {} to {}",
+                            limits.min, limits.max
+                        ),
+                    );
+                    return None;
+                }
+                Some(n)
+            });
             let prices = r.required(&mut row, "prices").and_then(|(v, p)| {
                 let items = r.array(field!(v, p))?;
                 let count = items.len();
@@ -884,15 +1117,16 @@ fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {
                     .into_iter()
                     .map(|(item, p)| {
                         let price = r.decimal(field!(item, p))?;
-                        if price.is_sign_negative() && !price.is_zero() {
+                        if price > Decimal::ZERO {
+                            Some(price)
+                        } else {
                             r.problem(
                                 item.span(),
                                 &p,
-                                format!("a published price must be 0 or more, got {price}"),
+                                format!("a published price must be greater than 0, got {price}"),
                             );
-                            return None;
+                            None
                         }
-                        Some(price.abs())
                     })
                     .collect();
                 Some((
@@ -903,7 +1137,7 @@ fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {
                 ))
             });
             r.finish(row);
-            match (steps, prices) {
+            match (row_steps, prices) {
                 (Some(steps), Some((prices, count, span, p))) => {
                     rows.push((PublishedRow { steps, prices }, count, span, p))
                 }
@@ -941,6 +1175,7 @@ fn read_published(r: &mut Reader, mut t: Table<'_, '_>) -> Option<Published> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::job::Job;
 
     #[test]
     fn sha256_of_known_bytes() {
@@ -1017,6 +1252,154 @@ mod tests {
             .describe(),
             "none"
         );
+    }
+
+    /// The sides a limit message names: `1 to 999 or 1024`, `1, 3 to 4 or 9`, `none`.
+    fn sides_named(words: &str) -> Vec<(u32, u32)> {
+        if words == "none" {
+            return Vec::new();
+        }
+        let (rest, last) = words.rsplit_once(" or ").unwrap_or(("", words));
+        rest.split(", ")
+            .filter(|w| !w.is_empty())
+            .chain([last])
+            .map(|w| {
+                let (a, b) = w.split_once(" to ").unwrap_or((w, w));
+                (a.parse().unwrap(), b.parse().unwrap())
+            })
+            .collect()
+    }
+
+    /// The sides named by the width limit a job breaking it is told.
+    fn sides_told(model: &Model, width: u32) -> Vec<(u32, u32)> {
+        let job = Job {
+            steps: model.steps.default,
+            size: Size::new(width, model.default_size.height),
+            count: 1,
+        };
+        let breaches = job.breaches(model);
+        let told = breaches
+            .iter()
+            .find(|b| b.what() == "width")
+            .unwrap_or_else(|| panic!("width {width} was accepted"))
+            .to_string();
+        let limit = told
+            .split_once("(each side ")
+            .and_then(|(_, l)| l.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("{told}"));
+        let limit = limit.strip_prefix("exactly ").unwrap_or(limit);
+        let limit = limit
+            .strip_suffix(" pixels")
+            .or_else(|| limit.strip_suffix(" pixel"))
+            .unwrap_or_else(|| panic!("{told}"));
+        sides_named(limit)
+    }
+
+    fn named_accepts(spans: &[(u32, u32)], n: u32) -> bool {
+        spans.iter().any(|&(a, b)| (a..=b).contains(&n))
+    }
+
+    /// A tariff of one model with these side limits and a default size of `default`.
+    fn side_tariff(min: u32, max: u32, refused: &[(u32, u32)], default: u32) -> String {
+        let refused: Vec<String> = refused.iter().map(|(a, b)| format!("[{a}, {b}]")).collect();
+        format!(
+            "schema = 1\nprovider = \"P\"\ncurrency = \"USD\"\nsource = \"s\"\nas_of = \"2026-01-01\"\ndefault_model = \"m\"\n[display]\ndecimals = 4\nrounding = \"half-up\"\n[models.m]\nname = \"M\"\nunit = \"u\"\nunit_size = \"1x1\"\nrate = \"1\"\nsteps = {{ min = 1, max = 1, default = 1 }}\nside = {{ min = {min}, max = {max}, refused = [{}] }}\ndefault_size = \"{default}\"\n",
+            refused.join(", ")
+        )
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// Every generated side limit either loads, and then the message a refused side is
+        /// given names exactly the sides accepted, or is refused for a reason worked out here
+        /// independently, side by side.
+        #[test]
+        fn a_side_limit_message_is_always_true(
+            min in 1u32..30,
+            extra in 0u32..40,
+            (refused, after) in proptest::prop_oneof![
+                // Anything at all, mostly refused.
+                proptest::collection::vec((0u32..80, 0u32..80), 0..6).prop_map(|r| (r, None)),
+                // Ranges one after another from the min: apart, now and then touching, the last
+                // at the max or a little before it.
+                (
+                    0u32..3,
+                    proptest::collection::vec((proptest::prop_oneof![6 => 1u32..4, 1 => proptest::strategy::Just(0u32)], 0u32..4), 1..7),
+                    0u32..3,
+                ).prop_map(|(skip, steps, after)| {
+                    let mut at = skip;
+                    let ranges = steps.into_iter().map(|(gap, len)| {
+                        let range = (at + gap, at + gap + len);
+                        at = range.1 + 1;
+                        range
+                    }).collect::<Vec<_>>();
+                    (ranges, Some(after))
+                }),
+            ],
+        ) {
+            // Sequential ranges start from the min and set the max.
+            let (refused, max) = match after {
+                None => (refused, min + extra),
+                Some(after) => {
+                    let shifted: Vec<(u32, u32)> = refused.iter().map(|&(a, b)| (a + min, b + min)).collect();
+                    let end = shifted.last().map_or(min, |r| r.1);
+                    (shifted, end + after)
+                }
+            };
+            let accepted: Vec<u32> = (min..=max)
+                .filter(|n| !refused.iter().any(|&(a, b)| (a..=b).contains(n)))
+                .collect();
+            let overlapping_or_touching = refused.iter().enumerate().any(|(i, &(a, b))| {
+                refused.iter().enumerate().any(|(j, &(c, d))| i != j && a <= d + 1 && c <= b + 1)
+            });
+            let valid = refused.iter().all(|&(a, b)| min <= a && a <= b && b <= max)
+                && !overlapping_or_touching
+                && !accepted.is_empty();
+            let default = accepted.first().copied().unwrap_or(min);
+            let loaded = Tariff::parse(Origin::BuiltIn, side_tariff(min, max, &refused, default));
+            proptest::prop_assert_eq!(loaded.is_ok(), valid, "{:?}", loaded.as_ref().err().map(ToString::to_string));
+            let Ok(tariff) = loaded else { return Ok(()) };
+            let model = tariff.default_model();
+            proptest::prop_assert_eq!(sides_named(&model.side.describe()), model.side.accepted());
+            let mut told = None;
+            for n in 0..=max + 2 {
+                proptest::prop_assert_eq!(model.side.accepts(n), accepted.contains(&n), "side {}", n);
+                if !model.side.accepts(n) {
+                    let spans = told.get_or_insert_with(|| sides_told(model, n)).clone();
+                    for m in 0..=max + 2 {
+                        proptest::prop_assert_eq!(named_accepts(&spans, m), model.side.accepts(m), "side {} in {:?}", m, spans);
+                    }
+                }
+            }
+        }
+
+        /// The words agree with `accepts` for any limits at all, checked or not, near 0 and
+        /// near u32::MAX.
+        #[test]
+        fn described_sides_are_the_accepted_ones_for_any_limits(
+            high in proptest::bool::ANY,
+            min in 0u32..40,
+            max in 0u32..40,
+            refused in proptest::collection::vec((0u32..40, 0u32..40), 0..6),
+        ) {
+            let base = if high { u32::MAX - 39 } else { 0 };
+            let side = SideLimits {
+                min: base + min,
+                max: base + max,
+                refused: refused.iter().map(|&(a, b)| (base + a, base + b)).collect(),
+            };
+            let named = sides_named(&side.describe());
+            proptest::prop_assert_eq!(&named, &side.accepted());
+            for n in (0..40).map(|i| base + i) {
+                proptest::prop_assert_eq!(named_accepts(&named, n), side.accepts(n), "side {}", n);
+            }
+            // Spans in order, apart, inside the limits.
+            for pair in named.windows(2) {
+                proptest::prop_assert!(pair[0].1 < pair[1].0 && pair[1].0 - pair[0].1 >= 2);
+            }
+            proptest::prop_assert!(named.iter().all(|&(a, b)| side.min <= a && a <= b && b <= side.max));
+        }
     }
 
     #[test]

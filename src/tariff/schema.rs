@@ -1,8 +1,20 @@
 //! A JSON Schema of the tariff format, so editors (taplo / Even Better TOML) can complete and
-//! check tariffs as they are typed. The loader stays the authority: the schema covers keys and
-//! types, not rules between values (min above max, a default outside its limits).
+//! check tariffs as they are typed. The loader stays the authority: the schema covers keys,
+//! types, calendar dates, positive prices and repeated values it can see, not rules between
+//! values (min above max, a default outside its limits, refused ranges that overlap).
 
 use serde_json::{Value, json};
+
+/// A calendar day `YYYY-MM-DD`: months of 31, 30 and 28 days, and February 29 in leap years
+/// (divisible by 4, centuries only when divisible by 400).
+const DATE: &str = concat!(
+    "^(",
+    "[0-9]{4}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+    "|[0-9]{4}-(0[469]|11)-(0[1-9]|[12][0-9]|30)",
+    "|[0-9]{4}-02-(0[1-9]|1[0-9]|2[0-8])",
+    "|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29",
+    ")$"
+);
 
 /// The schema, draft 2020-12.
 pub fn json_schema() -> Value {
@@ -22,6 +34,16 @@ pub fn json_schema() -> Value {
             "pattern": "^\\s*[0-9]+\\s*([xX×]\\s*[0-9]+\\s*)?$"
         })
     };
+    // A positive decimal: no minus sign, and a digit other than 0 before any exponent.
+    let positive = |description: &str| {
+        json!({
+            "description": description,
+            "anyOf": [
+                { "type": "string", "pattern": "^\\+?([0-9]*[1-9][0-9]*(\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)([eE][+-]?[0-9]+)?$" },
+                { "type": "number", "exclusiveMinimum": 0 }
+            ]
+        })
+    };
     let whole = |description: &str, minimum: u32| json!({ "description": description, "type": "integer", "minimum": minimum, "maximum": u32::MAX });
     let model = json!({
         "type": "object",
@@ -36,7 +58,7 @@ pub fn json_schema() -> Value {
             },
             "unit": { "description": "The billing unit's name, for output.", "type": "string", "minLength": 1 },
             "unit_size": size("One unit is one step on an image of this size; its pixels must be 2^a x 5^b."),
-            "rate": decimal("Currency per unit, above 0: a string or a number, both exact."),
+            "rate": positive("Currency per unit, above 0: a string or a number, both exact."),
             "minimum": decimal("Least charge per image, 0 or more (default 0)."),
             "steps": {
                 "description": "Accepted steps and the default.",
@@ -58,7 +80,7 @@ pub fn json_schema() -> Value {
                     "min": whole("Smallest side.", 1),
                     "max": whole("Largest side.", 1),
                     "refused": {
-                        "description": "Ranges [FROM, TO] within min to max that the API refuses nonetheless.",
+                        "description": "Ranges [FROM, TO] within min to max that the API refuses nonetheless; upward, apart (not overlapping or touching), leaving some side accepted.",
                         "type": "array",
                         "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": whole("A side.", 1) }
                     }
@@ -72,16 +94,18 @@ pub fn json_schema() -> Value {
                 "required": ["tolerance", "sizes", "rows"],
                 "properties": {
                     "tolerance": decimal("How far a shown price may be from a published one."),
-                    "sizes": { "type": "array", "minItems": 1, "items": size("A published column.") },
+                    "sizes": { "description": "The columns, each size once.", "type": "array", "minItems": 1, "uniqueItems": true, "items": size("A published column.") },
                     "rows": {
+                        "description": "The rows, each steps value once.",
                         "type": "array",
+                        "minItems": 1,
                         "items": {
                             "type": "object",
                             "additionalProperties": false,
                             "required": ["steps", "prices"],
                             "properties": {
                                 "steps": whole("Steps of the row.", 1),
-                                "prices": { "type": "array", "items": decimal("One price per published size.") }
+                                "prices": { "type": "array", "items": positive("One price per published size, above 0.") }
                             }
                         }
                     }
@@ -101,7 +125,7 @@ pub fn json_schema() -> Value {
             "provider": { "description": "Who sells at these prices.", "type": "string", "minLength": 1 },
             "currency": { "description": "ISO 4217 code, shown in output.", "type": "string", "pattern": "^[A-Z]{3}$" },
             "source": { "description": "Where the prices were read.", "type": "string", "minLength": 1 },
-            "as_of": { "description": "The day the prices were read, YYYY-MM-DD.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+            "as_of": { "description": "The day the prices were read, YYYY-MM-DD, a day of the calendar.", "type": "string", "pattern": DATE },
             "default_model": { "description": "The model used when none is named; one of [models].", "type": "string" },
             "display": {
                 "description": "How amounts are shown.",
@@ -127,4 +151,45 @@ pub fn json_schema() -> Value {
             "model": model
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema's date pattern and the loader agree on every day of years around the leap
+    /// rules (centuries, the 400-year rule, the ends of the range), for every month and day
+    /// number from 00 to 32.
+    #[test]
+    fn the_date_pattern_is_the_loaders_calendar() {
+        let pattern = jsonschema::validator_for(&json!({ "type": "string", "pattern": DATE }))
+            .expect("a valid pattern");
+        let mut leap_days = 0;
+        for year in [
+            0, 1, 4, 100, 400, 1899, 1900, 1904, 1996, 2000, 2023, 2024, 2026, 2028, 2100, 2400,
+            9996, 9999,
+        ] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    let loader = super::super::check_date(&text).is_ok();
+                    assert_eq!(pattern.is_valid(&json!(text)), loader, "{text}");
+                    leap_days += usize::from(loader && month == 2 && day == 29);
+                }
+            }
+        }
+        // 0000, 0004, 0400, 1904, 1996, 2000, 2024, 2028, 2400, 9996.
+        assert_eq!(leap_days, 10);
+        for text in [
+            "2026-11-25 ",
+            "2026-1-25",
+            "20261125",
+            "2026/11/25",
+            "+2026-11-25",
+            "２026-11-25",
+        ] {
+            assert!(!pattern.is_valid(&json!(text)), "{text}");
+            assert!(super::super::check_date(text).is_err(), "{text}");
+        }
+    }
 }

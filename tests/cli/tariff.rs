@@ -89,7 +89,7 @@ const RULES: &[(&str, &str, &str, &str, &str)] = &[
         "refused = [[1000, 2000]]",
         "models.flux-dev.side.refused[0]",
         "[1000, 2000]",
-        "must run upward within min 1 to max 1024",
+        "refused range [1000, 2000] is not inside the side limits, min 1 to max 1024",
     ),
     (
         "refused = [[1000, 1023]]",
@@ -181,6 +181,174 @@ const RULES: &[(&str, &str, &str, &str, &str)] = &[
         "as_of",
         "\"25/11/2026\"",
         "YYYY-MM-DD",
+    ),
+    (
+        "as_of = \"2026-11-25\"",
+        "as_of = \"2026-02-29\"",
+        "as_of",
+        "\"2026-02-29\"",
+        "\"2026-02-29\" is not a date: day 29 is not 01 to 28 (2026-02 has 28 days)",
+    ),
+    (
+        "as_of = \"2026-11-25\"",
+        "as_of = \"1900-02-29\"",
+        "as_of",
+        "\"1900-02-29\"",
+        "(1900-02 has 28 days)",
+    ),
+    (
+        "as_of = \"2026-11-25\"",
+        "as_of = \"2026-04-31\"",
+        "as_of",
+        "\"2026-04-31\"",
+        "day 31 is not 01 to 30",
+    ),
+    (
+        "as_of = \"2026-11-25\"",
+        "as_of = \"2026-13-01\"",
+        "as_of",
+        "\"2026-13-01\"",
+        "month 13 is not 01 to 12",
+    ),
+    (
+        "as_of = \"2026-11-25\"",
+        "as_of = \"2026-11-00\"",
+        "as_of",
+        "\"2026-11-00\"",
+        "day 00 is not 01 to 30",
+    ),
+    (
+        "as_of = \"2026-11-25\"",
+        "as_of = \"2026-1-25\"",
+        "as_of",
+        "\"2026-1-25\"",
+        "expected YYYY-MM-DD",
+    ),
+    (
+        "as_of = \"2026-11-25\"",
+        "as_of = 2026-11-25T00:00:00Z",
+        "as_of",
+        "2026-11-25T00:00:00Z",
+        "expected YYYY-MM-DD",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1000, 1023], [1010, 1020]]",
+        "models.flux-dev.side.refused[1]",
+        "[1010, 1020]",
+        "refused range [1010, 1020] overlaps [1000, 1023] (refused[0]); write them as one range, [1000, 1023]",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1010, 1024], [1000, 1010]]",
+        "models.flux-dev.side.refused[1]",
+        "[1000, 1010]",
+        "refused range [1000, 1010] overlaps [1010, 1024] (refused[0]); write them as one range, [1000, 1024]",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1000, 1023], [1000, 1023]]",
+        "models.flux-dev.side.refused[1]",
+        "[1000, 1023]]",
+        "overlaps [1000, 1023] (refused[0])",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1000, 1009], [1010, 1023]]",
+        "models.flux-dev.side.refused[1]",
+        "[1010, 1023]",
+        "refused range [1010, 1023] touches [1000, 1009] (refused[0]); write them as one range, [1000, 1023]",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1023, 1000]]",
+        "models.flux-dev.side.refused[0]",
+        "[1023, 1000]",
+        "refused range [1023, 1000] runs downward; write it [1000, 1023]",
+    ),
+    (
+        "side = { min = 1, max = 1024, refused = [[1000, 1023]] }",
+        "side = { min = 64, max = 1024, refused = [[1, 63]] }",
+        "models.flux-dev.side.refused[0]",
+        "[1, 63]",
+        "refused range [1, 63] is not inside the side limits, min 64 to max 1024",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[1, 1024]]",
+        "models.flux-dev.side.refused[0]",
+        "[1, 1024]",
+        "refused range [1, 1024] refuses every side from min 1 to max 1024, so no size would be accepted",
+    ),
+    (
+        "refused = [[1000, 1023]]",
+        "refused = [[700, 800], [1000, 1023]]",
+        "models.flux-dev.side.refused[0]",
+        "[700, 800]",
+        "refused range [700, 800] covers 768, a side of default_size 768x768; the default must be a size the model accepts",
+    ),
+    (
+        "sizes = [\"256x256\", \"512x512\", \"768x768\"]",
+        "sizes = [\"256x256\", \"512x512\", \"256\"]",
+        "models.flux-dev.published.sizes[2]",
+        "\"256\"",
+        "size 256x256 is published twice (also sizes[0]); give each column once",
+    ),
+    (
+        "sizes = [\"256x256\", \"512x512\", \"768x768\"]",
+        "sizes = [\"256x256\", \"512x512\", \"1000x768\"]",
+        "models.flux-dev.published.sizes[2]",
+        "\"1000x768\"",
+        "published size 1000x768 is outside the model's side limits (each side 1 to 999 or 1024 pixels)",
+    ),
+    (
+        "{ steps = 30, prices",
+        "{ steps = 10, prices",
+        "models.flux-dev.published.rows[2].steps",
+        "10, prices = [\"0.0023\"",
+        "a row for 10 steps is published twice (also rows[0]); give each row once",
+    ),
+    (
+        "{ steps = 30, prices",
+        "{ steps = 60, prices",
+        "models.flux-dev.published.rows[2].steps",
+        "60, prices",
+        "published row for 60 steps is outside the model's steps, 1 to 50",
+    ),
+    (
+        "\"0.0023\", \"0.009\"",
+        "\"0\", \"0.009\"",
+        "models.flux-dev.published.rows[2].prices[0]",
+        "\"0\", \"0.009\"",
+        "a published price must be greater than 0, got 0",
+    ),
+    (
+        "\"0.0023\", \"0.009\"",
+        "-0.0023, \"0.009\"",
+        "models.flux-dev.published.rows[2].prices[0]",
+        "-0.0023",
+        "a published price must be greater than 0, got -0.0023",
+    ),
+    (
+        "\"0.0023\", \"0.009\"",
+        "\"0.00000000000000000000000000001\", \"0.009\"",
+        "models.flux-dev.published.rows[2].prices[0]",
+        "\"0.00000000000000000000000000001\"",
+        "more digits than can be held",
+    ),
+    (
+        "rows = [\n  { steps = 10, prices = [\"0.0008\", \"0.003\", \"0.0068\"] },\n  { steps = 20, prices = [\"0.0016\", \"0.006\", \"0.0136\"] },\n  { steps = 30, prices = [\"0.0023\", \"0.009\", \"0.0204\"] },\n]",
+        "rows = []",
+        "models.flux-dev.published.rows",
+        "[]",
+        "the published rows are empty",
+    ),
+    (
+        "rate = \"0.001206\"",
+        "rate = \"79228162514264337593543950335\"",
+        "models.flux-dev.rate",
+        "\"79228162514264337593543950335\"",
+        "rate 79228162514264337593543950335 cannot price its default job shown to 4 places: the price of 1 image(s) of 768x768 at 10 steps is too large to compute exactly",
     ),
 ];
 
@@ -322,4 +490,279 @@ fn models_lists_ids_rates_limits_and_defaults() {
     assert_eq!(m["side"]["max"], 1024);
     assert_eq!(m["default_size"], "768x768");
     assert_eq!(m["default"], true);
+}
+
+/// `validate FILE` and `validate --tariff FILE` on a tariff with one problem: exit 2, nothing on
+/// stdout, and on stderr exactly the one diagnostic: file, line, column, key, message, the line,
+/// and a caret under `value`, at the first occurrence in `text` of `value` or, written
+/// `VALUE|CONTEXT`, of the two together.
+fn assert_one_problem(text: &str, value: &str, key: &str, message: &str) {
+    let (_dir, path) = temp_file("t.toml", text.as_bytes());
+    let file = path.display();
+    let (line, column) = position(text, &value.replacen('|', "", 1));
+    let value = value.split('|').next().unwrap();
+    let line_text = text.lines().nth(line - 1).unwrap();
+    let gutter = " ".repeat(line.to_string().len());
+    let expected = format!(
+        "error: invalid tariff {file}: 1 problem\n{file}:{line}:{column}: {key}: {message}\n{gutter} |\n{line} | {line_text}\n{gutter} | {}{}\n",
+        " ".repeat(column - 1),
+        "^".repeat(value.chars().count())
+    );
+    for args in [vec!["validate"], vec!["validate", "--tariff"]] {
+        let (code, out, err) = run(dis().args(&args).arg(&path));
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
+        assert_eq!(err, expected, "{args:?}");
+    }
+}
+
+#[test]
+fn dates_that_are_not_on_the_calendar_are_refused() {
+    for (date, why) in [
+        ("2026-02-30", "day 30 is not 01 to 28 (2026-02 has 28 days)"),
+        ("2026-02-29", "day 29 is not 01 to 28 (2026-02 has 28 days)"),
+        ("2100-02-29", "day 29 is not 01 to 28 (2100-02 has 28 days)"),
+        ("2028-02-30", "day 30 is not 01 to 29 (2028-02 has 29 days)"),
+        ("2026-06-31", "day 31 is not 01 to 30 (2026-06 has 30 days)"),
+        ("2026-00-10", "month 00 is not 01 to 12"),
+        ("2026-11-25 ", "expected YYYY-MM-DD, e.g. \"2026-11-25\""),
+        ("2026-11-5", "expected YYYY-MM-DD, e.g. \"2026-11-25\""),
+        ("２026-11-25", "expected YYYY-MM-DD, e.g. \"2026-11-25\""),
+    ] {
+        let value = format!("\"{date}\"");
+        let text = edited("as_of = \"2026-11-25\"", &format!("as_of = {value}"));
+        assert_one_problem(
+            &text,
+            &value,
+            "as_of",
+            &format!("{value} is not a date: {why}"),
+        );
+    }
+}
+
+#[test]
+fn leap_days_and_toml_dates_load() {
+    for as_of in [
+        "\"2024-02-29\"",
+        "\"2000-02-29\"",
+        "2024-02-29",
+        "\"2025-12-31\"",
+    ] {
+        let text = edited("as_of = \"2026-11-25\"", &format!("as_of = {as_of}"));
+        let (_dir, path) = temp_file("leap.toml", text.as_bytes());
+        let (code, out, err) = run(dis().arg("validate").arg(&path));
+        assert_eq!(code, 0, "{as_of}: {err}");
+        assert_eq!(
+            out,
+            format!("{}: valid, 1 model, 0 warnings\n", path.display()),
+            "{as_of}"
+        );
+    }
+}
+
+#[test]
+fn refused_side_ranges_that_would_make_the_limit_message_wrong_are_refused() {
+    let side = "side = { min = 1, max = 1024, refused = [[1000, 1023]] }";
+    for (refused, value, key, message) in [
+        (
+            "[[1000, 1023], [1010, 1030]]",
+            "[1010, 1030]",
+            "refused[1]",
+            "refused range [1010, 1030] is not inside the side limits, min 1 to max 1024",
+        ),
+        (
+            "[[1000, 1023], [1010, 1020]]",
+            "[1010, 1020]",
+            "refused[1]",
+            "refused range [1010, 1020] overlaps [1000, 1023] (refused[0]); write them as one range, [1000, 1023]",
+        ),
+        (
+            "[[5, 6], [7, 8]]",
+            "[7, 8]",
+            "refused[1]",
+            "refused range [7, 8] touches [5, 6] (refused[0]); write them as one range, [5, 8]",
+        ),
+        (
+            "[[7, 8], [1000, 1023], [5, 6]]",
+            "[5, 6]",
+            "refused[2]",
+            "refused range [5, 6] touches [7, 8] (refused[0]); write them as one range, [5, 8]",
+        ),
+        (
+            "[[1023, 1000]]",
+            "[1023, 1000]",
+            "refused[0]",
+            "refused range [1023, 1000] runs downward; write it [1000, 1023]",
+        ),
+        (
+            "[[1, 1024]]",
+            "[1, 1024]",
+            "refused[0]",
+            "refused range [1, 1024] refuses every side from min 1 to max 1024, so no size would be accepted",
+        ),
+        (
+            "[[768, 768]]",
+            "[768, 768]",
+            "refused[0]",
+            "refused range [768, 768] covers 768, a side of default_size 768x768; the default must be a size the model accepts",
+        ),
+    ] {
+        // Without the published grid, whose 768x768 column the last range would refuse too.
+        let text = edited(
+            side,
+            &format!("side = {{ min = 1, max = 1024, refused = {refused} }}"),
+        );
+        let text = &text[..text.find("[models.flux-dev.published]").unwrap()];
+        assert_one_problem(text, value, &format!("models.flux-dev.side.{key}"), message);
+    }
+}
+
+#[test]
+fn published_grids_with_a_repeated_or_empty_axis_or_a_price_not_above_0_are_refused() {
+    let sizes = "sizes = [\"256x256\", \"512x512\", \"768x768\"]";
+    for (from, to, value, key, message) in [
+        (
+            sizes,
+            "sizes = [\"256x256\", \"512x512\", \"256\"]",
+            "\"256\"",
+            "sizes[2]",
+            "size 256x256 is published twice (also sizes[0]); give each column once",
+        ),
+        (
+            sizes,
+            "sizes = [\"256x256\", \"512x512\", \"2048\"]",
+            "\"2048\"",
+            "sizes[2]",
+            "published size 2048x2048 is outside the model's side limits (each side 1 to 999 or 1024 pixels)",
+        ),
+        (
+            "{ steps = 20, prices",
+            "{ steps = 10, prices",
+            "10|, prices = [\"0.0016\"",
+            "rows[1].steps",
+            "a row for 10 steps is published twice (also rows[0]); give each row once",
+        ),
+        (
+            "\"0.0016\", \"0.006\"",
+            "\"0.0016\", \"0.000\"",
+            "\"0.000\"",
+            "rows[1].prices[1]",
+            "a published price must be greater than 0, got 0.000",
+        ),
+    ] {
+        let text = edited(from, to);
+        let needle = value.replacen('|', "", 1);
+        assert_eq!(text.matches(&needle).count(), 1, "{needle} is not unique");
+        assert_one_problem(
+            &text,
+            value,
+            &format!("models.flux-dev.published.{key}"),
+            message,
+        );
+    }
+    let text = edited(
+        "rows = [\n  { steps = 10, prices = [\"0.0008\", \"0.003\", \"0.0068\"] },\n  { steps = 20, prices = [\"0.0016\", \"0.006\", \"0.0136\"] },\n  { steps = 30, prices = [\"0.0023\", \"0.009\", \"0.0204\"] },\n]",
+        "rows = []",
+    );
+    assert_one_problem(
+        &text,
+        "[]",
+        "models.flux-dev.published.rows",
+        "the published rows are empty (add { steps = N, prices = [...] })",
+    );
+}
+
+/// Refused ranges against the min and the max, and gaps one side wide: the limit a refused
+/// side is told names exactly the sides that price.
+#[test]
+fn side_limits_with_one_wide_gaps_are_described_as_they_are_applied() {
+    let text = edited(
+        "side = { min = 1, max = 1024, refused = [[1000, 1023]] }",
+        "side = { min = 1, max = 1024, refused = [[1, 7], [9, 1000], [1002, 1023]] }",
+    )
+    .replace("default_size = \"768x768\"", "default_size = \"8\"");
+    let text = &text[..text.find("[models.flux-dev.published]").unwrap()];
+    let (_dir, path) = temp_file("gaps.toml", text.as_bytes());
+    for accepted in ["8", "1001x8", "1024x1001"] {
+        let (code, out, err) = run(dis()
+            .arg("--tariff")
+            .arg(&path)
+            .args(["--size", accepted, "--format", "plain"]));
+        assert_eq!(code, 0, "{accepted}: {err}");
+        assert_eq!(err, "", "{accepted}");
+        assert!(!out.is_empty());
+    }
+    for (size, what) in [
+        ("7x8", "width 7"),
+        ("9x8", "width 9"),
+        ("1000x8", "width 1000"),
+        ("1002x8", "width 1002"),
+        ("1023x8", "width 1023"),
+        ("1025x8", "width 1025"),
+        ("8x1", "height 1"),
+    ] {
+        let (code, out, err) = run(dis().arg("--tariff").arg(&path).args(["--size", size]));
+        assert_eq!((code, out.as_str()), (2, ""), "{size}");
+        assert_eq!(
+            err,
+            format!(
+                "error: {what} is outside Flux.1 [dev]'s limit (each side 8, 1001 or 1024 pixels); the API would refuse this job (--allow-out-of-range prices it anyway)\n"
+            ),
+            "{size}"
+        );
+    }
+}
+
+#[test]
+fn a_single_accepted_value_is_named_exactly() {
+    let text = edited(
+        "steps = { min = 1, max = 50, default = 10 }",
+        "steps = { min = 20, max = 20, default = 20 }",
+    )
+    .replace(
+        "side = { min = 1, max = 1024, refused = [[1000, 1023]] }",
+        "side = { min = 512, max = 512 }",
+    )
+    .replace("default_size = \"768x768\"", "default_size = \"512\"");
+    let text = &text[..text.find("[models.flux-dev.published]").unwrap()];
+    let (_dir, path) = temp_file("one.toml", text.as_bytes());
+    let (code, out, err) = run(dis()
+        .arg("--tariff")
+        .arg(&path)
+        .args(["--steps", "21", "--size", "512x511"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: steps 21 is outside Flux.1 [dev]'s limit (exactly 20 steps); height 511 is outside Flux.1 [dev]'s limit (each side exactly 512 pixels); the API would refuse this job (--allow-out-of-range prices it anyway)\n"
+    );
+}
+
+#[test]
+fn a_rate_too_large_to_price_the_default_job_is_refused_at_the_rate() {
+    let text = edited("display]\ndecimals = 4", "display]\ndecimals = 28");
+    let (_dir, path) = temp_file("ok.toml", text.as_bytes());
+    assert_eq!(run(dis().arg("validate").arg(&path)).0, 0);
+    let text = edited("rate = \"0.001206\"", "rate = \"1000000\"")
+        .replace("display]\ndecimals = 4", "display]\ndecimals = 28");
+    assert_one_problem(
+        &text,
+        "\"1000000\"",
+        "models.flux-dev.rate",
+        "rate 1000000 cannot price its default job shown to 28 places: the price of 1 image(s) of 768x768 at 10 steps is too large to compute exactly (lower the rate or display.decimals)",
+    );
+}
+
+#[test]
+fn a_default_size_past_the_max_is_placed_at_the_default_even_when_a_range_refuses_its_other_side() {
+    let text = edited(
+        "refused = [[1000, 1023]]",
+        "refused = [[700, 800], [1000, 1023]]",
+    )
+    .replace("default_size = \"768x768\"", "default_size = \"2048x768\"");
+    let text = &text[..text.find("[models.flux-dev.published]").unwrap()];
+    assert_one_problem(
+        text,
+        "\"2048x768\"",
+        "models.flux-dev.default_size",
+        "default_size 2048x768 is outside the side limits: each side 1 to 699, 801 to 999 or 1024 pixels",
+    );
 }
