@@ -59,14 +59,13 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Parses the process's arguments; exits with status 2 and a usage message on an error,
-    /// including a one-job flag given before a command (`dis-price --steps 20 table`).
-    pub fn parse_args() -> Cli {
-        let cli = Cli::parse();
-        if let Err(e) = cli.check_job_flags() {
-            e.exit();
-        }
-        cli
+    /// Parses the process's arguments. An error is what clap would print: a usage message
+    /// (including a one-job flag given before a command, `dis-price --steps 20 table`), or the
+    /// help or version asked for; the caller writes it and checks that the write worked.
+    pub fn parse_args() -> Result<Cli, clap::Error> {
+        let cli = Cli::try_parse()?;
+        cli.check_job_flags()?;
+        Ok(cli)
     }
 
     /// The one-job flags only apply when no command is given.
