@@ -153,16 +153,12 @@ fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Result<Outcome,
                 model.id
             )));
         };
-        let text = crate::tariff::edit::set_rate(&tariff.text, &model.id, rate).map_err(|e| {
-            Error::ReadTariff {
+        crate::tariff::write::write_rate(file, &tariff.text, &model.id, rate).map_err(
+            |reason| Error::WriteTariff {
                 path: file.clone(),
-                reason: e,
-            }
-        })?;
-        std::fs::write(file, text).map_err(|e| Error::ReadTariff {
-            path: file.clone(),
-            reason: format!("cannot write it: {e}"),
-        })?;
+                reason,
+            },
+        )?;
         written = Some(file.clone());
     }
     let view = FitView {

@@ -10,6 +10,7 @@ mod misc;
 mod table;
 mod tariff;
 mod tools;
+mod writes;
 
 use std::path::PathBuf;
 
