@@ -27,8 +27,13 @@ pub fn write_rate(path: &Path, loaded: &str, model_id: &str, rate: Decimal) -> R
     let bytes = fs::read(&target).map_err(|e| format!("cannot read it back: {e}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| "it is no longer UTF-8 text; run fit again".to_owned())?;
-    let unmarked = |t: &str| t.strip_prefix('\u{feff}').unwrap_or(t).to_owned();
-    if unmarked(&text) != unmarked(loaded) {
+    // As the loader may have seen it: without a byte order mark, whatever its line endings.
+    let content = |t: &str| {
+        t.strip_prefix('\u{feff}')
+            .unwrap_or(t)
+            .replace("\r\n", "\n")
+    };
+    if content(&text) != content(loaded) {
         return Err("it changed since it was read; run fit again".to_owned());
     }
     let new = super::edit::set_rate(&text, model_id, rate)?;
@@ -117,4 +122,43 @@ fn keep_owner(file: &File, meta: &fs::Metadata) -> Result<(), String> {
     #[cfg(not(unix))]
     let _ = (file, meta);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tariff::BUILTIN;
+
+    fn off_rate() -> String {
+        BUILTIN.replace("rate = \"0.001206\"", "rate = \"0.0012\"")
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.toml");
+        fs::write(&path, off_rate()).unwrap();
+        let loaded = off_rate().replace("Flux.1 [dev]", "Flux.1 [old]");
+        let e = write_rate(&path, &loaded, "flux-dev", Decimal::new(1206, 6)).unwrap_err();
+        assert_eq!(e, "it changed since it was read; run fit again");
+        assert_eq!(fs::read_to_string(&path).unwrap(), off_rate());
+        // The loader's view without a byte order mark or CRLF is the same file.
+        let crlf = format!("\u{feff}{}", off_rate().replace('\n', "\r\n"));
+        fs::write(&path, &crlf).unwrap();
+        write_rate(&path, &off_rate(), "flux-dev", Decimal::new(1206, 6)).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("\u{feff}{}", BUILTIN.replace('\n', "\r\n"))
+        );
+    }
+
+    #[test]
+    fn only_a_regular_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = write_rate(dir.path(), BUILTIN, "flux-dev", Decimal::ONE).unwrap_err();
+        assert!(
+            e.ends_with("is not a regular file; fit --write replaces a tariff file"),
+            "{e}"
+        );
+    }
 }
