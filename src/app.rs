@@ -43,6 +43,9 @@ pub struct Streams<'a> {
     pub out_paint: Paint,
     /// Styling for `err`.
     pub err_paint: Paint,
+    /// Set once the reader of `out` has gone away (a closed pipe): `out` then drops what it is
+    /// given, so a command still reaches its verdict; one with none to reach may stop early.
+    pub out_gone: &'a std::cell::Cell<bool>,
 }
 
 /// Runs one command. Everything is checked and computed before the first byte is written, so an
@@ -51,11 +54,16 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
     // Commands that need no tariff, or name their own.
     match &cli.command {
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Cli::command(), "dis-price", io.out);
+            // clap_complete panics on a write error: generate in memory, then write with checks.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "dis-price", &mut script);
+            io.out.write_all(&script)?;
             return Ok(Outcome::Success);
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(io.out)?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            io.out.write_all(&page)?;
             return Ok(Outcome::Success);
         }
         Some(Command::Tariff(args)) if args.schema => {
@@ -145,16 +153,12 @@ fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Result<Outcome,
                 model.id
             )));
         };
-        let text = crate::tariff::edit::set_rate(&tariff.text, &model.id, rate).map_err(|e| {
-            Error::ReadTariff {
+        crate::tariff::write::write_rate(file, &tariff.text, &model.id, rate).map_err(
+            |reason| Error::WriteTariff {
                 path: file.clone(),
-                reason: e,
-            }
-        })?;
-        std::fs::write(file, text).map_err(|e| Error::ReadTariff {
-            path: file.clone(),
-            reason: format!("cannot write it: {e}"),
-        })?;
+                reason,
+            },
+        )?;
         written = Some(file.clone());
     }
     let view = FitView {
@@ -454,12 +458,23 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         // CSV rows keep no renderer state between rows: each worker can render its own.
         worker_sink: || Box::<render::csv::Batch>::default(),
     };
-    let (totals, started) = workload::run(&run, input, sink.as_mut(), io.out, io.err)?;
+    // Totals alone are held until the whole input is read and priced: an error leaves standard
+    // output empty. Rows stream; once their reader has gone away they stop, unless a verdict
+    // (a budget, skipped rows) is still to be reached.
+    let mut held = Vec::new();
+    let mut rows = crate::output::Streamed {
+        out: &mut *io.out,
+        gone: io.out_gone,
+        stop: args.budget.budget().is_none() && !args.skip_invalid,
+    };
+    let out: &mut dyn Write = if args.summary { &mut held } else { &mut rows };
+    let (totals, started) = workload::run(&run, input, sink.as_mut(), out, io.err)?;
     let summary = totals.summary(tariff)?;
     if !started {
-        sink.begin(io.out, &header)?;
+        sink.begin(out, &header)?;
     }
-    sink.end(io.out, &header, &summary)?;
+    sink.end(out, &header, &summary)?;
+    io.out.write_all(&held)?;
     if summary.skipped > 0 {
         writeln!(
             io.err,

@@ -3,9 +3,7 @@
 
 use std::path::PathBuf;
 
-use std::io::IsTerminal;
-
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use rust_decimal::Decimal;
 
@@ -61,35 +59,13 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Parses the process's arguments; exits with status 2 and a usage message on an error,
-    /// including a one-job flag given before a command (`dis-price --steps 20 table`).
-    pub fn parse_args() -> Cli {
-        // Parsed once without styling, so that the only escape codes an error could hold are
-        // the user's own, which are then shown escaped (clap quotes a bad value as it is).
-        let plain = Cli::command().styles(clap::builder::Styles::plain());
-        let cli = match plain
-            .try_get_matches()
-            .and_then(|matches| Cli::from_arg_matches(&matches))
-        {
-            Ok(cli) => cli,
-            Err(e) if e.use_stderr() => {
-                let text = e.render().ansi().to_string();
-                let text = crate::escape::escaped_but(&text, &['\n']);
-                let paint = crate::paint_for(ColorChoice::Auto, std::io::stderr().is_terminal());
-                let text = match text.strip_prefix("error:") {
-                    Some(rest) => format!("{}{rest}", paint.error("error:")),
-                    None => text.into_owned(),
-                };
-                let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
-                std::process::exit(e.exit_code());
-            }
-            // Help and version: parsed again to print them styled as usual.
-            Err(_) => Cli::parse(),
-        };
-        if let Err(e) = cli.check_job_flags() {
-            e.exit();
-        }
-        cli
+    /// Parses the process's arguments. An error is what clap would print: a usage message
+    /// (including a one-job flag given before a command, `dis-price --steps 20 table`), or the
+    /// help or version asked for; the caller writes it and checks that the write worked.
+    pub fn parse_args() -> Result<Cli, clap::Error> {
+        let cli = Cli::try_parse()?;
+        cli.check_job_flags()?;
+        Ok(cli)
     }
 
     /// The one-job flags only apply when no command is given.

@@ -54,6 +54,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// A tariff file that cannot be rewritten (`fit --write`); it is left as it was.
+    #[error("cannot write tariff {}: {reason}", path.display())]
+    WriteTariff {
+        /// The file named.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
     /// A model that the tariff does not have.
     #[error("unknown model {given:?}{}; the tariff has: {}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), known.join(", "))]
     UnknownModel {

@@ -18,6 +18,7 @@ pub mod fit;
 pub mod grid;
 pub mod job;
 pub mod number;
+pub mod output;
 pub mod pricing;
 pub mod render;
 pub mod size;

@@ -34,9 +34,31 @@ pub struct Settings {
 struct Piece {
     out: Vec<u8>,
     err: Vec<u8>,
+    /// Where each message for standard error goes among the rows: `(out.len(), err.len())`
+    /// after it was added, so a merged log (`2>&1`) reads in input order.
+    marks: Vec<(usize, usize)>,
     totals: Totals,
     good_rows: u64,
     stop: Option<Error>,
+}
+
+impl Piece {
+    fn new(tariff: &Tariff) -> Piece {
+        Piece {
+            out: Vec::new(),
+            err: Vec::new(),
+            marks: Vec::new(),
+            totals: Totals::new(tariff),
+            good_rows: 0,
+            stop: None,
+        }
+    }
+
+    /// Adds a message for standard error, after the rows rendered so far.
+    fn note(&mut self, message: std::fmt::Arguments<'_>) {
+        let _ = self.err.write_fmt(message);
+        self.marks.push((self.out.len(), self.err.len()));
+    }
 }
 
 /// Totals of one piece of a numeric-only CSV file for a summary: each plain line goes from its
@@ -53,13 +75,7 @@ fn total_piece(
     let tariff = header.tariff;
     let model_index = tariff.default_model_index();
     let model = &tariff.models[model_index];
-    let mut result = Piece {
-        out: Vec::new(),
-        err: Vec::new(),
-        totals: Totals::new(tariff),
-        good_rows: 0,
-        stop: None,
-    };
+    let mut result = Piece::new(tariff);
     let mut start = 0;
     let mut line = first_line;
     while start < piece.len() {
@@ -81,7 +97,9 @@ fn total_piece(
             _ => {
                 let alone = price_rows(body, whole, line, pricer, None, header, settings);
                 result.good_rows += alone.good_rows;
+                // `alone` renders no rows: its messages all go here.
                 result.err.extend_from_slice(&alone.err);
+                result.marks.push((result.out.len(), result.err.len()));
                 if let Err(e) = result.totals.merge(&alone.totals) {
                     result.stop = Some(e.into());
                     return result;
@@ -129,18 +147,12 @@ fn price_rows<'k>(
     header: &BatchHeader<'_>,
     settings: Settings,
 ) -> Piece {
-    let mut result = Piece {
-        out: Vec::new(),
-        err: Vec::new(),
-        totals: Totals::new(header.tariff),
-        good_rows: 0,
-        stop: None,
-    };
+    let mut result = Piece::new(header.tariff);
     let mut rows = body.rows(piece, first_line);
     let warn = settings.err_paint.warning("warning:");
     let skip = |bad: RowError, result: &mut Piece| {
         if settings.skip_invalid {
-            let _ = writeln!(result.err, "{warn} skipped {bad}");
+            result.note(format_args!("{warn} skipped {bad}\n"));
             result.totals.skipped += 1;
             false
         } else {
@@ -166,7 +178,7 @@ fn price_rows<'k>(
         match pricer.price(row) {
             Ok((priced, warnings)) => {
                 for w in warnings {
-                    let _ = writeln!(result.err, "{warn} {w}");
+                    result.note(format_args!("{warn} {w}\n"));
                 }
                 if let Err(e) = result.totals.add(&priced) {
                     result.stop = Some(e.into());
@@ -203,8 +215,13 @@ impl Emitter<'_, '_> {
         if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
             self.sink.begin(self.out, header)?;
         }
-        self.out.write_all(&piece.out)?;
-        self.err.write_all(&piece.err)?;
+        let end = (piece.out.len(), piece.err.len());
+        let mut from = (0, 0);
+        for &(out_at, err_at) in piece.marks.iter().chain([&end]) {
+            self.out.write_all(&piece.out[from.0..out_at])?;
+            self.err.write_all(&piece.err[from.1..err_at])?;
+            from = (out_at, err_at);
+        }
         self.totals.merge(&piece.totals)?;
         match piece.stop {
             Some(stop) => Err(stop),

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod lint;
 mod read;
 pub mod schema;
+pub mod write;
 
 use std::path::PathBuf;
 

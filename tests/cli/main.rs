@@ -11,6 +11,7 @@ mod misc;
 mod table;
 mod tariff;
 mod tools;
+mod writes;
 
 use std::path::PathBuf;
 
