@@ -106,19 +106,24 @@ pub enum InputError {
     },
     /// A line longer than [`MAX_LINE_BYTES`].
     #[error(
-        "{name}: line {line} is longer than {MAX_LINE_BYTES} bytes, the most a job line may be; is this a job file?"
+        "{name}: line {line} is longer than {MAX_LINE_BYTES} bytes, the most a job line may be; is this a job file?{}",
+        if *.carriage_returns { CR_ONLY_HINT } else { "" }
     )]
     LineTooLong {
         /// The input's name.
         name: String,
         /// The line.
         line: u64,
+        /// Whether it holds carriage returns, as a file with `\r`-only line endings does.
+        carriage_returns: bool,
     },
     /// A CSV header that cannot be read as job columns.
-    #[error("{name}: line 1: {message}")]
+    #[error("{name}: line {line}: {message}")]
     Header {
         /// The input's name.
         name: String,
+        /// The header's line (1 unless blank lines come first).
+        line: u64,
         /// What is wrong.
         message: String,
     },
@@ -137,7 +142,8 @@ struct Lines<R> {
 
 enum LineError {
     Io(io::Error),
-    TooLong(u64),
+    /// The line, and whether it holds a `\r`.
+    TooLong(u64, bool),
 }
 
 impl<R: BufRead> Lines<R> {
@@ -161,7 +167,8 @@ impl<R: BufRead> Lines<R> {
         self.line += 1;
         if let Some(at) = memchr::memchr(b'\n', available) {
             if at > MAX_LINE_BYTES {
-                return Err(LineError::TooLong(self.line));
+                let cr = memchr::memchr(b'\r', &available[..at]).is_some();
+                return Err(LineError::TooLong(self.line, cr));
             }
             self.pending = at + 1;
             let available = self.inner.fill_buf().map_err(LineError::Io)?;
@@ -180,7 +187,7 @@ impl<R: BufRead> Lines<R> {
             self.spill.extend_from_slice(&available[..take]);
             self.inner.consume(take);
             if self.spill.len() > MAX_LINE_BYTES + 1 {
-                return Err(LineError::TooLong(self.line));
+                return Err(self.too_long());
             }
             if done {
                 self.spill.pop();
@@ -188,9 +195,16 @@ impl<R: BufRead> Lines<R> {
             }
         }
         if self.spill.len() > MAX_LINE_BYTES {
-            return Err(LineError::TooLong(self.line));
+            return Err(self.too_long());
         }
         Ok(Some(trim_cr(&self.spill)))
+    }
+}
+
+impl<R> Lines<R> {
+    /// The error for the line gathered in `spill`, which is too long.
+    fn too_long(&self) -> LineError {
+        LineError::TooLong(self.line, memchr::memchr(b'\r', &self.spill).is_some())
     }
 }
 
@@ -229,6 +243,19 @@ impl<R: BufRead> Lines<R> {
 fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
+
+/// Whether a line is blank: only whitespace, and (in CSV) no separator, so a line of tabs in a
+/// tab-separated file is a row of blank fields, as `,,` is in a comma-separated one.
+fn blank(line: &[u8], separator: Option<u8>) -> bool {
+    line.iter()
+        .all(|&b| b.is_ascii_whitespace() && Some(b) != separator)
+}
+
+/// Why a CSV line with a carriage return inside it is refused.
+const LONE_CR: &str = "has a carriage return (\\r) that does not end the line; lines end in \\n or \\r\\n, and a \\r inside a line is refused rather than read into a field or a number (convert a file with \\r-only line endings: tr '\\r' '\\n' < old.csv > new.csv)";
+
+/// What a line too long to be a job line, holding carriage returns, most likely is.
+const CR_ONLY_HINT: &str = " (it holds carriage returns: if the file ends its lines in \\r alone, convert them first, e.g. tr '\\r' '\\n' < old.csv > new.csv)";
 
 /// Reads jobs one at a time.
 pub struct Rows<R> {
@@ -275,21 +302,35 @@ impl<R: BufRead> Rows<R> {
             options,
         };
         if format == InputFormat::Csv {
-            let header = match rows.lines.next_line() {
-                Ok(Some(line)) => {
-                    let text = String::from_utf8_lossy(line);
-                    split_csv(text.trim_start_matches('\u{feff}'))
-                        .map(|fields| fields.into_iter().map(Cow::into_owned).collect())
-                        .map_err(|message| InputError::Header {
-                            name: rows.name.clone(),
-                            message,
-                        })?
+            // Blank lines before the header are skipped, as they are between rows.
+            let header = loop {
+                match rows.lines.next_line() {
+                    Ok(Some(line)) if blank(line, Some(options.delimiter)) => {}
+                    Ok(Some(line)) => {
+                        break Some(
+                            header_cells(line, options.delimiter)
+                                .and_then(|cells| columns(&cells, options)),
+                        );
+                    }
+                    Ok(None) => break None,
+                    Err(e) => return Err(input_error(&rows.name, e)),
                 }
-                Ok(None) => Vec::new(),
-                Err(e) => return Err(input_error(&rows.name, e)),
             };
-            let (columns, extra) = columns(&header).map_err(|message| InputError::Header {
+            let at = rows.lines.line;
+            let read = match header {
+                Some(read) => read,
+                None if at == 0 => Err(
+                    "the file is empty; a CSV job file starts with a header such as steps,size,count"
+                        .into(),
+                ),
+                None => Err(
+                    "the file has only blank lines; a CSV job file starts with a header such as steps,size,count"
+                        .into(),
+                ),
+            };
+            let (columns, extra) = read.map_err(|message| InputError::Header {
                 name: rows.name.clone(),
+                line: at.max(1),
                 message,
             })?;
             rows.form = Form::Csv {
@@ -331,13 +372,14 @@ impl<R: BufRead> Rows<R> {
         // The common line of a file with no text columns, parsed where it lies in the read
         // buffer: no line split, no copy. (Its row borrows nothing, so the general path can
         // still take the line when this declines.)
+        let delimiter = self.options.delimiter;
         if let Form::Csv { columns, extra, .. } = &self.form
             && extra.is_empty()
             && !columns.contains(&Column::Model)
         {
             let line = self.lines.line + 1;
             let plain = self.lines.take_if(|buffer| {
-                let (row, used) = plain_in_buffer(line, columns, buffer)?;
+                let (row, used) = plain_in_buffer(line, columns, delimiter, buffer)?;
                 let Row {
                     line,
                     steps,
@@ -363,20 +405,36 @@ impl<R: BufRead> Rows<R> {
                 Err(e) => return Err(Err(input_error(&self.name, e))),
             }
         }
+        // A CSV line holding the separator is a row (of blank fields, perhaps), even when the
+        // separator is a tab or a space.
+        let separator = match self.form {
+            Form::Csv { .. } => Some(delimiter),
+            Form::Jsonl => None,
+        };
         loop {
             match self.lines.next_line() {
                 Ok(None) => return Ok(None),
-                Ok(Some(line)) if line.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(Some(line)) if blank(line, separator) => {}
                 Ok(Some(_)) => break,
                 Err(e) => return Err(Err(input_error(&self.name, e))),
             }
         }
         let line_no = self.lines.line;
         let bytes = self.lines.current();
-        if let Form::Csv { columns, .. } = &self.form
-            && let Some(row) = plain_line(line_no, columns, bytes)
-        {
-            return Ok(Some(row));
+        if let Form::Csv { columns, .. } = &self.form {
+            if let Some(row) = plain_line(line_no, columns, delimiter, bytes) {
+                return Ok(Some(row));
+            }
+            // The line's own `\r\n` is gone by now: any `\r` left would end up in a field,
+            // or be trimmed off a number unseen.
+            if memchr::memchr(b'\r', bytes).is_some() {
+                return Err(Ok(RowError::new(
+                    line_no,
+                    "row",
+                    &String::from_utf8_lossy(bytes),
+                    LONE_CR,
+                )));
+            }
         }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
@@ -399,7 +457,7 @@ impl<R: BufRead> Rows<R> {
                 columns, fields, ..
             } => {
                 if !text.contains('"') {
-                    split_plain(text, fields);
+                    split_plain(text, delimiter, fields);
                     return csv_row(
                         line_no,
                         columns,
@@ -409,7 +467,7 @@ impl<R: BufRead> Rows<R> {
                     .map_err(Ok);
                 }
                 let owned =
-                    split_csv(text).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
+                    split_csv(text, delimiter).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
                 csv_row(line_no, columns, owned.into_iter())
                     .map(Some)
                     .map_err(Ok)
@@ -440,7 +498,7 @@ impl Body {
         let Form::Csv { columns, .. } = &self.form else {
             return None;
         };
-        plain_numbers(columns, line)
+        plain_numbers(columns, self.options.delimiter, line)
     }
 
     /// Whether this is CSV whose columns are all numbers (no model, no carried columns).
@@ -467,20 +525,24 @@ fn input_error(name: &str, e: LineError) -> InputError {
             name: name.to_owned(),
             source,
         },
-        LineError::TooLong(line) => InputError::LineTooLong {
+        LineError::TooLong(line, carriage_returns) => InputError::LineTooLong {
             name: name.to_owned(),
             line,
+            carriage_returns,
         },
     }
 }
 
 /// One pass over a plain CSV line: no quotes, every number plain digits, every size a plain
-/// `WxH`. Numbers and sizes are decoded as they are crossed; text fields (model, carried
-/// columns) are handed to `text`, which may decline them. Returns the job and where the fields
-/// end; `None` hands the line to the general path, which also writes every error message.
+/// `WxH`, fields separated by `delimiter`. Numbers and sizes are decoded as they are crossed;
+/// text fields (model, carried columns) are handed to `text`, which may decline them. Returns
+/// the job and where the fields end; `None` hands the line to the general path, which also
+/// writes every error message. A text field stops at a `\r`, so a line with a carriage return
+/// anywhere but at its end never passes here.
 #[inline(always)]
 fn decode_plain<'a>(
     columns: &[Column],
+    delimiter: u8,
     bytes: &'a [u8],
     mut text: impl FnMut(Column, &'a str) -> Option<()>,
 ) -> Option<(Request, usize)> {
@@ -489,7 +551,7 @@ fn decode_plain<'a>(
     let mut at = 0;
     for (n, &column) in columns.iter().enumerate() {
         if n > 0 {
-            if bytes.get(at) != Some(&b',') {
+            if bytes.get(at) != Some(&delimiter) {
                 return None;
             }
             at += 1;
@@ -523,7 +585,8 @@ fn decode_plain<'a>(
                 let start = at;
                 while let Some(&b) = bytes.get(at) {
                     match b {
-                        b',' | b'\n' | b'\r' => break,
+                        b'\n' | b'\r' => break,
+                        _ if b == delimiter => break,
                         b'"' => return None,
                         _ => at += 1,
                     }
@@ -548,10 +611,15 @@ fn decode_plain<'a>(
 }
 
 /// The common line as a row borrowing its text fields, and where its fields end.
-fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<'a>, usize)> {
+fn plain_row<'a>(
+    line: u64,
+    columns: &[Column],
+    delimiter: u8,
+    bytes: &'a [u8],
+) -> Option<(Row<'a>, usize)> {
     let mut model = None;
     let mut extra = Vec::new();
-    let (request, at) = decode_plain(columns, bytes, |column, field| {
+    let (request, at) = decode_plain(columns, delimiter, bytes, |column, field| {
         if column == Column::Extra {
             extra.push(Cow::Borrowed(field));
         } else if !field.trim().is_empty() {
@@ -575,14 +643,19 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
 
 /// The job of a plain line whose columns are all numbers, with nothing built: a text column
 /// declines the line.
-fn plain_numbers(columns: &[Column], bytes: &[u8]) -> Option<Request> {
-    let (request, at) = decode_plain(columns, bytes, |_, _| None)?;
+fn plain_numbers(columns: &[Column], delimiter: u8, bytes: &[u8]) -> Option<Request> {
+    let (request, at) = decode_plain(columns, delimiter, bytes, |_, _| None)?;
     (at == bytes.len()).then_some(request)
 }
 
 /// [`plain_row`] over a whole line: it must end where the line does.
-fn plain_line<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'a>> {
-    plain_row(line, columns, bytes).and_then(|(row, end)| (end == bytes.len()).then_some(row))
+fn plain_line<'a>(
+    line: u64,
+    columns: &[Column],
+    delimiter: u8,
+    bytes: &'a [u8],
+) -> Option<Row<'a>> {
+    plain_row(line, columns, delimiter, bytes).and_then(|(row, end)| (end == bytes.len()).then_some(row))
 }
 
 /// [`plain_row`] at the start of the reader's buffer, straight from it: the line must end
@@ -590,9 +663,10 @@ fn plain_line<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<
 fn plain_in_buffer<'a>(
     line: u64,
     columns: &[Column],
+    delimiter: u8,
     buffer: &'a [u8],
 ) -> Option<(Row<'a>, usize)> {
-    let (row, end) = plain_row(line, columns, buffer)?;
+    let (row, end) = plain_row(line, columns, delimiter, buffer)?;
     match buffer.get(end..)? {
         [b'\n', ..] => Some((row, end + 1)),
         [b'\r', b'\n', ..] => Some((row, end + 2)),
@@ -621,19 +695,20 @@ fn scan_digits(bytes: &[u8], at: usize) -> Option<(Option<u32>, usize)> {
 }
 
 /// Field boundaries of a line without quotes.
-fn split_plain(line: &str, fields: &mut Vec<Range<usize>>) {
+fn split_plain(line: &str, delimiter: u8, fields: &mut Vec<Range<usize>>) {
     fields.clear();
     let mut start = 0;
-    for at in memchr::memchr_iter(b',', line.as_bytes()) {
+    for at in memchr::memchr_iter(delimiter, line.as_bytes()) {
         fields.push(start..at);
         start = at + 1;
     }
     fields.push(start..line.len());
 }
 
-/// Splits one CSV line with quoted fields: commas, and double-quoted fields with `""` for a
-/// quote. A job file has no line breaks inside fields.
-fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
+/// Splits one CSV line with quoted fields: fields separated by `delimiter` (an ASCII byte),
+/// and double-quoted fields with `""` for a quote. A job file has no line breaks inside fields.
+fn split_csv(line: &str, delimiter: u8) -> Result<Vec<Cow<'_, str>>, String> {
+    let delimiter = char::from(delimiter);
     let mut fields = Vec::new();
     let mut chars = line.chars().peekable();
     loop {
@@ -654,9 +729,11 @@ fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
             fields.push(Cow::Owned(field));
             match chars.next() {
                 None => return Ok(fields),
-                Some(',') => continue,
+                Some(c) if c == delimiter => continue,
                 Some(c) => {
-                    return Err(format!("has {c:?} after a closing quote; expected a comma"));
+                    return Err(format!(
+                        "has {c:?} after a closing quote; expected the separator {delimiter:?}"
+                    ));
                 }
             }
         }
@@ -666,7 +743,7 @@ fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
                     fields.push(Cow::Owned(field));
                     return Ok(fields);
                 }
-                Some(',') => break,
+                Some(c) if c == delimiter => break,
                 Some(c) => field.push(c),
             }
         }
@@ -674,31 +751,259 @@ fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
     }
 }
 
-fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
+/// The columns a CSV header may name, as compared: see [`normal`].
+const PRICE_COLUMNS: [(&str, Column); 8] = [
+    ("model", Column::Model),
+    ("steps", Column::Steps),
+    ("num_inference_steps", Column::Steps),
+    ("size", Column::Size),
+    ("width", Column::Width),
+    ("height", Column::Height),
+    ("count", Column::Count),
+    ("n", Column::Count),
+];
+
+/// Whole names that mean a price column under another name (compared as [`normal`] writes
+/// them): a column so named would otherwise be carried and its jobs priced at the defaults.
+const SYNONYMS: [(&str, &str); 14] = [
+    ("w", "width"),
+    ("h", "height"),
+    ("images", "count"),
+    ("qty", "count"),
+    ("quantity", "count"),
+    ("cnt", "count"),
+    ("samples", "count"),
+    ("num_samples", "count"),
+    ("batch_size", "count"),
+    ("resolution", "size"),
+    ("dimensions", "size"),
+    ("dims", "size"),
+    ("iterations", "steps"),
+    ("model_id", "model"),
+];
+
+/// Words that, inside a longer name (`image_size`, `num_steps`, `size (px)`), say the column
+/// sets a price column.
+const PRICE_WORDS: [(&str, &str); 13] = [
+    ("step", "steps"),
+    ("steps", "steps"),
+    ("size", "size"),
+    ("sizes", "size"),
+    ("width", "width"),
+    ("widths", "width"),
+    ("height", "height"),
+    ("heights", "height"),
+    ("count", "count"),
+    ("counts", "count"),
+    ("model", "model"),
+    ("models", "model"),
+    ("images", "count"),
+];
+
+/// Characters that separate fields in CSV-like exports, tried when a header does not split.
+const SEPARATORS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// A header name as compared with the price columns: trimmed, lower case, with `-` and spaces
+/// written as `_` (so `Num Inference Steps` and `num-inference-steps` are `num_inference_steps`).
+fn normal(name: &str) -> String {
+    name.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == '-' || c.is_whitespace() { '_' } else { c })
+        .collect()
+}
+
+/// The price column a header name seems to mean without naming it, if any.
+///
+/// The rule, on names compared as [`normal`] writes them: a name is a near-miss of a price
+/// column when it is
+/// - within one edit of `model`, `steps`, `size`, `width`, `height` or `count`, or within three
+///   of `num_inference_steps` (an edit adds, drops or changes a letter, or swaps two neighbours:
+///   `stesp`, `Step`, `sizes`, `widht`, `modle`, `cout`, `num_inference_step`); `n` is too
+///   short for any edit to be a slip rather than another name, so only `n` itself is `n`;
+/// - a known other name for one (`w`, `h`, `images`, `qty`, `resolution`, `iterations`, ... in
+///   [`SYNONYMS`]);
+/// - or a longer name with one of the words `step(s)`, `size(s)`, `width(s)`, `height(s)`,
+///   `count(s)`, `model(s)` or `images` in it (`image_size`, `num_steps`, `size (px)`).
+///
+/// Such a name is refused rather than carried, since carrying it would price every job at the
+/// model's defaults. Names such as `id`, `note`, `prompt`, `seed`, `user` or `x` are carried.
+/// Returns the column and how the name comes near it, for the message.
+fn near_miss(normal: &str) -> Option<(&'static str, String)> {
+    let nearest = PRICE_COLUMNS
+        .iter()
+        .filter(|(name, _)| name.len() > 1)
+        .map(|&(name, _)| (strsim::osa_distance(normal, name), name))
+        .filter(|&(edits, name)| edits <= if name.len() > 8 { 3 } else { 1 })
+        .min();
+    if let Some((edits, name)) = nearest {
+        let plural = if edits == 1 { "" } else { "s" };
+        return Some((name, format!("{edits} edit{plural} away")));
+    }
+    if let Some(&(_, name)) = SYNONYMS.iter().find(|(other, _)| *other == normal) {
+        return Some((name, "another name for it".into()));
+    }
+    normal
+        .split(|c: char| !c.is_alphanumeric())
+        .find_map(|word| PRICE_WORDS.iter().find(|(w, _)| *w == word))
+        .map(|&(word, name)| (name, format!("it has the word {word:?} in it")))
+}
+
+/// Whether a header cell is a value (a number, a size) rather than a name: then the first line
+/// is data and the header is missing.
+fn looks_like_data(cell: &str) -> bool {
+    let cell = cell.trim();
+    !cell.is_empty()
+        && (cell.parse::<Size>().is_ok() || crate::number::parse_decimal(cell).is_ok())
+}
+
+/// How a separator is written on the command line.
+fn separator_flag(separator: u8) -> String {
+    match separator {
+        b'\t' => "tab".into(),
+        b => format!("'{}'", char::from(b)),
+    }
+}
+
+/// A separator as messages name it.
+fn separator_name(separator: u8) -> String {
+    match separator {
+        b'\t' => "a tab".into(),
+        b' ' => "a space".into(),
+        b => format!("'{}'", char::from(b)),
+    }
+}
+
+/// The cells of a header line: UTF-8, no stray carriage return, split on `delimiter` with quotes.
+fn header_cells(line: &[u8], delimiter: u8) -> Result<Vec<String>, String> {
+    if memchr::memchr(b'\r', line).is_some() {
+        return Err("the header has a carriage return (\\r) that does not end the line: the file seems to end its lines in \\r alone (old Mac line endings), which are not read; convert them first, e.g. tr '\\r' '\\n' < old.csv > new.csv".into());
+    }
+    let text = std::str::from_utf8(line).map_err(|e| {
+        format!(
+            "the header is not UTF-8 (invalid byte at column {}); save the file as UTF-8",
+            e.valid_up_to() + 1
+        )
+    })?;
+    split_csv(text.trim_start_matches('\u{feff}'), delimiter)
+        .map(|fields| fields.into_iter().map(Cow::into_owned).collect())
+        .map_err(|message| format!("the header {message}"))
+}
+
+/// The columns a header names, checked: what it must not be is stated in each error.
+///
+/// - at least one cell is not blank, no cell holds another separator (`;`, tab, `|`, `,`) or
+///   the separator itself (inside quotes), and no cell is a number or a size (the first line
+///   is then data, not a header);
+/// - every column has a name, and no name is a near-miss of a price column ([`near_miss`]);
+/// - a price column is named once (`count` and `n` are one, as are `steps` and
+///   `num_inference_steps`), and a size is either `size` or `width` and `height`;
+/// - carried names are unique among themselves and against the batch output's own columns
+///   ([`JOB_COLUMNS`](crate::render::JOB_COLUMNS)), compared ignoring case and surrounding
+///   spaces, so every output format can hold them;
+/// - some column affects the price, unless `defaults_ok`.
+fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<String>), String> {
+    let delimiter = options.delimiter;
+    let example = format!(
+        "a header such as {}",
+        ["steps", "size", "count"].join(&char::from(delimiter).to_string())
+    );
     if header.iter().all(|h| h.trim().is_empty()) {
-        return Err(
-            "the file is empty; a CSV job file starts with a header such as steps,size,count"
-                .into(),
-        );
+        return Err(format!(
+            "the header has no column names, only blank cells; a CSV job file starts with {example}"
+        ));
+    }
+    for (at, name) in header.iter().enumerate() {
+        let position = at + 1;
+        if let Some(&found) = SEPARATORS
+            .iter()
+            .find(|&&s| s != delimiter && name.as_bytes().contains(&s))
+        {
+            let advice = if found == b',' {
+                "leave out --delimiter".to_owned()
+            } else {
+                format!("give --delimiter {}", separator_flag(found))
+            };
+            return Err(format!(
+                "column {position} {name:?} holds {}, but fields are separated by {}: if the file is separated by {0}, {advice}",
+                separator_name(found),
+                separator_name(delimiter),
+            ));
+        }
+        if name.as_bytes().contains(&delimiter) {
+            return Err(format!(
+                "column {position} {name:?} holds the separator {} inside quotes; a column name cannot (was the whole line quoted?)",
+                separator_name(delimiter)
+            ));
+        }
+        if delimiter != b' ' && header.len() == 1 {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            let priced = words
+                .iter()
+                .filter(|w| PRICE_COLUMNS.iter().any(|(p, _)| normal(w) == *p))
+                .count();
+            if words.len() > 1 && priced > 1 {
+                return Err(format!(
+                    "column 1 {name:?} holds several column names separated by spaces: if the file is separated by spaces, give --delimiter ' '"
+                ));
+            }
+        }
+    }
+    if let Some((at, cell)) = header.iter().enumerate().find(|(_, h)| looks_like_data(h)) {
+        return Err(format!(
+            "column {} {cell:?} is a value, not a column name: the first line must be {example}, naming the columns of the rows below it",
+            at + 1
+        ));
     }
     let mut columns = Vec::new();
-    let mut extra = Vec::new();
-    for name in header {
-        let column = match name.trim().to_lowercase().as_str() {
-            "steps" | "num_inference_steps" => Column::Steps,
-            "size" => Column::Size,
-            "count" | "n" => Column::Count,
-            "model" => Column::Model,
-            "width" => Column::Width,
-            "height" => Column::Height,
-            _ => {
+    let mut extra: Vec<String> = Vec::new();
+    // Carried names as compared for uniqueness, with their 1-based columns.
+    let mut carried: Vec<(String, usize)> = Vec::new();
+    for (at, name) in header.iter().enumerate() {
+        let position = at + 1;
+        let normal = normal(name);
+        if normal.is_empty() {
+            let hint = if position == header.len() {
+                format!(" (a {} at the end of the line adds a blank column)", separator_name(delimiter))
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "column {position} has no name; every column needs one, so it can be read or carried through{hint}"
+            ));
+        }
+        let column = match PRICE_COLUMNS.iter().find(|(p, _)| *p == normal) {
+            Some(&(_, column)) => column,
+            None => {
+                if let Some((meant, how)) = near_miss(&normal) {
+                    return Err(format!(
+                        "column {position} {name:?} looks like the price column {meant:?} ({how}): did you mean {meant:?}? A column named this close to a price column is refused, not carried through (names compared ignoring case, with -, _ and space alike; near means one edit from a price column, three from num_inference_steps, another name for one, or one of its words); rename it if it is not one (price columns: {})",
+                        price_column_list()
+                    ));
+                }
+                let key = name.trim().to_lowercase();
+                if let Some(output) = crate::render::JOB_COLUMNS.iter().position(|c| *c == key) {
+                    return Err(format!(
+                        "column {position} {name:?} has the name of the output's column {} {:?} (output columns: {}); rename column {position} (names are compared ignoring case and surrounding spaces)",
+                        output + 1,
+                        crate::render::JOB_COLUMNS[output],
+                        crate::render::JOB_COLUMNS.join(", ")
+                    ));
+                }
+                if let Some((_, first)) = carried.iter().find(|(k, _)| *k == key) {
+                    return Err(format!(
+                        "columns {first} {:?} and {position} {name:?} have the same name; rename one (names are compared ignoring case and surrounding spaces)",
+                        header[first - 1]
+                    ));
+                }
+                carried.push((key, position));
                 extra.push(name.clone());
                 Column::Extra
             }
         };
         if column != Column::Extra && columns.contains(&column) {
             return Err(format!(
-                "column {name:?} repeats a column already given (count and n are the same column, as are steps and num_inference_steps)"
+                "column {position} {name:?} repeats a column already given (count and n are the same column, as are steps and num_inference_steps)"
             ));
         }
         columns.push(column);
@@ -710,7 +1015,20 @@ fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
     if has(Column::Width) != has(Column::Height) {
         return Err("width and height columns go together".into());
     }
+    if !options.defaults_ok && extra.len() == columns.len() {
+        return Err(format!(
+            "no column sets the price ({} {} carried through), so every job would be priced at the model's defaults; name the price columns ({}), or give --defaults-ok to price the defaults",
+            header.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", "),
+            if header.len() == 1 { "is" } else { "are all" },
+            price_column_list()
+        ));
+    }
     Ok((columns, extra))
+}
+
+/// The price columns' names, for messages.
+fn price_column_list() -> String {
+    PRICE_COLUMNS.map(|(name, _)| name).join(", ")
 }
 
 /// Plain ASCII digits, read without the general parser; `None` sends the field there.
@@ -1037,11 +1355,11 @@ mod tests {
 
     #[test]
     fn quoted_csv_fields() {
-        let fields = split_csv(r#"a,"b,c","say ""hi""",,"#).unwrap();
+        let fields = split_csv(r#"a,"b,c","say ""hi""",,"#, b',').unwrap();
         assert_eq!(fields, vec!["a", "b,c", "say \"hi\"", "", ""]);
-        assert_eq!(split_csv("x").unwrap(), vec!["x"]);
-        assert!(split_csv(r#""open"#).is_err());
-        assert!(split_csv(r#""a"b"#).is_err());
+        assert_eq!(split_csv("x", b',').unwrap(), vec!["x"]);
+        assert!(split_csv(r#""open"#, b',').is_err());
+        assert!(split_csv(r#""a"b"#, b',').is_err());
         let rows = read(
             InputFormat::Csv,
             "note,steps,size\n\"a, b\",20,\"512x256\"\n",
@@ -1091,8 +1409,8 @@ mod tests {
             "1,1x1,999999999,m,",
         ] {
             let plain =
-                plain_line(1, &columns, line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
-            let general = csv_row(1, &columns, split_csv(line).unwrap().into_iter()).unwrap();
+                plain_line(1, &columns, b',', line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
+            let general = csv_row(1, &columns, split_csv(line, b',').unwrap().into_iter()).unwrap();
             assert_eq!(plain, general, "{line}");
         }
         // Anything unusual goes the general way.
@@ -1106,16 +1424,16 @@ mod tests {
             "1e3,512x512,,,",
             "20,5×5,,,",
         ] {
-            assert!(plain_line(1, &columns, line.as_bytes()).is_none(), "{line}");
+            assert!(plain_line(1, &columns, b',', line.as_bytes()).is_none(), "{line}");
         }
         let sides = [Column::Width, Column::Height];
         assert_eq!(
-            plain_line(1, &sides, b"640,480").unwrap().size,
+            plain_line(1, &sides, b',', b"640,480").unwrap().size,
             Some(Size::new(640, 480))
         );
-        assert!(plain_line(1, &sides, b"640,").is_none());
+        assert!(plain_line(1, &sides, b',', b"640,").is_none());
         // Invalid UTF-8 in a text field goes the general way, which reports it.
-        assert!(plain_line(1, &columns, b"20,512x512,2,m\xff,a").is_none());
+        assert!(plain_line(1, &columns, b',', b"20,512x512,2,m\xff,a").is_none());
     }
 
     #[test]
@@ -1140,20 +1458,20 @@ mod tests {
         ];
         for columns in layouts {
             for line in lines {
-                let row = plain_line(1, columns, line.as_bytes()).map(|r| Request {
+                let row = plain_line(1, columns, b',', line.as_bytes()).map(|r| Request {
                     steps: r.steps,
                     size: r.size,
                     count: r.count,
                 });
                 assert_eq!(
-                    plain_numbers(columns, line.as_bytes()),
+                    plain_numbers(columns, b',', line.as_bytes()),
                     row,
                     "{columns:?} {line}"
                 );
             }
         }
         assert_eq!(
-            plain_numbers(&[Column::Steps, Column::Model], b"20,flux"),
+            plain_numbers(&[Column::Steps, Column::Model], b',', b"20,flux"),
             None
         );
     }
