@@ -466,8 +466,8 @@ impl<R: BufRead> Rows<R> {
                     .map(Some)
                     .map_err(Ok);
                 }
-                let owned =
-                    split_csv(text, delimiter).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
+                let owned = split_csv(text, delimiter)
+                    .map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
                 csv_row(line_no, columns, owned.into_iter())
                     .map(Some)
                     .map_err(Ok)
@@ -655,7 +655,8 @@ fn plain_line<'a>(
     delimiter: u8,
     bytes: &'a [u8],
 ) -> Option<Row<'a>> {
-    plain_row(line, columns, delimiter, bytes).and_then(|(row, end)| (end == bytes.len()).then_some(row))
+    plain_row(line, columns, delimiter, bytes)
+        .and_then(|(row, end)| (end == bytes.len()).then_some(row))
 }
 
 /// [`plain_row`] at the start of the reader's buffer, straight from it: the line must end
@@ -809,7 +810,13 @@ fn normal(name: &str) -> String {
     name.trim()
         .to_lowercase()
         .chars()
-        .map(|c| if c == '-' || c.is_whitespace() { '_' } else { c })
+        .map(|c| {
+            if c == '-' || c.is_whitespace() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -826,13 +833,20 @@ fn normal(name: &str) -> String {
 /// - or a longer name with one of the words `step(s)`, `size(s)`, `width(s)`, `height(s)`,
 ///   `count(s)`, `model(s)` or `images` in it (`image_size`, `num_steps`, `size (px)`).
 ///
+/// Only price columns the header does not name (`named`) are looked for: beside a `size`
+/// column, `site` is another column, not a slip for `size`; without one it is refused.
 /// Such a name is refused rather than carried, since carrying it would price every job at the
 /// model's defaults. Names such as `id`, `note`, `prompt`, `seed`, `user` or `x` are carried.
 /// Returns the column and how the name comes near it, for the message.
-fn near_miss(normal: &str) -> Option<(&'static str, String)> {
+fn near_miss(normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
+    let missing = |name: &str| {
+        PRICE_COLUMNS
+            .iter()
+            .any(|(p, column)| *p == name && !named.contains(column))
+    };
     let nearest = PRICE_COLUMNS
         .iter()
-        .filter(|(name, _)| name.len() > 1)
+        .filter(|(name, _)| name.len() > 1 && missing(name))
         .map(|&(name, _)| (strsim::osa_distance(normal, name), name))
         .filter(|&(edits, name)| edits <= if name.len() > 8 { 3 } else { 1 })
         .min();
@@ -840,12 +854,19 @@ fn near_miss(normal: &str) -> Option<(&'static str, String)> {
         let plural = if edits == 1 { "" } else { "s" };
         return Some((name, format!("{edits} edit{plural} away")));
     }
-    if let Some(&(_, name)) = SYNONYMS.iter().find(|(other, _)| *other == normal) {
+    if let Some(&(_, name)) = SYNONYMS
+        .iter()
+        .find(|(other, name)| *other == normal && missing(name))
+    {
         return Some((name, "another name for it".into()));
     }
     normal
         .split(|c: char| !c.is_alphanumeric())
-        .find_map(|word| PRICE_WORDS.iter().find(|(w, _)| *w == word))
+        .find_map(|word| {
+            PRICE_WORDS
+                .iter()
+                .find(|(w, name)| *w == word && missing(name))
+        })
         .map(|&(word, name)| (name, format!("it has the word {word:?} in it")))
 }
 
@@ -853,8 +874,7 @@ fn near_miss(normal: &str) -> Option<(&'static str, String)> {
 /// is data and the header is missing.
 fn looks_like_data(cell: &str) -> bool {
     let cell = cell.trim();
-    !cell.is_empty()
-        && (cell.parse::<Size>().is_ok() || crate::number::parse_decimal(cell).is_ok())
+    !cell.is_empty() && (cell.parse::<Size>().is_ok() || crate::number::parse_decimal(cell).is_ok())
 }
 
 /// How a separator is written on the command line.
@@ -955,6 +975,14 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
             at + 1
         ));
     }
+    // The price columns named outright, so near-misses of them can be told from other columns.
+    let named: Vec<Column> = header
+        .iter()
+        .filter_map(|h| {
+            let h = normal(h);
+            PRICE_COLUMNS.iter().find(|(p, _)| *p == h).map(|&(_, c)| c)
+        })
+        .collect();
     let mut columns = Vec::new();
     let mut extra: Vec<String> = Vec::new();
     // Carried names as compared for uniqueness, with their 1-based columns.
@@ -964,7 +992,10 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
         let normal = normal(name);
         if normal.is_empty() {
             let hint = if position == header.len() {
-                format!(" (a {} at the end of the line adds a blank column)", separator_name(delimiter))
+                format!(
+                    " (a {} at the end of the line adds a blank column)",
+                    separator_name(delimiter)
+                )
             } else {
                 String::new()
             };
@@ -975,9 +1006,9 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
         let column = match PRICE_COLUMNS.iter().find(|(p, _)| *p == normal) {
             Some(&(_, column)) => column,
             None => {
-                if let Some((meant, how)) = near_miss(&normal) {
+                if let Some((meant, how)) = near_miss(&normal, &named) {
                     return Err(format!(
-                        "column {position} {name:?} looks like the price column {meant:?} ({how}): did you mean {meant:?}? A column named this close to a price column is refused, not carried through (names compared ignoring case, with -, _ and space alike; near means one edit from a price column, three from num_inference_steps, another name for one, or one of its words); rename it if it is not one (price columns: {})",
+                        "column {position} {name:?} looks like the price column {meant:?} ({how}): did you mean {meant:?}? A name this close to a price column the header does not name is refused rather than carried through (compared ignoring case, with -, _ and space alike: one edit away, three for num_inference_steps, another name for it, or one of its words); rename the column if it is something else (price columns: {})",
                         price_column_list()
                     ));
                 }
@@ -1018,7 +1049,11 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
     if !options.defaults_ok && extra.len() == columns.len() {
         return Err(format!(
             "no column sets the price ({} {} carried through), so every job would be priced at the model's defaults; name the price columns ({}), or give --defaults-ok to price the defaults",
-            header.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", "),
+            header
+                .iter()
+                .map(|h| format!("{h:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             if header.len() == 1 { "is" } else { "are all" },
             price_column_list()
         ));
@@ -1286,8 +1321,18 @@ mod tests {
         text: &str,
         capacity: usize,
     ) -> Vec<Result<Row<'static>, String>> {
+        read_opts(format, text, capacity, ReadOptions::default())
+    }
+
+    /// Reads with `options`, through a buffer of `capacity` bytes.
+    fn read_opts(
+        format: InputFormat,
+        text: &str,
+        capacity: usize,
+        options: ReadOptions,
+    ) -> Vec<Result<Row<'static>, String>> {
         let input = io::BufReader::with_capacity(capacity, text.as_bytes());
-        let mut rows = Rows::new("t".into(), input, format, ReadOptions::default()).unwrap();
+        let mut rows = Rows::new("t".into(), input, format, options).unwrap();
         let mut out = Vec::new();
         loop {
             match rows.next_row() {
@@ -1424,7 +1469,10 @@ mod tests {
             "1e3,512x512,,,",
             "20,5×5,,,",
         ] {
-            assert!(plain_line(1, &columns, b',', line.as_bytes()).is_none(), "{line}");
+            assert!(
+                plain_line(1, &columns, b',', line.as_bytes()).is_none(),
+                "{line}"
+            );
         }
         let sides = [Column::Width, Column::Height];
         assert_eq!(
@@ -1434,6 +1482,43 @@ mod tests {
         assert!(plain_line(1, &sides, b',', b"640,").is_none());
         // Invalid UTF-8 in a text field goes the general way, which reports it.
         assert!(plain_line(1, &columns, b',', b"20,512x512,2,m\xff,a").is_none());
+        // Under another separator the same lines agree, and a comma is just a character.
+        for delimiter in [b';', b'\t', b'|', b' '] {
+            let sep = char::from(delimiter).to_string();
+            for (line, plain) in [
+                ("20,512x512,2,flux-dev,a", true),
+                (",,,,", true),
+                ("20,512X256,,Flux-Dev,b-c", true),
+                ("20,512x512,2,m,a,b", false),
+                ("20,512,2,m,a", false),
+            ] {
+                let line = line.replace(',', &sep);
+                let general = csv_row(
+                    1,
+                    &columns,
+                    split_csv(&line, delimiter).unwrap().into_iter(),
+                );
+                let read = plain_line(1, &columns, delimiter, line.as_bytes());
+                assert_eq!(read.is_some(), plain, "{line:?}");
+                if let Some(read) = read {
+                    assert_eq!(Ok(read), general, "{line:?}");
+                }
+                assert_eq!(
+                    plain_line(1, &columns, b',', line.as_bytes()),
+                    None,
+                    "{line:?} read with commas"
+                );
+            }
+            assert_eq!(
+                plain_numbers(&sides, delimiter, format!("640{sep}480").as_bytes()),
+                Some(Request {
+                    steps: None,
+                    count: None,
+                    size: Some(Size::new(640, 480))
+                })
+            );
+            assert_eq!(plain_numbers(&sides, delimiter, b"640,480"), None);
+        }
     }
 
     #[test]
@@ -1555,18 +1640,203 @@ mod tests {
         }
     }
 
+    /// The header error for `text` read with `options`, or `None` when it is read.
+    fn header_error(text: &str, options: ReadOptions) -> Option<String> {
+        Rows::new("t".into(), text.as_bytes(), InputFormat::Csv, options)
+            .err()
+            .map(|e| e.to_string())
+    }
+
     #[test]
     fn bad_headers() {
         for header in ["count,n\n", "size,width,height\n", "width\n", ""] {
             assert!(
-                Rows::new(
-                    "t".into(),
-                    header.as_bytes(),
-                    InputFormat::Csv,
-                    ReadOptions::default()
-                )
-                .is_err(),
+                header_error(header, ReadOptions::default()).is_some(),
                 "{header:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn near_misses_of_price_columns_are_refused_and_other_names_carried() {
+        let options = ReadOptions::default();
+        for (name, meant) in [
+            ("stesp", "steps"),
+            ("Step", "steps"),
+            (" STEPS_ ", "steps"),
+            ("sizes", "size"),
+            ("szie", "size"),
+            ("widht,height", "width"),
+            ("width,heigth", "height"),
+            ("num_inference_step", "num_inference_steps"),
+            ("num-inference-step", "num_inference_steps"),
+            ("numinferencesteps", "num_inference_steps"),
+            ("modle", "model"),
+            ("Models", "model"),
+            ("cout", "count"),
+            ("conut", "count"),
+            ("qty", "count"),
+            ("w,h", "width"),
+            ("resolution", "size"),
+            ("image_size", "size"),
+            ("num_steps", "steps"),
+            ("Size (px)", "size"),
+            ("model_id", "model"),
+        ] {
+            let error = header_error(&format!("id,{name}\n"), options)
+                .unwrap_or_else(|| panic!("{name:?} was read"));
+            assert!(
+                error.contains(&format!("looks like the price column {meant:?}")),
+                "{name:?}: {error}"
+            );
+        }
+        // Names far from every price column are carried; so is a near-miss of a price column
+        // the header names outright, and `n` matches only itself.
+        for header in [
+            "id,note,prompt,x,user,seed,steps",
+            "a,b,n",
+            "steps,size,site",
+            "width,height,weight",
+            "model,mode",
+            "Num Inference Steps,N",
+        ] {
+            assert_eq!(header_error(header, options), None, "{header:?}");
+        }
+        let rows = read(InputFormat::Csv, "Num Inference Steps, N ,a\n20,2,b\n");
+        let row = rows[0].as_ref().unwrap();
+        assert_eq!(
+            (row.steps, row.count, row.extra.clone()),
+            (Some(20), Some(2), vec!["b".into()])
+        );
+    }
+
+    #[test]
+    fn headers_that_are_not_headers() {
+        let options = ReadOptions::default();
+        let expect = |text: &str, options: ReadOptions, needle: &str| {
+            let error = header_error(text, options).unwrap_or_else(|| panic!("{text:?} was read"));
+            assert!(error.contains(needle), "{text:?}: {error}");
+        };
+        expect("20,512x512,4\n", options, "column 1 \"20\" is a value");
+        expect("steps,1024\n", options, "column 2 \"1024\" is a value");
+        expect("model,1.5\n", options, "is a value");
+        expect(",,\n", options, "only blank cells");
+        expect("\"\",\" \"\n", options, "only blank cells");
+        expect("steps,,size\n", options, "column 2 has no name");
+        expect("steps,size,\n", options, "column 3 has no name");
+        expect("steps;size\n", options, "give --delimiter ';'");
+        expect("steps\tsize\n", options, "give --delimiter tab");
+        expect("steps|size\n", options, "give --delimiter '|'");
+        expect("steps,size;count\n", options, "give --delimiter ';'");
+        expect("steps size count\n", options, "give --delimiter ' '");
+        expect("\"steps,size\"\n", options, "inside quotes");
+        expect("steps,size\r20,512\r", options, "tr '\\r' '\\n'");
+        expect("st\u{0}eps,size\r\r\n", options, "carriage return");
+        expect("id,note\n", options, "--defaults-ok");
+        expect("steps,line\n", options, "output's column 1 \"line\"");
+        expect("steps, Price\n", options, "output's column 7 \"price\"");
+        expect("id,steps,ID \n", options, "columns 1 \"id\" and 3 \"ID \"");
+        let semicolon = ReadOptions {
+            delimiter: b';',
+            ..options
+        };
+        expect("steps,size\n", semicolon, "leave out --delimiter");
+        expect("steps;size;count,n\n", semicolon, "leave out --delimiter");
+        // Given what they need, the same headers read.
+        for (text, options) in [
+            (
+                "id,note\n",
+                ReadOptions {
+                    defaults_ok: true,
+                    ..options
+                },
+            ),
+            ("steps;size\n", semicolon),
+            ("\n \n\"steps\",\"size\"\n", options),
+        ] {
+            assert_eq!(header_error(text, options), None, "{text:?}");
+        }
+        // Blank lines before the header are skipped, and errors name the header's line.
+        assert_eq!(
+            header_error("\n\nstesp\n", options)
+                .unwrap()
+                .split(": ")
+                .nth(1),
+            Some("line 3")
+        );
+    }
+
+    #[test]
+    fn every_separator_reads_like_the_comma() {
+        let text =
+            "id,steps,size,n,model\na,20,512x512,2,flux-dev\n\nb,,,,\n\"c\",5,7X9,,m\r\n,1,1,1,\n";
+        let comma = read_with(InputFormat::Csv, text, 8192);
+        assert_eq!(comma.len(), 4);
+        let numbers = "steps,size,n\n20,512x512,2\n\n,,\n5,7X9,\r\n1,1,1\n";
+        let comma_numbers = read_with(InputFormat::Csv, numbers, 8192);
+        assert_eq!(comma_numbers.len(), 4);
+        for delimiter in [b';', b'\t', b'|', b' '] {
+            let options = ReadOptions {
+                delimiter,
+                ..ReadOptions::default()
+            };
+            let separated = text.replace(',', &char::from(delimiter).to_string());
+            let separated_numbers = numbers.replace(',', &char::from(delimiter).to_string());
+            for capacity in [1, 3, 16, 8192] {
+                assert_eq!(
+                    read_opts(InputFormat::Csv, &separated, capacity, options),
+                    comma,
+                    "{delimiter} {capacity}"
+                );
+                assert_eq!(
+                    read_opts(InputFormat::Csv, &separated_numbers, capacity, options),
+                    comma_numbers,
+                    "{delimiter} {capacity}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_carriage_return_inside_a_line_is_never_read_into_a_row() {
+        let columns = [Column::Steps, Column::Size, Column::Model, Column::Extra];
+        for line in [
+            &b"20\r,512,m,a"[..],
+            b"20,512\r,m,a",
+            b"20,512,m\r,a",
+            b"20,512,m,a\r",
+            b"20,512,m,a\rb",
+        ] {
+            assert!(plain_line(1, &columns, b',', line).is_none(), "{line:?}");
+        }
+        assert!(plain_in_buffer(1, &columns, b',', b"20,512x512,m,a\r\r\n").is_none());
+        assert!(plain_in_buffer(1, &columns, b',', b"20,512x512,m,a\r\n").is_some());
+        for capacity in [1, 4, 8192] {
+            let rows = read_with(
+                InputFormat::Csv,
+                "steps,size,note\n20\r,512,a\n20,512,a\rb\n20,512,a\r\r\n\r\n20,512,ok\r\n",
+                capacity,
+            );
+            let got: Vec<Result<u64, bool>> = rows
+                .iter()
+                .map(|r| match r {
+                    Ok(row) => Ok(row.line),
+                    Err(e) => Err(e.contains("carriage return")),
+                })
+                .collect();
+            assert_eq!(
+                got,
+                vec![Err(true), Err(true), Err(true), Ok(6)],
+                "{capacity}"
+            );
+            let rows = read_with(
+                InputFormat::Csv,
+                "steps,size\n20\r,512\n20,512\r30,1\n",
+                capacity,
+            );
+            assert!(
+                rows.iter()
+                    .all(|r| r.as_ref().is_err_and(|e| e.contains("carriage return")))
             );
         }
     }

@@ -3,6 +3,7 @@
 mod batch;
 mod check;
 mod fuzz_cases;
+mod header;
 mod hostile;
 mod job;
 mod laws;
