@@ -124,19 +124,24 @@ pub enum InputError {
     },
     /// A line longer than [`MAX_LINE_BYTES`].
     #[error(
-        "{name}: line {line} is longer than {MAX_LINE_BYTES} bytes, the most a job line may be; is this a job file?"
+        "{name}: line {line} is longer than {MAX_LINE_BYTES} bytes, the most a job line may be; is this a job file?{}",
+        if *.carriage_returns { CR_ONLY_HINT } else { "" }
     )]
     LineTooLong {
         /// The input's name.
         name: String,
         /// The line.
         line: u64,
+        /// Whether it holds carriage returns, as a file with `\r`-only line endings does.
+        carriage_returns: bool,
     },
     /// A CSV header that cannot be read as job columns.
-    #[error("{name}: line 1: {message}")]
+    #[error("{name}: line {line}: {message}")]
     Header {
         /// The input's name.
         name: String,
+        /// The header's line (1 unless blank lines come first).
+        line: u64,
         /// What is wrong.
         message: String,
     },
@@ -155,7 +160,8 @@ struct Lines<R> {
 
 enum LineError {
     Io(io::Error),
-    TooLong(u64),
+    /// The line, and whether it holds a `\r`.
+    TooLong(u64, bool),
 }
 
 impl<R: BufRead> Lines<R> {
@@ -179,7 +185,8 @@ impl<R: BufRead> Lines<R> {
         self.line += 1;
         if let Some(at) = memchr::memchr(b'\n', available) {
             if at > MAX_LINE_BYTES {
-                return Err(LineError::TooLong(self.line));
+                let cr = memchr::memchr(b'\r', &available[..at]).is_some();
+                return Err(LineError::TooLong(self.line, cr));
             }
             self.pending = at + 1;
             let available = self.inner.fill_buf().map_err(LineError::Io)?;
@@ -198,7 +205,7 @@ impl<R: BufRead> Lines<R> {
             self.spill.extend_from_slice(&available[..take]);
             self.inner.consume(take);
             if self.spill.len() > MAX_LINE_BYTES + 1 {
-                return Err(LineError::TooLong(self.line));
+                return Err(self.too_long());
             }
             if done {
                 self.spill.pop();
@@ -206,9 +213,16 @@ impl<R: BufRead> Lines<R> {
             }
         }
         if self.spill.len() > MAX_LINE_BYTES {
-            return Err(LineError::TooLong(self.line));
+            return Err(self.too_long());
         }
         Ok(Some(trim_cr(&self.spill)))
+    }
+}
+
+impl<R> Lines<R> {
+    /// The error for the line gathered in `spill`, which is too long.
+    fn too_long(&self) -> LineError {
+        LineError::TooLong(self.line, memchr::memchr(b'\r', &self.spill).is_some())
     }
 }
 
@@ -247,6 +261,19 @@ impl<R: BufRead> Lines<R> {
 fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
+
+/// Whether a line is blank: only whitespace, and (in CSV) no separator, so a line of tabs in a
+/// tab-separated file is a row of blank fields, as `,,` is in a comma-separated one.
+fn blank(line: &[u8], separator: Option<u8>) -> bool {
+    line.iter()
+        .all(|&b| b.is_ascii_whitespace() && Some(b) != separator)
+}
+
+/// Why a CSV line with a carriage return inside it is refused.
+const LONE_CR: &str = "has a carriage return (\\r) that does not end the line; lines end in \\n or \\r\\n, and a \\r inside a line is refused rather than read into a field or a number (convert a file with \\r-only line endings: tr '\\r' '\\n' < old.csv > new.csv)";
+
+/// What a line too long to be a job line, holding carriage returns, most likely is.
+const CR_ONLY_HINT: &str = " (it holds carriage returns: if the file ends its lines in \\r alone, convert them first, e.g. tr '\\r' '\\n' < old.csv > new.csv)";
 
 /// Reads jobs one at a time.
 pub struct Rows<R> {
@@ -293,21 +320,35 @@ impl<R: BufRead> Rows<R> {
             options,
         };
         if format == InputFormat::Csv {
-            let header = match rows.lines.next_line() {
-                Ok(Some(line)) => {
-                    let text = String::from_utf8_lossy(line);
-                    split_csv(text.trim_start_matches('\u{feff}'))
-                        .map(|fields| fields.into_iter().map(Cow::into_owned).collect())
-                        .map_err(|message| InputError::Header {
-                            name: rows.name.clone(),
-                            message,
-                        })?
+            // Blank lines before the header are skipped, as they are between rows.
+            let header = loop {
+                match rows.lines.next_line() {
+                    Ok(Some(line)) if blank(line, Some(options.delimiter)) => {}
+                    Ok(Some(line)) => {
+                        break Some(
+                            header_cells(line, options.delimiter)
+                                .and_then(|cells| columns(&cells, options)),
+                        );
+                    }
+                    Ok(None) => break None,
+                    Err(e) => return Err(input_error(&rows.name, e)),
                 }
-                Ok(None) => Vec::new(),
-                Err(e) => return Err(input_error(&rows.name, e)),
             };
-            let (columns, extra) = columns(&header).map_err(|message| InputError::Header {
+            let at = rows.lines.line;
+            let read = match header {
+                Some(read) => read,
+                None if at == 0 => Err(
+                    "the file is empty; a CSV job file starts with a header such as steps,size,count"
+                        .into(),
+                ),
+                None => Err(
+                    "the file has only blank lines; a CSV job file starts with a header such as steps,size,count"
+                        .into(),
+                ),
+            };
+            let (columns, extra) = read.map_err(|message| InputError::Header {
                 name: rows.name.clone(),
+                line: at.max(1),
                 message,
             })?;
             rows.form = Form::Csv {
@@ -349,13 +390,14 @@ impl<R: BufRead> Rows<R> {
         // The common line of a file with no text columns, parsed where it lies in the read
         // buffer: no line split, no copy. (Its row borrows nothing, so the general path can
         // still take the line when this declines.)
+        let delimiter = self.options.delimiter;
         if let Form::Csv { columns, extra, .. } = &self.form
             && extra.is_empty()
             && !columns.contains(&Column::Model)
         {
             let line = self.lines.line + 1;
             let plain = self.lines.take_if(|buffer| {
-                let (row, used) = plain_in_buffer(line, columns, buffer)?;
+                let (row, used) = plain_in_buffer(line, columns, delimiter, buffer)?;
                 let Row {
                     line,
                     steps,
@@ -381,23 +423,36 @@ impl<R: BufRead> Rows<R> {
                 Err(e) => return Err(Err(input_error(&self.name, e))),
             }
         }
+        // A CSV line holding the separator is a row (of blank fields, perhaps), even when the
+        // separator is a tab or a space.
+        let separator = match self.form {
+            Form::Csv { .. } => Some(delimiter),
+            Form::Jsonl => None,
+        };
         loop {
             match self.lines.next_line() {
                 Ok(None) => return Ok(None),
-                Ok(Some(line)) if line.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(Some(line)) if blank(line, separator) => {}
                 Ok(Some(_)) => break,
                 Err(e) => return Err(Err(input_error(&self.name, e))),
             }
         }
         let line_no = self.lines.line;
         let bytes = self.lines.current();
-        if let Form::Csv { columns, .. } = &self.form
-            && let Some(row) = plain_line(line_no, columns, bytes)
-        {
-            let Form::Csv { extra, .. } = &self.form else {
-                unreachable!("a plain line is CSV")
-            };
-            return carried(row, columns, extra).map(Some).map_err(Ok);
+        if let Form::Csv { columns, extra, .. } = &self.form {
+            if let Some(row) = plain_line(line_no, columns, delimiter, bytes) {
+                return carried(row, columns, extra).map(Some).map_err(Ok);
+            }
+            // The line's own `\r\n` is gone by now: any `\r` left would end up in a field,
+            // or be trimmed off a number unseen.
+            if memchr::memchr(b'\r', bytes).is_some() {
+                return Err(Ok(RowError::new(
+                    line_no,
+                    "row",
+                    &String::from_utf8_lossy(bytes),
+                    LONE_CR,
+                )));
+            }
         }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
@@ -422,7 +477,7 @@ impl<R: BufRead> Rows<R> {
                 extra,
             } => {
                 if !text.contains('"') {
-                    split_plain(text, fields);
+                    split_plain(text, delimiter, fields);
                     return csv_row(
                         line_no,
                         columns,
@@ -432,8 +487,8 @@ impl<R: BufRead> Rows<R> {
                     .map(Some)
                     .map_err(Ok);
                 }
-                let owned =
-                    split_csv(text).map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
+                let owned = split_csv(text, delimiter)
+                    .map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
                 csv_row(line_no, columns, owned.into_iter())
                     .and_then(|row| carried(row, columns, extra))
                     .map(Some)
@@ -465,7 +520,7 @@ impl Body {
         let Form::Csv { columns, .. } = &self.form else {
             return None;
         };
-        plain_numbers(columns, line)
+        plain_numbers(columns, self.options.delimiter, line)
     }
 
     /// Whether this is CSV whose columns are all numbers (no model, no carried columns).
@@ -492,20 +547,24 @@ fn input_error(name: &str, e: LineError) -> InputError {
             name: name.to_owned(),
             source,
         },
-        LineError::TooLong(line) => InputError::LineTooLong {
+        LineError::TooLong(line, carriage_returns) => InputError::LineTooLong {
             name: name.to_owned(),
             line,
+            carriage_returns,
         },
     }
 }
 
 /// One pass over a plain CSV line: no quotes, every number plain digits, every size a plain
-/// `WxH`. Numbers and sizes are decoded as they are crossed; text fields (model, carried
-/// columns) are handed to `text`, which may decline them. Returns the job and where the fields
-/// end; `None` hands the line to the general path, which also writes every error message.
+/// `WxH`, fields separated by `delimiter`. Numbers and sizes are decoded as they are crossed;
+/// text fields (model, carried columns) are handed to `text`, which may decline them. Returns
+/// the job and where the fields end; `None` hands the line to the general path, which also
+/// writes every error message. A text field stops at a `\r`, so a line with a carriage return
+/// anywhere but at its end never passes here.
 #[inline(always)]
 fn decode_plain<'a>(
     columns: &[Column],
+    delimiter: u8,
     bytes: &'a [u8],
     mut text: impl FnMut(Column, &'a str) -> Option<()>,
 ) -> Option<(Request, usize)> {
@@ -514,7 +573,7 @@ fn decode_plain<'a>(
     let mut at = 0;
     for (n, &column) in columns.iter().enumerate() {
         if n > 0 {
-            if bytes.get(at) != Some(&b',') {
+            if bytes.get(at) != Some(&delimiter) {
                 return None;
             }
             at += 1;
@@ -548,7 +607,8 @@ fn decode_plain<'a>(
                 let start = at;
                 while let Some(&b) = bytes.get(at) {
                     match b {
-                        b',' | b'\n' | b'\r' => break,
+                        b'\n' | b'\r' => break,
+                        _ if b == delimiter => break,
                         b'"' => return None,
                         _ => at += 1,
                     }
@@ -573,10 +633,15 @@ fn decode_plain<'a>(
 }
 
 /// The common line as a row borrowing its text fields, and where its fields end.
-fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<'a>, usize)> {
+fn plain_row<'a>(
+    line: u64,
+    columns: &[Column],
+    delimiter: u8,
+    bytes: &'a [u8],
+) -> Option<(Row<'a>, usize)> {
     let mut model = None;
     let mut extra = Vec::new();
-    let (request, at) = decode_plain(columns, bytes, |column, field| {
+    let (request, at) = decode_plain(columns, delimiter, bytes, |column, field| {
         if column == Column::Extra {
             extra.push(Cow::Borrowed(field));
         } else if !field.trim().is_empty() {
@@ -600,14 +665,20 @@ fn plain_row<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<(Row<
 
 /// The job of a plain line whose columns are all numbers, with nothing built: a text column
 /// declines the line.
-fn plain_numbers(columns: &[Column], bytes: &[u8]) -> Option<Request> {
-    let (request, at) = decode_plain(columns, bytes, |_, _| None)?;
+fn plain_numbers(columns: &[Column], delimiter: u8, bytes: &[u8]) -> Option<Request> {
+    let (request, at) = decode_plain(columns, delimiter, bytes, |_, _| None)?;
     (at == bytes.len()).then_some(request)
 }
 
 /// [`plain_row`] over a whole line: it must end where the line does.
-fn plain_line<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<'a>> {
-    plain_row(line, columns, bytes).and_then(|(row, end)| (end == bytes.len()).then_some(row))
+fn plain_line<'a>(
+    line: u64,
+    columns: &[Column],
+    delimiter: u8,
+    bytes: &'a [u8],
+) -> Option<Row<'a>> {
+    plain_row(line, columns, delimiter, bytes)
+        .and_then(|(row, end)| (end == bytes.len()).then_some(row))
 }
 
 /// [`plain_row`] at the start of the reader's buffer, straight from it: the line must end
@@ -615,9 +686,10 @@ fn plain_line<'a>(line: u64, columns: &[Column], bytes: &'a [u8]) -> Option<Row<
 fn plain_in_buffer<'a>(
     line: u64,
     columns: &[Column],
+    delimiter: u8,
     buffer: &'a [u8],
 ) -> Option<(Row<'a>, usize)> {
-    let (row, end) = plain_row(line, columns, buffer)?;
+    let (row, end) = plain_row(line, columns, delimiter, buffer)?;
     match buffer.get(end..)? {
         [b'\n', ..] => Some((row, end + 1)),
         [b'\r', b'\n', ..] => Some((row, end + 2)),
@@ -646,19 +718,20 @@ fn scan_digits(bytes: &[u8], at: usize) -> Option<(Option<u32>, usize)> {
 }
 
 /// Field boundaries of a line without quotes.
-fn split_plain(line: &str, fields: &mut Vec<Range<usize>>) {
+fn split_plain(line: &str, delimiter: u8, fields: &mut Vec<Range<usize>>) {
     fields.clear();
     let mut start = 0;
-    for at in memchr::memchr_iter(b',', line.as_bytes()) {
+    for at in memchr::memchr_iter(delimiter, line.as_bytes()) {
         fields.push(start..at);
         start = at + 1;
     }
     fields.push(start..line.len());
 }
 
-/// Splits one CSV line with quoted fields: commas, and double-quoted fields with `""` for a
-/// quote. A job file has no line breaks inside fields.
-fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
+/// Splits one CSV line with quoted fields: fields separated by `delimiter` (an ASCII byte),
+/// and double-quoted fields with `""` for a quote. A job file has no line breaks inside fields.
+fn split_csv(line: &str, delimiter: u8) -> Result<Vec<Cow<'_, str>>, String> {
+    let delimiter = char::from(delimiter);
     let mut fields = Vec::new();
     let mut chars = line.chars().peekable();
     loop {
@@ -679,9 +752,11 @@ fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
             fields.push(Cow::Owned(field));
             match chars.next() {
                 None => return Ok(fields),
-                Some(',') => continue,
+                Some(c) if c == delimiter => continue,
                 Some(c) => {
-                    return Err(format!("has {c:?} after a closing quote; expected a comma"));
+                    return Err(format!(
+                        "has {c:?} after a closing quote; expected the separator {delimiter:?}"
+                    ));
                 }
             }
         }
@@ -691,7 +766,7 @@ fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
                     fields.push(Cow::Owned(field));
                     return Ok(fields);
                 }
-                Some(',') => break,
+                Some(c) if c == delimiter => break,
                 Some(c) => field.push(c),
             }
         }
@@ -699,39 +774,296 @@ fn split_csv(line: &str) -> Result<Vec<Cow<'_, str>>, String> {
     }
 }
 
-fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
-    if header.iter().all(|h| h.trim().is_empty()) {
-        return Err(
-            "the file is empty; a CSV job file starts with a header such as steps,size,count"
-                .into(),
-        );
+/// The columns a CSV header may name, as compared: see [`normal`].
+const PRICE_COLUMNS: [(&str, Column); 8] = [
+    ("model", Column::Model),
+    ("steps", Column::Steps),
+    ("num_inference_steps", Column::Steps),
+    ("size", Column::Size),
+    ("width", Column::Width),
+    ("height", Column::Height),
+    ("count", Column::Count),
+    ("n", Column::Count),
+];
+
+/// Whole names that mean a price column under another name (compared as [`normal`] writes
+/// them): a column so named would otherwise be carried and its jobs priced at the defaults.
+const SYNONYMS: [(&str, &str); 14] = [
+    ("w", "width"),
+    ("h", "height"),
+    ("images", "count"),
+    ("qty", "count"),
+    ("quantity", "count"),
+    ("cnt", "count"),
+    ("samples", "count"),
+    ("num_samples", "count"),
+    ("batch_size", "count"),
+    ("resolution", "size"),
+    ("dimensions", "size"),
+    ("dims", "size"),
+    ("iterations", "steps"),
+    ("model_id", "model"),
+];
+
+/// Words that, inside a longer name (`image_size`, `num_steps`, `size (px)`), say the column
+/// sets a price column.
+const PRICE_WORDS: [(&str, &str); 13] = [
+    ("step", "steps"),
+    ("steps", "steps"),
+    ("size", "size"),
+    ("sizes", "size"),
+    ("width", "width"),
+    ("widths", "width"),
+    ("height", "height"),
+    ("heights", "height"),
+    ("count", "count"),
+    ("counts", "count"),
+    ("model", "model"),
+    ("models", "model"),
+    ("images", "count"),
+];
+
+/// Characters that separate fields in CSV-like exports, tried when a header does not split.
+const SEPARATORS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// A header name as compared with the price columns: trimmed, lower case, with `-` and spaces
+/// written as `_` (so `Num Inference Steps` and `num-inference-steps` are `num_inference_steps`).
+fn normal(name: &str) -> String {
+    name.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c == '-' || c.is_whitespace() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The price column a header name seems to mean without naming it, if any.
+///
+/// The rule, on names compared as [`normal`] writes them: a name is a near-miss of a price
+/// column when it is
+/// - within one edit of `model`, `steps`, `size`, `width`, `height` or `count`, or within three
+///   of `num_inference_steps` (an edit adds, drops or changes a letter, or swaps two neighbours:
+///   `stesp`, `Step`, `sizes`, `widht`, `modle`, `cout`, `num_inference_step`); `n` is too
+///   short for any edit to be a slip rather than another name, so only `n` itself is `n`;
+/// - a known other name for one (`w`, `h`, `images`, `qty`, `resolution`, `iterations`, ... in
+///   [`SYNONYMS`]);
+/// - or a longer name with one of the words `step(s)`, `size(s)`, `width(s)`, `height(s)`,
+///   `count(s)`, `model(s)` or `images` in it (`image_size`, `num_steps`, `size (px)`).
+///
+/// Only price columns the header does not name (`named`) are looked for: beside a `size`
+/// column, `site` is another column, not a slip for `size`; without one it is refused.
+/// Such a name is refused rather than carried, since carrying it would price every job at the
+/// model's defaults. Names such as `id`, `note`, `prompt`, `seed`, `user` or `x` are carried.
+/// Returns the column and how the name comes near it, for the message.
+fn near_miss(normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
+    let missing = |name: &str| {
+        PRICE_COLUMNS
+            .iter()
+            .any(|(p, column)| *p == name && !named.contains(column))
+    };
+    let nearest = PRICE_COLUMNS
+        .iter()
+        .filter(|(name, _)| name.len() > 1 && missing(name))
+        .map(|&(name, _)| (strsim::osa_distance(normal, name), name))
+        .filter(|&(edits, name)| edits <= if name.len() > 8 { 3 } else { 1 })
+        .min();
+    if let Some((edits, name)) = nearest {
+        let plural = if edits == 1 { "" } else { "s" };
+        return Some((name, format!("{edits} edit{plural} away")));
     }
-    let mut columns = Vec::new();
-    let mut extra = Vec::new();
+    if let Some(&(_, name)) = SYNONYMS
+        .iter()
+        .find(|(other, name)| *other == normal && missing(name))
+    {
+        return Some((name, "another name for it".into()));
+    }
+    normal
+        .split(|c: char| !c.is_alphanumeric())
+        .find_map(|word| {
+            PRICE_WORDS
+                .iter()
+                .find(|(w, name)| *w == word && missing(name))
+        })
+        .map(|&(word, name)| (name, format!("it has the word {word:?} in it")))
+}
+
+/// Whether a header cell is a value (a number, a size) rather than a name: then the first line
+/// is data and the header is missing.
+fn looks_like_data(cell: &str) -> bool {
+    let cell = cell.trim();
+    !cell.is_empty() && (cell.parse::<Size>().is_ok() || crate::number::parse_decimal(cell).is_ok())
+}
+
+/// How a separator is written on the command line.
+fn separator_flag(separator: u8) -> String {
+    match separator {
+        b'\t' => "tab".into(),
+        b => format!("'{}'", char::from(b)),
+    }
+}
+
+/// A separator as messages name it.
+fn separator_name(separator: u8) -> String {
+    match separator {
+        b'\t' => "a tab".into(),
+        b' ' => "a space".into(),
+        b => format!("'{}'", char::from(b)),
+    }
+}
+
+/// The cells of a header line: UTF-8, no stray carriage return, split on `delimiter` with quotes.
+fn header_cells(line: &[u8], delimiter: u8) -> Result<Vec<String>, String> {
+    if memchr::memchr(b'\r', line).is_some() {
+        return Err("the header has a carriage return (\\r) that does not end the line: the file seems to end its lines in \\r alone (old Mac line endings), which are not read; convert them first, e.g. tr '\\r' '\\n' < old.csv > new.csv".into());
+    }
+    let text = std::str::from_utf8(line).map_err(|e| {
+        format!(
+            "the header is not UTF-8 (invalid byte at column {}); save the file as UTF-8",
+            e.valid_up_to() + 1
+        )
+    })?;
+    split_csv(text.trim_start_matches('\u{feff}'), delimiter)
+        .map(|fields| fields.into_iter().map(Cow::into_owned).collect())
+        .map_err(|message| format!("the header {message}"))
+}
+
+/// The columns a header names, checked: what it must not be is stated in each error.
+///
+/// - at least one cell is not blank, no cell holds another separator (`;`, tab, `|`, `,`) or
+///   the separator itself (inside quotes), and no cell is a number or a size (the first line
+///   is then data, not a header);
+/// - every column has a name, and no name is a near-miss of a price column ([`near_miss`]);
+/// - a price column is named once (`count` and `n` are one, as are `steps` and
+///   `num_inference_steps`), and a size is either `size` or `width` and `height`;
+/// - carried names are unique among themselves and against the batch output's own columns
+///   ([`JOB_COLUMNS`](crate::render::JOB_COLUMNS)), compared ignoring case and surrounding
+///   spaces, so every output format can hold them;
+/// - some column affects the price, unless `defaults_ok`.
+fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<String>), String> {
+    let delimiter = options.delimiter;
+    let example = format!(
+        "a header such as {}",
+        ["steps", "size", "count"].join(&char::from(delimiter).to_string())
+    );
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(format!(
+            "the header has no column names, only blank cells; a CSV job file starts with {example}"
+        ));
+    }
     for (at, name) in header.iter().enumerate() {
+        let position = at + 1;
+        if let Some(&found) = SEPARATORS
+            .iter()
+            .find(|&&s| s != delimiter && name.as_bytes().contains(&s))
+        {
+            let advice = if found == b',' {
+                "leave out --delimiter".to_owned()
+            } else {
+                format!("give --delimiter {}", separator_flag(found))
+            };
+            return Err(format!(
+                "column {position} {name:?} holds {}, but fields are separated by {}: if the file is separated by {0}, {advice}",
+                separator_name(found),
+                separator_name(delimiter),
+            ));
+        }
+        if name.as_bytes().contains(&delimiter) {
+            return Err(format!(
+                "column {position} {name:?} holds the separator {} inside quotes; a column name cannot (was the whole line quoted?)",
+                separator_name(delimiter)
+            ));
+        }
+        if delimiter != b' ' && header.len() == 1 {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            let priced = words
+                .iter()
+                .filter(|w| PRICE_COLUMNS.iter().any(|(p, _)| normal(w) == *p))
+                .count();
+            if words.len() > 1 && priced > 1 {
+                return Err(format!(
+                    "column 1 {name:?} holds several column names separated by spaces: if the file is separated by spaces, give --delimiter ' '"
+                ));
+            }
+        }
+    }
+    if let Some((at, cell)) = header.iter().enumerate().find(|(_, h)| looks_like_data(h)) {
+        return Err(format!(
+            "column {} {cell:?} is a value, not a column name: the first line must be {example}, naming the columns of the rows below it",
+            at + 1
+        ));
+    }
+    // The price columns named outright, so near-misses of them can be told from other columns.
+    let named: Vec<Column> = header
+        .iter()
+        .filter_map(|h| {
+            let h = normal(h);
+            PRICE_COLUMNS.iter().find(|(p, _)| *p == h).map(|&(_, c)| c)
+        })
+        .collect();
+    let mut columns = Vec::new();
+    let mut extra: Vec<String> = Vec::new();
+    // Carried names as compared for uniqueness, with their 1-based columns.
+    let mut carried: Vec<(String, usize)> = Vec::new();
+    for (at, name) in header.iter().enumerate() {
+        let position = at + 1;
         // Column names are written back out as headers; see `carried`.
         if let Some((_, c)) = crate::escape::find_control(name, &[]) {
             return Err(format!(
-                "column {} {name:?} holds the control character {}; a column name must be printable text",
-                at + 1,
+                "column {position} {name:?} holds the control character {}; a column name must be printable text",
                 crate::escape::code_point(c)
             ));
         }
-        let column = match name.trim().to_lowercase().as_str() {
-            "steps" | "num_inference_steps" => Column::Steps,
-            "size" => Column::Size,
-            "count" | "n" => Column::Count,
-            "model" => Column::Model,
-            "width" => Column::Width,
-            "height" => Column::Height,
-            _ => {
+        let normal = normal(name);
+        if normal.is_empty() {
+            let hint = if position == header.len() {
+                format!(
+                    " (a {} at the end of the line adds a blank column)",
+                    separator_name(delimiter)
+                )
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "column {position} has no name; every column needs one, so it can be read or carried through{hint}"
+            ));
+        }
+        let column = match PRICE_COLUMNS.iter().find(|(p, _)| *p == normal) {
+            Some(&(_, column)) => column,
+            None => {
+                if let Some((meant, how)) = near_miss(&normal, &named) {
+                    return Err(format!(
+                        "column {position} {name:?} looks like the price column {meant:?} ({how}): did you mean {meant:?}? A name this close to a price column the header does not name is refused rather than carried through (compared ignoring case, with -, _ and space alike: one edit away, three for num_inference_steps, another name for it, or one of its words); rename the column if it is something else (price columns: {})",
+                        price_column_list()
+                    ));
+                }
+                let key = name.trim().to_lowercase();
+                if let Some(output) = crate::render::JOB_COLUMNS.iter().position(|c| *c == key) {
+                    return Err(format!(
+                        "column {position} {name:?} has the name of the output's column {} {:?} (output columns: {}); rename column {position} (names are compared ignoring case and surrounding spaces)",
+                        output + 1,
+                        crate::render::JOB_COLUMNS[output],
+                        crate::render::JOB_COLUMNS.join(", ")
+                    ));
+                }
+                if let Some((_, first)) = carried.iter().find(|(k, _)| *k == key) {
+                    return Err(format!(
+                        "columns {first} {:?} and {position} {name:?} have the same name; rename one (names are compared ignoring case and surrounding spaces)",
+                        header[first - 1]
+                    ));
+                }
+                carried.push((key, position));
                 extra.push(name.clone());
                 Column::Extra
             }
         };
         if column != Column::Extra && columns.contains(&column) {
             return Err(format!(
-                "column {name:?} repeats a column already given (count and n are the same column, as are steps and num_inference_steps)"
+                "column {position} {name:?} repeats a column already given (count and n are the same column, as are steps and num_inference_steps)"
             ));
         }
         columns.push(column);
@@ -743,7 +1075,24 @@ fn columns(header: &[String]) -> Result<(Vec<Column>, Vec<String>), String> {
     if has(Column::Width) != has(Column::Height) {
         return Err("width and height columns go together".into());
     }
+    if !options.defaults_ok && extra.len() == columns.len() {
+        return Err(format!(
+            "no column sets the price ({} {} carried through), so every job would be priced at the model's defaults; name the price columns ({}), or give --defaults-ok to price the defaults",
+            header
+                .iter()
+                .map(|h| format!("{h:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if header.len() == 1 { "is" } else { "are all" },
+            price_column_list()
+        ));
+    }
     Ok((columns, extra))
+}
+
+/// The price columns' names, for messages.
+fn price_column_list() -> String {
+    PRICE_COLUMNS.map(|(name, _)| name).join(", ")
 }
 
 /// Plain ASCII digits, read without the general parser; `None` sends the field there.
@@ -1028,8 +1377,18 @@ mod tests {
         text: &str,
         capacity: usize,
     ) -> Vec<Result<Row<'static>, String>> {
+        read_opts(format, text, capacity, ReadOptions::default())
+    }
+
+    /// Reads with `options`, through a buffer of `capacity` bytes.
+    fn read_opts(
+        format: InputFormat,
+        text: &str,
+        capacity: usize,
+        options: ReadOptions,
+    ) -> Vec<Result<Row<'static>, String>> {
         let input = io::BufReader::with_capacity(capacity, text.as_bytes());
-        let mut rows = Rows::new("t".into(), input, format, ReadOptions::default()).unwrap();
+        let mut rows = Rows::new("t".into(), input, format, options).unwrap();
         let mut out = Vec::new();
         loop {
             match rows.next_row() {
@@ -1097,11 +1456,11 @@ mod tests {
 
     #[test]
     fn quoted_csv_fields() {
-        let fields = split_csv(r#"a,"b,c","say ""hi""",,"#).unwrap();
+        let fields = split_csv(r#"a,"b,c","say ""hi""",,"#, b',').unwrap();
         assert_eq!(fields, vec!["a", "b,c", "say \"hi\"", "", ""]);
-        assert_eq!(split_csv("x").unwrap(), vec!["x"]);
-        assert!(split_csv(r#""open"#).is_err());
-        assert!(split_csv(r#""a"b"#).is_err());
+        assert_eq!(split_csv("x", b',').unwrap(), vec!["x"]);
+        assert!(split_csv(r#""open"#, b',').is_err());
+        assert!(split_csv(r#""a"b"#, b',').is_err());
         let rows = read(
             InputFormat::Csv,
             "note,steps,size\n\"a, b\",20,\"512x256\"\n",
@@ -1151,8 +1510,8 @@ mod tests {
             "1,1x1,999999999,m,",
         ] {
             let plain =
-                plain_line(1, &columns, line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
-            let general = csv_row(1, &columns, split_csv(line).unwrap().into_iter()).unwrap();
+                plain_line(1, &columns, b',', line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
+            let general = csv_row(1, &columns, split_csv(line, b',').unwrap().into_iter()).unwrap();
             assert_eq!(plain, general, "{line}");
         }
         // Anything unusual goes the general way.
@@ -1166,16 +1525,56 @@ mod tests {
             "1e3,512x512,,,",
             "20,5×5,,,",
         ] {
-            assert!(plain_line(1, &columns, line.as_bytes()).is_none(), "{line}");
+            assert!(
+                plain_line(1, &columns, b',', line.as_bytes()).is_none(),
+                "{line}"
+            );
         }
         let sides = [Column::Width, Column::Height];
         assert_eq!(
-            plain_line(1, &sides, b"640,480").unwrap().size,
+            plain_line(1, &sides, b',', b"640,480").unwrap().size,
             Some(Size::new(640, 480))
         );
-        assert!(plain_line(1, &sides, b"640,").is_none());
+        assert!(plain_line(1, &sides, b',', b"640,").is_none());
         // Invalid UTF-8 in a text field goes the general way, which reports it.
-        assert!(plain_line(1, &columns, b"20,512x512,2,m\xff,a").is_none());
+        assert!(plain_line(1, &columns, b',', b"20,512x512,2,m\xff,a").is_none());
+        // Under another separator the same lines agree, and a comma is just a character.
+        for delimiter in [b';', b'\t', b'|', b' '] {
+            let sep = char::from(delimiter).to_string();
+            for (line, plain) in [
+                ("20,512x512,2,flux-dev,a", true),
+                (",,,,", true),
+                ("20,512X256,,Flux-Dev,b-c", true),
+                ("20,512x512,2,m,a,b", false),
+                ("20,512,2,m,a", false),
+            ] {
+                let line = line.replace(',', &sep);
+                let general = csv_row(
+                    1,
+                    &columns,
+                    split_csv(&line, delimiter).unwrap().into_iter(),
+                );
+                let read = plain_line(1, &columns, delimiter, line.as_bytes());
+                assert_eq!(read.is_some(), plain, "{line:?}");
+                if let Some(read) = read {
+                    assert_eq!(Ok(read), general, "{line:?}");
+                }
+                assert_eq!(
+                    plain_line(1, &columns, b',', line.as_bytes()),
+                    None,
+                    "{line:?} read with commas"
+                );
+            }
+            assert_eq!(
+                plain_numbers(&sides, delimiter, format!("640{sep}480").as_bytes()),
+                Some(Request {
+                    steps: None,
+                    count: None,
+                    size: Some(Size::new(640, 480))
+                })
+            );
+            assert_eq!(plain_numbers(&sides, delimiter, b"640,480"), None);
+        }
     }
 
     #[test]
@@ -1200,20 +1599,20 @@ mod tests {
         ];
         for columns in layouts {
             for line in lines {
-                let row = plain_line(1, columns, line.as_bytes()).map(|r| Request {
+                let row = plain_line(1, columns, b',', line.as_bytes()).map(|r| Request {
                     steps: r.steps,
                     size: r.size,
                     count: r.count,
                 });
                 assert_eq!(
-                    plain_numbers(columns, line.as_bytes()),
+                    plain_numbers(columns, b',', line.as_bytes()),
                     row,
                     "{columns:?} {line}"
                 );
             }
         }
         assert_eq!(
-            plain_numbers(&[Column::Steps, Column::Model], b"20,flux"),
+            plain_numbers(&[Column::Steps, Column::Model], b',', b"20,flux"),
             None
         );
     }
@@ -1297,18 +1696,203 @@ mod tests {
         }
     }
 
+    /// The header error for `text` read with `options`, or `None` when it is read.
+    fn header_error(text: &str, options: ReadOptions) -> Option<String> {
+        Rows::new("t".into(), text.as_bytes(), InputFormat::Csv, options)
+            .err()
+            .map(|e| e.to_string())
+    }
+
     #[test]
     fn bad_headers() {
         for header in ["count,n\n", "size,width,height\n", "width\n", ""] {
             assert!(
-                Rows::new(
-                    "t".into(),
-                    header.as_bytes(),
-                    InputFormat::Csv,
-                    ReadOptions::default()
-                )
-                .is_err(),
+                header_error(header, ReadOptions::default()).is_some(),
                 "{header:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn near_misses_of_price_columns_are_refused_and_other_names_carried() {
+        let options = ReadOptions::default();
+        for (name, meant) in [
+            ("stesp", "steps"),
+            ("Step", "steps"),
+            (" STEPS_ ", "steps"),
+            ("sizes", "size"),
+            ("szie", "size"),
+            ("widht,height", "width"),
+            ("width,heigth", "height"),
+            ("num_inference_step", "num_inference_steps"),
+            ("num-inference-step", "num_inference_steps"),
+            ("numinferencesteps", "num_inference_steps"),
+            ("modle", "model"),
+            ("Models", "model"),
+            ("cout", "count"),
+            ("conut", "count"),
+            ("qty", "count"),
+            ("w,h", "width"),
+            ("resolution", "size"),
+            ("image_size", "size"),
+            ("num_steps", "steps"),
+            ("Size (px)", "size"),
+            ("model_id", "model"),
+        ] {
+            let error = header_error(&format!("id,{name}\n"), options)
+                .unwrap_or_else(|| panic!("{name:?} was read"));
+            assert!(
+                error.contains(&format!("looks like the price column {meant:?}")),
+                "{name:?}: {error}"
+            );
+        }
+        // Names far from every price column are carried; so is a near-miss of a price column
+        // the header names outright, and `n` matches only itself.
+        for header in [
+            "id,note,prompt,x,user,seed,steps",
+            "a,b,n",
+            "steps,size,site",
+            "width,height,weight",
+            "model,mode",
+            "Num Inference Steps,N",
+        ] {
+            assert_eq!(header_error(header, options), None, "{header:?}");
+        }
+        let rows = read(InputFormat::Csv, "Num Inference Steps, N ,a\n20,2,b\n");
+        let row = rows[0].as_ref().unwrap();
+        assert_eq!(
+            (row.steps, row.count, row.extra.clone()),
+            (Some(20), Some(2), vec!["b".into()])
+        );
+    }
+
+    #[test]
+    fn headers_that_are_not_headers() {
+        let options = ReadOptions::default();
+        let expect = |text: &str, options: ReadOptions, needle: &str| {
+            let error = header_error(text, options).unwrap_or_else(|| panic!("{text:?} was read"));
+            assert!(error.contains(needle), "{text:?}: {error}");
+        };
+        expect("20,512x512,4\n", options, "column 1 \"20\" is a value");
+        expect("steps,1024\n", options, "column 2 \"1024\" is a value");
+        expect("model,1.5\n", options, "is a value");
+        expect(",,\n", options, "only blank cells");
+        expect("\"\",\" \"\n", options, "only blank cells");
+        expect("steps,,size\n", options, "column 2 has no name");
+        expect("steps,size,\n", options, "column 3 has no name");
+        expect("steps;size\n", options, "give --delimiter ';'");
+        expect("steps\tsize\n", options, "give --delimiter tab");
+        expect("steps|size\n", options, "give --delimiter '|'");
+        expect("steps,size;count\n", options, "give --delimiter ';'");
+        expect("steps size count\n", options, "give --delimiter ' '");
+        expect("\"steps,size\"\n", options, "inside quotes");
+        expect("steps,size\r20,512\r", options, "tr '\\r' '\\n'");
+        expect("st\u{0}eps,size\r\r\n", options, "carriage return");
+        expect("id,note\n", options, "--defaults-ok");
+        expect("steps,line\n", options, "output's column 1 \"line\"");
+        expect("steps, Price\n", options, "output's column 7 \"price\"");
+        expect("id,steps,ID \n", options, "columns 1 \"id\" and 3 \"ID \"");
+        let semicolon = ReadOptions {
+            delimiter: b';',
+            ..options
+        };
+        expect("steps,size\n", semicolon, "leave out --delimiter");
+        expect("steps;size;count,n\n", semicolon, "leave out --delimiter");
+        // Given what they need, the same headers read.
+        for (text, options) in [
+            (
+                "id,note\n",
+                ReadOptions {
+                    defaults_ok: true,
+                    ..options
+                },
+            ),
+            ("steps;size\n", semicolon),
+            ("\n \n\"steps\",\"size\"\n", options),
+        ] {
+            assert_eq!(header_error(text, options), None, "{text:?}");
+        }
+        // Blank lines before the header are skipped, and errors name the header's line.
+        assert_eq!(
+            header_error("\n\nstesp\n", options)
+                .unwrap()
+                .split(": ")
+                .nth(1),
+            Some("line 3")
+        );
+    }
+
+    #[test]
+    fn every_separator_reads_like_the_comma() {
+        let text =
+            "id,steps,size,n,model\na,20,512x512,2,flux-dev\n\nb,,,,\n\"c\",5,7X9,,m\r\n,1,1,1,\n";
+        let comma = read_with(InputFormat::Csv, text, 8192);
+        assert_eq!(comma.len(), 4);
+        let numbers = "steps,size,n\n20,512x512,2\n\n,,\n5,7X9,\r\n1,1,1\n";
+        let comma_numbers = read_with(InputFormat::Csv, numbers, 8192);
+        assert_eq!(comma_numbers.len(), 4);
+        for delimiter in [b';', b'\t', b'|', b' '] {
+            let options = ReadOptions {
+                delimiter,
+                ..ReadOptions::default()
+            };
+            let separated = text.replace(',', &char::from(delimiter).to_string());
+            let separated_numbers = numbers.replace(',', &char::from(delimiter).to_string());
+            for capacity in [1, 3, 16, 8192] {
+                assert_eq!(
+                    read_opts(InputFormat::Csv, &separated, capacity, options),
+                    comma,
+                    "{delimiter} {capacity}"
+                );
+                assert_eq!(
+                    read_opts(InputFormat::Csv, &separated_numbers, capacity, options),
+                    comma_numbers,
+                    "{delimiter} {capacity}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_carriage_return_inside_a_line_is_never_read_into_a_row() {
+        let columns = [Column::Steps, Column::Size, Column::Model, Column::Extra];
+        for line in [
+            &b"20\r,512,m,a"[..],
+            b"20,512\r,m,a",
+            b"20,512,m\r,a",
+            b"20,512,m,a\r",
+            b"20,512,m,a\rb",
+        ] {
+            assert!(plain_line(1, &columns, b',', line).is_none(), "{line:?}");
+        }
+        assert!(plain_in_buffer(1, &columns, b',', b"20,512x512,m,a\r\r\n").is_none());
+        assert!(plain_in_buffer(1, &columns, b',', b"20,512x512,m,a\r\n").is_some());
+        for capacity in [1, 4, 8192] {
+            let rows = read_with(
+                InputFormat::Csv,
+                "steps,size,note\n20\r,512,a\n20,512,a\rb\n20,512,a\r\r\n\r\n20,512,ok\r\n",
+                capacity,
+            );
+            let got: Vec<Result<u64, bool>> = rows
+                .iter()
+                .map(|r| match r {
+                    Ok(row) => Ok(row.line),
+                    Err(e) => Err(e.contains("carriage return")),
+                })
+                .collect();
+            assert_eq!(
+                got,
+                vec![Err(true), Err(true), Err(true), Ok(6)],
+                "{capacity}"
+            );
+            let rows = read_with(
+                InputFormat::Csv,
+                "steps,size\n20\r,512\n20,512\r30,1\n",
+                capacity,
+            );
+            assert!(
+                rows.iter()
+                    .all(|r| r.as_ref().is_err_and(|e| e.contains("carriage return")))
             );
         }
     }

@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod escape;
 mod fuzz_cases;
+mod header;
 mod hostile;
 mod job;
 mod laws;
