@@ -1616,13 +1616,12 @@ mod tests {
         assert_eq!(models, vec![None, None, Some("flux-dev".to_owned())]);
     }
 
+    /// The form told, and each row's line and steps.
+    type Read = (InputFormat, Vec<(u64, Option<u32>)>);
+
     /// Reads `bytes` through a buffer of `capacity`, telling the form when `form` is `None`:
     /// the form and the lines' steps, or the error.
-    fn open(
-        bytes: &[u8],
-        form: Option<InputFormat>,
-        capacity: usize,
-    ) -> Result<(InputFormat, Vec<(u64, Option<u32>)>), String> {
+    fn open(bytes: &[u8], form: Option<InputFormat>, capacity: usize) -> Result<Read, String> {
         let input = io::BufReader::with_capacity(capacity, bytes);
         let mut rows = Rows::open("t".into(), input, form, ReadOptions::default())
             .map_err(|e| e.to_string())?;

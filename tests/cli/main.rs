@@ -5,6 +5,7 @@ mod check;
 mod fuzz_cases;
 mod hostile;
 mod job;
+mod jsonl;
 mod laws;
 mod misc;
 mod table;
