@@ -236,6 +236,11 @@ pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
         reason,
     };
     let bytes = read_capped(path, MAX_TARIFF_BYTES).map_err(fail)?;
+    // A UTF-8 byte order mark is kept: the TOML reader accepts it, and `text` stays the file
+    // as written, so a rewrite keeps it.
+    if let Some(reason) = crate::batch::input::not_utf8_start(&bytes) {
+        return Err(fail(reason));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         fail(format!(
             "it is not UTF-8 text (invalid byte at offset {}); a tariff is a TOML file",
@@ -369,17 +374,14 @@ fn gate(
     }
 }
 
-/// The form of a batch input: `--input`, else the extension, else (stdin) its first byte.
-fn input_form(args: &BatchArgs, first_byte: Option<u8>) -> Result<InputFormat, Error> {
+/// The form of a batch input: `--input`, else the extension; `None` for standard input
+/// without `--input`, whose form the reader tells from its first bytes.
+fn input_form(args: &BatchArgs) -> Result<Option<InputFormat>, Error> {
     if let Some(form) = args.input {
-        return Ok(form);
+        return Ok(Some(form));
     }
     if args.file.as_os_str() == "-" {
-        return Ok(if first_byte == Some(b'{') {
-            InputFormat::Jsonl
-        } else {
-            InputFormat::Csv
-        });
+        return Ok(None);
     }
     let ext = args
         .file
@@ -387,8 +389,8 @@ fn input_form(args: &BatchArgs, first_byte: Option<u8>) -> Result<InputFormat, E
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
-        Some("csv") => Ok(InputFormat::Csv),
-        Some("jsonl" | "ndjson") => Ok(InputFormat::Jsonl),
+        Some("csv") => Ok(Some(InputFormat::Csv)),
+        Some("jsonl" | "ndjson") => Ok(Some(InputFormat::Jsonl)),
         _ => Err(Error::Usage(format!(
             "cannot tell the form of {}: its extension is not .csv, .jsonl or .ndjson (give --input csv or --input jsonl)",
             args.file.display()
@@ -402,7 +404,7 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         name: name.clone(),
         source,
     };
-    let mut input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
+    let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         if args.file.is_dir() {
@@ -416,18 +418,12 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
             std::fs::File::open(&args.file).map_err(cannot_read)?,
         ))
     };
-    let first_byte = input
-        .fill_buf()
-        .map_err(cannot_read)?
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace());
-    let form = input_form(args, first_byte)?;
+    let form = input_form(args)?;
     let options = ReadOptions {
         delimiter: args.delimiter,
         defaults_ok: args.defaults_ok,
     };
-    let rows = Rows::new(name.clone(), input, form, options)?;
+    let rows = Rows::open(name.clone(), input, form, options)?;
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
     let header = BatchHeader {
@@ -468,7 +464,7 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
         stop: args.budget.budget().is_none() && !args.skip_invalid,
     };
     let out: &mut dyn Write = if args.summary { &mut held } else { &mut rows };
-    let (totals, started) = workload::run(&run, input, sink.as_mut(), out, io.err)?;
+    let (totals, started) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?;
     let summary = totals.summary(tariff)?;
     if !started {
         sink.begin(out, &header)?;

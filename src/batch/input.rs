@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::io::{self, BufRead};
 use std::ops::Range;
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::job::Request;
@@ -145,6 +146,156 @@ pub enum InputError {
         /// What is wrong.
         message: String,
     },
+    /// An input whose start shows it is not a job file dis-price can read: UTF-16, a JSON
+    /// array, JSON where CSV was asked for, nothing at all.
+    #[error("{name}: {message}")]
+    Form {
+        /// The input's name.
+        name: String,
+        /// What it is, and what would be accepted.
+        message: String,
+    },
+}
+
+/// An input whose start has been read to tell its form: the bytes read put back in front of
+/// the rest (a leading UTF-8 byte order mark left out), so nothing is lost.
+pub type Input<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Why text that starts with `start` (its first bytes) is not UTF-8, when its start shows it:
+/// a UTF-16 or UTF-32 byte order mark, or a NUL byte among the first four (UTF-16 or UTF-32
+/// without a mark; no job file or tariff has one there). `None` for anything else.
+pub fn not_utf8_start(start: &[u8]) -> Option<String> {
+    let (form, mark) = match start {
+        [0xFF, 0xFE, 0, 0, ..] => ("UTF-32 (little-endian)", "FF FE 00 00"),
+        [0, 0, 0xFE, 0xFF, ..] => ("UTF-32 (big-endian)", "00 00 FE FF"),
+        [0xFF, 0xFE, ..] => ("UTF-16 (little-endian)", "FF FE"),
+        [0xFE, 0xFF, ..] => ("UTF-16 (big-endian)", "FE FF"),
+        _ if start.iter().take(4).any(|&b| b == 0) => {
+            return Some(
+                "it has a NUL byte among its first bytes, so it is likely UTF-16 or UTF-32 without a byte order mark; save it as UTF-8".to_owned(),
+            );
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "it is {form} text (it starts with the byte order mark {mark}); save it as UTF-8"
+    ))
+}
+
+/// The first byte of an input that is not blank space, and its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Start {
+    first: Option<u8>,
+    line: u64,
+}
+
+/// Reads the start of `input`: drops one leading UTF-8 byte order mark, refuses UTF-16 and
+/// UTF-32, and finds the first byte that is not blank space, however the reads fall (a byte
+/// order mark split across two reads is still one). Returns the input from just past the
+/// mark, every byte read put back.
+fn start<R: BufRead>(name: &str, mut input: R) -> Result<(Input<R>, Start), InputError> {
+    let cannot_read = |source| InputError::Io {
+        name: name.to_owned(),
+        source,
+    };
+    let refuse = |message: String| InputError::Form {
+        name: name.to_owned(),
+        message,
+    };
+    let mut head = Vec::new();
+    // At least `n` bytes in `head`, unless the input ends first.
+    let mut gather = |head: &mut Vec<u8>, n: usize| -> Result<(), InputError> {
+        while head.len() < n {
+            let available = input.fill_buf().map_err(cannot_read)?;
+            if available.is_empty() {
+                break;
+            }
+            let take = available.len().min(n - head.len());
+            head.extend_from_slice(&available[..take]);
+            input.consume(take);
+        }
+        Ok(())
+    };
+    gather(&mut head, 4)?;
+    if let Some(message) = not_utf8_start(&head) {
+        return Err(refuse(message));
+    }
+    if head.starts_with(UTF8_BOM) {
+        head.drain(..UTF8_BOM.len());
+        gather(&mut head, 4)?;
+        if head.starts_with(UTF8_BOM) {
+            return Err(refuse(
+                "it starts with two byte order marks (EF BB BF); one is read as UTF-8's, a second is not: remove it".to_owned(),
+            ));
+        }
+        if let Some(message) = not_utf8_start(&head) {
+            return Err(refuse(message));
+        }
+    }
+    let mut line = 1;
+    let mut first = None;
+    match head.iter().position(|b| !b.is_ascii_whitespace()) {
+        Some(at) => {
+            first = Some(head[at]);
+            line += memchr::memchr_iter(b'\n', &head[..at]).count() as u64;
+        }
+        None => {
+            line += memchr::memchr_iter(b'\n', &head).count() as u64;
+            // Blank so far: look further, keeping what is read.
+            loop {
+                let available = input.fill_buf().map_err(cannot_read)?;
+                if available.is_empty() {
+                    break;
+                }
+                if let Some(at) = available.iter().position(|b| !b.is_ascii_whitespace()) {
+                    first = Some(available[at]);
+                    line += memchr::memchr_iter(b'\n', &available[..at]).count() as u64;
+                    break;
+                }
+                line += memchr::memchr_iter(b'\n', available).count() as u64;
+                head.extend_from_slice(available);
+                let n = available.len();
+                input.consume(n);
+                if head.len() > MAX_LINE_BYTES {
+                    return Err(refuse(format!(
+                        "its first {MAX_LINE_BYTES} bytes are blank; is this a job file?"
+                    )));
+                }
+            }
+        }
+    }
+    Ok((
+        io::Read::chain(io::Cursor::new(head), input),
+        Start { first, line },
+    ))
+}
+
+/// The form of an input from its first byte that is not blank space, or why it has none
+/// dis-price reads: `given` is the form the user or the file's extension named.
+fn choose_form(given: Option<InputFormat>, start: Start) -> Result<InputFormat, String> {
+    let Start { first, line } = start;
+    let shown = first.map(|b| (b as char).escape_default().to_string());
+    match (given, first) {
+        (Some(InputFormat::Jsonl) | None, Some(b'[')) => Err(format!(
+            "line {line} is an array: JSON Lines is one job object per line, such as {{\"steps\": 20, \"size\": \"512x512\"}}, not a JSON array of them (jq -c '.[]' turns an array into lines)"
+        )),
+        (Some(InputFormat::Csv), Some(b'{' | b'[')) => Err(format!(
+            "line {line} starts with \"{}\", which is JSON, not a CSV header such as steps,size,count (for JSON Lines, give --input jsonl)",
+            shown.unwrap_or_default()
+        )),
+        (Some(form), _) => Ok(form),
+        (None, Some(b'{')) => Ok(InputFormat::Jsonl),
+        (None, None) => Err(
+            "there is nothing to read: give JSON Lines (one object per line) or CSV with a header such as steps,size,count (with --input jsonl an empty input is no jobs)".to_owned(),
+        ),
+        (None, Some(b'0'..=b'9' | b'-')) => Err(format!(
+            "line {line} starts with \"{}\", which begins neither a JSON object ({{) nor a CSV header such as steps,size,count; is the header missing? (--input csv reads the first line as the header anyway)",
+            shown.unwrap_or_default()
+        )),
+        (None, Some(_)) => Ok(InputFormat::Csv),
+    }
 }
 
 /// Lines of at most [`MAX_LINE_BYTES`], counted, taken in place from the reader's buffer when
@@ -278,7 +429,7 @@ const CR_ONLY_HINT: &str = " (it holds carriage returns: if the file ends its li
 /// Reads jobs one at a time.
 pub struct Rows<R> {
     name: String,
-    lines: Lines<R>,
+    lines: Lines<Input<R>>,
     form: Form,
     options: ReadOptions,
 }
@@ -306,13 +457,33 @@ enum Column {
 }
 
 impl<R: BufRead> Rows<R> {
-    /// Starts reading `input` (named `name` in errors); a CSV header is read at once.
+    /// Starts reading `input` (named `name` in errors) in the form `format`; a CSV header is
+    /// read at once. See [`Rows::open`].
     pub fn new(
         name: String,
         input: R,
         format: InputFormat,
         options: ReadOptions,
     ) -> Result<Self, InputError> {
+        Rows::open(name, input, Some(format), options)
+    }
+
+    /// Starts reading `input` (named `name` in errors): one leading UTF-8 byte order mark is
+    /// dropped, and UTF-16 or UTF-32 refused. With `format` `None` the form is told from the
+    /// first byte that is not blank space: `{` is JSON Lines, what may begin a CSV header is
+    /// CSV, and what can only be wrong (a JSON array, a number, nothing at all) is refused.
+    /// A JSON array is refused as JSON Lines, and JSON as CSV. A CSV header is read at once.
+    pub fn open(
+        name: String,
+        input: R,
+        format: Option<InputFormat>,
+        options: ReadOptions,
+    ) -> Result<Self, InputError> {
+        let (input, start) = start(&name, input)?;
+        let format = choose_form(format, start).map_err(|message| InputError::Form {
+            name: name.clone(),
+            message,
+        })?;
         let mut rows = Rows {
             name,
             lines: Lines::new(input),
@@ -362,7 +533,7 @@ impl<R: BufRead> Rows<R> {
 
     /// Splits into the reader, just past the lines read so far, and what reading the rest
     /// needs: rows can then be read from pieces of the input (see [`Body::rows`]).
-    pub fn into_body(mut self) -> (R, Body) {
+    pub fn into_body(mut self) -> (Input<R>, Body) {
         self.lines
             .inner
             .consume(std::mem::take(&mut self.lines.pending));
@@ -470,7 +641,9 @@ impl<R: BufRead> Rows<R> {
             }
         };
         match &mut self.form {
-            Form::Jsonl => json_row(line_no, text).map(Some).map_err(Ok),
+            Form::Jsonl => json_row(line_no, text, self.options.defaults_ok)
+                .map(Some)
+                .map_err(Ok),
             Form::Csv {
                 columns,
                 fields,
@@ -530,7 +703,7 @@ impl Body {
 
     /// Rows of `piece`, a run of whole lines of the input starting at line `first_line`.
     pub fn rows<'p>(&self, piece: &'p [u8], first_line: u64) -> Rows<&'p [u8]> {
-        let mut lines = Lines::new(piece);
+        let mut lines = Lines::new(io::Read::chain(io::Cursor::new(Vec::new()), piece));
         lines.line = first_line.saturating_sub(1);
         Rows {
             name: self.name.clone(),
@@ -927,7 +1100,7 @@ fn header_cells(line: &[u8], delimiter: u8) -> Result<Vec<String>, String> {
             e.valid_up_to() + 1
         )
     })?;
-    split_csv(text.trim_start_matches('\u{feff}'), delimiter)
+    split_csv(text, delimiter)
         .map(|fields| fields.into_iter().map(Cow::into_owned).collect())
         .map_err(|message| format!("the header {message}"))
 }
@@ -1252,26 +1425,95 @@ const PRICE_KEYS: [&str; 8] = [
     "count",
 ];
 
-fn json_row(line: u64, text: &str) -> Result<Row<'static>, RowError> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| RowError::new(line, "row", text, format!("is not JSON: {e}")))?;
-    let Value::Object(map) = value else {
-        let kind = match value {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        };
-        return Err(RowError::new(
-            line,
-            "row",
-            text,
-            format!(
-                "is {kind}; expected an object like {{\"num_inference_steps\": 20, \"size\": \"512x512\"}}"
-            ),
-        ));
+/// The members of one JSON object in the order written, repeats kept, keys borrowed from the
+/// line where they hold no escapes: no map is built, and a repeated key can be told.
+struct Members<'a>(Vec<(Cow<'a, str>, Value)>);
+
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8).min(16));
+                while let Some(Key(key)) = map.next_key()? {
+                    members.push((key, map.next_value::<Value>()?));
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// Why a line that is not one JSON object cannot be a job, in the words used since lines were
+/// read whole as values: only lines that fail go this slower way.
+fn not_an_object(line: u64, text: &str) -> RowError {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => return RowError::new(line, "row", text, format!("is not JSON: {e}")),
+    };
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => {
+            // Not reached: an object read as a value is read as members too.
+            let why = serde_json::from_str::<Members<'_>>(text)
+                .err()
+                .map_or_else(String::new, |e| e.to_string());
+            return RowError::new(line, "row", text, format!("is not JSON: {why}"));
+        }
+    };
+    RowError::new(
+        line,
+        "row",
+        text,
+        format!(
+            "is {kind}; expected an object like {{\"num_inference_steps\": 20, \"size\": \"512x512\"}}"
+        ),
+    )
+}
+
+/// A JSON value as messages show it, cut short when long.
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
+fn json_row(line: u64, text: &str, defaults_ok: bool) -> Result<Row<'static>, RowError> {
+    let members = match serde_json::from_str::<Members<'_>>(text) {
+        Ok(Members(members)) => members,
+        Err(_) => return Err(not_an_object(line, text)),
     };
     let mut row = Row {
         line,
@@ -1280,48 +1522,75 @@ fn json_row(line: u64, text: &str) -> Result<Row<'static>, RowError> {
     let (mut width, mut height) = (None, None);
     let mut seen_steps = None;
     let mut seen_count = None;
-    for (key, value) in &map {
-        if value.is_null() || IGNORED_KEYS.contains(&key.as_str()) {
+    // At most one pass per distinct known key: a repeat or an unknown key ends the loop, so
+    // the search for repeats stays short whatever the line holds.
+    for (at, (key, value)) in members.iter().enumerate() {
+        let key = key.as_ref();
+        if let Some((_, first)) = members[..at].iter().find(|(k, _)| k == key) {
+            return Err(RowError::new(
+                line,
+                key,
+                &value.to_string(),
+                format!(
+                    "repeats the key {key:?} (first given as {}); give each key once",
+                    short(first)
+                ),
+            ));
+        }
+        if IGNORED_KEYS.contains(&key) {
             continue;
         }
-        let shown = value.to_string();
+        let shown = || value.to_string();
+        if value.is_null() && PRICE_KEYS.contains(&key) {
+            return Err(RowError::new(
+                line,
+                key,
+                "null",
+                "is null; give a value, or leave the key out to price the model's default",
+            ));
+        }
         let number = |field: &str| -> Result<u32, RowError> {
             value
                 .as_u64()
                 .and_then(|n| u32::try_from(n).ok())
                 .ok_or_else(|| {
+                    let quoted = value
+                        .as_str()
+                        .filter(|s| parse_u32(s).is_ok())
+                        .map(|s| format!(" (it is a string: write {}, not \"{s}\")", s.trim()))
+                        .unwrap_or_default();
                     RowError::new(
                         line,
                         field,
-                        &shown,
-                        format!("is not a whole number from 0 to {}", u32::MAX),
+                        &shown(),
+                        format!("is not a whole number from 0 to {}{quoted}", u32::MAX),
                     )
                 })
         };
         let string = |field: &str| -> Result<&str, RowError> {
             value
                 .as_str()
-                .ok_or_else(|| RowError::new(line, field, &shown, "is not a string"))
+                .ok_or_else(|| RowError::new(line, field, &shown(), "is not a string"))
         };
-        let once = |seen: &mut Option<String>| -> Result<(), RowError> {
-            match seen.replace(key.clone()) {
+        let once = |seen: Option<&str>| -> Result<(), RowError> {
+            match seen {
                 Some(first) => Err(RowError::new(
                     line,
                     key,
-                    &shown,
+                    &shown(),
                     format!("repeats {first:?}; give one of them"),
                 )),
                 None => Ok(()),
             }
         };
-        match key.as_str() {
+        match key {
             "model" => row.model = Some(Cow::Owned(string("model")?.trim().to_owned())),
             "steps" | "num_inference_steps" => {
-                once(&mut seen_steps)?;
+                once(seen_steps.replace(key))?;
                 row.steps = Some(number(key)?);
             }
             "n" | "count" => {
-                once(&mut seen_count)?;
+                once(seen_count.replace(key))?;
                 row.count = Some(number(key)?);
             }
             "size" => row.size = Some(size(line, "size", string("size")?)?),
@@ -1339,7 +1608,7 @@ fn json_row(line: u64, text: &str) -> Result<Row<'static>, RowError> {
                 return Err(RowError::new(
                     line,
                     other,
-                    &shown,
+                    &shown(),
                     format!(
                         "is not a key dis-price knows; {nearest}(price keys: {}; ignored: {})",
                         PRICE_KEYS.join(", "),
@@ -1359,6 +1628,17 @@ fn json_row(line: u64, text: &str) -> Result<Row<'static>, RowError> {
     }
     if row.size.is_none() {
         row.size = sides(line, width, height)?;
+    }
+    // The model alone prices nothing: steps, size and count would all be its defaults, which
+    // is what a request body that lost its parameters looks like.
+    let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();
+    if !priced && !defaults_ok {
+        return Err(RowError::new(
+            line,
+            "row",
+            text,
+            "no key sets the price (steps or num_inference_steps, size or width and height, n or count; model alone only picks the model); give them, or --defaults-ok to price every missing one at the model's defaults",
+        ));
     }
     Ok(row)
 }
@@ -1922,16 +2202,203 @@ mod tests {
     fn bad_json_lines() {
         let rows = read(
             InputFormat::Jsonl,
-            "[1]\nnull\n3\n{\"steps\": 20.5}\n{\"stesp\": 20}\n{\"steps\": 1, \"num_inference_steps\": 2}\n{\n",
+            concat!(
+                "{\"steps\": 1}\n[1]\nnull\n3\n{\"steps\": 20.5}\n{\"stesp\": 20}\n",
+                "{\"steps\": 1, \"num_inference_steps\": 2}\n{\n",
+                "{\"n\": 1, \"n\": 1000}\n",
+                "{\"steps\": 2, \"prompt\": \"a\", \"prompt\": \"b\"}\n",
+                "{\"steps\": 2, \"st\\u0065ps\": 3}\n",
+                "{\"prompt\": \"a cat\"}\n{}\n{\"model\": \"flux-dev\"}\n",
+                "{\"steps\": 2, \"n\": null}\n{\"n\": \"2\"}\n{\"steps\": {\"a\": 1}}\n",
+                "{\"Steps\": 20}\n{\"stesp\": null}\n{\"n\": 2.50}\n",
+                "\u{feff}{\"steps\": 1}\n",
+            ),
         );
-        let errors: Vec<String> = rows.into_iter().map(|r| r.unwrap_err()).collect();
-        assert!(errors[0].contains("is an array"));
-        assert!(errors[1].contains("is null"));
-        assert!(errors[2].contains("is a number"));
-        assert!(errors[3].contains("line 4: steps \"20.5\""));
-        assert!(errors[4].contains("did you mean \"steps\""));
-        assert!(errors[5].contains("repeats"));
-        assert!(errors[6].contains("line 7") && errors[6].contains("not JSON"));
+        assert_eq!(rows[0].as_ref().unwrap().steps, Some(1));
+        let errors: Vec<String> = rows[1..].iter().map(|r| r.clone().unwrap_err()).collect();
+        let want = [
+            "line 2: row \"[1]\": is an array; expected an object",
+            "line 3: row \"null\": is null",
+            "line 4: row \"3\": is a number",
+            "line 5: steps \"20.5\"",
+            "did you mean \"steps\"",
+            "line 7: num_inference_steps \"2\": repeats \"steps\"; give one of them",
+            "line 8: row \"{\": is not JSON: EOF while parsing an object",
+            "line 9: n \"1000\": repeats the key \"n\" (first given as 1); give each key once",
+            "line 10: prompt \"\\\"b\\\"\": repeats the key \"prompt\" (first given as \"a\")",
+            "line 11: steps \"3\": repeats the key \"steps\" (first given as 2)",
+            "line 12: row \"{\\\"prompt\\\": \\\"a cat\\\"}\": no key sets the price",
+            "line 13: row \"{}\": no key sets the price",
+            "line 14: row \"{\\\"model\\\": \\\"flux-dev\\\"}\": no key sets the price",
+            "line 15: n \"null\": is null; give a value, or leave the key out",
+            "line 16: n \"\\\"2\\\"\": is not a whole number from 0 to 4294967295 (it is a string: write 2, not \"2\")",
+            "line 17: steps \"{\\\"a\\\":1}\": is not a whole number",
+            "line 18: Steps \"20\": is not a key dis-price knows; did you mean \"steps\"?",
+            "line 19: stesp \"null\": is not a key dis-price knows",
+            "line 20: n \"2.50\": is not a whole number",
+            "line 21: row \"\\u{feff}{\\\"steps\\\": 1}\": is not JSON",
+        ];
+        assert_eq!(errors.len(), want.len(), "{errors:#?}");
+        for (got, want) in errors.iter().zip(want) {
+            assert!(got.contains(want), "{got:?} does not contain {want:?}");
+        }
+    }
+
+    #[test]
+    fn rows_with_no_price_key_need_defaults_ok() {
+        let text = "{\"prompt\": \"a cat\"}\n{}\n{\"model\": \"flux-dev\", \"seed\": null}\n";
+        let options = ReadOptions {
+            defaults_ok: true,
+            ..ReadOptions::default()
+        };
+        let mut rows = Rows::new("t".into(), text.as_bytes(), InputFormat::Jsonl, options).unwrap();
+        let mut models = Vec::new();
+        while let Some(row) = rows.next_row().unwrap() {
+            assert_eq!((row.steps, row.size, row.count), (None, None, None));
+            models.push(row.model.map(Cow::into_owned));
+        }
+        assert_eq!(models, vec![None, None, Some("flux-dev".to_owned())]);
+    }
+
+    /// The form told, and each row's line and steps.
+    type Read = (InputFormat, Vec<(u64, Option<u32>)>);
+
+    /// Reads `bytes` through a buffer of `capacity`, telling the form when `form` is `None`:
+    /// the form and the lines' steps, or the error.
+    fn open(bytes: &[u8], form: Option<InputFormat>, capacity: usize) -> Result<Read, String> {
+        let input = io::BufReader::with_capacity(capacity, bytes);
+        let mut rows = Rows::open("t".into(), input, form, ReadOptions::default())
+            .map_err(|e| e.to_string())?;
+        let told = match rows.form {
+            Form::Csv { .. } => InputFormat::Csv,
+            Form::Jsonl => InputFormat::Jsonl,
+        };
+        let mut steps = Vec::new();
+        loop {
+            match rows.next_row() {
+                Ok(Some(row)) => steps.push((row.line, row.steps)),
+                Ok(None) => return Ok((told, steps)),
+                Err(Ok(e)) => return Err(e.to_string()),
+                Err(Err(e)) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn one_byte_order_mark_goes_however_the_reads_fall() {
+        let jsonl = (InputFormat::Jsonl, vec![(1, Some(20)), (3, Some(5))]);
+        let csv = (InputFormat::Csv, vec![(2, Some(20)), (4, Some(5))]);
+        for capacity in [1, 2, 3, 4, 5, 8192] {
+            for form in [None, Some(InputFormat::Jsonl)] {
+                for text in [
+                    &b"\xEF\xBB\xBF{\"steps\": 20}\n\n{\"steps\": 5}"[..],
+                    b"{\"steps\": 20}\n\n{\"steps\": 5}\n",
+                ] {
+                    assert_eq!(
+                        open(text, form, capacity),
+                        Ok(jsonl.clone()),
+                        "{capacity} {form:?}"
+                    );
+                }
+            }
+            for form in [None, Some(InputFormat::Csv)] {
+                for text in [&b"\xEF\xBB\xBFsteps\n20\n\n5\n"[..], b"steps\n20\n\n5"] {
+                    assert_eq!(
+                        open(text, form, capacity),
+                        Ok(csv.clone()),
+                        "{capacity} {form:?}"
+                    );
+                }
+            }
+            // Blank lines before the first job keep their numbers, when the form is told too.
+            assert_eq!(
+                open(b"\n \r\n\t\n{\"steps\": 7}\n", None, capacity),
+                Ok((InputFormat::Jsonl, vec![(4, Some(7))]))
+            );
+            // Bytes that only begin like a mark are data.
+            let err = open(
+                "\u{FEC0}steps\n20\n".as_bytes(),
+                Some(InputFormat::Jsonl),
+                capacity,
+            )
+            .unwrap_err();
+            assert!(
+                err.starts_with("line 1: row \"\u{FEC0}steps\": is not JSON"),
+                "{err}"
+            );
+            assert_eq!(
+                open(b"", Some(InputFormat::Jsonl), capacity),
+                Ok((InputFormat::Jsonl, vec![]))
+            );
+            assert_eq!(
+                open(b"\xEF\xBB\xBF\n", Some(InputFormat::Jsonl), capacity),
+                Ok((InputFormat::Jsonl, vec![]))
+            );
+        }
+    }
+
+    #[test]
+    fn starts_that_can_only_be_wrong_are_refused() {
+        let cases: [(&[u8], Option<InputFormat>, &str); 14] = [
+            (
+                b"\xFF\xFEs\x00",
+                None,
+                "t: it is UTF-16 (little-endian) text (it starts with the byte order mark FF FE); save it as UTF-8",
+            ),
+            (
+                b"\xFE\xFF\x00s",
+                Some(InputFormat::Csv),
+                "UTF-16 (big-endian)",
+            ),
+            (
+                b"\xFF\xFE\x00\x00s\x00\x00\x00",
+                Some(InputFormat::Jsonl),
+                "UTF-32 (little-endian)",
+            ),
+            (b"\x00\x00\xFE\xFF", None, "UTF-32 (big-endian)"),
+            (b"{\x00\"\x00", None, "NUL byte"),
+            (b"\xEF\xBB\xBF\xFF\xFE{\x00", None, "UTF-16 (little-endian)"),
+            (
+                b"\xEF\xBB\xBF\xEF\xBB\xBFsteps\n20\n",
+                Some(InputFormat::Csv),
+                "two byte order marks",
+            ),
+            (
+                b"[{\"steps\": 20}]\n",
+                None,
+                "t: line 1 is an array: JSON Lines is one job object per line",
+            ),
+            (
+                b"\n\n  [\n{\"steps\": 20}\n]\n",
+                Some(InputFormat::Jsonl),
+                "t: line 3 is an array",
+            ),
+            (b"\xEF\xBB\xBF[{\"steps\": 20}]", None, "line 1 is an array"),
+            (
+                b"{\"steps\": 20}\n",
+                Some(InputFormat::Csv),
+                "t: line 1 starts with \"{\", which is JSON, not a CSV header",
+            ),
+            (
+                b"20,512\n",
+                None,
+                "t: line 1 starts with \"2\", which begins neither a JSON object",
+            ),
+            (b"", None, "t: there is nothing to read"),
+            (b"\xEF\xBB\xBF \n\n", None, "t: there is nothing to read"),
+        ];
+        for (text, form, want) in cases {
+            for capacity in [1, 2, 3, 8192] {
+                let got = open(text, form, capacity).unwrap_err();
+                assert!(
+                    got.contains(want),
+                    "{text:?} {capacity}: {got:?} does not contain {want:?}"
+                );
+            }
+        }
+        // Forms the user named are read as named.
+        assert!(open(b"20,512\n", Some(InputFormat::Csv), 8).is_ok());
+        assert!(open(b"\"steps\"\n20\n", None, 8).is_ok());
     }
 
     #[test]

@@ -25,9 +25,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Places `message` about `key` at the byte range `span` of `text`.
     pub fn new(file: &str, text: &str, span: Range<usize>, key: &str, message: String) -> Self {
-        let start = floor_char_boundary(text, span.start.min(text.len()));
+        // A leading byte order mark is no part of the first line as columns count it.
+        let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let start = floor_char_boundary(text, span.start.max(skip).min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = text[..start].rfind('\n').map_or(skip, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r').to_owned();
         let column = text[line_start..start].chars().count() + 1;
@@ -159,6 +161,22 @@ mod tests {
         assert_eq!(
             shown,
             "t\\r.toml:2:7: k: bad \\u{9b}\n  |\n2 |     k\\u{1b} = \"\\u{202e}x\"\n  |               ^^^^^^^^^^^"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}schema = \"x\"\n";
+        let at = text.find('"').unwrap();
+        let d = Diagnostic::new("t", text, at..at + 3, "schema", "x".into());
+        assert_eq!(
+            (d.line, d.column, d.line_text.as_str()),
+            (1, 10, "schema = \"x\"")
+        );
+        let d = Diagnostic::new("t", text, 0..0, "", "x".into());
+        assert_eq!(
+            (d.line, d.column, d.line_text.as_str()),
+            (1, 1, "schema = \"x\"")
         );
     }
 

@@ -58,7 +58,14 @@ fn api_request_bodies_from_stdin() {
 {"prompt": "defaults"}
 "#;
     let (code, out, err) = run(dis()
-        .args(["batch", "-", "--format", "csv", "--summary"])
+        .args([
+            "batch",
+            "-",
+            "--format",
+            "csv",
+            "--summary",
+            "--defaults-ok",
+        ])
         .write_stdin(body));
     assert_eq!(code, 0, "{err}");
     // 2 x 0.00603 + 0.00678375 = 0.01884375.

@@ -7,6 +7,7 @@ mod fuzz_cases;
 mod header;
 mod hostile;
 mod job;
+mod jsonl;
 mod laws;
 mod misc;
 mod table;
