@@ -4,6 +4,7 @@
 //! budget (see [`crate::budget`]), so `afford` says N exactly when a job of N images passes the
 //! gate and one of N+1 does not. Every comparison is exact at any size; where a figure cannot be
 //! computed exactly, the answer is an error, never a smaller or capped count.
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::exact::Exact;
 use crate::job::Job;
@@ -63,7 +64,11 @@ pub enum AffordError {
 
 /// The largest `n` in `low..=high` with `fits(n)` (which is monotone: true, then false), or
 /// `None` when not even `low` fits.
-fn largest(low: u128, high: u128, fits: impl Fn(u128) -> Result<bool, TooLarge>) -> Result<Option<u128>, TooLarge> {
+fn largest(
+    low: u128,
+    high: u128,
+    fits: impl Fn(u128) -> Result<bool, TooLarge>,
+) -> Result<Option<u128>, TooLarge> {
     if !fits(low)? {
         return Ok(None);
     }
@@ -80,7 +85,12 @@ fn largest(low: u128, high: u128, fits: impl Fn(u128) -> Result<bool, TooLarge>)
     Ok(Some(lo))
 }
 
-fn answer(most: u128, spent: Option<Exact>, budget: Exact, size: Size) -> Result<Affordable, AffordError> {
+fn answer(
+    most: u128,
+    spent: Option<Exact>,
+    budget: Exact,
+    size: Size,
+) -> Result<Affordable, AffordError> {
     let spent = spent.ok_or(AffordError::Spent { most, size })?;
     Ok(Affordable {
         most,
@@ -100,7 +110,16 @@ pub fn images(
     size: Size,
     budget: Exact,
 ) -> Result<Affordable, AffordError> {
-    let one = quote(model, &Job { steps, size, count: 1 }, display)?.exact;
+    let one = quote(
+        model,
+        &Job {
+            steps,
+            size,
+            count: 1,
+        },
+        display,
+    )?
+    .exact;
     if one.is_zero() {
         return Err(AffordError::Free { steps, size });
     }
@@ -109,7 +128,11 @@ pub fn images(
     let fits = |n| meter.within(steps, size, n, budget).ok_or_else(too_large);
     let most = largest(0, u128::MAX, fits)?.unwrap_or(0);
     if most == u128::MAX {
-        return Err(AffordError::Uncountable { budget, steps, size });
+        return Err(AffordError::Uncountable {
+            budget,
+            steps,
+            size,
+        });
     }
     answer(most, one.checked_mul_int(most), budget, size)
 }

@@ -12,8 +12,8 @@ use crate::batch::input::InputError;
 use crate::batch::{InputFormat, Pricer, ReadOptions, Rows};
 use crate::budget::{Budget, Verdict};
 use crate::cli::{
-    AffordArgs, AffordFormat, BatchArgs, BatchFormat, CheckFormat, Cli, Command, DiffArgs, FitArgs, FitFormat,
-    GridFormat, JobArgs, ModelsFormat, QuoteFormat, TableArgs,
+    AffordArgs, AffordFormat, BatchArgs, BatchFormat, CheckFormat, Cli, Command, DiffArgs, FitArgs,
+    FitFormat, GridFormat, JobArgs, ModelsFormat, QuoteFormat, TableArgs,
 };
 use crate::error::{Error, Outcome};
 use crate::exact::Exact;

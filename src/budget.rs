@@ -3,6 +3,7 @@
 //! The rule, the same in every gate and in `afford`: the EXACT total is held against the budget,
 //! never the rounded figure shown. A total of 0.00603 is above a budget of 0.006 although it is
 //! shown as 0.0060; with 0 places, 10.49 is above a budget of 10 although it is shown as 10.
+#![deny(clippy::arithmetic_side_effects)]
 
 use std::cmp::Ordering;
 
@@ -113,7 +114,12 @@ mod tests {
             warn_at: Some(e("99.9999999999999999999999999")),
         };
         assert_eq!(b.judge(e("0.0136")), Verdict::Within);
-        assert_eq!(b.judge(max), Verdict::Warn { percent: e("99.9999999999999999999999999") });
+        assert_eq!(
+            b.judge(max),
+            Verdict::Warn {
+                percent: e("99.9999999999999999999999999")
+            }
+        );
         let over = Exact::from_int(u128::MAX);
         assert!(matches!(b.judge(over), Verdict::Over { overrun: Some(_) }));
         let tiny = Budget {

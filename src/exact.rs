@@ -387,7 +387,11 @@ mod big {
 
     /// Compares two whole numbers.
     pub fn cmp(a: &[u64], b: &[u64]) -> Ordering {
-        let significant = |n: &[u64]| n.iter().rposition(|&l| l != 0).map_or(0, |i| i.wrapping_add(1));
+        let significant = |n: &[u64]| {
+            n.iter()
+                .rposition(|&l| l != 0)
+                .map_or(0, |i| i.wrapping_add(1))
+        };
         let (la, lb) = (significant(a), significant(b));
         la.cmp(&lb)
             .then_with(|| a[..la].iter().rev().cmp(b[..lb].iter().rev()))
@@ -638,7 +642,10 @@ mod tests {
             Ordering::Greater
         );
         assert_eq!(
-            Exact::cmp_products(&[Exact::from_int(u128::MAX), Exact::from_int(u128::MAX)], &[Exact::from_int(u128::MAX), Exact::from_int(u128::MAX - 1)]),
+            Exact::cmp_products(
+                &[Exact::from_int(u128::MAX), Exact::from_int(u128::MAX)],
+                &[Exact::from_int(u128::MAX), Exact::from_int(u128::MAX - 1)]
+            ),
             Ordering::Greater
         );
         assert_eq!(Exact::cmp_products(&[Exact::ZERO], &[]), Ordering::Less);

@@ -1,4 +1,5 @@
 //! The steps x sizes grid computed from the model, and its check against published prices.
+#![deny(clippy::arithmetic_side_effects)]
 
 use rust_decimal::Decimal;
 
@@ -35,7 +36,7 @@ impl Grid {
         steps: &[u32],
         sizes: &[Size],
     ) -> Result<Grid, TooLarge> {
-        let mut cells = Vec::with_capacity(steps.len() * sizes.len());
+        let mut cells = Vec::with_capacity(steps.len().saturating_mul(sizes.len()));
         for &s in steps {
             for &size in sizes {
                 let job = Job {
@@ -224,11 +225,23 @@ mod tests {
     #[test]
     fn a_difference_is_exact_or_none() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
-        assert_eq!(exact_difference(d("0.0015"), d("0.0016")), Some(d("-0.0001")));
-        assert_eq!(exact_difference(d("0.0060"), d("0.00603")), Some(d("-0.00003")));
+        assert_eq!(
+            exact_difference(d("0.0015"), d("0.0016")),
+            Some(d("-0.0001"))
+        );
+        assert_eq!(
+            exact_difference(d("0.0060"), d("0.00603")),
+            Some(d("-0.00003"))
+        );
         // 0.0008 - 1234567890123456789012345678 needs 32 digits.
-        assert_eq!(exact_difference(d("0.0008"), d("1234567890123456789012345678")), None);
-        assert_eq!(exact_difference(d("10.0000"), d("0.0000000000000000000000000001")), None);
+        assert_eq!(
+            exact_difference(d("0.0008"), d("1234567890123456789012345678")),
+            None
+        );
+        assert_eq!(
+            exact_difference(d("10.0000"), d("0.0000000000000000000000000001")),
+            None
+        );
         assert_eq!(exact_difference(Decimal::MAX, Decimal::MIN), None);
     }
 

@@ -1,4 +1,5 @@
 //! Numbers as people type them: whole counts for flags, exact decimals for money.
+#![deny(clippy::arithmetic_side_effects)]
 
 use rust_decimal::Decimal;
 
@@ -73,7 +74,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         .unwrap_or(u32::MAX)
         .min(MAX_SHIFT);
     let exponent = if negative {
-        -i64::from(magnitude)
+        i64::from(magnitude).wrapping_neg()
     } else {
         i64::from(magnitude)
     };
@@ -133,7 +134,7 @@ fn strip_underscores(text: &str) -> Option<String> {
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'_' {
             let before = i.checked_sub(1).map(|j| bytes[j]);
-            let after = bytes.get(i + 1).copied();
+            let after = bytes.get(i.wrapping_add(1)).copied();
             if !(before.is_some_and(|c| c.is_ascii_digit())
                 && after.is_some_and(|c| c.is_ascii_digit()))
             {
@@ -182,27 +183,52 @@ mod tests {
         assert_eq!(parse_decimal("1_000.000_1"), Ok(d("1000.0001")));
         assert_eq!(parse_decimal("-0"), Ok(Decimal::ZERO));
         assert_eq!(parse_decimal("-2.5"), Ok(d("-2.5")));
-        assert_eq!(parse_decimal("1e28"), Ok(d("10000000000000000000000000000")));
-        assert_eq!(parse_decimal("1e-28"), Ok(d("0.0000000000000000000000000001")));
-        assert_eq!(parse_decimal("0.01e30"), Ok(d("10000000000000000000000000000")));
+        assert_eq!(
+            parse_decimal("1e28"),
+            Ok(d("10000000000000000000000000000"))
+        );
+        assert_eq!(
+            parse_decimal("1e-28"),
+            Ok(d("0.0000000000000000000000000001"))
+        );
+        assert_eq!(
+            parse_decimal("0.01e30"),
+            Ok(d("10000000000000000000000000000"))
+        );
         assert_eq!(parse_decimal("120e-2"), Ok(d("1.2")));
         assert_eq!(parse_decimal("1e0000000000000000000003"), Ok(d("1000")));
     }
 
     #[test]
     fn a_zero_is_zero_at_any_exponent_at_once() {
-        for zero in ["0e2147483647", "0e-2147483648", "0.000e99999999999999999999", "-0e5"] {
+        for zero in [
+            "0e2147483647",
+            "0e-2147483648",
+            "0.000e99999999999999999999",
+            "-0e5",
+        ] {
             assert_eq!(parse_decimal(zero), Ok(Decimal::ZERO), "{zero}");
         }
     }
 
     #[test]
     fn an_exponent_out_of_range_says_which_way() {
-        for large in ["1e29", "8e28", "1e2147483647", "1e99999999999999999999", "79228162514264337593543950336"] {
+        for large in [
+            "1e29",
+            "8e28",
+            "1e2147483647",
+            "1e99999999999999999999",
+            "79228162514264337593543950336",
+        ] {
             let err = parse_decimal(large).expect_err(large);
             assert!(err.contains("too large"), "{large}: {err}");
         }
-        for small in ["1e-29", "1e-2147483648", "1.5e-28", "1e-99999999999999999999"] {
+        for small in [
+            "1e-29",
+            "1e-2147483648",
+            "1.5e-28",
+            "1e-99999999999999999999",
+        ] {
             let err = parse_decimal(small).expect_err(small);
             assert!(err.contains("more decimal places"), "{small}: {err}");
         }

@@ -1,5 +1,6 @@
 //! Pure, exact pricing: units, prices, the per-image minimum, rounding once. No I/O, no
 //! formatting, no floats.
+#![deny(clippy::arithmetic_side_effects)]
 
 use rust_decimal::Decimal;
 

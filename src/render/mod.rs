@@ -262,13 +262,22 @@ mod tests {
         assert_eq!(signed(Decimal::from_str("-0.0001").unwrap(), 4), "-0.0001");
         assert_eq!(exact(Decimal::from_str("0.0060300").unwrap()), "0.00603");
         // Never rounded, never a negative zero, never a panic at the decimal limit.
-        assert_eq!(signed(Decimal::from_str("-0.00005").unwrap(), 4), "-0.00005");
+        assert_eq!(
+            signed(Decimal::from_str("-0.00005").unwrap(), 4),
+            "-0.00005"
+        );
         assert_eq!(money(Decimal::from_str("-0.003").unwrap(), 0), "-0.003");
         assert_eq!(money(Decimal::from_str("-0.0000").unwrap(), 4), "0.0000");
-        assert_eq!(money(Decimal::MIN, 4), "-79228162514264337593543950335.0000");
+        assert_eq!(
+            money(Decimal::MIN, 4),
+            "-79228162514264337593543950335.0000"
+        );
         assert_eq!(money(Decimal::MAX, 0), "79228162514264337593543950335");
         assert_eq!(
-            money(Decimal::from_str("-1234567890123456789012345.6772").unwrap(), 4),
+            money(
+                Decimal::from_str("-1234567890123456789012345.6772").unwrap(),
+                4
+            ),
             "-1234567890123456789012345.6772"
         );
     }
