@@ -1,8 +1,14 @@
 //! What a budget buys: how many images, or how many steps per image.
+//!
+//! The rule is the budget gate's: a number of images fits when its EXACT price is at most the
+//! budget (see [`crate::budget`]), so `afford` says N exactly when a job of N images passes the
+//! gate and one of N+1 does not. Every comparison is exact at any size; where a figure cannot be
+//! computed exactly, the answer is an error, never a smaller or capped count.
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::exact::Exact;
 use crate::job::Job;
-use crate::pricing::{TooLarge, quote};
+use crate::pricing::{Meter, TooLarge, quote};
 use crate::size::Size;
 use crate::tariff::{Display, Model};
 
@@ -10,55 +16,100 @@ use crate::tariff::{Display, Model};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Affordable {
     /// The most images (or steps) that fit; 0 when not even one does.
-    pub most: u32,
+    pub most: u128,
     /// The exact cost of that many.
     pub spent: Exact,
     /// Budget minus spent, exact.
     pub leftover: Exact,
 }
 
-/// The largest `n` in `low..=high` with `cost(n) <= budget`, by bisection (cost rises with n).
+/// Why a budget's answer cannot be given exactly.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AffordError {
+    /// One image cannot be priced exactly.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+    /// An image costs nothing, so any budget buys without end.
+    #[error(
+        "an image of {size} at {steps} steps costs 0, so any budget buys unlimited images; give steps of 1 or more"
+    )]
+    Free {
+        /// Steps per image.
+        steps: u32,
+        /// The size.
+        size: Size,
+    },
+    /// More images fit than a 128-bit count holds.
+    #[error(
+        "the budget {budget} buys more than {} images of {size} at {steps} steps: too many to count exactly",
+        u128::MAX
+    )]
+    Uncountable {
+        /// The budget.
+        budget: Exact,
+        /// Steps per image.
+        steps: u32,
+        /// The size.
+        size: Size,
+    },
+    /// The cost of the answer has more digits than can be held exactly.
+    #[error("the cost of {most} image(s) of {size} has more digits than can be held exactly")]
+    Spent {
+        /// The count found.
+        most: u128,
+        /// The size.
+        size: Size,
+    },
+}
+
+/// The largest `n` in `low..=high` with `fits(n)` (which is monotone: true, then false), or
+/// `None` when not even `low` fits.
 fn largest(
-    low: u32,
-    high: u32,
-    budget: Exact,
-    cost: impl Fn(u32) -> Result<Option<Exact>, TooLarge>,
-) -> Result<Option<(u32, Exact)>, TooLarge> {
-    let fits = |n| -> Result<Option<Exact>, TooLarge> { Ok(cost(n)?.filter(|c| *c <= budget)) };
-    let Some(mut best) = fits(low)? else {
+    low: u128,
+    high: u128,
+    fits: impl Fn(u128) -> Result<bool, TooLarge>,
+) -> Result<Option<u128>, TooLarge> {
+    if !fits(low)? {
         return Ok(None);
-    };
+    }
     let (mut lo, mut hi) = (low, high);
     while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        match fits(mid)? {
-            Some(c) => {
-                lo = mid;
-                best = c;
-            }
-            None => hi = mid - 1,
+        // lo < hi, so the midpoint rounded up lies in (lo, hi]: no overflow, always progress.
+        let mid = hi.wrapping_sub(hi.wrapping_sub(lo) / 2);
+        if fits(mid)? {
+            lo = mid;
+        } else {
+            hi = mid.wrapping_sub(1);
         }
     }
-    Ok(Some((lo, best)))
+    Ok(Some(lo))
 }
 
-fn answer(found: Option<(u32, Exact)>, budget: Exact) -> Affordable {
-    let (most, spent) = found.unwrap_or((0, Exact::ZERO));
-    Affordable {
+fn answer(
+    most: u128,
+    spent: Option<Exact>,
+    budget: Exact,
+    size: Size,
+) -> Result<Affordable, AffordError> {
+    let spent = spent.ok_or(AffordError::Spent { most, size })?;
+    Ok(Affordable {
         most,
         spent,
-        leftover: budget.checked_sub(spent).unwrap_or(Exact::ZERO),
-    }
+        leftover: budget
+            .checked_sub(spent)
+            .ok_or(AffordError::Spent { most, size })?,
+    })
 }
 
-/// How many whole images of `steps` and `size` the budget buys.
+/// How many whole images of `steps` and `size` the budget buys: any count, not just one a
+/// single job can ask for.
 pub fn images(
     model: &Model,
     display: Display,
     steps: u32,
     size: Size,
     budget: Exact,
-) -> Result<Affordable, TooLarge> {
+) -> Result<Affordable, AffordError> {
     let one = quote(
         model,
         &Job {
@@ -69,10 +120,21 @@ pub fn images(
         display,
     )?
     .exact;
-    let found = largest(0, u32::MAX, budget, |n| {
-        Ok(one.checked_mul_int(u128::from(n)))
-    })?;
-    Ok(answer(found, budget))
+    if one.is_zero() {
+        return Err(AffordError::Free { steps, size });
+    }
+    let meter = Meter::new(model);
+    let too_large = || TooLarge::new(steps, size, 1);
+    let fits = |n| meter.within(steps, size, n, budget).ok_or_else(too_large);
+    let most = largest(0, u128::MAX, fits)?.unwrap_or(0);
+    if most == u128::MAX {
+        return Err(AffordError::Uncountable {
+            budget,
+            steps,
+            size,
+        });
+    }
+    answer(most, one.checked_mul_int(most), budget, size)
 }
 
 /// The most steps per image at which `count` images of `size` fit the budget, from `min_steps`
@@ -85,14 +147,26 @@ pub fn steps(
     budget: Exact,
     min_steps: u32,
     max_steps: u32,
-) -> Result<Affordable, TooLarge> {
-    let cost = |steps| match quote(model, &Job { steps, size, count }, display) {
-        Ok(q) => Ok(Some(q.exact)),
-        // Past what can be priced exactly is past any budget a decimal can state.
-        Err(_) if steps > min_steps => Ok(None),
-        Err(e) => Err(e),
+) -> Result<Affordable, AffordError> {
+    let meter = Meter::new(model);
+    let fits = |steps: u128| {
+        let steps = u32::try_from(steps).unwrap_or(u32::MAX);
+        meter
+            .within(steps, size, u128::from(count), budget)
+            .ok_or_else(|| TooLarge::new(steps, size, count))
     };
-    Ok(answer(largest(min_steps, max_steps, budget, cost)?, budget))
+    let Some(most) = largest(u128::from(min_steps), u128::from(max_steps), fits)? else {
+        return Ok(Affordable {
+            most: 0,
+            spent: Exact::ZERO,
+            leftover: budget,
+        });
+    };
+    let steps = u32::try_from(most).unwrap_or(u32::MAX);
+    let spent = quote(model, &Job { steps, size, count }, display)
+        .ok()
+        .map(|q| q.exact);
+    answer(most, spent, budget, size)
 }
 
 #[cfg(test)]
@@ -119,6 +193,30 @@ mod tests {
                 .unwrap()
                 .most,
             0
+        );
+        // Shown as 0.0060, but 0.00603 exactly: 0.006 buys none.
+        assert_eq!(
+            images(m, t.display, 20, Size::new(512, 512), e("0.006"))
+                .unwrap()
+                .most,
+            0
+        );
+    }
+
+    #[test]
+    fn counts_past_a_jobs_u32_exactly() {
+        let t = Tariff::builtin().unwrap();
+        let m = t.default_model();
+        let a = images(m, t.display, 20, Size::new(512, 512), e("1e28")).unwrap();
+        // 1e28 / 0.00603 = 1658374792703150912106135986733.003...
+        assert_eq!(a.most, 1_658_374_792_703_150_912_106_135_986_733);
+        assert!(a.leftover < e("0.00603"));
+        assert_eq!(
+            images(m, t.display, 0, Size::new(512, 512), e("1")),
+            Err(AffordError::Free {
+                steps: 0,
+                size: Size::new(512, 512)
+            })
         );
     }
 

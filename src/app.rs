@@ -12,8 +12,8 @@ use crate::batch::input::InputError;
 use crate::batch::{InputFormat, Pricer, ReadOptions, Rows};
 use crate::budget::{Budget, Verdict};
 use crate::cli::{
-    AffordArgs, BatchArgs, BatchFormat, CheckFormat, Cli, Command, DiffArgs, FitArgs, FitFormat,
-    GridFormat, JobArgs, ModelsFormat, QuoteFormat, TableArgs,
+    AffordArgs, AffordFormat, BatchArgs, BatchFormat, CheckFormat, Cli, Command, DiffArgs, FitArgs,
+    FitFormat, GridFormat, JobArgs, ModelsFormat, QuoteFormat, TableArgs,
 };
 use crate::error::{Error, Outcome};
 use crate::exact::Exact;
@@ -324,6 +324,7 @@ fn price_one(
     let resolved = request.resolve(model);
     within_limits(model, &resolved.job, args.allow_out_of_range, io)?;
     let quote = quote(model, &resolved.job, tariff.display)?;
+    let judged = judge(args.budget.budget(), quote.exact, quote.price);
     let view = QuoteView {
         tariff,
         model,
@@ -335,39 +336,77 @@ fn price_one(
         QuoteFormat::Plain => render::plain::quote(io.out, &view)?,
         QuoteFormat::Json => render::json::quote(io.out, &view)?,
     }
-    gate(args.budget.budget(), quote.price, tariff, io)
+    gate(judged, tariff, io)
 }
 
-/// Holds a total against a budget: a warning past the share, exit 1 above the budget.
-fn gate(
-    budget: Option<Budget>,
-    total: Decimal,
-    tariff: &Tariff,
-    io: &mut Streams<'_>,
-) -> Result<Outcome, Error> {
-    let Some(budget) = budget else {
+/// A budget's verdict on a total, reached before any output is written.
+struct Judged {
+    budget: Budget,
+    verdict: Verdict,
+    /// The exact total, which the verdict is on.
+    exact: Exact,
+    /// The total as shown, rounded once.
+    shown: Decimal,
+}
+
+/// Judges the EXACT total against the budget (the one rule, shared with `afford`).
+fn judge(budget: Option<Budget>, exact: Exact, shown: Decimal) -> Option<Judged> {
+    budget.map(|budget| Judged {
+        budget,
+        verdict: budget.judge(exact),
+        exact,
+        shown,
+    })
+}
+
+/// Reports a verdict: a warning past the share, exit 1 above the budget. Where the shown total
+/// is not the exact one, the exact one is printed too, so a total shown equal to the budget but
+/// above it (or shown above it but within it) is visible as such.
+fn gate(judged: Option<Judged>, tariff: &Tariff, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let Some(Judged {
+        budget,
+        verdict,
+        exact,
+        shown,
+    }) = judged
+    else {
         return Ok(Outcome::Success);
     };
-    let places = tariff.display.decimals;
-    let (total_shown, currency) = (render::money(total, places), &tariff.currency);
-    let limit = render::exact(budget.limit);
-    match budget.judge(total) {
-        Verdict::Within => Ok(Outcome::Success),
+    let currency = &tariff.currency;
+    let mut total = format!(
+        "{} {currency}",
+        render::money(shown, tariff.display.decimals)
+    );
+    let rounded = Exact::from_decimal(shown) != Some(exact);
+    if rounded {
+        total.push_str(&format!(" (exactly {exact} {currency})"));
+    }
+    let limit = budget.limit;
+    match verdict {
+        Verdict::Within => {
+            if rounded && Exact::from_decimal(shown).is_none_or(|s| s > limit) {
+                writeln!(
+                    io.err,
+                    "{} total {total} is shown rounded above the budget {limit} {currency}, but is within it",
+                    io.err_paint.bold("note:"),
+                )?;
+            }
+            Ok(Outcome::Success)
+        }
         Verdict::Warn { percent } => {
             writeln!(
                 io.err,
-                "{} total {total_shown} {currency} is past {}% of the budget {limit} {currency}",
+                "{} total {total} is past {percent}% of the budget {limit} {currency}",
                 io.err_paint.warning("warning:"),
-                render::exact(percent)
             )?;
             Ok(Outcome::Success)
         }
         Verdict::Over { overrun } => {
+            let by = overrun.map_or_else(String::new, |o| format!(" by {o} {currency}"));
             writeln!(
                 io.err,
-                "{} total {total_shown} {currency} is above the budget {limit} {currency} by {} {currency}",
+                "{} total {total} is above the budget {limit} {currency}{by}",
                 io.err_paint.error("over budget:"),
-                render::exact(overrun)
             )?;
             Ok(Outcome::CheckFailed)
         }
@@ -466,6 +505,7 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
     let out: &mut dyn Write = if args.summary { &mut held } else { &mut rows };
     let (totals, started) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?;
     let summary = totals.summary(tariff)?;
+    let judged = judge(args.budget.budget(), summary.exact, summary.price);
     if !started {
         sink.begin(out, &header)?;
     }
@@ -479,7 +519,7 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
             summary.skipped
         )?;
     }
-    let gated = gate(args.budget.budget(), summary.price, tariff, io)?;
+    let gated = gate(judged, tariff, io)?;
     Ok(if summary.skipped > 0 {
         Outcome::Incomplete
     } else {
@@ -490,8 +530,7 @@ fn batch(tariff: &Tariff, args: &BatchArgs, io: &mut Streams<'_>) -> Result<Outc
 fn afford(tariff: &Tariff, args: &AffordArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
     let model = pick_model(tariff, args.model.as_deref())?;
     let size = args.size.unwrap_or(model.default_size);
-    let budget = Exact::from_decimal(args.budget)
-        .ok_or_else(|| Error::Usage(format!("budget {} is negative", args.budget)))?;
+    let budget = args.budget;
     let (answer, steps) = match args.count {
         None => {
             let steps = args.steps.unwrap_or(model.steps.default);
@@ -535,16 +574,16 @@ fn afford(tariff: &Tariff, args: &AffordArgs, io: &mut Streams<'_>) -> Result<Ou
     let view = AffordView {
         tariff,
         model,
-        budget: args.budget,
+        budget,
         size,
         steps,
         count: args.count,
         answer,
     };
     match args.format {
-        QuoteFormat::Text => render::text::afford(io.out, &view, io.out_paint)?,
-        QuoteFormat::Plain => render::plain::afford(io.out, &view)?,
-        QuoteFormat::Json => render::json::afford(io.out, &view)?,
+        AffordFormat::Text => render::text::afford(io.out, &view, io.out_paint)?,
+        AffordFormat::Plain => render::plain::afford(io.out, &view)?,
+        AffordFormat::Json => render::json::afford(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }

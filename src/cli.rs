@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::axis::{SizeList, StepsList};
 use crate::batch::InputFormat;
 use crate::budget::Budget;
+use crate::exact::Exact;
 use crate::number::{parse_decimal, parse_u32};
 use crate::size::Size;
 
@@ -140,14 +141,17 @@ pub struct JobArgs {
 /// A budget gate.
 #[derive(Debug, Args)]
 pub struct BudgetArgs {
-    /// Exit 1, saying why on stderr, when the total (rounded once) is above AMOUNT. The normal
-    /// output is still printed.
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
-    pub budget: Option<Decimal>,
+    /// Exit 1, saying why on stderr, when the EXACT total is above AMOUNT (0 or more).
+    ///
+    /// The exact total is judged, not the rounded one shown: 0.00603 (shown 0.0060) is above a
+    /// budget of 0.006, and `afford` counts by the same rule. The normal output is still printed.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
+    pub budget: Option<Exact>,
 
-    /// Warn on stderr, without failing, when the total passes PERCENT of the budget (e.g. 80).
-    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, requires = "budget")]
-    pub warn_at: Option<Decimal>,
+    /// Warn on stderr, without failing, when the exact total passes PERCENT of the budget: above
+    /// 0 and below 100 (e.g. 80).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, requires = "budget", allow_hyphen_values = true)]
+    pub warn_at: Option<Exact>,
 }
 
 impl BudgetArgs {
@@ -206,11 +210,19 @@ Exit status: 0 success, 1 over budget, 2 a bad row or bad input.")]
     Batch(BatchArgs),
 
     /// How many images a budget buys, or with --count, the most steps that still fit.
+    ///
+    /// Counts by the rule of every budget gate: N images fit when their EXACT price, not the
+    /// rounded one shown, is at most the budget; so `afford` says N exactly when a job of N
+    /// images passes `--budget` and one of N+1 does not. What is left is rounded down, so it
+    /// never shows more money than there is. A price of 0 (e.g. 0 steps with
+    /// --allow-out-of-range) buys unlimited images: that is refused with exit 2.
     #[command(after_help = "\
 Examples:
   dis-price afford --budget 10 --steps 28 --size 1024x1024     how many images
   dis-price afford --budget 10 --count 500 --size 1024         the most steps per image
-  dis-price afford --budget 10 --steps 28 --size 1024 --format plain")]
+  dis-price afford --budget 10 --steps 28 --size 1024 --format plain   the count alone
+
+Exit status: 0 success, 2 bad input or a count too large to compute exactly.")]
     Afford(AffordArgs),
 
     /// List the tariff's models: id, name, rate, unit, limits and defaults.
@@ -335,9 +347,9 @@ pub struct BatchArgs {
 /// `afford`.
 #[derive(Debug, Args)]
 pub struct AffordArgs {
-    /// The money to spend.
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
-    pub budget: Decimal,
+    /// The money to spend, 0 or more; held against EXACT prices, not the rounded ones shown.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
+    pub budget: Exact,
 
     /// Steps per image [default: the model's]; not with --count.
     #[arg(long, value_parser = parse_u32, conflicts_with = "count")]
@@ -356,12 +368,23 @@ pub struct AffordArgs {
     pub model: Option<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = QuoteFormat::Text)]
-    pub format: QuoteFormat,
+    #[arg(long, value_enum, default_value_t = AffordFormat::Text)]
+    pub format: AffordFormat,
 
     /// Allow steps and sizes outside the model's limits, with a warning.
     #[arg(long)]
     pub allow_out_of_range: bool,
+}
+
+/// Formats of an `afford` answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AffordFormat {
+    /// A short human answer: the count, what it costs, what is left (rounded down).
+    Text,
+    /// The count alone (images, or steps per image with --count), for $(...).
+    Plain,
+    /// One JSON object; decimals are strings, the count a number.
+    Json,
 }
 
 /// Formats of a batch.
@@ -550,22 +573,28 @@ pub enum ColorChoice {
     Never,
 }
 
-fn parse_amount(text: &str) -> Result<Decimal, String> {
+/// A budget: an exact amount, 0 or more.
+fn parse_amount(text: &str) -> Result<Exact, String> {
     let amount = parse_decimal(text)?;
-    if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(format!("{text:?} is negative; a budget is 0 or more"));
-    }
-    Ok(amount.abs())
+    Exact::from_decimal(amount).ok_or_else(|| {
+        format!("{text:?} is negative; a budget is an amount of 0 or more (e.g. 25)")
+    })
 }
 
-fn parse_percent(text: &str) -> Result<Decimal, String> {
+/// A warning share: above 0 and below 100 percent.
+fn parse_percent(text: &str) -> Result<Exact, String> {
     let percent = parse_decimal(text)?;
-    if percent <= Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
+    if percent >= Decimal::ONE_HUNDRED {
         return Err(format!(
-            "{text:?} is not a percent above 0 and at most 100 (e.g. 80)"
+            "{text:?} would never warn: a total past 100% of the budget is over it and fails; give a percent above 0 and below 100 (e.g. 80)"
         ));
     }
-    Ok(percent)
+    match Exact::from_decimal(percent) {
+        Some(p) if !p.is_zero() => Ok(p),
+        _ => Err(format!(
+            "{text:?} is not a percent above 0 and below 100 (e.g. 80)"
+        )),
+    }
 }
 
 fn parse_change(text: &str) -> Result<Decimal, String> {

@@ -98,6 +98,14 @@ pub enum Error {
     #[error(transparent)]
     Fit(#[from] crate::fit::FitError),
 
+    /// A budget's answer that cannot be given exactly.
+    #[error(transparent)]
+    Afford(#[from] crate::afford::AffordError),
+
+    /// A published price too far from the computed one to compare exactly.
+    #[error(transparent)]
+    Check(#[from] crate::grid::CheckError),
+
     /// A price too large to compute exactly.
     #[error(transparent)]
     TooLarge(#[from] TooLarge),

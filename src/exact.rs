@@ -262,17 +262,146 @@ impl Ord for Exact {
     fn cmp(&self, other: &Exact) -> Ordering {
         // a / 2^i5^j against b / 2^k5^l: multiply each side by the factors the other lacks.
         let (twos, fives) = (self.twos.max(other.twos), self.fives.max(other.fives));
-        let scale = |e: &Exact| {
-            let mut n = (0u128, e.numer);
-            for (base, count) in [(2u128, twos - e.twos), (5u128, fives - e.fives)] {
-                for _ in 0..count {
-                    let (hi, lo) = wide_mul(n.1, base);
-                    n = (n.0 * base + hi, lo);
-                }
+        let widened = |e: &Exact| e.widened(twos, fives);
+        if let (Some(a), Some(b)) = (widened(self), widened(other)) {
+            return a.cmp(&b);
+        }
+        Exact::cmp_products(&[*self], &[*other])
+    }
+}
+
+impl Exact {
+    /// Compares the product of `left` with the product of `right`, exactly, whatever their
+    /// size: `total x 100` against `budget x percent`, `n x price` against a budget.
+    pub fn cmp_products(left: &[Exact], right: &[Exact]) -> Ordering {
+        // Each side is numer / (2^twos 5^fives); bring both over 2^T 5^F, T and F the larger.
+        let exponents = |side: &[Exact]| {
+            side.iter().fold((0u64, 0u64), |(t, f), e| {
+                (
+                    t.saturating_add(u64::from(e.twos)),
+                    f.saturating_add(u64::from(e.fives)),
+                )
+            })
+        };
+        let (left_twos, left_fives) = exponents(left);
+        let (right_twos, right_fives) = exponents(right);
+        let (twos, fives) = (left_twos.max(right_twos), left_fives.max(right_fives));
+        let scaled = |side: &[Exact], own_twos: u64, own_fives: u64| {
+            let mut n = big::one();
+            for e in side {
+                n = big::mul(&n, &big::from_u128(e.numer));
             }
+            big::mul_pow5(&mut n, fives.saturating_sub(own_fives));
+            big::shl(&mut n, twos.saturating_sub(own_twos));
             n
         };
-        scale(self).cmp(&scale(other))
+        big::cmp(
+            &scaled(left, left_twos, left_fives),
+            &scaled(right, right_twos, right_fives),
+        )
+    }
+}
+
+/// Whole numbers of any size as little-endian 64-bit limbs, for comparisons that must never
+/// overflow. Only the few operations the comparisons need; the rare slow path.
+mod big {
+    use std::cmp::Ordering;
+
+    /// A whole number, least significant limb first.
+    pub type Big = Vec<u64>;
+
+    /// One.
+    pub fn one() -> Big {
+        vec![1]
+    }
+
+    /// From a `u128`.
+    pub fn from_u128(n: u128) -> Big {
+        // Truncation is intended: the low and the high 64 bits.
+        #[allow(clippy::cast_possible_truncation)]
+        let limbs = vec![n as u64, (n >> 64) as u64];
+        limbs
+    }
+
+    /// `a x b`, schoolbook.
+    pub fn mul(a: &[u64], b: &[u64]) -> Big {
+        let mut out = vec![0u64; a.len().saturating_add(b.len())];
+        for (i, &x) in a.iter().enumerate() {
+            let mut carry = 0u128;
+            for (j, &y) in b.iter().enumerate() {
+                let at = i.wrapping_add(j);
+                // (2^64-1)^2 + 2 x (2^64-1) = 2^128 - 1: a limb product with two limbs added
+                // never overflows a u128.
+                let t = u128::from(x)
+                    .wrapping_mul(u128::from(y))
+                    .wrapping_add(u128::from(out[at]))
+                    .wrapping_add(carry);
+                out[at] = low(t);
+                carry = t >> 64;
+            }
+            out[i.wrapping_add(b.len())] = low(carry);
+        }
+        out
+    }
+
+    /// `a x 5^k`, in steps of 5^27, the largest power of five in a `u64`.
+    pub fn mul_pow5(a: &mut Big, mut k: u64) {
+        while k > 0 {
+            let step = k.min(27);
+            k = k.saturating_sub(step);
+            // 5^27 < 2^64.
+            let factor = 5u64.pow(u32::try_from(step).unwrap_or(27));
+            let mut carry = 0u128;
+            for limb in a.iter_mut() {
+                let t = u128::from(*limb)
+                    .wrapping_mul(u128::from(factor))
+                    .wrapping_add(carry);
+                *limb = low(t);
+                carry = t >> 64;
+            }
+            if carry > 0 {
+                a.push(low(carry));
+            }
+        }
+    }
+
+    /// `a x 2^bits`.
+    pub fn shl(a: &mut Big, bits: u64) {
+        let limbs = usize::try_from(bits / 64).unwrap_or(usize::MAX);
+        let rest = u32::try_from(bits % 64).unwrap_or(0);
+        if rest > 0 {
+            let mut carry = 0u64;
+            for limb in a.iter_mut() {
+                let next = *limb >> (64u32.wrapping_sub(rest));
+                *limb = (*limb << rest) | carry;
+                carry = next;
+            }
+            if carry > 0 {
+                a.push(carry);
+            }
+        }
+        if limbs > 0 && a.iter().any(|&l| l != 0) {
+            a.splice(0..0, std::iter::repeat_n(0, limbs));
+        }
+    }
+
+    /// Compares two whole numbers.
+    pub fn cmp(a: &[u64], b: &[u64]) -> Ordering {
+        let significant = |n: &[u64]| {
+            n.iter()
+                .rposition(|&l| l != 0)
+                .map_or(0, |i| i.wrapping_add(1))
+        };
+        let (la, lb) = (significant(a), significant(b));
+        la.cmp(&lb)
+            .then_with(|| a[..la].iter().rev().cmp(b[..lb].iter().rev()))
+    }
+
+    fn low(t: u128) -> u64 {
+        // Truncation is intended: the low 64 bits.
+        #[allow(clippy::cast_possible_truncation)]
+        let l = t as u64;
+        l
     }
 }
 
@@ -487,6 +616,39 @@ mod tests {
         let tiny_denominator = Exact::ratio(u128::MAX, 1 << 40).unwrap();
         assert!(huge > tiny_denominator);
         assert_eq!(e("0.50").cmp(&Exact::ratio(1, 2).unwrap()), Ordering::Equal);
+    }
+
+    #[test]
+    fn compares_past_256_bits() {
+        // An integer budget near the decimal limit against a price over 2^63 x 5^54.
+        let budget = e("79228162514264337593543950335");
+        let price = Exact::over(u128::MAX, 63, 54);
+        assert!(budget > price);
+        assert!(price < budget);
+        let near = Exact::over((u128::MAX / 4) | 1, 120, 50);
+        assert_eq!(near.cmp(&near), Ordering::Equal);
+        assert!(near > Exact::over(1, 120, 50));
+        // Products: 0.00603 x 100 = 0.603 = 0.00603 x 100 exactly, whatever the sizes.
+        let price = e("0.00603");
+        let hundred = Exact::from_int(100);
+        assert_eq!(
+            Exact::cmp_products(&[price, hundred], &[e("0.603")]),
+            Ordering::Equal
+        );
+        let limit = e("79228162514264337593543950335");
+        let percent = e("80.000000000000000000000001");
+        assert_eq!(
+            Exact::cmp_products(&[limit, hundred], &[limit, percent]),
+            Ordering::Greater
+        );
+        assert_eq!(
+            Exact::cmp_products(
+                &[Exact::from_int(u128::MAX), Exact::from_int(u128::MAX)],
+                &[Exact::from_int(u128::MAX), Exact::from_int(u128::MAX - 1)]
+            ),
+            Ordering::Greater
+        );
+        assert_eq!(Exact::cmp_products(&[Exact::ZERO], &[]), Ordering::Less);
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! The steps x sizes grid computed from the model, and its check against published prices.
+#![deny(clippy::arithmetic_side_effects)]
 
 use rust_decimal::Decimal;
 
@@ -35,7 +36,7 @@ impl Grid {
         steps: &[u32],
         sizes: &[Size],
     ) -> Result<Grid, TooLarge> {
-        let mut cells = Vec::with_capacity(steps.len() * sizes.len());
+        let mut cells = Vec::with_capacity(steps.len().saturating_mul(sizes.len()));
         for &s in steps {
             for &size in sizes {
                 let job = Job {
@@ -100,6 +101,37 @@ pub struct Compared {
     pub status: Status,
 }
 
+/// Why a published grid cannot be checked exactly.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    /// A cell's price cannot be computed exactly.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+    /// A published price so far from the computed one that their difference has more digits
+    /// than can be held exactly.
+    #[error(
+        "published price {published} for {steps} steps at {size} is too far from the computed {computed} to compare exactly (the difference has more than 28 significant digits); check the published value"
+    )]
+    Difference {
+        /// The row.
+        steps: u32,
+        /// The column.
+        size: Size,
+        /// The published price.
+        published: Decimal,
+        /// The shown computed price.
+        computed: Decimal,
+    },
+}
+
+/// `a - b` exactly, or `None` when the exact difference does not fit a `Decimal` (rust_decimal
+/// would round it, or panic).
+pub fn exact_difference(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let difference = a.checked_sub(b)?;
+    // Rounding shows as a lost place: the exact difference has the larger scale of the two.
+    (difference.scale() == a.scale().max(b.scale())).then_some(difference)
+}
+
 /// A model's computed grid held against its published one.
 #[derive(Clone, Debug)]
 pub struct Check {
@@ -113,7 +145,7 @@ pub struct Check {
 
 impl Check {
     /// Checks `model`'s published grid; `None` when it has none.
-    pub fn run(model: &Model, display: Display) -> Result<Option<Check>, TooLarge> {
+    pub fn run(model: &Model, display: Display) -> Result<Option<Check>, CheckError> {
         let Some(published) = &model.published else {
             return Ok(None);
         };
@@ -125,8 +157,14 @@ impl Check {
             .iter()
             .zip(prices)
             .map(|(cell, published_price)| {
-                // Both sides are at most 28 places and far below the decimal limit.
-                let difference = cell.quote.price - published_price;
+                let difference = exact_difference(cell.quote.price, published_price).ok_or(
+                    CheckError::Difference {
+                        steps: cell.job.steps,
+                        size: cell.job.size,
+                        published: published_price,
+                        computed: cell.quote.price,
+                    },
+                )?;
                 let status = if difference.is_zero() {
                     Status::Exact
                 } else if difference.abs() <= published.tolerance {
@@ -134,14 +172,14 @@ impl Check {
                 } else {
                     Status::Off
                 };
-                Compared {
+                Ok(Compared {
                     cell: *cell,
                     published: published_price,
                     difference,
                     status,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, CheckError>>()?;
         Ok(Some(Check {
             tolerance: published.tolerance,
             columns: published.sizes.len(),
@@ -182,6 +220,29 @@ mod tests {
         assert_eq!(odd[0].cell.quote.price.to_string(), "0.0015");
         assert_eq!(odd[0].status, Status::WithinTolerance);
         assert!(check.passed());
+    }
+
+    #[test]
+    fn a_difference_is_exact_or_none() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            exact_difference(d("0.0015"), d("0.0016")),
+            Some(d("-0.0001"))
+        );
+        assert_eq!(
+            exact_difference(d("0.0060"), d("0.00603")),
+            Some(d("-0.00003"))
+        );
+        // 0.0008 - 1234567890123456789012345678 needs 32 digits.
+        assert_eq!(
+            exact_difference(d("0.0008"), d("1234567890123456789012345678")),
+            None
+        );
+        assert_eq!(
+            exact_difference(d("10.0000"), d("0.0000000000000000000000000001")),
+            None
+        );
+        assert_eq!(exact_difference(Decimal::MAX, Decimal::MIN), None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Numbers as people type them: whole counts for flags, exact decimals for money.
+#![deny(clippy::arithmetic_side_effects)]
 
 use rust_decimal::Decimal;
 
@@ -19,12 +20,15 @@ pub fn parse_u32(text: &str) -> Result<u32, String> {
 /// Reads an exact decimal: `0.001206`, `-1.5`, `1_000`, `1.206e-3`.
 ///
 /// The value is never rounded: a literal with more digits than a `Decimal` holds (28 places,
-/// 96 bits) is an error, as are `NaN`, `inf` and anything else that is not a plain number.
+/// 96 bits) is an error, as are `NaN`, `inf` and anything else that is not a plain number. A
+/// zero is zero at any exponent; any other value whose exponent puts it above
+/// 79228162514264337593543950335 or below 28 places is refused at once, without working
+/// through the exponent.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let bad = || format!("{text:?} is not a decimal number (expected e.g. 0.001206)");
     let cleaned: String = strip_underscores(text.trim()).ok_or_else(bad)?;
     let (mantissa, exponent) = match cleaned.find(['e', 'E']) {
-        Some(at) => (&cleaned[..at], Some(&cleaned[at + 1..])),
+        Some(at) => (&cleaned[..at], cleaned.get(at.saturating_add(1)..)),
         None => (cleaned.as_str(), None),
     };
     if !is_plain_decimal(mantissa) {
@@ -33,35 +37,83 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let too_precise = || {
         format!("{text:?} has more digits than can be held exactly (at most 28 significant digits)")
     };
-    let value = Decimal::from_str_exact(mantissa).map_err(|_| too_precise())?;
+    let too_large = || {
+        format!(
+            "{text:?} is too large: the largest amount is {} (about 7.9e28)",
+            Decimal::MAX
+        )
+    };
+    let value = Decimal::from_str_exact(mantissa).map_err(|_| {
+        let whole = mantissa.trim_start_matches(['+', '-']);
+        let whole = whole.split('.').next().unwrap_or(whole);
+        if whole.trim_start_matches('0').len() > 28 {
+            too_large()
+        } else {
+            too_precise()
+        }
+    })?;
     let Some(exponent) = exponent else {
         return Ok(value);
     };
-    let exponent: i32 = match exponent.strip_prefix(['+', '-']) {
-        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
-            exponent.parse().map_err(|_| too_precise())?
-        }
-        None if !exponent.is_empty() && exponent.bytes().all(|b| b.is_ascii_digit()) => {
-            exponent.parse().map_err(|_| too_precise())?
-        }
-        _ => return Err(bad()),
+    let (negative, digits) = match exponent.as_bytes().first() {
+        Some(b'-') => (true, &exponent[1..]),
+        Some(b'+') => (false, &exponent[1..]),
+        _ => (false, exponent),
     };
-    shift(value, exponent).ok_or_else(too_precise)
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if value.is_zero() {
+        return Ok(Decimal::ZERO);
+    }
+    // Any exponent past a few digits is out of range for a non-zero value; a cap keeps the
+    // arithmetic below small whatever was typed.
+    let magnitude = digits
+        .trim_start_matches('0')
+        .parse::<u32>()
+        .unwrap_or(u32::MAX)
+        .min(MAX_SHIFT);
+    let exponent = if negative {
+        i64::from(magnitude).wrapping_neg()
+    } else {
+        i64::from(magnitude)
+    };
+    shift(value, exponent).map_err(|problem| match problem {
+        Shift::TooLarge => too_large(),
+        Shift::TooPrecise => format!(
+            "{text:?} has more decimal places than can be held exactly (at most 28 places, 28 significant digits)"
+        ),
+    })
 }
 
-/// `value` x 10^exponent, exactly, or `None` when that does not fit.
-fn shift(value: Decimal, exponent: i32) -> Option<Decimal> {
+/// The most an exponent can move a non-zero value and still leave something a `Decimal`
+/// holds: 28 places one way, 28 digits the other, and the digits already there.
+const MAX_SHIFT: u32 = 64;
+
+/// Why a shifted value does not fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shift {
+    TooLarge,
+    TooPrecise,
+}
+
+/// `value` x 10^exponent, exactly, for a non-zero `value` and `|exponent| <= MAX_SHIFT`.
+fn shift(value: Decimal, exponent: i64) -> Result<Decimal, Shift> {
     let value = value.normalize();
-    let scale = i64::from(value.scale()) - i64::from(exponent);
+    let scale = i64::from(value.scale())
+        .checked_sub(exponent)
+        .ok_or(Shift::TooLarge)?;
     if scale >= 0 {
-        Decimal::try_from_i128_with_scale(value.mantissa(), u32::try_from(scale).ok()?).ok()
-    } else {
-        let mut result = Decimal::from_i128_with_scale(value.mantissa(), 0);
-        for _ in 0..(-scale) {
-            result = result.checked_mul(Decimal::TEN)?;
-        }
-        Some(result)
+        let scale = u32::try_from(scale).map_err(|_| Shift::TooPrecise)?;
+        return Decimal::try_from_i128_with_scale(value.mantissa(), scale)
+            .map_err(|_| Shift::TooPrecise);
     }
+    let power = u32::try_from(scale.unsigned_abs()).map_err(|_| Shift::TooLarge)?;
+    let mantissa = 10i128
+        .checked_pow(power)
+        .and_then(|p| value.mantissa().checked_mul(p))
+        .ok_or(Shift::TooLarge)?;
+    Decimal::try_from_i128_with_scale(mantissa, 0).map_err(|_| Shift::TooLarge)
 }
 
 /// `[+-]digits[.digits]` or `[+-].digits`-free forms like `1.` are refused: TOML's own number
@@ -82,7 +134,7 @@ fn strip_underscores(text: &str) -> Option<String> {
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'_' {
             let before = i.checked_sub(1).map(|j| bytes[j]);
-            let after = bytes.get(i + 1).copied();
+            let after = bytes.get(i.wrapping_add(1)).copied();
             if !(before.is_some_and(|c| c.is_ascii_digit())
                 && after.is_some_and(|c| c.is_ascii_digit()))
             {
@@ -131,6 +183,55 @@ mod tests {
         assert_eq!(parse_decimal("1_000.000_1"), Ok(d("1000.0001")));
         assert_eq!(parse_decimal("-0"), Ok(Decimal::ZERO));
         assert_eq!(parse_decimal("-2.5"), Ok(d("-2.5")));
+        assert_eq!(
+            parse_decimal("1e28"),
+            Ok(d("10000000000000000000000000000"))
+        );
+        assert_eq!(
+            parse_decimal("1e-28"),
+            Ok(d("0.0000000000000000000000000001"))
+        );
+        assert_eq!(
+            parse_decimal("0.01e30"),
+            Ok(d("10000000000000000000000000000"))
+        );
+        assert_eq!(parse_decimal("120e-2"), Ok(d("1.2")));
+        assert_eq!(parse_decimal("1e0000000000000000000003"), Ok(d("1000")));
+    }
+
+    #[test]
+    fn a_zero_is_zero_at_any_exponent_at_once() {
+        for zero in [
+            "0e2147483647",
+            "0e-2147483648",
+            "0.000e99999999999999999999",
+            "-0e5",
+        ] {
+            assert_eq!(parse_decimal(zero), Ok(Decimal::ZERO), "{zero}");
+        }
+    }
+
+    #[test]
+    fn an_exponent_out_of_range_says_which_way() {
+        for large in [
+            "1e29",
+            "8e28",
+            "1e2147483647",
+            "1e99999999999999999999",
+            "79228162514264337593543950336",
+        ] {
+            let err = parse_decimal(large).expect_err(large);
+            assert!(err.contains("too large"), "{large}: {err}");
+        }
+        for small in [
+            "1e-29",
+            "1e-2147483648",
+            "1.5e-28",
+            "1e-99999999999999999999",
+        ] {
+            let err = parse_decimal(small).expect_err(small);
+            assert!(err.contains("more decimal places"), "{small}: {err}");
+        }
     }
 
     #[test]
@@ -150,6 +251,11 @@ mod tests {
             "1_",
             "0x10",
             "1e30",
+            "1e",
+            "1e+",
+            "1e-",
+            "1e--1",
+            "1e1.5",
             "0.0000000000000000000000000000001",
             "1e-29",
             "1234567890123456789012345678901234567890",

@@ -1,5 +1,6 @@
 //! Pure, exact pricing: units, prices, the per-image minimum, rounding once. No I/O, no
 //! formatting, no floats.
+#![deny(clippy::arithmetic_side_effects)]
 
 use rust_decimal::Decimal;
 
@@ -32,6 +33,13 @@ pub struct TooLarge {
     steps: u32,
     size: Size,
     count: u32,
+}
+
+impl TooLarge {
+    /// The job that could not be priced.
+    pub fn new(steps: u32, size: Size, count: u32) -> TooLarge {
+        TooLarge { steps, size, count }
+    }
 }
 
 /// A batch total too large to compute exactly.
@@ -96,9 +104,32 @@ impl Meter {
     }
 }
 
+impl Meter {
+    /// Whether `count` images of `size` at `steps` cost at most `budget`, EXACTLY: the same
+    /// figure [`Meter::quote`] computes, compared without ever overflowing, at any count (even
+    /// past a job's `u32`). `None` when the model cannot be priced exactly at all.
+    pub fn within(&self, steps: u32, size: Size, count: u128, budget: Exact) -> Option<bool> {
+        use std::cmp::Ordering;
+        let (twos, fives) = self.unit?;
+        let rate = self.rate?;
+        let units_per_image = Exact::over(pixel_steps(steps, size), twos, fives);
+        let count = Exact::from_int(count);
+        let fits = |left: &[Exact]| Exact::cmp_products(left, &[budget]) != Ordering::Greater;
+        Some(match self.minimum {
+            Some(minimum)
+                if Exact::cmp_products(&[units_per_image, rate], &[minimum]) == Ordering::Less =>
+            {
+                fits(&[count, minimum])
+            }
+            _ => fits(&[count, units_per_image, rate]),
+        })
+    }
+}
+
 /// Steps x width x height, which always fits a `u128`.
 pub fn pixel_steps(steps: u32, size: Size) -> u128 {
-    u128::from(steps) * u128::from(size.pixels())
+    // (2^32 - 1) x (2^64 - 1) < 2^128.
+    u128::from(steps).wrapping_mul(u128::from(size.pixels()))
 }
 
 /// An exact amount rounded once, as shown: the tariff's places and mode.

@@ -301,7 +301,7 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<(
     let mut v = json!({
         "schema_version": SCHEMA_VERSION,
         "model": view.model.id,
-        "budget": exact(view.budget),
+        "budget": view.budget.to_string(),
         "currency": view.tariff.currency,
         "size": view.size.to_string(),
         "spent": a.spent.to_string(),

@@ -58,7 +58,7 @@ pub struct AffordView<'a> {
     /// The model.
     pub model: &'a Model,
     /// The budget as given.
-    pub budget: Decimal,
+    pub budget: crate::exact::Exact,
     /// The image size.
     pub size: crate::size::Size,
     /// Steps per image, when the question was how many images.
@@ -171,19 +171,30 @@ pub fn money(rounded: Decimal, places: u32) -> String {
     text
 }
 
-/// [`money`], written straight into `out`.
+/// [`money`], written straight into `out`. Never rounds and never panics: a value with more
+/// places than `places` (a difference against a published price with more places) is written
+/// with all of its own, so no figure is shown other than it is.
 pub fn write_money(
     out: &mut dyn std::fmt::Write,
     rounded: Decimal,
     places: u32,
 ) -> std::fmt::Result {
-    // A shown price has exactly the shown places; anything else goes the general way.
-    match u128::try_from(rounded.mantissa()) {
-        Ok(digits) if rounded.scale() == places => {
-            crate::exact::write_point(out, digits, places, false)
-        }
-        _ => write!(out, "{:.*}", places as usize, rounded),
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        out.write_str("-")?;
     }
+    // A mantissa is at most 96 bits: its digits always fit a u128.
+    let digits = rounded.mantissa().unsigned_abs();
+    let scale = rounded.scale();
+    crate::exact::write_point(out, digits, scale, false)?;
+    if scale < places {
+        if scale == 0 {
+            out.write_str(".")?;
+        }
+        for _ in scale..places {
+            out.write_str("0")?;
+        }
+    }
+    Ok(())
 }
 
 /// An exact figure with no trailing zeros: `0.00603`, `5`, `0.5625`.
@@ -250,6 +261,25 @@ mod tests {
         assert_eq!(signed(Decimal::from_str("0.0001").unwrap(), 4), "+0.0001");
         assert_eq!(signed(Decimal::from_str("-0.0001").unwrap(), 4), "-0.0001");
         assert_eq!(exact(Decimal::from_str("0.0060300").unwrap()), "0.00603");
+        // Never rounded, never a negative zero, never a panic at the decimal limit.
+        assert_eq!(
+            signed(Decimal::from_str("-0.00005").unwrap(), 4),
+            "-0.00005"
+        );
+        assert_eq!(money(Decimal::from_str("-0.003").unwrap(), 0), "-0.003");
+        assert_eq!(money(Decimal::from_str("-0.0000").unwrap(), 4), "0.0000");
+        assert_eq!(
+            money(Decimal::MIN, 4),
+            "-79228162514264337593543950335.0000"
+        );
+        assert_eq!(money(Decimal::MAX, 0), "79228162514264337593543950335");
+        assert_eq!(
+            money(
+                Decimal::from_str("-1234567890123456789012345.6772").unwrap(),
+                4
+            ),
+            "-1234567890123456789012345.6772"
+        );
     }
 
     #[test]

@@ -95,11 +95,11 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
         .leftover
         .round(places, crate::tariff::Rounding::Down)
         .map_or_else(|| answer.leftover.to_string(), |d| money(d, places));
-    let budget = exact(*budget);
+    let budget = budget.to_string();
     match (steps, count) {
         (Some(steps), _) => writeln!(
             out,
-            "{budget} {currency} buys {} image(s) of {size} at {steps} steps with {}: {spent} {currency}, {left} {currency} left",
+            "{budget} {currency} buys {} image(s) of {size} at {steps} steps with {}: {spent} {currency}, {left} {currency} left (rounded down)",
             paint.bold(&answer.most.to_string()),
             model.name
         ),
@@ -110,7 +110,7 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
         ),
         (None, Some(count)) => writeln!(
             out,
-            "{budget} {currency} buys {count} image(s) of {size} at up to {} steps with {}: {spent} {currency}, {left} {currency} left",
+            "{budget} {currency} buys {count} image(s) of {size} at up to {} steps with {}: {spent} {currency}, {left} {currency} left (rounded down)",
             paint.bold(&answer.most.to_string()),
             model.name
         ),

@@ -38,7 +38,11 @@ pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
                 ),
             ));
         }
-        let Ok(Some(check)) = Check::run(model, tariff.display) else {
+        let checked = Check::run(model, tariff.display);
+        if let Err(e) = &checked {
+            found.push(tariff.diagnostic(&path, e.to_string()));
+        }
+        let Ok(Some(check)) = checked else {
             if model.published.is_none() {
                 found.push(tariff.diagnostic(
                     &path,

@@ -512,9 +512,13 @@ fn check_priceable(r: &mut Reader, model: &Model, display: Display) {
         .err()
         .map(|e| (e, "its default job"))
         .or_else(|| {
-            crate::grid::Check::run(model, display)
-                .err()
-                .map(|e| (e, "a cell of its published grid"))
+            // A published price too far off to compare is `check`'s to report, not the rate's.
+            match crate::grid::Check::run(model, display) {
+                Err(crate::grid::CheckError::TooLarge(e)) => {
+                    Some((e, "a cell of its published grid"))
+                }
+                _ => None,
+            }
         });
     if let Some((e, which)) = failed {
         let path = format!("{}.rate", read::child_path("models", &model.id));

@@ -1,6 +1,7 @@
 //! Runs the real `dis-price` binary: every command, format, error and exit status.
 
 mod batch;
+mod budget;
 mod check;
 mod escape;
 mod fuzz_cases;

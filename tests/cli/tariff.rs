@@ -54,7 +54,7 @@ const RULES: &[(&str, &str, &str, &str, &str)] = &[
         "rate = 1e30",
         "models.flux-dev.rate",
         "1e30",
-        "more digits than can be held",
+        "\"1e30\" is too large: the largest amount is 79228162514264337593543950335",
     ),
     (
         "minimum = \"0\"",
