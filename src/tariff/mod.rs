@@ -169,34 +169,50 @@ impl SideLimits {
             && !self.refused.iter().any(|&(a, b)| (a..=b).contains(&n))
     }
 
+    /// The accepted sides as inclusive, ascending ranges.
+    pub fn spans(&self) -> Vec<(u32, u32)> {
+        let mut spans = Vec::new();
+        // The first side not yet placed; `None` past u32::MAX. Refused ranges may overlap.
+        let mut from = Some(self.min);
+        for &(a, b) in &self.refused {
+            let Some(f) = from else { break };
+            if a > f {
+                spans.push((f, a - 1));
+            }
+            if b >= f {
+                from = b.checked_add(1);
+            }
+        }
+        if let Some(f) = from
+            && f <= self.max
+        {
+            spans.push((f, self.max));
+        }
+        spans
+    }
+
     /// The accepted sides in words: `1 to 1024`, or `1 to 999 or 1024`.
     pub fn describe(&self) -> String {
-        let mut spans = Vec::new();
-        let mut from = self.min;
-        for &(a, b) in &self.refused {
-            if a > from {
-                spans.push((from, a - 1));
+        describe_spans(&self.spans())
+    }
+}
+
+/// Inclusive ranges in words: `1 to 999 or 1024`, `none` when there are none.
+pub fn describe_spans(spans: &[(u32, u32)]) -> String {
+    let words: Vec<String> = spans
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a} to {b}")
             }
-            from = b.saturating_add(1);
-        }
-        if from <= self.max && (self.refused.last().is_none_or(|&(_, b)| b < self.max)) {
-            spans.push((from, self.max));
-        }
-        let words: Vec<String> = spans
-            .iter()
-            .map(|&(a, b)| {
-                if a == b {
-                    a.to_string()
-                } else {
-                    format!("{a} to {b}")
-                }
-            })
-            .collect();
-        match words.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            Some((last, _)) => last.clone(),
-            None => "none".to_owned(),
-        }
+        })
+        .collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "none".to_owned(),
     }
 }
 
@@ -964,6 +980,16 @@ mod tests {
             }
             .describe(),
             "none"
+        );
+        // Overlapping refused ranges, one reaching the largest side.
+        let overlapping = SideLimits {
+            min: 1,
+            max: u32::MAX,
+            refused: vec![(3, 5), (4, 4), (10, u32::MAX), (11, 12)],
+        };
+        assert_eq!(overlapping.spans(), vec![(1, 2), (6, 9)]);
+        assert!(
+            !overlapping.accepts(5) && overlapping.accepts(6) && !overlapping.accepts(u32::MAX)
         );
     }
 
