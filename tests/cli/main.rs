@@ -2,6 +2,7 @@
 
 mod batch;
 mod check;
+mod diff;
 mod fuzz_cases;
 mod hostile;
 mod job;
