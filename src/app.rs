@@ -198,32 +198,34 @@ fn diff(args: &DiffArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
     let Some(limit) = args.fail_above else {
         return Ok(Outcome::Success);
     };
-    let risen: Vec<_> = changes
-        .models
-        .iter()
-        .flat_map(|m| m.cells.iter().map(move |c| (m, c)))
-        .filter(|(_, c)| c.rises_above(limit))
-        .collect();
-    if let Some((model, cell)) = risen.first() {
-        let change = cell.percent.map_or_else(
-            || "from 0".to_owned(),
-            |p| format!("by {}%", render::exact(p)),
-        );
-        writeln!(
-            io.err,
-            "{} {} cell(s) rose by more than the {}% allowed; the first: {} at {} steps, {} rose {change} ({} to {})",
-            io.err_paint.error("price rise:"),
-            risen.len(),
-            render::exact(limit),
+    let offences = changes.offences(limit);
+    let Some(first) = offences.first() else {
+        return Ok(Outcome::Success);
+    };
+    let what = match first {
+        crate::diff::Offence::Change(c) if c.always_fails => format!(
+            "{} (this has no percentage and fails any --fail-above)",
+            c.describe()
+        ),
+        crate::diff::Offence::Change(c) => c.describe(),
+        crate::diff::Offence::Cell(model, cell) => format!(
+            "{} at {} steps, {}: {} -> {} ({})",
             model.new.id,
             cell.steps,
             cell.size,
             render::money(cell.old, old.display.decimals),
             render::money(cell.new, new.display.decimals),
-        )?;
-        return Ok(Outcome::CheckFailed);
-    }
-    Ok(Outcome::Success)
+            render::percent(cell.percent),
+        ),
+    };
+    writeln!(
+        io.err,
+        "{} {} change(s) go past --fail-above {}%; the first: {what}",
+        io.err_paint.error("price rise:"),
+        offences.len(),
+        render::exact(limit),
+    )?;
+    Ok(Outcome::CheckFailed)
 }
 
 /// The built-in tariff, or the file at `path`.

@@ -255,7 +255,12 @@ Examples:
   dis-price diff old.toml new.toml
   dis-price diff old.toml new.toml --format markdown --fail-above 10
 
-Exit status: 0 success, 1 a cell rose by more than --fail-above, 2 bad input.")]
+Besides the cells, diff reports every change that alters what a job pays or whether it can be
+priced: the rate, the minimum per image, limits, default steps and size, the default model, removed
+or moved model names and aliases, and the display rounding. Tariffs in different currencies are an
+error.
+
+Exit status: 0 success, 1 a change went past --fail-above, 2 bad input.")]
     Diff(DiffArgs),
 
     /// Check a tariff without pricing anything: every error at once, then warnings.
@@ -443,7 +448,11 @@ pub struct DiffArgs {
     #[arg(long, value_name = "LIST")]
     pub sizes: Option<SizeList>,
 
-    /// Exit 1 when any cell's price rises by more than PERCENT.
+    /// Exit 1 when a cell or other change raises a price by more than PERCENT, compared exactly.
+    ///
+    /// A change with no percentage (a removed model or alias, a changed default model, narrower
+    /// limits, a minimum from 0, a rounding that can show more) fails any PERCENT; a price that
+    /// falls never does.
     #[arg(long, value_name = "PERCENT", value_parser = parse_change)]
     pub fail_above: Option<Decimal>,
 

@@ -110,6 +110,10 @@ pub enum Error {
     #[error(transparent)]
     TooLarge(#[from] TooLarge),
 
+    /// Two tariffs that cannot be compared.
+    #[error(transparent)]
+    Diff(#[from] crate::diff::DiffError),
+
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),

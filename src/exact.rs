@@ -140,6 +140,13 @@ impl Exact {
         )
     }
 
+    /// The numerators of `self` and `other` over their least common denominator, so that
+    /// `self / other` is their ratio; `None` if either does not fit a `u128`.
+    pub fn numerators(self, other: Exact) -> Option<(u128, u128)> {
+        let (twos, fives) = (self.twos.max(other.twos), self.fives.max(other.fives));
+        Some((self.widened(twos, fives)?, other.widened(twos, fives)?))
+    }
+
     /// The numerator over the larger denominator 2^twos x 5^fives.
     fn widened(self, twos: u32, fives: u32) -> Option<u128> {
         self.numer

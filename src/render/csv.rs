@@ -180,33 +180,41 @@ impl super::BatchSink for Batch {
     }
 }
 
-/// Every cell of every model in both tariffs, one row each.
+/// One table: a row per cell of every model in both tariffs (`kind` is `cell`), then a row per
+/// other change (`kind` names it), so a consumer sees every change in one valid CSV.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
-    record(
-        out,
-        &[
-            "model",
-            "steps",
-            "size",
-            "old",
-            "new",
-            "difference",
-            "percent",
-        ],
-    )?;
+    record(out, &super::DIFF_CSV_COLUMNS)?;
     for m in &view.diff.models {
         for c in &m.cells {
             let fields = [
+                "cell".to_owned(),
                 m.new.id.clone(),
                 c.steps.to_string(),
                 c.size.to_string(),
                 money(c.old, view.old.display.decimals),
                 money(c.new, view.new.display.decimals),
-                super::exact(c.difference),
-                c.percent.map(super::exact).unwrap_or_default(),
+                c.delta.to_string(),
+                c.percent.map(|p| p.to_string()).unwrap_or_default(),
+                (c.percent.is_none() && c.new_exact > c.old_exact).to_string(),
+                if c.percent.is_none() { "from 0" } else { "" }.to_owned(),
             ];
             record(out, &fields.iter().map(String::as_str).collect::<Vec<_>>())?;
         }
+    }
+    for c in &view.diff.changes {
+        let fields = [
+            c.kind.name().to_owned(),
+            c.model.clone().unwrap_or_default(),
+            String::new(),
+            String::new(),
+            c.old.clone(),
+            c.new.clone(),
+            String::new(),
+            c.percent.map(|p| p.to_string()).unwrap_or_default(),
+            c.always_fails.to_string(),
+            c.effect.clone(),
+        ];
+        record(out, &fields.iter().map(String::as_str).collect::<Vec<_>>())?;
     }
     Ok(())
 }

@@ -366,7 +366,7 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
     )
 }
 
-/// Two tariffs compared, every cell.
+/// Two tariffs compared: every cell, exact and shown, then every other change.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     let (old_places, new_places) = (view.old.display.decimals, view.new.display.decimals);
     let models: Vec<Value> = view
@@ -383,9 +383,27 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
                     "size": c.size.to_string(),
                     "old": money(c.old, old_places),
                     "new": money(c.new, new_places),
-                    "difference": exact(c.difference),
-                    "percent": c.percent.map(exact),
+                    "old_exact": c.old_exact.to_string(),
+                    "new_exact": c.new_exact.to_string(),
+                    "difference": c.delta.to_string(),
+                    "percent": c.percent.map(|p| p.to_string()),
                 })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let changes: Vec<Value> = view
+        .diff
+        .changes
+        .iter()
+        .map(|c| {
+            json!({
+                "kind": c.kind.name(),
+                "model": c.model,
+                "old": c.old,
+                "new": c.new,
+                "percent": c.percent.map(|p| p.to_string()),
+                "always_fails": c.always_fails,
+                "effect": c.effect,
             })
         })
         .collect();
@@ -393,7 +411,9 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         out,
         &json!({
             "schema_version": SCHEMA_VERSION,
+            "currency": view.diff.currency,
             "models": models,
+            "changes": changes,
             "added": view.diff.added.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
             "removed": view.diff.removed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
             "tariff": { "old": provenance(view.old), "new": provenance(view.new) },

@@ -97,7 +97,7 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
                     c.cell.job.size.to_string(),
                     money(c.cell.quote.price, places),
                     exact(c.published),
-                    signed(c.difference, places),
+                    signed(c.difference, c.difference.scale()),
                     c.status.name().to_owned(),
                 ],
             )?;
@@ -200,7 +200,7 @@ impl super::BatchSink for Batch {
     }
 }
 
-/// A pull-request comment for a tariff change.
+/// A pull-request comment for a tariff change: each model's cells, then every other change.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     let (old, new) = (view.old, view.new);
     writeln!(
@@ -234,25 +234,23 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
                     c.size.to_string(),
                     money(c.old, old.display.decimals),
                     money(c.new, new.display.decimals),
-                    signed(c.difference, new.display.decimals),
+                    signed(c.difference, c.difference.scale()),
                     super::percent(c.percent),
                 ],
             )?;
         }
         writeln!(out)?;
     }
-    for m in &view.diff.added {
-        writeln!(
+    if !view.diff.changes.is_empty() {
+        writeln!(out, "**Other changes**\n")?;
+        row(out, super::DIFF_CHANGE_COLUMNS.map(String::from))?;
+        row(
             out,
-            "- added: **{}** ({}), rate {} {}",
-            cell(&m.name),
-            cell(&m.id),
-            exact(m.rate),
-            new.currency
+            ["---", "---", "---", "---", "---:", "---", "---"].map(String::from),
         )?;
-    }
-    for m in &view.diff.removed {
-        writeln!(out, "- removed: **{}** ({})", cell(&m.name), cell(&m.id))?;
+        for c in &view.diff.changes {
+            row(out, super::change_row(c).map(|text| cell(&text)))?;
+        }
     }
     Ok(())
 }

@@ -91,13 +91,22 @@ pub struct DiffView<'a> {
     pub diff: &'a crate::diff::TariffDiff<'a>,
 }
 
-/// A percent change for output: `+1.5%`, `-3%`, or `new` from a price of 0.
-pub fn percent(change: Option<Decimal>) -> String {
-    match change {
-        Some(p) if p > Decimal::ZERO => format!("+{}%", exact(p)),
-        Some(p) => format!("{}%", exact(p)),
-        None => "new".to_owned(),
-    }
+/// A cell's percent change for output: `+10.00%`, `-3.33%`, or `from 0` from a price of 0.
+pub fn percent(change: Option<crate::diff::Percent>) -> String {
+    change.map_or_else(|| "from 0".to_owned(), |p| format!("{p}%"))
+}
+
+/// A change's row for the drawn and markdown formats, under [`DIFF_CHANGE_COLUMNS`].
+pub fn change_row(change: &crate::diff::Change) -> [String; 7] {
+    [
+        change.kind.name().to_owned(),
+        change.model.clone().unwrap_or_default(),
+        change.old.clone(),
+        change.new.clone(),
+        change.percent.map(|p| format!("{p}%")).unwrap_or_default(),
+        if change.always_fails { "yes" } else { "" }.to_owned(),
+        change.effect.clone(),
+    ]
 }
 
 /// What every batch renderer is told before the first row.
@@ -163,6 +172,29 @@ pub const JOB_COLUMNS: [&str; 7] = ["line", "model", "steps", "size", "count", "
 pub const TOTAL_COLUMNS: [&str; 5] = ["model", "jobs", "images", "units", "total"];
 /// Column names of a tariff diff.
 pub const DIFF_COLUMNS: [&str; 6] = ["steps", "size", "old", "new", "difference", "change"];
+/// Column names of a tariff diff's changes beyond the cells.
+pub const DIFF_CHANGE_COLUMNS: [&str; 7] = [
+    "change",
+    "model",
+    "old",
+    "new",
+    "percent",
+    "always fails",
+    "effect",
+];
+/// Column names of a tariff diff as CSV: one row per cell (`kind` is `cell`) or other change.
+pub const DIFF_CSV_COLUMNS: [&str; 10] = [
+    "kind",
+    "model",
+    "steps",
+    "size",
+    "old",
+    "new",
+    "difference",
+    "percent",
+    "always_fails",
+    "effect",
+];
 
 /// A rounded amount at exactly `places` places: `0.0060`, not `0.006`.
 pub fn money(rounded: Decimal, places: u32) -> String {

@@ -84,7 +84,7 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
                 c.cell.job.size.to_string(),
                 money(c.cell.quote.price, places),
                 exact(c.published),
-                signed(c.difference, places),
+                signed(c.difference, c.difference.scale()),
                 c.status.name().to_owned(),
             ]);
         }
@@ -255,7 +255,7 @@ impl super::BatchSink for Batch {
     }
 }
 
-/// Each model's cells under both tariffs, then the models added and removed.
+/// Each model's cells under both tariffs, then every other change.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     let (old, new) = (view.old, view.new);
     for (i, m) in view.diff.models.iter().enumerate() {
@@ -280,24 +280,23 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
                 c.size.to_string(),
                 money(c.old, old.display.decimals),
                 money(c.new, new.display.decimals),
-                signed(c.difference, new.display.decimals),
+                signed(c.difference, c.difference.scale()),
                 super::percent(c.percent),
             ]);
         }
         writeln!(out, "{table}")?;
     }
-    for m in &view.diff.added {
-        writeln!(
-            out,
-            "added: {} ({}), rate {} {}",
-            m.name,
-            m.id,
-            exact(m.rate),
-            new.currency
-        )?;
-    }
-    for m in &view.diff.removed {
-        writeln!(out, "removed: {} ({})", m.name, m.id)?;
+    if !view.diff.changes.is_empty() {
+        if !view.diff.models.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "Other changes:")?;
+        let header = super::DIFF_CHANGE_COLUMNS.map(String::from).to_vec();
+        let mut table = new_table(header, &[4]);
+        for c in &view.diff.changes {
+            table.add_row(super::change_row(c).to_vec());
+        }
+        writeln!(out, "{table}")?;
     }
     Ok(())
 }

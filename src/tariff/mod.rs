@@ -205,24 +205,33 @@ impl SideLimits {
             .collect()
     }
 
+    /// The accepted sides as inclusive, ascending ranges (the same as [`SideLimits::accepted`]).
+    pub fn spans(&self) -> Vec<(u32, u32)> {
+        self.accepted()
+    }
+
     /// The accepted sides in words: `1 to 1024`, or `1 to 999 or 1024`, or `none`.
     pub fn describe(&self) -> String {
-        let words: Vec<String> = self
-            .accepted()
-            .iter()
-            .map(|&(a, b)| {
-                if a == b {
-                    a.to_string()
-                } else {
-                    format!("{a} to {b}")
-                }
-            })
-            .collect();
-        match words.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            Some((last, _)) => last.clone(),
-            None => "none".to_owned(),
-        }
+        describe_spans(&self.accepted())
+    }
+}
+
+/// Inclusive ranges in words: `1 to 999 or 1024`, `none` when there are none.
+pub fn describe_spans(spans: &[(u32, u32)]) -> String {
+    let words: Vec<String> = spans
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a} to {b}")
+            }
+        })
+        .collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "none".to_owned(),
     }
 }
 
@@ -1256,6 +1265,16 @@ mod tests {
             }
             .describe(),
             "none"
+        );
+        // Overlapping refused ranges, one reaching the largest side.
+        let overlapping = SideLimits {
+            min: 1,
+            max: u32::MAX,
+            refused: vec![(3, 5), (4, 4), (10, u32::MAX), (11, 12)],
+        };
+        assert_eq!(overlapping.spans(), vec![(1, 2), (6, 9)]);
+        assert!(
+            !overlapping.accepts(5) && overlapping.accepts(6) && !overlapping.accepts(u32::MAX)
         );
     }
 

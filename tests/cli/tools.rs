@@ -143,7 +143,7 @@ fn diff_lists_changes_added_and_removed_models_and_gates_rises() {
     );
     let cells = v["models"][0]["cells"].as_array().unwrap();
     assert_eq!(cells.len(), 9);
-    // 768x768 at 30 steps: 0.0204 -> 0.0224, +9.8%.
+    // 768x768 at 30 steps: 0.0204 -> 0.0224 shown, exactly +10%.
     let last = &cells[8];
     assert_eq!(
         (
@@ -151,7 +151,7 @@ fn diff_lists_changes_added_and_removed_models_and_gates_rises() {
             last["new"].as_str(),
             last["percent"].as_str()
         ),
-        (Some("0.0204"), Some("0.0224"), Some("9.8"))
+        (Some("0.0204"), Some("0.0224"), Some("+10.00"))
     );
     assert_eq!(
         v["tariff"]["old"]["sha256"].as_str().map(str::len),
@@ -159,17 +159,27 @@ fn diff_lists_changes_added_and_removed_models_and_gates_rises() {
     );
     let (code, _, err) = diff(&["--fail-above", "5"]);
     assert_eq!(code, 1);
-    assert!(err.contains("8 cell(s) rose by more than the 5% allowed; the first: flux-dev at 10 steps, 512x512 rose by 10% (0.0030 to 0.0033)"), "{err}");
-    assert_eq!(diff(&["--fail-above", "15"]).0, 0);
+    assert!(err.contains("11 change(s) go past --fail-above 5%; the first: flux-dev rate 0.001206 -> 0.0013266: a metered image pays +10.00%"), "{err}");
+    // Above every rise, the removed model still fails the gate: its jobs cannot be priced.
+    let (code, _, err) = diff(&["--fail-above", "15"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("1 change(s) go past --fail-above 15%; the first: legacy model-removed"),
+        "{err}"
+    );
     let (_, md, _) = diff(&["--format", "markdown"]);
     assert!(
-        md.contains("- added: **flux-schnell**") && md.contains("- removed: **legacy**"),
+        md.contains("| model-added | flux-schnell |") && md.contains("| model-removed | legacy |"),
         "{md}"
     );
     let (_, csv, _) = diff(&["--format", "csv", "--steps", "10", "--sizes", "1024"]);
     assert_eq!(
         csv,
-        "model,steps,size,old,new,difference,percent\nflux-dev,10,1024x1024,0.0121,0.0133,0.0012,9.92\n"
+        "kind,model,steps,size,old,new,difference,percent,always_fails,effect\n\
+         cell,flux-dev,10,1024x1024,0.0121,0.0133,+0.001206,+10.00,false,\n\
+         rate,flux-dev,,,0.001206,0.0013266,,+10.00,false,a metered image pays +10.00%\n\
+         model-removed,legacy,,,legacy,,,,true,\"jobs that name \"\"legacy\"\" can no longer be priced\"\n\
+         model-added,flux-schnell,,,,flux-schnell,,,false,\"a new model, flux-schnell, at 0.0005 USD per megapixel-step\"\n"
     );
 }
 
