@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use dis_price::axis::{SizeList, StepsList};
 use dis_price::cli::{
-    AffordArgs, BatchFormat, CheckFormat, Cli, Command, FitFormat, GridFormat, ModelsFormat,
-    QuoteFormat,
+    AffordArgs, AffordFormat, BatchFormat, CheckFormat, Cli, Command, FitFormat, GridFormat,
+    ModelsFormat, QuoteFormat,
 };
 use dis_price::render::Paint;
 use dis_price::{Error, Outcome, Streams};
@@ -258,9 +258,9 @@ fn form_of(cli: &Cli) -> Form {
             _ => Form::Other,
         },
         Some(Command::Afford(AffordArgs { format, .. })) => match format {
-            QuoteFormat::Json => Form::Json,
-            QuoteFormat::Plain => Form::Whole,
-            QuoteFormat::Text => Form::Other,
+            AffordFormat::Json => Form::Json,
+            AffordFormat::Plain => Form::Whole,
+            AffordFormat::Text => Form::Other,
         },
         Some(Command::Models(a)) if a.format == ModelsFormat::Json => Form::Json,
         Some(Command::Fit(a)) if a.format == FitFormat::Json => Form::Json,
@@ -332,11 +332,13 @@ fn run_once(
 ) -> (Result<Outcome, Error>, Vec<u8>, Vec<u8>, bool) {
     let cli = Cli::try_parse_from(argv).expect("parsed once already");
     let (mut out, mut err) = (Failing::new(out_fails), Failing::new(err_fails));
+    let gone = std::cell::Cell::new(false);
     let mut streams = Streams {
         out: &mut out,
         err: &mut err,
         out_paint: Paint { enabled: false },
         err_paint: Paint { enabled: false },
+        out_gone: &gone,
     };
     let result = dis_price::run(cli, &mut streams);
     let failed = out.failed || err.failed;

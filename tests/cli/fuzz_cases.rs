@@ -207,61 +207,9 @@ fn run_seeds_end_as_listed() {
     assert_eq!(reached, want);
 }
 
-/// Regressions of the `run` target that fail until the code they found is fixed; each has its
-/// own ignored test below, and `run_regressions` leaves them out.
-const RUN_KNOWN: &[&str] = &[
-    "budget-warn-at-overflow",
-    "check-28-digit-published-price",
-    "completions-write-error",
-    "diff-rate-1e26-decimals-0",
-    "exponent-2147483647-loops",
-];
-
 #[test]
 fn run_regressions() {
-    let cases: Vec<_> = run_files("regressions")
-        .into_iter()
-        .filter(|(name, _)| !RUN_KNOWN.contains(&name.as_str()))
-        .collect();
+    let cases = run_files("regressions");
+    assert!(!cases.is_empty(), "no run regressions found");
     replay_run(&cases);
-}
-
-/// Replays the `run` regression saved as `name`.
-fn run_regression(name: &str) {
-    let case: Vec<_> = run_files("regressions")
-        .into_iter()
-        .filter(|(n, _)| n == name)
-        .collect();
-    assert_eq!(case.len(), 1, "no regression {name}");
-    replay_run(&case);
-}
-
-#[test]
-#[ignore = "known panic: --budget 1e27 --warn-at 80 overflows total x 100 (src/budget.rs); remove from RUN_KNOWN once fixed"]
-fn run_budget_warn_at_overflow() {
-    run_regression("budget-warn-at-overflow");
-}
-
-#[test]
-#[ignore = "known panic: check with a 28-digit published price, shown with 4 places, overflows rust_decimal's formatter (src/render/mod.rs); remove from RUN_KNOWN once fixed"]
-fn run_check_28_digit_published_price() {
-    run_regression("check-28-digit-published-price");
-}
-
-#[test]
-#[ignore = "known panic: completions into a failing stdout (> /dev/full) panics in clap_complete::generate; remove from RUN_KNOWN once fixed"]
-fn run_completions_write_error() {
-    run_regression("completions-write-error");
-}
-
-#[test]
-#[ignore = "known panic: diff with rate 1e26 and decimals 0 overflows the percent division (src/diff.rs); remove from RUN_KNOWN once fixed"]
-fn run_diff_rate_1e26_decimals_0() {
-    run_regression("diff-rate-1e26-decimals-0");
-}
-
-#[test]
-#[ignore = "known hang: --budget 0e2147483647 multiplies zero by ten 2^31 times (src/number.rs shift); remove from RUN_KNOWN once fixed"]
-fn run_exponent_2147483647_loops() {
-    run_regression("exponent-2147483647-loops");
 }
