@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use rust_decimal::Decimal;
 
@@ -63,8 +63,20 @@ impl Cli {
     /// Parses the process's arguments. An error is what clap would print: a usage message
     /// (including a one-job flag given before a command, `dis-price --steps 20 table`), or the
     /// help or version asked for; the caller writes it and checks that the write worked.
+    ///
+    /// Usage errors are made without styling, so that the only escape codes one could hold are
+    /// the user's own (clap quotes a bad value as it is), which the caller shows escaped.
     pub fn parse_args() -> Result<Cli, clap::Error> {
-        let cli = Cli::try_parse()?;
+        let plain = Cli::command().styles(clap::builder::Styles::plain());
+        let cli = match plain
+            .try_get_matches()
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+        {
+            Ok(cli) => cli,
+            Err(e) if e.use_stderr() => return Err(e),
+            // Help and version: parsed again, to be shown styled as usual.
+            Err(_) => Cli::try_parse()?,
+        };
         cli.check_job_flags()?;
         Ok(cli)
     }
@@ -88,7 +100,7 @@ impl Cli {
             None => Ok(()),
             Some((flag, _)) => {
                 let name = command.name();
-                Err(Cli::command().error(
+                Err(Cli::command().styles(clap::builder::Styles::plain()).error(
                     clap::error::ErrorKind::ArgumentConflict,
                     format!("{flag} before `{name}` prices one job and cannot be used with a command; put the command's own flags after it (dis-price {name} {flag} ...)"),
                 ))

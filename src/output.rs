@@ -119,7 +119,7 @@ impl<O: Write, E: Write> Console<O, E> {
         let text = if to_err {
             // Rendered plain, so that the only escape codes it could hold are the user's own
             // (clap quotes a bad value as it is), which are then shown escaped.
-            let plain = styled.to_string();
+            let plain = styled.ansi().to_string();
             let plain = crate::escape::escaped_but(&plain, &['\n']);
             match plain.strip_prefix("error:") {
                 Some(rest) => format!("{}{rest}", err_paint.error("error:")),

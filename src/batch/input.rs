@@ -2067,7 +2067,7 @@ mod tests {
         expect("steps size count\n", options, "give --delimiter ' '");
         expect("\"steps,size\"\n", options, "inside quotes");
         expect("steps,size\r20,512\r", options, "tr '\\r' '\\n'");
-        expect("st\u{0}eps,size\r\r\n", options, "carriage return");
+        expect("steps,size\r\r\n", options, "carriage return");
         expect("id,note\n", options, "--defaults-ok");
         expect("steps,line\n", options, "output's column 1 \"line\"");
         expect("steps, Price\n", options, "output's column 7 \"price\"");
@@ -2396,8 +2396,12 @@ mod tests {
                 );
             }
         }
-        // Forms the user named are read as named.
-        assert!(open(b"20,512\n", Some(InputFormat::Csv), 8).is_ok());
+        // Forms the user named are read as named: the CSV header check then refuses a value.
+        assert!(
+            open(b"20,512\n", Some(InputFormat::Csv), 8)
+                .unwrap_err()
+                .contains("is a value")
+        );
         assert!(open(b"\"steps\"\n20\n", None, 8).is_ok());
     }
 

@@ -236,7 +236,7 @@ fn a_huge_rate_is_priced_or_refused_never_a_panic() {
                 .to_owned()
         )
     );
-    // At 4 places the same prices do not fit a decimal: an error naming where, not a panic.
+    // At 4 places the same prices do not fit a decimal: the new tariff is refused at its rate.
     let p = pair(BUILTIN, &edited("rate = \"0.001206\"", "rate = \"1e26\""));
     let (code, out, err) = p.run(&["--fail-above", "10"]);
     assert_eq!(
@@ -244,7 +244,7 @@ fn a_huge_rate_is_priced_or_refused_never_a_panic() {
         (
             2,
             "",
-            "error: new.toml: model flux-dev: the price of 1 image(s) of 256x256 at 10 steps is too large to compute exactly\n"
+            "error: invalid tariff new.toml: 1 problem\nnew.toml:31:8: models.flux-dev.rate: rate 100000000000000000000000000 cannot price its default job shown to 4 places: the price of 1 image(s) of 768x768 at 10 steps is too large to compute exactly (lower the rate or display.decimals)\n   |\n31 | rate = \"1e26\"     # USD per megapixel-step; see the note at the top\n   |        ^^^^^^\n"
         )
     );
 }
