@@ -666,7 +666,7 @@ fn model_changes(o: &Model, n: &Model, currency: &str) -> Result<Vec<Change>, Di
             |spans| format!("jobs with {spans} steps"),
         ));
     }
-    let (old_sides, new_sides) = (o.side.spans(), n.side.spans());
+    let (old_sides, new_sides) = (o.side.accepted(), n.side.accepted());
     if old_sides != new_sides {
         changes.push(limits(
             change(

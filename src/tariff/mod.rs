@@ -205,11 +205,6 @@ impl SideLimits {
             .collect()
     }
 
-    /// The accepted sides as inclusive, ascending ranges (the same as [`SideLimits::accepted`]).
-    pub fn spans(&self) -> Vec<(u32, u32)> {
-        self.accepted()
-    }
-
     /// The accepted sides in words: `1 to 1024`, or `1 to 999 or 1024`, or `none`.
     pub fn describe(&self) -> String {
         describe_spans(&self.accepted())
@@ -1272,7 +1267,7 @@ mod tests {
             max: u32::MAX,
             refused: vec![(3, 5), (4, 4), (10, u32::MAX), (11, 12)],
         };
-        assert_eq!(overlapping.spans(), vec![(1, 2), (6, 9)]);
+        assert_eq!(overlapping.accepted(), vec![(1, 2), (6, 9)]);
         assert!(
             !overlapping.accepts(5) && overlapping.accepts(6) && !overlapping.accepts(u32::MAX)
         );
