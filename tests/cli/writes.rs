@@ -13,7 +13,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_dis-price");
 /// The command with a clean environment, as `crate::dis` but a plain `std` command (for
 /// streams and users `assert_cmd` does not set).
 fn bare(args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
+    bare_at(Path::new(BIN), args)
+}
+
+/// [`bare`], running the binary at `bin`.
+fn bare_at(bin: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
     cmd.args(args)
         .env_remove("DIS_PRICE_TARIFF")
         .env_remove("NO_COLOR")
@@ -443,9 +448,15 @@ fn fit_write_in_a_read_only_folder_is_refused_and_says_it_could_not_write() {
     mode(top.path(), 0o755).unwrap();
     mode(&path, 0o644).unwrap();
     mode(&dir, 0o555).unwrap();
-    let mut cmd = bare(&["--tariff", path.to_str().unwrap(), "fit", "--write"]);
-    // root writes in any folder: run as nobody.
+    let args = ["--tariff", path.to_str().unwrap(), "fit", "--write"];
+    let mut cmd = bare(&args);
+    // root writes in any folder: run as nobody, from a copy of the binary nobody can reach
+    // (the build folder may sit under a folder only its owner can enter).
     if std::fs::metadata(top.path()).unwrap().uid() == 0 {
+        let bin = top.path().join("dis-price");
+        std::fs::copy(BIN, &bin).unwrap();
+        mode(&bin, 0o755).unwrap();
+        cmd = bare_at(&bin, &args);
         cmd.uid(65534).gid(65534);
     }
     let result = outcome(&mut cmd);
