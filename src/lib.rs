@@ -5,11 +5,11 @@
 //! published prices, and one renderer per output format in [`render`].
 
 pub mod afford;
-pub mod app;
 pub mod axis;
 pub mod batch;
 pub mod budget;
 pub mod cli;
+pub mod commands;
 pub mod diff;
 pub mod error;
 pub mod escape;
@@ -25,7 +25,7 @@ pub mod size;
 pub mod tariff;
 pub mod workload;
 
-pub use app::{Streams, run};
+pub use commands::{Streams, run};
 pub use error::{Error, Outcome};
 
 use std::io::IsTerminal;

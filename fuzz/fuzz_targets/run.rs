@@ -19,7 +19,7 @@ fuzz_target!(|bytes: &[u8]| {
     let space = SPACE.get_or_init(|| {
         // SAFETY: set once, before any case runs a thread of its own.
         unsafe {
-            std::env::remove_var(dis_price::app::TARIFF_ENV);
+            std::env::remove_var(dis_price::commands::TARIFF_ENV);
             std::env::remove_var("NO_COLOR");
         }
         let dir = std::env::temp_dir().join(format!("dis-price-fuzz-run-{}", std::process::id()));

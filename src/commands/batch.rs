@@ -1,0 +1,131 @@
+//! `batch`: price a job file row by row, with totals and the budget gate.
+
+use std::io::{BufRead, BufReader, Write};
+
+use super::Streams;
+use super::gate::{gate, judge};
+use crate::batch::input::InputError;
+use crate::batch::{InputFormat, Pricer, ReadOptions, Rows};
+use crate::cli::{BatchArgs, BatchFormat};
+use crate::error::{Error, Outcome};
+use crate::render::{self, BatchHeader, BatchSink};
+use crate::tariff::Tariff;
+use crate::workload;
+
+/// The form of a batch input: `--input`, else the extension; `None` for standard input
+/// without `--input`, whose form the reader tells from its first bytes.
+fn input_form(args: &BatchArgs) -> Result<Option<InputFormat>, Error> {
+    if let Some(form) = args.input {
+        return Ok(Some(form));
+    }
+    if args.file.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let ext = args
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => Ok(Some(InputFormat::Csv)),
+        Some("jsonl" | "ndjson") => Ok(Some(InputFormat::Jsonl)),
+        _ => Err(Error::Usage(format!(
+            "cannot tell the form of {}: its extension is not .csv, .jsonl or .ndjson (give --input csv or --input jsonl)",
+            args.file.display()
+        ))),
+    }
+}
+
+pub(super) fn batch(
+    tariff: &Tariff,
+    args: &BatchArgs,
+    io: &mut Streams<'_>,
+) -> Result<Outcome, Error> {
+    let name = args.file.display().to_string();
+    let cannot_read = |source: std::io::Error| InputError::Io {
+        name: name.clone(),
+        source,
+    };
+    let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        if args.file.is_dir() {
+            return Err(cannot_read(std::io::Error::other(
+                "it is a directory; expected a job file",
+            ))
+            .into());
+        }
+        Box::new(BufReader::with_capacity(
+            64 * 1024,
+            std::fs::File::open(&args.file).map_err(cannot_read)?,
+        ))
+    };
+    let form = input_form(args)?;
+    let options = ReadOptions {
+        delimiter: args.delimiter,
+        defaults_ok: args.defaults_ok,
+    };
+    let rows = Rows::open(name.clone(), input, form, options)?;
+    let extra = rows.extra_columns().to_vec();
+    let (input, body) = rows.into_body();
+    let header = BatchHeader {
+        tariff,
+        extra: &extra,
+        summary_only: args.summary,
+    };
+    let mut sink: Box<dyn BatchSink> = match args.format {
+        BatchFormat::Table => Box::<render::table::Batch>::default(),
+        BatchFormat::Markdown => Box::<render::markdown::Batch>::default(),
+        BatchFormat::Csv => Box::<render::csv::Batch>::default(),
+        BatchFormat::Json => Box::<render::json::Batch>::default(),
+    };
+    let pricer = Pricer::new(tariff, args.allow_out_of_range, !args.summary);
+    let settings = workload::Settings {
+        skip_invalid: args.skip_invalid,
+        rows: !args.summary,
+        // CSV rows and totals keep no renderer state between rows, so pieces can go to every core.
+        parallel: args.summary || args.format == BatchFormat::Csv,
+        err_paint: io.err_paint,
+    };
+    let run = workload::Batch {
+        body: &body,
+        name: &name,
+        pricer: &pricer,
+        header: &header,
+        settings,
+        // CSV rows keep no renderer state between rows: each worker can render its own.
+        worker_sink: || Box::<render::csv::Batch>::default(),
+    };
+    // Totals alone are held until the whole input is read and priced: an error leaves standard
+    // output empty. Rows stream; once their reader has gone away they stop, unless a verdict
+    // (a budget, skipped rows) is still to be reached.
+    let mut held = Vec::new();
+    let mut rows = crate::output::Streamed {
+        out: &mut *io.out,
+        gone: io.out_gone,
+        stop: args.budget.budget().is_none() && !args.skip_invalid,
+    };
+    let out: &mut dyn Write = if args.summary { &mut held } else { &mut rows };
+    let (totals, started) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?;
+    let summary = totals.summary(tariff)?;
+    let judged = judge(args.budget.budget(), summary.exact, summary.price);
+    if !started {
+        sink.begin(out, &header)?;
+    }
+    sink.end(out, &header, &summary)?;
+    io.out.write_all(&held)?;
+    if summary.skipped > 0 {
+        writeln!(
+            io.err,
+            "{} {} invalid row(s) skipped; the totals leave them out",
+            io.err_paint.error("error:"),
+            summary.skipped
+        )?;
+    }
+    let gated = gate(judged, tariff, io)?;
+    Ok(if summary.skipped > 0 {
+        Outcome::Incomplete
+    } else {
+        gated
+    })
+}

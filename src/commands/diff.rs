@@ -1,0 +1,57 @@
+//! `diff`: what changed between two tariffs, and the `--fail-above` gate.
+
+use super::Streams;
+use super::load::load_tariff;
+use crate::cli::{DiffArgs, GridFormat};
+use crate::error::{Error, Outcome};
+use crate::render::{self, DiffView};
+
+pub(super) fn diff(args: &DiffArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let old = load_tariff(Some(&args.old))?;
+    let new = load_tariff(Some(&args.new))?;
+    let steps = args.steps.as_ref().map(|l| l.0.as_slice());
+    let sizes = args.sizes.as_ref().map(|l| l.0.as_slice());
+    let changes = crate::diff::diff(&old, &new, steps, sizes)?;
+    let view = DiffView {
+        old: &old,
+        new: &new,
+        diff: &changes,
+    };
+    match args.format {
+        GridFormat::Table => render::table::diff(io.out, &view)?,
+        GridFormat::Markdown => render::markdown::diff(io.out, &view)?,
+        GridFormat::Csv => render::csv::diff(io.out, &view)?,
+        GridFormat::Json => render::json::diff(io.out, &view)?,
+    }
+    let Some(limit) = args.fail_above else {
+        return Ok(Outcome::Success);
+    };
+    let offences = changes.offences(limit);
+    let Some(first) = offences.first() else {
+        return Ok(Outcome::Success);
+    };
+    let what = match first {
+        crate::diff::Offence::Change(c) if c.always_fails => format!(
+            "{} (this has no percentage and fails any --fail-above)",
+            c.describe()
+        ),
+        crate::diff::Offence::Change(c) => c.describe(),
+        crate::diff::Offence::Cell(model, cell) => format!(
+            "{} at {} steps, {}: {} -> {} ({})",
+            model.new.id,
+            cell.steps,
+            cell.size,
+            render::money(cell.old, old.display.decimals),
+            render::money(cell.new, new.display.decimals),
+            render::percent(cell.percent),
+        ),
+    };
+    writeln!(
+        io.err,
+        "{} {} change(s) go past --fail-above {}%; the first: {what}",
+        io.err_paint.error("price rise:"),
+        offences.len(),
+        render::exact(limit),
+    )?;
+    Ok(Outcome::CheckFailed)
+}

@@ -1,0 +1,49 @@
+//! `fit`: the one rate that reproduces a published grid, and `--write` to keep it.
+
+use super::Streams;
+use super::load::pick_model;
+use crate::cli::{FitArgs, FitFormat};
+use crate::error::{Error, Outcome};
+use crate::render::{self, FitView};
+use crate::tariff::{Origin, Tariff};
+
+pub(super) fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let model = pick_model(tariff, args.model.as_deref())?;
+    let found = crate::fit::fit(model, tariff.display)?;
+    let mut written = None;
+    if args.write {
+        let Origin::File(file) = &tariff.origin else {
+            return Err(Error::Usage(
+                "fit --write rewrites a tariff file; name one with --tariff PATH".to_owned(),
+            ));
+        };
+        let Some(rate) = found.suggested else {
+            return Err(Error::Usage(format!(
+                "no rate to write: no rate reproduces any published cell of {:?}",
+                model.id
+            )));
+        };
+        crate::tariff::write::write_rate(file, &tariff.text, &model.id, rate).map_err(
+            |reason| Error::WriteTariff {
+                path: file.clone(),
+                reason,
+            },
+        )?;
+        written = Some(file.clone());
+    }
+    let view = FitView {
+        tariff,
+        model,
+        fit: &found,
+        written,
+    };
+    match args.format {
+        FitFormat::Text => render::text::fit(io.out, &view)?,
+        FitFormat::Json => render::json::fit(io.out, &view)?,
+    }
+    Ok(if found.all_within_tolerance {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}

@@ -1,0 +1,76 @@
+//! Finding the tariff and the model a command works on.
+
+use std::path::Path;
+
+use crate::error::Error;
+use crate::tariff::{Model, Origin, Tariff};
+
+/// The environment variable naming a tariff file; `--tariff` wins over it, and empty means unset.
+pub const TARIFF_ENV: &str = "DIS_PRICE_TARIFF";
+
+/// The largest tariff file read, so a wrong path (a disk image, a log) fails fast.
+pub const MAX_TARIFF_BYTES: u64 = 1024 * 1024;
+
+/// The built-in tariff, or the file at `path`.
+pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
+    let Some(path) = path else {
+        return Ok(Tariff::builtin()?);
+    };
+    let fail = |reason: String| Error::ReadTariff {
+        path: path.to_owned(),
+        reason,
+    };
+    let bytes = read_capped(path, MAX_TARIFF_BYTES).map_err(fail)?;
+    // A UTF-8 byte order mark is kept: the TOML reader accepts it, and `text` stays the file
+    // as written, so a rewrite keeps it.
+    if let Some(reason) = crate::batch::input::not_utf8_start(&bytes) {
+        return Err(fail(reason));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "it is not UTF-8 text (invalid byte at offset {}); a tariff is a TOML file",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(Tariff::parse(Origin::File(path.to_owned()), text)?)
+}
+
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err("it is a directory; expected a TOML file".to_owned());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "it is larger than {limit} bytes, the most a tariff may be"
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The model named by `query`, or the default one.
+pub fn pick_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Model, Error> {
+    let Some(query) = query else {
+        return Ok(tariff.default_model());
+    };
+    tariff.find_model(query).ok_or_else(|| Error::UnknownModel {
+        given: query.to_owned(),
+        suggestion: tariff.nearest_model(query).map(str::to_owned),
+        known: tariff
+            .models
+            .iter()
+            .map(|m| {
+                if m.aliases.is_empty() {
+                    m.id.clone()
+                } else {
+                    format!("{} (or {})", m.id, m.aliases.join(", "))
+                }
+            })
+            .collect(),
+    })
+}

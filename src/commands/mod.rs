@@ -1,0 +1,105 @@
+//! Runs a parsed command line: load the tariff, check the input, compute, render.
+//!
+//! One file per command; `load` finds the tariff and model, `gate` holds the limits and budget
+//! checks the pricing commands share.
+
+mod afford;
+mod batch;
+mod check;
+mod diff;
+mod fit;
+mod gate;
+mod load;
+mod quote;
+mod table;
+mod validate;
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command, ModelsFormat, QuoteFormat};
+use crate::error::{Error, Outcome};
+use crate::render::{self, Paint};
+
+pub use load::{MAX_TARIFF_BYTES, TARIFF_ENV, load_tariff, pick_model};
+
+/// Where output goes, and whether each stream gets colour.
+pub struct Streams<'a> {
+    /// Standard output.
+    pub out: &'a mut dyn Write,
+    /// Standard error, for warnings.
+    pub err: &'a mut dyn Write,
+    /// Styling for text written to `out`.
+    pub out_paint: Paint,
+    /// Styling for `err`.
+    pub err_paint: Paint,
+    /// Set once the reader of `out` has gone away (a closed pipe): `out` then drops what it is
+    /// given, so a command still reaches its verdict; one with none to reach may stop early.
+    pub out_gone: &'a std::cell::Cell<bool>,
+}
+
+/// Runs one command. Everything is checked and computed before the first byte is written, so an
+/// error leaves standard output empty.
+pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    // Commands that need no tariff, or name their own.
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            // clap_complete panics on a write error: generate in memory, then write with checks.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "dis-price", &mut script);
+            io.out.write_all(&script)?;
+            return Ok(Outcome::Success);
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            io.out.write_all(&page)?;
+            return Ok(Outcome::Success);
+        }
+        Some(Command::Tariff(args)) if args.schema => {
+            serde_json::to_writer_pretty(&mut *io.out, &crate::tariff::schema::json_schema())
+                .map_err(std::io::Error::from)?;
+            writeln!(io.out)?;
+            return Ok(Outcome::Success);
+        }
+        Some(Command::Diff(args)) => return diff::diff(args, io),
+        _ => {}
+    }
+    let path = cli.global.tariff.clone().or_else(|| {
+        std::env::var_os(TARIFF_ENV)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    });
+    if let Some(Command::Validate(args)) = &cli.command {
+        return validate::validate(args.path.as_deref().or(path.as_deref()), args.strict, io);
+    }
+    let tariff = load_tariff(path.as_deref())?;
+    match cli.command {
+        None => quote::price_one(
+            &tariff,
+            &cli.job,
+            cli.format.unwrap_or(QuoteFormat::Text),
+            io,
+        ),
+        Some(Command::Table(args)) => table::table(&tariff, &args, io),
+        Some(Command::Check(args)) => check::check(&tariff, args.model.as_deref(), args.format, io),
+        Some(Command::Batch(args)) => batch::batch(&tariff, &args, io),
+        Some(Command::Afford(args)) => afford::afford(&tariff, &args, io),
+        Some(Command::Fit(args)) => fit::fit(&tariff, &args, io),
+        Some(Command::Models(args)) => {
+            match args.format {
+                ModelsFormat::Table => render::table::models(io.out, &tariff)?,
+                ModelsFormat::Json => render::json::models(io.out, &tariff)?,
+            }
+            Ok(Outcome::Success)
+        }
+        Some(Command::Tariff(_)) => {
+            io.out.write_all(tariff.text.as_bytes())?;
+            Ok(Outcome::Success)
+        }
+        Some(
+            Command::Completions { .. } | Command::Man | Command::Diff(_) | Command::Validate(_),
+        ) => Ok(Outcome::Success),
+    }
+}

@@ -1,0 +1,35 @@
+//! `validate`: check a tariff and list its warnings.
+
+use std::path::Path;
+
+use super::Streams;
+use super::load::load_tariff;
+use crate::error::{Error, Outcome};
+
+/// `validate`: errors end the run (all of them, placed); warnings are listed and, with
+/// `strict`, fail it.
+pub(super) fn validate(
+    path: Option<&Path>,
+    strict: bool,
+    io: &mut Streams<'_>,
+) -> Result<Outcome, Error> {
+    let tariff = load_tariff(path)?;
+    let warnings = crate::tariff::lint::warnings(&tariff, &crate::tariff::lint::today_utc());
+    for w in &warnings {
+        writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;
+    }
+    let models = tariff.models.len();
+    writeln!(
+        io.out,
+        "{}: valid, {models} model{}, {} warning{}",
+        tariff.origin.name(),
+        if models == 1 { "" } else { "s" },
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(if strict && !warnings.is_empty() {
+        Outcome::CheckFailed
+    } else {
+        Outcome::Success
+    })
+}
