@@ -238,6 +238,11 @@ Exit status: 0 success, 2 bad input or a count too large to compute exactly.")]
     Afford(AffordArgs),
 
     /// List the tariff's models: id, name, rate, unit, limits and defaults.
+    #[command(after_help = "\
+Examples:
+  dis-price models
+  dis-price models --format json | jq -r '.models[].id'    the ids, one a line
+  dis-price --tariff mine.toml models")]
     Models(ModelsArgs),
 
     /// Print the tariff in use as TOML, to start a custom one, or its format as a JSON Schema.

@@ -1,0 +1,502 @@
+//! The README's examples are tests, so the README cannot drift from what the program prints.
+//!
+//! Every ```` ```console ```` block in README.md is a transcript: a line starting `$ ` is a command,
+//! the lines after it are exactly what a terminal shows (standard output and standard error, in
+//! the order written). Each block runs in `sh`, in a fresh copy of `tests/readme/` (the files the
+//! examples name), with the `dis-price` under test first on `PATH` and a clean environment. A
+//! command that exits non-zero must be followed by `$ echo $?` showing its status, so a failing
+//! example cannot pass for a working one. A block preceded by `<!-- not run: REASON -->` is shown
+//! but not run. `README_UPDATE=1 cargo test --test cli readme::` rewrites the outputs that differ
+//! (never under CI); review the README's diff afterwards.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::dis;
+
+/// The README, as the repository holds it.
+fn readme_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")
+}
+
+/// The files the README's examples use (`jobs.csv`, tariffs, ...).
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readme")
+}
+
+/// A fenced block of a markdown file.
+#[derive(Debug)]
+struct Block {
+    /// The info string after the opening fence (`console`, `sh`, ...).
+    info: String,
+    /// The 1-based line number of the first line inside the fence.
+    first_line: usize,
+    /// The lines inside the fence.
+    lines: Vec<String>,
+    /// Why the block is not run, when a `<!-- not run: REASON -->` comment precedes it.
+    not_run: Option<String>,
+}
+
+/// One command of a console block and what the block says it prints.
+#[derive(Debug)]
+struct Step {
+    /// The 1-based line number of the `$ ` line.
+    line: usize,
+    command: String,
+    /// The expected output, each line ending in a newline.
+    expected: String,
+    /// The 0-based file lines of the expected output: `start..end`.
+    output_lines: (usize, usize),
+}
+
+/// What running one command gave.
+#[derive(Debug)]
+struct Ran {
+    output: String,
+    status: i32,
+}
+
+/// Splits a markdown text into its fenced blocks. Fences are ```` ``` ```` at the start of a line.
+fn blocks(name: &str, text: &str) -> Result<Vec<Block>, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(info) = lines[i].strip_prefix("```") else {
+            i += 1;
+            continue;
+        };
+        let open = i;
+        let previous = lines[..open].iter().rev().find(|l| !l.trim().is_empty());
+        let not_run = match previous.and_then(|l| l.trim().strip_prefix("<!-- not run")) {
+            None => None,
+            Some(rest) => {
+                let reason = rest
+                    .strip_prefix(':')
+                    .and_then(|r| r.strip_suffix("-->"))
+                    .map(str::trim)
+                    .unwrap_or("");
+                if reason.is_empty() {
+                    return Err(format!(
+                        "{name}:{}: a block that is not run needs a reason: \
+                         <!-- not run: REASON -->",
+                        open + 1
+                    ));
+                }
+                Some(reason.to_owned())
+            }
+        };
+        let Some(close) = (open + 1..lines.len()).find(|&j| lines[j] == "```") else {
+            return Err(format!("{name}:{}: this fence is never closed", open + 1));
+        };
+        found.push(Block {
+            info: info.trim().to_owned(),
+            first_line: open + 2,
+            lines: lines[open + 1..close]
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect(),
+            not_run,
+        });
+        i = close + 1;
+    }
+    Ok(found)
+}
+
+/// The commands of a console block, each with the output shown under it.
+fn steps(name: &str, block: &Block) -> Result<Vec<Step>, String> {
+    let mut steps: Vec<Step> = Vec::new();
+    for (k, text) in block.lines.iter().enumerate() {
+        let index = block.first_line - 1 + k;
+        if let Some(command) = text.strip_prefix("$ ") {
+            steps.push(Step {
+                line: index + 1,
+                command: command.to_owned(),
+                expected: String::new(),
+                output_lines: (index + 1, index + 1),
+            });
+        } else if let Some(step) = steps.last_mut() {
+            step.expected.push_str(text);
+            step.expected.push('\n');
+            step.output_lines.1 = index + 1;
+        } else {
+            return Err(format!(
+                "{name}:{}: output before any command; a console block starts with `$ COMMAND`",
+                index + 1
+            ));
+        }
+    }
+    Ok(steps)
+}
+
+/// Marks the end of a command's output in the block's combined output.
+const MARK: &str = "\u{1e}end-of-step";
+
+/// Runs the commands of one block, in order, in one `sh` in a fresh copy of the fixtures.
+fn run_steps(steps: &[Step]) -> Vec<Ran> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(fixtures()).expect("tests/readme") {
+        let entry = entry.expect("fixture");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy fixture");
+    }
+    // One stream for both, as a terminal shows them; after each command its status, on a line
+    // of its own, and `$?` set back to it so that a following `echo $?` shows it.
+    let mut script = String::from("exec 2>&1\n");
+    for step in steps {
+        writeln!(
+            script,
+            "{}\n__status=$?; printf '\\n\\036end-of-step %d\\n' \"$__status\"; (exit \"$__status\")",
+            step.command
+        )
+        .expect("string");
+    }
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_dis-price"));
+    let path = std::env::join_paths(
+        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("sh runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut ran = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(&format!("\n{MARK} ")) {
+        let output = rest[..at].to_owned();
+        let after = &rest[at + MARK.len() + 2..];
+        let (status, next) = after.split_once('\n').expect("status line");
+        ran.push(Ran {
+            output,
+            status: status.parse().expect("status"),
+        });
+        rest = next;
+    }
+    assert_eq!(
+        ran.len(),
+        steps.len(),
+        "the block's shell stopped early; its output: {text}"
+    );
+    ran
+}
+
+/// What checking a document found: the problems, and the text with every differing output
+/// replaced by what was printed.
+struct Checked {
+    problems: Vec<String>,
+    updated: String,
+}
+
+/// Runs every console block of a markdown text and compares each command's output.
+fn check(name: &str, text: &str) -> Checked {
+    let mut problems = Vec::new();
+    let mut replacements: Vec<((usize, usize), String)> = Vec::new();
+    let found = match blocks(name, text) {
+        Ok(found) => found,
+        Err(problem) => {
+            return Checked {
+                problems: vec![problem],
+                updated: text.to_owned(),
+            };
+        }
+    };
+    for block in found
+        .iter()
+        .filter(|b| b.info == "console" && b.not_run.is_none())
+    {
+        let steps = match steps(name, block) {
+            Ok(steps) => steps,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        let ran = run_steps(&steps);
+        for (k, (step, got)) in steps.iter().zip(&ran).enumerate() {
+            if got.output != step.expected {
+                let diff = similar::TextDiff::from_lines(&step.expected, &got.output)
+                    .unified_diff()
+                    .header(&format!("{name} (shown)"), "printed")
+                    .to_string();
+                problems.push(format!(
+                    "{name}:{}: `$ {}` printed something else (status {}):\n{diff}",
+                    step.line, step.command, got.status
+                ));
+                if got.output.is_empty() || got.output.ends_with('\n') {
+                    replacements.push((step.output_lines, got.output.clone()));
+                }
+            }
+            let shown = steps.get(k + 1).is_some_and(|s| s.command == "echo $?");
+            if got.status != 0 && !shown {
+                problems.push(format!(
+                    "{name}:{}: `$ {}` exited with status {}, which the example does not show; \
+                     follow it with `$ echo $?` and `{}`",
+                    step.line, step.command, got.status, got.status
+                ));
+            }
+        }
+    }
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    replacements.sort_by_key(|r| std::cmp::Reverse(r.0.0));
+    for ((start, end), output) in replacements {
+        lines.splice(start..end, output.lines().map(str::to_owned));
+    }
+    let mut updated = lines.join("\n");
+    if text.ends_with('\n') {
+        updated.push('\n');
+    }
+    Checked { problems, updated }
+}
+
+#[test]
+fn readme_examples_print_what_the_readme_shows() {
+    let path = readme_path();
+    let text = std::fs::read_to_string(&path).expect("README.md");
+    let checked = check("README.md", &text);
+    if checked.problems.is_empty() {
+        return;
+    }
+    let update = std::env::var_os("README_UPDATE").is_some_and(|v| !v.is_empty() && v != "0");
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    if update && !ci && checked.updated != text {
+        std::fs::write(&path, &checked.updated).expect("write README.md");
+        eprintln!("README.md: rewrote the outputs that differed; review `git diff README.md`");
+        let again = check("README.md", &checked.updated);
+        assert!(again.problems.is_empty(), "{}", again.problems.join("\n"));
+        return;
+    }
+    panic!(
+        "{} README example(s) out of date:\n\n{}\n\nIf the new output is right, run \
+         `README_UPDATE=1 cargo test --test cli readme::` and review `git diff README.md`.",
+        checked.problems.len(),
+        checked.problems.join("\n")
+    );
+}
+
+/// The README's first block holds the two set-up commands: one prices a job with the built-in
+/// tariff, one runs the tests. The first is run here (through the binary `cargo run` builds);
+/// the second must be the test command CI runs.
+#[test]
+fn readme_setup_commands_work() {
+    let text = std::fs::read_to_string(readme_path()).expect("README.md");
+    let found = blocks("README.md", &text).expect("blocks");
+    let first = found.first().expect("a first block");
+    assert_eq!(
+        first.info, "sh",
+        "the README opens with its set-up commands"
+    );
+    let commands: Vec<&str> = first
+        .lines
+        .iter()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(commands.len(), 2, "two set-up commands: {commands:?}");
+    let args = commands[0]
+        .strip_prefix("cargo run --release -- ")
+        .expect("the first runs dis-price through cargo");
+    let out = dis().args(args.split_whitespace()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{args}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(printed.starts_with("0.0060 USD  for 1 image"), "{printed}");
+    // The test command is the one CI runs, word for word.
+    assert_eq!(commands[1], "cargo test --locked");
+    let ci = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run"))
+        .expect(".ci/run");
+    assert!(
+        ci.lines().any(|l| l.trim() == commands[1]),
+        ".ci/run does not run `{}`",
+        commands[1]
+    );
+}
+
+/// The provenance object the README shows is the one every JSON output carries.
+#[test]
+fn readme_provenance_matches_the_json_output() {
+    let text = std::fs::read_to_string(readme_path()).expect("README.md");
+    let found = blocks("README.md", &text).expect("blocks");
+    let shown = found
+        .iter()
+        .find(|b| b.info == "json" && b.lines.first().is_some_and(|l| l.starts_with("\"tariff\"")))
+        .expect("a ```json block showing \"tariff\"");
+    let shown: serde_json::Value =
+        serde_json::from_str(&format!("{{{}}}", shown.lines.join("\n"))).expect("JSON");
+    let out = dis().args(["--format", "json"]).output().expect("runs");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(shown["tariff"], printed["tariff"]);
+}
+
+/// The README's example tariff (the format section) is a valid tariff, without warnings.
+#[test]
+fn readme_tariff_format_example_is_valid() {
+    let text = std::fs::read_to_string(readme_path()).expect("README.md");
+    let found = blocks("README.md", &text).expect("blocks");
+    let toml = found
+        .iter()
+        .find(|b| b.info == "toml" && b.lines.first().is_some_and(|l| l.starts_with("schema = 1")))
+        .expect("a ```toml block with the format");
+    let (_dir, path) = crate::temp_file("example.toml", toml.lines.join("\n").as_bytes());
+    let out = dis()
+        .arg("validate")
+        .arg("--strict")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// "`dis-price --help` and each command's `--help` ... show examples", as the README says.
+#[test]
+fn every_help_shows_examples() {
+    use clap::CommandFactory as _;
+    let cli = dis_price::cli::Cli::command();
+    let mut commands = vec![Vec::new()];
+    commands.extend(
+        cli.get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .map(|c| vec![c.get_name().to_owned()]),
+    );
+    assert!(commands.len() > 5, "{commands:?}");
+    for args in commands {
+        let out = dis().args(&args).arg("--help").output().expect("runs");
+        let help = String::from_utf8(out.stdout).expect("UTF-8");
+        assert!(
+            help.contains("\nExample:\n  dis-price ") || help.contains("\nExamples:\n  dis-price "),
+            "`dis-price {} --help` shows no example:\n{help}",
+            args.join(" ")
+        );
+    }
+}
+
+/// Checks a made-up document whose blocks may be wrong on purpose.
+fn check_doc(text: &str) -> Checked {
+    check("doc.md", text)
+}
+
+#[test]
+fn a_right_example_passes() {
+    let doc = "# T\n\n```console\n$ dis-price --steps 20 --size 512x512 --format plain\n0.0060\n$ dis-price --steps 51 --format plain\nerror: steps 51 is outside Flux.1 [dev]'s limit (1 to 50 steps); the API would refuse this job (--allow-out-of-range prices it anyway)\n$ echo $?\n2\n```\n";
+    let checked = check_doc(doc);
+    assert_eq!(checked.problems, Vec::<String>::new());
+    assert_eq!(checked.updated, doc);
+}
+
+#[test]
+fn a_drifted_example_fails_naming_its_line_and_the_difference() {
+    let doc = "# T\n\n```console\n$ dis-price --format plain\n0.0068\n$ dis-price --steps 20 --size 512x512 --format plain\n0.0061\n```\n";
+    let checked = check_doc(doc);
+    assert_eq!(checked.problems.len(), 1, "{:?}", checked.problems);
+    let problem = &checked.problems[0];
+    assert!(
+        problem.starts_with(
+            "doc.md:6: `$ dis-price --steps 20 --size 512x512 --format plain` printed something else (status 0):\n"
+        ),
+        "{problem}"
+    );
+    assert!(problem.contains("\n-0.0061\n+0.0060\n"), "{problem}");
+    // The update puts the printed output in place and changes nothing else.
+    assert_eq!(checked.updated, doc.replace("0.0061", "0.0060"));
+}
+
+#[test]
+fn missing_and_extra_lines_and_stderr_are_drift() {
+    // A line too few (the text format has more), and an error that goes unshown.
+    let doc = "```console\n$ dis-price --steps 20 --size 512x512\n0.0060 USD  for 1 image with Flux.1 [dev]\n$ dis-price --steps 0\n$ echo $?\n2\n```\n";
+    let checked = check_doc(doc);
+    assert_eq!(checked.problems.len(), 2, "{:?}", checked.problems);
+    assert!(
+        checked.problems[0].starts_with("doc.md:2: "),
+        "{:?}",
+        checked.problems
+    );
+    assert!(
+        checked.problems[0].contains("\n+  size   512x512\n"),
+        "{:?}",
+        checked.problems
+    );
+    assert!(
+        checked.problems[1].starts_with("doc.md:4: "),
+        "{:?}",
+        checked.problems
+    );
+    assert!(
+        checked.problems[1].contains("\n+error: steps 0 "),
+        "{:?}",
+        checked.problems
+    );
+}
+
+#[test]
+fn a_failing_command_must_show_its_status() {
+    let doc = "```console\n$ dis-price --model nope --format plain 2> /dev/null\n```\n";
+    let checked = check_doc(doc);
+    assert_eq!(
+        checked.problems,
+        vec![
+            "doc.md:2: `$ dis-price --model nope --format plain 2> /dev/null` exited with status 2, \
+             which the example does not show; follow it with `$ echo $?` and `2`"
+                .to_owned()
+        ]
+    );
+    let shown =
+        "```console\n$ dis-price --model nope --format plain 2> /dev/null\n$ echo $?\n2\n```\n";
+    assert_eq!(check_doc(shown).problems, Vec::<String>::new());
+    let wrong =
+        "```console\n$ dis-price --model nope --format plain 2> /dev/null\n$ echo $?\n1\n```\n";
+    let problems = check_doc(wrong).problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("\n-1\n+2\n"), "{problems:?}");
+}
+
+#[test]
+fn examples_run_among_the_fixture_files() {
+    let doc = "```console\n$ cat jobs.csv | head -n 1\nid,steps,size,n,model\n$ dis-price batch jobs.csv --summary --format csv | tail -n 1\ntotal,,,,7,,0.1539,\n```\n";
+    assert_eq!(check_doc(doc).problems, Vec::<String>::new());
+}
+
+#[test]
+fn a_block_marked_not_run_is_skipped_and_needs_a_reason() {
+    let skipped = "<!-- not run: prints today's date -->\n```console\n$ date\nnever\n```\n";
+    assert_eq!(check_doc(skipped).problems, Vec::<String>::new());
+    let bare = "text\n<!-- not run -->\n\n```console\n$ date\nnever\n```\n";
+    assert_eq!(
+        check_doc(bare).problems,
+        vec!["doc.md:4: a block that is not run needs a reason: <!-- not run: REASON -->"]
+    );
+    // Other languages are shown, not run.
+    assert_eq!(
+        check_doc("```sh\nfalse\n```\n").problems,
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn malformed_blocks_are_reported() {
+    assert_eq!(
+        check_doc("a\n```console\n0.0060\n$ dis-price\n```\n").problems,
+        vec!["doc.md:3: output before any command; a console block starts with `$ COMMAND`"]
+    );
+    assert_eq!(
+        check_doc("a\n```console\n$ dis-price\n").problems,
+        vec!["doc.md:2: this fence is never closed"]
+    );
+}
