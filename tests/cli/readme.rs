@@ -25,6 +25,17 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readme")
 }
 
+/// `PATH` with the `dis-price` under test first.
+fn path_with_binary() -> std::ffi::OsString {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_dis-price"));
+    std::env::join_paths(
+        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH")
+}
+
 /// A fenced block of a markdown file.
 #[derive(Debug)]
 struct Block {
@@ -151,13 +162,7 @@ fn run_steps(steps: &[Step]) -> Vec<Ran> {
         )
         .expect("string");
     }
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_dis-price"));
-    let path = std::env::join_paths(
-        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )
-    .expect("PATH");
+    let path = path_with_binary();
     let out = Command::new("sh")
         .arg("-c")
         .arg(&script)
@@ -499,4 +504,73 @@ fn malformed_blocks_are_reported() {
         check_doc("a\n```console\n$ dis-price\n").problems,
         vec!["doc.md:2: this fence is never closed"]
     );
+}
+
+/// The README's CI gate script, run as written on request files under, over and beside the
+/// budget. It needs `bash` and `jq`; without them the test says so and checks nothing.
+#[test]
+fn readme_ci_script_gates_as_described() {
+    let have = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !have("bash") || !have("jq") {
+        eprintln!("SKIPPED readme_ci_script_gates_as_described: it needs bash and jq on PATH");
+        return;
+    }
+    let text = std::fs::read_to_string(readme_path()).expect("README.md");
+    let found = blocks("README.md", &text).expect("blocks");
+    let script = found
+        .iter()
+        .find(|b| b.info == "sh" && b.lines.iter().any(|l| l.contains("requests.jsonl")))
+        .expect("the CI script")
+        .lines
+        .join("\n");
+    let path = path_with_binary();
+    let gate = |requests: &str| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("requests.jsonl"), requests).expect("write");
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", &path)
+            .stdin(Stdio::null())
+            .output()
+            .expect("bash runs");
+        (
+            out.status.code().expect("exited"),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let one = r#"{"model": "flux-dev", "prompt": "a cat", "num_inference_steps": 50, "size": "1024x1024", "n": 10}"#;
+    // Each request is 10 images at 0.0603 USD: 30 requests are 18.09 USD, under 80% of the
+    // budget; 40 are 24.12 USD, past 80%; 42 are 25.326 USD, over.
+    let requests = |n: usize| format!("{one}\n").repeat(n);
+    assert_eq!(
+        gate(&requests(30)),
+        (0, "estimated cost: 18.0900 USD\n".to_owned(), String::new())
+    );
+    let (code, out, err) = gate(&requests(40));
+    assert_eq!((code, out.as_str()), (0, "estimated cost: 24.1200 USD\n"));
+    assert!(
+        err.starts_with("warning: ") && err.lines().count() == 1,
+        "{err}"
+    );
+    let (code, out, err) = gate(&requests(42));
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.starts_with("over budget: "), "{err}");
+    assert!(
+        err.ends_with("\nthis change would cost 25.3260 USD, over the 25 USD budget\n"),
+        "{err}"
+    );
+    let (code, out, err) = gate(&format!("{one}\n{{\"stesp\": 20}}\n"));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.starts_with("error: line 2: "), "{err}");
 }
