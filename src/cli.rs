@@ -288,18 +288,26 @@ Exit status: 0 clean (or warnings only, without --strict), 1 warnings with --str
     Validate(ValidateArgs),
 
     /// Print a shell completion script.
-    #[command(
-        after_help = "Example:\n  dis-price completions bash > /etc/bash_completion.d/dis-price"
-    )]
+    #[command(after_help = "\
+Examples:
+  mkdir -p ~/.local/share/bash-completion/completions
+  dis-price completions bash > ~/.local/share/bash-completion/completions/dis-price
+  mkdir -p ~/.zfunc && dis-price completions zsh > ~/.zfunc/_dis-price
+  mkdir -p ~/.config/fish/completions
+  dis-price completions fish > ~/.config/fish/completions/dis-price.fish")]
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff).
-    #[command(after_help = "Example:\n  dis-price man > dis-price.1 && man ./dis-price.1")]
-    Man,
+    /// Print a man page (roff), or write every page into a folder with --dir.
+    #[command(after_help = "\
+Examples:
+  dis-price man | man -l -                      read the main page
+  dis-price man table | man -l -                the page of `dis-price table`
+  dis-price man --dir ~/.local/share/man/man1   install every page")]
+    Man(ManArgs),
 }
 
 impl Command {
@@ -316,9 +324,49 @@ impl Command {
             Command::Diff(_) => "diff",
             Command::Validate(_) => "validate",
             Command::Completions { .. } => "completions",
-            Command::Man => "man",
+            Command::Man(_) => "man",
         }
     }
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print [default: the main page, dis-price(1)].
+    #[arg(value_enum, value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Option<ManPage>,
+
+    /// Write every page into DIR instead (dis-price.1, dis-price-table.1, ...), creating DIR if
+    /// needed; each page replaces its file whole or not at all.
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+}
+
+/// The commands with a man page of their own: one per command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ManPage {
+    /// dis-price-table(1).
+    Table,
+    /// dis-price-check(1).
+    Check,
+    /// dis-price-batch(1).
+    Batch,
+    /// dis-price-afford(1).
+    Afford,
+    /// dis-price-models(1).
+    Models,
+    /// dis-price-tariff(1).
+    Tariff,
+    /// dis-price-fit(1).
+    Fit,
+    /// dis-price-diff(1).
+    Diff,
+    /// dis-price-validate(1).
+    Validate,
+    /// dis-price-completions(1).
+    Completions,
+    /// dis-price-man(1).
+    Man,
 }
 
 /// `batch`.
