@@ -13,10 +13,17 @@ pub const BIN: &str = "dis-price";
 pub fn script(shell: Shell) -> Vec<u8> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), BIN, &mut script);
-    if shell == Shell::Bash {
-        script = fix_bash_arms(&String::from_utf8_lossy(&script), BIN).into_bytes();
+    let text = String::from_utf8_lossy(&script);
+    match shell {
+        Shell::Bash => fix_bash_arms(&text, BIN).into_bytes(),
+        Shell::Zsh => fix_zsh_top_level(&text, BIN).into_bytes(),
+        Shell::Fish => {
+            let mut fixed = fix_fish_value_at_top(&fix_fish_dollars(&text));
+            fixed.push_str(&fish_positional_values(&Cli::command()));
+            fixed.into_bytes()
+        }
+        _ => script,
     }
-    script
 }
 
 /// Separator clap_complete's bash script puts between command names in its `cmd` values.
@@ -59,6 +66,107 @@ pub fn fix_bash_arms(script: &str, bin: &str) -> String {
     fixed
 }
 
+/// Makes zsh stop reading the top level's options after the command name.
+///
+/// clap_complete's zsh script parses every word with the top level's option specs, so in
+/// `dis-price table --format <TAB>` the top level's `--format` (text, plain, json) wins over
+/// `table`'s own (table, markdown, csv, json). `-A '-*'` ends the top level's options at the
+/// first word that is not one, the command, and leaves the rest to the command's own specs.
+/// Only the first `_arguments` call, the top level's, is changed; the test
+/// `upstream_zsh_reads_top_level_options_after_the_command` fails once clap_complete does this
+/// by itself.
+pub fn fix_zsh_top_level(script: &str, bin: &str) -> String {
+    let call = "_arguments \"${_arguments_options[@]}\" : \\\n";
+    let top = format!("\n_{bin}() {{");
+    match (script.find(&top), script.find(call)) {
+        (Some(function), Some(first)) if first > function => {
+            let mut fixed = String::with_capacity(script.len() + 8);
+            fixed.push_str(&script[..first]);
+            fixed.push_str("_arguments \"${_arguments_options[@]}\" -A '-*' : \\\n");
+            fixed.push_str(&script[first + call.len()..]);
+            fixed
+        }
+        _ => script.to_owned(),
+    }
+}
+
+/// Escapes `$` inside the double-quoted value lists (`-a "..."`) of a clap_complete fish
+/// script.
+///
+/// clap_complete wraps each value's help in single quotes but the whole list in double quotes,
+/// where fish (3.4 and later) runs `$(...)` while the script is sourced: a help text such as
+/// "for $(...)" then runs a command named `...` and breaks the script. Nothing else in the
+/// script is changed; a `$` already escaped stays as it is.
+pub fn fix_fish_dollars(script: &str) -> String {
+    let mut fixed = String::with_capacity(script.len());
+    let mut in_list = false;
+    let mut chars = script.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_list {
+            match c {
+                '\\' => {
+                    fixed.push(c);
+                    if let Some(next) = chars.next() {
+                        fixed.push(next);
+                    }
+                    continue;
+                }
+                '"' => in_list = false,
+                '$' => fixed.push('\\'),
+                _ => {}
+            }
+        } else if c == '"' && fixed.ends_with(" -a ") {
+            in_list = true;
+        }
+        fixed.push(c);
+    }
+    fixed
+}
+
+/// Lets fish complete the value of a top-level option (`dis-price --format <TAB>`).
+///
+/// clap_complete's fish script asks `argparse` whether a command was given; while the last
+/// option still waits for its value, `argparse` fails, the script then says "not at the top
+/// level", and no value is offered. A failed parse can only be words before any command, so it
+/// is the top level. The test `upstream_fish_misses_top_level_values` fails once clap_complete
+/// changes this line.
+pub fn fix_fish_value_at_top(script: &str) -> String {
+    script.replacen(
+        " -- $cmd 2>/dev/null\n    or return\n",
+        " -- $cmd 2>/dev/null\n    or return 0\n",
+        1,
+    )
+}
+
+/// Fish lines offering the values of commands' positional arguments (`dis-price man <TAB>`),
+/// which clap_complete's fish script leaves out; one line per such argument.
+pub fn fish_positional_values(cmd: &clap::Command) -> String {
+    let mut lines = String::new();
+    for sub in cmd.get_subcommands() {
+        for arg in sub.get_positionals() {
+            let values = arg.get_possible_values();
+            let names: Vec<&str> = values
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name())
+                .filter(|n| {
+                    n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+                .collect();
+            if !names.is_empty() {
+                lines.push_str(&format!(
+                    "complete -c {BIN} -n \"__fish_{}_using_subcommand {}\" -f -a \"{}\"\n",
+                    BIN.replace('-', "_"),
+                    sub.get_name(),
+                    names.join(" ")
+                ));
+            }
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +196,7 @@ mod tests {
         let set: Vec<&str> = fixed
             .lines()
             .filter_map(|l| l.trim().strip_prefix("cmd=\"")?.strip_suffix('"'))
+            .filter(|name| !name.is_empty())
             .collect();
         assert!(set.len() > 10, "{set:?}");
         for name in set {
@@ -106,10 +215,65 @@ mod tests {
         for (a, b) in raw.lines().zip(fixed.lines()) {
             if a != b {
                 assert!(a.trim().starts_with("dis__subcmd__price__subcmd__"), "{a}");
-                assert_eq!(b.trim(), a.trim().replacen("dis__subcmd__price", "dis__price", 1));
+                assert_eq!(
+                    b.trim(),
+                    a.trim().replacen("dis__subcmd__price", "dis__price", 1)
+                );
             }
         }
         // A name without a hyphen is left alone.
         assert_eq!(fix_bash_arms("x__subcmd__a)\n", "x"), "x__subcmd__a)\n");
+    }
+
+    fn upstream(shell: Shell) -> String {
+        let mut raw = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), BIN, &mut raw);
+        String::from_utf8(raw).unwrap()
+    }
+
+    /// When this fails, clap_complete ends the top level's options at the command by itself:
+    /// delete `fix_zsh_top_level` and this test.
+    #[test]
+    fn upstream_zsh_reads_top_level_options_after_the_command() {
+        let raw = upstream(Shell::Zsh);
+        assert!(!raw.contains("-A '-*'"));
+        let fixed = String::from_utf8(script(Shell::Zsh)).unwrap();
+        assert_eq!(fixed.matches("-A '-*'").count(), 1);
+        assert_eq!(
+            fixed.replacen(" -A '-*'", "", 1),
+            raw,
+            "only the top level's call changes"
+        );
+    }
+
+    /// When this fails, clap_complete escapes `$` in fish value lists by itself: delete
+    /// `fix_fish_dollars` and this test.
+    #[test]
+    fn upstream_fish_leaves_dollars_unescaped() {
+        let raw = upstream(Shell::Fish);
+        assert!(raw.contains("for $(...)'"), "{raw}");
+        let fixed = String::from_utf8(script(Shell::Fish)).unwrap();
+        assert!(fixed.contains("for \\$(...)'"));
+        assert_eq!(
+            fix_fish_value_at_top(&raw.replace("$(...)", "\\$(...)"))
+                + &fish_positional_values(&Cli::command()),
+            fixed
+        );
+        // Outside a value list, and once escaped, nothing changes.
+        assert_eq!(
+            fix_fish_dollars("echo $x -a \"a\\$b\" $y"),
+            "echo $x -a \"a\\$b\" $y"
+        );
+        assert_eq!(fix_fish_dollars("x -a \"$(x)\" $z"), "x -a \"\\$(x)\" $z");
+    }
+
+    /// When this fails, clap_complete's fish script has changed where the fix applies: check
+    /// `dis-price --format <TAB>` in fish and delete `fix_fish_value_at_top` if it works.
+    #[test]
+    fn upstream_fish_misses_top_level_values() {
+        let raw = upstream(Shell::Fish);
+        assert!(raw.contains(" -- $cmd 2>/dev/null\n    or return\n"));
+        let fixed = String::from_utf8(script(Shell::Fish)).unwrap();
+        assert!(fixed.contains(" -- $cmd 2>/dev/null\n    or return 0\n"));
     }
 }

@@ -42,9 +42,7 @@ pub fn paint_for<S: anstream::stream::RawStream>(choice: ColorChoice, stream: &S
     let enabled = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
-        }
+        ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
     };
     Paint { enabled }
 }

@@ -77,10 +77,14 @@ fn render(cmd: &clap::Command, parent: Option<&clap::Command>) -> io::Result<Pag
     let name = cmd.get_display_name().unwrap_or(cmd.get_name()).to_owned();
     let version = parent.unwrap_or(cmd).get_version().unwrap_or_default();
     // The text after the help is laid out below, not by clap_mangen.
-    let man = Man::new(cmd.clone().after_help(None::<&str>).after_long_help(None::<&str>))
-        .section(SECTION)
-        .source(format!("dis-price {version}"))
-        .manual("dis-price manual");
+    let man = Man::new(
+        cmd.clone()
+            .after_help(None::<&str>)
+            .after_long_help(None::<&str>),
+    )
+    .section(SECTION)
+    .source(format!("dis-price {version}"))
+    .manual("dis-price manual");
     let extra = extra_sections(cmd, parent);
     let mut out = Vec::new();
     man.render_title(&mut out)?;

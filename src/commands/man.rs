@@ -16,7 +16,11 @@ pub(super) fn man(args: &ManArgs, io: &mut Streams<'_>) -> Result<Outcome, Error
             reason,
         })?;
         for path in written {
-            writeln!(io.out, "{}", crate::escape::escaped(&path.display().to_string()))?;
+            writeln!(
+                io.out,
+                "{}",
+                crate::escape::escaped(&path.display().to_string())
+            )?;
         }
         return Ok(Outcome::Success);
     }

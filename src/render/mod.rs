@@ -271,18 +271,12 @@ impl Paint {
 
     /// Red and bold, for `error:`.
     pub fn error(self, text: &str) -> String {
-        self.wrap(
-            anstyle::AnsiColor::Red.on_default().bold(),
-            text,
-        )
+        self.wrap(anstyle::AnsiColor::Red.on_default().bold(), text)
     }
 
     /// Yellow and bold, for `warning:`.
     pub fn warning(self, text: &str) -> String {
-        self.wrap(
-            anstyle::AnsiColor::Yellow.on_default().bold(),
-            text,
-        )
+        self.wrap(anstyle::AnsiColor::Yellow.on_default().bold(), text)
     }
 }
 
