@@ -1,5 +1,9 @@
 //! The command line, as clap definitions and nothing else: completions and the man page come
 //! from here too.
+//!
+//! The doc comments below are the `--help` text, written for a terminal: a bracket in them is
+//! text (`Flux.1 [dev]`, `[default: ...]`), never a rustdoc link.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use std::path::PathBuf;
 
@@ -116,7 +120,8 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PATH")]
     pub tariff: Option<PathBuf>,
 
-    /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
+    /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
+    /// set (CLICOLOR_FORCE asks for it anywhere); always and never override both.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -634,9 +639,9 @@ pub enum ModelsFormat {
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set.
+    /// On a terminal, unless NO_COLOR is set or TERM is dumb; anywhere with CLICOLOR_FORCE.
     Auto,
-    /// Always, unless NO_COLOR is set.
+    /// Always, even with NO_COLOR set.
     Always,
     /// Never.
     Never,

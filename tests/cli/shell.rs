@@ -23,7 +23,9 @@ fn path_with_binary() -> String {
         .into_owned()
 }
 
-/// Whether `program` can be run; says on stderr why a test is skipped when not.
+/// Whether `program` can be run; says on stderr why a test is skipped when not (a skip must be
+/// visible in the test output).
+#[allow(clippy::print_stderr)]
 fn have(program: &str) -> bool {
     let found = Process::new("sh")
         .args(["-c", &format!("command -v {program}")])
