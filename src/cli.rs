@@ -1,5 +1,9 @@
 //! The command line, as clap definitions and nothing else: completions and the man page come
 //! from here too.
+//!
+//! The doc comments below are the `--help` text, written for a terminal: a bracket in them is
+//! text (`Flux.1 [dev]`, `[default: ...]`), never a rustdoc link.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use std::path::PathBuf;
 
@@ -116,7 +120,8 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PATH")]
     pub tariff: Option<PathBuf>,
 
-    /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
+    /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
+    /// set (CLICOLOR_FORCE asks for it anywhere); always and never override both.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -293,18 +298,27 @@ Exit status: 0 clean (or warnings only, without --strict), 1 warnings with --str
     Validate(ValidateArgs),
 
     /// Print a shell completion script.
-    #[command(
-        after_help = "Example:\n  dis-price completions bash > /etc/bash_completion.d/dis-price"
-    )]
+    #[command(after_help = "\
+Examples:
+  dis-price completions bash > ~/.local/share/bash-completion/completions/dis-price
+  dis-price completions zsh > ~/.zfunc/_dis-price
+  dis-price completions fish > ~/.config/fish/completions/dis-price.fish
+
+On a fresh home, create the folder first (mkdir -p ~/.zfunc, ...); zsh also needs
+fpath=(~/.zfunc $fpath) in ~/.zshrc before compinit.")]
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff).
-    #[command(after_help = "Example:\n  dis-price man > dis-price.1 && man ./dis-price.1")]
-    Man,
+    /// Print a man page (roff), or write every page into a folder with --dir.
+    #[command(after_help = "\
+Examples:
+  dis-price man | man -l -                      read the main page
+  dis-price man table | man -l -                the page of `dis-price table`
+  dis-price man --dir ~/.local/share/man/man1   install every page")]
+    Man(ManArgs),
 }
 
 impl Command {
@@ -321,9 +335,49 @@ impl Command {
             Command::Diff(_) => "diff",
             Command::Validate(_) => "validate",
             Command::Completions { .. } => "completions",
-            Command::Man => "man",
+            Command::Man(_) => "man",
         }
     }
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print [default: the main page, dis-price(1)].
+    #[arg(value_enum, value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Option<ManPage>,
+
+    /// Write every page into DIR instead (dis-price.1, dis-price-table.1, ...), creating DIR if
+    /// needed; each page replaces its file whole or not at all.
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+}
+
+/// The commands with a man page of their own: one per command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ManPage {
+    /// dis-price-table(1).
+    Table,
+    /// dis-price-check(1).
+    Check,
+    /// dis-price-batch(1).
+    Batch,
+    /// dis-price-afford(1).
+    Afford,
+    /// dis-price-models(1).
+    Models,
+    /// dis-price-tariff(1).
+    Tariff,
+    /// dis-price-fit(1).
+    Fit,
+    /// dis-price-diff(1).
+    Diff,
+    /// dis-price-validate(1).
+    Validate,
+    /// dis-price-completions(1).
+    Completions,
+    /// dis-price-man(1).
+    Man,
 }
 
 /// `batch`.
@@ -591,9 +645,9 @@ pub enum ModelsFormat {
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set.
+    /// On a terminal, unless NO_COLOR is set or TERM is dumb; anywhere with CLICOLOR_FORCE.
     Auto,
-    /// Always, unless NO_COLOR is set.
+    /// Always, even with NO_COLOR set.
     Always,
     /// Never.
     Never,

@@ -63,6 +63,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// Man pages that cannot be written (`man --dir`).
+    #[error("cannot write man pages to {}: {reason}", crate::escape::escaped(&dir.display().to_string()))]
+    WritePages {
+        /// The folder named.
+        dir: PathBuf,
+        /// Why, and what was written before it.
+        reason: String,
+    },
+
     /// A model that the tariff does not have.
     #[error("unknown model {given:?}{}; the tariff has: {}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default(), known.join(", "))]
     UnknownModel {

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod budget;
 pub mod cli;
 pub mod commands;
+pub mod completions;
 pub mod diff;
 pub mod error;
 pub mod escape;
@@ -17,6 +18,7 @@ pub mod exact;
 pub mod fit;
 pub mod grid;
 pub mod job;
+pub mod manpage;
 pub mod number;
 pub mod output;
 pub mod pricing;
@@ -28,27 +30,27 @@ pub mod workload;
 pub use commands::{Streams, run};
 pub use error::{Error, Outcome};
 
-use std::io::IsTerminal;
-
 use cli::ColorChoice;
 use render::Paint;
 
-/// Styling for one stream: colour when chosen, never with `NO_COLOR` set (to anything but "").
-pub fn paint_for(choice: ColorChoice, is_terminal: bool) -> Paint {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let enabled = !no_color
-        && match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal,
-        };
+/// Styling for one stream. `--color always` and `never` are followed whatever the environment
+/// (a command-line choice overrides `NO_COLOR`, as no-color.org asks); `auto` leaves it to
+/// anstream's rules: no colour with `NO_COLOR` set (to anything but ""), colour with
+/// `CLICOLOR_FORCE` set, none with `CLICOLOR=0`, and otherwise colour only on a terminal whose
+/// `TERM` is set and not `dumb` (or in CI).
+pub fn paint_for<S: anstream::stream::RawStream>(choice: ColorChoice, stream: &S) -> Paint {
+    let enabled = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
+    };
     Paint { enabled }
 }
 
 /// Styling for standard output and standard error, as they are now.
 pub fn paints(choice: ColorChoice) -> (Paint, Paint) {
     (
-        paint_for(choice, std::io::stdout().is_terminal()),
-        paint_for(choice, std::io::stderr().is_terminal()),
+        paint_for(choice, &std::io::stdout()),
+        paint_for(choice, &std::io::stderr()),
     )
 }

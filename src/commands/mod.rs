@@ -10,13 +10,12 @@ mod diff;
 mod fit;
 mod gate;
 mod load;
+mod man;
 mod quote;
 mod table;
 mod validate;
 
 use std::io::Write;
-
-use clap::CommandFactory;
 
 use crate::cli::{Cli, Command, ModelsFormat, QuoteFormat};
 use crate::error::{Error, Outcome};
@@ -46,17 +45,10 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
     match &cli.command {
         Some(Command::Completions { shell }) => {
             // clap_complete panics on a write error: generate in memory, then write with checks.
-            let mut script = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "dis-price", &mut script);
-            io.out.write_all(&script)?;
+            io.out.write_all(&crate::completions::script(*shell))?;
             return Ok(Outcome::Success);
         }
-        Some(Command::Man) => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-            io.out.write_all(&page)?;
-            return Ok(Outcome::Success);
-        }
+        Some(Command::Man(args)) => return man::man(args, io),
         Some(Command::Tariff(args)) if args.schema => {
             serde_json::to_writer_pretty(&mut *io.out, &crate::tariff::schema::json_schema())
                 .map_err(std::io::Error::from)?;
@@ -99,7 +91,7 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             Ok(Outcome::Success)
         }
         Some(
-            Command::Completions { .. } | Command::Man | Command::Diff(_) | Command::Validate(_),
+            Command::Completions { .. } | Command::Man(_) | Command::Diff(_) | Command::Validate(_),
         ) => Ok(Outcome::Success),
     }
 }

@@ -243,7 +243,7 @@ pub fn signed(value: Decimal, places: u32) -> String {
     }
 }
 
-/// ANSI styling, on only when colour was chosen for a terminal.
+/// ANSI styling, on only when colour was chosen (see [`crate::paint_for`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Paint {
     /// Whether to emit escape codes.
@@ -251,9 +251,9 @@ pub struct Paint {
 }
 
 impl Paint {
-    fn wrap(self, code: &str, text: &str) -> String {
+    fn wrap(self, style: anstyle::Style, text: &str) -> String {
         if self.enabled {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
@@ -261,22 +261,22 @@ impl Paint {
 
     /// Bold.
     pub fn bold(self, text: &str) -> String {
-        self.wrap("1", text)
+        self.wrap(anstyle::Style::new().bold(), text)
     }
 
     /// Dimmed, for secondary detail.
     pub fn dim(self, text: &str) -> String {
-        self.wrap("2", text)
+        self.wrap(anstyle::Style::new().dimmed(), text)
     }
 
     /// Red and bold, for `error:`.
     pub fn error(self, text: &str) -> String {
-        self.wrap("1;31", text)
+        self.wrap(anstyle::AnsiColor::Red.on_default().bold(), text)
     }
 
     /// Yellow and bold, for `warning:`.
     pub fn warning(self, text: &str) -> String {
-        self.wrap("1;33", text)
+        self.wrap(anstyle::AnsiColor::Yellow.on_default().bold(), text)
     }
 }
 

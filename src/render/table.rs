@@ -111,57 +111,63 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
     Ok(())
 }
 
-/// The tariff's models.
+/// Width the model list is laid out in: it wraps cells to fit, whatever the terminal.
+pub const MODELS_WIDTH: u16 = 80;
+
+/// The tariff's models, fitted to [`MODELS_WIDTH`] columns; the source URL, which cannot be
+/// wrapped, goes below the table.
 pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     writeln!(
         out,
-        "{} prices in {}, as of {} ({})",
+        "{} prices in {}, as of {}",
         esc(&tariff.provider),
         esc(&tariff.currency),
         esc(&tariff.as_of),
-        esc(&tariff.source)
     )?;
-    let header = [
-        "id",
-        "name",
-        "rate",
-        "unit",
-        "steps",
-        "sides",
-        "default size",
-        "published",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut table = new_table(header, &[2]);
+    let header = ["model", "rate", "limits and defaults", "published"]
+        .map(String::from)
+        .to_vec();
+    let mut table = new_table(header, &[]);
+    table
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(MODELS_WIDTH);
     let default = tariff.default_model().id.as_str();
     for m in &tariff.models {
-        let mut id = esc(&m.id).into_owned();
+        let mut model = esc(&m.id).into_owned();
         if m.id == default {
-            id.push_str(" (default)");
+            model.push_str(" (default)");
         }
+        model.push_str(&format!("\n{}", esc(&m.name)));
         for alias in &m.aliases {
-            id.push_str(&format!("\n  alias {}", esc(alias)));
+            model.push_str(&format!("\nalias {}", esc(alias)));
         }
-        let mut rate = exact(m.rate);
+        let mut rate = format!(
+            "{} {}\nper {}\n({})",
+            exact(m.rate),
+            esc(&tariff.currency),
+            esc(&m.unit),
+            m.unit_size
+        );
         if !m.minimum.is_zero() {
             rate.push_str(&format!("\nmin {}/image", exact(m.minimum)));
         }
-        table.add_row(vec![
-            id,
-            esc(&m.name).into_owned(),
-            rate,
-            format!("{} ({})", esc(&m.unit), m.unit_size),
-            format!(
-                "{}-{}, default {}",
-                m.steps.min, m.steps.max, m.steps.default
-            ),
+        let limits = format!(
+            "steps {}-{}, default {}\nsides {}\ndefault size {}",
+            m.steps.min,
+            m.steps.max,
+            m.steps.default,
             m.side.describe(),
-            m.default_size.to_string(),
+            m.default_size
+        );
+        table.add_row(vec![
+            model,
+            rate,
+            limits,
             if m.published.is_some() { "yes" } else { "no" }.to_owned(),
         ]);
     }
-    writeln!(out, "{table}")
+    writeln!(out, "{table}")?;
+    writeln!(out, "source: {}", esc(&tariff.source))
 }
 
 /// Batch output: the job table (held until the end to size its columns), then the totals.

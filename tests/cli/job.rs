@@ -242,9 +242,11 @@ fn colour_only_when_asked_and_never_with_no_color_or_in_script_formats() {
     assert!(coloured.contains('\x1b'), "{coloured}");
     // Not a terminal: auto means none.
     assert!(!stdout_of(&[]).contains('\x1b'));
+    // NO_COLOR turns auto off; an explicit --color always overrides it (no-color.org).
     let out = dis()
-        .args(["--color", "always"])
+        .args(["--color", "auto"])
         .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
         .output()
         .unwrap();
     assert!(!out.stdout.contains(&0x1b));

@@ -13,6 +13,7 @@ mod jsonl;
 mod laws;
 mod misc;
 mod readme;
+mod shell;
 mod table;
 mod tariff;
 mod tools;
