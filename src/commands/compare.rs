@@ -114,25 +114,27 @@ fn gates(args: &BatchArgs, view: &CompareView<'_>, io: &mut Streams<'_>) -> Resu
     let currency = crate::escape::escaped(view.currency());
     let mut change = format!(
         "{} {currency}",
-        render::signed(total.shown_change, view.comparison.places)
+        render::money(total.shown_change.abs(), view.comparison.places)
     );
     if crate::exact::Exact::from_decimal(total.shown_change.abs()) != Some(total.change.size) {
-        change.push_str(&format!(" (exactly {} {currency})", total.change));
+        change.push_str(&format!(" (exactly {} {currency})", total.change.size));
     }
     let label = io.err_paint.error("cost rise:");
     let mut rose = false;
     if let Some(limit) = args.fail_above
         && total.rises_above_percent(limit)
     {
-        let percent = match total.percent {
-            Some(p) => format!("{p}%"),
-            None => "from a base of 0, which has no percentage and fails any --fail-above".to_owned(),
-        };
-        writeln!(
-            io.err,
-            "{label} the total changes by {change}, {percent}, above --fail-above {}%",
-            render::exact(limit)
-        )?;
+        let limit = render::exact(limit);
+        match total.percent {
+            Some(p) => writeln!(
+                io.err,
+                "{label} the total rises by {change}, {p}%, above --fail-above {limit}%"
+            )?,
+            None => writeln!(
+                io.err,
+                "{label} the total rises from 0 by {change}; a rise from 0 has no percentage and fails any --fail-above ({limit}%)"
+            )?,
+        }
         rose = true;
     }
     if let Some(limit) = args.fail_increase
@@ -140,7 +142,7 @@ fn gates(args: &BatchArgs, view: &CompareView<'_>, io: &mut Streams<'_>) -> Resu
     {
         writeln!(
             io.err,
-            "{label} the total changes by {change}, above --fail-increase {limit} {currency}"
+            "{label} the total rises by {change}, above --fail-increase {limit} {currency}"
         )?;
         rose = true;
     }

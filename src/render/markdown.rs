@@ -286,12 +286,15 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     };
     write!(
         out,
-        "**{verdict}**: {} → {} {currency}, {} against {}",
+        "**{verdict}**: {} → {} {currency}, ",
         money(t.base.shown, base.tariff.display.decimals),
         money(t.head.shown, head.tariff.display.decimals),
-        cell(&head.file),
-        cell(&base.file),
     )?;
+    if base.file == head.file && view.two_tariffs() {
+        write!(out, "{}", cell(&head.file))?;
+    } else {
+        write!(out, "{} against {}", cell(&head.file), cell(&base.file))?;
+    }
     if view.two_tariffs() {
         write!(
             out,

@@ -306,12 +306,16 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     use super::{count_change, line_percent};
     let (base, head, c) = (view.base, view.head, view.comparison);
     let currency = esc(view.currency());
-    write!(
-        out,
-        "Cost change in {currency}: {} against {}",
-        esc(&head.file),
-        esc(&base.file)
-    )?;
+    if base.file == head.file && view.two_tariffs() {
+        write!(out, "Cost change in {currency} of {}", esc(&head.file))?;
+    } else {
+        write!(
+            out,
+            "Cost change in {currency}: {} against {}",
+            esc(&head.file),
+            esc(&base.file)
+        )?;
+    }
     if view.two_tariffs() {
         write!(
             out,
@@ -349,11 +353,13 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     writeln!(out, "{table}")?;
     let mut header = header.to_vec();
     header[0] = "model".to_owned();
-    let mut table = new_table(header.clone(), &[1, 2, 3, 4]);
-    for line in &c.models {
-        table.add_row(money_row(line, esc(&line.name).into_owned()));
+    if !c.models.is_empty() {
+        let mut table = new_table(header.clone(), &[1, 2, 3, 4]);
+        for line in &c.models {
+            table.add_row(money_row(line, esc(&line.name).into_owned()));
+        }
+        writeln!(out, "{table}")?;
     }
-    writeln!(out, "{table}")?;
     let (sizes, more) = view.top_sizes();
     if sizes.is_empty() {
         return writeln!(out, "No size changed in cost.");
