@@ -655,7 +655,9 @@ fn parse_percent(text: &str) -> Result<Exact, String> {
 fn parse_increase(text: &str) -> Result<Exact, String> {
     let amount = parse_decimal(text)?;
     Exact::from_decimal(amount).ok_or_else(|| {
-        format!("{text:?} is negative; give the largest rise allowed, an amount of 0 or more (e.g. 5)")
+        format!(
+            "{text:?} is negative; give the largest rise allowed, an amount of 0 or more (e.g. 5)"
+        )
     })
 }
 

@@ -169,7 +169,12 @@ impl Comparison {
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut sizes: Vec<Size> = base.by_size.keys().chain(head.by_size.keys()).copied().collect();
+        let mut sizes: Vec<Size> = base
+            .by_size
+            .keys()
+            .chain(head.by_size.keys())
+            .copied()
+            .collect();
         sizes.sort_unstable();
         sizes.dedup();
         let size_share = |side: &Side<'_>, size: &Size| match side.by_size.get(size) {
@@ -188,7 +193,7 @@ impl Comparison {
             })
             .collect::<Result<Vec<_>, _>>()?;
         // Stable: sizes that changed alike keep their size order.
-        sizes.sort_by(|a, b| b.change.size.cmp(&a.change.size));
+        sizes.sort_by_key(|line| std::cmp::Reverse(line.change.size));
         Ok(Comparison {
             total,
             models,

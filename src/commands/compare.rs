@@ -77,8 +77,9 @@ pub(super) fn compare(
         None if !is_plain_file(&args.file) && !args.file.is_dir() => Some(read_all(&args.file)?),
         _ => None,
     };
-    let base = price_side(base_tariff, args, base_file, held.clone(), io)?;
-    let head = price_side(tariff, args, &args.file, held, io)?;
+    let two_tariffs = old.is_some();
+    let base = price_side(base_tariff, two_tariffs, args, base_file, held.clone(), io)?;
+    let head = price_side(tariff, two_tariffs, args, &args.file, held, io)?;
     let comparison = Comparison::new(&base, &head)?;
     let view = CompareView {
         base: &base,
@@ -95,17 +96,9 @@ pub(super) fn compare(
     }
     io.out.write_all(&out)?;
     let rose = gates(args, &view, io)?;
-    let judged = judge(
-        args.budget.budget(),
-        head.summary.exact,
-        head.summary.price,
-    );
+    let judged = judge(args.budget.budget(), head.summary.exact, head.summary.price);
     let budget = gate(judged, tariff, io)?;
-    Ok(if rose {
-        Outcome::CheckFailed
-    } else {
-        budget
-    })
+    Ok(if rose { Outcome::CheckFailed } else { budget })
 }
 
 /// Reports each rise gate passed; true when one was.
@@ -174,18 +167,25 @@ fn read_all(path: &Path) -> Result<Arc<[u8]>, Error> {
     Ok(Arc::from(bytes))
 }
 
-/// Reads and prices one side in full: its totals, overall and per size.
+/// Reads and prices one side in full: its totals, overall and per size. Its errors and
+/// warnings name its file, and with two tariffs, the tariff too.
 fn price_side<'t>(
     tariff: &'t Tariff,
+    two_tariffs: bool,
     args: &BatchArgs,
     file: &Path,
     held: Option<Arc<[u8]>>,
     io: &mut Streams<'_>,
 ) -> Result<Side<'t>, Error> {
     let name = file.display().to_string();
+    let label = if two_tariffs {
+        format!("{name} under {}", tariff.origin.name())
+    } else {
+        name.clone()
+    };
     let in_file = |e: Error| match e {
         Error::BadRow(_) | Error::TotalTooLarge(_) => Error::InFile {
-            file: name.clone(),
+            file: label.clone(),
             source: Box::new(e),
         },
         other => other,
@@ -220,19 +220,13 @@ fn price_side<'t>(
         overflow: false,
     };
     let mut warnings = Prefixed {
-        prefix: format!("{}: ", crate::escape::escaped(&name)),
+        prefix: format!("{}: ", crate::escape::escaped(&label)),
         inner: &mut *io.err,
         at_start: true,
     };
     let input: Box<dyn BufRead> = Box::new(input);
-    let (totals, _) = workload::run(
-        &run,
-        input,
-        &mut sizes,
-        &mut std::io::sink(),
-        &mut warnings,
-    )
-    .map_err(in_file)?;
+    let (totals, _) = workload::run(&run, input, &mut sizes, &mut std::io::sink(), &mut warnings)
+        .map_err(in_file)?;
     if sizes.overflow {
         return Err(in_file(TooLargeTotal.into()));
     }

@@ -219,27 +219,6 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_leading_text_is_prefixed_and_numbers_are_not() {
-        for text in [
-            "=1", "+A1", "-A1", "@x", "\tx", "\rx", "  =x", "-", "+", "-1.", "-.5", "-1e3",
-        ] {
-            assert!(formula_like(text), "{text:?}");
-            assert_eq!(text_field(text), format!("'{text}"));
-        }
-        for text in ["", "x", "a=b", "-5", "+1.5", "-0.25", "'=x", " x"] {
-            assert!(!formula_like(text), "{text:?}");
-        }
-        let mut line = Vec::new();
-        push_text(&mut line, "=\"a\"");
-        assert_eq!(line, b"\"'=\"\"a\"\"\"");
-    }
-}
-
 /// Column names of a workload's cost change as CSV: one `total` row, a `model` row per model,
 /// a `size` row per size (largest change first).
 pub const COMPARE_COLUMNS: [&str; 10] = [
@@ -279,4 +258,25 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
         .map_err(io_error)?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_leading_text_is_prefixed_and_numbers_are_not() {
+        for text in [
+            "=1", "+A1", "-A1", "@x", "\tx", "\rx", "  =x", "-", "+", "-1.", "-.5", "-1e3",
+        ] {
+            assert!(formula_like(text), "{text:?}");
+            assert_eq!(text_field(text), format!("'{text}"));
+        }
+        for text in ["", "x", "a=b", "-5", "+1.5", "-0.25", "'=x", " x"] {
+            assert!(!formula_like(text), "{text:?}");
+        }
+        let mut line = Vec::new();
+        push_text(&mut line, "=\"a\"");
+        assert_eq!(line, b"\"'=\"\"a\"\"\"");
+    }
 }

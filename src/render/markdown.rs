@@ -255,19 +255,6 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn cells_show_markup_and_control_characters_literally() {
-        assert_eq!(cell("flux-dev 1.5"), "flux-dev 1.5");
-        assert_eq!(cell("a|b"), "a\\|b");
-        assert_eq!(cell("<b>*x*</b>"), "\\<b\\>\\*x\\*\\</b\\>");
-        assert_eq!(cell("a\nb\x1b"), "a\\\\nb\\\\u{1b}");
-    }
-}
-
 /// A workload's cost change as a pull-request comment: a one-line verdict with the total
 /// change, then one small table (totals, models, and the sizes that changed most).
 pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result<()> {
@@ -351,4 +338,17 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_show_markup_and_control_characters_literally() {
+        assert_eq!(cell("flux-dev 1.5"), "flux-dev 1.5");
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("<b>*x*</b>"), "\\<b\\>\\*x\\*\\</b\\>");
+        assert_eq!(cell("a\nb\x1b"), "a\\\\nb\\\\u{1b}");
+    }
 }

@@ -42,7 +42,11 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         summary: &crate::batch::Summary<'_>,
     ) -> io::Result<()> {
-        writeln!(out, "{}", money(summary.price, header.tariff.display.decimals))
+        writeln!(
+            out,
+            "{}",
+            money(summary.price, header.tariff.display.decimals)
+        )
     }
 }
 

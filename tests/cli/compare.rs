@@ -83,7 +83,10 @@ fn a_workload_that_grows() {
             ("512x512", "0")
         ]
     );
-    assert_eq!(v["by_size"][0]["change"]["percent"], serde_json::Value::Null);
+    assert_eq!(
+        v["by_size"][0]["change"]["percent"],
+        serde_json::Value::Null
+    );
     assert_eq!(
         ok(batch().args(["head.csv", "--baseline", "base.csv", "--format", "plain"])),
         "+0.0256\n"
@@ -167,7 +170,11 @@ fn fail_above_at_its_boundary() {
     };
     for pct in ["100", "100.0000001", "1e3"] {
         let (code, out, err) = gate(pct);
-        assert_eq!((code, out.as_str(), err.as_str()), (0, "+0.0121\n", ""), "{pct}");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (0, "+0.0121\n", ""),
+            "{pct}"
+        );
     }
     let (code, out, err) = gate("99.9999999");
     assert_eq!(code, 1, "{err}");
@@ -226,12 +233,33 @@ fn budget_is_on_the_head_total_and_combines() {
     assert_eq!(with(&["--budget", "0.02412"]).0, 0);
     let (code, _, err) = with(&["--budget", "0.02411"]);
     assert_eq!(code, 1);
-    assert!(err.starts_with("over budget: total 0.0241 USD (exactly 0.02412 USD)"), "{err}");
+    assert!(
+        err.starts_with("over budget: total 0.0241 USD (exactly 0.02412 USD)"),
+        "{err}"
+    );
     // Every gate that fails is reported, each on its own line.
-    let (code, _, err) = with(&["--budget", "0.01", "--fail-above", "50", "--fail-increase", "0.01"]);
+    let (code, _, err) = with(&[
+        "--budget",
+        "0.01",
+        "--fail-above",
+        "50",
+        "--fail-increase",
+        "0.01",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(err.lines().count(), 3, "{err}");
-    assert_eq!(with(&["--budget", "1", "--fail-above", "100", "--fail-increase", "0.02"]).0, 0);
+    assert_eq!(
+        with(&[
+            "--budget",
+            "1",
+            "--fail-above",
+            "100",
+            "--fail-increase",
+            "0.02"
+        ])
+        .0,
+        0
+    );
 }
 
 /// A base of 0 has no percentage: a rise from it fails any `--fail-above`; none passes.
@@ -290,11 +318,23 @@ fn a_bad_row_on_either_side_is_exit_2_with_nothing_on_stdout() {
             &["bad.csv: line 3: size \"512x\""],
         );
         assert_bad_input(
-            batch().args(["bad.csv", "--baseline-tariff", "old.toml", "--format", format]),
-            &["bad.csv: line 3: size \"512x\""],
+            batch().args([
+                "bad.csv",
+                "--baseline-tariff",
+                "old.toml",
+                "--format",
+                format,
+            ]),
+            &["bad.csv under old.toml: line 3: size \"512x\""],
         );
         assert_bad_input(
-            batch().args(["good.csv", "--baseline-tariff", "good.csv", "--format", format]),
+            batch().args([
+                "good.csv",
+                "--baseline-tariff",
+                "good.csv",
+                "--format",
+                format,
+            ]),
             &["invalid tariff good.csv"],
         );
     }
@@ -322,17 +362,37 @@ fn baseline_tariff_prices_the_same_jobs_under_two_tariffs() {
     ])));
     assert_eq!(v["base"]["tariff"]["origin"], "old.toml");
     assert_eq!(v["head"]["tariff"]["origin"], "built-in");
-    assert_eq!((v["base"]["file"].as_str(), v["head"]["file"].as_str()), (Some("jobs.csv"), Some("jobs.csv")));
-    assert_eq!((v["base"]["exact"].as_str(), v["head"]["exact"].as_str()), (Some("0.01206"), Some("0.02412")));
+    assert_eq!(
+        (v["base"]["file"].as_str(), v["head"]["file"].as_str()),
+        (Some("jobs.csv"), Some("jobs.csv"))
+    );
+    assert_eq!(
+        (v["base"]["exact"].as_str(), v["head"]["exact"].as_str()),
+        (Some("0.01206"), Some("0.02412"))
+    );
     assert_eq!(v["change"]["percent"], "+100.00");
-    let md = ok(batch().args(["jobs.csv", "--baseline-tariff", "old.toml", "--format", "markdown"]));
+    let md = ok(batch().args([
+        "jobs.csv",
+        "--baseline-tariff",
+        "old.toml",
+        "--format",
+        "markdown",
+    ]));
     assert!(
         md.starts_with("**Cost up by 0.0121 USD (+100.00%)**: 0.0121 → 0.0241 USD, jobs.csv, priced under built-in tariff against old.toml.\n"),
         "{md}"
     );
     // The price list that goes down: the other way round.
     let (code, out, _) = run(batch()
-        .args(["--tariff", "old.toml", "jobs.csv", "--format", "plain", "--fail-above", "0"])
+        .args([
+            "--tariff",
+            "old.toml",
+            "jobs.csv",
+            "--format",
+            "plain",
+            "--fail-above",
+            "0",
+        ])
         .arg("--baseline-tariff")
         .arg(builtin_in(&dir)));
     assert_eq!((code, out.as_str()), (0, "-0.0121\n"));
@@ -353,7 +413,10 @@ fn baseline_tariff_reads_standard_input_once() {
     let v = json(&ok(batch()
         .args(["-", "--baseline-tariff", "old.toml", "--format", "json"])
         .write_stdin(BASE)));
-    assert_eq!((v["base"]["jobs"].as_u64(), v["head"]["jobs"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (v["base"]["jobs"].as_u64(), v["head"]["jobs"].as_u64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(v["change"]["exact"], "+0.01206");
 }
 
@@ -376,7 +439,10 @@ fn baseline_with_baseline_tariff() {
         "--format",
         "json",
     ])));
-    assert_eq!((v["base"]["exact"].as_str(), v["head"]["exact"].as_str()), (Some("0.00603"), Some("0.02412")));
+    assert_eq!(
+        (v["base"]["exact"].as_str(), v["head"]["exact"].as_str()),
+        (Some("0.00603"), Some("0.02412"))
+    );
     assert_eq!(v["change"]["percent"], "+300.00");
 }
 
@@ -412,10 +478,15 @@ fn gate_values_are_checked() {
         ("--fail-above", "1e29", "\"1e29\" is too large"),
         ("--fail-above", "NaN", "\"NaN\" is not a decimal number"),
         ("--fail-increase", "-0.5", "\"-0.5\" is negative"),
-        ("--fail-increase", "5 USD", "\"5 USD\" is not a decimal number"),
+        (
+            "--fail-increase",
+            "5 USD",
+            "\"5 USD\" is not a decimal number",
+        ),
         ("--fail-increase", "1e-29", "more decimal places"),
     ] {
-        let (code, out, err) = run(batch().args(["jobs.csv", "--baseline", "jobs.csv", flag, value]));
+        let (code, out, err) =
+            run(batch().args(["jobs.csv", "--baseline", "jobs.csv", flag, value]));
         assert_eq!(code, 2, "{flag} {value}");
         assert!(out.is_empty());
         assert!(err.contains(needle), "{flag} {value}: {err}");
@@ -454,7 +525,10 @@ fn warnings_name_their_file() {
         "plain",
     ]));
     assert_eq!((code, out.as_str()), (0, "+0.0965\n"));
-    assert!(err.starts_with("head.csv: warning: line 2: steps 90"), "{err}");
+    assert!(
+        err.starts_with("head.csv: warning: line 2: steps 90"),
+        "{err}"
+    );
     assert_bad_input(
         batch().args(["head.csv", "--baseline", "base.csv"]),
         &["head.csv: line 2: steps \"90\""],
@@ -468,7 +542,10 @@ fn plain_is_the_total_alone() {
         ("jobs.csv", GROWN),
         ("bad.csv", "steps,size\n20,1024x1024\nx,512\n"),
     ]);
-    assert_eq!(ok(batch().args(["jobs.csv", "--format", "plain"])), "0.0497\n");
+    assert_eq!(
+        ok(batch().args(["jobs.csv", "--format", "plain"])),
+        "0.0497\n"
+    );
     let (code, out, err) = run(batch().args(["jobs.csv", "--format", "plain", "--budget", "0.04"]));
     assert_eq!((code, out.as_str()), (1, "0.0497\n"), "{err}");
     assert_bad_input(
@@ -479,4 +556,62 @@ fn plain_is_the_total_alone() {
         .args(["-", "--format", "plain"])
         .write_stdin("{\"num_inference_steps\": 10, \"size\": \"1024x1024\"}\n"));
     assert_eq!(out, "0.0121\n");
+}
+
+/// Models are matched by id: a model only one tariff has is a line from 0 or to 0, and a job
+/// file naming a model the other tariff lacks is an error naming the file and the tariff.
+#[test]
+fn models_are_matched_by_id_across_tariffs() {
+    let renamed = crate::BUILTIN
+        .replace("models.flux-dev", "models.flux-new")
+        .replace(
+            "default_model = \"flux-dev\"",
+            "default_model = \"flux-new\"",
+        )
+        .replace("aliases = [\"flux.1-dev\", \"flux-1-dev\"]", "aliases = []");
+    let (_d, batch) = workspace(&[
+        ("jobs.csv", "steps,size\n20,1024x1024\n"),
+        ("named.csv", "steps,size,model\n20,1024x1024,flux-dev\n"),
+        ("new.toml", &renamed),
+        ("old.toml", crate::BUILTIN),
+    ]);
+    let v = json(&ok(batch().args([
+        "--tariff",
+        "new.toml",
+        "jobs.csv",
+        "--baseline-tariff",
+        "old.toml",
+        "--format",
+        "json",
+    ])));
+    let models: Vec<(&str, &str, &str)> = v["by_model"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["model"].as_str().unwrap(),
+                m["base"]["total"].as_str().unwrap(),
+                m["head"]["total"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        models,
+        [
+            ("flux-new", "0.0000", "0.0241"),
+            ("flux-dev", "0.0241", "0.0000")
+        ]
+    );
+    assert_eq!(v["change"]["exact"], "0");
+    assert_bad_input(
+        batch().args([
+            "--tariff",
+            "new.toml",
+            "named.csv",
+            "--baseline-tariff",
+            "old.toml",
+        ]),
+        &["named.csv under new.toml: line 2: model \"flux-dev\""],
+    );
 }
