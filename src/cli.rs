@@ -371,11 +371,16 @@ pub struct BatchArgs {
 
     /// Compare with this workload (a job file in any form FILE may take, or - when FILE is not):
     /// show the cost change from BASE to FILE instead of the jobs.
+    ///
+    /// BASE is read like FILE (--input, --delimiter, --defaults-ok and --allow-out-of-range apply
+    /// to both), and both are read in full before anything is written. --summary changes
+    /// nothing (a comparison is a summary); --skip-invalid is refused.
     #[arg(long, value_name = "BASE")]
     pub baseline: Option<PathBuf>,
 
-    /// Compare with the workload priced under this tariff: FILE (or --baseline BASE) under
-    /// OLD.toml against FILE under --tariff, DIS_PRICE_TARIFF or the built-in one.
+    /// Price the base under this tariff: the change from FILE (or BASE, with --baseline) under
+    /// OLD.toml to FILE under --tariff, DIS_PRICE_TARIFF or the built-in one. Currencies must
+    /// match.
     #[arg(long, value_name = "OLD.toml")]
     pub baseline_tariff: Option<PathBuf>,
 
