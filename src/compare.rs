@@ -212,3 +212,65 @@ fn zero(tariff: &Tariff) -> Result<Share, TooLargeTotal> {
         shown: shown(Exact::ZERO, tariff.display).ok_or(TooLargeTotal)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::Job;
+
+    fn side<'t>(tariff: &'t Tariff, jobs: &[(u32, &str, u32)]) -> Side<'t> {
+        let mut totals = Totals::new(tariff);
+        let mut by_size = BTreeMap::new();
+        for &(steps, size, count) in jobs {
+            let job = Job {
+                steps,
+                size: size.parse().unwrap(),
+                count,
+            };
+            totals.add_job(0, &job, false).unwrap();
+            by_size
+                .entry(job.size)
+                .or_insert_with(|| Totals::new(tariff))
+                .add_job(0, &job, false)
+                .unwrap();
+        }
+        Side::new("f".into(), tariff, &totals, &by_size).unwrap()
+    }
+
+    #[test]
+    fn sizes_come_largest_change_first_falls_included() {
+        let tariff = Tariff::builtin().unwrap();
+        let base = side(&tariff, &[(20, "512x512", 1), (10, "1024x1024", 2)]);
+        let head = side(&tariff, &[(20, "512x512", 1), (10, "768x768", 1)]);
+        let c = Comparison::new(&base, &head).unwrap();
+        let order: Vec<(&str, String)> = c
+            .sizes
+            .iter()
+            .map(|l| (l.name.as_str(), l.change.to_string()))
+            .collect();
+        // 1024x1024 falls by 0.02412, 768x768 rises by 0.00678375 (5.625 units), 512x512 stays.
+        assert_eq!(
+            order,
+            [
+                ("1024x1024", "-0.02412".to_owned()),
+                ("768x768", "+0.00678375".to_owned()),
+                ("512x512", "0".to_owned())
+            ]
+        );
+        assert!(!c.total.rises_above_percent(Decimal::ZERO));
+        assert!(!c.total.rises_above(Exact::ZERO));
+    }
+
+    #[test]
+    fn a_rise_from_zero_has_no_percentage_and_fails_any_percent_gate() {
+        let tariff = Tariff::builtin().unwrap();
+        let (empty, head) = (side(&tariff, &[]), side(&tariff, &[(1, "512x512", 1)]));
+        let rise = Comparison::new(&empty, &head).unwrap().total;
+        assert_eq!(rise.percent, None);
+        assert!(rise.rises_above_percent(Decimal::MAX));
+        let none = Comparison::new(&empty, &empty).unwrap().total;
+        assert_eq!(none.percent, None);
+        assert!(!none.rises_above_percent(Decimal::ZERO));
+        assert!(!none.rises_above(Exact::ZERO));
+    }
+}
