@@ -218,12 +218,21 @@ prompt, seed, guidance_scale, style and response_format are ignored). The form f
 extension (.csv, .jsonl, .ndjson) or --input; from stdin (-), a first line starting with { means
 JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
 
+With --baseline BASE, FILE is compared with BASE under the same tariff: the totals, the change
+and its percentage, jobs and images on each side, the change per model and the sizes that changed
+most. With --baseline-tariff OLD.toml, FILE (or BASE) is priced under OLD.toml as the base. Both
+sides are read in full before anything is written. --fail-above and --fail-increase gate a rise.
+
 Examples:
   dis-price batch jobs.csv
   dis-price batch requests.jsonl --summary --budget 25 --warn-at 80
   generate-requests | dis-price batch - --format json > priced.json
+  dis-price batch jobs.csv --format plain                       the total alone
+  dis-price batch jobs.csv --baseline base.csv --fail-above 10 --format markdown
+  dis-price --tariff new.toml batch jobs.csv --baseline-tariff old.toml
 
-Exit status: 0 success, 1 over budget, 2 a bad row or bad input.")]
+Exit status: 0 success, 1 over budget or a rise past --fail-above/--fail-increase, 2 a bad row or
+bad input.")]
     Batch(BatchArgs),
 
     /// How many images a budget buys, or with --count, the most steps that still fit.
@@ -415,9 +424,36 @@ pub struct BatchArgs {
     #[arg(long)]
     pub allow_out_of_range: bool,
 
-    /// Budget gate for CI.
+    /// Budget gate for CI; with a baseline, on the head total.
     #[command(flatten)]
     pub budget: BudgetArgs,
+
+    /// Compare with this workload (a job file in any form FILE may take, or - when FILE is not):
+    /// show the cost change from BASE to FILE instead of the jobs.
+    ///
+    /// BASE is read like FILE (--input, --delimiter, --defaults-ok and --allow-out-of-range apply
+    /// to both), and both are read in full before anything is written. --summary changes
+    /// nothing (a comparison is a summary); --skip-invalid is refused.
+    #[arg(long, value_name = "BASE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Price the base under this tariff: the change from FILE (or BASE, with --baseline) under
+    /// OLD.toml to FILE under --tariff, DIS_PRICE_TARIFF or the built-in one. Currencies must
+    /// match.
+    #[arg(long, value_name = "OLD.toml")]
+    pub baseline_tariff: Option<PathBuf>,
+
+    /// With a baseline: exit 1 when the total rises by more than PERCENT, compared exactly.
+    ///
+    /// A rise from a base total of 0 has no percentage and fails any PERCENT; a fall never
+    /// fails.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_change, allow_hyphen_values = true)]
+    pub fail_above: Option<Decimal>,
+
+    /// With a baseline: exit 1 when the total rises by more than AMOUNT (0 or more), compared
+    /// exactly; a fall never fails.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_increase, allow_hyphen_values = true)]
+    pub fail_increase: Option<Exact>,
 }
 
 /// `afford`.
@@ -474,6 +510,8 @@ pub enum BatchFormat {
     Csv,
     /// JSON; decimals are strings.
     Json,
+    /// The total alone (with a baseline, the change alone), for $(...).
+    Plain,
 }
 
 /// `tariff`.
@@ -675,6 +713,16 @@ fn parse_percent(text: &str) -> Result<Exact, String> {
             "{text:?} is not a percent above 0 and below 100 (e.g. 80)"
         )),
     }
+}
+
+/// The largest rise allowed, as an amount: 0 or more.
+fn parse_increase(text: &str) -> Result<Exact, String> {
+    let amount = parse_decimal(text)?;
+    Exact::from_decimal(amount).ok_or_else(|| {
+        format!(
+            "{text:?} is negative; give the largest rise allowed, an amount of 0 or more (e.g. 5)"
+        )
+    })
 }
 
 fn parse_change(text: &str) -> Result<Decimal, String> {

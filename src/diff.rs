@@ -144,7 +144,8 @@ pub struct Delta {
 }
 
 impl Delta {
-    fn between(old: Exact, new: Exact) -> Option<Delta> {
+    /// `new - old`, exactly; `None` if that does not fit.
+    pub fn between(old: Exact, new: Exact) -> Option<Delta> {
         let sign = new.cmp(&old);
         let size = match sign {
             Ordering::Less => old.checked_sub(new)?,

@@ -123,6 +123,15 @@ pub enum Error {
     #[error(transparent)]
     Diff(#[from] crate::diff::DiffError),
 
+    /// An error in one of two job files being compared, named by the file.
+    #[error("{}: {source}", crate::escape::escaped(file))]
+    InFile {
+        /// The file as named on the command line.
+        file: String,
+        /// What went wrong in it.
+        source: Box<Error>,
+    },
+
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),

@@ -1,6 +1,7 @@
 //! `batch`: price a job file row by row, with totals and the budget gate.
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 
 use super::Streams;
 use super::gate::{gate, judge};
@@ -14,15 +15,14 @@ use crate::workload;
 
 /// The form of a batch input: `--input`, else the extension; `None` for standard input
 /// without `--input`, whose form the reader tells from its first bytes.
-fn input_form(args: &BatchArgs) -> Result<Option<InputFormat>, Error> {
+fn input_form(args: &BatchArgs, file: &Path) -> Result<Option<InputFormat>, Error> {
     if let Some(form) = args.input {
         return Ok(Some(form));
     }
-    if args.file.as_os_str() == "-" {
+    if file.as_os_str() == "-" {
         return Ok(None);
     }
-    let ext = args
-        .file
+    let ext = file
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
@@ -31,25 +31,29 @@ fn input_form(args: &BatchArgs) -> Result<Option<InputFormat>, Error> {
         Some("jsonl" | "ndjson") => Ok(Some(InputFormat::Jsonl)),
         _ => Err(Error::Usage(format!(
             "cannot tell the form of {}: its extension is not .csv, .jsonl or .ndjson (give --input csv or --input jsonl)",
-            args.file.display()
+            file.display()
         ))),
     }
 }
 
-pub(super) fn batch(
-    tariff: &Tariff,
+/// Opens a job file, or standard input for `-`, and reads its header (a CSV's columns).
+/// `held` is the whole input when it was read ahead, to be read again.
+pub(super) fn open_rows(
     args: &BatchArgs,
-    io: &mut Streams<'_>,
-) -> Result<Outcome, Error> {
-    let name = args.file.display().to_string();
+    file: &Path,
+    held: Option<std::sync::Arc<[u8]>>,
+) -> Result<Rows<Box<dyn BufRead>>, Error> {
+    let name = file.display().to_string();
     let cannot_read = |source: std::io::Error| InputError::Io {
         name: name.clone(),
         source,
     };
-    let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
+    let input: Box<dyn BufRead> = if let Some(bytes) = held {
+        Box::new(std::io::Cursor::new(bytes))
+    } else if file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        if args.file.is_dir() {
+        if file.is_dir() {
             return Err(cannot_read(std::io::Error::other(
                 "it is a directory; expected a job file",
             ))
@@ -57,34 +61,50 @@ pub(super) fn batch(
         }
         Box::new(BufReader::with_capacity(
             64 * 1024,
-            std::fs::File::open(&args.file).map_err(cannot_read)?,
+            std::fs::File::open(file).map_err(cannot_read)?,
         ))
     };
-    let form = input_form(args)?;
+    let form = input_form(args, file)?;
     let options = ReadOptions {
         delimiter: args.delimiter,
         defaults_ok: args.defaults_ok,
     };
-    let rows = Rows::open(name.clone(), input, form, options)?;
+    Ok(Rows::open(name, input, form, options)?)
+}
+
+pub(super) fn batch(
+    tariff: &Tariff,
+    args: &BatchArgs,
+    io: &mut Streams<'_>,
+) -> Result<Outcome, Error> {
+    if args.baseline.is_some() || args.baseline_tariff.is_some() {
+        return super::compare::compare(tariff, args, io);
+    }
+    super::compare::refuse_gates_without_baseline(args)?;
+    let name = args.file.display().to_string();
+    let rows = open_rows(args, &args.file, None)?;
+    // The total alone is a summary: nothing is written until the whole input is priced.
+    let summary_only = args.summary || args.format == BatchFormat::Plain;
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
     let header = BatchHeader {
         tariff,
         extra: &extra,
-        summary_only: args.summary,
+        summary_only,
     };
     let mut sink: Box<dyn BatchSink> = match args.format {
         BatchFormat::Table => Box::<render::table::Batch>::default(),
         BatchFormat::Markdown => Box::<render::markdown::Batch>::default(),
         BatchFormat::Csv => Box::<render::csv::Batch>::default(),
         BatchFormat::Json => Box::<render::json::Batch>::default(),
+        BatchFormat::Plain => Box::<render::plain::Batch>::default(),
     };
-    let pricer = Pricer::new(tariff, args.allow_out_of_range, !args.summary);
+    let pricer = Pricer::new(tariff, args.allow_out_of_range, !summary_only);
     let settings = workload::Settings {
         skip_invalid: args.skip_invalid,
-        rows: !args.summary,
+        rows: !summary_only,
         // CSV rows and totals keep no renderer state between rows, so pieces can go to every core.
-        parallel: args.summary || args.format == BatchFormat::Csv,
+        parallel: summary_only || args.format == BatchFormat::Csv,
         err_paint: io.err_paint,
     };
     let run = workload::Batch {
@@ -105,7 +125,7 @@ pub(super) fn batch(
         gone: io.out_gone,
         stop: args.budget.budget().is_none() && !args.skip_invalid,
     };
-    let out: &mut dyn Write = if args.summary { &mut held } else { &mut rows };
+    let out: &mut dyn Write = if summary_only { &mut held } else { &mut rows };
     let (totals, started) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?;
     let summary = totals.summary(tariff)?;
     let judged = judge(args.budget.budget(), summary.exact, summary.price);

@@ -6,6 +6,7 @@
 mod afford;
 mod batch;
 mod check;
+mod compare;
 mod diff;
 mod fit;
 mod gate;

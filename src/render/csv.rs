@@ -219,6 +219,47 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     Ok(())
 }
 
+/// Column names of a workload's cost change as CSV: one `total` row, a `model` row per model,
+/// a `size` row per size (largest change first).
+pub const COMPARE_COLUMNS: [&str; 10] = [
+    "kind",
+    "name",
+    "base_jobs",
+    "head_jobs",
+    "base_images",
+    "head_images",
+    "base",
+    "head",
+    "change",
+    "percent",
+];
+
+/// A workload's cost change: every model and every size.
+pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result<()> {
+    let (base, head, c) = (view.base, view.head, view.comparison);
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COMPARE_COLUMNS).map_err(io_error)?;
+    let lines = std::iter::once(("total", &c.total))
+        .chain(c.models.iter().map(|l| ("model", l)))
+        .chain(c.sizes.iter().map(|l| ("size", l)));
+    for (kind, line) in lines {
+        w.write_record([
+            kind.to_owned(),
+            text_field(&line.name).into_owned(),
+            line.base.jobs.to_string(),
+            line.head.jobs.to_string(),
+            line.base.images.to_string(),
+            line.head.images.to_string(),
+            money(line.base.shown, base.tariff.display.decimals),
+            money(line.head.shown, head.tariff.display.decimals),
+            super::signed(line.shown_change, c.places),
+            line.percent.map(|p| p.to_string()).unwrap_or_default(),
+        ])
+        .map_err(io_error)?;
+    }
+    w.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -420,3 +420,56 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         }),
     )
 }
+
+/// A workload's cost change: both sides with their provenance (file, tariff, rows), the change
+/// in total, per model and per size (largest change first). `percent` is `null` where the
+/// base is 0.
+pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result<()> {
+    use crate::compare::{Line, Share};
+    let (base, head, c) = (view.base, view.head, view.comparison);
+    let share = |s: &Share, tariff: &Tariff| {
+        json!({
+            "jobs": s.jobs,
+            "images": count(s.images),
+            "exact": s.exact.to_string(),
+            "total": money(s.shown, tariff.display.decimals),
+        })
+    };
+    let change = |l: &Line| {
+        json!({
+            "exact": l.change.to_string(),
+            "amount": super::signed(l.shown_change, c.places),
+            "percent": l.percent.map(|p| p.to_string()),
+        })
+    };
+    let line = |key: &str, l: &Line| {
+        json!({
+            key: l.name,
+            "base": share(&l.base, base.tariff),
+            "head": share(&l.head, head.tariff),
+            "change": change(l),
+        })
+    };
+    let side = |s: &crate::compare::Side<'_>, l: &Share| {
+        json!({
+            "file": s.file,
+            "tariff": provenance(s.tariff),
+            "jobs": l.jobs,
+            "images": count(l.images),
+            "exact": l.exact.to_string(),
+            "total": money(l.shown, s.tariff.display.decimals),
+        })
+    };
+    write(
+        out,
+        &json!({
+            "schema_version": SCHEMA_VERSION,
+            "currency": view.currency(),
+            "base": side(base, &c.total.base),
+            "head": side(head, &c.total.head),
+            "change": change(&c.total),
+            "by_model": c.models.iter().map(|l| line("model", l)).collect::<Vec<_>>(),
+            "by_size": c.sizes.iter().map(|l| line("size", l)).collect::<Vec<_>>(),
+        }),
+    )
+}

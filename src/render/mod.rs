@@ -91,6 +91,63 @@ pub struct DiffView<'a> {
     pub diff: &'a crate::diff::TariffDiff<'a>,
 }
 
+/// A workload's cost change with what produced it.
+pub struct CompareView<'a> {
+    /// The base side.
+    pub base: &'a crate::compare::Side<'a>,
+    /// The head side.
+    pub head: &'a crate::compare::Side<'a>,
+    /// The change.
+    pub comparison: &'a crate::compare::Comparison,
+}
+
+impl CompareView<'_> {
+    /// The currency both sides price in.
+    pub fn currency(&self) -> &str {
+        &self.head.tariff.currency
+    }
+
+    /// Whether the two sides were priced under different tariffs.
+    pub fn two_tariffs(&self) -> bool {
+        !std::ptr::eq(self.base.tariff, self.head.tariff)
+    }
+
+    /// The sizes shown by the drawn and markdown formats: those that changed most, at most
+    /// [`TOP_SIZES`]; and how many other sizes changed.
+    pub fn top_sizes(&self) -> (&[crate::compare::Line], usize) {
+        let changed = self
+            .comparison
+            .sizes
+            .iter()
+            .take_while(|l| !l.change.size.is_zero())
+            .count();
+        let shown = changed.min(TOP_SIZES);
+        (&self.comparison.sizes[..shown], changed - shown)
+    }
+}
+
+/// How many sizes the drawn and markdown comparisons show; csv and json show every size.
+pub const TOP_SIZES: usize = 5;
+
+/// A comparison line's percent change for output: `+10.00%`, `-3.33%`, `from 0` for a rise
+/// from nothing, `n/a` when both sides are 0.
+pub fn line_percent(line: &crate::compare::Line) -> String {
+    match line.percent {
+        Some(p) => format!("{p}%"),
+        None if line.change.sign == std::cmp::Ordering::Greater => "from 0".to_owned(),
+        None => "n/a".to_owned(),
+    }
+}
+
+/// The change between two counts, signed: `+2`, `-1`, `0`.
+pub fn count_change(base: u128, head: u128) -> String {
+    match head.cmp(&base) {
+        std::cmp::Ordering::Greater => format!("+{}", head - base),
+        std::cmp::Ordering::Less => format!("-{}", base - head),
+        std::cmp::Ordering::Equal => "0".to_owned(),
+    }
+}
+
 /// A cell's percent change for output: `+10.00%`, `-3.33%`, or `from 0` from a price of 0.
 pub fn percent(change: Option<crate::diff::Percent>) -> String {
     change.map_or_else(|| "from 0".to_owned(), |p| format!("{p}%"))

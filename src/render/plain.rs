@@ -17,3 +17,41 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
 pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<()> {
     writeln!(out, "{}", view.answer.most)
 }
+
+/// Batch output: the total alone, rounded once, after every row is read.
+#[derive(Default)]
+pub struct Batch;
+
+impl super::BatchSink for Batch {
+    fn begin(&mut self, _: &mut dyn Write, _: &super::BatchHeader<'_>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn job(
+        &mut self,
+        _: &mut dyn Write,
+        _: &super::BatchHeader<'_>,
+        _: &crate::batch::Priced<'_>,
+    ) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        summary: &crate::batch::Summary<'_>,
+    ) -> io::Result<()> {
+        writeln!(
+            out,
+            "{}",
+            money(summary.price, header.tariff.display.decimals)
+        )
+    }
+}
+
+/// A comparison: the change in total alone, signed (`+0.0121`, `-0.0121`, `0.0000`).
+pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result<()> {
+    let c = view.comparison;
+    writeln!(out, "{}", super::signed(c.total.shown_change, c.places))
+}

@@ -306,3 +306,81 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// A workload's cost change: a title, the totals, per model, and the sizes that changed most.
+pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result<()> {
+    use super::{count_change, line_percent};
+    let (base, head, c) = (view.base, view.head, view.comparison);
+    let currency = esc(view.currency());
+    if base.file == head.file && view.two_tariffs() {
+        write!(out, "Cost change in {currency} of {}", esc(&head.file))?;
+    } else {
+        write!(
+            out,
+            "Cost change in {currency}: {} against {}",
+            esc(&head.file),
+            esc(&base.file)
+        )?;
+    }
+    if view.two_tariffs() {
+        write!(
+            out,
+            ", priced under {} against {}",
+            head.tariff.origin.name(),
+            base.tariff.origin.name()
+        )?;
+    }
+    writeln!(out)?;
+    let header = ["", "base", "head", "change", "percent"].map(String::from);
+    let money_row = |line: &crate::compare::Line, name: String| {
+        vec![
+            name,
+            money(line.base.shown, base.tariff.display.decimals),
+            money(line.head.shown, head.tariff.display.decimals),
+            signed(line.shown_change, c.places),
+            line_percent(line),
+        ]
+    };
+    let t = &c.total;
+    let mut table = new_table(header.to_vec(), &[1, 2, 3, 4]);
+    table.add_row(money_row(t, "total".to_owned()));
+    for (name, b, h) in [
+        ("jobs", u128::from(t.base.jobs), u128::from(t.head.jobs)),
+        ("images", t.base.images, t.head.images),
+    ] {
+        table.add_row(vec![
+            name.to_owned(),
+            b.to_string(),
+            h.to_string(),
+            count_change(b, h),
+            String::new(),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    let mut header = header.to_vec();
+    header[0] = "model".to_owned();
+    if !c.models.is_empty() {
+        let mut table = new_table(header.clone(), &[1, 2, 3, 4]);
+        for line in &c.models {
+            table.add_row(money_row(line, esc(&line.name).into_owned()));
+        }
+        writeln!(out, "{table}")?;
+    }
+    let (sizes, more) = view.top_sizes();
+    if sizes.is_empty() {
+        return writeln!(out, "No size changed in cost.");
+    }
+    header[0] = "size".to_owned();
+    let mut table = new_table(header, &[1, 2, 3, 4]);
+    for line in sizes {
+        table.add_row(money_row(line, line.name.clone()));
+    }
+    writeln!(out, "{table}")?;
+    if more > 0 {
+        writeln!(
+            out,
+            "{more} more size(s) changed less; --format csv or json lists every size."
+        )?;
+    }
+    Ok(())
+}

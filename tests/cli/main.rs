@@ -3,6 +3,7 @@
 mod batch;
 mod budget;
 mod check;
+mod compare;
 mod diff;
 mod escape;
 mod fuzz_cases;
