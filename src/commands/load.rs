@@ -64,13 +64,7 @@ pub fn pick_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Mod
         known: tariff
             .models
             .iter()
-            .map(|m| {
-                if m.aliases.is_empty() {
-                    m.id.clone()
-                } else {
-                    format!("{} (or {})", m.id, m.aliases.join(", "))
-                }
-            })
+            .map(crate::tariff::Model::known_as)
             .collect(),
     })
 }
