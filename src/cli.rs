@@ -209,7 +209,10 @@ Exit status: 0 every cell within tolerance, 1 a cell is off, 2 bad input.")]
 Input: CSV with a header (columns steps, size, and optionally count or n, model, width and height
 instead of size; other columns are carried through to per-job output), or JSON Lines with the same
 keys or the API's request bodies ({\"num_inference_steps\": 20, \"size\": \"512x512\", \"n\": 2, ...};
-prompt, seed, guidance_scale, style and response_format are ignored). The form follows the
+model matches an id, alias or display name in any case; prompt, seed, guidance_scale, style,
+response_format and OpenAI's user, quality, output_format, output_compression, background,
+moderation, stream, safety_identifier and partial_images of 0 are ignored, other keys refused
+unless named with --ignore-key). The form follows the
 extension (.csv, .jsonl, .ndjson) or --input; from stdin (-), a first line starting with { means
 JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
 
@@ -351,6 +354,14 @@ pub struct BatchArgs {
     /// Accept input in which nothing affects the price: every job is then the model's defaults.
     #[arg(long)]
     pub defaults_ok: bool,
+
+    /// Leave this JSON Lines key out of the price, besides those always left out (repeatable).
+    ///
+    /// For a key of your own in request bodies (`"trace_id"`). A key that sets the price
+    /// (model, steps, size, n, ...) cannot be ignored. CSV needs none: columns that are not
+    /// price columns are carried through.
+    #[arg(long, value_name = "KEY", value_parser = parse_ignore_key)]
+    pub ignore_key: Vec<String>,
 
     /// Price rows outside the model's limits, with a warning each.
     #[arg(long)]
@@ -630,6 +641,21 @@ fn parse_change(text: &str) -> Result<Decimal, String> {
 
 fn parse_size(text: &str) -> Result<Size, String> {
     text.parse::<Size>().map_err(|e| e.to_string())
+}
+
+/// A JSON Lines key to leave out of the price: any key but one that sets it.
+fn parse_ignore_key(text: &str) -> Result<String, String> {
+    use crate::batch::input::PRICE_KEYS;
+    if text.is_empty() {
+        return Err("the key is empty (expected a JSON key, e.g. trace_id)".to_owned());
+    }
+    if PRICE_KEYS.contains(&text) {
+        return Err(format!(
+            "{text:?} sets the price and cannot be ignored (keys that can: any but {})",
+            PRICE_KEYS.join(", ")
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// A CSV separator: one ASCII character other than a quote or a line end, or `tab`.

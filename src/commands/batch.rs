@@ -64,6 +64,8 @@ pub(super) fn batch(
     let options = ReadOptions {
         delimiter: args.delimiter,
         defaults_ok: args.defaults_ok,
+        // Kept for the rest of the run, which is the rest of the process.
+        ignore_keys: Box::leak(args.ignore_key.clone().into_boxed_slice()),
     };
     let rows = Rows::open(name.clone(), input, form, options)?;
     let extra = rows.extra_columns().to_vec();
