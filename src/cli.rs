@@ -100,9 +100,32 @@ impl Cli {
             None => Ok(()),
             Some((flag, _)) => {
                 let name = command.name();
-                Err(Cli::command().styles(clap::builder::Styles::plain()).error(
+                let cli = Cli::command();
+                let takes = |sub: &clap::Command| {
+                    sub.get_arguments()
+                        .any(|a| !a.is_global_set() && a.get_long() == flag.strip_prefix("--"))
+                };
+                // Suggest the command's own flag only when it has one; else say who takes it.
+                let hint = if cli.find_subcommand(name).is_some_and(takes) {
+                    format!("put the command's own flags after it (dis-price {name} {flag} ...)")
+                } else {
+                    let others: Vec<&str> = cli
+                        .get_subcommands()
+                        .filter(|sub| takes(sub))
+                        .map(clap::Command::get_name)
+                        .collect();
+                    let also = if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", and by {}", others.join(", "))
+                    };
+                    format!(
+                        "`{name}` takes no {flag}; it is taken by one job without a command (dis-price {flag} ...){also}"
+                    )
+                };
+                Err(cli.styles(clap::builder::Styles::plain()).error(
                     clap::error::ErrorKind::ArgumentConflict,
-                    format!("{flag} before `{name}` prices one job and cannot be used with a command; put the command's own flags after it (dis-price {name} {flag} ...)"),
+                    format!("{flag} before `{name}` prices one job and cannot be used with a command; {hint}"),
                 ))
             }
         }
@@ -125,16 +148,16 @@ pub struct Global {
 #[derive(Debug, Args)]
 pub struct JobArgs {
     /// Inference steps per image [default: the model's, 10 for Flux.1 [dev]].
-    #[arg(long, value_parser = parse_u32)]
+    #[arg(long, value_parser = parse_steps, allow_negative_numbers = true)]
     pub steps: Option<u32>,
 
     /// Image size: 512x512, 512X512, 512×512, "768 × 768", or 512 for a square [default: the
     /// model's, 768x768 for Flux.1 [dev]].
-    #[arg(long, value_parser = parse_size)]
+    #[arg(long, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<Size>,
 
     /// Number of images [default: 1].
-    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N")]
+    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N", allow_negative_numbers = true)]
     pub count: Option<u32>,
 
     /// Model id or alias, in any case [default: the tariff's default_model].
@@ -380,15 +403,15 @@ pub struct AffordArgs {
     pub budget: Exact,
 
     /// Steps per image [default: the model's]; not with --count.
-    #[arg(long, value_parser = parse_u32, conflicts_with = "count")]
+    #[arg(long, value_parser = parse_steps, conflicts_with = "count", allow_negative_numbers = true)]
     pub steps: Option<u32>,
 
     /// Image size [default: the model's].
-    #[arg(long, value_parser = parse_size)]
+    #[arg(long, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<Size>,
 
     /// Images wanted: answer the most steps per image that fit instead.
-    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N")]
+    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N", allow_negative_numbers = true)]
     pub count: Option<u32>,
 
     /// Model id or alias [default: the tariff's default_model].
@@ -464,11 +487,11 @@ pub struct DiffArgs {
     pub new: PathBuf,
 
     /// Rows, as for `table` [default: both tariffs' published steps].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub steps: Option<StepsList>,
 
     /// Columns, as for `table` [default: both tariffs' published sizes].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub sizes: Option<SizeList>,
 
     /// Exit 1 when a cell or other change raises a price by more than PERCENT, compared exactly.
@@ -476,7 +499,7 @@ pub struct DiffArgs {
     /// A change with no percentage (a removed model or alias, a changed default model, narrower
     /// limits, a minimum from 0, a rounding that can show more) fails any PERCENT; a price that
     /// falls never does.
-    #[arg(long, value_name = "PERCENT", value_parser = parse_change)]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_change, allow_negative_numbers = true)]
     pub fail_above: Option<Decimal>,
 
     /// Output format.
@@ -514,11 +537,11 @@ pub struct TableArgs {
 
     /// Rows: steps as a list and inclusive ranges, e.g. 10,20,30 or 10..50:10 [default: the
     /// published rows].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub steps: Option<StepsList>,
 
     /// Columns: sizes, e.g. 256x256,512x512,1024 [default: the published sizes].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub sizes: Option<SizeList>,
 
     /// Output format.
@@ -607,7 +630,7 @@ pub enum ColorChoice {
 
 /// A budget: an exact amount, 0 or more.
 fn parse_amount(text: &str) -> Result<Exact, String> {
-    let amount = parse_decimal(text)?;
+    let amount = parse_decimal(text).map_err(|e| plain_number_hint(text, "amount").unwrap_or(e))?;
     Exact::from_decimal(amount).ok_or_else(|| {
         format!("{text:?} is negative; a budget is an amount of 0 or more (e.g. 25)")
     })
@@ -615,7 +638,7 @@ fn parse_amount(text: &str) -> Result<Exact, String> {
 
 /// A warning share: above 0 and below 100 percent.
 fn parse_percent(text: &str) -> Result<Exact, String> {
-    let percent = parse_decimal(text)?;
+    let percent = parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
     if percent >= Decimal::ONE_HUNDRED {
         return Err(format!(
             "{text:?} would never warn: a total past 100% of the budget is over it and fails; give a percent above 0 and below 100 (e.g. 80)"
@@ -630,13 +653,68 @@ fn parse_percent(text: &str) -> Result<Exact, String> {
 }
 
 fn parse_change(text: &str) -> Result<Decimal, String> {
-    let percent = parse_decimal(text)?;
+    let percent = parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
     if percent.is_sign_negative() && !percent.is_zero() {
         return Err(format!(
             "{text:?} is negative; give the largest rise allowed, in percent (e.g. 10)"
         ));
     }
     Ok(percent.abs())
+}
+
+/// What a number typed with a currency, a percent sign or thousands separators was meant to
+/// be: `$10`, `10 USD`, `80%` or `1,000` gets "write 10" (a `what`, amount or percent, is a
+/// plain number); `None` when the text is not such a number.
+fn plain_number_hint(text: &str, what: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let mut core = trimmed
+        .trim_start_matches(['$', '€', '£', '¥'])
+        .trim_end_matches(['$', '€', '£', '¥', '%'])
+        .trim();
+    // A three-letter currency code before or after the number: USD 10, 10usd.
+    let code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic());
+    if let Some((head, tail)) = core.split_at_checked(3)
+        && code(head)
+    {
+        core = tail.trim_start();
+    }
+    if let Some((head, tail)) = core.split_at_checked(core.len().saturating_sub(3))
+        && code(tail)
+    {
+        core = head.trim_end();
+    }
+    // 1,000 or 1,000,000.50: commas between groups of three digits.
+    let grouped = core.contains(',') && {
+        let whole = core.split('.').next().unwrap_or(core);
+        let mut groups = whole.split(',');
+        groups
+            .next()
+            .is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.all(|g| g.len() == 3)
+    };
+    let number: String = if grouped {
+        core.replace(',', "")
+    } else {
+        core.to_owned()
+    };
+    if number == trimmed || parse_decimal(&number).is_err() {
+        return None;
+    }
+    let kind = match what {
+        "percent" => "a percent is written without % or thousands separators",
+        _ => "an amount is written without a currency sign, code or thousands separators, and is in the tariff's currency",
+    };
+    Some(format!("{text:?} is not a plain number: {kind} (write {number})"))
+}
+
+/// Steps per image: one whole number; a range gets pointed to `table`, which takes one.
+fn parse_steps(text: &str) -> Result<u32, String> {
+    parse_u32(text).map_err(|e| match crate::axis::looks_like_range(text) {
+        Some((from, to)) => format!(
+            "{text:?} is a range; --steps here is one number of steps per image (e.g. {from}); for a grid over a range: dis-price table --steps {from}..{to}"
+        ),
+        None => e,
+    })
 }
 
 fn parse_size(text: &str) -> Result<Size, String> {

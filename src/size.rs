@@ -14,10 +14,29 @@ pub struct Size {
 
 /// Why a size did not parse; the message names the text and what would be accepted.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("size {text:?} {reason} (try 512x512, or 512 for a square)")]
+#[error("size {text:?} {reason} ({})", try_instead(text))]
 pub struct SizeError {
     text: String,
     reason: String,
+}
+
+/// What to write instead: the same two numbers with an `x` when another separator was used
+/// (`512*512`, `640,480`, `512 512`, `512 by 512`), else the general form.
+fn try_instead(text: &str) -> String {
+    let text = text.trim();
+    let width = text.bytes().take_while(u8::is_ascii_digit).count();
+    let height = text.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if width > 0 && height > 0 && width + height < text.len() {
+        let between = &text[width..text.len() - height];
+        if !between.chars().any(|c| c.is_ascii_digit()) && !between.contains(SEPARATORS) {
+            return format!(
+                "try {}x{}: width and height are separated by x",
+                &text[..width],
+                &text[text.len() - height..]
+            );
+        }
+    }
+    "try 512x512, or 512 for a square".to_owned()
 }
 
 impl Size {
