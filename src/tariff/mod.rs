@@ -33,6 +33,8 @@ pub enum Origin {
     BuiltIn,
     /// A file the user named.
     File(PathBuf),
+    /// Standard input (`--tariff -`).
+    Stdin,
 }
 
 impl Origin {
@@ -40,6 +42,7 @@ impl Origin {
     pub fn name(&self) -> String {
         match self {
             Origin::BuiltIn => "built-in tariff".to_owned(),
+            Origin::Stdin => "standard input".to_owned(),
             // A file name is shown escaped: it may hold control characters too.
             Origin::File(path) => crate::escape::escaped(&path.display().to_string()).into_owned(),
         }
