@@ -251,8 +251,9 @@ Exit status: 0 success, 1 over budget, 2 a bad row or bad input.")]
     ///
     /// Counts by the rule of every budget gate: N images fit when their EXACT price, not the
     /// rounded one shown, is at most the budget; so `afford` says N exactly when a job of N
-    /// images passes `--budget` and one of N+1 does not. What is left is rounded down, so it
-    /// never shows more money than there is. A price of 0 (e.g. 0 steps with
+    /// images passes `--budget` and one of N+1 does not. What is left is rounded down, whatever the
+    /// tariff's rounding (which the prices shown follow), so it never shows more money than
+    /// there is; JSON gives it exact too (`leftover`). A price of 0 (e.g. 0 steps with
     /// --allow-out-of-range) buys unlimited images: that is refused with exit 2.
     #[command(after_help = "\
 Examples:
@@ -638,7 +639,8 @@ fn parse_amount(text: &str) -> Result<Exact, String> {
 
 /// A warning share: above 0 and below 100 percent.
 fn parse_percent(text: &str) -> Result<Exact, String> {
-    let percent = parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
+    let percent =
+        parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
     if percent >= Decimal::ONE_HUNDRED {
         return Err(format!(
             "{text:?} would never warn: a total past 100% of the budget is over it and fails; give a percent above 0 and below 100 (e.g. 80)"
@@ -653,7 +655,8 @@ fn parse_percent(text: &str) -> Result<Exact, String> {
 }
 
 fn parse_change(text: &str) -> Result<Decimal, String> {
-    let percent = parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
+    let percent =
+        parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
     if percent.is_sign_negative() && !percent.is_zero() {
         return Err(format!(
             "{text:?} is negative; give the largest rise allowed, in percent (e.g. 10)"
@@ -687,10 +690,7 @@ fn plain_number_hint(text: &str, what: &str) -> Option<String> {
     let grouped = core.contains(',') && {
         let whole = core.split('.').next().unwrap_or(core);
         let mut groups = whole.split(',');
-        groups
-            .next()
-            .is_some_and(|g| (1..=3).contains(&g.len()))
-            && groups.all(|g| g.len() == 3)
+        groups.next().is_some_and(|g| (1..=3).contains(&g.len())) && groups.all(|g| g.len() == 3)
     };
     let number: String = if grouped {
         core.replace(',', "")
@@ -702,9 +702,13 @@ fn plain_number_hint(text: &str, what: &str) -> Option<String> {
     }
     let kind = match what {
         "percent" => "a percent is written without % or thousands separators",
-        _ => "an amount is written without a currency sign, code or thousands separators, and is in the tariff's currency",
+        _ => {
+            "an amount is written without a currency sign, code or thousands separators, and is in the tariff's currency"
+        }
     };
-    Some(format!("{text:?} is not a plain number: {kind} (write {number})"))
+    Some(format!(
+        "{text:?} is not a plain number: {kind} (write {number})"
+    ))
 }
 
 /// Steps per image: one whole number; a range gets pointed to `table`, which takes one.

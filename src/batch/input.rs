@@ -651,8 +651,8 @@ impl<R: BufRead> Rows<R> {
                 self.options.defaults_ok,
                 self.options.ignore_keys,
             )
-                .map(Some)
-                .map_err(Ok),
+            .map(Some)
+            .map_err(Ok),
             Form::Csv {
                 columns,
                 fields,

@@ -5,6 +5,7 @@ mod budget;
 mod check;
 mod diff;
 mod escape;
+mod friction;
 mod fuzz_cases;
 mod header;
 mod hostile;
