@@ -135,7 +135,8 @@ impl Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Read prices from this tariff file instead of the built-in one [env: DIS_PRICE_TARIFF].
+    /// Read prices from this tariff file instead of the built-in one, or - for standard input
+    /// [env: DIS_PRICE_TARIFF].
     #[arg(long, global = true, value_name = "PATH")]
     pub tariff: Option<PathBuf>,
 
@@ -160,7 +161,7 @@ pub struct JobArgs {
     #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N", allow_negative_numbers = true)]
     pub count: Option<u32>,
 
-    /// Model id or alias, in any case [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
@@ -415,7 +416,7 @@ pub struct AffordArgs {
     #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N", allow_negative_numbers = true)]
     pub count: Option<u32>,
 
-    /// Model id or alias [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
@@ -463,7 +464,7 @@ pub struct TariffArgs {
 /// `fit`.
 #[derive(Debug, Args)]
 pub struct FitArgs {
-    /// Model id or alias [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
@@ -479,11 +480,11 @@ pub struct FitArgs {
 /// `diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The tariff as it was.
+    /// The tariff as it was (- for standard input, for one side only).
     #[arg(value_name = "OLD")]
     pub old: PathBuf,
 
-    /// The tariff as it is.
+    /// The tariff as it is (- for standard input, for one side only).
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
 
@@ -511,7 +512,8 @@ pub struct DiffArgs {
 /// `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The tariff to check [default: --tariff, DIS_PRICE_TARIFF, or the built-in one].
+    /// The tariff to check, or - for standard input [default: --tariff, DIS_PRICE_TARIFF, or
+    /// the built-in one].
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
 
@@ -532,7 +534,7 @@ pub enum FitFormat {
 /// `table`.
 #[derive(Debug, Args)]
 pub struct TableArgs {
-    /// Model id or alias [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
