@@ -100,6 +100,24 @@ fn too_many(text: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn ranges_written_another_way_are_told() {
+        for text in [
+            "10-50",
+            " 10 - 50 ",
+            "10–50",
+            "10—50",
+            "10...50",
+            "10 to 50",
+            "10..50",
+        ] {
+            assert_eq!(looks_like_range(text), Some(("10", "50")), "{text}");
+        }
+        for text in ["10", "-10", "10-", "a-b", "10-50-60", "10,50"] {
+            assert_eq!(looks_like_range(text), None, "{text}");
+        }
+    }
+
     fn steps(s: &str) -> Result<Vec<u32>, String> {
         s.parse::<StepsList>().map(|l| l.0)
     }

@@ -766,6 +766,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn decorated_numbers_get_the_plain_one() {
+        let plain = |text| {
+            plain_number_hint(text, "amount")
+                .map(|m| m.rsplit("(write ").next().unwrap().to_owned())
+        };
+        for (text, number) in [
+            ("$10", "10)"),
+            ("10 usd", "10)"),
+            ("EUR 2.5", "2.5)"),
+            ("1,000,000.25", "1000000.25)"),
+            ("£1,000", "1000)"),
+        ] {
+            assert_eq!(plain(text).as_deref(), Some(number), "{text}");
+        }
+        for text in ["10", "ten", "$", "1,00", "12,3456", "10 dollars", "-"] {
+            assert_eq!(plain(text), None, "{text}");
+        }
+    }
+
+    #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
     }

@@ -1706,6 +1706,47 @@ fn json_row(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_plausible_near_misses_are_suggested() {
+        let known = || PRICE_KEYS.iter().chain(&IGNORED_KEYS).copied();
+        for (typo, meant) in [
+            ("stpes", "steps"),
+            ("Steps", "steps"),
+            ("sise", "size"),
+            ("heigth", "height"),
+            ("usr", "user"),
+            ("num_inference_step", "num_inference_steps"),
+        ] {
+            assert_eq!(plausible_key(typo, known()), Some(meant), "{typo}");
+        }
+        for far in [
+            "x",
+            "m",
+            "id",
+            "note",
+            "trace_id",
+            "negative_prompt",
+            "steps_total",
+        ] {
+            assert_eq!(plausible_key(far, known()), None, "{far}");
+        }
+        // A known key is no near miss of itself.
+        assert_eq!(plausible_key("steps", ["steps"]), None);
+    }
+
+    #[test]
+    fn ignored_keys_and_partial_images() {
+        assert!(ignored_key("user", &Value::from("u1"), &[]));
+        assert!(ignored_key("trace", &Value::from(1), &["trace".to_owned()]));
+        assert!(!ignored_key("trace", &Value::from(1), &[]));
+        assert!(ignored_key("partial_images", &Value::from(0), &[]));
+        assert!(ignored_key("partial_images", &Value::Null, &[]));
+        assert!(!ignored_key("partial_images", &Value::from(2), &[]));
+        for key in PRICE_KEYS {
+            assert!(!IGNORED_KEYS.contains(&key), "{key}");
+        }
+    }
+
     use super::*;
 
     fn read(format: InputFormat, text: &str) -> Vec<Result<Row<'static>, String>> {

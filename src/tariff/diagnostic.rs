@@ -150,6 +150,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_snippet_span_is_in_bytes_of_the_line_as_shown() {
+        assert_eq!(snippet("a\tb", 3, 1), ("a    b".to_owned(), 5..6));
+        assert_eq!(snippet("日本x", 3, 1), ("日本x".to_owned(), 6..7));
+        assert_eq!(snippet("a\u{1b}b", 2, 1), ("a\\u{1b}b".to_owned(), 1..7));
+        // Past the end: padded to the column, an empty span there.
+        assert_eq!(snippet("ab", 5, 1), ("ab  ".to_owned(), 4..4));
+        // Cut at SHOWN characters: a span beyond is at the end.
+        let long = "y".repeat(SHOWN + 50);
+        let (shown, span) = snippet(&long, SHOWN + 10, 3);
+        assert_eq!((shown.len(), span), (SHOWN, SHOWN..SHOWN));
+    }
+
+    #[test]
     fn places_by_line_and_character_column() {
         let text = "a = 1\nname = \"é\"\nrate = \"0\"\n";
         let at = text.find("\"0\"").unwrap();

@@ -1495,6 +1495,9 @@ mod tests {
             "Flux.1-Dev",
             "flux-1-dev",
             " flux-dev ",
+            "Flux.1 [dev]",
+            "FLUX.1 [DEV]",
+            " flux.1 [dev]\t",
         ] {
             assert_eq!(
                 t.find_model(q).map(|m| m.id.as_str()),
@@ -1504,6 +1507,8 @@ mod tests {
         }
         assert!(t.find_model("flux-pro").is_none());
         assert_eq!(t.nearest_model("flux-de"), Some("flux-dev"));
+        assert_eq!(t.nearest_model("Flux.1 [pro]"), Some("Flux.1 [dev]"));
+        assert!(t.find_model("Flux.1  [dev]").is_none());
         assert_eq!(t.nearest_model("llama"), None);
     }
 
