@@ -16,6 +16,18 @@ pub struct StepsList(pub Vec<u32>);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SizeList(pub Vec<Size>);
 
+/// The two ends of text that looks like a range written another way (`10-50`, `10–50`,
+/// `10...50`, `10 to 50`), to suggest `10..50`; `None` for anything else.
+pub fn looks_like_range(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    ["...", "..", "-", "–", "—", " to "]
+        .iter()
+        .filter_map(|sep| text.split_once(sep))
+        .map(|(from, to)| (from.trim(), to.trim()))
+        .find(|&(from, to)| digits(from) && digits(to))
+}
+
 impl FromStr for StepsList {
     type Err = String;
 
@@ -24,7 +36,14 @@ impl FromStr for StepsList {
         for item in text.split(',') {
             let item = item.trim();
             match item.split_once("..") {
-                None => values.push(parse_u32(item)?),
+                None => values.push(parse_u32(item).map_err(|e| {
+                    match looks_like_range(item) {
+                        Some((from, to)) => format!(
+                            "{item:?} is not a step count or a range; a range is written {from}..{to} (or {from}..{to}:STEP, e.g. 10..50:10)"
+                        ),
+                        None => e,
+                    }
+                })?),
                 Some((from, rest)) => {
                     let (to, by) = match rest.split_once(':') {
                         Some((to, by)) => (to, parse_u32(by)?),
@@ -80,6 +99,24 @@ fn too_many(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_written_another_way_are_told() {
+        for text in [
+            "10-50",
+            " 10 - 50 ",
+            "10–50",
+            "10—50",
+            "10...50",
+            "10 to 50",
+            "10..50",
+        ] {
+            assert_eq!(looks_like_range(text), Some(("10", "50")), "{text}");
+        }
+        for text in ["10", "-10", "10-", "a-b", "10-50-60", "10,50"] {
+            assert_eq!(looks_like_range(text), None, "{text}");
+        }
+    }
 
     fn steps(s: &str) -> Result<Vec<u32>, String> {
         s.parse::<StepsList>().map(|l| l.0)

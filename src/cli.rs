@@ -104,9 +104,32 @@ impl Cli {
             None => Ok(()),
             Some((flag, _)) => {
                 let name = command.name();
-                Err(Cli::command().styles(clap::builder::Styles::plain()).error(
+                let cli = Cli::command();
+                let takes = |sub: &clap::Command| {
+                    sub.get_arguments()
+                        .any(|a| !a.is_global_set() && a.get_long() == flag.strip_prefix("--"))
+                };
+                // Suggest the command's own flag only when it has one; else say who takes it.
+                let hint = if cli.find_subcommand(name).is_some_and(takes) {
+                    format!("put the command's own flags after it (dis-price {name} {flag} ...)")
+                } else {
+                    let others: Vec<&str> = cli
+                        .get_subcommands()
+                        .filter(|sub| takes(sub))
+                        .map(clap::Command::get_name)
+                        .collect();
+                    let also = if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", and by {}", others.join(", "))
+                    };
+                    format!(
+                        "`{name}` takes no {flag}; it is taken by one job without a command (dis-price {flag} ...){also}"
+                    )
+                };
+                Err(cli.styles(clap::builder::Styles::plain()).error(
                     clap::error::ErrorKind::ArgumentConflict,
-                    format!("{flag} before `{name}` prices one job and cannot be used with a command; put the command's own flags after it (dis-price {name} {flag} ...)"),
+                    format!("{flag} before `{name}` prices one job and cannot be used with a command; {hint}"),
                 ))
             }
         }
@@ -116,7 +139,8 @@ impl Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Read prices from this tariff file instead of the built-in one [env: DIS_PRICE_TARIFF].
+    /// Read prices from this tariff file instead of the built-in one, or - for standard input
+    /// [env: DIS_PRICE_TARIFF].
     #[arg(long, global = true, value_name = "PATH")]
     pub tariff: Option<PathBuf>,
 
@@ -130,19 +154,19 @@ pub struct Global {
 #[derive(Debug, Args)]
 pub struct JobArgs {
     /// Inference steps per image [default: the model's, 10 for Flux.1 [dev]].
-    #[arg(long, value_parser = parse_u32)]
+    #[arg(long, value_parser = parse_steps, allow_negative_numbers = true)]
     pub steps: Option<u32>,
 
     /// Image size: 512x512, 512X512, 512×512, "768 × 768", or 512 for a square [default: the
     /// model's, 768x768 for Flux.1 [dev]].
-    #[arg(long, value_parser = parse_size)]
+    #[arg(long, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<Size>,
 
     /// Number of images [default: 1].
-    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N")]
+    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N", allow_negative_numbers = true)]
     pub count: Option<u32>,
 
-    /// Model id or alias, in any case [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
@@ -214,7 +238,10 @@ Exit status: 0 every cell within tolerance, 1 a cell is off, 2 bad input.")]
 Input: CSV with a header (columns steps, size, and optionally count or n, model, width and height
 instead of size; other columns are carried through to per-job output), or JSON Lines with the same
 keys or the API's request bodies ({\"num_inference_steps\": 20, \"size\": \"512x512\", \"n\": 2, ...};
-prompt, seed, guidance_scale, style and response_format are ignored). The form follows the
+model matches an id, alias or display name in any case; prompt, seed, guidance_scale, style,
+response_format and OpenAI's user, quality, output_format, output_compression, background,
+moderation, stream, safety_identifier and partial_images of 0 are ignored, other keys refused
+unless named with --ignore-key). The form follows the
 extension (.csv, .jsonl, .ndjson) or --input; from stdin (-), a first line starting with { means
 JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
 
@@ -239,8 +266,9 @@ bad input.")]
     ///
     /// Counts by the rule of every budget gate: N images fit when their EXACT price, not the
     /// rounded one shown, is at most the budget; so `afford` says N exactly when a job of N
-    /// images passes `--budget` and one of N+1 does not. What is left is rounded down, so it
-    /// never shows more money than there is. A price of 0 (e.g. 0 steps with
+    /// images passes `--budget` and one of N+1 does not. What is left is rounded down, whatever the
+    /// tariff's rounding (which the prices shown follow), so it never shows more money than
+    /// there is; JSON gives it exact too (`leftover`). A price of 0 (e.g. 0 steps with
     /// --allow-out-of-range) buys unlimited images: that is refused with exit 2.
     #[command(after_help = "\
 Examples:
@@ -420,6 +448,14 @@ pub struct BatchArgs {
     #[arg(long)]
     pub defaults_ok: bool,
 
+    /// Leave this JSON Lines key out of the price, besides those always left out (repeatable).
+    ///
+    /// For a key of your own in request bodies (`"trace_id"`). A key that sets the price
+    /// (model, steps, size, n, ...) cannot be ignored. CSV needs none: columns that are not
+    /// price columns are carried through.
+    #[arg(long, value_name = "KEY", value_parser = parse_ignore_key)]
+    pub ignore_key: Vec<String>,
+
     /// Price rows outside the model's limits, with a warning each.
     #[arg(long)]
     pub allow_out_of_range: bool,
@@ -464,18 +500,18 @@ pub struct AffordArgs {
     pub budget: Exact,
 
     /// Steps per image [default: the model's]; not with --count.
-    #[arg(long, value_parser = parse_u32, conflicts_with = "count")]
+    #[arg(long, value_parser = parse_steps, conflicts_with = "count", allow_negative_numbers = true)]
     pub steps: Option<u32>,
 
     /// Image size [default: the model's].
-    #[arg(long, value_parser = parse_size)]
+    #[arg(long, value_parser = parse_size, allow_negative_numbers = true)]
     pub size: Option<Size>,
 
     /// Images wanted: answer the most steps per image that fit instead.
-    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N")]
+    #[arg(short = 'n', long, value_parser = parse_u32, value_name = "N", allow_negative_numbers = true)]
     pub count: Option<u32>,
 
-    /// Model id or alias [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
@@ -525,7 +561,7 @@ pub struct TariffArgs {
 /// `fit`.
 #[derive(Debug, Args)]
 pub struct FitArgs {
-    /// Model id or alias [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
@@ -541,20 +577,20 @@ pub struct FitArgs {
 /// `diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The tariff as it was.
+    /// The tariff as it was (- for standard input, for one side only).
     #[arg(value_name = "OLD")]
     pub old: PathBuf,
 
-    /// The tariff as it is.
+    /// The tariff as it is (- for standard input, for one side only).
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
 
     /// Rows, as for `table` [default: both tariffs' published steps].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub steps: Option<StepsList>,
 
     /// Columns, as for `table` [default: both tariffs' published sizes].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub sizes: Option<SizeList>,
 
     /// Exit 1 when a cell or other change raises a price by more than PERCENT, compared exactly.
@@ -562,7 +598,7 @@ pub struct DiffArgs {
     /// A change with no percentage (a removed model or alias, a changed default model, narrower
     /// limits, a minimum from 0, a rounding that can show more) fails any PERCENT; a price that
     /// falls never does.
-    #[arg(long, value_name = "PERCENT", value_parser = parse_change)]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_change, allow_negative_numbers = true)]
     pub fail_above: Option<Decimal>,
 
     /// Output format.
@@ -573,7 +609,8 @@ pub struct DiffArgs {
 /// `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The tariff to check [default: --tariff, DIS_PRICE_TARIFF, or the built-in one].
+    /// The tariff to check, or - for standard input [default: --tariff, DIS_PRICE_TARIFF, or
+    /// the built-in one].
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
 
@@ -594,17 +631,17 @@ pub enum FitFormat {
 /// `table`.
 #[derive(Debug, Args)]
 pub struct TableArgs {
-    /// Model id or alias [default: the tariff's default_model].
+    /// Model id, alias or display name, in any case [default: the tariff's default_model].
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
     /// Rows: steps as a list and inclusive ranges, e.g. 10,20,30 or 10..50:10 [default: the
     /// published rows].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub steps: Option<StepsList>,
 
     /// Columns: sizes, e.g. 256x256,512x512,1024 [default: the published sizes].
-    #[arg(long, value_name = "LIST")]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub sizes: Option<SizeList>,
 
     /// Output format.
@@ -693,7 +730,7 @@ pub enum ColorChoice {
 
 /// A budget: an exact amount, 0 or more.
 fn parse_amount(text: &str) -> Result<Exact, String> {
-    let amount = parse_decimal(text)?;
+    let amount = parse_decimal(text).map_err(|e| plain_number_hint(text, "amount").unwrap_or(e))?;
     Exact::from_decimal(amount).ok_or_else(|| {
         format!("{text:?} is negative; a budget is an amount of 0 or more (e.g. 25)")
     })
@@ -701,7 +738,8 @@ fn parse_amount(text: &str) -> Result<Exact, String> {
 
 /// A warning share: above 0 and below 100 percent.
 fn parse_percent(text: &str) -> Result<Exact, String> {
-    let percent = parse_decimal(text)?;
+    let percent =
+        parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
     if percent >= Decimal::ONE_HUNDRED {
         return Err(format!(
             "{text:?} would never warn: a total past 100% of the budget is over it and fails; give a percent above 0 and below 100 (e.g. 80)"
@@ -726,7 +764,8 @@ fn parse_increase(text: &str) -> Result<Exact, String> {
 }
 
 fn parse_change(text: &str) -> Result<Decimal, String> {
-    let percent = parse_decimal(text)?;
+    let percent =
+        parse_decimal(text).map_err(|e| plain_number_hint(text, "percent").unwrap_or(e))?;
     if percent.is_sign_negative() && !percent.is_zero() {
         return Err(format!(
             "{text:?} is negative; give the largest rise allowed, in percent (e.g. 10)"
@@ -735,8 +774,79 @@ fn parse_change(text: &str) -> Result<Decimal, String> {
     Ok(percent.abs())
 }
 
+/// What a number typed with a currency, a percent sign or thousands separators was meant to
+/// be: `$10`, `10 USD`, `80%` or `1,000` gets "write 10" (a `what`, amount or percent, is a
+/// plain number); `None` when the text is not such a number.
+fn plain_number_hint(text: &str, what: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let mut core = trimmed
+        .trim_start_matches(['$', '€', '£', '¥'])
+        .trim_end_matches(['$', '€', '£', '¥', '%'])
+        .trim();
+    // A three-letter currency code before or after the number: USD 10, 10usd.
+    let code = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_alphabetic());
+    if let Some((head, tail)) = core.split_at_checked(3)
+        && code(head)
+    {
+        core = tail.trim_start();
+    }
+    if let Some((head, tail)) = core.split_at_checked(core.len().saturating_sub(3))
+        && code(tail)
+    {
+        core = head.trim_end();
+    }
+    // 1,000 or 1,000,000.50: commas between groups of three digits.
+    let grouped = core.contains(',') && {
+        let whole = core.split('.').next().unwrap_or(core);
+        let mut groups = whole.split(',');
+        groups.next().is_some_and(|g| (1..=3).contains(&g.len())) && groups.all(|g| g.len() == 3)
+    };
+    let number: String = if grouped {
+        core.replace(',', "")
+    } else {
+        core.to_owned()
+    };
+    if number == trimmed || parse_decimal(&number).is_err() {
+        return None;
+    }
+    let kind = match what {
+        "percent" => "a percent is written without % or thousands separators",
+        _ => {
+            "an amount is written without a currency sign, code or thousands separators, and is in the tariff's currency"
+        }
+    };
+    Some(format!(
+        "{text:?} is not a plain number: {kind} (write {number})"
+    ))
+}
+
+/// Steps per image: one whole number; a range gets pointed to `table`, which takes one.
+fn parse_steps(text: &str) -> Result<u32, String> {
+    parse_u32(text).map_err(|e| match crate::axis::looks_like_range(text) {
+        Some((from, to)) => format!(
+            "{text:?} is a range; --steps here is one number of steps per image (e.g. {from}); for a grid over a range: dis-price table --steps {from}..{to}"
+        ),
+        None => e,
+    })
+}
+
 fn parse_size(text: &str) -> Result<Size, String> {
     text.parse::<Size>().map_err(|e| e.to_string())
+}
+
+/// A JSON Lines key to leave out of the price: any key but one that sets it.
+fn parse_ignore_key(text: &str) -> Result<String, String> {
+    use crate::batch::input::PRICE_KEYS;
+    if text.is_empty() {
+        return Err("the key is empty (expected a JSON key, e.g. trace_id)".to_owned());
+    }
+    if PRICE_KEYS.contains(&text) {
+        return Err(format!(
+            "{text:?} sets the price and cannot be ignored (keys that can: any but {})",
+            PRICE_KEYS.join(", ")
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// A CSV separator: one ASCII character other than a quote or a line end, or `tab`.
@@ -761,6 +871,26 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decorated_numbers_get_the_plain_one() {
+        let plain = |text| {
+            plain_number_hint(text, "amount")
+                .map(|m| m.rsplit("(write ").next().unwrap().to_owned())
+        };
+        for (text, number) in [
+            ("$10", "10)"),
+            ("10 usd", "10)"),
+            ("EUR 2.5", "2.5)"),
+            ("1,000,000.25", "1000000.25)"),
+            ("£1,000", "1000)"),
+        ] {
+            assert_eq!(plain(text).as_deref(), Some(number), "{text}");
+        }
+        for text in ["10", "ten", "$", "1,00", "12,3456", "10 dollars", "-"] {
+            assert_eq!(plain(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn definitions_are_consistent() {

@@ -14,10 +14,35 @@ pub struct Size {
 
 /// Why a size did not parse; the message names the text and what would be accepted.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("size {text:?} {reason} (try 512x512, or 512 for a square)")]
+#[error("size {text:?} {reason} ({})", try_instead(text))]
 pub struct SizeError {
     text: String,
     reason: String,
+}
+
+/// What to write instead: the same two numbers with an `x` when another separator was used
+/// (`512*512`, `640,480`, `512 512`, `512 by 512`), else the general form.
+fn try_instead(text: &str) -> String {
+    let text = text.trim();
+    let width = text.bytes().take_while(u8::is_ascii_digit).count();
+    let height = text.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if width > 0 && height > 0 && width + height < text.len() {
+        let between = &text[width..text.len() - height];
+        let sep = between.trim();
+        // Punctuation or a look-alike of x (`*`, `,`, `✕`, Cyrillic `х`), blank space, or `by`.
+        let separator = sep.eq_ignore_ascii_case("by")
+            || sep
+                .chars()
+                .all(|c| !c.is_alphanumeric() || matches!(c, 'х' | 'Х'));
+        if separator && !between.contains(SEPARATORS) {
+            return format!(
+                "try {}x{}: width and height are separated by x",
+                &text[..width],
+                &text[text.len() - height..]
+            );
+        }
+    }
+    "try 512x512, or 512 for a square".to_owned()
 }
 
 impl Size {
@@ -102,6 +127,42 @@ fn side(text: &str) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_separator_gets_the_same_numbers_with_an_x() {
+        assert_eq!(
+            try_instead("640*480"),
+            "try 640x480: width and height are separated by x"
+        );
+        assert_eq!(
+            try_instead("512 512"),
+            "try 512x512: width and height are separated by x"
+        );
+        assert_eq!(
+            try_instead("5 BY 12"),
+            "try 5x12: width and height are separated by x"
+        );
+        assert_eq!(
+            try_instead("5х12"),
+            "try 5x12: width and height are separated by x"
+        );
+        for general in [
+            "512",
+            "x512",
+            "512x",
+            "5a12",
+            "5 and 12",
+            "big",
+            "1*2*3",
+            "512x512x512",
+        ] {
+            assert_eq!(
+                try_instead(general),
+                "try 512x512, or 512 for a square",
+                "{general}"
+            );
+        }
+    }
 
     fn ok(text: &str) -> (u32, u32) {
         let s: Size = text.parse().unwrap_or_else(|e| panic!("{text:?}: {e}"));

@@ -36,6 +36,9 @@ pub struct ReadOptions {
     pub delimiter: u8,
     /// Accept input in which nothing affects the price, so every job is the model's defaults.
     pub defaults_ok: bool,
+    /// JSON Lines keys to leave out of the price besides [`IGNORED_KEYS`] (`--ignore-key`);
+    /// `'static` so the options stay `Copy` for the pieces read in parallel.
+    pub ignore_keys: &'static [String],
 }
 
 impl Default for ReadOptions {
@@ -43,6 +46,7 @@ impl Default for ReadOptions {
         ReadOptions {
             delimiter: b',',
             defaults_ok: false,
+            ignore_keys: &[],
         }
     }
 }
@@ -641,9 +645,14 @@ impl<R: BufRead> Rows<R> {
             }
         };
         match &mut self.form {
-            Form::Jsonl => json_row(line_no, text, self.options.defaults_ok)
-                .map(Some)
-                .map_err(Ok),
+            Form::Jsonl => json_row(
+                line_no,
+                text,
+                self.options.defaults_ok,
+                self.options.ignore_keys,
+            )
+            .map(Some)
+            .map_err(Ok),
             Form::Csv {
                 columns,
                 fields,
@@ -1406,15 +1415,56 @@ fn sides(line: u64, width: Option<u32>, height: Option<u32>) -> Result<Option<Si
     }
 }
 
-/// Keys of the API's request bodies that do not affect the price.
-const IGNORED_KEYS: [&str; 5] = [
+/// Keys of the API's request bodies that do not affect the price: Distribute's own (`prompt`,
+/// `seed`, `guidance_scale`, `style`, `response_format`) and the rest of the OpenAI-compatible
+/// image request, which Distribute prices per megapixel-step whatever they say. Not here:
+/// `partial_images` (streamed partial images may be billed: only 0 passes, see
+/// [`ignored_key`]) and anything else, which stays an error so a typo cannot hide a price key.
+pub const IGNORED_KEYS: [&str; 13] = [
     "prompt",
     "seed",
     "guidance_scale",
     "style",
     "response_format",
+    "user",
+    "quality",
+    "output_format",
+    "output_compression",
+    "background",
+    "moderation",
+    "stream",
+    "safety_identifier",
 ];
-const PRICE_KEYS: [&str; 8] = [
+
+/// Whether `key` holding `value` is left out of the price: one of [`IGNORED_KEYS`], one the user
+/// named with `--ignore-key`, or `partial_images` asking for none.
+fn ignored_key(key: &str, value: &Value, extra: &[String]) -> bool {
+    IGNORED_KEYS.contains(&key)
+        || extra.iter().any(|k| k == key)
+        || (key == "partial_images" && (value.is_null() || value.as_u64() == Some(0)))
+}
+
+/// The known key `key` may be a misspelling of: one within a third of its length in edits
+/// (a swap of two letters is one), so `stpes` finds `steps` and `user` finds nothing.
+pub fn plausible_key<'k>(key: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(k, key), k))
+        .filter(|&(d, k)| d > 0 && d * 3 <= k.chars().count().max(key.chars().count()))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// A JSON value as a message quotes it: a string by its text (the message adds the quotes),
+/// anything else as JSON.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+/// Keys of a JSON Lines job that set the price.
+pub const PRICE_KEYS: [&str; 8] = [
     "model",
     "steps",
     "num_inference_steps",
@@ -1510,7 +1560,12 @@ fn short(value: &Value) -> String {
     }
 }
 
-fn json_row(line: u64, text: &str, defaults_ok: bool) -> Result<Row<'static>, RowError> {
+fn json_row(
+    line: u64,
+    text: &str,
+    defaults_ok: bool,
+    ignore_keys: &[String],
+) -> Result<Row<'static>, RowError> {
     let members = match serde_json::from_str::<Members<'_>>(text) {
         Ok(Members(members)) => members,
         Err(_) => return Err(not_an_object(line, text)),
@@ -1530,17 +1585,17 @@ fn json_row(line: u64, text: &str, defaults_ok: bool) -> Result<Row<'static>, Ro
             return Err(RowError::new(
                 line,
                 key,
-                &value.to_string(),
+                &value_text(value),
                 format!(
                     "repeats the key {key:?} (first given as {}); give each key once",
                     short(first)
                 ),
             ));
         }
-        if IGNORED_KEYS.contains(&key) {
+        if ignored_key(key, value, ignore_keys) {
             continue;
         }
-        let shown = || value.to_string();
+        let shown = || value_text(value);
         if value.is_null() && PRICE_KEYS.contains(&key) {
             return Err(RowError::new(
                 line,
@@ -1596,25 +1651,31 @@ fn json_row(line: u64, text: &str, defaults_ok: bool) -> Result<Row<'static>, Ro
             "size" => row.size = Some(size(line, "size", string("size")?)?),
             "width" => width = Some(number("width")?),
             "height" => height = Some(number("height")?),
-            other => {
-                let nearest = PRICE_KEYS
-                    .iter()
-                    .chain(&IGNORED_KEYS)
-                    .map(|k| (strsim::levenshtein(k, other), *k))
-                    .min()
-                    .filter(|(d, _)| *d <= 3)
-                    .map(|(_, k)| format!("did you mean {k:?}? "))
-                    .unwrap_or_default();
+            "partial_images" => {
                 return Err(RowError::new(
                     line,
-                    other,
+                    key,
                     &shown(),
-                    format!(
-                        "is not a key dis-price knows; {nearest}(price keys: {}; ignored: {})",
-                        PRICE_KEYS.join(", "),
-                        IGNORED_KEYS.join(", ")
-                    ),
+                    "asks for streamed partial images, which may be billed as images and are not in the tariff; only 0 is priced (--ignore-key partial_images prices the final images alone)",
                 ));
+            }
+            other => {
+                let known = format!(
+                    "(price keys: {}; ignored: {})",
+                    PRICE_KEYS.join(", "),
+                    IGNORED_KEYS.join(", ")
+                );
+                // A near miss is most likely a typo of a price key: no escape hatch offered.
+                let message = match plausible_key(
+                    other,
+                    PRICE_KEYS.iter().chain(&IGNORED_KEYS).copied(),
+                ) {
+                    Some(k) => format!("is not a key dis-price knows; did you mean {k:?}? {known}"),
+                    None => format!(
+                        "is not a key dis-price knows {known}; if it does not change the price, --ignore-key {other:?} leaves it out"
+                    ),
+                };
+                return Err(RowError::new(line, other, &shown(), message));
             }
         }
     }
@@ -1645,6 +1706,47 @@ fn json_row(line: u64, text: &str, defaults_ok: bool) -> Result<Row<'static>, Ro
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_plausible_near_misses_are_suggested() {
+        let known = || PRICE_KEYS.iter().chain(&IGNORED_KEYS).copied();
+        for (typo, meant) in [
+            ("stpes", "steps"),
+            ("Steps", "steps"),
+            ("sise", "size"),
+            ("heigth", "height"),
+            ("usr", "user"),
+            ("num_inference_step", "num_inference_steps"),
+        ] {
+            assert_eq!(plausible_key(typo, known()), Some(meant), "{typo}");
+        }
+        for far in [
+            "x",
+            "m",
+            "id",
+            "note",
+            "trace_id",
+            "negative_prompt",
+            "steps_total",
+        ] {
+            assert_eq!(plausible_key(far, known()), None, "{far}");
+        }
+        // A known key is no near miss of itself.
+        assert_eq!(plausible_key("steps", ["steps"]), None);
+    }
+
+    #[test]
+    fn ignored_keys_and_partial_images() {
+        assert!(ignored_key("user", &Value::from("u1"), &[]));
+        assert!(ignored_key("trace", &Value::from(1), &["trace".to_owned()]));
+        assert!(!ignored_key("trace", &Value::from(1), &[]));
+        assert!(ignored_key("partial_images", &Value::from(0), &[]));
+        assert!(ignored_key("partial_images", &Value::Null, &[]));
+        assert!(!ignored_key("partial_images", &Value::from(2), &[]));
+        for key in PRICE_KEYS {
+            assert!(!IGNORED_KEYS.contains(&key), "{key}");
+        }
+    }
+
     use super::*;
 
     fn read(format: InputFormat, text: &str) -> Vec<Result<Row<'static>, String>> {
@@ -2225,13 +2327,13 @@ mod tests {
             "line 7: num_inference_steps \"2\": repeats \"steps\"; give one of them",
             "line 8: row \"{\": is not JSON: EOF while parsing an object",
             "line 9: n \"1000\": repeats the key \"n\" (first given as 1); give each key once",
-            "line 10: prompt \"\\\"b\\\"\": repeats the key \"prompt\" (first given as \"a\")",
+            "line 10: prompt \"b\": repeats the key \"prompt\" (first given as \"a\")",
             "line 11: steps \"3\": repeats the key \"steps\" (first given as 2)",
             "line 12: row \"{\\\"prompt\\\": \\\"a cat\\\"}\": no key sets the price",
             "line 13: row \"{}\": no key sets the price",
             "line 14: row \"{\\\"model\\\": \\\"flux-dev\\\"}\": no key sets the price",
             "line 15: n \"null\": is null; give a value, or leave the key out",
-            "line 16: n \"\\\"2\\\"\": is not a whole number from 0 to 4294967295 (it is a string: write 2, not \"2\")",
+            "line 16: n \"2\": is not a whole number from 0 to 4294967295 (it is a string: write 2, not \"2\")",
             "line 17: steps \"{\\\"a\\\":1}\": is not a whole number",
             "line 18: Steps \"20\": is not a key dis-price knows; did you mean \"steps\"?",
             "line 19: stesp \"null\": is not a key dis-price knows",

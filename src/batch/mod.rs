@@ -61,7 +61,7 @@ impl<'t> Pricer<'t> {
         let model_index = match &row.model {
             None => tariff.default_model_index(),
             Some(query) => tariff.model_index(query).ok_or_else(|| {
-                let known: Vec<&str> = tariff.models.iter().flat_map(Model::names).collect();
+                let known: Vec<String> = tariff.models.iter().map(Model::known_as).collect();
                 let hint = tariff
                     .nearest_model(query)
                     .map(|n| format!("did you mean {n:?}? "))

@@ -68,6 +68,8 @@ pub(super) fn open_rows(
     let options = ReadOptions {
         delimiter: args.delimiter,
         defaults_ok: args.defaults_ok,
+        // Kept for the rest of the run, which is the rest of the process.
+        ignore_keys: Box::leak(args.ignore_key.clone().into_boxed_slice()),
     };
     Ok(Rows::open(name, input, form, options)?)
 }

@@ -7,6 +7,12 @@ use crate::error::{Error, Outcome};
 use crate::render::{self, DiffView};
 
 pub(super) fn diff(args: &DiffArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    if super::load::is_stdin(&args.old) && super::load::is_stdin(&args.new) {
+        return Err(Error::Usage(
+            "diff reads at most one tariff from standard input (-); give the other as a file"
+                .to_owned(),
+        ));
+    }
     let old = load_tariff(Some(&args.old))?;
     let new = load_tariff(Some(&args.new))?;
     let steps = args.steps.as_ref().map(|l| l.0.as_slice());

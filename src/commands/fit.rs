@@ -13,9 +13,13 @@ pub(super) fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Resu
     let mut written = None;
     if args.write {
         let Origin::File(file) = &tariff.origin else {
-            return Err(Error::Usage(
-                "fit --write rewrites a tariff file; name one with --tariff PATH".to_owned(),
-            ));
+            let read_from = match tariff.origin {
+                Origin::Stdin => "this one was read from standard input; ",
+                _ => "",
+            };
+            return Err(Error::Usage(format!(
+                "fit --write rewrites a tariff file; {read_from}name one with --tariff PATH"
+            )));
         };
         let Some(rate) = found.suggested else {
             return Err(Error::Usage(format!(

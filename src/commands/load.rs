@@ -11,16 +11,32 @@ pub const TARIFF_ENV: &str = "DIS_PRICE_TARIFF";
 /// The largest tariff file read, so a wrong path (a disk image, a log) fails fast.
 pub const MAX_TARIFF_BYTES: u64 = 1024 * 1024;
 
-/// The built-in tariff, or the file at `path`.
+/// Whether `path` names standard input (`-`).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The built-in tariff, or the file at `path`, or standard input for `-`: the same size cap
+/// and checks either way.
 pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
     let Some(path) = path else {
         return Ok(Tariff::builtin()?);
     };
+    let stdin = is_stdin(path);
     let fail = |reason: String| Error::ReadTariff {
-        path: path.to_owned(),
+        path: if stdin {
+            "standard input".into()
+        } else {
+            path.to_owned()
+        },
         reason,
     };
-    let bytes = read_capped(path, MAX_TARIFF_BYTES).map_err(fail)?;
+    let bytes = if stdin {
+        read_limited(std::io::stdin().lock(), MAX_TARIFF_BYTES)
+    } else {
+        read_capped(path, MAX_TARIFF_BYTES)
+    }
+    .map_err(fail)?;
     // A UTF-8 byte order mark is kept: the TOML reader accepts it, and `text` stays the file
     // as written, so a rewrite keeps it.
     if let Some(reason) = crate::batch::input::not_utf8_start(&bytes) {
@@ -32,17 +48,28 @@ pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(Tariff::parse(Origin::File(path.to_owned()), text)?)
+    let origin = if stdin {
+        Origin::Stdin
+    } else {
+        Origin::File(path.to_owned())
+    };
+    Ok(Tariff::parse(origin, text)?)
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    use std::io::Read;
     if path.is_dir() {
         return Err("it is a directory; expected a TOML file".to_owned());
     }
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_limited(file, limit)
+}
+
+/// At most `limit` bytes of `input`; more is an error.
+fn read_limited(input: impl std::io::Read, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
     let mut bytes = Vec::new();
-    file.take(limit + 1)
+    input
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > limit {
@@ -64,13 +91,7 @@ pub fn pick_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Mod
         known: tariff
             .models
             .iter()
-            .map(|m| {
-                if m.aliases.is_empty() {
-                    m.id.clone()
-                } else {
-                    format!("{} (or {})", m.id, m.aliases.join(", "))
-                }
-            })
+            .map(crate::tariff::Model::known_as)
             .collect(),
     })
 }

@@ -56,7 +56,16 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             writeln!(io.out)?;
             return Ok(Outcome::Success);
         }
-        Some(Command::Diff(args)) => return diff::diff(args, io),
+        Some(Command::Diff(args)) => {
+            // Accepted and ignored, it would let a reader think diff compared that file.
+            if let Some(tariff) = &cli.global.tariff {
+                return Err(Error::Usage(format!(
+                    "diff compares the two tariffs it is given (dis-price diff OLD NEW) and takes no --tariff; drop --tariff {}, or give it as OLD or NEW",
+                    crate::escape::escaped(&tariff.display().to_string())
+                )));
+            }
+            return diff::diff(args, io);
+        }
         _ => {}
     }
     let path = cli.global.tariff.clone().or_else(|| {
@@ -65,7 +74,22 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             .map(std::path::PathBuf::from)
     });
     if let Some(Command::Validate(args)) = &cli.command {
+        if let (Some(given), Some(flag)) = (&args.path, &cli.global.tariff) {
+            return Err(Error::Usage(format!(
+                "validate checks one tariff; give it as PATH or as --tariff, not both ({} and --tariff {})",
+                crate::escape::escaped(&given.display().to_string()),
+                crate::escape::escaped(&flag.display().to_string())
+            )));
+        }
         return validate::validate(args.path.as_deref().or(path.as_deref()), args.strict, io);
+    }
+    if let (Some(Command::Batch(args)), Some(tariff)) = (&cli.command, &path)
+        && load::is_stdin(&args.file)
+        && load::is_stdin(tariff)
+    {
+        return Err(Error::Usage(
+            "the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file".to_owned(),
+        ));
     }
     let tariff = load_tariff(path.as_deref())?;
     match cli.command {

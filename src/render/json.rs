@@ -17,6 +17,7 @@ pub fn provenance(tariff: &Tariff) -> Value {
     let origin = match &tariff.origin {
         Origin::BuiltIn => "built-in".to_owned(),
         Origin::File(path) => path.display().to_string(),
+        Origin::Stdin => "-".to_owned(),
     };
     json!({
         "provider": tariff.provider,

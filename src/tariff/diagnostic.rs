@@ -3,6 +3,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
 /// One problem in a tariff, with where it is and the line it is on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -61,18 +63,18 @@ impl fmt::Display for Diagnostic {
             write!(f, "{}: ", escaped(&self.key))?;
         }
         writeln!(f, "{}", escaped(&self.message))?;
-        let gutter = self.line.to_string().len();
-        let (shown, pad, width) = snippet(&self.line_text, self.column, self.width);
-        writeln!(f, "{:gutter$} |", "")?;
-        writeln!(f, "{} | {}", self.line, shown)?;
-        let pad = pad.min(SHOWN);
-        write!(
-            f,
-            "{:gutter$} | {:pad$}{}",
-            "",
-            "",
-            "^".repeat(width.max(1).min(SHOWN - pad.min(SHOWN - 1)))
-        )
+        // The line and its carets are laid out by annotate-snippets (as cargo's are), which
+        // places carets by display column: a wide character (日本) takes two, a combining one
+        // none. It is given the line as shown, control characters already escaped.
+        let (shown, span) = snippet(&self.line_text, self.column, self.width);
+        let report = [Group::with_level(Level::ERROR).element(
+            Snippet::source(shown.as_str())
+                .line_start(self.line)
+                .annotation(AnnotationKind::Primary.span(span)),
+        )];
+        // Never cut: the line is already at most SHOWN characters.
+        let renderer = Renderer::plain().term_width(usize::from(u16::MAX));
+        write!(f, "{}", renderer.render(&report))
     }
 }
 
@@ -80,36 +82,46 @@ impl fmt::Display for Diagnostic {
 const SHOWN: usize = 200;
 
 /// The line as shown (at most [`SHOWN`] characters, a tab as four spaces, every other control
-/// character escaped so the terminal draws it as text), with where the caret starts and how
-/// many characters it spans there.
-fn snippet(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+/// character escaped so the terminal draws it as text), with the byte range in it that the
+/// `width` characters from 1-based `column` of `line` became. A column past the end of the
+/// line (a missing key is placed after it) is reached with spaces, so the caret keeps its place.
+fn snippet(line: &str, column: usize, width: usize) -> (String, Range<usize>) {
     let (start, end) = (column.saturating_sub(1), column.saturating_sub(1) + width);
-    let (mut shown, mut at, mut pad, mut carets) = (String::new(), 0, 0, 0);
+    let mut shown = String::new();
+    let (mut from, mut to) = (None, None);
+    let (mut count, mut whole) = (0, true);
     for (i, c) in line.chars().enumerate() {
-        let piece = match c {
-            '\t' => "    ".to_owned(),
-            c if crate::escape::is_control(c) => {
-                let mut s = String::new();
-                crate::escape::push_escape(&mut s, c);
-                s
-            }
-            c => c.to_string(),
-        };
-        let count = piece.chars().count();
-        if i < start {
-            pad += count;
-        } else if i < end {
-            carets += count;
+        if i == start {
+            from = Some(shown.len());
         }
-        if at + count > SHOWN {
+        if i == end {
+            to = Some(shown.len());
+        }
+        let before = shown.len();
+        match c {
+            '\t' => shown.push_str("    "),
+            c if crate::escape::is_control(c) => crate::escape::push_escape(&mut shown, c),
+            c => shown.push(c),
+        }
+        count += shown[before..].chars().count();
+        if count > SHOWN {
+            shown.truncate(before);
+            whole = false;
             break;
         }
-        shown.push_str(&piece);
-        at += count;
     }
-    // A caret past the end of the line (a missing key is placed after it) keeps its place.
-    let past = start.saturating_sub(line.chars().count());
-    (shown, pad + past, carets.max(1))
+    let from = match from {
+        Some(at) => at,
+        None if whole => {
+            // Past the end of a line shown whole: pad up to the column.
+            let past = start.saturating_sub(line.chars().count());
+            shown.extend(std::iter::repeat_n(' ', past));
+            shown.len()
+        }
+        None => shown.len(),
+    };
+    let to = to.unwrap_or(shown.len()).clamp(from, shown.len());
+    (shown, from..to)
 }
 
 /// Every problem found in one tariff.
@@ -136,6 +148,19 @@ impl fmt::Display for Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_snippet_span_is_in_bytes_of_the_line_as_shown() {
+        assert_eq!(snippet("a\tb", 3, 1), ("a    b".to_owned(), 5..6));
+        assert_eq!(snippet("日本x", 3, 1), ("日本x".to_owned(), 6..7));
+        assert_eq!(snippet("a\u{1b}b", 2, 1), ("a\\u{1b}b".to_owned(), 1..7));
+        // Past the end: padded to the column, an empty span there.
+        assert_eq!(snippet("ab", 5, 1), ("ab  ".to_owned(), 4..4));
+        // Cut at SHOWN characters: a span beyond is at the end.
+        let long = "y".repeat(SHOWN + 50);
+        let (shown, span) = snippet(&long, SHOWN + 10, 3);
+        assert_eq!((shown.len(), span), (SHOWN, SHOWN..SHOWN));
+    }
 
     #[test]
     fn places_by_line_and_character_column() {

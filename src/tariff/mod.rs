@@ -33,6 +33,8 @@ pub enum Origin {
     BuiltIn,
     /// A file the user named.
     File(PathBuf),
+    /// Standard input (`--tariff -`).
+    Stdin,
 }
 
 impl Origin {
@@ -40,6 +42,7 @@ impl Origin {
     pub fn name(&self) -> String {
         match self {
             Origin::BuiltIn => "built-in tariff".to_owned(),
+            Origin::Stdin => "standard input".to_owned(),
             // A file name is shown escaped: it may hold control characters too.
             Origin::File(path) => crate::escape::escaped(&path.display().to_string()).into_owned(),
         }
@@ -70,6 +73,8 @@ pub struct Tariff {
     /// The models, in file order; at least one.
     pub models: Vec<Model>,
     default_model: usize,
+    /// Every id, alias and display name, lowercased, with its model's index.
+    lookup: Vec<(Box<str>, usize)>,
 }
 
 /// How shown amounts are rounded.
@@ -289,6 +294,7 @@ impl Tariff {
                 source: parts.source,
                 as_of: parts.as_of,
                 display: parts.display,
+                lookup: lookup(&parts.models),
                 models: parts.models,
                 default_model: parts.default_model,
                 sha256: sha256_hex(text.as_bytes()),
@@ -319,23 +325,27 @@ impl Tariff {
         &self.models[self.default_model]
     }
 
-    /// The model with this id or alias, in any case.
+    /// The model with this id, alias or display name, in any case.
     pub fn find_model(&self, query: &str) -> Option<&Model> {
         self.model_index(query).map(|i| &self.models[i])
     }
 
-    /// Where in `models` the model with this id or alias is, in any case.
+    /// Where in `models` the model with this id, alias or display name is, in any case
+    /// (Unicode lowercase; blank space around the query is ignored).
+    ///
+    /// The names are lowercased once, when the tariff is read: an ASCII query, the usual
+    /// case, is compared without allocating.
     pub fn model_index(&self, query: &str) -> Option<usize> {
         let query = query.trim();
-        // ASCII names, the usual case, compare without allocating.
-        let same = |name: &str| {
-            if name.is_ascii() && query.is_ascii() {
-                name.eq_ignore_ascii_case(query)
-            } else {
-                name.to_lowercase() == query.to_lowercase()
-            }
+        let found = if query.is_ascii() {
+            self.lookup
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(query))
+        } else {
+            let lowered = query.to_lowercase();
+            self.lookup.iter().find(|(name, _)| **name == *lowered)
         };
-        self.models.iter().position(|m| m.names().any(same))
+        found.map(|&(_, index)| index)
     }
 
     /// Where in `models` the default model is.
@@ -343,17 +353,32 @@ impl Tariff {
         self.default_model
     }
 
-    /// The id or alias nearest to `query`, to suggest when it matches none.
+    /// The id, alias or display name nearest to `query`, to suggest when it matches none.
     pub fn nearest_model(&self, query: &str) -> Option<&str> {
         let wanted = query.trim().to_lowercase();
         self.models
             .iter()
-            .flat_map(|m| m.names())
+            .flat_map(|m| m.names().chain(std::iter::once(m.name.as_str())))
             .map(|n| (strsim::levenshtein(&n.to_lowercase(), &wanted), n))
             .min_by_key(|(d, _)| *d)
             .filter(|(d, n)| *d <= (n.len() / 2).max(2))
             .map(|(_, n)| n)
     }
+}
+
+/// Every name a job may give a model (id, aliases, display name), lowercased, with the model's
+/// index; `read_models` has made sure no name means two models.
+fn lookup(models: &[Model]) -> Vec<(Box<str>, usize)> {
+    let mut names: Vec<(Box<str>, usize)> = Vec::new();
+    for (index, model) in models.iter().enumerate() {
+        for name in model.names().chain(std::iter::once(model.name.as_str())) {
+            let lowered: Box<str> = name.trim().to_lowercase().into();
+            if !names.iter().any(|(n, _)| *n == lowered) {
+                names.push((lowered, index));
+            }
+        }
+    }
+    names
 }
 
 /// The most control characters reported in a tariff's text, one per line.
@@ -407,6 +432,21 @@ impl Model {
     /// Its id and then its aliases.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Every name a job may use, for a message: `flux-dev (or "Flux.1 [dev]", flux.1-dev)`;
+    /// the display name is quoted, as it may hold spaces.
+    pub fn known_as(&self) -> String {
+        let mut others: Vec<String> = Vec::new();
+        if self.name.trim().to_lowercase() != self.id.to_lowercase() {
+            others.push(format!("{:?}", self.name.trim()));
+        }
+        others.extend(self.aliases.iter().cloned());
+        if others.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{} (or {})", self.id, others.join(", "))
+        }
     }
 }
 
@@ -699,16 +739,41 @@ fn read_models(r: &mut Reader, table: Table<'_, '_>) -> Option<Vec<Model>> {
             continue;
         };
         for name in model.names() {
-            let lowered = name.to_lowercase();
+            let lowered = name.trim().to_lowercase();
             if let Some((_, owner)) = names.iter().find(|(n, _)| *n == lowered) {
                 r.problem(
                     value.span(),
                     &path,
-                    format!("the name {name:?} is already used by model {owner:?}; ids and aliases must be unique, ignoring case"),
+                    format!("the name {name:?} is already used by model {owner:?}; an id, alias or display name must mean one model, ignoring case"),
                 );
                 complete = false;
             }
             names.push((lowered, id.to_owned()));
+        }
+        // Jobs may name a model by its display name too ("Flux.1 [dev]"), so it must not mean
+        // another model; the model's own id or alias spelled the same way is no clash.
+        let lowered = model.name.trim().to_lowercase();
+        match names.iter().find(|(n, _)| *n == lowered) {
+            Some((_, owner)) if owner != id => {
+                let name_path = format!("{path}.name");
+                let span = r
+                    .spans
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == name_path)
+                    .map_or_else(|| value.span(), |(_, s)| s.clone());
+                r.problem(
+                    span,
+                    &name_path,
+                    format!(
+                        "the display name {:?} is also a name of model {owner:?}, ignoring case; jobs may name a model by its display name, so each must mean one model: rename one of them",
+                        model.name
+                    ),
+                );
+                complete = false;
+            }
+            Some(_) => {}
+            None => names.push((lowered, id.to_owned())),
         }
         models.push(model);
     }
@@ -1430,6 +1495,9 @@ mod tests {
             "Flux.1-Dev",
             "flux-1-dev",
             " flux-dev ",
+            "Flux.1 [dev]",
+            "FLUX.1 [DEV]",
+            " flux.1 [dev]\t",
         ] {
             assert_eq!(
                 t.find_model(q).map(|m| m.id.as_str()),
@@ -1439,6 +1507,8 @@ mod tests {
         }
         assert!(t.find_model("flux-pro").is_none());
         assert_eq!(t.nearest_model("flux-de"), Some("flux-dev"));
+        assert_eq!(t.nearest_model("Flux.1 [pro]"), Some("Flux.1 [dev]"));
+        assert!(t.find_model("Flux.1  [dev]").is_none());
         assert_eq!(t.nearest_model("llama"), None);
     }
 

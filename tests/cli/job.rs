@@ -105,7 +105,7 @@ fn an_unknown_model_lists_the_models_and_suggests_the_nearest() {
         &[
             "\"flux-de\"",
             "did you mean \"flux-dev\"",
-            "flux-dev (or flux.1-dev, flux-1-dev)",
+            "flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev)",
         ],
     );
     let err = assert_bad_input(

@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod diff;
 mod escape;
+mod friction;
 mod fuzz_cases;
 mod header;
 mod hostile;

@@ -503,10 +503,13 @@ fn assert_one_problem(text: &str, value: &str, key: &str, message: &str) {
     let value = value.split('|').next().unwrap();
     let line_text = text.lines().nth(line - 1).unwrap();
     let gutter = " ".repeat(line.to_string().len());
+    // Carets go by display column: a full-width character takes two.
+    use unicode_width::UnicodeWidthStr;
+    let before: String = line_text.chars().take(column - 1).collect();
     let expected = format!(
         "error: invalid tariff {file}: 1 problem\n{file}:{line}:{column}: {key}: {message}\n{gutter} |\n{line} | {line_text}\n{gutter} | {}{}\n",
-        " ".repeat(column - 1),
-        "^".repeat(value.chars().count())
+        " ".repeat(before.width()),
+        "^".repeat(value.width())
     );
     for args in [vec!["validate"], vec!["validate", "--tariff"]] {
         let (code, out, err) = run(dis().args(&args).arg(&path));
