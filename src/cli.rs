@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::axis::{SizeList, StepsList};
 use crate::batch::InputFormat;
 use crate::budget::Budget;
+use crate::date::Day;
 use crate::exact::Exact;
 use crate::number::{parse_decimal, parse_u32};
 use crate::size::Size;
@@ -115,6 +116,15 @@ pub struct Global {
     /// Read prices from this tariff file instead of the built-in one [env: DIS_PRICE_TARIFF].
     #[arg(long, global = true, value_name = "PATH")]
     pub tariff: Option<PathBuf>,
+
+    /// Price with the rates in force on this day, YYYY-MM-DD (UTC) [default: today, or
+    /// DIS_PRICE_TODAY when set].
+    ///
+    /// A tariff may list a model's rate changes, each with the day it takes effect; this picks
+    /// the one in force. A day before a model's first rate is an error, not a guess. Batch rows
+    /// with their own date are priced on that date instead.
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<Day>,
 
     /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -266,6 +276,7 @@ Exit status: 0 a rate shows every cell within tolerance, 1 none does, 2 bad inpu
 Examples:
   dis-price diff old.toml new.toml
   dis-price diff old.toml new.toml --format markdown --fail-above 10
+  dis-price diff prices.toml --as-of 2026-11-30 --to 2026-12-01   one tariff on two days
 
 Besides the cells, diff reports every change that alters what a job pays or whether it can be
 priced: the rate, the minimum per image, limits, default steps and size, the default model, removed
@@ -278,7 +289,8 @@ Exit status: 0 success, 1 a change went past --fail-above, 2 bad input.")]
     /// Check a tariff without pricing anything: every error at once, then warnings.
     #[command(after_help = "\
 Warnings (not errors): a published cell the model is off by more than the tolerance, an as_of in
-the future, a model without a published table.
+the future, an as_of more than 90 days before today (prices may have changed), a model without a
+published table. Today is the UTC date, or DIS_PRICE_TODAY when set.
 
 Examples:
   dis-price validate mine.toml
@@ -448,9 +460,14 @@ pub struct DiffArgs {
     #[arg(value_name = "OLD")]
     pub old: PathBuf,
 
-    /// The tariff as it is.
+    /// The tariff as it is [default: OLD, to compare two days of one tariff with --to].
     #[arg(value_name = "NEW")]
-    pub new: PathBuf,
+    pub new: Option<PathBuf>,
+
+    /// Price NEW on this day, YYYY-MM-DD, and OLD on --as-of (default today): what a tariff's
+    /// dated rate changes do between two days.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<Day>,
 
     /// Rows, as for `table` [default: both tariffs' published steps].
     #[arg(long, value_name = "LIST")]
@@ -626,6 +643,11 @@ fn parse_change(text: &str) -> Result<Decimal, String> {
         ));
     }
     Ok(percent.abs())
+}
+
+fn parse_day(text: &str) -> Result<Day, String> {
+    text.parse::<Day>()
+        .map_err(|why| format!("{text:?} is not a day: {why}"))
 }
 
 fn parse_size(text: &str) -> Result<Size, String> {

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod budget;
 pub mod cli;
 pub mod commands;
+pub mod date;
 pub mod diff;
 pub mod error;
 pub mod escape;

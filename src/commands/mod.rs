@@ -63,8 +63,12 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             writeln!(io.out)?;
             return Ok(Outcome::Success);
         }
-        Some(Command::Diff(args)) => return diff::diff(args, io),
         _ => {}
+    }
+    let today = crate::date::Day::today().map_err(Error::Usage)?;
+    let day = cli.global.as_of.unwrap_or(today);
+    if let Some(Command::Diff(args)) = &cli.command {
+        return diff::diff(args, day, io);
     }
     let path = cli.global.tariff.clone().or_else(|| {
         std::env::var_os(TARIFF_ENV)
@@ -72,9 +76,14 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             .map(std::path::PathBuf::from)
     });
     if let Some(Command::Validate(args)) = &cli.command {
-        return validate::validate(args.path.as_deref().or(path.as_deref()), args.strict, io);
+        return validate::validate(
+            args.path.as_deref().or(path.as_deref()),
+            args.strict,
+            today,
+            io,
+        );
     }
-    let tariff = load_tariff(path.as_deref())?;
+    let tariff = load_tariff(path.as_deref())?.on(day);
     match cli.command {
         None => quote::price_one(
             &tariff,
