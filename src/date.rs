@@ -7,7 +7,7 @@ use std::fmt;
 pub const TODAY_ENV: &str = "DIS_PRICE_TODAY";
 
 /// What a date in a job file may be, for messages.
-pub const ROW_FORMS: &str = "a date YYYY-MM-DD (e.g. 2026-11-25), a time with its offset (e.g. 2026-11-25T14:30:00Z), or a Unix timestamp in whole seconds (e.g. 1764081000)";
+pub const ROW_FORMS: &str = "a date YYYY-MM-DD (e.g. 2026-11-25), a time with its offset (e.g. 2026-11-25T14:30:00Z), or a Unix timestamp in whole seconds (e.g. 1796083200)";
 
 /// A day of the proleptic Gregorian calendar, years 0000 to 9999, in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -262,8 +262,8 @@ mod tests {
         assert_eq!(ok(" 2026-11-25 ").unwrap(), "2026-11-25");
         assert_eq!(ok("0").unwrap(), "1970-01-01");
         // 2026-11-30T23:59:59Z, and the second after it.
-        assert_eq!(ok("1764547199").unwrap(), "2026-11-30");
-        assert_eq!(ok("1764547200").unwrap(), "2026-12-01");
+        assert_eq!(ok("1796083199").unwrap(), "2026-11-30");
+        assert_eq!(ok("1796083200").unwrap(), "2026-12-01");
         assert_eq!(ok("2026-11-30T23:59:59Z").unwrap(), "2026-11-30");
         assert_eq!(ok("2026-11-30T23:30:00-02:00").unwrap(), "2026-12-01");
         assert_eq!(ok("2026-12-01 01:00:00.123+02:00").unwrap(), "2026-11-30");

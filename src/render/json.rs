@@ -239,6 +239,9 @@ impl super::BatchSink for Batch {
             "units": super::row_units(row),
             "exact": row.quote.map(|q| q.exact.to_string()),
             "price": super::row_price(row, header.tariff.display.decimals),
+            "date": row.day.map(|d| d.to_string()),
+            "rate": exact(row.rate),
+            "rate_from": row.rate_from.map(|d| d.to_string()),
         });
         if !header.extra.is_empty() {
             job["columns"] = header
@@ -282,6 +285,14 @@ impl super::BatchSink for Batch {
                     "units": m.units.to_string(),
                     "exact": m.exact.to_string(),
                     "total": money(m.price, places),
+                    "rate": (m.by_rate.is_empty()).then(|| exact(m.model.rate)),
+                    "by_rate": m.by_rate.iter().map(|r| json!({
+                        "from": r.from.to_string(),
+                        "rate": exact(r.rate),
+                        "jobs": r.jobs,
+                        "images": count(r.images),
+                        "exact": r.exact.to_string(),
+                    })).collect::<Vec<_>>(),
                 })
             })
             .collect();

@@ -91,6 +91,27 @@ pub struct DiffView<'a> {
     pub diff: &'a crate::diff::TariffDiff<'a>,
 }
 
+/// Which dated rate a figure uses, after the rate: ` (the rate from 2026-12-01, in force on
+/// 2026-12-05)`; empty for a model with one undated rate.
+pub fn dated(tariff: &Tariff, model: &Model) -> String {
+    match (model.rate_from, tariff.priced_on) {
+        (Some(from), Some(day)) => format!(" (the rate from {from}, in force on {day})"),
+        (Some(from), None) => format!(" (the rate from {from})"),
+        (None, _) => String::new(),
+    }
+}
+
+/// The days two priced tariffs compare, when either has dated rates or the days differ:
+/// ` (on 2026-11-30 -> on 2026-12-01)`; empty otherwise.
+pub fn diff_days(old: &Tariff, new: &Tariff) -> String {
+    match (old.priced_on, new.priced_on) {
+        (Some(a), Some(b)) if a != b || old.is_dated() || new.is_dated() => {
+            format!(" (on {a} -> on {b})")
+        }
+        _ => String::new(),
+    }
+}
+
 /// A cell's percent change for output: `+10.00%`, `-3.33%`, or `from 0` from a price of 0.
 pub fn percent(change: Option<crate::diff::Percent>) -> String {
     change.map_or_else(|| "from 0".to_owned(), |p| format!("{p}%"))

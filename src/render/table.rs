@@ -28,13 +28,14 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let (model, tariff) = (view.model, view.tariff);
     writeln!(
         out,
-        "{} ({}): {} per image at {} {} per {}",
+        "{} ({}): {} per image at {} {} per {}{}",
         esc(&model.name),
         esc(&model.id),
         esc(&tariff.currency),
         exact(model.rate),
         esc(&tariff.currency),
-        esc(&model.unit)
+        esc(&model.unit),
+        super::dated(tariff, model)
     )?;
     let sizes = &view.grid.sizes;
     let header = std::iter::once("steps".to_owned())
@@ -61,11 +62,12 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
         }
         writeln!(
             out,
-            "{} ({}) against its published prices, {currency} per image at {} {currency} per {}",
+            "{} ({}) against its published prices, {currency} per image at {} {currency} per {}{}",
             esc(&model.name),
             esc(&model.id),
             exact(model.rate),
-            esc(&model.unit)
+            esc(&model.unit),
+            super::dated(view.tariff, model)
         )?;
         let header = [
             "steps",
@@ -264,13 +266,14 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         }
         writeln!(
             out,
-            "{} ({}): rate {} -> {} {} per {}",
+            "{} ({}): rate {} -> {} {} per {}{}",
             m.new.name,
             m.new.id,
             exact(m.old.rate),
             exact(m.new.rate),
             new.currency,
-            m.new.unit
+            m.new.unit,
+            super::diff_days(old, new)
         )?;
         let header = super::DIFF_COLUMNS.map(String::from).to_vec();
         let mut table = new_table(header, &[0, 2, 3, 4, 5]);

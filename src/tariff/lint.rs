@@ -5,15 +5,33 @@ use super::{Diagnostic, Tariff};
 use crate::grid::{Check, Status};
 use crate::render::{exact, money};
 
+/// Days after which a tariff's `as_of` is old enough that its prices may have changed.
+pub const STALE_DAYS: i64 = 90;
+
 /// Every warning about a loaded tariff, in file order: published cells the model is off by more
-/// than the tolerance, an `as_of` after `today` (`YYYY-MM-DD`), models without a published grid,
-/// a default job that costs something but shows as zero.
+/// than the tolerance, an `as_of` after `today` (`YYYY-MM-DD`) or more than [`STALE_DAYS`]
+/// before it, models without a published grid, a default job that costs something but shows
+/// as zero.
 pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if tariff.as_of.as_str() > today {
         found.push(tariff.diagnostic(
             "as_of",
             format!("as_of {} is in the future (today is {today})", tariff.as_of),
+        ));
+    }
+    if let (Ok(read), Ok(now)) = (
+        tariff.as_of.parse::<crate::date::Day>(),
+        today.parse::<crate::date::Day>(),
+    ) && read.days_until(now) > STALE_DAYS
+    {
+        found.push(tariff.diagnostic(
+            "as_of",
+            format!(
+                "as_of {} is {} days before today ({today}), more than {STALE_DAYS}: prices may have changed since; check the source and update the rates and as_of",
+                tariff.as_of,
+                read.days_until(now)
+            ),
         ));
     }
     let places = tariff.display.decimals;

@@ -834,7 +834,7 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         (None, None) => {
             r.problem(
                 t.span.clone(),
-                &t.path,
+                &t.child("rate"),
                 format!(
                     "model {id:?} has no rate: give `rate = \"0.0012\"` (currency per unit), or `rates = [{{ from = \"2026-12-01\", rate = \"0.0013\" }}]` for rates that change on given days"
                 ),
