@@ -702,6 +702,11 @@ impl Body {
         plain_numbers(columns, self.options.delimiter, line)
     }
 
+    /// Whether this is CSV with a date column.
+    pub fn has_date_column(&self) -> bool {
+        matches!(&self.form, Form::Csv { columns, .. } if columns.contains(&Column::Date))
+    }
+
     /// Whether this is CSV whose columns are all numbers (no model, no date, no carried
     /// columns).
     pub fn numeric_only(&self) -> bool {

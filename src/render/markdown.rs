@@ -126,13 +126,16 @@ impl super::BatchSink for Batch {
             out,
             names
                 .into_iter()
+                .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
                 .chain(header.extra.iter().map(|e| cell(e))),
         )?;
         let align = ["---:", "---", "---:", "---", "---:", "---:", "---:"].map(String::from);
+        let dated = ["---", "---:"].into_iter().take(super::dated_columns(header).len());
         row(
             out,
             align
                 .into_iter()
+                .chain(dated.map(String::from))
                 .chain(header.extra.iter().map(|_| "---".to_owned())),
         )
     }
@@ -154,7 +157,10 @@ impl super::BatchSink for Batch {
         ];
         row(
             out,
-            fields.into_iter().chain(r.extra.iter().map(|e| cell(e))),
+            fields
+                .into_iter()
+                .chain(super::row_dated(header, r))
+                .chain(r.extra.iter().map(|e| cell(e))),
         )
     }
 

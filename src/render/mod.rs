@@ -138,6 +138,28 @@ pub struct BatchHeader<'a> {
     pub extra: &'a [String],
     /// Only totals are written.
     pub summary_only: bool,
+    /// Rows show the day each is priced on and the rate applied ([`DATED_COLUMNS`], after
+    /// the price): the tariff has dated rates, or the input a date column.
+    pub dated: bool,
+}
+
+/// Column names a batch's rows add, after the price, when [`BatchHeader::dated`].
+pub const DATED_COLUMNS: [&str; 2] = ["date", "rate"];
+
+/// A row's [`DATED_COLUMNS`] when the header asks for them, else nothing.
+pub fn row_dated(header: &BatchHeader<'_>, row: &Priced<'_>) -> Vec<String> {
+    if !header.dated {
+        return Vec::new();
+    }
+    vec![
+        row.day.map(|d| d.to_string()).unwrap_or_default(),
+        exact(row.rate),
+    ]
+}
+
+/// The [`DATED_COLUMNS`] when the header asks for them, else nothing.
+pub fn dated_columns(header: &BatchHeader<'_>) -> &'static [&'static str] {
+    if header.dated { &DATED_COLUMNS } else { &[] }
 }
 
 /// A batch renderer: rows are written as they come, so memory does not grow with the input

@@ -188,9 +188,14 @@ impl super::BatchSink for Batch {
             new_table(
                 names
                     .into_iter()
+                    .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
                     .chain(header.extra.iter().map(|e| esc(e).into_owned()))
                     .collect(),
-                &[0, 2, 4, 5, 6],
+                if header.dated {
+                    &[0, 2, 4, 5, 6, 8]
+                } else {
+                    &[0, 2, 4, 5, 6]
+                },
             )
         });
         {
@@ -206,6 +211,7 @@ impl super::BatchSink for Batch {
             table.add_row(
                 fields
                     .into_iter()
+                    .chain(super::row_dated(header, r))
                     .chain(r.extra.iter().map(|e| esc(e).into_owned()))
                     .collect::<Vec<_>>(),
             );
