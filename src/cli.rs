@@ -288,7 +288,8 @@ Exit status: 0 success, 1 a change went past --fail-above, 2 bad input.")]
 
     /// Check a tariff without pricing anything: every error at once, then warnings.
     #[command(after_help = "\
-Warnings (not errors): a published cell the model is off by more than the tolerance, an as_of in
+Warnings (not errors): a published cell the model is off by more than the tolerance (at the rate
+in force on as_of, for dated rates), an as_of in
 the future, an as_of more than 90 days before today (prices may have changed), a model without a
 published table. Today is the UTC date, or DIS_PRICE_TODAY when set.
 

@@ -127,7 +127,8 @@ impl Day {
             });
         }
         if text.len() > 10 {
-            return parse_time(text).map_err(|why| format!("is not a date: {why}; expected {ROW_FORMS}"));
+            return parse_time(text)
+                .map_err(|why| format!("is not a date: {why}; expected {ROW_FORMS}"));
         }
         text.parse()
             .map_err(|why| format!("is not a date: {why}; expected {ROW_FORMS}"))
@@ -154,12 +155,11 @@ impl Day {
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        Day::from_unix(i64::try_from(seconds).unwrap_or(i64::MAX))
-            .unwrap_or(Day {
-                year: 9999,
-                month: 12,
-                day: 31,
-            })
+        Day::from_unix(i64::try_from(seconds).unwrap_or(i64::MAX)).unwrap_or(Day {
+            year: 9999,
+            month: 12,
+            day: 31,
+        })
     }
 }
 
@@ -215,7 +215,8 @@ fn parse_time(text: &str) -> Result<Day, String> {
         _ => return Err(TIME.to_owned()),
     };
     let seconds = date.days() * DAY_SECONDS + hour * 3600 + minute * 60 + second - offset * 60;
-    Day::from_unix(seconds).ok_or_else(|| "its UTC day is outside the years 0000 to 9999".to_owned())
+    Day::from_unix(seconds)
+        .ok_or_else(|| "its UTC day is outside the years 0000 to 9999".to_owned())
 }
 
 /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
@@ -285,7 +286,11 @@ mod tests {
             let e = Day::parse_row(bad).unwrap_err();
             assert!(e.contains("Unix timestamp in whole seconds"), "{bad}: {e}");
         }
-        assert!(Day::parse_row("1764547200000").unwrap_err().contains("milliseconds"));
+        assert!(
+            Day::parse_row("1764547200000")
+                .unwrap_err()
+                .contains("milliseconds")
+        );
         assert!(
             Day::parse_row("2026-11-25T10:00:00")
                 .unwrap_err()

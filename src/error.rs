@@ -75,7 +75,9 @@ pub enum Error {
     },
 
     /// A day before a model's first dated rate.
-    #[error("model {model:?} has no rate on {day}: its first rate takes effect on {first} (price a day from {first} on with --as-of, or add the rate in force before it to the tariff)")]
+    #[error(
+        "model {model:?} has no rate on {day}: its first rate takes effect on {first} (price a day from {first} on with --as-of, or add the rate in force before it to the tariff)"
+    )]
     NoRateYet {
         /// The model's id.
         model: String,

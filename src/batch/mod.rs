@@ -197,16 +197,14 @@ impl<'t> Pricer<'t> {
             ));
         }
         let quote = if self.need_quote || !model.minimum.is_zero() {
-            let quote = self.meters[slot]
-                .quote(&job, tariff.display)
-                .map_err(|e| {
-                    RowError::new(
-                        row.line,
-                        "row",
-                        &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
-                        e.to_string(),
-                    )
-                })?;
+            let quote = self.meters[slot].quote(&job, tariff.display).map_err(|e| {
+                RowError::new(
+                    row.line,
+                    "row",
+                    &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
+                    e.to_string(),
+                )
+            })?;
             Some(quote)
         } else {
             None

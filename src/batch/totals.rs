@@ -97,7 +97,12 @@ impl Totals {
 
     /// Adds one job at `slot` (see [`Pricer::default_slot`](super::Pricer::default_slot)),
     /// priced by the meter or at its minimum.
-    pub fn add_job(&mut self, slot: usize, job: &Job, at_minimum: bool) -> Result<(), TooLargeTotal> {
+    pub fn add_job(
+        &mut self,
+        slot: usize,
+        job: &Job,
+        at_minimum: bool,
+    ) -> Result<(), TooLargeTotal> {
         let sums = &mut self.per_model[slot];
         let images = u128::from(job.count);
         sums.jobs += 1;

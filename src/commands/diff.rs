@@ -3,8 +3,8 @@
 use super::Streams;
 use super::load::load_tariff;
 use crate::cli::{DiffArgs, GridFormat};
-use crate::error::{Error, Outcome};
 use crate::date::Day;
+use crate::error::{Error, Outcome};
 use crate::render::{self, DiffView};
 
 /// `day` prices OLD, and NEW unless `--to` names another day.

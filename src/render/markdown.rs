@@ -74,7 +74,13 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
             view.tariff.currency,
             if check.passed() { "passes" } else { "fails" },
             if model.rate_from.is_some() {
-                format!(", at {} {} per {}{}", exact(model.rate), view.tariff.currency, cell(&model.unit), super::dated(view.tariff, model))
+                format!(
+                    ", at {} {} per {}{}",
+                    exact(model.rate),
+                    view.tariff.currency,
+                    cell(&model.unit),
+                    super::dated(view.tariff, model)
+                )
             } else {
                 String::new()
             }
@@ -130,7 +136,9 @@ impl super::BatchSink for Batch {
                 .chain(header.extra.iter().map(|e| cell(e))),
         )?;
         let align = ["---:", "---", "---:", "---", "---:", "---:", "---:"].map(String::from);
-        let dated = ["---", "---:"].into_iter().take(super::dated_columns(header).len());
+        let dated = ["---", "---:"]
+            .into_iter()
+            .take(super::dated_columns(header).len());
         row(
             out,
             align

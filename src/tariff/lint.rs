@@ -14,6 +14,15 @@ pub const STALE_DAYS: i64 = 90;
 /// as zero.
 pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    // Published grids were read on `as_of`: dated rates are checked as they were that day.
+    let read_on;
+    let tariff = match tariff.as_of.parse::<crate::date::Day>() {
+        Ok(day) if tariff.is_dated() => {
+            read_on = tariff.clone().on(day);
+            &read_on
+        }
+        _ => tariff,
+    };
     if tariff.as_of.as_str() > today {
         found.push(tariff.diagnostic(
             "as_of",

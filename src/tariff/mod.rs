@@ -818,9 +818,7 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         .map(|(v, path)| read_rates(r, field!(v, path)));
     let rates = match (rate, rates) {
         (Some(rate), None) => rate.map(|rate| (rate, Vec::new())),
-        (None, Some(rates)) => {
-            rates.and_then(|rates| Some((rates.last()?.rate, rates)))
-        }
+        (None, Some(rates)) => rates.and_then(|rates| Some((rates.last()?.rate, rates))),
         (Some(_), Some(_)) => {
             r.problem(
                 t.span.clone(),
