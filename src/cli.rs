@@ -223,10 +223,16 @@ prompt, seed, guidance_scale, style and response_format are ignored). The form f
 extension (.csv, .jsonl, .ndjson) or --input; from stdin (-), a first line starting with { means
 JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
 
+Dates: a CSV date (or created) column, or a JSON created (or date) key, prices the row at the rate
+in force on its day: YYYY-MM-DD, an RFC 3339 time with its offset (its UTC day), or a Unix
+timestamp in whole seconds as the API's created is. A row without one is priced on --as-of (default
+today, UTC). Dated rows show their day and rate (columns date and rate).
+
 Examples:
   dis-price batch jobs.csv
   dis-price batch requests.jsonl --summary --budget 25 --warn-at 80
   generate-requests | dis-price batch - --format json > priced.json
+  dis-price --tariff prices.toml batch november.csv --as-of 2026-11-30
 
 Exit status: 0 success, 1 over budget, 2 a bad row or bad input.")]
     Batch(BatchArgs),

@@ -30,7 +30,7 @@ pub struct Priced<'a> {
     pub quote: Option<Quote>,
     /// Carried-through CSV columns.
     pub extra: Vec<Cow<'a, str>>,
-    /// Which of the model's rates priced it (see [`Pricer::slot`]), for the totals.
+    /// Which rate of which model priced it (a slot; see [`Pricer`]), for the totals.
     pub slot: usize,
     /// The day it is priced on: its own date, else the tariff's; `None` only when neither is
     /// known (a tariff never set to a day prices with each model's newest rate).

@@ -146,6 +146,11 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
             id.push_str(&format!("\n  alias {}", esc(alias)));
         }
         let mut rate = exact(m.rate);
+        match (m.not_until, m.rate_from) {
+            (Some(first), _) => rate = format!("none yet\nfirst from {first}"),
+            (None, Some(from)) => rate.push_str(&format!("\nfrom {from}")),
+            (None, None) => {}
+        }
         if !m.minimum.is_zero() {
             rate.push_str(&format!("\nmin {}/image", exact(m.minimum)));
         }
