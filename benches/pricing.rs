@@ -69,6 +69,7 @@ fn benches(c: &mut Criterion) {
                     tariff: &tariff,
                     extra: &[],
                     summary_only: summary,
+                    dated: false,
                 };
                 let pricer = Pricer::new(&tariff, false, !summary);
                 let mut totals = Totals::new(&tariff);

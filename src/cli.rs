@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use crate::axis::{SizeList, StepsList};
 use crate::batch::InputFormat;
 use crate::budget::Budget;
+use crate::date::Day;
 use crate::exact::Exact;
 use crate::number::{parse_decimal, parse_u32};
 use crate::size::Size;
@@ -144,6 +145,15 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PATH")]
     pub tariff: Option<PathBuf>,
 
+    /// Price with the rates in force on this day, YYYY-MM-DD (UTC) [default: today, or
+    /// DIS_PRICE_TODAY when set].
+    ///
+    /// A tariff may list a model's rate changes, each with the day it takes effect; this picks
+    /// the one in force. A day before a model's first rate is an error, not a guess. Batch rows
+    /// with their own date are priced on that date instead.
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<Day>,
+
     /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
     /// set (CLICOLOR_FORCE asks for it anywhere); always and never override both.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -250,6 +260,11 @@ and its percentage, jobs and images on each side, the change per model and the s
 most. With --baseline-tariff OLD.toml, FILE (or BASE) is priced under OLD.toml as the base. Both
 sides are read in full before anything is written. --fail-above and --fail-increase gate a rise.
 
+Dates: a CSV date (or created) column, or a JSON created (or date) key, prices the row at the rate
+in force on its day: YYYY-MM-DD, an RFC 3339 time with its offset (its UTC day), or a Unix
+timestamp in whole seconds as the API's created is. A row without one is priced on --as-of (default
+today, UTC). Dated rows show their day and rate (columns date and rate).
+
 Examples:
   dis-price batch jobs.csv
   dis-price batch requests.jsonl --summary --budget 25 --warn-at 80
@@ -257,6 +272,7 @@ Examples:
   dis-price batch jobs.csv --format plain                       the total alone
   dis-price batch jobs.csv --baseline base.csv --fail-above 10 --format markdown
   dis-price --tariff new.toml batch jobs.csv --baseline-tariff old.toml
+  dis-price --tariff prices.toml batch november.csv --as-of 2026-11-30
 
 Exit status: 0 success, 1 over budget or a rise past --fail-above/--fail-increase, 2 a bad row or
 bad input.")]
@@ -313,6 +329,7 @@ Exit status: 0 a rate shows every cell within tolerance, 1 none does, 2 bad inpu
 Examples:
   dis-price diff old.toml new.toml
   dis-price diff old.toml new.toml --format markdown --fail-above 10
+  dis-price diff prices.toml --as-of 2026-11-30 --to 2026-12-01   one tariff on two days
 
 Besides the cells, diff reports every change that alters what a job pays or whether it can be
 priced: the rate, the minimum per image, limits, default steps and size, the default model, removed
@@ -324,8 +341,10 @@ Exit status: 0 success, 1 a change went past --fail-above, 2 bad input.")]
 
     /// Check a tariff without pricing anything: every error at once, then warnings.
     #[command(after_help = "\
-Warnings (not errors): a published cell the model is off by more than the tolerance, an as_of in
-the future, a model without a published table.
+Warnings (not errors): a published cell the model is off by more than the tolerance (at the rate
+in force on as_of, for dated rates), an as_of in
+the future, an as_of more than 90 days before today (prices may have changed), a model without a
+published table. Today is the UTC date, or DIS_PRICE_TODAY when set.
 
 Examples:
   dis-price validate mine.toml
@@ -581,9 +600,15 @@ pub struct DiffArgs {
     #[arg(value_name = "OLD")]
     pub old: PathBuf,
 
-    /// The tariff as it is (- for standard input, for one side only).
+    /// The tariff as it is (- for standard input, for one side only) [default: OLD, to compare
+    /// two days of one tariff with --to].
     #[arg(value_name = "NEW")]
-    pub new: PathBuf,
+    pub new: Option<PathBuf>,
+
+    /// Price NEW on this day, YYYY-MM-DD, and OLD on --as-of (default today): what a tariff's
+    /// dated rate changes do between two days.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<Day>,
 
     /// Rows, as for `table` [default: both tariffs' published steps].
     #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
@@ -828,6 +853,11 @@ fn parse_steps(text: &str) -> Result<u32, String> {
         ),
         None => e,
     })
+}
+
+fn parse_day(text: &str) -> Result<Day, String> {
+    text.parse::<Day>()
+        .map_err(|why| format!("{text:?} is not a day: {why}"))
 }
 
 fn parse_size(text: &str) -> Result<Size, String> {

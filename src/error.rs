@@ -83,6 +83,19 @@ pub enum Error {
         known: Vec<String>,
     },
 
+    /// A day before a model's first dated rate.
+    #[error(
+        "model {model:?} has no rate on {day}: its first rate takes effect on {first} (price a day from {first} on with --as-of, or add the rate in force before it to the tariff)"
+    )]
+    NoRateYet {
+        /// The model's id.
+        model: String,
+        /// The day asked for.
+        day: crate::date::Day,
+        /// Its first rate's day.
+        first: crate::date::Day,
+    },
+
     /// A job the API would refuse.
     #[error("{}; the API would refuse this job (--allow-out-of-range prices it anyway)", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     OutOfRange(Vec<Breach>),

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod completions;
+pub mod date;
 pub mod diff;
 pub mod error;
 pub mod escape;

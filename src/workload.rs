@@ -75,6 +75,10 @@ fn total_piece(
     let tariff = header.tariff;
     let model_index = tariff.default_model_index();
     let model = &tariff.models[model_index];
+    // A default model with no rate on the day: every row is reported by the general path.
+    let Some(slot) = pricer.default_slot(model_index) else {
+        return price_rows(body, piece, first_line, pricer, None, header, settings);
+    };
     let mut result = Piece::new(tariff);
     let mut start = 0;
     let mut line = first_line;
@@ -88,7 +92,7 @@ fn total_piece(
             .map(|request| request.resolve(model).job);
         match job {
             Some(job) if job.within(model) => {
-                if let Err(e) = result.totals.add_job(model_index, &job, false) {
+                if let Err(e) = result.totals.add_job(slot, &job, false) {
                     result.stop = Some(e.into());
                     return result;
                 }

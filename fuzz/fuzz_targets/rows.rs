@@ -71,7 +71,7 @@ fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
     let Ok(rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()) else { return };
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
-    let header = BatchHeader { tariff, extra: &extra, summary_only: true };
+    let header = BatchHeader { tariff, extra: &extra, summary_only: true, dated: false };
     let settings = Settings { skip_invalid: true, rows: false, parallel: false, err_paint: Paint { enabled: false } };
     let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default() };
     let mut sink = csv::Batch::default();

@@ -64,6 +64,8 @@ pub struct Row<'a> {
     pub size: Option<Size>,
     /// Images, if given.
     pub count: Option<u32>,
+    /// The day the job ran, if given: it is priced at the rate of that day.
+    pub date: Option<crate::date::Day>,
     /// CSV columns that do not affect the price, carried through in header order.
     pub extra: Vec<Cow<'a, str>>,
 }
@@ -457,6 +459,8 @@ enum Column {
     Model,
     Width,
     Height,
+    /// The day the job ran: an ISO date, an RFC 3339 time or a Unix timestamp.
+    Date,
     Extra,
 }
 
@@ -578,6 +582,7 @@ impl<R: BufRead> Rows<R> {
                     steps,
                     size,
                     count,
+                    date,
                     ..
                 } = row;
                 Some((
@@ -586,6 +591,7 @@ impl<R: BufRead> Rows<R> {
                         steps,
                         size,
                         count,
+                        date,
                         model: None,
                         extra: Vec::new(),
                     },
@@ -705,9 +711,15 @@ impl Body {
         plain_numbers(columns, self.options.delimiter, line)
     }
 
-    /// Whether this is CSV whose columns are all numbers (no model, no carried columns).
+    /// Whether this is CSV with a date column.
+    pub fn has_date_column(&self) -> bool {
+        matches!(&self.form, Form::Csv { columns, .. } if columns.contains(&Column::Date))
+    }
+
+    /// Whether this is CSV whose columns are all numbers (no model, no date, no carried
+    /// columns).
     pub fn numeric_only(&self) -> bool {
-        matches!(&self.form, Form::Csv { columns, extra, .. } if extra.is_empty() && !columns.contains(&Column::Model))
+        matches!(&self.form, Form::Csv { columns, extra, .. } if extra.is_empty() && !columns.contains(&Column::Model) && !columns.contains(&Column::Date))
     }
 
     /// Rows of `piece`, a run of whole lines of the input starting at line `first_line`.
@@ -785,7 +797,7 @@ fn decode_plain<'a>(
                     _ => return None,
                 }
             }
-            Column::Model | Column::Extra => {
+            Column::Model | Column::Extra | Column::Date => {
                 let start = at;
                 while let Some(&b) = bytes.get(at) {
                     match b {
@@ -822,12 +834,15 @@ fn plain_row<'a>(
     bytes: &'a [u8],
 ) -> Option<(Row<'a>, usize)> {
     let mut model = None;
+    let mut date = None;
     let mut extra = Vec::new();
     let (request, at) = decode_plain(columns, delimiter, bytes, |column, field| {
-        if column == Column::Extra {
-            extra.push(Cow::Borrowed(field));
-        } else if !field.trim().is_empty() {
-            model = Some(Cow::Borrowed(field.trim()));
+        match column {
+            Column::Extra => extra.push(Cow::Borrowed(field)),
+            _ if field.trim().is_empty() => {}
+            // A bad date declines the line: the general path reports it.
+            Column::Date => date = Some(crate::date::Day::parse_row(field).ok()?),
+            _ => model = Some(Cow::Borrowed(field.trim())),
         }
         Some(())
     })?;
@@ -839,6 +854,7 @@ fn plain_row<'a>(
             steps,
             size,
             count,
+            date,
             extra,
         },
         at,
@@ -957,7 +973,7 @@ fn split_csv(line: &str, delimiter: u8) -> Result<Vec<Cow<'_, str>>, String> {
 }
 
 /// The columns a CSV header may name, as compared: see [`normal`].
-const PRICE_COLUMNS: [(&str, Column); 8] = [
+const PRICE_COLUMNS: [(&str, Column); 10] = [
     ("model", Column::Model),
     ("steps", Column::Steps),
     ("num_inference_steps", Column::Steps),
@@ -966,11 +982,13 @@ const PRICE_COLUMNS: [(&str, Column); 8] = [
     ("height", Column::Height),
     ("count", Column::Count),
     ("n", Column::Count),
+    ("date", Column::Date),
+    ("created", Column::Date),
 ];
 
 /// Whole names that mean a price column under another name (compared as [`normal`] writes
 /// them): a column so named would otherwise be carried and its jobs priced at the defaults.
-const SYNONYMS: [(&str, &str); 14] = [
+const SYNONYMS: [(&str, &str); 22] = [
     ("w", "width"),
     ("h", "height"),
     ("images", "count"),
@@ -985,11 +1003,19 @@ const SYNONYMS: [(&str, &str); 14] = [
     ("dims", "size"),
     ("iterations", "steps"),
     ("model_id", "model"),
+    ("day", "date"),
+    ("dates", "date"),
+    ("timestamp", "date"),
+    ("time", "date"),
+    ("datetime", "date"),
+    ("created_at", "date"),
+    ("created_on", "date"),
+    ("billed_at", "date"),
 ];
 
 /// Words that, inside a longer name (`image_size`, `num_steps`, `size (px)`), say the column
 /// sets a price column.
-const PRICE_WORDS: [(&str, &str); 13] = [
+const PRICE_WORDS: [(&str, &str); 16] = [
     ("step", "steps"),
     ("steps", "steps"),
     ("size", "size"),
@@ -1003,6 +1029,9 @@ const PRICE_WORDS: [(&str, &str); 13] = [
     ("model", "model"),
     ("models", "model"),
     ("images", "count"),
+    ("date", "date"),
+    ("dates", "date"),
+    ("timestamp", "date"),
 ];
 
 /// Characters that separate fields in CSV-like exports, tried when a header does not split.
@@ -1050,7 +1079,9 @@ fn near_miss(normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
     };
     let nearest = PRICE_COLUMNS
         .iter()
-        .filter(|(name, _)| name.len() > 1 && missing(name))
+        // `date` is one edit from `data` and `rate`, columns of their own: its other names
+        // and its word are looked for instead.
+        .filter(|(name, column)| name.len() > 1 && *column != Column::Date && missing(name))
         .map(|&(name, _)| (strsim::osa_distance(normal, name), name))
         .filter(|&(edits, name)| edits <= if name.len() > 8 { 3 } else { 1 })
         .min();
@@ -1257,7 +1288,11 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
     if has(Column::Width) != has(Column::Height) {
         return Err("width and height columns go together".into());
     }
-    if !options.defaults_ok && extra.len() == columns.len() {
+    // A date alone picks the rate, not the job.
+    let priced = columns
+        .iter()
+        .any(|c| !matches!(c, Column::Extra | Column::Date));
+    if !options.defaults_ok && !priced {
         return Err(format!(
             "no column sets the price ({} {} carried through), so every job would be priced at the model's defaults; name the price columns ({}), or give --defaults-ok to price the defaults",
             header
@@ -1311,6 +1346,10 @@ fn size(line: u64, field: &str, text: &str) -> Result<Size, RowError> {
         .map_err(|e| RowError::new(line, field, text, e.to_string()))
 }
 
+fn date(line: u64, field: &str, text: &str) -> Result<crate::date::Day, RowError> {
+    crate::date::Day::parse_row(text).map_err(|m| RowError::new(line, field, text, m))
+}
+
 fn csv_row<'a>(
     line: u64,
     columns: &[Column],
@@ -1345,8 +1384,9 @@ fn csv_row<'a>(
             }
             Column::Width => width = whole(line, "width", &text)?,
             Column::Height => height = whole(line, "height", &text)?,
+            Column::Date if !blank() => row.date = Some(date(line, "date", &text)?),
             Column::Extra => row.extra.push(text),
-            Column::Size | Column::Model => {}
+            Column::Size | Column::Model | Column::Date => {}
         }
     }
     if row.size.is_none() {
@@ -1474,6 +1514,8 @@ pub const PRICE_KEYS: [&str; 8] = [
     "n",
     "count",
 ];
+/// Keys giving the day a job ran, which picks its dated rate: `created` as the API returns it.
+const DATE_KEYS: [&str; 2] = ["created", "date"];
 
 /// The members of one JSON object in the order written, repeats kept, keys borrowed from the
 /// line where they hold no escapes: no map is built, and a repeated key can be told.
@@ -1577,6 +1619,7 @@ fn json_row(
     let (mut width, mut height) = (None, None);
     let mut seen_steps = None;
     let mut seen_count = None;
+    let mut seen_date = None;
     // At most one pass per distinct known key: a repeat or an unknown key ends the loop, so
     // the search for repeats stays short whatever the line holds.
     for (at, (key, value)) in members.iter().enumerate() {
@@ -1596,7 +1639,7 @@ fn json_row(
             continue;
         }
         let shown = || value_text(value);
-        if value.is_null() && PRICE_KEYS.contains(&key) {
+        if value.is_null() && (PRICE_KEYS.contains(&key) || DATE_KEYS.contains(&key)) {
             return Err(RowError::new(
                 line,
                 key,
@@ -1649,6 +1692,22 @@ fn json_row(
                 row.count = Some(number(key)?);
             }
             "size" => row.size = Some(size(line, "size", string("size")?)?),
+            "created" | "date" => {
+                once(seen_date.replace(key))?;
+                row.date = Some(match value {
+                    Value::String(text) => date(line, key, text)?,
+                    // Whole seconds, as the API's `created` is; a fraction or a sign is not.
+                    Value::Number(n) if n.is_u64() => date(line, key, &n.to_string())?,
+                    _ => {
+                        return Err(RowError::new(
+                            line,
+                            key,
+                            &shown(),
+                            format!("is not a date; expected {}", crate::date::ROW_FORMS),
+                        ));
+                    }
+                });
+            }
             "width" => width = Some(number("width")?),
             "height" => height = Some(number("height")?),
             "partial_images" => {
@@ -1668,7 +1727,11 @@ fn json_row(
                 // A near miss is most likely a typo of a price key: no escape hatch offered.
                 let message = match plausible_key(
                     other,
-                    PRICE_KEYS.iter().chain(&IGNORED_KEYS).copied(),
+                    PRICE_KEYS
+                        .iter()
+                        .chain(&DATE_KEYS)
+                        .chain(&IGNORED_KEYS)
+                        .copied(),
                 ) {
                     Some(k) => format!("is not a key dis-price knows; did you mean {k:?}? {known}"),
                     None => format!(

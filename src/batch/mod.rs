@@ -5,10 +5,13 @@ pub mod input;
 pub mod totals;
 
 pub use input::{InputFormat, ReadOptions, Row, RowError, Rows};
-pub use totals::{ModelTotal, Summary, Totals};
+pub use totals::{ModelTotal, RateTotal, Summary, Totals};
 
 use std::borrow::Cow;
 
+use rust_decimal::Decimal;
+
+use crate::date::Day;
 use crate::job::{Job, Request};
 use crate::pricing::{Meter, Quote};
 use crate::tariff::{Model, Tariff};
@@ -27,27 +30,85 @@ pub struct Priced<'a> {
     pub quote: Option<Quote>,
     /// Carried-through CSV columns.
     pub extra: Vec<Cow<'a, str>>,
+    /// Which rate of which model priced it (a slot; see [`Pricer`]), for the totals.
+    pub slot: usize,
+    /// The day it is priced on: its own date, else the tariff's; `None` only when neither is
+    /// known (a tariff never set to a day prices with each model's newest rate).
+    pub day: Option<Day>,
+    /// The rate in force that day.
+    pub rate: Decimal,
+    /// The day that rate took effect; `None` for a model with one undated rate.
+    pub rate_from: Option<Day>,
 }
 
 /// Prices rows under a tariff: the models' meters worked out once.
 pub struct Pricer<'t> {
     tariff: &'t Tariff,
+    /// One meter per slot: a slot is one rate of one model, models in tariff order, each
+    /// model's rates oldest first (one slot for an undated rate).
     meters: Vec<Meter>,
+    /// Each model's first slot.
+    first_slot: Vec<usize>,
+    /// Each model's rate on the tariff's day, as an index into its rates, or the day of its
+    /// first rate when that is later.
+    default_period: Vec<Result<usize, Day>>,
     allow_out_of_range: bool,
     need_quote: bool,
+}
+
+/// Slots for every rate of every model of `tariff`, and each model's first one; see [`Pricer`].
+pub fn slots(tariff: &Tariff) -> (Vec<Decimal>, Vec<usize>) {
+    let mut rates = Vec::new();
+    let mut first = Vec::with_capacity(tariff.models.len());
+    for model in &tariff.models {
+        first.push(rates.len());
+        if model.rates.is_empty() {
+            rates.push(model.rate);
+        } else {
+            rates.extend(model.rates.iter().map(|c| c.rate));
+        }
+    }
+    (rates, first)
 }
 
 impl<'t> Pricer<'t> {
     /// A pricer; with `need_quote` false (a summary) rows of models without a minimum get no
     /// per-row arithmetic at all: the totals sum integer pixel-steps.
     pub fn new(tariff: &'t Tariff, allow_out_of_range: bool, need_quote: bool) -> Self {
-        let meters = tariff.models.iter().map(Meter::new).collect();
+        let mut meters = Vec::new();
+        for model in &tariff.models {
+            if model.rates.is_empty() {
+                meters.push(Meter::new(model));
+            }
+            for change in &model.rates {
+                let mut at = model.clone();
+                at.rate = change.rate;
+                meters.push(Meter::new(&at));
+            }
+        }
+        let default_period = tariff
+            .models
+            .iter()
+            .map(|m| match tariff.priced_on {
+                Some(day) => m.period_on(day),
+                None => Ok(m.rates.len().saturating_sub(1)),
+            })
+            .collect();
         Pricer {
             tariff,
             meters,
+            first_slot: slots(tariff).1,
+            default_period,
             allow_out_of_range,
             need_quote,
         }
+    }
+
+    /// The slot of the model at `model_index` for a row without a date, when the model has a
+    /// rate on the tariff's day.
+    pub fn default_slot(&self, model_index: usize) -> Option<usize> {
+        let period = self.default_period.get(model_index)?.as_ref().ok()?;
+        Some(self.first_slot[model_index] + period)
     }
 
     /// Fills a row from the model's defaults, checks the limits and prices it; returns the
@@ -78,6 +139,33 @@ impl<'t> Pricer<'t> {
             })?,
         };
         let model = &tariff.models[model_index];
+        let day = row.date.or(tariff.priced_on);
+        let period = match row.date {
+            None => self.default_period[model_index],
+            Some(date) => model.period_on(date),
+        };
+        let period = period.map_err(|first| {
+            let day = day.map(|d| d.to_string()).unwrap_or_default();
+            let whose = if row.date.is_some() {
+                ""
+            } else {
+                " (the row has no date, so it is priced on --as-of, or today)"
+            };
+            RowError::new(
+                row.line,
+                "date",
+                &day,
+                format!(
+                    "is before the first rate of model {:?}, which takes effect on {first}{whose}; the tariff has no price for that day",
+                    model.id
+                ),
+            )
+        })?;
+        let slot = self.first_slot[model_index] + period;
+        let (rate, rate_from) = match model.rates.get(period) {
+            Some(change) => (change.rate, Some(change.from)),
+            None => (model.rate, None),
+        };
         let job = Request {
             steps: row.steps,
             size: row.size,
@@ -109,16 +197,14 @@ impl<'t> Pricer<'t> {
             ));
         }
         let quote = if self.need_quote || !model.minimum.is_zero() {
-            let quote = self.meters[model_index]
-                .quote(&job, tariff.display)
-                .map_err(|e| {
-                    RowError::new(
-                        row.line,
-                        "row",
-                        &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
-                        e.to_string(),
-                    )
-                })?;
+            let quote = self.meters[slot].quote(&job, tariff.display).map_err(|e| {
+                RowError::new(
+                    row.line,
+                    "row",
+                    &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
+                    e.to_string(),
+                )
+            })?;
             Some(quote)
         } else {
             None
@@ -131,6 +217,10 @@ impl<'t> Pricer<'t> {
                 job,
                 quote,
                 extra: row.extra,
+                slot,
+                day,
+                rate,
+                rate_from,
             },
             warnings,
         ))

@@ -89,10 +89,31 @@ pub(super) fn batch(
     let summary_only = args.summary || args.format == BatchFormat::Plain;
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
+    let dated = tariff.is_dated() || body.has_date_column();
+    // Dated rows gain the output columns `date` and `rate`: a carried column may not share one.
+    if dated
+        && let Some(column) = extra.iter().find(|e| {
+            let key = e.trim().to_lowercase();
+            render::DATED_COLUMNS.contains(&key.as_str())
+        })
+    {
+        return Err(Error::Input(InputError::Header {
+            name: name.clone(),
+            line: body.next_line().saturating_sub(1).max(1),
+            message: format!(
+                "column {:?} has the name of the output's column {:?}, which dated rows add (output columns: {}, {}); rename it (names are compared ignoring case and surrounding spaces)",
+                crate::escape::escaped(column),
+                column.trim().to_lowercase(),
+                render::JOB_COLUMNS.join(", "),
+                render::DATED_COLUMNS.join(", ")
+            ),
+        }));
+    }
     let header = BatchHeader {
         tariff,
         extra: &extra,
         summary_only,
+        dated,
     };
     let mut sink: Box<dyn BatchSink> = match args.format {
         BatchFormat::Table => Box::<render::table::Batch>::default(),

@@ -16,7 +16,11 @@ pub(super) fn check(
 ) -> Result<Outcome, Error> {
     let models: Vec<&Model> = match model {
         Some(query) => vec![pick_model(tariff, Some(query))?],
-        None => tariff.models.iter().collect(),
+        None => tariff
+            .models
+            .iter()
+            .map(|m| super::load::in_force(tariff, m))
+            .collect::<Result<_, _>>()?,
     };
     let mut view = CheckView {
         tariff,

@@ -48,7 +48,13 @@ pub(super) fn compare(
     let old = args
         .baseline_tariff
         .as_deref()
-        .map(|path| load_tariff(Some(path)))
+        .map(|path| {
+            // Priced on the same day as the head, so a comparison is of tariffs, not of days.
+            load_tariff(Some(path)).map(|t| match tariff.priced_on {
+                Some(day) => t.on(day),
+                None => t,
+            })
+        })
         .transpose()?;
     let base_tariff = old.as_ref().unwrap_or(tariff);
     if base_tariff.currency != tariff.currency {
@@ -197,6 +203,7 @@ fn price_side<'t>(
         tariff,
         extra: &extra,
         summary_only: true,
+        dated: false,
     };
     let pricer = Pricer::new(tariff, args.allow_out_of_range, false);
     let settings = workload::Settings {

@@ -3,18 +3,37 @@
 use super::Streams;
 use super::load::load_tariff;
 use crate::cli::{DiffArgs, GridFormat};
+use crate::date::Day;
 use crate::error::{Error, Outcome};
 use crate::render::{self, DiffView};
 
-pub(super) fn diff(args: &DiffArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
-    if super::load::is_stdin(&args.old) && super::load::is_stdin(&args.new) {
+/// `day` prices OLD, and NEW unless `--to` names another day.
+pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let new_path = match (&args.new, args.to) {
+        (Some(new), _) => new,
+        (None, Some(_)) => &args.old,
+        (None, None) => {
+            return Err(Error::Usage(format!(
+                "diff needs a second tariff, NEW, or --to YYYY-MM-DD to compare {} on two days",
+                crate::escape::escaped(&args.old.display().to_string())
+            )));
+        }
+    };
+    if super::load::is_stdin(&args.old) && super::load::is_stdin(new_path) {
         return Err(Error::Usage(
             "diff reads at most one tariff from standard input (-); give the other as a file"
                 .to_owned(),
         ));
     }
-    let old = load_tariff(Some(&args.old))?;
-    let new = load_tariff(Some(&args.new))?;
+    let old = load_tariff(Some(&args.old))?.on(day);
+    let new = load_tariff(Some(new_path))?.on(args.to.unwrap_or(day));
+    // Each side must price every model it has on its day: a model with no rate yet is not
+    // "removed", and no cell of it is comparable.
+    for side in [&old, &new] {
+        for model in &side.models {
+            super::load::in_force(side, model)?;
+        }
+    }
     let steps = args.steps.as_ref().map(|l| l.0.as_slice());
     let sizes = args.sizes.as_ref().map(|l| l.0.as_slice());
     let changes = crate::diff::diff(&old, &new, steps, sizes)?;

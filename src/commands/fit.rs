@@ -27,6 +27,15 @@ pub(super) fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Resu
                 model.id
             )));
         };
+        // Which dated rate the published grid belongs to is the editor's call, not a guess.
+        if let Some(last) = model.rates.last() {
+            return Err(Error::Usage(format!(
+                "model {:?} has dated rates (`rates`, the newest from {}), and fit --write only replaces a single `rate`; the file is left as it was: add {{ from = \"YYYY-MM-DD\", rate = \"{}\" }} to its rates by hand, with the day the rate takes effect",
+                model.id,
+                last.from,
+                crate::render::exact(rate)
+            )));
+        }
         crate::tariff::write::write_rate(file, &tariff.text, &model.id, rate).map_err(
             |reason| Error::WriteTariff {
                 path: file.clone(),

@@ -80,8 +80,24 @@ fn read_limited(input: impl std::io::Read, limit: u64) -> Result<Vec<u8>, String
     Ok(bytes)
 }
 
-/// The model named by `query`, or the default one.
+/// The model, if it has a rate on the day the tariff prices.
+pub fn in_force<'t>(tariff: &Tariff, model: &'t Model) -> Result<&'t Model, Error> {
+    match (model.not_until, tariff.priced_on) {
+        (Some(first), Some(day)) => Err(Error::NoRateYet {
+            model: model.id.clone(),
+            day,
+            first,
+        }),
+        _ => Ok(model),
+    }
+}
+
+/// The model named by `query`, or the default one; it must have a rate on the day priced.
 pub fn pick_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Model, Error> {
+    find_model(tariff, query).and_then(|model| in_force(tariff, model))
+}
+
+fn find_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Model, Error> {
     let Some(query) = query else {
         return Ok(tariff.default_model());
     };

@@ -56,17 +56,19 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             writeln!(io.out)?;
             return Ok(Outcome::Success);
         }
-        Some(Command::Diff(args)) => {
-            // Accepted and ignored, it would let a reader think diff compared that file.
-            if let Some(tariff) = &cli.global.tariff {
-                return Err(Error::Usage(format!(
-                    "diff compares the two tariffs it is given (dis-price diff OLD NEW) and takes no --tariff; drop --tariff {}, or give it as OLD or NEW",
-                    crate::escape::escaped(&tariff.display().to_string())
-                )));
-            }
-            return diff::diff(args, io);
-        }
         _ => {}
+    }
+    let today = crate::date::Day::today().map_err(Error::Usage)?;
+    let day = cli.global.as_of.unwrap_or(today);
+    if let Some(Command::Diff(args)) = &cli.command {
+        // Accepted and ignored, it would let a reader think diff compared that file.
+        if let Some(tariff) = &cli.global.tariff {
+            return Err(Error::Usage(format!(
+                "diff compares the two tariffs it is given (dis-price diff OLD NEW) and takes no --tariff; drop --tariff {}, or give it as OLD or NEW",
+                crate::escape::escaped(&tariff.display().to_string())
+            )));
+        }
+        return diff::diff(args, day, io);
     }
     let path = cli.global.tariff.clone().or_else(|| {
         std::env::var_os(TARIFF_ENV)
@@ -81,7 +83,12 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
                 crate::escape::escaped(&flag.display().to_string())
             )));
         }
-        return validate::validate(args.path.as_deref().or(path.as_deref()), args.strict, io);
+        return validate::validate(
+            args.path.as_deref().or(path.as_deref()),
+            args.strict,
+            today,
+            io,
+        );
     }
     if let (Some(Command::Batch(args)), Some(tariff)) = (&cli.command, &path)
         && load::is_stdin(&args.file)
@@ -91,7 +98,7 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             "the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file".to_owned(),
         ));
     }
-    let tariff = load_tariff(path.as_deref())?;
+    let tariff = load_tariff(path.as_deref())?.on(day);
     match cli.command {
         None => quote::price_one(
             &tariff,

@@ -11,10 +11,11 @@ use crate::error::{Error, Outcome};
 pub(super) fn validate(
     path: Option<&Path>,
     strict: bool,
+    today: crate::date::Day,
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     let tariff = load_tariff(path)?;
-    let warnings = crate::tariff::lint::warnings(&tariff, &crate::tariff::lint::today_utc());
+    let warnings = crate::tariff::lint::warnings(&tariff, &today.to_string());
     for w in &warnings {
         writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;
     }

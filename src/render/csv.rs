@@ -111,6 +111,7 @@ impl super::BatchSink for Batch {
     fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
         let extra: Vec<_> = header.extra.iter().map(|e| text_field(e)).collect();
         let mut fields = super::JOB_COLUMNS.to_vec();
+        fields.extend(super::dated_columns(header));
         fields.extend(extra.iter().map(AsRef::as_ref));
         record(out, &fields)
     }
@@ -146,6 +147,10 @@ impl super::BatchSink for Batch {
         } else {
             line.push(b',');
         }
+        for dated in super::row_dated(header, row) {
+            line.push(b',');
+            line.extend_from_slice(dated.as_bytes());
+        }
         for extra in &row.extra {
             line.push(b',');
             push_text(line, extra);
@@ -161,7 +166,7 @@ impl super::BatchSink for Batch {
         summary: &crate::batch::Summary<'_>,
     ) -> io::Result<()> {
         let places = header.tariff.display.decimals;
-        let pad = vec![""; header.extra.len()];
+        let pad = vec![""; super::dated_columns(header).len() + header.extra.len()];
         for m in &summary.by_model {
             let (images, units, price) = (
                 m.images.to_string(),

@@ -25,7 +25,13 @@ pub fn provenance(tariff: &Tariff) -> Value {
         "source": tariff.source,
         "origin": origin,
         "sha256": tariff.sha256,
+        "priced_on": tariff.priced_on.map(|d| d.to_string()),
     })
+}
+
+/// The day a model's rate took effect, `null` for an undated rate.
+fn rate_from(model: &Model) -> Value {
+    json!(model.rate_from.map(|d| d.to_string()))
 }
 
 fn write(out: &mut dyn Write, value: &Value) -> io::Result<()> {
@@ -58,6 +64,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
             "units_per_image": quote.units_per_image.to_string(),
             "units": quote.units.to_string(),
             "rate": exact(model.rate),
+            "rate_from": rate_from(model),
             "minimum": exact(model.minimum),
             "minimum_applied": quote.minimum_applied,
             "currency": tariff.currency,
@@ -88,6 +95,7 @@ fn model_header(model: &Model, tariff: &Tariff) -> Value {
         "name": model.name,
         "unit": model.unit,
         "rate": exact(model.rate),
+        "rate_from": rate_from(model),
         "currency": tariff.currency,
     })
 }
@@ -163,7 +171,9 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
                 "default": m.id == default,
                 "unit": m.unit,
                 "unit_size": m.unit_size.to_string(),
-                "rate": exact(m.rate),
+                "rate": (m.not_until.is_none()).then(|| exact(m.rate)),
+                "rate_from": rate_from(m),
+                "rates": m.rates.iter().map(|c| json!({ "from": c.from.to_string(), "rate": exact(c.rate) })).collect::<Vec<_>>(),
                 "minimum": exact(m.minimum),
                 "steps": { "min": m.steps.min, "max": m.steps.max, "default": m.steps.default },
                 "side": { "min": m.side.min, "max": m.side.max, "refused": m.side.refused.iter().map(|&(a, b)| [a, b]).collect::<Vec<_>>() },
@@ -230,6 +240,9 @@ impl super::BatchSink for Batch {
             "units": super::row_units(row),
             "exact": row.quote.map(|q| q.exact.to_string()),
             "price": super::row_price(row, header.tariff.display.decimals),
+            "date": row.day.map(|d| d.to_string()),
+            "rate": exact(row.rate),
+            "rate_from": row.rate_from.map(|d| d.to_string()),
         });
         if !header.extra.is_empty() {
             job["columns"] = header
@@ -273,6 +286,14 @@ impl super::BatchSink for Batch {
                     "units": m.units.to_string(),
                     "exact": m.exact.to_string(),
                     "total": money(m.price, places),
+                    "rate": (m.by_rate.is_empty()).then(|| exact(m.model.rate)),
+                    "by_rate": m.by_rate.iter().map(|r| json!({
+                        "from": r.from.to_string(),
+                        "rate": exact(r.rate),
+                        "jobs": r.jobs,
+                        "images": count(r.images),
+                        "exact": r.exact.to_string(),
+                    })).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -302,6 +323,8 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<(
     let mut v = json!({
         "schema_version": SCHEMA_VERSION,
         "model": view.model.id,
+        "rate": exact(view.model.rate),
+        "rate_from": rate_from(view.model),
         "budget": view.budget.to_string(),
         "currency": view.tariff.currency,
         "size": view.size.to_string(),
@@ -358,6 +381,7 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
             "best": fit.best.iter().map(interval).collect::<Vec<_>>(),
             "suggested": fit.suggested.map(exact),
             "current": exact(model.rate),
+            "current_from": rate_from(model),
             "current_is_best": fit.current_is_best,
             "all_within_tolerance": fit.all_within_tolerance,
             "misses": fit.misses.len(),
@@ -378,7 +402,9 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             json!({
                 "model": m.new.id,
                 "old_rate": exact(m.old.rate),
+                "old_rate_from": rate_from(m.old),
                 "new_rate": exact(m.new.rate),
+                "new_rate_from": rate_from(m.new),
                 "cells": m.cells.iter().map(|c| json!({
                     "steps": c.steps,
                     "size": c.size.to_string(),

@@ -34,12 +34,13 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let (model, tariff) = (view.model, view.tariff);
     writeln!(
         out,
-        "**{}**: {} per image at {} {} per {}\n",
+        "**{}**: {} per image at {} {} per {}{}\n",
         cell(&model.name),
         tariff.currency,
         exact(model.rate),
         tariff.currency,
-        cell(&model.unit)
+        cell(&model.unit),
+        super::dated(tariff, model)
     )?;
     let sizes = &view.grid.sizes;
     row(
@@ -67,11 +68,22 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
         }
         writeln!(
             out,
-            "**{}** against its published prices (tolerance {} {}): {}\n",
+            "**{}** against its published prices (tolerance {} {}): {}{}\n",
             cell(&model.name),
             exact(check.tolerance),
             view.tariff.currency,
-            if check.passed() { "passes" } else { "fails" }
+            if check.passed() { "passes" } else { "fails" },
+            if model.rate_from.is_some() {
+                format!(
+                    ", at {} {} per {}{}",
+                    exact(model.rate),
+                    view.tariff.currency,
+                    cell(&model.unit),
+                    super::dated(view.tariff, model)
+                )
+            } else {
+                String::new()
+            }
         )?;
         row(
             out,
@@ -120,13 +132,18 @@ impl super::BatchSink for Batch {
             out,
             names
                 .into_iter()
+                .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
                 .chain(header.extra.iter().map(|e| cell(e))),
         )?;
         let align = ["---:", "---", "---:", "---", "---:", "---:", "---:"].map(String::from);
+        let dated = ["---", "---:"]
+            .into_iter()
+            .take(super::dated_columns(header).len());
         row(
             out,
             align
                 .into_iter()
+                .chain(dated.map(String::from))
                 .chain(header.extra.iter().map(|_| "---".to_owned())),
         )
     }
@@ -148,7 +165,10 @@ impl super::BatchSink for Batch {
         ];
         row(
             out,
-            fields.into_iter().chain(r.extra.iter().map(|e| cell(e))),
+            fields
+                .into_iter()
+                .chain(super::row_dated(header, r))
+                .chain(r.extra.iter().map(|e| cell(e))),
         )
     }
 
@@ -214,12 +234,13 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     for m in &view.diff.models {
         writeln!(
             out,
-            "**{}**: rate {} → {} {} per {}\n",
+            "**{}**: rate {} → {} {} per {}{}\n",
             cell(&m.new.name),
             exact(m.old.rate),
             exact(m.new.rate),
             new.currency,
-            cell(&m.new.unit)
+            cell(&m.new.unit),
+            super::diff_days(view.old, new).replace("->", "→")
         )?;
         row(out, super::DIFF_COLUMNS.map(String::from))?;
         row(

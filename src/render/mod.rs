@@ -148,6 +148,27 @@ pub fn count_change(base: u128, head: u128) -> String {
     }
 }
 
+/// Which dated rate a figure uses, after the rate: ` (the rate from 2026-12-01, in force on
+/// 2026-12-05)`; empty for a model with one undated rate.
+pub fn dated(tariff: &Tariff, model: &Model) -> String {
+    match (model.rate_from, tariff.priced_on) {
+        (Some(from), Some(day)) => format!(" (the rate from {from}, in force on {day})"),
+        (Some(from), None) => format!(" (the rate from {from})"),
+        (None, _) => String::new(),
+    }
+}
+
+/// The days two priced tariffs compare, when either has dated rates or the days differ:
+/// ` (on 2026-11-30 -> on 2026-12-01)`; empty otherwise.
+pub fn diff_days(old: &Tariff, new: &Tariff) -> String {
+    match (old.priced_on, new.priced_on) {
+        (Some(a), Some(b)) if a != b || old.is_dated() || new.is_dated() => {
+            format!(" (on {a} -> on {b})")
+        }
+        _ => String::new(),
+    }
+}
+
 /// A cell's percent change for output: `+10.00%`, `-3.33%`, or `from 0` from a price of 0.
 pub fn percent(change: Option<crate::diff::Percent>) -> String {
     change.map_or_else(|| "from 0".to_owned(), |p| format!("{p}%"))
@@ -174,6 +195,28 @@ pub struct BatchHeader<'a> {
     pub extra: &'a [String],
     /// Only totals are written.
     pub summary_only: bool,
+    /// Rows show the day each is priced on and the rate applied ([`DATED_COLUMNS`], after
+    /// the price): the tariff has dated rates, or the input a date column.
+    pub dated: bool,
+}
+
+/// Column names a batch's rows add, after the price, when [`BatchHeader::dated`].
+pub const DATED_COLUMNS: [&str; 2] = ["date", "rate"];
+
+/// A row's [`DATED_COLUMNS`] when the header asks for them, else nothing.
+pub fn row_dated(header: &BatchHeader<'_>, row: &Priced<'_>) -> Vec<String> {
+    if !header.dated {
+        return Vec::new();
+    }
+    vec![
+        row.day.map(|d| d.to_string()).unwrap_or_default(),
+        exact(row.rate),
+    ]
+}
+
+/// The [`DATED_COLUMNS`] when the header asks for them, else nothing.
+pub fn dated_columns(header: &BatchHeader<'_>) -> &'static [&'static str] {
+    if header.dated { &DATED_COLUMNS } else { &[] }
 }
 
 /// A batch renderer: rows are written as they come, so memory does not grow with the input

@@ -28,13 +28,14 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let (model, tariff) = (view.model, view.tariff);
     writeln!(
         out,
-        "{} ({}): {} per image at {} {} per {}",
+        "{} ({}): {} per image at {} {} per {}{}",
         esc(&model.name),
         esc(&model.id),
         esc(&tariff.currency),
         exact(model.rate),
         esc(&tariff.currency),
-        esc(&model.unit)
+        esc(&model.unit),
+        super::dated(tariff, model)
     )?;
     let sizes = &view.grid.sizes;
     let header = std::iter::once("steps".to_owned())
@@ -61,11 +62,12 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
         }
         writeln!(
             out,
-            "{} ({}) against its published prices, {currency} per image at {} {currency} per {}",
+            "{} ({}) against its published prices, {currency} per image at {} {currency} per {}{}",
             esc(&model.name),
             esc(&model.id),
             exact(model.rate),
-            esc(&model.unit)
+            esc(&model.unit),
+            super::dated(view.tariff, model)
         )?;
         let header = [
             "steps",
@@ -148,6 +150,11 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
             esc(&m.unit),
             m.unit_size
         );
+        match (m.not_until, m.rate_from) {
+            (Some(first), _) => rate = format!("none yet\nfirst from {first}"),
+            (None, Some(from)) => rate.push_str(&format!("\nfrom {from}")),
+            (None, None) => {}
+        }
         if !m.minimum.is_zero() {
             rate.push_str(&format!("\nmin {}/image", exact(m.minimum)));
         }
@@ -192,9 +199,14 @@ impl super::BatchSink for Batch {
             new_table(
                 names
                     .into_iter()
+                    .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
                     .chain(header.extra.iter().map(|e| esc(e).into_owned()))
                     .collect(),
-                &[0, 2, 4, 5, 6],
+                if header.dated {
+                    &[0, 2, 4, 5, 6, 8]
+                } else {
+                    &[0, 2, 4, 5, 6]
+                },
             )
         });
         {
@@ -210,6 +222,7 @@ impl super::BatchSink for Batch {
             table.add_row(
                 fields
                     .into_iter()
+                    .chain(super::row_dated(header, r))
                     .chain(r.extra.iter().map(|e| esc(e).into_owned()))
                     .collect::<Vec<_>>(),
             );
@@ -270,13 +283,14 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         }
         writeln!(
             out,
-            "{} ({}): rate {} -> {} {} per {}",
+            "{} ({}): rate {} -> {} {} per {}{}",
             m.new.name,
             m.new.id,
             exact(m.old.rate),
             exact(m.new.rate),
             new.currency,
-            m.new.unit
+            m.new.unit,
+            super::diff_days(old, new)
         )?;
         let header = super::DIFF_COLUMNS.map(String::from).to_vec();
         let mut table = new_table(header, &[0, 2, 3, 4, 5]);

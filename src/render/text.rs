@@ -45,6 +45,13 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
     )?;
     writeln!(out, "  count  {}", job.count)?;
     let unit = escaped(&model.unit);
+    if let (Some(from), Some(day)) = (model.rate_from, tariff.priced_on) {
+        writeln!(
+            out,
+            "  rate   {} {currency}/{unit} from {from}, in force on {day}",
+            exact(model.rate)
+        )?;
+    }
     if quote.minimum_applied {
         writeln!(
             out,
@@ -185,8 +192,9 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
     }
     writeln!(
         out,
-        "  current rate:   {} {currency}, {}",
+        "  current rate:   {} {currency}{}, {}",
         exact(model.rate),
+        super::dated(tariff, model),
         if fit.current_is_best {
             "inside the best interval"
         } else {

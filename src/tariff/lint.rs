@@ -5,15 +5,42 @@ use super::{Diagnostic, Tariff};
 use crate::grid::{Check, Status};
 use crate::render::{exact, money};
 
+/// Days after which a tariff's `as_of` is old enough that its prices may have changed.
+pub const STALE_DAYS: i64 = 90;
+
 /// Every warning about a loaded tariff, in file order: published cells the model is off by more
-/// than the tolerance, an `as_of` after `today` (`YYYY-MM-DD`), models without a published grid,
-/// a default job that costs something but shows as zero.
+/// than the tolerance, an `as_of` after `today` (`YYYY-MM-DD`) or more than [`STALE_DAYS`]
+/// before it, models without a published grid, a default job that costs something but shows
+/// as zero.
 pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    // Published grids were read on `as_of`: dated rates are checked as they were that day.
+    let read_on;
+    let tariff = match tariff.as_of.parse::<crate::date::Day>() {
+        Ok(day) if tariff.is_dated() => {
+            read_on = tariff.clone().on(day);
+            &read_on
+        }
+        _ => tariff,
+    };
     if tariff.as_of.as_str() > today {
         found.push(tariff.diagnostic(
             "as_of",
             format!("as_of {} is in the future (today is {today})", tariff.as_of),
+        ));
+    }
+    if let (Ok(read), Ok(now)) = (
+        tariff.as_of.parse::<crate::date::Day>(),
+        today.parse::<crate::date::Day>(),
+    ) && read.days_until(now) > STALE_DAYS
+    {
+        found.push(tariff.diagnostic(
+            "as_of",
+            format!(
+                "as_of {} is {} days before today ({today}), more than {STALE_DAYS}: prices may have changed since; check the source and update the rates and as_of",
+                tariff.as_of,
+                read.days_until(now)
+            ),
         ));
     }
     let places = tariff.display.decimals;
@@ -80,27 +107,9 @@ pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     found
 }
 
-/// Today's date in UTC, `YYYY-MM-DD`.
+/// Today's date in UTC, `YYYY-MM-DD`, by the system clock.
 pub fn today_utc() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days(i64::try_from(seconds / 86_400).unwrap_or(0));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    crate::date::Day::clock().to_string()
 }
 
 #[cfg(test)]
@@ -110,6 +119,7 @@ mod tests {
 
     #[test]
     fn dates_from_day_counts() {
+        use crate::date::civil_from_days;
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_782), (2026, 11, 25));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));

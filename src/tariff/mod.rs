@@ -18,6 +18,7 @@ use toml::de::DeTable;
 pub use diagnostic::{Diagnostic, Diagnostics};
 use read::{Field, Reader, Table};
 
+use crate::date::Day;
 use crate::size::Size;
 
 /// The tariff compiled into the binary, from `tariffs/distribute.toml`.
@@ -75,6 +76,9 @@ pub struct Tariff {
     default_model: usize,
     /// Every id, alias and display name, lowercased, with its model's index.
     lookup: Vec<(Box<str>, usize)>,
+    /// The day the tariff prices, which picks each model's dated rate (see [`Tariff::on`]);
+    /// `None` until one is chosen.
+    pub priced_on: Option<Day>,
 }
 
 /// How shown amounts are rounded.
@@ -132,8 +136,17 @@ pub struct Model {
     pub unit: String,
     /// One unit is one step on an image of this size.
     pub unit_size: Size,
-    /// Currency per unit, above zero.
+    /// Currency per unit, above zero: for dated rates, the one in force on the day the tariff
+    /// prices (see [`Tariff::on`]; the newest until then).
     pub rate: Decimal,
+    /// The day `rate` took effect; `None` for a model with one undated rate.
+    pub rate_from: Option<Day>,
+    /// Dated rates, oldest first, each from its day until the next one's; empty for a model
+    /// with one undated rate.
+    pub rates: Vec<RateChange>,
+    /// The day of the model's first rate, when that is after the day the tariff prices: the
+    /// model has no price that day.
+    pub not_until: Option<Day>,
     /// Least charge per image, zero or more.
     pub minimum: Decimal,
     /// Accepted steps and the default.
@@ -144,6 +157,44 @@ pub struct Model {
     pub default_size: Size,
     /// The provider's own price grid, if known.
     pub published: Option<Published>,
+}
+
+/// A rate and the day it takes effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateChange {
+    /// The first day it is in force (UTC).
+    pub from: Day,
+    /// Currency per unit, above zero.
+    pub rate: Decimal,
+}
+
+impl Model {
+    /// Which of `rates` is in force on `day`: its index (0 for a model with one undated rate),
+    /// or the day of the first rate when `day` is before it.
+    #[inline]
+    pub fn period_on(&self, day: Day) -> Result<usize, Day> {
+        match self.rates.first() {
+            None => Ok(0),
+            Some(first) if day < first.from => Err(first.from),
+            Some(_) => Ok(self.rates.partition_point(|c| c.from <= day) - 1),
+        }
+    }
+
+    /// This model as it prices on `day`: `rate` and `rate_from` are the ones in force then, or
+    /// `not_until` is set when `day` is before its first rate.
+    pub fn on(&self, day: Day) -> Model {
+        let mut model = self.clone();
+        match self.period_on(day) {
+            Ok(_) if self.rates.is_empty() => {}
+            Ok(i) => {
+                model.rate = self.rates[i].rate;
+                model.rate_from = Some(self.rates[i].from);
+                model.not_until = None;
+            }
+            Err(first) => model.not_until = Some(first),
+        }
+        model
+    }
 }
 
 /// The steps a model accepts.
@@ -297,6 +348,7 @@ impl Tariff {
                 lookup: lookup(&parts.models),
                 models: parts.models,
                 default_model: parts.default_model,
+                priced_on: None,
                 sha256: sha256_hex(text.as_bytes()),
                 spans: reader.spans,
                 text,
@@ -318,6 +370,20 @@ impl Tariff {
             .find(|(k, _)| k == key)
             .map_or(0..0, |(_, s)| s.clone());
         Diagnostic::new(&self.origin.name(), &self.text, span, key, message)
+    }
+
+    /// The tariff as it prices on `day`: each model's rate is the one in force then.
+    pub fn on(mut self, day: Day) -> Tariff {
+        for model in &mut self.models {
+            *model = model.on(day);
+        }
+        self.priced_on = Some(day);
+        self
+    }
+
+    /// Whether any model's rate changes on given days.
+    pub fn is_dated(&self) -> bool {
+        self.models.iter().any(|m| !m.rates.is_empty())
     }
 
     /// The model used when none is named.
@@ -551,6 +617,20 @@ fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
 /// A rate that loads but cannot price the model's own default job, or a cell of its published
 /// grid, at the shown places would fail every command that uses it; it is placed at the rate.
 fn check_priceable(r: &mut Reader, model: &Model, display: Display) {
+    if model.rates.is_empty() {
+        let path = format!("{}.rate", read::child_path("models", &model.id));
+        check_rate(r, model, display, &path);
+    }
+    for (i, change) in model.rates.iter().enumerate() {
+        let path = format!("{}.rates[{i}].rate", read::child_path("models", &model.id));
+        let mut dated = model.clone();
+        dated.rate = change.rate;
+        check_rate(r, &dated, display, &path);
+    }
+}
+
+/// [`check_priceable`] for the model's `rate`, found at `path`.
+fn check_rate(r: &mut Reader, model: &Model, display: Display, path: &str) {
     let job = crate::job::Request::default().resolve(model).job;
     let failed = crate::pricing::quote(model, &job, display)
         .err()
@@ -565,15 +645,14 @@ fn check_priceable(r: &mut Reader, model: &Model, display: Display) {
             }
         });
     if let Some((e, which)) = failed {
-        let path = format!("{}.rate", read::child_path("models", &model.id));
         let span = r
             .spans
             .iter()
-            .find(|(k, _)| *k == path)
+            .find(|(k, _)| k == path)
             .map_or(0..0, |(_, s)| s.clone());
         r.problem(
             span,
-            &path,
+            path,
             format!(
                 "rate {} cannot price {which} shown to {} places: {e} (lower the rate or display.decimals)",
                 model.rate, display.decimals
@@ -626,41 +705,7 @@ fn read_date(r: &mut Reader, field: Field<'_, '_>) -> Option<String> {
 
 /// Why `text` is not a calendar day `YYYY-MM-DD` (proleptic Gregorian, years 0000 to 9999).
 fn check_date(text: &str) -> Result<(), String> {
-    const FORM: &str = "expected YYYY-MM-DD, e.g. \"2026-11-25\"";
-    let b = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        let part = b.get(range)?;
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| part.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
-    };
-    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return Err(FORM.to_owned());
-    };
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return Err(FORM.to_owned());
-    }
-    let Some(last) = days_in_month(year, month) else {
-        return Err(format!("month {month:02} is not 01 to 12"));
-    };
-    if (1..=last).contains(&day) {
-        Ok(())
-    } else {
-        Err(format!(
-            "day {day:02} is not 01 to {last} ({year:04}-{month:02} has {last} days)"
-        ))
-    }
-}
-
-/// Days in `month` (1 to 12) of `year`, or `None` for a month that does not exist.
-fn days_in_month(year: u32, month: u32) -> Option<u32> {
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
-        4 | 6 | 9 | 11 => Some(30),
-        2 => Some(if leap { 29 } else { 28 }),
-        _ => None,
-    }
+    text.parse::<crate::date::Day>().map(drop)
 }
 
 fn read_display(r: &mut Reader, mut table: Table<'_, '_>) -> Option<Display> {
@@ -830,19 +875,36 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
             None
         }
     });
-    let rate = r.required(&mut t, "rate").and_then(|(v, path)| {
-        let rate = r.decimal(field!(v, path))?;
-        if rate > Decimal::ZERO {
-            Some(rate)
-        } else {
+    let rate = r
+        .optional(&mut t, "rate")
+        .map(|(v, path)| positive_rate(r, field!(v, path)));
+    let rates = r
+        .optional(&mut t, "rates")
+        .map(|(v, path)| read_rates(r, field!(v, path)));
+    let rates = match (rate, rates) {
+        (Some(rate), None) => rate.map(|rate| (rate, Vec::new())),
+        (None, Some(rates)) => rates.and_then(|rates| Some((rates.last()?.rate, rates))),
+        (Some(_), Some(_)) => {
             r.problem(
-                v.span(),
-                &path,
-                format!("the rate must be greater than 0, got {rate}"),
+                t.span.clone(),
+                &t.path,
+                format!(
+                    "model {id:?} has both `rate` and `rates`; give one: `rate` for one price, or `rates` for dated prices (put the old rate in `rates` with the day it took effect)"
+                ),
             );
             None
         }
-    });
+        (None, None) => {
+            r.problem(
+                t.span.clone(),
+                &t.child("rate"),
+                format!(
+                    "model {id:?} has no rate: give `rate = \"0.0012\"` (currency per unit), or `rates = [{{ from = \"2026-12-01\", rate = \"0.0013\" }}]` for rates that change on given days"
+                ),
+            );
+            None
+        }
+    };
     let minimum = match r.optional(&mut t, "minimum") {
         None => Some(Decimal::ZERO),
         Some((v, path)) => r.decimal(field!(v, path)).and_then(|m| {
@@ -939,13 +1001,85 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         aliases: aliases?,
         unit: unit?,
         unit_size: unit_size?,
-        rate: rate?,
+        rate_from: rates.as_ref()?.1.last().map(|c| c.from),
+        rate: rates.as_ref()?.0,
+        rates: rates?.1,
+        not_until: None,
         minimum: minimum?,
         steps: steps?,
         side: side?.0,
         default_size: default_size?,
         published: published?,
     })
+}
+
+/// A rate above zero.
+fn positive_rate(r: &mut Reader, field: Field<'_, '_>) -> Option<Decimal> {
+    let rate = r.decimal(field)?;
+    if rate > Decimal::ZERO {
+        Some(rate)
+    } else {
+        r.problem(
+            field.value.span(),
+            field.path,
+            format!("the rate must be greater than 0, got {rate}"),
+        );
+        None
+    }
+}
+
+/// `rates = [{ from = "YYYY-MM-DD", rate = "..." }, ...]`: at least one, each day a real
+/// one, oldest first, no two on one day.
+fn read_rates(r: &mut Reader, field: Field<'_, '_>) -> Option<Vec<RateChange>> {
+    let items = r.array(field)?;
+    if items.is_empty() {
+        r.problem(
+            field.value.span(),
+            field.path,
+            "`rates` is empty; list at least one { from = \"YYYY-MM-DD\", rate = \"...\" }",
+        );
+        return None;
+    }
+    let mut read: Vec<Option<(RateChange, std::ops::Range<usize>, String)>> = Vec::new();
+    for (item, path) in items {
+        let Some(mut table) = r.table(field!(item, path)) else {
+            read.push(None);
+            continue;
+        };
+        let from = r.required(&mut table, "from").and_then(|(v, p)| {
+            let text = read_date(r, field!(v, p.clone()))?;
+            Some((text.parse::<Day>().ok()?, v.span(), p))
+        });
+        let rate = r
+            .required(&mut table, "rate")
+            .and_then(|(v, p)| positive_rate(r, field!(v, p)));
+        r.finish(table);
+        read.push(match (from, rate) {
+            (Some((from, span, p)), Some(rate)) => Some((RateChange { from, rate }, span, p)),
+            _ => None,
+        });
+    }
+    let read: Vec<_> = read.into_iter().collect::<Option<_>>()?;
+    let before = r.problems.len();
+    for pair in read.windows(2) {
+        let ((earlier, _, earlier_path), (later, span, path)) = (&pair[0], &pair[1]);
+        let how = if later.from == earlier.from {
+            "is the same day as"
+        } else if later.from < earlier.from {
+            "comes before"
+        } else {
+            continue;
+        };
+        r.problem(
+            span.clone(),
+            path,
+            format!(
+                "from {} {how} the change above it ({earlier_path} = {}); list rate changes oldest first, one per day",
+                later.from, earlier.from
+            ),
+        );
+    }
+    (r.problems.len() == before).then(|| read.into_iter().map(|(c, _, _)| c).collect())
 }
 
 /// `side = { min, max, refused }`, with the refused ranges checked so that `describe` is true:

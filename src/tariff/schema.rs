@@ -48,7 +48,11 @@ pub fn json_schema() -> Value {
     let model = json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["name", "unit", "unit_size", "rate", "steps", "side", "default_size"],
+        "required": ["name", "unit", "unit_size", "steps", "side", "default_size"],
+        "oneOf": [
+            { "required": ["rate"], "not": { "required": ["rates"] } },
+            { "required": ["rates"], "not": { "required": ["rate"] } }
+        ],
         "properties": {
             "name": { "description": "Display name.", "type": "string", "minLength": 1 },
             "aliases": {
@@ -58,7 +62,21 @@ pub fn json_schema() -> Value {
             },
             "unit": { "description": "The billing unit's name, for output.", "type": "string", "minLength": 1 },
             "unit_size": size("One unit is one step on an image of this size; its pixels must be 2^a x 5^b."),
-            "rate": positive("Currency per unit, above 0: a string or a number, both exact."),
+            "rate": positive("Currency per unit, above 0: a string or a number, both exact. Give rate or rates."),
+            "rates": {
+                "description": "Instead of rate: the rate's changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["from", "rate"],
+                    "properties": {
+                        "from": { "description": "The first day the rate is in force, YYYY-MM-DD.", "type": "string", "pattern": DATE },
+                        "rate": positive("Currency per unit from that day, above 0.")
+                    }
+                }
+            },
             "minimum": decimal("Least charge per image, 0 or more (default 0)."),
             "steps": {
                 "description": "Accepted steps and the default.",

@@ -32,7 +32,8 @@ fn priced(text: &[u8], args: &[&str]) -> String {
     out
 }
 
-const PRICE_COLUMNS: &str = "model, steps, num_inference_steps, size, width, height, count, n";
+const PRICE_COLUMNS: &str =
+    "model, steps, num_inference_steps, size, width, height, count, n, date, created";
 
 fn near_miss(column: usize, name: &str, meant: &str, how: &str) -> String {
     format!(

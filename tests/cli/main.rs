@@ -4,6 +4,7 @@ mod batch;
 mod budget;
 mod check;
 mod compare;
+mod dated;
 mod diff;
 mod escape;
 mod friction;
@@ -28,10 +29,16 @@ use assert_cmd::Command;
 /// The shipped tariff's text.
 pub const BUILTIN: &str = include_str!("../../tariffs/distribute.toml");
 
-/// `dis-price` with a clean environment: no tariff override, no NO_COLOR.
+/// The day every test runs on: no test depends on the clock.
+pub const TODAY: &str = "2026-11-25";
+
+/// `dis-price` with a clean environment: no tariff override, no NO_COLOR, and today fixed to
+/// [`TODAY`].
 pub fn dis() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dis-price"));
-    cmd.env_remove("DIS_PRICE_TARIFF").env_remove("NO_COLOR");
+    cmd.env_remove("DIS_PRICE_TARIFF")
+        .env_remove("NO_COLOR")
+        .env("DIS_PRICE_TODAY", TODAY);
     cmd
 }
 

@@ -170,6 +170,8 @@ fn run_steps(steps: &[Step]) -> Vec<Ran> {
         .env_clear()
         .env("PATH", path)
         .env("HOME", dir.path())
+        // "Today" pinned, so no example depends on the day it runs.
+        .env("DIS_PRICE_TODAY", crate::TODAY)
         .stdin(Stdio::null())
         .output()
         .expect("sh runs");
@@ -545,6 +547,7 @@ fn readme_ci_script_gates_as_described() {
             .current_dir(dir.path())
             .env_clear()
             .env("PATH", &path)
+            .env("DIS_PRICE_TODAY", crate::TODAY)
             .stdin(Stdio::null())
             .output()
             .expect("bash runs");

@@ -552,7 +552,12 @@ fn leap_days_and_toml_dates_load() {
     ] {
         let text = edited("as_of = \"2026-11-25\"", &format!("as_of = {as_of}"));
         let (_dir, path) = temp_file("leap.toml", text.as_bytes());
-        let (code, out, err) = run(dis().arg("validate").arg(&path));
+        // Checked on the day it was read, so the day is not stale.
+        let today = as_of.trim_matches('"');
+        let (code, out, err) = run(dis()
+            .env("DIS_PRICE_TODAY", today)
+            .arg("validate")
+            .arg(&path));
         assert_eq!(code, 0, "{as_of}: {err}");
         assert_eq!(
             out,
