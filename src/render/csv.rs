@@ -13,7 +13,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     w.write_record(header).map_err(io_error)?;
     for (steps, cells) in view.grid.rows() {
         let row = std::iter::once(steps.to_string())
-            .chain(cells.iter().map(|c| money(c.quote.price, places)));
+            .chain(cells.map(|c| money(c.quote.price, places)));
         w.write_record(row).map_err(io_error)?;
     }
     w.flush()
@@ -185,7 +185,7 @@ impl super::BatchSink for Batch {
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     record(out, &super::DIFF_CSV_COLUMNS)?;
     for m in &view.diff.models {
-        for c in &m.cells {
+        for c in m.cells() {
             let fields = [
                 "cell".to_owned(),
                 m.new.id.clone(),

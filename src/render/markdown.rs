@@ -52,7 +52,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
         row(
             out,
             std::iter::once(steps.to_string())
-                .chain(cells.iter().map(|c| money(c.quote.price, places))),
+                .chain(cells.map(|c| money(c.quote.price, places))),
         )?;
     }
     Ok(())
@@ -226,7 +226,7 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             out,
             ["---:", "---", "---:", "---:", "---:", "---:"].map(String::from),
         )?;
-        for c in &m.cells {
+        for c in m.cells() {
             row(
                 out,
                 [
