@@ -12,8 +12,8 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
         std::iter::once("steps".to_owned()).chain(view.grid.sizes.iter().map(ToString::to_string));
     w.write_record(header).map_err(io_error)?;
     for (steps, cells) in view.grid.rows() {
-        let row = std::iter::once(steps.to_string())
-            .chain(cells.map(|c| money(c.quote.price, places)));
+        let row =
+            std::iter::once(steps.to_string()).chain(cells.map(|c| money(c.quote.price, places)));
         w.write_record(row).map_err(io_error)?;
     }
     w.flush()

@@ -181,11 +181,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     doc.member(out, "model", &model_header(view.model, view.tariff))?;
     doc.member(out, "currency", &json!(view.tariff.currency))?;
     doc.member(out, "decimals", &json!(places))?;
-    doc.member(
-        out,
-        "rounding",
-        &json!(view.tariff.display.rounding.name()),
-    )?;
+    doc.member(out, "rounding", &json!(view.tariff.display.rounding.name()))?;
     doc.member(out, "steps", &json!(view.grid.steps))?;
     let sizes: Vec<String> = view.grid.sizes.iter().map(ToString::to_string).collect();
     doc.member(out, "sizes", &json!(sizes))?;

@@ -51,8 +51,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     for (steps, cells) in view.grid.rows() {
         row(
             out,
-            std::iter::once(steps.to_string())
-                .chain(cells.map(|c| money(c.quote.price, places))),
+            std::iter::once(steps.to_string()).chain(cells.map(|c| money(c.quote.price, places))),
         )?;
     }
     Ok(())

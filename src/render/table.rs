@@ -379,30 +379,56 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             new.currency,
             m.new.unit
         )?;
-        // The cells are worked out twice, to size the columns and to draw them, and never held.
-        let fields = |c: &crate::diff::DiffCell| {
-            [
-                c.steps.to_string(),
-                c.size.to_string(),
-                money(c.old, old.display.decimals),
-                money(c.new, new.display.decimals),
-                signed(c.difference, c.difference.scale()),
-                super::percent(c.percent),
-            ]
+        // The cells are worked out twice, to size the columns and to draw them, and never held;
+        // each cell's fields are written into one reused buffer, `ends` marking where each ends.
+        let mut text = Vec::new();
+        let mut ends = [0usize; 6];
+        let mut fields = |c: &crate::diff::DiffCell, text: &mut Vec<u8>| {
+            text.clear();
+            let mut ints = itoa::Buffer::new();
+            text.extend_from_slice(ints.format(c.steps).as_bytes());
+            ends[0] = text.len();
+            text.extend_from_slice(ints.format(c.size.width).as_bytes());
+            text.push(b'x');
+            text.extend_from_slice(ints.format(c.size.height).as_bytes());
+            ends[1] = text.len();
+            super::push_money(text, c.old, old.display.decimals);
+            ends[2] = text.len();
+            super::push_money(text, c.new, new.display.decimals);
+            ends[3] = text.len();
+            if c.difference > rust_decimal::Decimal::ZERO {
+                text.push(b'+');
+            }
+            super::push_money(text, c.difference, c.difference.scale());
+            ends[4] = text.len();
+            match c.percent {
+                Some(p) => {
+                    let _ = write!(text, "{p}%");
+                }
+                None => text.extend_from_slice(b"from 0"),
+            }
+            ends[5] = text.len();
+            ends
         };
         let mut frame = Frame::new(super::DIFF_COLUMNS.into_iter(), |i| i != 1);
         for c in m.cells() {
-            for (i, text) in fields(&c).iter().enumerate() {
-                frame.fit(i, text.len());
+            let ends = fields(&c, &mut text);
+            let mut from = 0;
+            for (i, &end) in ends.iter().enumerate() {
+                frame.fit(i, end - from);
+                from = end;
             }
         }
         frame.top(out)?;
         let mut line = Vec::new();
         for c in m.cells() {
+            let ends = fields(&c, &mut text);
             line.clear();
             frame.start(&mut line);
-            for (i, text) in fields(&c).iter().enumerate() {
-                frame.cell(&mut line, i, text.as_bytes());
+            let mut from = 0;
+            for (i, &end) in ends.iter().enumerate() {
+                frame.cell(&mut line, i, &text[from..end]);
+                from = end;
             }
             frame.end(&mut line);
             out.write_all(&line)?;
@@ -422,4 +448,71 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         writeln!(out, "{table}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Draws `rows` under `header` with comfy-table and with a [`Frame`].
+    fn both(header: &[&str], right: &[usize], rows: &[Vec<&str>]) -> (String, String) {
+        let mut table = new_table(header.iter().map(|h| h.to_string()).collect(), right);
+        for row in rows {
+            table.add_row(row.clone());
+        }
+        let mut frame = Frame::new(header.iter().copied(), |i| right.contains(&i));
+        for row in rows {
+            for (i, text) in row.iter().enumerate() {
+                frame.fit(i, text.len());
+            }
+        }
+        let mut drawn = Vec::new();
+        frame.top(&mut drawn).unwrap();
+        for row in rows {
+            let mut line = Vec::new();
+            frame.start(&mut line);
+            for (i, text) in row.iter().enumerate() {
+                frame.cell(&mut line, i, text.as_bytes());
+            }
+            frame.end(&mut line);
+            drawn.extend_from_slice(&line);
+        }
+        frame.bottom(&mut drawn).unwrap();
+        (format!("{table}\n"), String::from_utf8(drawn).unwrap())
+    }
+
+    #[test]
+    fn a_frame_draws_what_comfy_table_draws() {
+        let cases: [(&[&str], &[usize], Vec<Vec<&str>>); 4] = [
+            (
+                &["steps", "256x256", "1024x1024"],
+                &[0, 1, 2],
+                vec![
+                    vec!["1", "0.0001", "0.0012"],
+                    vec!["1000", "12.3456", "1.2060"],
+                ],
+            ),
+            (
+                &["steps", "size", "old", "new", "difference", "change"],
+                &[0, 2, 3, 4, 5],
+                vec![
+                    vec!["10", "256x256", "0.0008", "0.0008", "+0.0001", "+10.00%"],
+                    vec![
+                        "1",
+                        "1x1",
+                        "0",
+                        "79228162514264337593543950335",
+                        "-0.00005",
+                        "from 0",
+                    ],
+                ],
+            ),
+            (&["x"], &[], vec![vec![""], vec!["a much longer value"]]),
+            (&["left", "right"], &[1], vec![]),
+        ];
+        for (header, right, rows) in cases {
+            let (comfy, frame) = both(header, right, &rows);
+            assert_eq!(frame, comfy);
+        }
+    }
 }

@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod escape;
 mod fuzz_cases;
+mod grid_big;
 mod header;
 mod hostile;
 mod job;
