@@ -228,3 +228,57 @@ fn a_diff_cell_too_large_late_in_the_grid_leaves_standard_output_empty() {
         );
     }
 }
+
+#[test]
+fn a_batch_reports_each_distinct_breach_at_its_first_row_and_counts_the_rest() {
+    let (_dir, path) = temp_file(
+        "jobs.csv",
+        b"steps,size\n0,512x512\n20,512x512\n0,1000x512\n60,512x512\n0,512x512\n",
+    );
+    let expected = "warning: line 2: steps 0 is outside Flux.1 [dev]'s limit (1 to 50 steps); the API would refuse it, priced anyway\n\
+        warning: line 4: width 1000 is outside Flux.1 [dev]'s limit (each side 1 to 999 or 1024 pixels); the API would refuse it, priced anyway\n\
+        warning: line 5: steps 60 is outside Flux.1 [dev]'s limit (1 to 50 steps); the API would refuse it, priced anyway\n\
+        warning: steps 0 is outside Flux.1 [dev]'s limit (1 to 50 steps) in 2 more rows after line 2; the API would refuse them, priced anyway\n";
+    // Per-job rows and the summary's fast path report alike.
+    for extra in [&["--format", "csv"][..], &["--summary", "--format", "json"]] {
+        let (code, out, err) = run(dis()
+            .arg("batch")
+            .arg(&path)
+            .arg("--allow-out-of-range")
+            .args(extra));
+        assert_eq!((code, err.as_str()), (0, expected), "{extra:?}");
+        assert!(out.contains("0.0241"), "{out}");
+    }
+}
+
+#[test]
+fn a_big_batch_of_out_of_range_rows_warns_twice_not_per_row() {
+    let mut jobs = String::from("steps,size\n");
+    for i in 0..100_000 {
+        jobs.push_str(if i % 2 == 0 {
+            "0,512x512\n"
+        } else {
+            "20,512x512\n"
+        });
+    }
+    let (_dir, path) = temp_file("jobs.csv", jobs.as_bytes());
+    for format in ["csv", "json", "table"] {
+        let (code, out, err) =
+            run(dis()
+                .arg("batch")
+                .arg(&path)
+                .args(["--allow-out-of-range", "--format", format]));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            err,
+            "warning: line 2: steps 0 is outside Flux.1 [dev]'s limit (1 to 50 steps); the API would refuse it, priced anyway\n\
+             warning: steps 0 is outside Flux.1 [dev]'s limit (1 to 50 steps) in 49999 more rows after line 2; the API would refuse them, priced anyway\n",
+            "{format}"
+        );
+        assert!(
+            out.contains("301.5000"),
+            "{format}: {}",
+            &out[out.len() - 300..]
+        );
+    }
+}
