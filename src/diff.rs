@@ -385,6 +385,9 @@ pub struct TariffDiff<'a> {
 }
 
 /// Something that fails `--fail-above`.
+// A cell is worked out as it is read, so it is carried by value; offences are counted as they
+// stream by, never held.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Copy, Debug)]
 pub enum Offence<'d, 'a> {
     /// A change beyond the cells.

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::batch::chunks::Chunks;
 use crate::batch::input::{Body, InputError};
-use crate::batch::{Priced, Pricer, RowError, Totals};
+use crate::batch::{OutOfRange, Priced, Pricer, RowError, Totals};
 use crate::error::Error;
 use crate::job::Breach;
 use crate::render::{BatchHeader, BatchSink, Paint};
@@ -74,7 +74,7 @@ impl Piece {
 
     /// Reports a row outside a model's limit, priced anyway: the first row of each distinct
     /// breach gets a message, later ones are counted.
-    fn breach(&mut self, row: &Priced<'_>, (what, value): (&'static str, u32), warn: &str) {
+    fn breach(&mut self, row: &Priced<'_>, (what, value): OutOfRange, warn: &str) {
         let key = (row.model_index, what, value);
         if let Some(n) = self.repeats.get_mut(&key) {
             *n += 1;

@@ -13,6 +13,10 @@ use crate::job::{Job, Request};
 use crate::pricing::{Meter, Quote};
 use crate::tariff::{Model, Tariff};
 
+/// A limit a row passed with `--allow-out-of-range`: the part and its value, for the row's
+/// model.
+pub type OutOfRange = (&'static str, u32);
+
 /// One priced row.
 pub struct Priced<'a> {
     /// The input line.
@@ -54,10 +58,7 @@ impl<'t> Pricer<'t> {
     /// limits passed with `--allow-out-of-range`, as `(part, value)` of the row's model (see
     /// [`crate::job::Breach::new`] to describe one).
     #[inline]
-    pub fn price<'a>(
-        &self,
-        row: Row<'a>,
-    ) -> Result<(Priced<'a>, Vec<(&'static str, u32)>), RowError>
+    pub fn price<'a>(&self, row: Row<'a>) -> Result<(Priced<'a>, Vec<OutOfRange>), RowError>
     where
         't: 'a,
     {

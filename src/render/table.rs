@@ -483,7 +483,8 @@ mod tests {
 
     #[test]
     fn a_frame_draws_what_comfy_table_draws() {
-        let cases: [(&[&str], &[usize], Vec<Vec<&str>>); 4] = [
+        type Case<'a> = (&'a [&'a str], &'a [usize], Vec<Vec<&'a str>>);
+        let cases: [Case<'_>; 4] = [
             (
                 &["steps", "256x256", "1024x1024"],
                 &[0, 1, 2],
