@@ -456,27 +456,42 @@ pub fn diff<'a>(
         let ((os, oz), (ns, nz)) = (axes(o), axes(n));
         let steps = steps.map_or_else(|| union(&os, &ns), <[u32]>::to_vec);
         let sizes = sizes.map_or_else(|| union(&oz, &nz), <[Size]>::to_vec);
-        let priced = |tariff: &Tariff, model: &Model| {
-            Grid::compute(model, tariff.display, &steps, &sizes).map_err(|source| {
-                DiffError::Price {
-                    file: tariff.origin.name(),
-                    model: model.id.clone(),
-                    source,
-                }
-            })
-        };
-        let (before, after) = (priced(old, o)?, priced(new, n)?);
         let model = ModelDiff {
             old: o,
             new: n,
-            before,
-            after,
+            before: Grid::unchecked(o, old.display, &steps, &sizes),
+            after: Grid::unchecked(n, new.display, &steps, &sizes),
             places: old.display.decimals.max(new.display.decimals),
             new_places: new.display.decimals,
         };
-        // Every cell worked out once here, so one that cannot be is an error before any output.
-        for (b, a) in model.before.cells().zip(model.after.cells()) {
-            model.cell(b, a)?;
+        // Every cell worked out once here, so one that cannot be is an error before any output,
+        // in one pass; as ever, a cell the old tariff cannot price is the error, else one the
+        // new tariff cannot, else the first change too large.
+        let price_error = |tariff: &Tariff, model: &Model, source| DiffError::Price {
+            file: tariff.origin.name(),
+            model: model.id.clone(),
+            source,
+        };
+        let (mut old_error, mut new_error, mut cell_error) = (None, None, None);
+        for (b, a) in model.before.try_cells().zip(model.after.try_cells()) {
+            match (b, a) {
+                (Ok(b), Ok(a)) => {
+                    if cell_error.is_none() {
+                        cell_error = model.cell(b, a).err();
+                    }
+                }
+                (b, a) => {
+                    if let (Err(e), None) = (b, &old_error) {
+                        old_error = Some(price_error(old, o, e));
+                    }
+                    if let (Err(e), None) = (a, &new_error) {
+                        new_error = Some(price_error(new, n, e));
+                    }
+                }
+            }
+        }
+        if let Some(e) = old_error.or(new_error).or(cell_error) {
+            return Err(e);
         }
         models.push(model);
     }

@@ -41,18 +41,34 @@ impl Grid {
         steps: &[u32],
         sizes: &[Size],
     ) -> Result<Grid, TooLarge> {
-        let grid = Grid {
+        let grid = Grid::unchecked(model, display, steps, sizes);
+        for cell in grid.try_cells() {
+            cell?;
+        }
+        Ok(grid)
+    }
+
+    /// The grid, its cells not priced yet: for a caller that prices every one through
+    /// [`Grid::try_cells`] before reading any through [`Grid::rows`] or [`Grid::cells`].
+    pub(crate) fn unchecked(
+        model: &Model,
+        display: Display,
+        steps: &[u32],
+        sizes: &[Size],
+    ) -> Grid {
+        Grid {
             steps: steps.to_vec(),
             sizes: sizes.to_vec(),
             meter: Meter::new(model),
             display,
-        };
-        for &s in steps {
-            for &size in sizes {
-                grid.price(s, size)?;
-            }
         }
-        Ok(grid)
+    }
+
+    /// Every cell, row by row, or why it cannot be priced.
+    pub fn try_cells(&self) -> impl Iterator<Item = Result<Cell, TooLarge>> + '_ {
+        self.steps
+            .iter()
+            .flat_map(move |&s| self.sizes.iter().map(move |&size| self.price(s, size)))
     }
 
     fn price(&self, steps: u32, size: Size) -> Result<Cell, TooLarge> {
