@@ -200,9 +200,9 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
                 write!(line, "{p}")?;
             }
             let from_zero = c.percent.is_none();
-            write!(
+            writeln!(
                 line,
-                ",{},{}\n",
+                ",{},{}",
                 from_zero && c.new_exact > c.old_exact,
                 if from_zero { "from 0" } else { "" }
             )?;

@@ -239,7 +239,7 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             }
             super::push_money(&mut line, c.difference, c.difference.scale());
             match c.percent {
-                Some(p) => write!(line, " | {p}% |\n")?,
+                Some(p) => writeln!(line, " | {p}% |")?,
                 None => line.extend_from_slice(b" | from 0 |\n"),
             }
             out.write_all(&line)?;
