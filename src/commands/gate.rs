@@ -76,7 +76,9 @@ impl ManyJobs {
                 "{warning} {breach}; the API would refuse it, priced anyway ({n} {jobs}{plural})\n"
             ));
         }
-        io.err.write_all(text.as_bytes())?;
+        if !text.is_empty() {
+            io.err.write_all(text.as_bytes())?;
+        }
         Ok(())
     }
 }
