@@ -66,3 +66,70 @@ gen $((rows * 10)) "$work/big.csv"
 peak=$( { /usr/bin/time -v "$bin" batch "$work/big.csv" --format csv > /dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2}' | xargs)
 peak_summary=$( { /usr/bin/time -v "$bin" batch "$work/big.csv" --summary > /dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2}' | xargs)
 echo "peak memory at $((rows * 10)) jobs: ${peak} KiB per-job CSV, ${peak_summary} KiB --summary (target <= 8192)"
+
+# grid ---------------------------------------------------------------------------------------
+# `table` and `diff` over 1000 steps x 999 sizes (999,000 cells), in every format. Baseline in
+# the same run: `wc -l` reading the same output back from the page cache, the floor for any
+# program that writes those bytes. Peak memory is the child's max RSS (getrusage). Targets
+# (issue 9): --format json <= 2 s and <= 64 MiB; one warning per distinct out-of-range value.
+grid_bin=${bin:-target/release/dis-price}
+grid_dir=$(mktemp -d)
+grid_sizes=$(python3 -c "print(','.join(f'{w}x{1000 - w}' for w in range(1, 1000)))")
+cp tariffs/distribute.toml "$grid_dir/old.toml"
+sed 's/^rate = "0.001206"/rate = "0.0013266"/' tariffs/distribute.toml > "$grid_dir/new.toml"
+grid_run() { # grid_run OUT CMD...: "<best-of-3 wall s> <best-of-3 CPU s> <peak KiB>", stdout to OUT
+  local timing
+  timing=$(python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+wall = cpu = float("inf")
+cpu_of = lambda r: r.ru_utime + r.ru_stime
+for _ in range(3):
+    with open(out, "wb") as f:
+        before, t = cpu_of(resource.getrusage(resource.RUSAGE_CHILDREN)), time.perf_counter()
+        subprocess.run(cmd, stdout=f, stderr=subprocess.DEVNULL, check=True)
+        wall = min(wall, time.perf_counter() - t)
+        cpu = min(cpu, cpu_of(resource.getrusage(resource.RUSAGE_CHILDREN)) - before)
+# Max RSS of the children: an upper bound (it can count the forked Python before exec).
+print(f"{wall:.3f} {cpu:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+PY
+)
+  if [ -x /usr/bin/time ]; then
+    shift
+    /usr/bin/time -f %M -o "$grid_dir/peak" "$@" > /dev/null 2> /dev/null
+    timing="${timing% *} $(cat "$grid_dir/peak")"
+  fi
+  echo "$timing"
+}
+grid_wc() { python3 - "$1" <<'PY'
+import subprocess, sys, time
+best = float("inf")
+for _ in range(3):
+    t = time.perf_counter()
+    subprocess.run(["wc", "-l", sys.argv[1]], stdout=subprocess.DEVNULL, check=True)
+    best = min(best, time.perf_counter() - t)
+print(f"{best:.4f}")
+PY
+}
+echo
+echo "grid: 1000 steps x 999 sizes (999,000 cells); best of 3; x = wall time / wc -l's on the output"
+printf '%-7s %-9s %8s %8s %8s %10s %8s   %s\n' command format "wall s" "CPU s" "x wc -l" "peak KiB" output target
+for grid_cmd in table diff; do
+  for grid_format in json table markdown csv; do
+    if [ "$grid_cmd" = table ]; then
+      grid_args=("$grid_bin" table --allow-out-of-range)
+    else
+      grid_args=("$grid_bin" diff "$grid_dir/old.toml" "$grid_dir/new.toml")
+    fi
+    read -r grid_s grid_cpu grid_kib < <(grid_run "$grid_dir/out" "${grid_args[@]}" --steps 1..1000 --sizes "$grid_sizes" --format "$grid_format")
+    grid_floor=$(grid_wc "$grid_dir/out")
+    grid_target=""
+    [ "$grid_format" = json ] && grid_target="<= 2 s, <= 65536 KiB (was 6.9 s, 2.8 GB)"
+    printf '%-7s %-9s %8s %8s %8s %10s %8s   %s\n' "$grid_cmd" "$grid_format" "$grid_s" "$grid_cpu" \
+      "$(python3 -c "print(f'{$grid_s / $grid_floor:.1f}')")" "$grid_kib" \
+      "$(du -h "$grid_dir/out" | cut -f1)" "$grid_target"
+  done
+done
+grid_warnings=$("$grid_bin" table --allow-out-of-range --steps 1..1000 --sizes "$grid_sizes" --format csv 2>&1 >/dev/null | wc -l)
+echo "table --allow-out-of-range warnings: $grid_warnings lines for 949,050 out-of-range cells (target: one per distinct breach, 950; was one per cell)"
+rm -rf "$grid_dir"

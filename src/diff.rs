@@ -12,7 +12,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use crate::exact::{Exact, wide_mul, write_point};
-use crate::grid::Grid;
+use crate::grid::{Cell, Grid};
 use crate::pricing::TooLarge;
 use crate::size::Size;
 use crate::tariff::{Display, Model, Rounding, Tariff, describe_spans};
@@ -217,8 +217,62 @@ pub struct ModelDiff<'a> {
     pub old: &'a Model,
     /// The model as it is.
     pub new: &'a Model,
-    /// Every cell.
-    pub cells: Vec<DiffCell>,
+    /// The grid priced under the old tariff.
+    before: Grid,
+    /// The same grid priced under the new tariff.
+    after: Grid,
+    /// Places of a cell's difference: the more of the two tariffs'.
+    places: u32,
+    /// The new tariff's places, where the more do not fit a decimal.
+    new_places: u32,
+}
+
+impl ModelDiff<'_> {
+    /// Every cell, row by row, worked out as it is read: `diff` worked out each one already,
+    /// so this holds none of them.
+    pub fn cells(&self) -> impl Iterator<Item = DiffCell> + '_ {
+        self.before.cells().zip(self.after.cells()).map(|(b, a)| {
+            self.cell(b, a)
+                .expect("every cell was worked out when the diff was made")
+        })
+    }
+
+    /// How many cells it has.
+    pub fn len(&self) -> usize {
+        self.before.len()
+    }
+
+    /// Whether it has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty()
+    }
+
+    /// One cell from its prices under both tariffs.
+    fn cell(&self, b: Cell, a: Cell) -> Result<DiffCell, DiffError> {
+        let (old_exact, new_exact) = (b.quote.exact, a.quote.exact);
+        let too_large = || {
+            DiffError::TooLarge(format!(
+                "the change of {} at {} steps, {} ({} to {})",
+                self.old.id, b.job.steps, b.job.size, b.quote.price, a.quote.price
+            ))
+        };
+        let delta = Delta::between(old_exact, new_exact).ok_or_else(too_large)?;
+        Ok(DiffCell {
+            steps: b.job.steps,
+            size: b.job.size,
+            old: b.quote.price,
+            new: a.quote.price,
+            old_exact,
+            new_exact,
+            delta,
+            // At the new tariff's places where the more places do not fit a decimal.
+            difference: delta
+                .round(self.places)
+                .or_else(|| delta.round(self.new_places))
+                .ok_or_else(too_large)?,
+            percent: Percent::between(old_exact, new_exact).map_err(|Overflow| too_large())?,
+        })
+    }
 }
 
 /// What changed beyond the grid's cells.
@@ -332,29 +386,32 @@ pub struct TariffDiff<'a> {
 }
 
 /// Something that fails `--fail-above`.
+// A cell is worked out as it is read, so it is carried by value; offences are counted as they
+// stream by, never held.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Copy, Debug)]
 pub enum Offence<'d, 'a> {
     /// A change beyond the cells.
     Change(&'d Change),
     /// A cell of a model.
-    Cell(&'d ModelDiff<'a>, &'d DiffCell),
+    Cell(&'d ModelDiff<'a>, DiffCell),
 }
 
 impl<'a> TariffDiff<'a> {
-    /// Every change and cell that fails `--fail-above limit`: changes first, then cells.
-    pub fn offences(&self, limit: Decimal) -> Vec<Offence<'_, 'a>> {
+    /// Every change and cell that fails `--fail-above limit`: changes first, then cells, as they
+    /// are found (cells are worked out as they are read).
+    pub fn offences(&self, limit: Decimal) -> impl Iterator<Item = Offence<'_, 'a>> + '_ {
         let changes = self
             .changes
             .iter()
-            .filter(|c| c.fails(limit))
+            .filter(move |c| c.fails(limit))
             .map(Offence::Change);
-        let cells = self.models.iter().flat_map(|m| {
-            m.cells
-                .iter()
+        let cells = self.models.iter().flat_map(move |m| {
+            m.cells()
                 .filter(move |c| c.rises_above(limit))
                 .map(move |c| Offence::Cell(m, c))
         });
-        changes.chain(cells).collect()
+        changes.chain(cells)
     }
 }
 
@@ -400,53 +457,44 @@ pub fn diff<'a>(
         let ((os, oz), (ns, nz)) = (axes(o), axes(n));
         let steps = steps.map_or_else(|| union(&os, &ns), <[u32]>::to_vec);
         let sizes = sizes.map_or_else(|| union(&oz, &nz), <[Size]>::to_vec);
-        let priced = |tariff: &Tariff, model: &Model| {
-            Grid::compute(model, tariff.display, &steps, &sizes).map_err(|source| {
-                DiffError::Price {
-                    file: tariff.origin.name(),
-                    model: model.id.clone(),
-                    source,
-                }
-            })
-        };
-        let (before, after) = (priced(old, o)?, priced(new, n)?);
-        let places = old.display.decimals.max(new.display.decimals);
-        let cells = before
-            .cells
-            .iter()
-            .zip(&after.cells)
-            .map(|(b, a)| {
-                let (old_exact, new_exact) = (b.quote.exact, a.quote.exact);
-                let too_large = || {
-                    DiffError::TooLarge(format!(
-                        "the change of {} at {} steps, {} ({} to {})",
-                        o.id, b.job.steps, b.job.size, b.quote.price, a.quote.price
-                    ))
-                };
-                let delta = Delta::between(old_exact, new_exact).ok_or_else(too_large)?;
-                Ok(DiffCell {
-                    steps: b.job.steps,
-                    size: b.job.size,
-                    old: b.quote.price,
-                    new: a.quote.price,
-                    old_exact,
-                    new_exact,
-                    delta,
-                    // At the new tariff's places where the more places do not fit a decimal.
-                    difference: delta
-                        .round(places)
-                        .or_else(|| delta.round(new.display.decimals))
-                        .ok_or_else(too_large)?,
-                    percent: Percent::between(old_exact, new_exact)
-                        .map_err(|Overflow| too_large())?,
-                })
-            })
-            .collect::<Result<_, DiffError>>()?;
-        models.push(ModelDiff {
+        let model = ModelDiff {
             old: o,
             new: n,
-            cells,
-        });
+            before: Grid::unchecked(o, old.display, &steps, &sizes),
+            after: Grid::unchecked(n, new.display, &steps, &sizes),
+            places: old.display.decimals.max(new.display.decimals),
+            new_places: new.display.decimals,
+        };
+        // Every cell worked out once here, so one that cannot be is an error before any output,
+        // in one pass; as ever, a cell the old tariff cannot price is the error, else one the
+        // new tariff cannot, else the first change too large.
+        let price_error = |tariff: &Tariff, model: &Model, source| DiffError::Price {
+            file: tariff.origin.name(),
+            model: model.id.clone(),
+            source,
+        };
+        let (mut old_error, mut new_error, mut cell_error) = (None, None, None);
+        for (b, a) in model.before.try_cells().zip(model.after.try_cells()) {
+            match (b, a) {
+                (Ok(b), Ok(a)) => {
+                    if cell_error.is_none() {
+                        cell_error = model.cell(b, a).err();
+                    }
+                }
+                (b, a) => {
+                    if let (Err(e), None) = (b, &old_error) {
+                        old_error = Some(price_error(old, o, e));
+                    }
+                    if let (Err(e), None) = (a, &new_error) {
+                        new_error = Some(price_error(new, n, e));
+                    }
+                }
+            }
+        }
+        if let Some(e) = old_error.or(new_error).or(cell_error) {
+            return Err(e);
+        }
+        models.push(model);
     }
     let added: Vec<&Model> = new
         .models
@@ -803,8 +851,8 @@ mod tests {
         let new = edited("rate = \"0.001206\"", "rate = \"0.002412\"");
         let t = diff(&old, &new, None, None).unwrap();
         assert_eq!(t.models.len(), 1);
-        assert_eq!(t.models[0].cells.len(), 9);
-        let c = t.models[0].cells[4];
+        assert_eq!(t.models[0].len(), 9);
+        let c = t.models[0].cells().nth(4).unwrap();
         assert_eq!(
             (c.steps, c.size, c.old.to_string(), c.new.to_string()),
             (20, Size::new(512, 512), "0.0060".into(), "0.0121".into())

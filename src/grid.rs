@@ -4,19 +4,23 @@
 use rust_decimal::Decimal;
 
 use crate::job::Job;
-use crate::pricing::{Quote, TooLarge, quote};
+use crate::pricing::{Meter, Quote, TooLarge};
 use crate::size::Size;
 use crate::tariff::{Display, Model};
 
 /// Prices of one image for every steps (rows) and size (columns).
+///
+/// Every cell is priced once when the grid is made, so a cell that cannot be priced is an error
+/// before anything is shown; the cells are then priced again as they are read, one at a time, so
+/// a grid of a million cells holds none of them.
 #[derive(Clone, Debug)]
 pub struct Grid {
     /// The rows.
     pub steps: Vec<u32>,
     /// The columns.
     pub sizes: Vec<Size>,
-    /// Row-major: `cells[row * sizes.len() + column]`.
-    pub cells: Vec<Cell>,
+    meter: Meter,
+    display: Display,
 }
 
 /// One priced cell.
@@ -29,40 +33,83 @@ pub struct Cell {
 }
 
 impl Grid {
-    /// Prices one image at every steps and size.
+    /// Prices one image at every steps and size; the first cell, row by row, that cannot be
+    /// priced exactly is the error.
     pub fn compute(
         model: &Model,
         display: Display,
         steps: &[u32],
         sizes: &[Size],
     ) -> Result<Grid, TooLarge> {
-        let mut cells = Vec::with_capacity(steps.len().saturating_mul(sizes.len()));
-        for &s in steps {
-            for &size in sizes {
-                let job = Job {
-                    steps: s,
-                    size,
-                    count: 1,
-                };
-                cells.push(Cell {
-                    job,
-                    quote: quote(model, &job, display)?,
-                });
-            }
+        let grid = Grid::unchecked(model, display, steps, sizes);
+        for cell in grid.try_cells() {
+            cell?;
         }
-        Ok(Grid {
+        Ok(grid)
+    }
+
+    /// The grid, its cells not priced yet: for a caller that prices every one through
+    /// [`Grid::try_cells`] before reading any through [`Grid::rows`] or [`Grid::cells`].
+    pub(crate) fn unchecked(
+        model: &Model,
+        display: Display,
+        steps: &[u32],
+        sizes: &[Size],
+    ) -> Grid {
+        Grid {
             steps: steps.to_vec(),
             sizes: sizes.to_vec(),
-            cells,
+            meter: Meter::new(model),
+            display,
+        }
+    }
+
+    /// Every cell, row by row, or why it cannot be priced.
+    pub fn try_cells(&self) -> impl Iterator<Item = Result<Cell, TooLarge>> + '_ {
+        self.steps
+            .iter()
+            .flat_map(move |&s| self.sizes.iter().map(move |&size| self.price(s, size)))
+    }
+
+    fn price(&self, steps: u32, size: Size) -> Result<Cell, TooLarge> {
+        let job = Job {
+            steps,
+            size,
+            count: 1,
+        };
+        Ok(Cell {
+            job,
+            quote: self.meter.quote(&job, self.display)?,
         })
     }
 
-    /// Each row's steps with its cells.
-    pub fn rows(&self) -> impl Iterator<Item = (u32, &[Cell])> {
+    /// The cell at `steps` and `size`, of the grid's own axes.
+    fn cell(&self, steps: u32, size: Size) -> Cell {
+        // Pricing is a pure function of the job, and `compute` priced this one already.
+        self.price(steps, size)
+            .expect("every cell of the grid was priced when it was made")
+    }
+
+    /// Each row's steps with its cells, priced as they are read.
+    pub fn rows(&self) -> impl Iterator<Item = (u32, impl Iterator<Item = Cell> + '_)> + '_ {
         self.steps
             .iter()
-            .copied()
-            .zip(self.cells.chunks(self.sizes.len().max(1)))
+            .map(move |&s| (s, self.sizes.iter().map(move |&size| self.cell(s, size))))
+    }
+
+    /// Every cell, row by row, priced as it is read.
+    pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        self.rows().flat_map(|(_, cells)| cells)
+    }
+
+    /// How many cells it has.
+    pub fn len(&self) -> usize {
+        self.steps.len().saturating_mul(self.sizes.len())
+    }
+
+    /// Whether it has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -153,8 +200,7 @@ impl Check {
         let grid = Grid::compute(model, display, &steps, &published.sizes)?;
         let prices = published.rows.iter().flat_map(|r| r.prices.iter().copied());
         let cells = grid
-            .cells
-            .iter()
+            .cells()
             .zip(prices)
             .map(|(cell, published_price)| {
                 let difference = exact_difference(cell.quote.price, published_price).ok_or(
@@ -173,7 +219,7 @@ impl Check {
                     Status::Off
                 };
                 Ok(Compared {
-                    cell: *cell,
+                    cell,
                     published: published_price,
                     difference,
                     status,
@@ -255,7 +301,7 @@ mod tests {
             &[Size::new(256, 256)],
         )
         .unwrap();
-        let rows: Vec<(u32, usize)> = g.rows().map(|(s, c)| (s, c.len())).collect();
+        let rows: Vec<(u32, usize)> = g.rows().map(|(s, c)| (s, c.count())).collect();
         assert_eq!(rows, vec![(10, 1), (20, 1)]);
     }
 }

@@ -100,8 +100,16 @@ impl Job {
         if self.within(model) {
             return Vec::new();
         }
+        self.breached(model)
+            .map(|(what, value)| Breach::new(model, what, value))
+            .collect()
+    }
+
+    /// The parts outside the model's limits, as `(part, value)`, in the order [`Job::breaches`]
+    /// gives them, without describing them: for commands that meet the same breach in many jobs.
+    pub fn breached(&self, model: &Model) -> impl Iterator<Item = (&'static str, u32)> {
         let (steps, side) = (model.steps, &model.side);
-        let checks = [
+        [
             (
                 "steps",
                 self.steps,
@@ -110,33 +118,35 @@ impl Job {
             ("width", self.size.width, side.accepts(self.size.width)),
             ("height", self.size.height, side.accepts(self.size.height)),
             ("count", self.count, self.count >= 1),
-        ];
-        let mut found = Vec::new();
-        for (what, value, accepted) in checks {
-            if accepted {
-                continue;
+        ]
+        .into_iter()
+        .filter(|&(_, _, accepted)| !accepted)
+        .map(|(what, value, _)| (what, value))
+    }
+}
+
+impl Breach {
+    /// `value` of `what` (as [`Job::breached`] names it) outside `model`'s limit, described.
+    pub fn new(model: &Model, what: &'static str, value: u32) -> Breach {
+        let (steps, side) = (model.steps, &model.side);
+        let limit = match what {
+            "steps" if steps.min == steps.max => {
+                format!("exactly {} step{}", steps.min, plural(steps.min))
             }
-            // Described only when breached: this runs for every row of a batch.
-            let limit = match what {
-                "steps" if steps.min == steps.max => {
-                    format!("exactly {} step{}", steps.min, plural(steps.min))
-                }
-                "steps" => format!("{} to {} steps", steps.min, steps.max),
-                "count" => "at least 1 image".to_owned(),
-                _ => match side.accepted()[..] {
-                    [] => "no side is accepted".to_owned(),
-                    [(a, b)] if a == b => format!("each side exactly {a} pixel{}", plural(a)),
-                    _ => format!("each side {} pixels", side.describe()),
-                },
-            };
-            found.push(Breach {
-                what,
-                value,
-                limit,
-                model: model.name.clone(),
-            });
+            "steps" => format!("{} to {} steps", steps.min, steps.max),
+            "count" => "at least 1 image".to_owned(),
+            _ => match side.accepted()[..] {
+                [] => "no side is accepted".to_owned(),
+                [(a, b)] if a == b => format!("each side exactly {a} pixel{}", plural(a)),
+                _ => format!("each side {} pixels", side.describe()),
+            },
+        };
+        Breach {
+            what,
+            value,
+            limit,
+            model: model.name.clone(),
         }
-        found
     }
 }
 

@@ -2,14 +2,15 @@
 //! rendered into its own buffers, the buffers written in input order. When rows need no
 //! renderer state (CSV rows, or totals only), pieces are priced on every core.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex, mpsc};
 
 use crate::batch::chunks::Chunks;
 use crate::batch::input::{Body, InputError};
-use crate::batch::{Pricer, RowError, Totals};
+use crate::batch::{OutOfRange, Priced, Pricer, RowError, Totals};
 use crate::error::Error;
+use crate::job::Breach;
 use crate::render::{BatchHeader, BatchSink, Paint};
 use crate::tariff::Tariff;
 
@@ -37,10 +38,18 @@ struct Piece {
     /// Where each message for standard error goes among the rows: `(out.len(), err.len())`
     /// after it was added, so a merged log (`2>&1`) reads in input order.
     marks: Vec<(usize, usize)>,
+    /// For each mark, the out-of-range breach its message first reports, with its line: the
+    /// emitter writes each distinct breach once, for the whole input.
+    breaches: Vec<Option<(BreachKey, u64)>>,
+    /// Rows of this piece with a breach already reported in it: they get no message.
+    repeats: HashMap<BreachKey, u64>,
     totals: Totals,
     good_rows: u64,
     stop: Option<Error>,
 }
+
+/// An out-of-range breach: the model's index, the part and its value.
+type BreachKey = (usize, &'static str, u32);
 
 impl Piece {
     fn new(tariff: &Tariff) -> Piece {
@@ -48,6 +57,8 @@ impl Piece {
             out: Vec::new(),
             err: Vec::new(),
             marks: Vec::new(),
+            breaches: Vec::new(),
+            repeats: HashMap::new(),
             totals: Totals::new(tariff),
             good_rows: 0,
             stop: None,
@@ -58,6 +69,39 @@ impl Piece {
     fn note(&mut self, message: std::fmt::Arguments<'_>) {
         let _ = self.err.write_fmt(message);
         self.marks.push((self.out.len(), self.err.len()));
+        self.breaches.push(None);
+    }
+
+    /// Reports a row outside a model's limit, priced anyway: the first row of each distinct
+    /// breach gets a message, later ones are counted.
+    fn breach(&mut self, row: &Priced<'_>, (what, value): OutOfRange, warn: &str) {
+        let key = (row.model_index, what, value);
+        if let Some(n) = self.repeats.get_mut(&key) {
+            *n += 1;
+            return;
+        }
+        self.repeats.insert(key, 0);
+        let breach = Breach::new(row.model, what, value);
+        self.note(format_args!(
+            "{warn} line {}: {breach}; the API would refuse it, priced anyway\n",
+            row.line
+        ));
+        if let Some(last) = self.breaches.last_mut() {
+            *last = Some((key, row.line));
+        }
+    }
+
+    /// Takes in the messages and counts of a piece that rendered no rows, after this one's.
+    fn absorb(&mut self, alone: &Piece) {
+        let base = self.err.len();
+        self.err.extend_from_slice(&alone.err);
+        for &(_, err_at) in &alone.marks {
+            self.marks.push((self.out.len(), base + err_at));
+        }
+        self.breaches.extend_from_slice(&alone.breaches);
+        for (&key, &n) in &alone.repeats {
+            *self.repeats.entry(key).or_insert(0) += n;
+        }
     }
 }
 
@@ -102,8 +146,7 @@ fn total_piece(
                 let alone = price_rows(body, whole, line, pricer, None, header, settings);
                 result.good_rows += alone.good_rows;
                 // `alone` renders no rows: its messages all go here.
-                result.err.extend_from_slice(&alone.err);
-                result.marks.push((result.out.len(), result.err.len()));
+                result.absorb(&alone);
                 if let Err(e) = result.totals.merge(&alone.totals) {
                     result.stop = Some(e.into());
                     return result;
@@ -180,9 +223,9 @@ fn price_rows<'k>(
             }
         };
         match pricer.price(row) {
-            Ok((priced, warnings)) => {
-                for w in warnings {
-                    result.note(format_args!("{warn} {w}\n"));
+            Ok((priced, breaches)) => {
+                for b in breaches {
+                    result.breach(&priced, b, &warn);
                 }
                 if let Err(e) = result.totals.add(&priced) {
                     result.stop = Some(e.into());
@@ -212,6 +255,11 @@ struct Emitter<'s, 'w> {
     started: bool,
     out: &'w mut dyn Write,
     err: &'w mut dyn Write,
+    /// Index in `reported` of each breach reported.
+    seen: HashMap<BreachKey, usize>,
+    /// Each distinct breach in the order reported: its first line and how many rows after it
+    /// had it too.
+    reported: Vec<(BreachKey, u64, u64)>,
 }
 
 impl Emitter<'_, '_> {
@@ -221,16 +269,62 @@ impl Emitter<'_, '_> {
         }
         let end = (piece.out.len(), piece.err.len());
         let mut from = (0, 0);
-        for &(out_at, err_at) in piece.marks.iter().chain([&end]) {
+        for (i, &(out_at, err_at)) in piece.marks.iter().chain([&end]).enumerate() {
             self.out.write_all(&piece.out[from.0..out_at])?;
-            self.err.write_all(&piece.err[from.1..err_at])?;
+            let first = match piece.breaches.get(i).copied().flatten() {
+                Some((key, line)) => self.first(key, line, 1),
+                None => true,
+            };
+            if first {
+                self.err.write_all(&piece.err[from.1..err_at])?;
+            }
             from = (out_at, err_at);
+        }
+        for (&key, &n) in &piece.repeats {
+            if n > 0 {
+                // Reported above, or by an earlier piece.
+                self.first(key, 0, n);
+            }
         }
         self.totals.merge(&piece.totals)?;
         match piece.stop {
             Some(stop) => Err(stop),
             None => Ok(()),
         }
+    }
+
+    /// Whether `key` is reported here for the first time; else counts `rows` more of it.
+    fn first(&mut self, key: BreachKey, line: u64, rows: u64) -> bool {
+        match self.seen.get(&key) {
+            Some(&at) => {
+                self.reported[at].2 += rows;
+                false
+            }
+            None => {
+                self.seen.insert(key, self.reported.len());
+                self.reported.push((key, line, 0));
+                true
+            }
+        }
+    }
+
+    /// After the last piece: how many more rows had each breach already reported, in one write.
+    fn finish(self, header: &BatchHeader<'_>, paint: Paint) -> Result<(Totals, bool), Error> {
+        let warn = paint.warning("warning:");
+        let mut text = String::new();
+        for &((model, what, value), line, more) in &self.reported {
+            if more > 0 {
+                let breach = Breach::new(&header.tariff.models[model], what, value);
+                let rows = if more == 1 { "row" } else { "rows" };
+                text.push_str(&format!(
+                    "{warn} {breach} in {more} more {rows} after line {line}; the API would refuse them, priced anyway\n"
+                ));
+            }
+        }
+        if !text.is_empty() {
+            self.err.write_all(text.as_bytes())?;
+        }
+        Ok((self.totals, self.started))
     }
 }
 
@@ -283,6 +377,8 @@ pub fn run(
         started: false,
         out,
         err,
+        seen: HashMap::new(),
+        reported: Vec::new(),
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -300,7 +396,7 @@ pub fn run(
             );
             emitter.emit(result, header)?;
         }
-        return Ok((emitter.totals, emitter.started));
+        return emitter.finish(header, settings.err_paint);
     }
     let rows_sink = || settings.rows.then(worker_sink);
     std::thread::scope(|scope| {
@@ -362,6 +458,6 @@ pub fn run(
                 next += 1;
             }
         }
-        Ok((emitter.totals, emitter.started))
+        emitter.finish(header, settings.err_paint)
     })
 }

@@ -16,6 +16,10 @@ use crate::job::{Job, Request};
 use crate::pricing::{Meter, Quote};
 use crate::tariff::{Model, Tariff};
 
+/// A limit a row passed with `--allow-out-of-range`: the part and its value, for the row's
+/// model.
+pub type OutOfRange = (&'static str, u32);
+
 /// One priced row.
 pub struct Priced<'a> {
     /// The input line.
@@ -112,9 +116,10 @@ impl<'t> Pricer<'t> {
     }
 
     /// Fills a row from the model's defaults, checks the limits and prices it; returns the
-    /// warnings for limits passed with `--allow-out-of-range`.
+    /// limits passed with `--allow-out-of-range`, as `(part, value)` of the row's model (see
+    /// [`crate::job::Breach::new`] to describe one).
     #[inline]
-    pub fn price<'a>(&self, row: Row<'a>) -> Result<(Priced<'a>, Vec<String>), RowError>
+    pub fn price<'a>(&self, row: Row<'a>) -> Result<(Priced<'a>, Vec<OutOfRange>), RowError>
     where
         't: 'a,
     {
@@ -175,13 +180,10 @@ impl<'t> Pricer<'t> {
         .job;
         let mut warnings = Vec::new();
         // The usual row is within the limits: four comparisons, nothing built.
-        let breaches = if job.within(model) {
-            Vec::new()
-        } else {
-            job.breaches(model)
-        };
-        for breach in breaches {
-            if !self.allow_out_of_range {
+        if !job.within(model) {
+            if !self.allow_out_of_range
+                && let Some(breach) = job.breaches(model).into_iter().next()
+            {
                 return Err(RowError::new(
                     row.line,
                     breach.what(),
@@ -191,10 +193,8 @@ impl<'t> Pricer<'t> {
                     ),
                 ));
             }
-            warnings.push(format!(
-                "line {}: {breach}; the API would refuse it, priced anyway",
-                row.line
-            ));
+            // Described by the caller, once per distinct breach.
+            warnings.extend(job.breached(model));
         }
         let quote = if self.need_quote || !model.minimum.is_zero() {
             let quote = self.meters[slot].quote(&job, tariff.display).map_err(|e| {

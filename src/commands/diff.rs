@@ -51,10 +51,11 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
     let Some(limit) = args.fail_above else {
         return Ok(Outcome::Success);
     };
-    let offences = changes.offences(limit);
-    let Some(first) = offences.first() else {
+    let mut offences = changes.offences(limit);
+    let Some(first) = offences.next() else {
         return Ok(Outcome::Success);
     };
+    let count = offences.count().saturating_add(1);
     let what = match first {
         crate::diff::Offence::Change(c) if c.always_fails => format!(
             "{} (this has no percentage and fails any --fail-above)",
@@ -75,7 +76,7 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
         io.err,
         "{} {} change(s) go past --fail-above {}%; the first: {what}",
         io.err_paint.error("price rise:"),
-        offences.len(),
+        count,
         render::exact(limit),
     )?;
     Ok(Outcome::CheckFailed)

@@ -6,7 +6,7 @@ use super::Streams;
 use crate::budget::{Budget, Verdict};
 use crate::error::{Error, Outcome};
 use crate::exact::Exact;
-use crate::job::Job;
+use crate::job::{Breach, Job};
 use crate::render::{self};
 use crate::tariff::{Model, Tariff};
 
@@ -32,6 +32,55 @@ pub(super) fn within_limits(
         )?;
     }
     Ok(())
+}
+
+/// The limits checked over many jobs (a grid's cells): each distinct breach is described once,
+/// in the order first met, with how many jobs it touches, and the warnings go to standard error
+/// in one write instead of a line per job.
+#[derive(Default)]
+pub(super) struct ManyJobs {
+    /// Index in `found` of each breach met, by part and value.
+    seen: std::collections::HashMap<(&'static str, u32), usize>,
+    found: Vec<(Breach, u64)>,
+}
+
+impl ManyJobs {
+    /// Checks one job; refuses it when out-of-range jobs are not allowed.
+    pub(super) fn check(&mut self, model: &Model, job: &Job, allow: bool) -> Result<(), Error> {
+        // The usual job is within the limits: four comparisons, nothing built.
+        if job.within(model) {
+            return Ok(());
+        }
+        if !allow {
+            return Err(Error::OutOfRange(job.breaches(model)));
+        }
+        for (what, value) in job.breached(model) {
+            let found = &mut self.found;
+            let at = *self.seen.entry((what, value)).or_insert_with(|| {
+                found.push((Breach::new(model, what, value), 0));
+                found.len() - 1
+            });
+            self.found[at].1 += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes one warning per distinct breach, with the number of `jobs` (e.g. "cells") each
+    /// touches.
+    pub(super) fn warn(&self, jobs: &str, io: &mut Streams<'_>) -> Result<(), Error> {
+        let mut text = String::new();
+        let warning = io.err_paint.warning("warning:");
+        for (breach, n) in &self.found {
+            let plural = if *n == 1 { "" } else { "s" };
+            text.push_str(&format!(
+                "{warning} {breach}; the API would refuse it, priced anyway ({n} {jobs}{plural})\n"
+            ));
+        }
+        if !text.is_empty() {
+            io.err.write_all(text.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 pub(super) struct Judged {

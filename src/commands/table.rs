@@ -1,7 +1,7 @@
 //! `table`: the steps x sizes grid computed from the model.
 
 use super::Streams;
-use super::gate::within_limits;
+use super::gate::ManyJobs;
 use super::load::pick_model;
 use crate::cli::{GridFormat, TableArgs};
 use crate::error::{Error, Outcome};
@@ -28,20 +28,18 @@ pub(super) fn table(
         (None, None) => vec![model.default_size],
     };
     // Every cell is a one-image job: the same limits apply as to one job.
+    let mut limits = ManyJobs::default();
     for &s in &steps {
         for &size in &sizes {
-            within_limits(
-                model,
-                &Job {
-                    steps: s,
-                    size,
-                    count: 1,
-                },
-                args.allow_out_of_range,
-                io,
-            )?;
+            let job = Job {
+                steps: s,
+                size,
+                count: 1,
+            };
+            limits.check(model, &job, args.allow_out_of_range)?;
         }
     }
+    limits.warn("cell", io)?;
     let grid = Grid::compute(model, tariff.display, &steps, &sizes)?;
     let view = GridView {
         tariff,

@@ -12,8 +12,8 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
         std::iter::once("steps".to_owned()).chain(view.grid.sizes.iter().map(ToString::to_string));
     w.write_record(header).map_err(io_error)?;
     for (steps, cells) in view.grid.rows() {
-        let row = std::iter::once(steps.to_string())
-            .chain(cells.iter().map(|c| money(c.quote.price, places)));
+        let row =
+            std::iter::once(steps.to_string()).chain(cells.map(|c| money(c.quote.price, places)));
         w.write_record(row).map_err(io_error)?;
     }
     w.flush()
@@ -189,21 +189,29 @@ impl super::BatchSink for Batch {
 /// other change (`kind` names it), so a consumer sees every change in one valid CSV.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     record(out, &super::DIFF_CSV_COLUMNS)?;
+    // A row per cell, built in one reused buffer: every field but the model id is a figure.
+    let mut line = Vec::new();
     for m in &view.diff.models {
-        for c in &m.cells {
-            let fields = [
-                "cell".to_owned(),
-                m.new.id.clone(),
-                c.steps.to_string(),
-                c.size.to_string(),
-                money(c.old, view.old.display.decimals),
-                money(c.new, view.new.display.decimals),
-                c.delta.to_string(),
-                c.percent.map(|p| p.to_string()).unwrap_or_default(),
-                (c.percent.is_none() && c.new_exact > c.old_exact).to_string(),
-                if c.percent.is_none() { "from 0" } else { "" }.to_owned(),
-            ];
-            record(out, &fields.iter().map(String::as_str).collect::<Vec<_>>())?;
+        for c in m.cells() {
+            line.clear();
+            line.extend_from_slice(b"cell,");
+            field(&mut line, &m.new.id)?;
+            write!(line, ",{},{},", c.steps, c.size)?;
+            super::push_money(&mut line, c.old, view.old.display.decimals);
+            line.push(b',');
+            super::push_money(&mut line, c.new, view.new.display.decimals);
+            write!(line, ",{},", c.delta)?;
+            if let Some(p) = c.percent {
+                write!(line, "{p}")?;
+            }
+            let from_zero = c.percent.is_none();
+            writeln!(
+                line,
+                ",{},{}",
+                from_zero && c.new_exact > c.old_exact,
+                if from_zero { "from 0" } else { "" }
+            )?;
+            out.write_all(&line)?;
         }
     }
     for c in &view.diff.changes {

@@ -100,23 +100,134 @@ fn model_header(model: &Model, tariff: &Tariff) -> Value {
     })
 }
 
-/// A grid, every cell with its figures.
+/// A JSON object or array written a member at a time, laid out byte for byte as serde_json's
+/// pretty printer lays out a whole tree (two spaces a level), so a document of a million cells
+/// streams instead of being built first.
+struct Open {
+    /// Nesting of the object or array itself: 0 for the document.
+    depth: usize,
+    first: bool,
+    close: &'static [u8],
+}
+
+/// A line break and the indent of `depth`.
+fn newline(out: &mut dyn Write, depth: usize) -> io::Result<()> {
+    out.write_all(b"\n")?;
+    for _ in 0..depth {
+        out.write_all(b"  ")?;
+    }
+    Ok(())
+}
+
+/// `value` pretty-printed as it would be at `depth` inside a larger tree.
+fn pretty(out: &mut dyn Write, depth: usize, value: &Value) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    // A line break inside a JSON string is written `\n`: every one here is layout.
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            newline(out, depth)?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+impl Open {
+    fn object(out: &mut dyn Write, depth: usize) -> io::Result<Open> {
+        out.write_all(b"{")?;
+        Ok(Open {
+            depth,
+            first: true,
+            close: b"}",
+        })
+    }
+
+    fn array(out: &mut dyn Write, depth: usize) -> io::Result<Open> {
+        out.write_all(b"[")?;
+        Ok(Open {
+            depth,
+            first: true,
+            close: b"]",
+        })
+    }
+
+    /// The separator and indent before the next member or item.
+    fn next(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !std::mem::replace(&mut self.first, false) {
+            out.write_all(b",")?;
+        }
+        newline(out, self.depth + 1)
+    }
+
+    /// The next member's key; its value follows.
+    fn key(&mut self, out: &mut dyn Write, key: &str) -> io::Result<()> {
+        self.next(out)?;
+        serde_json::to_writer(&mut *out, key)?;
+        out.write_all(b": ")
+    }
+
+    fn member(&mut self, out: &mut dyn Write, key: &str, value: &Value) -> io::Result<()> {
+        self.key(out, key)?;
+        pretty(out, self.depth + 1, value)
+    }
+
+    fn close(self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.first {
+            newline(out, self.depth)?;
+        }
+        out.write_all(self.close)
+    }
+}
+
+/// Output gathered for one `write_all` at a time: each cell is a few small pieces.
+const CHUNK: usize = 1 << 16;
+
+/// A grid, every cell with its figures; the cells are written as they are priced.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let places = view.tariff.display.decimals;
-    write(
-        out,
-        &json!({
-            "schema_version": SCHEMA_VERSION,
-            "model": model_header(view.model, view.tariff),
-            "currency": view.tariff.currency,
-            "decimals": places,
-            "rounding": view.tariff.display.rounding.name(),
-            "steps": view.grid.steps,
-            "sizes": view.grid.sizes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "cells": view.grid.cells.iter().map(|c| cell(c, places)).collect::<Vec<_>>(),
-            "tariff": provenance(view.tariff),
-        }),
-    )
+    let mut doc = Open::object(out, 0)?;
+    doc.member(out, "schema_version", &json!(SCHEMA_VERSION))?;
+    doc.member(out, "model", &model_header(view.model, view.tariff))?;
+    doc.member(out, "currency", &json!(view.tariff.currency))?;
+    doc.member(out, "decimals", &json!(places))?;
+    doc.member(out, "rounding", &json!(view.tariff.display.rounding.name()))?;
+    doc.member(out, "steps", &json!(view.grid.steps))?;
+    let sizes: Vec<String> = view.grid.sizes.iter().map(ToString::to_string).collect();
+    doc.member(out, "sizes", &json!(sizes))?;
+    doc.key(out, "cells")?;
+    let mut cells = Open::array(out, 1)?;
+    let mut buffer = Vec::with_capacity(CHUNK + 512);
+    let mut ints = itoa::Buffer::new();
+    for c in view.grid.cells() {
+        cells.next(&mut buffer)?;
+        let b = &mut buffer;
+        b.extend_from_slice(b"{\n      \"steps\": ");
+        b.extend_from_slice(ints.format(c.job.steps).as_bytes());
+        b.extend_from_slice(b",\n      \"size\": \"");
+        b.extend_from_slice(ints.format(c.job.size.width).as_bytes());
+        b.push(b'x');
+        b.extend_from_slice(ints.format(c.job.size.height).as_bytes());
+        b.extend_from_slice(b"\",\n      \"width\": ");
+        b.extend_from_slice(ints.format(c.job.size.width).as_bytes());
+        b.extend_from_slice(b",\n      \"height\": ");
+        b.extend_from_slice(ints.format(c.job.size.height).as_bytes());
+        b.extend_from_slice(b",\n      \"units\": \"");
+        c.quote.units.push_to(b);
+        b.extend_from_slice(b"\",\n      \"exact\": \"");
+        c.quote.exact.push_to(b);
+        b.extend_from_slice(b"\",\n      \"price\": \"");
+        super::push_money(b, c.quote.price, places);
+        b.extend_from_slice(b"\"\n    }");
+        if buffer.len() >= CHUNK {
+            out.write_all(&buffer)?;
+            buffer.clear();
+        }
+    }
+    out.write_all(&buffer)?;
+    cells.close(out)?;
+    doc.member(out, "tariff", &provenance(view.tariff))?;
+    doc.close(out)?;
+    writeln!(out)
 }
 
 /// Every model's check.
@@ -391,33 +502,61 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
     )
 }
 
-/// Two tariffs compared: every cell, exact and shown, then every other change.
+/// Two tariffs compared: every cell, exact and shown, then every other change; the cells are
+/// written as they are worked out.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     let (old_places, new_places) = (view.old.display.decimals, view.new.display.decimals);
-    let models: Vec<Value> = view
-        .diff
-        .models
-        .iter()
-        .map(|m| {
-            json!({
-                "model": m.new.id,
-                "old_rate": exact(m.old.rate),
-                "old_rate_from": rate_from(m.old),
-                "new_rate": exact(m.new.rate),
-                "new_rate_from": rate_from(m.new),
-                "cells": m.cells.iter().map(|c| json!({
-                    "steps": c.steps,
-                    "size": c.size.to_string(),
-                    "old": money(c.old, old_places),
-                    "new": money(c.new, new_places),
-                    "old_exact": c.old_exact.to_string(),
-                    "new_exact": c.new_exact.to_string(),
-                    "difference": c.delta.to_string(),
-                    "percent": c.percent.map(|p| p.to_string()),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+    let mut doc = Open::object(out, 0)?;
+    doc.member(out, "schema_version", &json!(SCHEMA_VERSION))?;
+    doc.member(out, "currency", &json!(view.diff.currency))?;
+    doc.key(out, "models")?;
+    let mut models = Open::array(out, 1)?;
+    let mut buffer = Vec::with_capacity(CHUNK + 512);
+    let mut ints = itoa::Buffer::new();
+    for m in &view.diff.models {
+        models.next(out)?;
+        let mut model = Open::object(out, 2)?;
+        model.member(out, "model", &json!(m.new.id))?;
+        model.member(out, "old_rate", &json!(exact(m.old.rate)))?;
+        model.member(out, "old_rate_from", &rate_from(m.old))?;
+        model.member(out, "new_rate", &json!(exact(m.new.rate)))?;
+        model.member(out, "new_rate_from", &rate_from(m.new))?;
+        model.key(out, "cells")?;
+        let mut cells = Open::array(out, 3)?;
+        for c in m.cells() {
+            cells.next(&mut buffer)?;
+            let b = &mut buffer;
+            b.extend_from_slice(b"{\n          \"steps\": ");
+            b.extend_from_slice(ints.format(c.steps).as_bytes());
+            b.extend_from_slice(b",\n          \"size\": \"");
+            b.extend_from_slice(ints.format(c.size.width).as_bytes());
+            b.push(b'x');
+            b.extend_from_slice(ints.format(c.size.height).as_bytes());
+            b.extend_from_slice(b"\",\n          \"old\": \"");
+            super::push_money(b, c.old, old_places);
+            b.extend_from_slice(b"\",\n          \"new\": \"");
+            super::push_money(b, c.new, new_places);
+            b.extend_from_slice(b"\",\n          \"old_exact\": \"");
+            c.old_exact.push_to(b);
+            b.extend_from_slice(b"\",\n          \"new_exact\": \"");
+            c.new_exact.push_to(b);
+            write!(b, "\",\n          \"difference\": \"{}\"", c.delta)?;
+            match c.percent {
+                Some(p) => write!(b, ",\n          \"percent\": \"{p}\"")?,
+                None => b.extend_from_slice(b",\n          \"percent\": null"),
+            }
+            b.extend_from_slice(b"\n        }");
+            if buffer.len() >= CHUNK {
+                out.write_all(&buffer)?;
+                buffer.clear();
+            }
+        }
+        out.write_all(&buffer)?;
+        buffer.clear();
+        cells.close(out)?;
+        model.close(out)?;
+    }
+    models.close(out)?;
     let changes: Vec<Value> = view
         .diff
         .changes
@@ -434,18 +573,17 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             })
         })
         .collect();
-    write(
+    doc.member(out, "changes", &json!(changes))?;
+    let ids = |models: &[&Model]| json!(models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>());
+    doc.member(out, "added", &ids(&view.diff.added))?;
+    doc.member(out, "removed", &ids(&view.diff.removed))?;
+    doc.member(
         out,
-        &json!({
-            "schema_version": SCHEMA_VERSION,
-            "currency": view.diff.currency,
-            "models": models,
-            "changes": changes,
-            "added": view.diff.added.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
-            "removed": view.diff.removed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
-            "tariff": { "old": provenance(view.old), "new": provenance(view.new) },
-        }),
-    )
+        "tariff",
+        &json!({ "old": provenance(view.old), "new": provenance(view.new) }),
+    )?;
+    doc.close(out)?;
+    writeln!(out)
 }
 
 /// A workload's cost change: both sides with their provenance (file, tariff, rows), the change

@@ -52,8 +52,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     for (steps, cells) in view.grid.rows() {
         row(
             out,
-            std::iter::once(steps.to_string())
-                .chain(cells.iter().map(|c| money(c.quote.price, places))),
+            std::iter::once(steps.to_string()).chain(cells.map(|c| money(c.quote.price, places))),
         )?;
     }
     Ok(())
@@ -247,18 +246,24 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             out,
             ["---:", "---", "---:", "---:", "---:", "---:"].map(String::from),
         )?;
-        for c in &m.cells {
-            row(
-                out,
-                [
-                    c.steps.to_string(),
-                    c.size.to_string(),
-                    money(c.old, old.display.decimals),
-                    money(c.new, new.display.decimals),
-                    signed(c.difference, c.difference.scale()),
-                    super::percent(c.percent),
-                ],
-            )?;
+        // A row per cell, built in one reused buffer: every field is a figure.
+        let mut line = Vec::new();
+        for c in m.cells() {
+            line.clear();
+            write!(line, "| {} | {} | ", c.steps, c.size)?;
+            super::push_money(&mut line, c.old, old.display.decimals);
+            line.extend_from_slice(b" | ");
+            super::push_money(&mut line, c.new, new.display.decimals);
+            line.extend_from_slice(b" | ");
+            if c.difference > rust_decimal::Decimal::ZERO {
+                line.push(b'+');
+            }
+            super::push_money(&mut line, c.difference, c.difference.scale());
+            match c.percent {
+                Some(p) => writeln!(line, " | {p}% |")?,
+                None => line.extend_from_slice(b" | from 0 |\n"),
+            }
+            out.write_all(&line)?;
         }
         writeln!(out)?;
     }

@@ -9,6 +9,7 @@ mod diff;
 mod escape;
 mod friction;
 mod fuzz_cases;
+mod grid_big;
 mod header;
 mod hostile;
 mod job;
