@@ -1459,7 +1459,7 @@ fn sides(line: u64, width: Option<u32>, height: Option<u32>) -> Result<Option<Si
 /// `seed`, `guidance_scale`, `style`, `response_format`) and the rest of the OpenAI-compatible
 /// image request, which Distribute prices per megapixel-step whatever they say. Not here:
 /// `partial_images` (streamed partial images may be billed: only 0 passes, see
-/// [`ignored_key`]) and anything else, which stays an error so a typo cannot hide a price key.
+/// `ignored_key`) and anything else, which stays an error so a typo cannot hide a price key.
 pub const IGNORED_KEYS: [&str; 13] = [
     "prompt",
     "seed",
