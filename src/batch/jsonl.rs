@@ -67,35 +67,40 @@ impl<'a> Scan<'a> {
         (self.bytes.get(self.at) == Some(&byte)).then(|| self.at += 1)
     }
 
-    /// A string's content, the opening quote already passed when `open` is false. Escapes
-    /// other than `\u` are checked but not decoded: `escaped` tells whether there were any.
+    /// A string's content. Escapes other than `\u` are checked but not decoded: the flag
+    /// tells whether there were any. Bytes past ASCII are checked as UTF-8 where they stand.
     #[inline(always)]
     fn string(&mut self) -> Option<(&'a [u8], bool)> {
         self.eat(b'"')?;
         let start = self.at;
         let mut escaped = false;
         loop {
-            let rest = &self.bytes[self.at..];
-            let found = memchr::memchr2(b'"', b'\\', rest)?;
-            // Control characters are refused inside strings: JSON requires them escaped.
-            if rest[..found].iter().any(|&b| b < 0x20) {
-                return None;
-            }
-            self.at += found;
-            if rest[found] == b'"' {
-                let text = &self.bytes[start..self.at];
-                self.at += 1;
-                // Bytes past ASCII must be UTF-8, as the general reader requires of the line.
-                if !text.is_ascii() && std::str::from_utf8(text).is_err() {
-                    return None;
+            self.at += plain_run(&self.bytes[self.at..]);
+            match *self.bytes.get(self.at)? {
+                b'"' => {
+                    let text = &self.bytes[start..self.at];
+                    self.at += 1;
+                    return Some((text, escaped));
                 }
-                return Some((text, escaped));
-            }
-            // A backslash: one of the short escapes, or the general reader decides.
-            match self.bytes.get(self.at + 1) {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                    escaped = true;
-                    self.at += 2;
+                // One of the short escapes; `\u` and anything else go to the general reader.
+                b'\\' => match self.bytes.get(self.at + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                        escaped = true;
+                        self.at += 2;
+                    }
+                    _ => return None,
+                },
+                // Control characters are refused inside strings: JSON requires them escaped.
+                lead @ 0x80.. => {
+                    let width = match lead {
+                        0xC2..=0xDF => 2,
+                        0xE0..=0xEF => 3,
+                        0xF0..=0xF4 => 4,
+                        _ => return None,
+                    };
+                    let char = self.bytes.get(self.at..self.at + width)?;
+                    std::str::from_utf8(char).ok()?;
+                    self.at += width;
                 }
                 _ => return None,
             }
@@ -150,6 +155,30 @@ impl<'a> Scan<'a> {
         self.at += length;
         matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b',' | b'}')).then_some(())
     }
+}
+
+/// Whether a byte inside a string needs a second look: a quote, a backslash, a control
+/// character or a byte past ASCII.
+#[inline(always)]
+fn special(b: u8) -> bool {
+    b.wrapping_sub(0x20) >= 0x60 || b == b'"' || b == b'\\'
+}
+
+/// How many bytes from the start of `bytes` need no second look inside a string. Blocks of 32
+/// are tested without branching, which the compiler turns into vector compares.
+#[inline(always)]
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    for block in bytes.chunks_exact(32) {
+        if block.iter().fold(false, |any, &b| any | special(b)) {
+            break;
+        }
+        at += 32;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&b| special(b))
+        .unwrap_or(bytes.len() - at)
 }
 
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -331,6 +360,24 @@ mod tests {
         "{\"steps\":\r1}",
         "[1]",
     ];
+
+    #[test]
+    fn plain_runs_stop_at_the_first_byte_that_needs_a_look() {
+        let naive = |b: u8| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b);
+        for byte in 0..=255u8 {
+            for at in (0..20).chain(30..66) {
+                for later in [None, Some(0u8), Some(b'"'), Some(0xff)] {
+                    let mut bytes = vec![b'a'; 70];
+                    if let Some(l) = later {
+                        bytes[65] = l;
+                    }
+                    bytes[at] = byte;
+                    let expected = bytes.iter().position(|&b| naive(b)).unwrap_or(70);
+                    assert_eq!(plain_run(&bytes), expected, "{byte} at {at}, then {later:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn plain_bodies_are_taken_and_agree_with_the_general_reader() {
