@@ -164,21 +164,33 @@ fn special(b: u8) -> bool {
     b.wrapping_sub(0x20) >= 0x60 || b == b'"' || b == b'\\'
 }
 
-/// How many bytes from the start of `bytes` need no second look inside a string. Blocks of 32
-/// are tested without branching, which the compiler turns into vector compares.
+/// Which of 32 bytes need a second look, one bit each (the compiler turns this into vector
+/// compares and a mask).
+#[inline(always)]
+fn special_mask(block: &[u8; 32]) -> u32 {
+    block
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, &b)| mask | (u32::from(special(b)) << i))
+}
+
+/// How many bytes from the start of `bytes` need no second look inside a string, 32 at a
+/// time; the last few are copied into a block padded with quotes.
 #[inline(always)]
 fn plain_run(bytes: &[u8]) -> usize {
     let mut at = 0;
-    for block in bytes.chunks_exact(32) {
-        if block.iter().fold(false, |any, &b| any | special(b)) {
-            break;
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        let mask = special_mask(block.try_into().unwrap_or(&[b'"'; 32]));
+        if mask != 0 {
+            return at + mask.trailing_zeros() as usize;
         }
         at += 32;
     }
-    at + bytes[at..]
-        .iter()
-        .position(|&b| special(b))
-        .unwrap_or(bytes.len() - at)
+    let rest = blocks.remainder();
+    let mut last = [b'"'; 32];
+    last[..rest.len()].copy_from_slice(rest);
+    (at + special_mask(&last).trailing_zeros() as usize).min(bytes.len())
 }
 
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
