@@ -68,39 +68,35 @@ impl<'a> Scan<'a> {
     }
 
     /// A string's content. Escapes other than `\u` are checked but not decoded: the flag
-    /// tells whether there were any. Bytes past ASCII are checked as UTF-8 where they stand.
+    /// tells whether there were any. Quotes and backslashes are found with `memchr`; the run
+    /// before each is checked in one branch-free pass for control characters (refused: JSON
+    /// requires them escaped) and bytes past ASCII (which must be UTF-8).
     #[inline(always)]
     fn string(&mut self) -> Option<(&'a [u8], bool)> {
         self.eat(b'"')?;
         let start = self.at;
         let mut escaped = false;
         loop {
-            self.at += plain_run(&self.bytes[self.at..]);
-            match *self.bytes.get(self.at)? {
-                b'"' => {
-                    let text = &self.bytes[start..self.at];
-                    self.at += 1;
-                    return Some((text, escaped));
-                }
-                // One of the short escapes; `\u` and anything else go to the general reader.
-                b'\\' => match self.bytes.get(self.at + 1) {
-                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                        escaped = true;
-                        self.at += 2;
-                    }
-                    _ => return None,
-                },
-                // Control characters are refused inside strings: JSON requires them escaped.
-                lead @ 0x80.. => {
-                    let width = match lead {
-                        0xC2..=0xDF => 2,
-                        0xE0..=0xEF => 3,
-                        0xF0..=0xF4 => 4,
-                        _ => return None,
-                    };
-                    let char = self.bytes.get(self.at..self.at + width)?;
-                    std::str::from_utf8(char).ok()?;
-                    self.at += width;
+            let rest = &self.bytes[self.at..];
+            let found = memchr::memchr2(b'"', b'\\', rest)?;
+            let run = &rest[..found];
+            if run.iter().fold(false, |control, &b| control | (b < 0x20)) {
+                return None;
+            }
+            if !run.is_ascii() {
+                std::str::from_utf8(run).ok()?;
+            }
+            self.at += found;
+            if rest[found] == b'"' {
+                let text = &self.bytes[start..self.at];
+                self.at += 1;
+                return Some((text, escaped));
+            }
+            // One of the short escapes; `\u` and anything else go to the general reader.
+            match self.bytes.get(self.at + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                    escaped = true;
+                    self.at += 2;
                 }
                 _ => return None,
             }
@@ -155,42 +151,6 @@ impl<'a> Scan<'a> {
         self.at += length;
         matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b',' | b'}')).then_some(())
     }
-}
-
-/// Whether a byte inside a string needs a second look: a quote, a backslash, a control
-/// character or a byte past ASCII.
-#[inline(always)]
-fn special(b: u8) -> bool {
-    b.wrapping_sub(0x20) >= 0x60 || b == b'"' || b == b'\\'
-}
-
-/// Which of 32 bytes need a second look, one bit each (the compiler turns this into vector
-/// compares and a mask).
-#[inline(always)]
-fn special_mask(block: &[u8; 32]) -> u32 {
-    block
-        .iter()
-        .enumerate()
-        .fold(0, |mask, (i, &b)| mask | (u32::from(special(b)) << i))
-}
-
-/// How many bytes from the start of `bytes` need no second look inside a string, 32 at a
-/// time; the last few are copied into a block padded with quotes.
-#[inline(always)]
-fn plain_run(bytes: &[u8]) -> usize {
-    let mut at = 0;
-    let mut blocks = bytes.chunks_exact(32);
-    for block in &mut blocks {
-        let mask = special_mask(block.try_into().unwrap_or(&[b'"'; 32]));
-        if mask != 0 {
-            return at + mask.trailing_zeros() as usize;
-        }
-        at += 32;
-    }
-    let rest = blocks.remainder();
-    let mut last = [b'"'; 32];
-    last[..rest.len()].copy_from_slice(rest);
-    (at + special_mask(&last).trailing_zeros() as usize).min(bytes.len())
 }
 
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -372,24 +332,6 @@ mod tests {
         "{\"steps\":\r1}",
         "[1]",
     ];
-
-    #[test]
-    fn plain_runs_stop_at_the_first_byte_that_needs_a_look() {
-        let naive = |b: u8| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b);
-        for byte in 0..=255u8 {
-            for at in (0..20).chain(30..66) {
-                for later in [None, Some(0u8), Some(b'"'), Some(0xff)] {
-                    let mut bytes = vec![b'a'; 70];
-                    if let Some(l) = later {
-                        bytes[65] = l;
-                    }
-                    bytes[at] = byte;
-                    let expected = bytes.iter().position(|&b| naive(b)).unwrap_or(70);
-                    assert_eq!(plain_run(&bytes), expected, "{byte} at {at}, then {later:?}");
-                }
-            }
-        }
-    }
 
     #[test]
     fn plain_bodies_are_taken_and_agree_with_the_general_reader() {
