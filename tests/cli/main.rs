@@ -12,6 +12,7 @@ mod job;
 mod jsonl;
 mod laws;
 mod misc;
+mod speed;
 mod table;
 mod tariff;
 mod tools;
