@@ -155,7 +155,12 @@ impl<'a> Scan<'a> {
 
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
 fn json_number(bytes: &[u8]) -> Option<usize> {
-    let digits = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     let mut at = usize::from(bytes.first() == Some(&b'-'));
     match (bytes.get(at), digits(at)) {
         (Some(b'0'), _) => at += 1,

@@ -205,9 +205,7 @@ pub struct Batch {
 
 /// Appends `text` as a JSON string, escaped as `serde_json` escapes it.
 fn push_str(out: &mut Vec<u8>, text: &str) {
-    let plain = text
-        .bytes()
-        .all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
     if plain {
         out.push(b'"');
         out.extend_from_slice(text.as_bytes());

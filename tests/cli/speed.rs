@@ -34,7 +34,10 @@ fn lines_the_fast_path_declines_get_the_general_readers_error() {
     for (bad, needles) in [
         (
             r#"{"num_inference_steps": 20, "stepz": 1}"#,
-            &["line 2: stepz \"1\": is not a key", "did you mean \"steps\"?"][..],
+            &[
+                "line 2: stepz \"1\": is not a key",
+                "did you mean \"steps\"?",
+            ][..],
         ),
         (
             r#"{"num_inference_steps": 20, "num_inference_steps": 20}"#,
@@ -50,11 +53,16 @@ fn lines_the_fast_path_declines_get_the_general_readers_error() {
         ),
         (
             r#"{"num_inference_steps": 4294967296}"#,
-            &["line 2: num_inference_steps \"4294967296\": is not a whole number from 0 to 4294967295"],
+            &[
+                "line 2: num_inference_steps \"4294967296\": is not a whole number from 0 to 4294967295",
+            ],
         ),
         (
             r#"{"num_inference_steps": "20"}"#,
-            &["line 2: num_inference_steps \"\\\"20\\\"\"", "(it is a string: write 20, not \"20\")"],
+            &[
+                "line 2: num_inference_steps \"\\\"20\\\"\"",
+                "(it is a string: write 20, not \"20\")",
+            ],
         ),
         (
             "{\"prompt\": \"tab\there\", \"n\": 1}",
@@ -64,15 +72,33 @@ fn lines_the_fast_path_declines_get_the_general_readers_error() {
             r#"{"prompt": "\ud800", "n": 1}"#,
             &["line 2: row", "is not JSON"],
         ),
-        (r#"{"n": 1}{"n": 2}"#, &["line 2: row", "is not JSON: trailing characters"]),
-        (r#"{"size": "512x512", "width": 5, "height": 5}"#, &["line 2: size", "give either size or width and height, not both"]),
-        (r#"{"width": 512}"#, &["line 2: height \"\": is missing; width 512 needs a height"]),
-        (r#"{"model": "flux-dev", "seed": 1}"#, &["line 2: row", "no key sets the price"]),
+        (
+            r#"{"n": 1}{"n": 2}"#,
+            &["line 2: row", "is not JSON: trailing characters"],
+        ),
+        (
+            r#"{"size": "512x512", "width": 5, "height": 5}"#,
+            &[
+                "line 2: size",
+                "give either size or width and height, not both",
+            ],
+        ),
+        (
+            r#"{"width": 512}"#,
+            &["line 2: height \"\": is missing; width 512 needs a height"],
+        ),
+        (
+            r#"{"model": "flux-dev", "seed": 1}"#,
+            &["line 2: row", "no key sets the price"],
+        ),
     ] {
         let text = format!("{good}\n{bad}\n");
         let (_dir, path) = temp_file("jobs.jsonl", text.as_bytes());
         assert_bad_input(
-            dis().arg("batch").arg(&path).args(["--summary", "--format", "csv"]),
+            dis()
+                .arg("batch")
+                .arg(&path)
+                .args(["--summary", "--format", "csv"]),
             needles,
         );
     }
@@ -82,7 +108,13 @@ fn lines_the_fast_path_declines_get_the_general_readers_error() {
 fn many_jobs(n: usize) -> String {
     let mut text = String::from("steps,size,n\n");
     for i in 0..n {
-        text.push_str(&format!("{},{}x{},{}\n", 1 + i % 50, 1 + i % 999, 1 + (i * 7) % 999, 1 + i % 8));
+        text.push_str(&format!(
+            "{},{}x{},{}\n",
+            1 + i % 50,
+            1 + i % 999,
+            1 + (i * 7) % 999,
+            1 + i % 8
+        ));
     }
     text
 }
@@ -95,7 +127,11 @@ fn json_rows_in_parallel_pieces_are_whole_and_in_order() {
     let (_dir, path) = temp_file("jobs.csv", many_jobs(n).as_bytes());
     let path = path.to_str().expect("UTF-8 path");
     let json = stdout_of(&["batch", path, "--format", "json"]);
-    assert!(json.contains("\"jobs\": [\n    {\"line\":2,"), "{}", &json[..200]);
+    assert!(
+        json.contains("\"jobs\": [\n    {\"line\":2,"),
+        "{}",
+        &json[..200]
+    );
     let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
     let jobs = doc["jobs"].as_array().expect("jobs");
     assert_eq!(jobs.len(), n);
@@ -110,10 +146,11 @@ fn json_rows_in_parallel_pieces_are_whole_and_in_order() {
     }
     // No job at all: an empty list, as before.
     let (_dir, path) = temp_file("bad.csv", b"steps,size,n\n900,512x512,1\n");
-    let (code, out, _) = run(dis()
-        .arg("batch")
-        .arg(&path)
-        .args(["--format", "json", "--skip-invalid"]));
+    let (code, out, _) =
+        run(dis()
+            .arg("batch")
+            .arg(&path)
+            .args(["--format", "json", "--skip-invalid"]));
     assert_eq!(code, 2);
     assert!(out.contains("\"jobs\": [],\n"), "{out}");
 }
@@ -127,7 +164,9 @@ fn the_drawn_table_streams_past_the_rows_it_holds() {
     let path = path.to_str().expect("UTF-8 path");
     let out = stdout_of(&["batch", path]);
     let lines: Vec<&str> = out.lines().collect();
-    let tops: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with('┌')).collect();
+    let tops: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with('┌'))
+        .collect();
     // Two job tables (lines 2 to 99,999, then 100,000 on) and the totals.
     assert_eq!(tops.len(), 3, "{tops:?}");
     let mut next = 2u64;
@@ -135,14 +174,28 @@ fn the_drawn_table_streams_past_the_rows_it_holds() {
         let table = &lines[pair[0]..pair[1]];
         let width = table[0].chars().count();
         assert!(table.iter().all(|l| l.chars().count() == width));
-        assert!(table[1].trim_start_matches(['│', ' ']).starts_with("line ┆"));
+        assert!(
+            table[1]
+                .trim_start_matches(['│', ' '])
+                .starts_with("line ┆")
+        );
         assert!(table.last().expect("rows").starts_with('└'));
         for row in &table[3..table.len() - 1] {
-            let line: u64 = row.trim_start_matches(['│', ' ']).split(' ').next().unwrap().parse().unwrap();
+            let line: u64 = row
+                .trim_start_matches(['│', ' '])
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
             assert_eq!(line, next);
             next += 1;
         }
     }
     assert_eq!(next, n as u64 + 2);
-    assert!(lines[tops[1] + 3].starts_with("│ 100000 ┆"), "{}", lines[tops[1] + 3]);
+    assert!(
+        lines[tops[1] + 3].starts_with("│ 100000 ┆"),
+        "{}",
+        lines[tops[1] + 3]
+    );
 }
