@@ -627,10 +627,10 @@ impl<R: BufRead> Rows<R> {
         }
         // The common JSON line (a plain request body) in one strict pass; any other line is
         // read by the general reader below, which also writes every error.
-        if let Form::Jsonl = self.form {
-            if let Some(row) = super::jsonl::fast_row(line_no, bytes, self.options.defaults_ok) {
-                return Ok(Some(row));
-            }
+        if let Form::Jsonl = self.form
+            && let Some(row) = super::jsonl::fast_row(line_no, bytes, self.options.defaults_ok)
+        {
+            return Ok(Some(row));
         }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
