@@ -346,6 +346,48 @@ mod tests {
         }
     }
 
+    /// Lines a byte or two away from plain bodies: wherever the fast path takes one, the
+    /// general reader reads the same row.
+    #[test]
+    fn near_misses_agree_with_the_general_reader() {
+        const BYTES: &[u8] = b" \t\r\"\\{}[]:,-+.0123456789eEx nultrfa\x01\x7f\xc3\xa9\xff";
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut taken, mut tried) = (0, 0);
+        for line in TAKEN.iter().chain(DECLINED) {
+            for _ in 0..3000 {
+                let mut bytes = line.as_bytes().to_vec();
+                for _ in 0..1 + next(2) {
+                    let at = next(bytes.len() + 1);
+                    let byte = BYTES[next(BYTES.len())];
+                    match next(3) {
+                        0 if at < bytes.len() => bytes[at] = byte,
+                        1 if at < bytes.len() => {
+                            bytes.remove(at);
+                        }
+                        _ => bytes.insert(at, byte),
+                    }
+                }
+                for defaults_ok in [false, true] {
+                    tried += 1;
+                    taken += usize::from(fast_row(1, &bytes, defaults_ok).is_some());
+                    assert!(
+                        agrees(&bytes, defaults_ok),
+                        "{:?}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
+            }
+        }
+        // Both paths were exercised.
+        assert!(taken > tried / 50 && taken < tried, "{taken} of {tried}");
+    }
+
     #[test]
     fn everything_else_goes_to_the_general_reader() {
         for line in DECLINED {
