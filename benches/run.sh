@@ -62,10 +62,47 @@ one=$(best 50 "$bin" --steps 20 --size 512x512 --format plain)
 floor=$(best 50 "$hello")
 echo "one job:      dis-price ${one}s, hello-world ${floor}s: $(ratio "$one" "$floor")x (target <= 1.5)"
 
+# Peak resident memory (KiB) of a command, its output thrown away.
+peak() { { /usr/bin/time -v "$@" > /dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2}' | xargs; }
+
 gen $((rows * 10)) "$work/big.csv"
-peak=$( { /usr/bin/time -v "$bin" batch "$work/big.csv" --format csv > /dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2}' | xargs)
-peak_summary=$( { /usr/bin/time -v "$bin" batch "$work/big.csv" --summary > /dev/null; } 2>&1 | awk -F: '/Maximum resident/ {print $2}' | xargs)
+peak=$(peak "$bin" batch "$work/big.csv" --format csv)
+peak_summary=$(peak "$bin" batch "$work/big.csv" --summary)
 echo "peak memory at $((rows * 10)) jobs: ${peak} KiB per-job CSV, ${peak_summary} KiB --summary (target <= 8192)"
+
+# --- JSON Lines of API request bodies, JSON out, every format streamed (issue 9, batch rows) ---
+python3 benches/gen_jsonl.py "$rows" "$work/bodies.jsonl"
+echo "input: $rows request bodies, $(du -h "$work/bodies.jsonl" | cut -f1)"
+# The Python script must write what dis-price writes, byte for byte, on a sample.
+head -n 2000 "$work/bodies.jsonl" > "$work/sample.jsonl"
+cmp <(python3 benches/baseline_json.py "$work/sample.jsonl") <("$bin" batch "$work/sample.jsonl" --format csv) \
+  || { echo "benches/baseline_json.py and dis-price disagree" >&2; exit 1; }
+rows_out=()
+row() { rows_out+=("| $1 | $2 | $3 |"); }
+
+pyj=$(best 1 python3 benches/baseline_json.py "$work/bodies.jsonl")
+jcsv=$(best 3 "$bin" batch "$work/bodies.jsonl" --format csv)
+row "JSONL request bodies -> per-job CSV vs Python json+decimal" "$(ratio "$pyj" "$jcsv")x faster (${jcsv}s vs ${pyj}s)" ">= 30x faster"
+wcj=$(best 5 wc -l "$work/bodies.jsonl")
+jsum=$(best 5 "$bin" batch "$work/bodies.jsonl" --summary --format json)
+row "JSONL request bodies --summary vs wc -l" "$(ratio "$jsum" "$wcj")x (${jsum}s vs ${wcj}s)" "<= 5x"
+jjson=$(best 3 "$bin" batch "$work/bodies.jsonl" --format json)
+row "per-job --format json vs --format csv, same input" "$(ratio "$jjson" "$jcsv")x (${jjson}s vs ${jcsv}s)" "<= 1.5x"
+row "per-job --format table at $rows rows, peak memory" "$(( $(peak "$bin" batch "$work/bodies.jsonl") / 1024 )) MiB" "<= 64 MiB"
+# Every batch format at ten times the rows: peak memory must not grow with the input.
+for _ in $(seq 10); do cat "$work/bodies.jsonl"; done > "$work/big.jsonl"
+for form in table markdown csv json; do
+  row "--format $form, peak memory at $rows / $((rows * 10)) rows" \
+    "$(peak "$bin" batch "$work/bodies.jsonl" --format "$form") / $(peak "$bin" batch "$work/big.jsonl" --format "$form") KiB" "flat"
+done
+row "--summary, peak memory at $rows / $((rows * 10)) rows" \
+  "$(peak "$bin" batch "$work/bodies.jsonl" --summary) / $(peak "$bin" batch "$work/big.jsonl" --summary) KiB" "flat"
+rm -f "$work/big.jsonl"
+echo
+echo "| path | now | target |"
+echo "|---|---|---|"
+printf '%s\n' "${rows_out[@]}"
+# --- end of the JSON Lines section ---
 
 # grid ---------------------------------------------------------------------------------------
 # `table` and `diff` over 1000 steps x 999 sizes (999,000 cells), in every format. Baseline in

@@ -264,12 +264,19 @@ struct Emitter<'s, 'w> {
 
 impl Emitter<'_, '_> {
     fn emit(&mut self, piece: Piece, header: &BatchHeader<'_>) -> Result<(), Error> {
+        // The first job written drops what only separates it from the one before.
+        let mut skip = 0;
         if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
             self.sink.begin(self.out, header)?;
+            let lead = self.sink.lead();
+            if piece.out.starts_with(lead) {
+                skip = lead.len();
+            }
         }
         let end = (piece.out.len(), piece.err.len());
-        let mut from = (0, 0);
+        let mut from = (skip, 0);
         for (i, &(out_at, err_at)) in piece.marks.iter().chain([&end]).enumerate() {
+            let out_at = out_at.max(skip);
             self.out.write_all(&piece.out[from.0..out_at])?;
             let first = match piece.breaches.get(i).copied().flatten() {
                 Some((key, line)) => self.first(key, line, 1),

@@ -1,11 +1,12 @@
-//! Any bytes as a CSV or JSON Lines job file: every row is an error or prices to a
+//! Any bytes as a CSV or JSON Lines job file: the JSON Lines fast path agrees with the general
+//! reader on every line it takes; every row is an error or prices to a
 //! non-negative amount equal to its exact price rounded once; and the batch runner's summary
 //! (which takes plain lines straight to integer totals) equals the totals of those rows.
 #![no_main]
 
 use std::io::BufReader;
 
-use dis_price::batch::{InputFormat, Pricer, ReadOptions, Rows, Totals};
+use dis_price::batch::{jsonl, InputFormat, Pricer, ReadOptions, Rows, Totals};
 use dis_price::pricing::shown;
 use dis_price::render::{BatchHeader, Paint, csv};
 use dis_price::tariff::Tariff;
@@ -16,6 +17,13 @@ static TARIFF: std::sync::OnceLock<Tariff> = std::sync::OnceLock::new();
 
 fuzz_target!(|bytes: &[u8]| {
     let tariff = TARIFF.get_or_init(|| Tariff::builtin().expect("the built-in tariff loads"));
+    // The JSON Lines fast path takes only lines the general reader reads to the same row.
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        for defaults_ok in [false, true] {
+            assert!(jsonl::agrees(line, defaults_ok), "fast and general JSON paths differ on {line:?}");
+        }
+    }
     for form in [InputFormat::Csv, InputFormat::Jsonl] {
         let Ok(mut rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()) else { continue };
         let pricer = Pricer::new(tariff, true, true);

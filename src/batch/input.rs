@@ -635,6 +635,13 @@ impl<R: BufRead> Rows<R> {
                 )));
             }
         }
+        // The common JSON line (a plain request body) in one strict pass; any other line is
+        // read by the general reader below, which also writes every error.
+        if let Form::Jsonl = self.form
+            && let Some(row) = super::jsonl::fast_row(line_no, bytes, self.options.defaults_ok)
+        {
+            return Ok(Some(row));
+        }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -1333,6 +1340,11 @@ fn whole(line: u64, field: &str, text: &str) -> Result<Option<u32>, RowError> {
         .map_err(|m| RowError::new(line, field, text, m))
 }
 
+/// A size as the general reader reads a `size` field; `None` where it reports an error.
+pub(super) fn size_text(text: &str) -> Option<Size> {
+    size(0, "size", text).ok()
+}
+
 fn size(line: u64, field: &str, text: &str) -> Result<Size, RowError> {
     // The common `512x512`, byte by byte; everything else (and every error) by the parser.
     if let Some(at) = text.bytes().position(|b| b == b'x' || b == b'X')
@@ -1602,7 +1614,7 @@ fn short(value: &Value) -> String {
     }
 }
 
-fn json_row(
+pub(super) fn json_row(
     line: u64,
     text: &str,
     defaults_ok: bool,

@@ -2,6 +2,7 @@
 
 pub mod chunks;
 pub mod input;
+pub mod jsonl;
 pub mod totals;
 
 pub use input::{InputFormat, ReadOptions, Row, RowError, Rows};

@@ -126,8 +126,9 @@ pub(super) fn batch(
     let settings = workload::Settings {
         skip_invalid: args.skip_invalid,
         rows: !summary_only,
-        // CSV rows and totals keep no renderer state between rows, so pieces can go to every core.
-        parallel: summary_only || args.format == BatchFormat::Csv,
+        // CSV, JSON and Markdown rows and totals keep no renderer state between rows, so
+        // pieces can go to every core.
+        parallel: summary_only || args.format != BatchFormat::Table,
         err_paint: io.err_paint,
     };
     let run = workload::Batch {
@@ -136,8 +137,12 @@ pub(super) fn batch(
         pricer: &pricer,
         header: &header,
         settings,
-        // CSV rows keep no renderer state between rows: each worker can render its own.
-        worker_sink: || Box::<render::csv::Batch>::default(),
+        // Such rows keep no renderer state: each worker renders its own.
+        worker_sink: match args.format {
+            BatchFormat::Json => || Box::<render::json::Batch>::default(),
+            BatchFormat::Markdown => || Box::<render::markdown::Batch>::default(),
+            _ => || Box::<render::csv::Batch>::default(),
+        },
     };
     // Totals alone are held until the whole input is read and priced: an error leaves standard
     // output empty. Rows stream; once their reader has gone away they stop, unless a verdict

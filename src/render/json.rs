@@ -315,10 +315,27 @@ fn count(n: u128) -> Value {
 }
 
 /// Batch output: one object, with `jobs` streamed one per line.
+///
+/// Every job is written as `,\n    {...}`: the runner drops the comma before the first job
+/// it writes ([`super::BatchSink::lead`]), so rows keep no state and pieces of rows can be
+/// rendered on every core.
 #[derive(Default)]
 pub struct Batch {
-    /// Whether a job was written, so the next one needs a comma.
-    written: bool,
+    /// The row being built, reused.
+    line: Vec<u8>,
+}
+
+/// Appends `text` as a JSON string, escaped as `serde_json` escapes it.
+fn push_str(out: &mut Vec<u8>, text: &str) {
+    let plain = text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+    }
 }
 
 impl super::BatchSink for Batch {
@@ -334,44 +351,85 @@ impl super::BatchSink for Batch {
         Ok(())
     }
 
+    fn lead(&self) -> &'static [u8] {
+        b","
+    }
+
+    /// The hot path: the object is written straight into one reused buffer, members in the
+    /// order the schema gives, and handed to `out` in one call.
     fn job(
         &mut self,
         out: &mut dyn Write,
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let mut job = json!({
-            "line": row.line,
-            "model": row.model.id,
-            "steps": row.job.steps,
-            "size": row.job.size.to_string(),
-            "width": row.job.size.width,
-            "height": row.job.size.height,
-            "count": row.job.count,
-            "units": super::row_units(row),
-            "exact": row.quote.map(|q| q.exact.to_string()),
-            "price": super::row_price(row, header.tariff.display.decimals),
-            "date": row.day.map(|d| d.to_string()),
-            "rate": exact(row.rate),
-            "rate_from": row.rate_from.map(|d| d.to_string()),
-        });
-        if !header.extra.is_empty() {
-            job["columns"] = header
-                .extra
-                .iter()
-                .cloned()
-                .zip(row.extra.iter().map(|v| Value::from(v.as_ref())))
-                .collect::<serde_json::Map<String, Value>>()
-                .into();
+        let line = &mut self.line;
+        line.clear();
+        let mut ints = itoa::Buffer::new();
+        line.extend_from_slice(b",\n    {\"line\":");
+        line.extend_from_slice(ints.format(row.line).as_bytes());
+        line.extend_from_slice(b",\"model\":");
+        push_str(line, &row.model.id);
+        let size = row.job.size;
+        line.extend_from_slice(b",\"steps\":");
+        line.extend_from_slice(ints.format(row.job.steps).as_bytes());
+        line.extend_from_slice(b",\"size\":\"");
+        line.extend_from_slice(ints.format(size.width).as_bytes());
+        line.push(b'x');
+        line.extend_from_slice(ints.format(size.height).as_bytes());
+        line.extend_from_slice(b"\",\"width\":");
+        line.extend_from_slice(ints.format(size.width).as_bytes());
+        line.extend_from_slice(b",\"height\":");
+        line.extend_from_slice(ints.format(size.height).as_bytes());
+        line.extend_from_slice(b",\"count\":");
+        line.extend_from_slice(ints.format(row.job.count).as_bytes());
+        match row.quote {
+            Some(quote) => {
+                line.extend_from_slice(b",\"units\":\"");
+                quote.units.push_to(line);
+                line.extend_from_slice(b"\",\"exact\":\"");
+                quote.exact.push_to(line);
+                line.extend_from_slice(b"\",\"price\":\"");
+                super::push_money(line, quote.price, header.tariff.display.decimals);
+                line.push(b'"');
+            }
+            None => line.extend_from_slice(b",\"units\":\"\",\"exact\":null,\"price\":\"\""),
         }
-        let separator = if !std::mem::replace(&mut self.written, true) {
-            ""
-        } else {
-            ","
-        };
-        write!(out, "{separator}\n    ")?;
-        serde_json::to_writer(&mut *out, &job)?;
-        Ok(())
+        line.extend_from_slice(b",\"date\":");
+        match row.day {
+            Some(day) => push_str(line, &day.to_string()),
+            None => line.extend_from_slice(b"null"),
+        }
+        line.extend_from_slice(b",\"rate\":");
+        push_str(line, &exact(row.rate));
+        line.extend_from_slice(b",\"rate_from\":");
+        match row.rate_from {
+            Some(day) => push_str(line, &day.to_string()),
+            None => line.extend_from_slice(b"null"),
+        }
+        if !header.extra.is_empty() {
+            line.extend_from_slice(b",\"columns\":{");
+            // As a map keeps them: a repeated column name holds its last value, in the place
+            // the name first had.
+            let mut columns: Vec<(&str, &str)> = Vec::with_capacity(header.extra.len());
+            for (name, value) in header.extra.iter().zip(&row.extra) {
+                match columns.iter_mut().find(|(n, _)| *n == name.as_str()) {
+                    Some(column) => column.1 = value,
+                    None => columns.push((name, value)),
+                }
+            }
+            for (i, (name, value)) in columns.into_iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                push_str(line, name);
+                line.push(b':');
+                push_str(line, value);
+            }
+            line.push(b'}');
+        }
+        line.push(b'}');
+        out.write_all(line)
     }
 
     fn end(
@@ -382,7 +440,7 @@ impl super::BatchSink for Batch {
     ) -> io::Result<()> {
         let places = header.tariff.display.decimals;
         if !header.summary_only {
-            write!(out, "{}],", if self.written { "\n  " } else { "" })?;
+            write!(out, "{}],", if summary.jobs > 0 { "\n  " } else { "" })?;
         } else {
             write!(out, ",")?;
         }

@@ -228,6 +228,11 @@ pub fn dated_columns(header: &BatchHeader<'_>) -> &'static [&'static str] {
 pub trait BatchSink: Send {
     /// Before the first row.
     fn begin(&mut self, out: &mut dyn Write, header: &BatchHeader<'_>) -> io::Result<()>;
+    /// Bytes every rendered job starts with that the first job written must not (a JSON
+    /// separator): the runner drops them there, so a job renders the same wherever it falls.
+    fn lead(&self) -> &'static [u8] {
+        b""
+    }
     /// One priced job; `row.quote` is present.
     fn job(
         &mut self,

@@ -284,10 +284,109 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     writeln!(out, "source: {}", esc(&tariff.source))
 }
 
-/// Batch output: the job table (held until the end to size its columns), then the totals.
+/// Rows the drawn batch table holds to size its columns: an input of up to this many jobs is
+/// drawn as one table sized to its content; a longer one streams (see [`Batch`]).
+pub const HELD_ROWS: usize = 10_000;
+
+/// Columns of the job table aligned right (the numbers; with dated rows, the rate too).
+fn right_columns(header: &super::BatchHeader<'_>) -> &'static [usize] {
+    if header.dated {
+        &[0, 2, 4, 5, 6, 8]
+    } else {
+        &[0, 2, 4, 5, 6]
+    }
+}
+
+/// Batch output: the job table, then the totals.
+///
+/// Up to [`HELD_ROWS`] jobs are held and drawn as one table sized to their content. Past that
+/// the rows stream, so memory stays flat: the columns keep the widths the held rows gave them,
+/// and a later row too wide for them ends the table and starts another, header and all, with
+/// the columns widened (a line number gaining a digit, say). Nothing is cut or wrapped.
 #[derive(Default)]
 pub struct Batch {
-    jobs: Option<Table>,
+    held: Vec<Vec<String>>,
+    /// The column widths, once rows stream.
+    widths: Option<Vec<usize>>,
+}
+
+/// A rule of the drawn table: `left`, then each column's `fill` joined by `join`, then `right`.
+fn rule(out: &mut dyn Write, widths: &[usize], chars: [char; 4]) -> io::Result<()> {
+    let [left, fill, join, right] = chars;
+    let mut line = String::new();
+    line.push(left);
+    for (i, &w) in widths.iter().enumerate() {
+        if i > 0 {
+            line.push(join);
+        }
+        line.extend(std::iter::repeat_n(fill, w + 2));
+    }
+    line.push(right);
+    writeln!(out, "{line}")
+}
+
+/// One row of cells padded to the widths, numbers to the right.
+fn draw_row(
+    out: &mut dyn Write,
+    widths: &[usize],
+    cells: &[String],
+    right: &[usize],
+) -> io::Result<()> {
+    let mut line = String::from("│");
+    for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            line.push_str(" ┆");
+        }
+        let pad = w.saturating_sub(unicode_width::UnicodeWidthStr::width(cell.as_str()));
+        line.push(' ');
+        if right.contains(&i) {
+            line.extend(std::iter::repeat_n(' ', pad));
+            line.push_str(cell);
+        } else {
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    line.push_str(" │");
+    writeln!(out, "{line}")
+}
+
+/// The job table's header cells.
+fn job_names(header: &super::BatchHeader<'_>) -> Vec<String> {
+    super::JOB_COLUMNS
+        .map(String::from)
+        .into_iter()
+        .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
+        .chain(header.extra.iter().map(|e| esc(e).into_owned()))
+        .collect()
+}
+
+/// Starts a streamed table: top rule, header, header rule.
+fn open_table(
+    out: &mut dyn Write,
+    widths: &[usize],
+    names: &[String],
+    right: &[usize],
+) -> io::Result<()> {
+    rule(out, widths, ['┌', '─', '┬', '┐'])?;
+    draw_row(out, widths, names, right)?;
+    rule(out, widths, ['╞', '═', '╪', '╡'])
+}
+
+fn close_table(out: &mut dyn Write, widths: &[usize]) -> io::Result<()> {
+    rule(out, widths, ['└', '─', '┴', '┘'])
+}
+
+fn widen(widths: &mut [usize], cells: &[String]) -> bool {
+    let mut wider = false;
+    for (w, cell) in widths.iter_mut().zip(cells) {
+        let need = unicode_width::UnicodeWidthStr::width(cell.as_str());
+        if need > *w {
+            *w = need;
+            wider = true;
+        }
+    }
+    wider
 }
 
 impl super::BatchSink for Batch {
@@ -297,42 +396,46 @@ impl super::BatchSink for Batch {
 
     fn job(
         &mut self,
-        _out: &mut dyn Write,
+        out: &mut dyn Write,
         header: &super::BatchHeader<'_>,
         r: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let table = self.jobs.get_or_insert_with(|| {
-            let names = super::JOB_COLUMNS.map(String::from);
-            new_table(
-                names
-                    .into_iter()
-                    .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
-                    .chain(header.extra.iter().map(|e| esc(e).into_owned()))
-                    .collect(),
-                if header.dated {
-                    &[0, 2, 4, 5, 6, 8]
-                } else {
-                    &[0, 2, 4, 5, 6]
-                },
-            )
-        });
-        {
-            let fields = [
-                r.line.to_string(),
-                esc(&r.model.id).into_owned(),
-                r.job.steps.to_string(),
-                r.job.size.to_string(),
-                r.job.count.to_string(),
-                super::row_units(r),
-                super::row_price(r, header.tariff.display.decimals),
-            ];
-            table.add_row(
-                fields
-                    .into_iter()
-                    .chain(super::row_dated(header, r))
-                    .chain(r.extra.iter().map(|e| esc(e).into_owned()))
-                    .collect::<Vec<_>>(),
-            );
+        let fields = [
+            r.line.to_string(),
+            esc(&r.model.id).into_owned(),
+            r.job.steps.to_string(),
+            r.job.size.to_string(),
+            r.job.count.to_string(),
+            super::row_units(r),
+            super::row_price(r, header.tariff.display.decimals),
+        ];
+        let cells: Vec<String> = fields
+            .into_iter()
+            .chain(super::row_dated(header, r))
+            .chain(r.extra.iter().map(|e| esc(e).into_owned()))
+            .collect();
+        let right = right_columns(header);
+        if let Some(widths) = &mut self.widths {
+            let before = widths.clone();
+            if widen(widths, &cells) {
+                close_table(out, &before)?;
+                open_table(out, widths, &job_names(header), right)?;
+            }
+            return draw_row(out, widths, &cells, right);
+        }
+        self.held.push(cells);
+        if self.held.len() > HELD_ROWS {
+            let names = job_names(header);
+            let mut widths = vec![0; names.len()];
+            widen(&mut widths, &names);
+            for row in &self.held {
+                widen(&mut widths, row);
+            }
+            open_table(out, &widths, &names, right)?;
+            for row in std::mem::take(&mut self.held) {
+                draw_row(out, &widths, &row, right)?;
+            }
+            self.widths = Some(widths);
         }
         Ok(())
     }
@@ -345,7 +448,13 @@ impl super::BatchSink for Batch {
     ) -> io::Result<()> {
         let places = header.tariff.display.decimals;
         let currency = esc(&header.tariff.currency);
-        if let Some(table) = self.jobs.take() {
+        if let Some(widths) = &self.widths {
+            close_table(out, widths)?;
+        } else if !self.held.is_empty() {
+            let mut table = new_table(job_names(header), right_columns(header));
+            for row in std::mem::take(&mut self.held) {
+                table.add_row(row);
+            }
             writeln!(out, "{table}")?;
         }
         let names = super::TOTAL_COLUMNS.map(String::from).to_vec();

@@ -18,6 +18,7 @@ mod laws;
 mod misc;
 mod readme;
 mod shell;
+mod speed;
 mod table;
 mod tariff;
 mod tools;

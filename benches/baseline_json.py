@@ -1,0 +1,36 @@
+"""The straightforward script dis-price replaces for API request bodies: price JSON Lines of
+image requests with json + decimal, writing what `dis-price batch FILE --format csv` writes."""
+import csv
+import json
+import sys
+from decimal import Decimal, ROUND_HALF_UP, getcontext
+
+getcontext().prec = 60  # every figure here is exact well within 60 digits
+RATE = Decimal("0.001206")
+UNIT = Decimal(1024 * 1024)
+PLACES = Decimal("0.0001")
+
+
+def plain(d):
+    """An exact figure with no trailing zeros and no exponent."""
+    return format(d.normalize(), "f")
+
+
+writer = csv.writer(sys.stdout, lineterminator="\n")
+writer.writerow(["line", "model", "steps", "size", "count", "units", "price"])
+images, units_total, total = 0, Decimal(0), Decimal(0)
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line, text in enumerate(f, start=1):
+        body = json.loads(text)
+        steps, count, size = body["num_inference_steps"], body["n"], body["size"]
+        width, height = (int(x) for x in size.split("x"))
+        units = Decimal(steps * width * height * count) / UNIT
+        exact = units * RATE
+        images += count
+        units_total += units
+        total += exact
+        writer.writerow([line, body["model"], steps, size, count, plain(units),
+                         exact.quantize(PLACES, ROUND_HALF_UP)])
+price = total.quantize(PLACES, ROUND_HALF_UP)
+writer.writerow(["subtotal", "flux-dev", "", "", images, plain(units_total), price])
+writer.writerow(["total", "", "", "", images, "", price])

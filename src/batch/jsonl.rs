@@ -1,0 +1,403 @@
+//! The fast path for JSON Lines: one strict pass over the common line, an object of the known
+//! keys with plain values (an API request body), read in place with nothing allocated.
+//!
+//! It accepts a strict subset of what the general reader (`json_row`, over `serde_json`)
+//! accepts, and gives the same row for it. Anything else (an unknown or repeated key, a
+//! number with a sign, fraction, exponent or ten digits, a string with a `\u` escape or a
+//! control character, bytes that are not UTF-8, nesting, `null`, whitespace other than spaces
+//! and tabs, a row that sets no price, ...) returns `None`, and the general reader then reads
+//! the line and writes the exact error, if there is one.
+
+use std::borrow::Cow;
+
+use super::input::{Row, size_text};
+use crate::size::Size;
+
+/// Which known key a member is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Model,
+    Steps,
+    Count,
+    Size,
+    Width,
+    Height,
+    /// A key that does not affect the price (`prompt`, `seed`, ...).
+    Ignored,
+}
+
+/// The key a quoted name stands for; `None` for any other (the general reader names it).
+fn key(name: &[u8]) -> Option<(Key, u16)> {
+    // The bit keeps each written key apart, so a repeat is seen.
+    Some(match name {
+        b"model" => (Key::Model, 1),
+        b"steps" => (Key::Steps, 1 << 1),
+        b"num_inference_steps" => (Key::Steps, 1 << 2),
+        b"size" => (Key::Size, 1 << 3),
+        b"width" => (Key::Width, 1 << 4),
+        b"height" => (Key::Height, 1 << 5),
+        b"n" => (Key::Count, 1 << 6),
+        b"count" => (Key::Count, 1 << 7),
+        b"prompt" => (Key::Ignored, 1 << 8),
+        b"seed" => (Key::Ignored, 1 << 9),
+        b"guidance_scale" => (Key::Ignored, 1 << 10),
+        b"style" => (Key::Ignored, 1 << 11),
+        b"response_format" => (Key::Ignored, 1 << 12),
+        _ => return None,
+    })
+}
+
+/// A cursor over one line.
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scan<'a> {
+    #[inline(always)]
+    fn spaces(&mut self) {
+        while let Some(b' ' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.spaces();
+        (self.bytes.get(self.at) == Some(&byte)).then(|| self.at += 1)
+    }
+
+    /// A string's content. Escapes other than `\u` are checked but not decoded: the flag
+    /// tells whether there were any. Quotes and backslashes are found with `memchr`; the run
+    /// before each is checked in one branch-free pass for control characters (refused: JSON
+    /// requires them escaped) and bytes past ASCII (which must be UTF-8).
+    #[inline(always)]
+    fn string(&mut self) -> Option<(&'a [u8], bool)> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let mut escaped = false;
+        loop {
+            let rest = &self.bytes[self.at..];
+            let found = memchr::memchr2(b'"', b'\\', rest)?;
+            let run = &rest[..found];
+            if run.iter().fold(false, |control, &b| control | (b < 0x20)) {
+                return None;
+            }
+            if !run.is_ascii() {
+                std::str::from_utf8(run).ok()?;
+            }
+            self.at += found;
+            if rest[found] == b'"' {
+                let text = &self.bytes[start..self.at];
+                self.at += 1;
+                return Some((text, escaped));
+            }
+            // One of the short escapes; `\u` and anything else go to the general reader.
+            match self.bytes.get(self.at + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                    escaped = true;
+                    self.at += 2;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A whole number from 0 to 999,999,999 written plainly: no sign, no leading zero, no
+    /// fraction or exponent.
+    #[inline(always)]
+    fn number(&mut self) -> Option<u32> {
+        self.spaces();
+        let digits = &self.bytes[self.at..];
+        let count = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+        if count == 0 || count > 9 || (count > 1 && digits[0] == b'0') {
+            return None;
+        }
+        // What follows a number must end it (a `.`, `e` or another character is not plain).
+        match digits.get(count) {
+            Some(b' ' | b'\t' | b',' | b'}') => {}
+            _ => return None,
+        }
+        self.at += count;
+        Some(
+            digits[..count]
+                .iter()
+                .fold(0, |n, b| n * 10 + u32::from(b - b'0')),
+        )
+    }
+
+    /// The value of a key that does not affect the price: a string, a number in JSON's
+    /// grammar (a seed may be long or negative, a guidance scale a fraction), `true`, `false`
+    /// or `null`. Arrays and objects go to the general reader.
+    #[inline(always)]
+    fn ignored(&mut self) -> Option<()> {
+        self.spaces();
+        let rest = &self.bytes[self.at..];
+        match rest.first()? {
+            b'"' => self.string().map(|_| ()),
+            b't' if rest.starts_with(b"true") => self.literal(4),
+            b'f' if rest.starts_with(b"false") => self.literal(5),
+            b'n' if rest.starts_with(b"null") => self.literal(4),
+            _ => {
+                let length = json_number(rest)?;
+                self.literal(length)
+            }
+        }
+    }
+
+    /// Passes `length` bytes that must be followed by what may end a value.
+    #[inline(always)]
+    fn literal(&mut self, length: usize) -> Option<()> {
+        self.at += length;
+        matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b',' | b'}')).then_some(())
+    }
+}
+
+/// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn json_number(bytes: &[u8]) -> Option<usize> {
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let mut at = usize::from(bytes.first() == Some(&b'-'));
+    match (bytes.get(at), digits(at)) {
+        (Some(b'0'), _) => at += 1,
+        (_, 0) => return None,
+        (_, n) => at += n,
+    }
+    if bytes.get(at) == Some(&b'.') {
+        let n = digits(at + 1);
+        if n == 0 {
+            return None;
+        }
+        at += 1 + n;
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        if let Some(b'+' | b'-') = bytes.get(at) {
+            at += 1;
+        }
+        let n = digits(at);
+        if n == 0 {
+            return None;
+        }
+        at += n;
+    }
+    Some(at)
+}
+
+/// The row of a plain request body, as the general reader would read it; `None` for any line
+/// that is not plain (which the general reader then reads, and reports if it is wrong).
+pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
+    let mut scan = Scan { bytes, at: 0 };
+    scan.eat(b'{')?;
+    let mut row = Row {
+        line,
+        ..Row::default()
+    };
+    let (mut width, mut height) = (None, None);
+    let mut seen = 0u16;
+    let mut steps_seen = false;
+    let mut count_seen = false;
+    scan.spaces();
+    if bytes.get(scan.at) != Some(&b'}') {
+        loop {
+            let (name, escaped) = scan.string()?;
+            if escaped {
+                return None;
+            }
+            let (key, bit) = key(name)?;
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            scan.eat(b':')?;
+            match key {
+                Key::Ignored => scan.ignored()?,
+                Key::Model => {
+                    let (text, escaped) = scan.string()?;
+                    if escaped {
+                        return None;
+                    }
+                    // Checked as UTF-8 by `string`.
+                    let text = std::str::from_utf8(text).ok()?;
+                    row.model = Some(Cow::Borrowed(text.trim()));
+                }
+                Key::Steps => {
+                    if std::mem::replace(&mut steps_seen, true) {
+                        return None;
+                    }
+                    row.steps = Some(scan.number()?);
+                }
+                Key::Count => {
+                    if std::mem::replace(&mut count_seen, true) {
+                        return None;
+                    }
+                    row.count = Some(scan.number()?);
+                }
+                Key::Size => {
+                    let (text, escaped) = scan.string()?;
+                    if escaped {
+                        return None;
+                    }
+                    let size = size_text(std::str::from_utf8(text).ok()?)?;
+                    row.size = Some(size);
+                }
+                Key::Width => width = Some(scan.number()?),
+                Key::Height => height = Some(scan.number()?),
+            }
+            scan.spaces();
+            match bytes.get(scan.at)? {
+                b',' => scan.at += 1,
+                b'}' => break,
+                _ => return None,
+            }
+            scan.spaces();
+        }
+    }
+    // Past the closing brace: only spaces to the line's end.
+    scan.at += 1;
+    scan.spaces();
+    if scan.at != bytes.len() {
+        return None;
+    }
+    match (row.size, width, height) {
+        (_, None, None) => {}
+        (None, Some(w), Some(h)) if w > 0 && h > 0 => row.size = Some(Size::new(w, h)),
+        _ => return None,
+    }
+    let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();
+    (priced || defaults_ok).then_some(row)
+}
+
+/// Whether the fast path agrees with the general reader on one line (without its ending):
+/// a line it takes must be valid UTF-8 and read by the general reader to the same row.
+/// For tests and fuzzing.
+pub fn agrees(bytes: &[u8], defaults_ok: bool) -> bool {
+    let Some(fast) = fast_row(7, bytes, defaults_ok) else {
+        return true;
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => super::input::json_row(7, text, defaults_ok, &[]).as_ref() == Ok(&fast),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TAKEN: &[&str] = &[
+        r#"{"model": "sdxl", "prompt": "a cat, \"quoted\" \\ / \n\t", "num_inference_steps": 20, "size": "512x512", "n": 2, "seed": 42}"#,
+        r#"{"steps":0,"count":0}"#,
+        r#"  { "size" : "1024X768" }  "#,
+        "{\"width\": 640,\t\"height\": 480, \"seed\": -12345678901234567890}",
+        r#"{"steps": 999999999, "guidance_scale": 7.5e-3, "style": null, "response_format": true}"#,
+        r#"{"model": "  sdxl  ", "steps": 5, "prompt": "é ü 猫"}"#,
+        r#"{"steps": 3, "seed": 0, "guidance_scale": -0.5E+2}"#,
+        r#"{"seed": -0, "steps": 1}"#,
+    ];
+
+    const DECLINED: &[&str] = &[
+        "",
+        "{}",
+        r#"{"model": "sdxl"}"#,
+        r#"{"steps": 20, "steps": 20}"#,
+        r#"{"steps": 20, "num_inference_steps": 20}"#,
+        r#"{"n": 1, "count": 1}"#,
+        r#"{"steps": 020}"#,
+        r#"{"steps": -1}"#,
+        r#"{"steps": 1.0}"#,
+        r#"{"steps": 1e2}"#,
+        r#"{"steps": 4294967295}"#,
+        r#"{"steps": "20"}"#,
+        r#"{"steps": null}"#,
+        r#"{"stepz": 20}"#,
+        r#"{"st\u0065ps": 20}"#,
+        r#"{"prompt": "\u00e9", "steps": 1}"#,
+        "{\"prompt\": \"tab\there\", \"steps\": 1}",
+        r#"{"prompt": "bad \x escape", "steps": 1}"#,
+        r#"{"steps": 1}{"steps": 2}"#,
+        r#"{"steps": 1,}"#,
+        r#"{"steps": 1"#,
+        r#"{"steps": 1} x"#,
+        r#"{"size": "512x512", "width": 512, "height": 512}"#,
+        r#"{"width": 512}"#,
+        r#"{"width": 0, "height": 5}"#,
+        r#"{"size": "0x5"}"#,
+        r#"{"size": "512 by 512"}"#,
+        r#"{"model": "a\nb", "steps": 1}"#,
+        r#"{"prompt": ["a"], "steps": 1}"#,
+        r#"{"seed": 01, "steps": 1}"#,
+        r#"{"seed": 1., "steps": 1}"#,
+        r#"{"seed": tru, "steps": 1}"#,
+        "{\"steps\": 1}\r",
+        "{\"steps\":\r1}",
+        "[1]",
+    ];
+
+    #[test]
+    fn plain_bodies_are_taken_and_agree_with_the_general_reader() {
+        for line in TAKEN {
+            assert!(fast_row(1, line.as_bytes(), false).is_some(), "{line}");
+            assert!(agrees(line.as_bytes(), false), "{line}");
+        }
+    }
+
+    /// Lines a byte or two away from plain bodies: wherever the fast path takes one, the
+    /// general reader reads the same row.
+    #[test]
+    fn near_misses_agree_with_the_general_reader() {
+        const BYTES: &[u8] = b" \t\r\"\\{}[]:,-+.0123456789eEx nultrfa\x01\x7f\xc3\xa9\xff";
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut taken, mut tried) = (0, 0);
+        for line in TAKEN.iter().chain(DECLINED) {
+            for _ in 0..3000 {
+                let mut bytes = line.as_bytes().to_vec();
+                for _ in 0..1 + next(2) {
+                    let at = next(bytes.len() + 1);
+                    let byte = BYTES[next(BYTES.len())];
+                    match next(3) {
+                        0 if at < bytes.len() => bytes[at] = byte,
+                        1 if at < bytes.len() => {
+                            bytes.remove(at);
+                        }
+                        _ => bytes.insert(at, byte),
+                    }
+                }
+                for defaults_ok in [false, true] {
+                    tried += 1;
+                    taken += usize::from(fast_row(1, &bytes, defaults_ok).is_some());
+                    assert!(
+                        agrees(&bytes, defaults_ok),
+                        "{:?}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
+            }
+        }
+        // Both paths were exercised.
+        assert!(taken > tried / 50 && taken < tried, "{taken} of {tried}");
+    }
+
+    #[test]
+    fn everything_else_goes_to_the_general_reader() {
+        for line in DECLINED {
+            assert!(fast_row(1, line.as_bytes(), false).is_none(), "{line}");
+        }
+        // Not UTF-8 inside a string.
+        assert!(fast_row(1, b"{\"prompt\": \"\xff\", \"steps\": 1}", false).is_none());
+        // A row of defaults only with --defaults-ok, as the general reader has it.
+        assert!(fast_row(1, b"{}", true).is_some());
+        assert!(agrees(b"{}", true));
+        assert!(agrees(br#"{"model": "x", "seed": 3}"#, true));
+    }
+}
