@@ -31,6 +31,33 @@ pub struct QuoteView<'a> {
     pub quote: Quote,
 }
 
+/// The price of one chat or speech request, with what produced it.
+pub struct MeteredView<'a> {
+    /// The tariff.
+    pub tariff: &'a Tariff,
+    /// The model.
+    pub model: &'a Model,
+    /// Its price.
+    pub charge: crate::pricing::Charge,
+}
+
+/// How a shown amount relates to its exact value, when it is not the exact value: rounded to
+/// the tariff's places, or to more places so that it does not show as zero.
+pub fn shown_note(price: Decimal, exact: crate::exact::Exact, tariff: &Tariff) -> Option<String> {
+    if crate::exact::Exact::from_decimal(price) == Some(exact) {
+        return None;
+    }
+    let (places, mode) = (tariff.display.decimals, tariff.display.rounding.name());
+    Some(if price.scale() > places {
+        format!(
+            "rounded {mode} to {} places, not {places}, so that it does not show as zero",
+            price.scale()
+        )
+    } else {
+        format!("rounded {mode} to {places} places")
+    })
+}
+
 /// A grid with what produced it.
 pub struct GridView<'a> {
     /// The tariff.
