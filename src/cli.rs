@@ -682,6 +682,18 @@ pub struct TableArgs {
     #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub sizes: Option<SizeList>,
 
+    /// Rows of a token model: input tokens, e.g. 1000,10000 [default: 1000,10000,100000].
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
+    pub input_tokens: Option<String>,
+
+    /// Columns of a token model: output tokens, e.g. 100,1000 [default: 100,1000,10000].
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
+    pub output_tokens: Option<String>,
+
+    /// Rows of a second model: seconds of audio, e.g. 1,2.5,60 [default: 1,10,30,60,300].
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
+    pub seconds: Option<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = GridFormat::Table)]
     pub format: GridFormat,

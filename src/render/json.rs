@@ -154,6 +154,58 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>) -> io::Result
     write(out, &doc)
 }
 
+/// A token or second model's grid: every cell with its exact and shown price.
+pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
+    use crate::pricing::Detail;
+    let places = view.tariff.display.decimals;
+    let cells: Vec<Value> = match view.grid {
+        crate::meter_grid::MeterGrid::Tokens { cells, .. }
+        | crate::meter_grid::MeterGrid::Seconds { cells, .. } => cells
+            .iter()
+            .map(|c| {
+                let mut v = match c.detail {
+                    Detail::Tokens { input, output, .. } => {
+                        json!({ "input_tokens": input, "output_tokens": output })
+                    }
+                    Detail::Seconds {
+                        given,
+                        charged,
+                        minimum_applied,
+                    } => json!({
+                        "seconds": exact(given),
+                        "seconds_charged": exact(charged),
+                        "minimum_applied": minimum_applied,
+                    }),
+                    Detail::Image(_) => json!({}),
+                };
+                if let Value::Object(v) = &mut v {
+                    v.insert("exact".to_owned(), json!(c.exact.to_string()));
+                    v.insert("price".to_owned(), json!(money(c.price, places)));
+                }
+                v
+            })
+            .collect(),
+    };
+    let mut doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "model": view.model.id,
+        "model_name": view.model.name,
+    });
+    let rest = json!({
+        "currency": view.tariff.currency,
+        "decimals": places,
+        "rounding": view.tariff.display.rounding.name(),
+        "cells": cells,
+        "tariff": provenance(view.tariff),
+    });
+    for part in [metering(view.model), rest] {
+        if let (Value::Object(doc), Value::Object(part)) = (&mut doc, part) {
+            doc.extend(part);
+        }
+    }
+    write(out, &doc)
+}
+
 fn cell(c: &Cell, places: u32) -> Value {
     json!({
         "steps": c.job.steps,

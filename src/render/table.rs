@@ -309,6 +309,18 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     writeln!(out, "source: {}", esc(&tariff.source))
 }
 
+/// A token or second model's grid, then the rates it was priced at.
+pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
+    let (header, rows) = view.rows();
+    let right: Vec<usize> = (0..header.len()).collect();
+    let mut table = new_table(header, &right);
+    for row in rows {
+        table.add_row(row);
+    }
+    writeln!(out, "{table}")?;
+    writeln!(out, "{}", view.note())
+}
+
 /// A token or second model's rates, and what one request of it is priced by, for `models`.
 fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
     use crate::tariff::Metering;
