@@ -273,27 +273,6 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     w.flush()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_leading_text_is_prefixed_and_numbers_are_not() {
-        for text in [
-            "=1", "+A1", "-A1", "@x", "\tx", "\rx", "  =x", "-", "+", "-1.", "-.5", "-1e3",
-        ] {
-            assert!(formula_like(text), "{text:?}");
-            assert_eq!(text_field(text), format!("'{text}"));
-        }
-        for text in ["", "x", "a=b", "-5", "+1.5", "-0.25", "'=x", " x"] {
-            assert!(!formula_like(text), "{text:?}");
-        }
-        let mut line = Vec::new();
-        push_text(&mut line, "=\"a\"");
-        assert_eq!(line, b"\"'=\"\"a\"\"\"");
-    }
-}
-
 /// A token or second model's grid, one line per cell: `input_tokens,output_tokens,exact,price`
 /// or `seconds,seconds_charged,exact,price`.
 pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
@@ -331,4 +310,25 @@ pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::R
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_leading_text_is_prefixed_and_numbers_are_not() {
+        for text in [
+            "=1", "+A1", "-A1", "@x", "\tx", "\rx", "  =x", "-", "+", "-1.", "-.5", "-1e3",
+        ] {
+            assert!(formula_like(text), "{text:?}");
+            assert_eq!(text_field(text), format!("'{text}"));
+        }
+        for text in ["", "x", "a=b", "-5", "+1.5", "-0.25", "'=x", " x"] {
+            assert!(!formula_like(text), "{text:?}");
+        }
+        let mut line = Vec::new();
+        push_text(&mut line, "=\"a\"");
+        assert_eq!(line, b"\"'=\"\"a\"\"\"");
+    }
 }

@@ -617,7 +617,7 @@ fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
     {
         r.problem(
             value.span(),
-            &path,
+            path,
             format!(
                 "schema {n} is not one this dis-price reads (it reads schema {OLDEST_SCHEMA} and {SCHEMA})"
             ),
