@@ -180,6 +180,19 @@ pub struct JobArgs {
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
+    /// Input (prompt) tokens of one chat request, for a model billed per token.
+    #[arg(long, value_name = "N", value_parser = parse_tokens, allow_negative_numbers = true)]
+    pub input_tokens: Option<u64>,
+
+    /// Output (completion) tokens of one chat request, for a model billed per token.
+    #[arg(long, value_name = "N", value_parser = parse_tokens, allow_negative_numbers = true)]
+    pub output_tokens: Option<u64>,
+
+    /// Seconds of generated audio of one request (exact, e.g. 12.5), for a model billed per
+    /// second; below the model's minimum, the minimum is charged.
+    #[arg(long, value_name = "S", value_parser = parse_seconds, allow_negative_numbers = true)]
+    pub seconds: Option<Decimal>,
+
     /// Price a job outside the model's limits (which the API would refuse), with a warning.
     #[arg(long)]
     pub allow_out_of_range: bool,
@@ -669,6 +682,18 @@ pub struct TableArgs {
     #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
     pub sizes: Option<SizeList>,
 
+    /// Rows of a token model: input tokens, e.g. 1000,10000 [default: 1000,10000,100000].
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
+    pub input_tokens: Option<String>,
+
+    /// Columns of a token model: output tokens, e.g. 100,1000 [default: 100,1000,10000].
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
+    pub output_tokens: Option<String>,
+
+    /// Rows of a second model: seconds of audio, e.g. 1,2.5,60 [default: 1,10,30,60,300].
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
+    pub seconds: Option<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = GridFormat::Table)]
     pub format: GridFormat,
@@ -754,6 +779,34 @@ pub enum ColorChoice {
 }
 
 /// A budget: an exact amount, 0 or more.
+/// A token count: digits only, 0 to 18446744073709551615.
+pub fn parse_tokens(text: &str) -> Result<u64, String> {
+    let digits = text.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "{text:?} is not a token count (expected a whole number of tokens, 0 or more, e.g. 1500)"
+        ));
+    }
+    digits.parse::<u64>().map_err(|_| {
+        format!(
+            "{text:?} is larger than {}, the most tokens accepted",
+            u64::MAX
+        )
+    })
+}
+
+/// Seconds of audio: an exact decimal, 0 or more.
+pub fn parse_seconds(text: &str) -> Result<Decimal, String> {
+    let seconds = parse_decimal(text)
+        .map_err(|_| format!("{text:?} is not a number of seconds (expected e.g. 12 or 12.5)"))?;
+    if seconds.is_sign_negative() && !seconds.is_zero() {
+        return Err(format!(
+            "{text:?} is negative; seconds of audio are 0 or more (e.g. 12.5)"
+        ));
+    }
+    Ok(seconds.abs())
+}
+
 fn parse_amount(text: &str) -> Result<Exact, String> {
     let amount = parse_decimal(text).map_err(|e| plain_number_hint(text, "amount").unwrap_or(e))?;
     Exact::from_decimal(amount).ok_or_else(|| {

@@ -21,6 +21,7 @@ pub mod fit;
 pub mod grid;
 pub mod job;
 pub mod manpage;
+pub mod meter_grid;
 pub mod number;
 pub mod output;
 pub mod pricing;

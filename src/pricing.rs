@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::exact::Exact;
 use crate::job::Job;
 use crate::size::Size;
-use crate::tariff::{Display, Model};
+use crate::tariff::{Display, Metering, Model};
 
 /// The price of one job, exact, and as shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,9 +132,176 @@ pub fn pixel_steps(steps: u32, size: Size) -> u128 {
     u128::from(steps).wrapping_mul(u128::from(size.pixels()))
 }
 
-/// An exact amount rounded once, as shown: the tariff's places and mode.
+/// An exact amount rounded once, as shown: the tariff's places and mode; but never zero when it
+/// is not: an amount that would show as zero at those places is shown to the place of its first
+/// significant digit instead (100 input tokens of a 0.10-per-million model show `0.00001`, not
+/// `0.0000`), rounded the same way. Below 28 places, the most a decimal holds, it rounds up.
 pub fn shown(exact: Exact, display: Display) -> Option<Decimal> {
-    exact.round(display.decimals, display.rounding)
+    let rounded = exact.round(display.decimals, display.rounding)?;
+    if !rounded.is_zero() || exact.is_zero() {
+        return Some(rounded);
+    }
+    for places in display.decimals..=28 {
+        let deeper = exact.round(places, display.rounding)?;
+        if !deeper.is_zero() {
+            return Some(deeper);
+        }
+    }
+    exact.round(28, crate::tariff::Rounding::Up)
+}
+
+/// What is priced, whatever the model's meter: the type every reader produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    /// Images, priced per megapixel-step.
+    Image(Job),
+    /// A chat request's tokens.
+    Tokens {
+        /// Input (prompt) tokens.
+        input: u64,
+        /// Output (completion) tokens.
+        output: u64,
+    },
+    /// Seconds of generated audio of one request, exact, 0 or more.
+    Seconds(Decimal),
+}
+
+/// The price of a [`Usage`], exact and as shown, with how it was worked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Charge {
+    /// The exact price.
+    pub exact: Exact,
+    /// `exact` as shown (see [`shown`]).
+    pub price: Decimal,
+    /// The parts of the price.
+    pub detail: Detail,
+}
+
+/// How a [`Charge`] was worked out, per meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Images: the image quote.
+    Image(Quote),
+    /// Tokens: the exact price of each side.
+    Tokens {
+        /// Input tokens priced.
+        input: u64,
+        /// Output tokens priced.
+        output: u64,
+        /// The input tokens' exact price.
+        input_price: Exact,
+        /// The output tokens' exact price.
+        output_price: Exact,
+    },
+    /// Seconds: as given and as charged.
+    Seconds {
+        /// The seconds given.
+        given: Decimal,
+        /// The seconds charged: the given ones, or the per-request minimum when more.
+        charged: Decimal,
+        /// Whether the minimum set the seconds charged.
+        minimum_applied: bool,
+    },
+}
+
+/// Why a [`Usage`] cannot be priced under a model.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    /// The usage is not what the model's meter counts.
+    #[error("model {model:?} bills per {meter}; {usage} cannot be priced with it")]
+    WrongMeter {
+        /// The model's id.
+        model: String,
+        /// Its meter's name.
+        meter: &'static str,
+        /// What was given, in words.
+        usage: &'static str,
+    },
+    /// An image job too large to price exactly.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+    /// A token or second price too large to compute exactly.
+    #[error("the price of {0} is too large to compute exactly")]
+    Overflow(String),
+}
+
+impl Usage {
+    /// What it is, in words, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Usage::Image(_) => "an image job",
+            Usage::Tokens { .. } => "a token count",
+            Usage::Seconds(_) => "seconds of audio",
+        }
+    }
+}
+
+/// Prices `usage` under `model`, rounding with `display`: exact, checked, whatever the meter.
+pub fn price(model: &Model, usage: &Usage, display: Display) -> Result<Charge, PriceError> {
+    let wrong = || PriceError::WrongMeter {
+        model: model.id.clone(),
+        meter: model.metering.name(),
+        usage: usage.kind(),
+    };
+    let (exact, detail) = match (model.metering, *usage) {
+        (Metering::MegapixelStep, Usage::Image(job)) => {
+            let q = quote(model, &job, display)?;
+            return Ok(Charge {
+                exact: q.exact,
+                price: q.price,
+                detail: Detail::Image(q),
+            });
+        }
+        (Metering::Token(rates), Usage::Tokens { input, output }) => {
+            let overflow =
+                || PriceError::Overflow(format!("{input} input and {output} output tokens"));
+            let side = |tokens: u64, rate: Decimal| {
+                Exact::from_int(u128::from(tokens))
+                    .checked_mul(Exact::from_decimal(rate)?)?
+                    .checked_mul(Exact::ratio(1, u64::from(rates.per))?)
+            };
+            let input_price = side(input, rates.input).ok_or_else(overflow)?;
+            let output_price = side(output, rates.output).ok_or_else(overflow)?;
+            let exact = input_price.checked_add(output_price).ok_or_else(overflow)?;
+            (
+                exact,
+                Detail::Tokens {
+                    input,
+                    output,
+                    input_price,
+                    output_price,
+                },
+            )
+        }
+        (Metering::Second(rates), Usage::Seconds(given)) => {
+            let overflow = || PriceError::Overflow(format!("{given} seconds of audio"));
+            let minimum_applied = given < rates.minimum_seconds;
+            let charged = if minimum_applied {
+                rates.minimum_seconds
+            } else {
+                given
+            };
+            let exact = Exact::from_decimal(charged)
+                .and_then(|s| s.checked_mul(Exact::from_decimal(rates.rate)?))
+                .ok_or_else(overflow)?;
+            (
+                exact,
+                Detail::Seconds {
+                    given,
+                    charged,
+                    minimum_applied,
+                },
+            )
+        }
+        _ => return Err(wrong()),
+    };
+    let price =
+        shown(exact, display).ok_or_else(|| PriceError::Overflow(usage.kind().to_owned()))?;
+    Ok(Charge {
+        exact,
+        price,
+        detail,
+    })
 }
 
 #[cfg(test)]
@@ -190,6 +357,54 @@ mod tests {
             count: 3,
         };
         assert!(!quote(&model, &big, t.display).unwrap().minimum_applied);
+    }
+
+    #[test]
+    fn tokens_and_seconds_are_exact() {
+        let t = Tariff::builtin().unwrap();
+        let llama = t.find_model("llama-3.1 8b").unwrap();
+        let p = super::price(
+            llama,
+            &Usage::Tokens {
+                input: 100,
+                output: 0,
+            },
+            t.display,
+        )
+        .unwrap();
+        assert_eq!(p.exact.to_string(), "0.00001");
+        assert_eq!(p.price.to_string(), "0.00001");
+        let speech = t.find_model("chatterbox").unwrap();
+        let short = super::price(speech, &Usage::Seconds(Decimal::new(5, 1)), t.display).unwrap();
+        assert_eq!(short.exact.to_string(), "0.003");
+        assert!(matches!(
+            short.detail,
+            Detail::Seconds {
+                minimum_applied: true,
+                ..
+            }
+        ));
+        assert!(
+            super::price(
+                speech,
+                &Usage::Tokens {
+                    input: 1,
+                    output: 1
+                },
+                t.display
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn never_shown_as_zero_unless_zero() {
+        let t = Tariff::builtin().unwrap();
+        let tiny = Exact::from_decimal(Decimal::new(14, 6)).unwrap();
+        assert_eq!(shown(tiny, t.display).unwrap().to_string(), "0.00001");
+        assert_eq!(shown(Exact::ZERO, t.display).unwrap().to_string(), "0.0000");
+        let more = Exact::from_decimal(Decimal::new(12345, 4)).unwrap();
+        assert_eq!(shown(more, t.display).unwrap().to_string(), "1.2345");
     }
 
     #[test]

@@ -145,6 +145,19 @@ impl<'t> Pricer<'t> {
             })?,
         };
         let model = &tariff.models[model_index];
+        if !model.is_image() {
+            return Err(RowError::new(
+                row.line,
+                "model",
+                row.model.as_deref().unwrap_or_default(),
+                format!(
+                    "bills per {}; batch prices image jobs only for now (price one request with `dis-price --model {:?} {}`)",
+                    model.metering.name(),
+                    model.id,
+                    model.metering.flags()
+                ),
+            ));
+        }
         let day = row.date.or(tariff.priced_on);
         let period = match row.date {
             None => self.default_period[model_index],

@@ -14,7 +14,7 @@ pub(super) fn afford(
     args: &AffordArgs,
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
-    let model = pick_model(tariff, args.model.as_deref())?;
+    let model = super::load::image_only(pick_model(tariff, args.model.as_deref())?, "afford")?;
     let size = args.size.unwrap_or(model.default_size);
     let budget = args.budget;
     let (answer, steps) = match args.count {

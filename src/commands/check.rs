@@ -15,7 +15,10 @@ pub(super) fn check(
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     let models: Vec<&Model> = match model {
-        Some(query) => vec![pick_model(tariff, Some(query))?],
+        Some(query) => vec![super::load::image_only(
+            pick_model(tariff, Some(query))?,
+            "check",
+        )?],
         None => tariff
             .models
             .iter()
@@ -28,6 +31,11 @@ pub(super) fn check(
         unpublished: Vec::new(),
     };
     for model in models {
+        // Token and second models publish no grid: listed as skipped, saying why.
+        if !model.is_image() {
+            view.unpublished.push(model);
+            continue;
+        }
         match Check::run(model, tariff.display)? {
             Some(check) => view.checks.push((model, check)),
             None => view.unpublished.push(model),

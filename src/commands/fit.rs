@@ -8,7 +8,7 @@ use crate::render::{self, FitView};
 use crate::tariff::{Origin, Tariff};
 
 pub(super) fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
-    let model = pick_model(tariff, args.model.as_deref())?;
+    let model = super::load::image_only(pick_model(tariff, args.model.as_deref())?, "fit")?;
     let found = crate::fit::fit(model, tariff.display)?;
     let mut written = None;
     if args.write {

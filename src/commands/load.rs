@@ -111,3 +111,21 @@ fn find_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Model, 
             .collect(),
     })
 }
+
+/// The model, if it bills megapixel-steps of images: `command` works on image prices only, and
+/// says so, naming the model's meter and what to use instead.
+pub fn image_only<'t>(model: &'t Model, command: &str) -> Result<&'t Model, Error> {
+    if model.is_image() {
+        return Ok(model);
+    }
+    Err(Error::Usage(format!(
+        "`{command}` works on megapixel-step (image) models only; model {:?} bills per {} (price one request with `dis-price --model {:?} {}`)",
+        model.name,
+        model.metering.name(),
+        model.id,
+        match model.metering {
+            crate::tariff::Metering::Token(_) => "--input-tokens N --output-tokens M",
+            _ => "--seconds S",
+        }
+    )))
+}

@@ -7,8 +7,9 @@ use crate::cli::{JobArgs, QuoteFormat};
 use crate::error::{Error, Outcome};
 use crate::job::Request;
 use crate::pricing::quote;
+use crate::pricing::{Usage, price};
 use crate::render::{self, QuoteView};
-use crate::tariff::Tariff;
+use crate::tariff::{Metering, Model, Tariff};
 
 pub(super) fn price_one(
     tariff: &Tariff,
@@ -17,6 +18,14 @@ pub(super) fn price_one(
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     let model = pick_model(tariff, args.model.as_deref())?;
+    if !model.is_image() {
+        return price_metered(tariff, model, args, format, io);
+    }
+    refuse_flags(
+        model,
+        args,
+        &["--input-tokens", "--output-tokens", "--seconds"],
+    )?;
     let request = Request {
         steps: args.steps,
         size: args.size,
@@ -36,6 +45,123 @@ pub(super) fn price_one(
         QuoteFormat::Text => render::text::quote(io.out, &view, io.out_paint)?,
         QuoteFormat::Plain => render::plain::quote(io.out, &view)?,
         QuoteFormat::Json => render::json::quote(io.out, &view)?,
+    }
+    gate(judged, tariff, io)
+}
+
+/// Which of `flags` were given.
+fn given(args: &JobArgs) -> Vec<&'static str> {
+    [
+        ("--steps", args.steps.is_some()),
+        ("--size", args.size.is_some()),
+        ("--count", args.count.is_some()),
+        ("--allow-out-of-range", args.allow_out_of_range),
+        ("--input-tokens", args.input_tokens.is_some()),
+        ("--output-tokens", args.output_tokens.is_some()),
+        ("--seconds", args.seconds.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, set)| set.then_some(flag))
+    .collect()
+}
+
+/// A flag for another meter is an error naming the flags the model takes: nothing given is
+/// dropped silently.
+fn refuse_flags(model: &Model, args: &JobArgs, others: &[&str]) -> Result<(), Error> {
+    let wrong: Vec<&str> = given(args)
+        .into_iter()
+        .filter(|f| others.contains(f))
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} {} not for model {:?}, which bills per {}; it takes {}",
+        wrong.join(", "),
+        if wrong.len() == 1 { "is" } else { "are" },
+        model.name,
+        model.metering.name(),
+        model.metering.flags()
+    )))
+}
+
+/// One chat request or one speech request.
+fn price_metered(
+    tariff: &Tariff,
+    model: &Model,
+    args: &JobArgs,
+    format: QuoteFormat,
+    io: &mut Streams<'_>,
+) -> Result<Outcome, Error> {
+    let usage = match model.metering {
+        Metering::Token(_) => {
+            refuse_flags(
+                model,
+                args,
+                &[
+                    "--steps",
+                    "--size",
+                    "--count",
+                    "--allow-out-of-range",
+                    "--seconds",
+                ],
+            )?;
+            let missing: Vec<&str> = [
+                ("--input-tokens", args.input_tokens.is_none()),
+                ("--output-tokens", args.output_tokens.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(flag, absent)| absent.then_some(flag))
+            .collect();
+            let (Some(input), Some(output)) = (args.input_tokens, args.output_tokens) else {
+                return Err(Error::Usage(format!(
+                    "model {:?} bills per token: give {} (0 is a count too), e.g. --input-tokens 1500 --output-tokens 400",
+                    model.name,
+                    missing.join(" and ")
+                )));
+            };
+            Usage::Tokens { input, output }
+        }
+        Metering::Second(_) => {
+            refuse_flags(
+                model,
+                args,
+                &[
+                    "--steps",
+                    "--size",
+                    "--count",
+                    "--allow-out-of-range",
+                    "--input-tokens",
+                    "--output-tokens",
+                ],
+            )?;
+            let Some(seconds) = args.seconds else {
+                return Err(Error::Usage(format!(
+                    "model {:?} bills per second of audio: give --seconds, e.g. --seconds 12.5",
+                    model.name
+                )));
+            };
+            Usage::Seconds(seconds)
+        }
+        Metering::MegapixelStep => {
+            return Err(Error::Usage(format!(
+                "model {:?} bills per megapixel-step: give {}",
+                model.name,
+                model.metering.flags()
+            )));
+        }
+    };
+    let charge = price(model, &usage, tariff.display).map_err(|e| Error::Usage(e.to_string()))?;
+    let judged = judge(args.budget.budget(), charge.exact, charge.price);
+    let view = render::MeteredView {
+        tariff,
+        model,
+        charge,
+    };
+    match format {
+        QuoteFormat::Text => render::text::metered(io.out, &view, io.out_paint)?,
+        QuoteFormat::Plain => render::plain::metered(io.out, &view)?,
+        QuoteFormat::Json => render::json::metered(io.out, &view)?,
     }
     gate(judged, tariff, io)
 }

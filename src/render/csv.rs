@@ -273,6 +273,45 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     w.flush()
 }
 
+/// A token or second model's grid, one line per cell: `input_tokens,output_tokens,exact,price`
+/// or `seconds,seconds_charged,exact,price`.
+pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
+    use crate::meter_grid::MeterGrid;
+    use crate::pricing::Detail;
+    let places = view.tariff.display.decimals;
+    match view.grid {
+        MeterGrid::Tokens { cells, .. } => {
+            writeln!(out, "input_tokens,output_tokens,exact,price")?;
+            for c in cells {
+                if let Detail::Tokens { input, output, .. } = c.detail {
+                    writeln!(
+                        out,
+                        "{input},{output},{},{}",
+                        c.exact,
+                        money(c.price, places)
+                    )?;
+                }
+            }
+        }
+        MeterGrid::Seconds { cells, .. } => {
+            writeln!(out, "seconds,seconds_charged,exact,price")?;
+            for c in cells {
+                if let Detail::Seconds { given, charged, .. } = c.detail {
+                    writeln!(
+                        out,
+                        "{},{},{},{}",
+                        super::exact(given),
+                        super::exact(charged),
+                        c.exact,
+                        money(c.price, places)
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,6 +77,135 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
     )
 }
 
+/// What a model bills by, and its rates, as JSON: for `models` and one request's price.
+pub fn metering(model: &Model) -> Value {
+    use crate::tariff::Metering;
+    match model.metering {
+        Metering::MegapixelStep => json!({
+            "meter": "megapixel-step",
+            "unit": model.unit,
+            "unit_size": model.unit_size.to_string(),
+            "rate": exact(model.rate),
+            "minimum": exact(model.minimum),
+        }),
+        Metering::Token(t) => json!({
+            "meter": "token",
+            "per": t.per,
+            "input_rate": exact(t.input),
+            "output_rate": exact(t.output),
+        }),
+        Metering::Second(s) => json!({
+            "meter": "second",
+            "rate": exact(s.rate),
+            "minimum_seconds": exact(s.minimum_seconds),
+        }),
+    }
+}
+
+/// One chat or speech request's price.
+pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>) -> io::Result<()> {
+    use crate::pricing::Detail;
+    let super::MeteredView {
+        tariff,
+        model,
+        charge,
+    } = view;
+    let mut doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "model": model.id,
+        "model_name": model.name,
+    });
+    let usage = match charge.detail {
+        Detail::Tokens {
+            input,
+            output,
+            input_price,
+            output_price,
+        } => json!({
+            "input_tokens": input,
+            "output_tokens": output,
+            "input_exact": input_price.to_string(),
+            "output_exact": output_price.to_string(),
+        }),
+        Detail::Seconds {
+            given,
+            charged,
+            minimum_applied,
+        } => json!({
+            "seconds": exact(given),
+            "seconds_charged": exact(charged),
+            "minimum_applied": minimum_applied,
+        }),
+        Detail::Image(_) => json!({}),
+    };
+    let rest = json!({
+        "currency": tariff.currency,
+        "exact": charge.exact.to_string(),
+        "price": money(charge.price, tariff.display.decimals),
+        "decimals": tariff.display.decimals,
+        "rounding": tariff.display.rounding.name(),
+        "tariff": provenance(tariff),
+    });
+    for part in [metering(model), usage, rest] {
+        if let (Value::Object(doc), Value::Object(part)) = (&mut doc, part) {
+            doc.extend(part);
+        }
+    }
+    write(out, &doc)
+}
+
+/// A token or second model's grid: every cell with its exact and shown price.
+pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
+    use crate::pricing::Detail;
+    let places = view.tariff.display.decimals;
+    let cells: Vec<Value> = match view.grid {
+        crate::meter_grid::MeterGrid::Tokens { cells, .. }
+        | crate::meter_grid::MeterGrid::Seconds { cells, .. } => cells
+            .iter()
+            .map(|c| {
+                let mut v = match c.detail {
+                    Detail::Tokens { input, output, .. } => {
+                        json!({ "input_tokens": input, "output_tokens": output })
+                    }
+                    Detail::Seconds {
+                        given,
+                        charged,
+                        minimum_applied,
+                    } => json!({
+                        "seconds": exact(given),
+                        "seconds_charged": exact(charged),
+                        "minimum_applied": minimum_applied,
+                    }),
+                    Detail::Image(_) => json!({}),
+                };
+                if let Value::Object(v) = &mut v {
+                    v.insert("exact".to_owned(), json!(c.exact.to_string()));
+                    v.insert("price".to_owned(), json!(money(c.price, places)));
+                }
+                v
+            })
+            .collect(),
+    };
+    let mut doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "model": view.model.id,
+        "model_name": view.model.name,
+    });
+    let rest = json!({
+        "currency": view.tariff.currency,
+        "decimals": places,
+        "rounding": view.tariff.display.rounding.name(),
+        "cells": cells,
+        "tariff": provenance(view.tariff),
+    });
+    for part in [metering(view.model), rest] {
+        if let (Value::Object(doc), Value::Object(part)) = (&mut doc, part) {
+            doc.extend(part);
+        }
+    }
+    write(out, &doc)
+}
+
 fn cell(c: &Cell, places: u32) -> Value {
     json!({
         "steps": c.job.steps,
@@ -262,7 +391,8 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
             "currency": view.tariff.currency,
             "decimals": places,
             "models": models,
-            "unpublished": view.unpublished.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            "unpublished": view.unpublished.iter().filter(|m| m.is_image()).map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            "skipped": view.unpublished.iter().filter(|m| !m.is_image()).map(|m| json!({ "model": m.id, "meter": m.metering.name() })).collect::<Vec<_>>(),
             "tariff": provenance(view.tariff),
         }),
     )
@@ -275,11 +405,28 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
         .models
         .iter()
         .map(|m| {
+            if !m.is_image() {
+                let mut v = json!({
+                    "id": m.id,
+                    "name": m.name,
+                    "aliases": m.aliases,
+                    "default": false,
+                    "source": m.source,
+                    "as_of": m.as_of,
+                });
+                if let (Value::Object(v), Value::Object(rates)) = (&mut v, metering(m)) {
+                    v.extend(rates);
+                }
+                return v;
+            }
             json!({
                 "id": m.id,
                 "name": m.name,
                 "aliases": m.aliases,
                 "default": m.id == default,
+                "meter": "megapixel-step",
+                "source": m.source,
+                "as_of": m.as_of,
                 "unit": m.unit,
                 "unit_size": m.unit_size.to_string(),
                 "rate": (m.not_until.is_none()).then(|| exact(m.rate)),

@@ -366,6 +366,18 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     Ok(())
 }
 
+/// A token or second model's grid as a Markdown table, then the rates it was priced at.
+pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
+    let (header, rows) = view.rows();
+    writeln!(out, "| {} |", header.join(" | "))?;
+    writeln!(out, "|{}", "---:|".repeat(header.len()))?;
+    for row in rows {
+        writeln!(out, "| {} |", row.join(" | "))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", view.note())
+}
+
 #[cfg(test)]
 mod tests {
     use super::cell;

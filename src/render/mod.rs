@@ -31,6 +31,105 @@ pub struct QuoteView<'a> {
     pub quote: Quote,
 }
 
+/// The price of one chat or speech request, with what produced it.
+pub struct MeteredView<'a> {
+    /// The tariff.
+    pub tariff: &'a Tariff,
+    /// The model.
+    pub model: &'a Model,
+    /// Its price.
+    pub charge: crate::pricing::Charge,
+}
+
+/// The grid of a token or second model, with what produced it.
+pub struct MeterGridView<'a> {
+    /// The tariff.
+    pub tariff: &'a Tariff,
+    /// The model.
+    pub model: &'a Model,
+    /// Its priced cells.
+    pub grid: &'a crate::meter_grid::MeterGrid,
+}
+
+impl MeterGridView<'_> {
+    /// The header and the rows, as text: `input tokens` then one column per output count, or
+    /// `seconds` and `price`; each price shown (see [`crate::pricing::shown`]).
+    pub fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        use crate::meter_grid::MeterGrid;
+        let places = self.tariff.display.decimals;
+        match self.grid {
+            MeterGrid::Tokens {
+                inputs,
+                outputs,
+                cells,
+            } => {
+                let header = std::iter::once("input \\ output tokens".to_owned())
+                    .chain(outputs.iter().map(ToString::to_string))
+                    .collect();
+                let rows = inputs
+                    .iter()
+                    .zip(cells.chunks(outputs.len().max(1)))
+                    .map(|(input, row)| {
+                        std::iter::once(input.to_string())
+                            .chain(row.iter().map(|c| money(c.price, places)))
+                            .collect()
+                    })
+                    .collect();
+                (header, rows)
+            }
+            MeterGrid::Seconds { seconds, cells } => {
+                let header = vec!["seconds".to_owned(), "price".to_owned()];
+                let rows = seconds
+                    .iter()
+                    .zip(cells)
+                    .map(|(s, c)| vec![exact(*s), money(c.price, places)])
+                    .collect();
+                (header, rows)
+            }
+        }
+    }
+
+    /// The line under a grid: the rates it was priced at, and the per-request minimum.
+    pub fn note(&self) -> String {
+        use crate::tariff::Metering;
+        let currency = crate::escape::escaped(&self.tariff.currency).into_owned();
+        match self.model.metering {
+            Metering::Token(t) => format!(
+                "{} bills per token: {} {currency} per {} input tokens, {} {currency} per {} output tokens; one request per cell",
+                crate::escape::escaped(&self.model.name),
+                exact(t.input),
+                t.per,
+                exact(t.output),
+                t.per
+            ),
+            Metering::Second(s) => format!(
+                "{} bills per second: {} {currency} per second of audio, at least {} s charged per request; one request per row",
+                crate::escape::escaped(&self.model.name),
+                exact(s.rate),
+                exact(s.minimum_seconds)
+            ),
+            Metering::MegapixelStep => String::new(),
+        }
+    }
+}
+
+/// How a shown amount relates to its exact value, when it is not the exact value: rounded to
+/// the tariff's places, or to more places so that it does not show as zero.
+pub fn shown_note(price: Decimal, exact: crate::exact::Exact, tariff: &Tariff) -> Option<String> {
+    if crate::exact::Exact::from_decimal(price) == Some(exact) {
+        return None;
+    }
+    let (places, mode) = (tariff.display.decimals, tariff.display.rounding.name());
+    Some(if price.scale() > places {
+        format!(
+            "rounded {mode} to {} places, not {places}, so that it does not show as zero",
+            price.scale()
+        )
+    } else {
+        format!("rounded {mode} to {places} places")
+    })
+}
+
 /// A grid with what produced it.
 pub struct GridView<'a> {
     /// The tariff.

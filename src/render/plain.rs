@@ -55,3 +55,12 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     let c = view.comparison;
     writeln!(out, "{}", super::signed(c.total.shown_change, c.places))
 }
+
+/// Writes a chat or speech request's shown price and a newline.
+pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        money(view.charge.price, view.tariff.display.decimals)
+    )
+}

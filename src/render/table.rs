@@ -209,7 +209,20 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
             if check.passed() { "passes" } else { "FAILS" }
         )?;
     }
-    for model in &view.unpublished {
+    let skipped: Vec<String> = view
+        .unpublished
+        .iter()
+        .filter(|m| !m.is_image())
+        .map(|m| format!("{} (per {})", esc(&m.id), m.metering.name()))
+        .collect();
+    if !skipped.is_empty() {
+        writeln!(
+            out,
+            "skipped, as check compares image prices only: {}",
+            skipped.join(", ")
+        )?;
+    }
+    for model in view.unpublished.iter().filter(|m| m.is_image()) {
         writeln!(
             out,
             "{} ({}) has no published grid to check",
@@ -246,9 +259,21 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
         if m.id == default {
             model.push_str(" (default)");
         }
-        model.push_str(&format!("\n{}", esc(&m.name)));
+        if m.name != m.id {
+            model.push_str(&format!("\n{}", esc(&m.name)));
+        }
         for alias in &m.aliases {
             model.push_str(&format!("\nalias {}", esc(alias)));
+        }
+        if !m.is_image() {
+            let (rate, takes) = metered_rates(m, &tariff.currency);
+            let read = m
+                .as_of
+                .as_ref()
+                .map(|d| format!("\nread {}", esc(d)))
+                .unwrap_or_default();
+            table.add_row(vec![model, rate, format!("{takes}{read}"), "no".to_owned()]);
+            continue;
         }
         let mut rate = format!(
             "{} {}\nper {}\n({})",
@@ -282,6 +307,43 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     }
     writeln!(out, "{table}")?;
     writeln!(out, "source: {}", esc(&tariff.source))
+}
+
+/// A token or second model's grid, then the rates it was priced at.
+pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
+    let (header, rows) = view.rows();
+    let right: Vec<usize> = (0..header.len()).collect();
+    let mut table = new_table(header, &right);
+    for row in rows {
+        table.add_row(row);
+    }
+    writeln!(out, "{table}")?;
+    writeln!(out, "{}", view.note())
+}
+
+/// A token or second model's rates, and what one request of it is priced by, for `models`.
+fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
+    use crate::tariff::Metering;
+    let currency = esc(currency);
+    match m.metering {
+        Metering::Token(t) => (
+            format!(
+                "{} {currency} in\n{} {currency} out\nper {} tokens",
+                exact(t.input),
+                exact(t.output),
+                t.per
+            ),
+            "chat: --input-tokens\nand --output-tokens".to_owned(),
+        ),
+        Metering::Second(s) => {
+            let mut rate = format!("{} {currency}\nper second", exact(s.rate));
+            if !s.minimum_seconds.is_zero() {
+                rate.push_str(&format!("\nmin {} s/request", exact(s.minimum_seconds)));
+            }
+            (rate, "speech: --seconds".to_owned())
+        }
+        Metering::MegapixelStep => (String::new(), String::new()),
+    }
 }
 
 /// Rows the drawn batch table holds to size its columns: an input of up to this many jobs is

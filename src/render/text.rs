@@ -71,12 +71,87 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
             quote.exact,
         )?;
     }
-    if crate::exact::Exact::from_decimal(quote.price) != Some(quote.exact) {
-        writeln!(
-            out,
-            "  shown  rounded {} to {places} places",
-            tariff.display.rounding.name()
-        )?;
+    if let Some(note) = super::shown_note(quote.price, quote.exact, tariff) {
+        writeln!(out, "  shown  {note}")?;
+    }
+    Ok(())
+}
+
+/// Writes a chat or speech request's amount, then what made it.
+pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint) -> io::Result<()> {
+    use crate::pricing::Detail;
+    use crate::tariff::Metering;
+    let super::MeteredView {
+        tariff,
+        model,
+        charge,
+    } = view;
+    let currency = escaped(&tariff.currency);
+    let amount = paint.bold(&money(charge.price, tariff.display.decimals));
+    let name = escaped(&model.name);
+    match (charge.detail, model.metering) {
+        (
+            Detail::Tokens {
+                input,
+                output,
+                input_price,
+                output_price,
+            },
+            Metering::Token(rates),
+        ) => {
+            writeln!(out, "{amount} {currency}  for 1 chat request with {name}")?;
+            let per = rates.per;
+            writeln!(
+                out,
+                "  input   {input} token{} x {} {currency} per {per} = {input_price} {currency}",
+                if input == 1 { "" } else { "s" },
+                exact(rates.input)
+            )?;
+            writeln!(
+                out,
+                "  output  {output} token{} x {} {currency} per {per} = {output_price} {currency}",
+                if output == 1 { "" } else { "s" },
+                exact(rates.output)
+            )?;
+            writeln!(
+                out,
+                "  price   {input_price} + {output_price} = {} {currency}",
+                charge.exact
+            )?;
+        }
+        (
+            Detail::Seconds {
+                given,
+                charged,
+                minimum_applied,
+            },
+            Metering::Second(rates),
+        ) => {
+            let (given, charged) = (exact(given), exact(charged));
+            writeln!(
+                out,
+                "{amount} {currency}  for {given} second{} of audio with {name}",
+                if given == "1" { "" } else { "s" }
+            )?;
+            if minimum_applied {
+                writeln!(
+                    out,
+                    "  seconds  {given}, below the minimum of {charged} s per request: {charged} s charged"
+                )?;
+            }
+            writeln!(
+                out,
+                "  price    {charged} s x {} {currency}/s = {} {currency}",
+                exact(rates.rate),
+                charge.exact
+            )?;
+        }
+        _ => {
+            writeln!(out, "{amount} {currency}  with {name}")?;
+        }
+    }
+    if let Some(note) = super::shown_note(charge.price, charge.exact, tariff) {
+        writeln!(out, "  shown   {note}")?;
     }
     Ok(())
 }

@@ -45,23 +45,27 @@ pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     }
     let places = tariff.display.decimals;
     for model in &tariff.models {
+        // Token and second models publish no grid to check and have no default job.
+        if !model.is_image() {
+            continue;
+        }
         let path = child_path("models", &model.id);
-        // A display too coarse for the model's own prices shows a job that costs money as 0.
+        // A display too coarse for the model's own prices would show a job that costs money
+        // as 0: it is shown to more places instead, which deserves a look.
         let job = crate::job::Request::default().resolve(model).job;
         if let Ok(quote) = crate::pricing::quote(model, &job, tariff.display)
-            && quote.price.is_zero()
-            && !quote.exact.is_zero()
+            && quote.price.scale() > places
         {
             found.push(tariff.diagnostic(
                 "display.decimals",
                 format!(
-                    "model {:?}'s default job ({} steps, {}) costs {} but shows as {} at {places} place{} (show more places)",
+                    "model {:?}'s default job ({} steps, {}) costs {}, which is 0 at {places} place{}, so it is shown as {} (show more places)",
                     model.id,
                     job.steps,
                     job.size,
                     quote.exact,
+                    if places == 1 { "" } else { "s" },
                     money(quote.price, places),
-                    if places == 1 { "" } else { "s" }
                 ),
             ));
         }
@@ -145,7 +149,7 @@ mod tests {
         assert_eq!(w[0].key, "display.decimals");
         assert_eq!(
             w[0].message,
-            "model \"flux-dev\"'s default job (10 steps, 768x768) costs 0.00678375 but shows as 0.0 at 1 place (show more places)"
+            "model \"flux-dev\"'s default job (10 steps, 768x768) costs 0.00678375, which is 0 at 1 place, so it is shown as 0.01 (show more places)"
         );
         // Rounded up, it shows 0.1: no warning on the places.
         let text = BUILTIN

@@ -24,8 +24,13 @@ use crate::size::Size;
 /// The tariff compiled into the binary, from `tariffs/distribute.toml`.
 pub const BUILTIN: &str = include_str!("../../tariffs/distribute.toml");
 
-/// The only tariff format version this build reads.
-pub const SCHEMA: u32 = 1;
+/// The newest tariff format version this build reads; schema 1 (image models only) still loads
+/// unchanged, and schema 2 adds `meter` (tokens and seconds beside megapixel-steps) and a
+/// source page and day per model.
+pub const SCHEMA: u32 = 2;
+
+/// The oldest tariff format version this build reads.
+pub const OLDEST_SCHEMA: u32 = 1;
 
 /// Where a tariff came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,11 +128,72 @@ impl Rounding {
     }
 }
 
+/// What a model bills by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metering {
+    /// Megapixel-steps of images: `unit_size`, `rate`, `minimum`, `steps`, `side` and
+    /// `default_size` of the model apply.
+    MegapixelStep,
+    /// Tokens of a chat request: the model's image fields are placeholders, never priced.
+    Token(TokenRates),
+    /// Seconds of generated audio: the model's image fields are placeholders, never priced.
+    Second(SecondRates),
+}
+
+/// Rates per `per` tokens, input and output apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenRates {
+    /// How many tokens each rate is for (e.g. 1,000,000), at least 1.
+    pub per: u32,
+    /// Currency per `per` input (prompt) tokens, above zero.
+    pub input: Decimal,
+    /// Currency per `per` output (completion) tokens, above zero.
+    pub output: Decimal,
+}
+
+/// A rate per second of audio, and the seconds charged at least per request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SecondRates {
+    /// Currency per second, above zero.
+    pub rate: Decimal,
+    /// Seconds charged at least per request, zero or more.
+    pub minimum_seconds: Decimal,
+}
+
+impl Metering {
+    /// Its name in tariffs and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metering::MegapixelStep => "megapixel-step",
+            Metering::Token(_) => "token",
+            Metering::Second(_) => "second",
+        }
+    }
+
+    /// The job flags a model with this meter takes, for messages.
+    pub fn flags(self) -> &'static str {
+        match self {
+            Metering::MegapixelStep => "--steps, --size and --count",
+            Metering::Token(_) => "--input-tokens and --output-tokens",
+            Metering::Second(_) => "--seconds",
+        }
+    }
+}
+
+/// The meters a tariff may name, in the order the docs list them.
+pub const METER_NAMES: [&str; 3] = ["megapixel-step", "token", "second"];
+
 /// One priced model.
 #[derive(Clone, Debug)]
 pub struct Model {
     /// The key under `[models]`.
     pub id: String,
+    /// What it bills by; the image fields below apply to `MegapixelStep` only.
+    pub metering: Metering,
+    /// The page its prices were read from, when the tariff names one for it.
+    pub source: Option<String>,
+    /// The day its prices were read, `YYYY-MM-DD`, when the tariff names one for it.
+    pub as_of: Option<String>,
     /// Its display name.
     pub name: String,
     /// Other names it answers to (case-insensitively).
@@ -495,6 +561,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Model {
+    /// Whether it bills megapixel-steps of images.
+    pub fn is_image(&self) -> bool {
+        self.metering == Metering::MegapixelStep
+    }
+
     /// Its id and then its aliases.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
@@ -540,16 +611,24 @@ macro_rules! field {
 
 fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
     let schema = r.required(&mut root, "schema");
-    if let Some((value, path)) = schema
-        && let Some(n) = r.whole(field!(value, path), 0)
-        && n != SCHEMA
+    if let Some((value, path)) = &schema
+        && let Some(n) = r.whole(field!(value, *path), 0)
+        && !(OLDEST_SCHEMA..=SCHEMA).contains(&n)
     {
         r.problem(
             value.span(),
-            &path,
-            format!("schema {n} is not one this dis-price reads (it reads schema {SCHEMA})"),
+            path,
+            format!(
+                "schema {n} is not one this dis-price reads (it reads schema {OLDEST_SCHEMA} and {SCHEMA})"
+            ),
         );
     }
+    let schema = schema
+        .and_then(|(value, _)| match value.get_ref() {
+            toml::de::DeValue::Integer(i) => i.as_str().parse::<u32>().ok(),
+            _ => None,
+        })
+        .unwrap_or(SCHEMA);
     let provider = required_string(r, &mut root, "provider", false);
     let currency = r.required(&mut root, "currency").and_then(|(v, path)| {
         let code = r.string(field!(v, path))?;
@@ -579,7 +658,7 @@ fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
     });
     let models = r.required(&mut root, "models").and_then(|(v, path)| {
         let table = r.table(field!(v, path))?;
-        read_models(r, table)
+        read_models(r, table, schema)
     });
     r.finish(root);
 
@@ -598,6 +677,17 @@ fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
         );
         return None;
     };
+    if !models[default_model].is_image() {
+        r.problem(
+            span,
+            &path,
+            format!(
+                "default_model {wanted:?} bills per {}; the default model is the one an image job without --model uses, so it must be a megapixel-step model",
+                models[default_model].metering.name()
+            ),
+        );
+        return None;
+    }
     if let Some(display) = display {
         for model in &models {
             check_priceable(r, model, display);
@@ -617,6 +707,9 @@ fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
 /// A rate that loads but cannot price the model's own default job, or a cell of its published
 /// grid, at the shown places would fail every command that uses it; it is placed at the rate.
 fn check_priceable(r: &mut Reader, model: &Model, display: Display) {
+    if !model.is_image() {
+        return;
+    }
     if model.rates.is_empty() {
         let path = format!("{}.rate", read::child_path("models", &model.id));
         check_rate(r, model, display, &path);
@@ -745,7 +838,7 @@ fn read_display(r: &mut Reader, mut table: Table<'_, '_>) -> Option<Display> {
     })
 }
 
-fn read_models(r: &mut Reader, table: Table<'_, '_>) -> Option<Vec<Model>> {
+fn read_models(r: &mut Reader, table: Table<'_, '_>, schema: u32) -> Option<Vec<Model>> {
     let mut models = Vec::new();
     let mut complete = true;
     // Every id and alias, lowercased, with where it was defined: a name must mean one model.
@@ -779,7 +872,7 @@ fn read_models(r: &mut Reader, table: Table<'_, '_>) -> Option<Vec<Model>> {
             complete = false;
             continue;
         };
-        let Some(model) = read_model(r, id, model_table) else {
+        let Some(model) = read_model(r, id, model_table, schema) else {
             complete = false;
             continue;
         };
@@ -836,7 +929,7 @@ fn read_size(r: &mut Reader, field: Field<'_, '_>) -> Option<Size> {
     }
 }
 
-fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
+fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>, schema: u32) -> Option<Model> {
     if id.trim().is_empty() {
         r.problem(t.span.clone(), &t.path, "a model id is empty");
     }
@@ -858,6 +951,16 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
             read.into_iter().collect()
         }),
     };
+    let (meter, source, as_of) = read_provenance(r, &mut t, schema);
+    let meter = meter?;
+    if meter != "megapixel-step" {
+        let metering = read_other_meter(r, &mut t, &meter);
+        r.finish(t);
+        return Some(placeholder_model(
+            id, name?, aliases?, metering?, source?, as_of?,
+        ));
+    }
+    let (source, as_of) = (source?, as_of?);
     let unit = required_string(r, &mut t, "unit", false);
     let unit_size = r.required(&mut t, "unit_size").and_then(|(v, path)| {
         let size = read_size(r, field!(v, path))?;
@@ -997,6 +1100,9 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
     r.finish(t);
     Some(Model {
         id: id.to_owned(),
+        metering: Metering::MegapixelStep,
+        source,
+        as_of,
         name: name?,
         aliases: aliases?,
         unit: unit?,
@@ -1011,6 +1117,213 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>) -> Option<Model> {
         default_size: default_size?,
         published: published?,
     })
+}
+
+/// The image keys, which a token or second model does not take.
+const IMAGE_KEYS: [&str; 9] = [
+    "unit",
+    "unit_size",
+    "rate",
+    "rates",
+    "minimum",
+    "steps",
+    "side",
+    "default_size",
+    "published",
+];
+
+/// `meter` (schema 2; `megapixel-step` when absent), and the model's own `source` and `as_of`
+/// (schema 2), each `None` when it is wrong.
+#[allow(clippy::type_complexity)]
+fn read_provenance(
+    r: &mut Reader,
+    t: &mut Table<'_, '_>,
+    schema: u32,
+) -> (
+    Option<String>,
+    Option<Option<String>>,
+    Option<Option<String>>,
+) {
+    let newer = |r: &mut Reader,
+                 key: &'static str,
+                 v: &toml::Spanned<toml::de::DeValue<'_>>,
+                 path: &str| {
+        if schema < 2 {
+            r.problem(
+                v.span(),
+                path,
+                format!("`{key}` is a schema 2 key; this tariff says schema = {schema}: write `schema = 2` at its top (schema 1 tariffs need no other change)"),
+            );
+            false
+        } else {
+            true
+        }
+    };
+    let meter = match r.optional(t, "meter") {
+        None => Some("megapixel-step".to_owned()),
+        Some((v, path)) => {
+            let ok = newer(r, "meter", v, &path);
+            r.string(field!(v, path)).filter(|_| ok).and_then(|name| {
+                if METER_NAMES.contains(&name.as_str()) {
+                    Some(name)
+                } else {
+                    r.problem(
+                        v.span(),
+                        &path,
+                        format!(
+                            "unknown meter {name:?} (expected one of: {})",
+                            METER_NAMES.join(", ")
+                        ),
+                    );
+                    None
+                }
+            })
+        }
+    };
+    let source = match r.optional(t, "source") {
+        None => Some(None),
+        Some((v, path)) => {
+            let ok = newer(r, "source", v, &path);
+            r.string(field!(v, path.clone()))
+                .filter(|_| ok)
+                .and_then(|s| {
+                    if s.trim().is_empty() {
+                        r.problem(v.span(), &path, "`source` is empty");
+                        None
+                    } else {
+                        Some(Some(s))
+                    }
+                })
+        }
+    };
+    let as_of = match r.optional(t, "as_of") {
+        None => Some(None),
+        Some((v, path)) => {
+            let ok = newer(r, "as_of", v, &path);
+            read_date(r, field!(v, path)).filter(|_| ok).map(Some)
+        }
+    };
+    (meter, source, as_of)
+}
+
+/// The keys of a `token` or `second` model; an image key there is named as such.
+fn read_other_meter(r: &mut Reader, t: &mut Table<'_, '_>, meter: &str) -> Option<Metering> {
+    let takes = if meter == "token" {
+        "per, input_rate, output_rate"
+    } else {
+        "rate, minimum_seconds"
+    };
+    for key in IMAGE_KEYS {
+        if meter == "second" && key == "rate" {
+            continue;
+        }
+        if let Some((v, path)) = r.optional(t, key) {
+            let message = if key == "rates" {
+                format!(
+                    "dated `rates` are for megapixel-step models only for now; a {meter} model takes: {takes} (give the rate in force, and change it on the day)"
+                )
+            } else {
+                format!(
+                    "`{key}` is not a key of {meter} models (it belongs to megapixel-step models); a {meter} model takes: {takes} (with name, aliases, source, as_of)"
+                )
+            };
+            r.problem(v.span(), &path, message);
+        }
+    }
+    if meter == "token" {
+        let per = r.required(t, "per").and_then(|(v, path)| {
+            let per = r.whole(field!(v, path), 1)?;
+            if exact_unit(u64::from(per)) {
+                Some(per)
+            } else {
+                r.problem(
+                    v.span(),
+                    &path,
+                    format!(
+                        "per {per} is not a product of 2s and 5s, so prices per token would not be exact decimals (use e.g. 1000000 or 1000)"
+                    ),
+                );
+                None
+            }
+        });
+        let input = r
+            .required(t, "input_rate")
+            .and_then(|(v, path)| positive_rate(r, field!(v, path)));
+        let output = r
+            .required(t, "output_rate")
+            .and_then(|(v, path)| positive_rate(r, field!(v, path)));
+        return Some(Metering::Token(TokenRates {
+            per: per?,
+            input: input?,
+            output: output?,
+        }));
+    }
+    let rate = r
+        .required(t, "rate")
+        .and_then(|(v, path)| positive_rate(r, field!(v, path)));
+    let minimum_seconds = match r.optional(t, "minimum_seconds") {
+        None => Some(Decimal::ZERO),
+        Some((v, path)) => r.decimal(field!(v, path)).and_then(|m| {
+            if m.is_sign_negative() && !m.is_zero() {
+                r.problem(
+                    v.span(),
+                    &path,
+                    format!("minimum_seconds must be 0 or more, got {m}"),
+                );
+                None
+            } else {
+                Some(m.abs().normalize())
+            }
+        }),
+    };
+    Some(Metering::Second(SecondRates {
+        rate: rate?,
+        minimum_seconds: minimum_seconds?,
+    }))
+}
+
+/// A token or second model: its image fields hold placeholders that no image path prices,
+/// since every such path asks [`Model::is_image`] first.
+fn placeholder_model(
+    id: &str,
+    name: String,
+    aliases: Vec<String>,
+    metering: Metering,
+    source: Option<String>,
+    as_of: Option<String>,
+) -> Model {
+    let rate = match metering {
+        Metering::Token(t) => t.input,
+        Metering::Second(s) => s.rate,
+        Metering::MegapixelStep => Decimal::ONE,
+    };
+    Model {
+        id: id.to_owned(),
+        metering,
+        source,
+        as_of,
+        name,
+        aliases,
+        unit: metering.name().to_owned(),
+        unit_size: Size::new(1, 1),
+        rate,
+        rate_from: None,
+        rates: Vec::new(),
+        not_until: None,
+        minimum: Decimal::ZERO,
+        steps: StepLimits {
+            min: 1,
+            max: 1,
+            default: 1,
+        },
+        side: SideLimits {
+            min: 1,
+            max: 1,
+            refused: Vec::new(),
+        },
+        default_size: Size::new(1, 1),
+        published: None,
+    }
 }
 
 /// A rate above zero.

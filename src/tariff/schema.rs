@@ -45,6 +45,45 @@ pub fn json_schema() -> Value {
         })
     };
     let whole = |description: &str, minimum: u32| json!({ "description": description, "type": "integer", "minimum": minimum, "maximum": u32::MAX });
+    let source = json!({ "description": "The page this model's prices were read from (schema 2).", "type": "string", "minLength": 1 });
+    let model_as_of = json!({ "description": "The day this model's prices were read, YYYY-MM-DD (schema 2).", "type": "string", "pattern": DATE });
+    let name = json!({ "description": "Display name.", "type": "string", "minLength": 1 });
+    let aliases = json!({
+        "description": "Other names, matched in any case.",
+        "type": "array",
+        "items": { "type": "string", "minLength": 1 }
+    });
+    let token_model = json!({
+        "description": "A chat model, billed per token (schema 2).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["meter", "name", "per", "input_rate", "output_rate"],
+        "properties": {
+            "meter": { "const": "token" },
+            "name": name,
+            "aliases": aliases,
+            "source": source,
+            "as_of": model_as_of,
+            "per": { "description": "How many tokens each rate is for (e.g. 1000000); a product of 2s and 5s.", "type": "integer", "minimum": 1, "maximum": u32::MAX },
+            "input_rate": positive("Currency per `per` input (prompt) tokens, above 0."),
+            "output_rate": positive("Currency per `per` output (completion) tokens, above 0.")
+        }
+    });
+    let second_model = json!({
+        "description": "A speech model, billed per second of generated audio (schema 2).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["meter", "name", "rate"],
+        "properties": {
+            "meter": { "const": "second" },
+            "name": name,
+            "aliases": aliases,
+            "source": source,
+            "as_of": model_as_of,
+            "rate": positive("Currency per second of audio, above 0."),
+            "minimum_seconds": decimal("Seconds charged at least per request, 0 or more (default 0).")
+        }
+    });
     let model = json!({
         "type": "object",
         "additionalProperties": false,
@@ -54,6 +93,9 @@ pub fn json_schema() -> Value {
             { "required": ["rates"], "not": { "required": ["rate"] } }
         ],
         "properties": {
+            "meter": { "description": "What the model bills by (schema 2): megapixel-step, the default.", "const": "megapixel-step" },
+            "source": source.clone(),
+            "as_of": model_as_of.clone(),
             "name": { "description": "Display name.", "type": "string", "minLength": 1 },
             "aliases": {
                 "description": "Other names, matched in any case.",
@@ -133,13 +175,13 @@ pub fn json_schema() -> Value {
     });
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "dis-price tariff, schema 1",
-        "description": "A price list for AI image generation, read by dis-price.",
+        "title": "dis-price tariff, schema 2",
+        "description": "A price list for AI image generation, chat tokens and speech seconds, read by dis-price (schema 1 tariffs, images only, still load).",
         "type": "object",
         "additionalProperties": false,
         "required": ["schema", "provider", "currency", "source", "as_of", "default_model", "display", "models"],
         "properties": {
-            "schema": { "description": "Format version; this is schema 1.", "const": 1 },
+            "schema": { "description": "Format version: 2, or 1 for a tariff of image models without meter, source or as_of per model.", "enum": [1, 2] },
             "provider": { "description": "Who sells at these prices.", "type": "string", "minLength": 1 },
             "currency": { "description": "ISO 4217 code, shown in output.", "type": "string", "pattern": "^[A-Z]{3}$" },
             "source": { "description": "Where the prices were read.", "type": "string", "minLength": 1 },
@@ -162,11 +204,19 @@ pub fn json_schema() -> Value {
                 "description": "The models, by id.",
                 "type": "object",
                 "minProperties": 1,
-                "additionalProperties": { "$ref": "#/$defs/model" }
+                "additionalProperties": {
+                    "oneOf": [
+                        { "$ref": "#/$defs/model" },
+                        { "$ref": "#/$defs/token_model" },
+                        { "$ref": "#/$defs/second_model" }
+                    ]
+                }
             }
         },
         "$defs": {
-            "model": model
+            "model": model,
+            "token_model": token_model,
+            "second_model": second_model
         }
     })
 }

@@ -538,10 +538,10 @@ fn validate_warns_when_as_of_is_more_than_ninety_days_old() {
     let validate = |today: &str| run(dis().env("DIS_PRICE_TODAY", today).arg("validate"));
     let (code, out, err) = validate("2027-02-23");
     assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(out, "built-in tariff: valid, 1 model, 0 warnings\n");
+    assert_eq!(out, "built-in tariff: valid, 4 models, 0 warnings\n");
     let (code, out, err) = validate("2027-02-24");
     assert_eq!(code, 0);
-    assert_eq!(out, "built-in tariff: valid, 1 model, 1 warning\n");
+    assert_eq!(out, "built-in tariff: valid, 4 models, 1 warning\n");
     assert!(
         err.starts_with("warning: built-in tariff:19:9: as_of: as_of 2026-11-25 is 91 days before today (2027-02-24), more than 90: prices may have changed since; check the source and update the rates and as_of\n"),
         "{err}"

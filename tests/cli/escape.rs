@@ -160,10 +160,10 @@ fn raw_control_characters_anywhere_in_a_tariff_are_refused_comments_too() {
         )
     );
     // A lone `\r` (one that ends no line) draws over the line; `\r\n` is a line end.
-    let (_d, path) = temp_file("t.toml", edited("schema = 1", "schema = 1 #\r0").as_bytes());
+    let (_d, path) = temp_file("t.toml", edited("schema = 2", "schema = 2 #\r0").as_bytes());
     let (status, _, err) = tariff_error(&path);
     assert_eq!(status, 2);
-    let line = line_of("schema = 1");
+    let line = line_of("schema = 2");
     assert!(
         err.contains(&format!(":{line}:13: the control character U+000D")),
         "{err}"
@@ -178,7 +178,7 @@ fn raw_control_characters_anywhere_in_a_tariff_are_refused_comments_too() {
 fn a_validate_snippet_shows_control_characters_escaped_and_the_caret_under_them() {
     // An unknown key spelled with escapes: the key, the message and the line all escaped, the
     // caret under the whole key as shown.
-    let text = edited("schema = 1", "schema = 1\n\"r\\u001bate\" = 2\t# \t");
+    let text = edited("schema = 2", "schema = 2\n\"r\\u001bate\" = 2\t# \t");
     let (_d, path) = temp_file("t.toml", text.as_bytes());
     let (code, out, err) = run_raw(dis().arg("validate").arg(&path));
     assert_inert(&err, false, "stderr");
@@ -189,7 +189,7 @@ fn a_validate_snippet_shows_control_characters_escaped_and_the_caret_under_them(
     let p = path.display();
     assert_eq!(code, 2, "{err}");
     assert_eq!(out, "");
-    let line = line_of("schema = 1") + 1;
+    let line = line_of("schema = 2") + 1;
     let gutter = " ".repeat(line.to_string().len());
     assert!(
         err.contains(&format!(
@@ -213,7 +213,10 @@ fn a_file_name_with_control_characters_is_shown_escaped() {
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
     assert_inert(&out, false, "stdout");
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("a\\u{1b}[2Jb.toml: valid, 1 model, "), "{out}");
+    assert!(
+        out.contains("a\\u{1b}[2Jb.toml: valid, 4 models, "),
+        "{out}"
+    );
 
     let missing = path.with_file_name("gone\r.csv");
     let (code, out, err) = run_raw(dis().arg("batch").arg(&missing));
@@ -509,7 +512,7 @@ fn nothing_raw_reaches_a_terminal_from_hostile_text() {
             m = serde_json::Value::from(format!("flux{h}"))
         );
         let tariff = edited("name = \"Flux.1 [dev]\"", &format!("name = \"Flux{h}\""));
-        let comment = edited("schema = 1", &format!("schema = 1 # {h}x"));
+        let comment = edited("schema = 2", &format!("schema = 2 # {h}x"));
         let (_d1, jobs) = temp_file("jobs.csv", jobs.as_bytes());
         let (_d2, rows) = temp_file("rows.csv", rows.as_bytes());
         let (_d3, json) = temp_file("rows.jsonl", json.as_bytes());

@@ -70,13 +70,13 @@ fn a_request_body_naming_the_display_name_prices_in_json_lines_and_csv() {
 fn an_unknown_model_lists_display_names_and_suggests_the_nearest_name() {
     assert_eq!(
         refused(dis().args(["--model", "Flux.1 [pro]"])),
-        "error: unknown model \"Flux.1 [pro]\" (did you mean \"Flux.1 [dev]\"?); the tariff has: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev)\n"
+        "error: unknown model \"Flux.1 [pro]\" (did you mean \"Flux.1 [dev]\"?); the tariff has: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B, Llama-3.3 70B, Chatterbox\n"
     );
     let (code, _, err) = batch_csv("{\"model\": \"gpt-image-1\", \"steps\": 2}\n", &[]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "error: line 1: model \"gpt-image-1\": is not a model of the tariff; (models: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev))\n"
+        "error: line 1: model \"gpt-image-1\": is not a model of the tariff; (models: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B, Llama-3.3 70B, Chatterbox)\n"
     );
 }
 
@@ -519,7 +519,7 @@ fn a_tariff_is_read_from_standard_input() {
     let (code, out, err) = run(dis().args(["validate", "-"]).write_stdin(BUILTIN));
     assert_eq!(
         (code, out.as_str(), err.as_str()),
-        (0, "standard input: valid, 1 model, 0 warnings\n", "")
+        (0, "standard input: valid, 4 models, 0 warnings\n", "")
     );
     let (code, out, err) = run(dis()
         .args(["--tariff", "-", "--steps", "20", "--format", "json"])

@@ -130,9 +130,9 @@ fn tariffs() {
             "nan",
         ),
         (
-            "schema-2.toml",
-            edited("schema = 1", "schema = 2").into_bytes(),
-            "schema 2",
+            "schema-3.toml",
+            edited("schema = 2", "schema = 3").into_bytes(),
+            "schema 3",
         ),
     ];
     for (name, bytes, needle) in cases {

@@ -141,11 +141,11 @@ const RULES: &[(&str, &str, &str, &str, &str)] = &[
         "half-up, half-even, up, down",
     ),
     (
-        "schema = 1",
         "schema = 2",
+        "schema = 3",
         "schema",
-        "2\n",
-        "reads schema 1",
+        "3\n",
+        "reads schema 1 and 2",
     ),
     (
         "decimals = 4",
@@ -561,7 +561,7 @@ fn leap_days_and_toml_dates_load() {
         assert_eq!(code, 0, "{as_of}: {err}");
         assert_eq!(
             out,
-            format!("{}: valid, 1 model, 0 warnings\n", path.display()),
+            format!("{}: valid, 4 models, 0 warnings\n", path.display()),
             "{as_of}"
         );
     }

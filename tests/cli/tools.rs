@@ -187,7 +187,7 @@ fn diff_lists_changes_added_and_removed_models_and_gates_rises() {
 fn validate_errors_warnings_and_strictness() {
     assert_eq!(
         stdout_of(&["validate"]),
-        "built-in tariff: valid, 1 model, 0 warnings\n"
+        "built-in tariff: valid, 4 models, 0 warnings\n"
     );
     let broken =
         edited("rate = \"0.001206\"", "rate = \"0\"").replace("decimals = 4", "decimals = 40");
@@ -207,7 +207,7 @@ fn validate_errors_warnings_and_strictness() {
     let (_w, path) = temp_file("warned.toml", warned.as_bytes());
     let (code, out, err) = run(dis().arg("validate").arg(&path));
     assert_eq!(code, 0, "{err}");
-    assert!(out.ends_with("valid, 2 models, 2 warnings\n"), "{out}");
+    assert!(out.ends_with("valid, 5 models, 2 warnings\n"), "{out}");
     assert!(
         err.contains("as_of 2999-01-01 is in the future")
             && err.contains("models.other: model \"other\" has no published table"),
@@ -256,7 +256,7 @@ fn the_schema_accepts_the_shipped_tariff_and_rejects_what_the_loader_rejects() {
     }
     for (from, to) in [
         ("rate = \"0.001206\"", "rat = \"0.001206\""),
-        ("schema = 1", "schema = 1\nextra = true"),
+        ("schema = 2", "schema = 2\nextra = true"),
         ("rate = \"0.001206\"", "rate = true"),
         ("decimals = 4", "decimals = \"4\""),
         ("rounding = \"half-up\"", "rounding = \"nearest\""),
