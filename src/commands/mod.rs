@@ -39,6 +39,37 @@ pub struct Streams<'a> {
     pub out_gone: &'a std::cell::Cell<bool>,
 }
 
+/// Standard input can be read once: at most one of the tariff (`--tariff -` or
+/// `DIS_PRICE_TARIFF=-`), `--baseline-tariff -`, the batch FILE `-` and `--baseline -` may name it,
+/// or a second reader would see it empty and price nothing.
+fn refuse_stdin_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(), Error> {
+    let mut readers: Vec<&str> = Vec::new();
+    if tariff.is_some_and(load::is_stdin) {
+        readers.push(if cli.global.tariff.is_some() {
+            "--tariff -"
+        } else {
+            "DIS_PRICE_TARIFF=-"
+        });
+    }
+    if let Some(Command::Batch(args)) = &cli.command {
+        if args.baseline_tariff.as_deref().is_some_and(load::is_stdin) {
+            readers.push("--baseline-tariff -");
+        }
+        if load::is_stdin(&args.file) {
+            readers.push("batch - (FILE)");
+        }
+        if args.baseline.as_deref().is_some_and(load::is_stdin) {
+            readers.push("--baseline -");
+        }
+    }
+    match readers.as_slice() {
+        [first, second, ..] => Err(Error::Usage(format!(
+            "standard input can be read only once, and both {first} and {second} ask for it; give one of them as a file"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Runs one command. Everything is checked and computed before the first byte is written, so an
 /// error leaves standard output empty.
 pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
@@ -90,14 +121,7 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             io,
         );
     }
-    if let (Some(Command::Batch(args)), Some(tariff)) = (&cli.command, &path)
-        && load::is_stdin(&args.file)
-        && load::is_stdin(tariff)
-    {
-        return Err(Error::Usage(
-            "the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file".to_owned(),
-        ));
-    }
+    refuse_stdin_twice(&cli, path.as_deref())?;
     let tariff = load_tariff(path.as_deref())?.on(day);
     match cli.command {
         None => quote::price_one(

@@ -579,7 +579,7 @@ fn standard_input_is_read_for_one_thing_only() {
                 .args(["--tariff", "-", "batch", "-"])
                 .write_stdin(BUILTIN)
         ),
-        "error: the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file\n"
+        "error: standard input can be read only once, and both --tariff - and batch - (FILE) ask for it; give one of them as a file\n"
     );
     assert_eq!(
         refused(
@@ -588,7 +588,7 @@ fn standard_input_is_read_for_one_thing_only() {
                 .args(["batch", "-"])
                 .write_stdin(BUILTIN)
         ),
-        "error: the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file\n"
+        "error: standard input can be read only once, and both DIS_PRICE_TARIFF=- and batch - (FILE) ask for it; give one of them as a file\n"
     );
     assert_eq!(
         refused(dis().args(["diff", "-", "-"]).write_stdin(BUILTIN)),

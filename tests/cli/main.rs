@@ -17,6 +17,7 @@ mod jsonl;
 mod laws;
 mod misc;
 mod readme;
+mod review;
 mod shell;
 mod speed;
 mod table;
