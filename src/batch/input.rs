@@ -1078,7 +1078,7 @@ fn normal(name: &str) -> String {
 /// Such a name is refused rather than carried, since carrying it would price every job at the
 /// model's defaults. Names such as `id`, `note`, `prompt`, `seed`, `user` or `x` are carried.
 /// Returns the column and how the name comes near it, for the message.
-fn near_miss(normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
+fn near_miss(name: &str, normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
     let missing = |name: &str| {
         PRICE_COLUMNS
             .iter()
@@ -1110,6 +1110,92 @@ fn near_miss(normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
                 .find(|(w, name)| *w == word && missing(name))
         })
         .map(|&(word, name)| (name, format!("it has the word {word:?} in it")))
+        .or_else(|| {
+            if missing("date") {
+                date_like(name).map(|how| ("date", how))
+            } else {
+                None
+            }
+        })
+}
+
+/// Words that, as a word of a longer name, say it holds the day a job ran.
+const DATE_WORDS: [&str; 14] = [
+    "date",
+    "dates",
+    "day",
+    "time",
+    "timestamp",
+    "datetime",
+    "ts",
+    "created",
+    "creation",
+    "issued",
+    "submitted",
+    "requested",
+    "billed",
+    "when",
+];
+
+/// Words beside `time` that make it a duration or a zone rather than a moment (`time_ms`,
+/// `gpu_time`, `elapsed_time`, `time_zone`).
+const NOT_A_MOMENT: [&str; 20] = [
+    "ms", "s", "sec", "secs", "second", "seconds", "millis", "msec", "us", "ns", "min", "mins",
+    "minutes", "elapsed", "duration", "gpu", "cpu", "wall", "run", "zone",
+];
+
+/// The words of a name: split at anything not a letter or digit and where a lower-case letter
+/// or digit meets an upper-case one (`createdAt` is `created`, `at`), in lower case.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_lowercase() || c.is_numeric();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// How a CSV column or JSON key name looks like the day a job ran, if it does: the day picks
+/// the rate, so such a name is never carried or ignored, which would price its jobs on
+/// another day.
+///
+/// The rule, on the name's words ([`words`]: `created_utc`, `createdAt`, `Created-Time` all
+/// start with `created`): a name is date-like when one of its words is `date`, `dates`, `day`,
+/// `time`, `timestamp`, `datetime`, `ts`, `created`, `creation`, `issued`, `submitted`,
+/// `requested`, `billed` or `when`, or when it has two words or more and the last is `at` or
+/// `on` (`updated_at`, `paidOn`). `time` beside a unit or a duration word (`time_ms`,
+/// `gpu_time`, `elapsed_time`, `time_zone`: [`NOT_A_MOMENT`]) is not a moment. Whole words
+/// only: `runtime`, `uptime`, `timeout`, `daytime`, `update`, `candidate` are other names.
+pub fn date_like(name: &str) -> Option<String> {
+    let words = words(name);
+    let duration = words.iter().any(|w| NOT_A_MOMENT.contains(&w.as_str()));
+    if let Some(word) = words
+        .iter()
+        .find(|w| DATE_WORDS.contains(&w.as_str()) && !(w.as_str() == "time" && duration))
+    {
+        return Some(format!("it has the word {word:?} in it"));
+    }
+    match words.as_slice() {
+        [_, .., last] if last == "at" || last == "on" => Some(format!(
+            "it ends in the word {last:?}, as names of a moment do"
+        )),
+        _ => None,
+    }
 }
 
 /// Whether a header cell is a value (a number, a size) rather than a name: then the first line
@@ -1255,7 +1341,7 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
         let column = match PRICE_COLUMNS.iter().find(|(p, _)| *p == normal) {
             Some(&(_, column)) => column,
             None => {
-                if let Some((meant, how)) = near_miss(&normal, &named) {
+                if let Some((meant, how)) = near_miss(name, &normal, &named) {
                     return Err(format!(
                         "column {position} {name:?} looks like the price column {meant:?} ({how}): did you mean {meant:?}? A name this close to a price column the header does not name is refused rather than carried through (compared ignoring case, with -, _ and space alike: one edit away, three for num_inference_steps, another name for it, or one of its words); rename the column if it is something else (price columns: {})",
                         price_column_list()
@@ -1527,7 +1613,17 @@ pub const PRICE_KEYS: [&str; 8] = [
     "count",
 ];
 /// Keys giving the day a job ran, which picks its dated rate: `created` as the API returns it.
-const DATE_KEYS: [&str; 2] = ["created", "date"];
+pub const DATE_KEYS: [&str; 2] = ["created", "date"];
+
+/// Every key that changes a job's price, for messages: [`PRICE_KEYS`] and [`DATE_KEYS`].
+pub fn price_key_list() -> String {
+    PRICE_KEYS
+        .iter()
+        .chain(&DATE_KEYS)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The members of one JSON object in the order written, repeats kept, keys borrowed from the
 /// line where they hold no escapes: no map is built, and a repeated key can be told.
@@ -1733,7 +1829,7 @@ pub(super) fn json_row(
             other => {
                 let known = format!(
                     "(price keys: {}; ignored: {})",
-                    PRICE_KEYS.join(", "),
+                    price_key_list(),
                     IGNORED_KEYS.join(", ")
                 );
                 // A near miss is most likely a typo of a price key: no escape hatch offered.
@@ -1746,6 +1842,10 @@ pub(super) fn json_row(
                         .copied(),
                 ) {
                     Some(k) => format!("is not a key dis-price knows; did you mean {k:?}? {known}"),
+                    None if date_like(other).is_some() => format!(
+                        "looks like the day the job ran ({}), which picks the rate and cannot be left out: give it as \"created\" (Unix seconds or RFC 3339) or \"date\" (YYYY-MM-DD), or drop it to price on --as-of {known}",
+                        date_like(other).unwrap_or_default()
+                    ),
                     None => format!(
                         "is not a key dis-price knows {known}; if it does not change the price, --ignore-key {other:?} leaves it out"
                     ),

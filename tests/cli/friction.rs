@@ -141,7 +141,7 @@ fn partial_images_above_zero_are_refused_not_ignored() {
     );
 }
 
-const KNOWN: &str = "(price keys: model, steps, num_inference_steps, size, width, height, n, count; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)";
+const KNOWN: &str = "(price keys: model, steps, num_inference_steps, size, width, height, n, count, created, date; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)";
 
 #[test]
 fn an_unknown_key_is_refused_with_the_escape_hatch_and_its_value_quoted_once() {
@@ -218,7 +218,7 @@ fn a_price_key_cannot_be_ignored() {
         assert_eq!(
             err.lines().next().unwrap(),
             format!(
-                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count)"
+                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date and names like them)"
             )
         );
     }

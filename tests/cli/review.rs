@@ -22,13 +22,41 @@ fn standard_input_is_read_for_one_thing_only() {
     let jobs = readme("jobs.csv");
     let old = readme("old.toml");
     let cases: [(&[&str], &[(&str, &str)], &str); 7] = [
-        (&["batch", "-", "--baseline-tariff", "-"], &[], "--baseline-tariff - and batch - (FILE)"),
-        (&["--tariff", "-", "batch", &jobs, "--baseline", "-"], &[], "--tariff - and --baseline -"),
-        (&["--tariff", "-", "batch", &jobs, "--baseline-tariff", "-"], &[], "--tariff - and --baseline-tariff -"),
-        (&["batch", &jobs, "--baseline", "-", "--baseline-tariff", "-"], &[], "--baseline-tariff - and --baseline -"),
-        (&["batch", "-", "--baseline", "-"], &[], "batch - (FILE) and --baseline -"),
-        (&["batch", &jobs, "--baseline", "-"], &[("DIS_PRICE_TARIFF", "-")], "DIS_PRICE_TARIFF=- and --baseline -"),
-        (&["batch", &jobs, "--baseline-tariff", "-"], &[("DIS_PRICE_TARIFF", "-")], "DIS_PRICE_TARIFF=- and --baseline-tariff -"),
+        (
+            &["batch", "-", "--baseline-tariff", "-"],
+            &[],
+            "--baseline-tariff - and batch - (FILE)",
+        ),
+        (
+            &["--tariff", "-", "batch", &jobs, "--baseline", "-"],
+            &[],
+            "--tariff - and --baseline -",
+        ),
+        (
+            &["--tariff", "-", "batch", &jobs, "--baseline-tariff", "-"],
+            &[],
+            "--tariff - and --baseline-tariff -",
+        ),
+        (
+            &["batch", &jobs, "--baseline", "-", "--baseline-tariff", "-"],
+            &[],
+            "--baseline-tariff - and --baseline -",
+        ),
+        (
+            &["batch", "-", "--baseline", "-"],
+            &[],
+            "batch - (FILE) and --baseline -",
+        ),
+        (
+            &["batch", &jobs, "--baseline", "-"],
+            &[("DIS_PRICE_TARIFF", "-")],
+            "DIS_PRICE_TARIFF=- and --baseline -",
+        ),
+        (
+            &["batch", &jobs, "--baseline-tariff", "-"],
+            &[("DIS_PRICE_TARIFF", "-")],
+            "DIS_PRICE_TARIFF=- and --baseline-tariff -",
+        ),
     ];
     for (args, env, pair) in cases {
         let mut cmd = dis();
@@ -38,7 +66,9 @@ fn standard_input_is_read_for_one_thing_only() {
         }
         assert_eq!(
             refused(&mut cmd),
-            format!("error: standard input can be read only once, and both {pair} ask for it; give one of them as a file\n"),
+            format!(
+                "error: standard input can be read only once, and both {pair} ask for it; give one of them as a file\n"
+            ),
             "{args:?}"
         );
     }
@@ -47,4 +77,125 @@ fn standard_input_is_read_for_one_thing_only() {
         .args(["batch", &jobs, "--baseline-tariff", "-"])
         .write_stdin(std::fs::read(&old).expect("fixture")));
     assert_eq!(code, 0, "{err}");
+}
+
+/// `batch -` on `input` under the README's dated prices.toml: (status, stdout, stderr).
+fn dated_batch(input: &str, args: &[&str]) -> (i32, String, String) {
+    run(dis()
+        .args(["--tariff", &readme("prices.toml"), "batch", "-"])
+        .args(args)
+        .write_stdin(input.to_owned()))
+}
+
+#[test]
+fn date_like_csv_columns_are_refused_not_carried() {
+    for name in [
+        "created_utc",
+        "createdAt",
+        "created-time",
+        "created_time",
+        "Creation",
+        "issued_at",
+        "submitted_at",
+        "request_time",
+        "updatedAt",
+        "paid_on",
+        "job ts",
+        "DAY",
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("steps,size,{name}\n20,512x512,2026-12-05\n"),
+            &["--format", "plain"],
+        );
+        assert_eq!((code, out.as_str()), (2, ""), "{name}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: -: line 1: column 3 {name:?} looks like the price column \"date\" ("
+            )),
+            "{name}: {err}"
+        );
+    }
+    // Whole words only, and `time` beside a unit or duration word is not a moment: carried.
+    for name in [
+        "runtime",
+        "uptime",
+        "timeout",
+        "time_ms",
+        "gpu_time",
+        "timezone",
+        "update",
+        "candidate",
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("steps,size,{name}\n20,512x512,2026-12-05\n"),
+            &["--format", "csv"],
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(
+            out.starts_with(&format!(
+                "line,model,steps,size,count,units,price,date,rate,{name}\n"
+            )),
+            "{name}: {out}"
+        );
+    }
+    // Beside a date column, another moment is carried: the day is the one named `date`.
+    let (code, out, err) = dated_batch(
+        "steps,size,date,created_at\n20,512x512,2026-12-05,x\n",
+        &["--format", "plain"],
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, "0.0065\n");
+    // A date-like JSON key says what the date keys are, without offering --ignore-key.
+    let (code, out, err) = dated_batch("{\"steps\":20,\"submitted_at\":1}\n", &[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("error: line 1: submitted_at \"1\": looks like the day the job ran (it has the word \"submitted\" in it), which picks the rate and cannot be left out: give it as \"created\""),
+        "{err}"
+    );
+    assert!(!err.contains("--ignore-key"), "{err}");
+}
+
+#[test]
+fn keys_that_set_the_price_or_the_day_cannot_be_ignored() {
+    for (key, why) in [
+        (
+            "created",
+            "gives the day the job ran, which picks the rate, and",
+        ),
+        (
+            "date",
+            "gives the day the job ran, which picks the rate, and",
+        ),
+        (
+            "Steps",
+            "is the price key \"steps\" in other case (JSON keys are case-sensitive, so rows with it are refused, not priced as \"steps\"), and",
+        ),
+        (
+            "CREATED",
+            "is the price key \"created\" in other case (JSON keys are case-sensitive, so rows with it are refused, not priced as \"created\"), and",
+        ),
+        ("stpes", "is a near miss of the price key \"steps\", and"),
+        (
+            "timestamp",
+            "looks like the day the job ran (it has the word \"timestamp\" in it), which picks the rate, and",
+        ),
+        (
+            "issuedAt",
+            "looks like the day the job ran (it has the word \"issued\" in it), which picks the rate, and",
+        ),
+    ] {
+        let err = refused(dis().args(["batch", "x.jsonl", "--ignore-key", key]));
+        assert_eq!(
+            err.lines().next().unwrap_or_default(),
+            format!(
+                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} {why} cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date and names like them)"
+            )
+        );
+    }
+    // A key of one's own still can be.
+    let (code, out, err) = dated_batch(
+        "{\"steps\":20,\"size\":\"512x512\",\"trace_id\":\"a\"}\n",
+        &["--ignore-key", "trace_id", "--format", "plain"],
+    );
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "0.0060\n", ""));
 }
