@@ -139,7 +139,7 @@ impl Day {
         match std::env::var(TODAY_ENV) {
             Ok(text) if !text.is_empty() => text.parse().map_err(|why| {
                 format!(
-                    "{TODAY_ENV} is {:?}, not a date: {why} (unset it to use the clock)",
+                    "{TODAY_ENV} is \"{}\", not a date: {why} (unset it to use the clock)",
                     crate::escape::escaped(&text)
                 )
             }),

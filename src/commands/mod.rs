@@ -89,8 +89,9 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         }
         _ => {}
     }
-    let today = crate::date::Day::today().map_err(Error::Usage)?;
-    let day = cli.global.as_of.unwrap_or(today);
+    // Today is read only when needed: an explicit --as-of wins, and a bad DIS_PRICE_TODAY is
+    // then not even looked at.
+    let today = || crate::date::Day::today().map_err(Error::Usage);
     if let Some(Command::Diff(args)) = &cli.command {
         // Accepted and ignored, it would let a reader think diff compared that file.
         if let Some(tariff) = &cli.global.tariff {
@@ -99,6 +100,10 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
                 crate::escape::escaped(&tariff.display().to_string())
             )));
         }
+        let day = match cli.global.as_of {
+            Some(day) => day,
+            None => today()?,
+        };
         return diff::diff(args, day, io);
     }
     let path = cli.global.tariff.clone().or_else(|| {
@@ -117,12 +122,22 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         return validate::validate(
             args.path.as_deref().or(path.as_deref()),
             args.strict,
-            today,
+            today()?,
             io,
         );
     }
     refuse_stdin_twice(&cli, path.as_deref())?;
-    let tariff = load_tariff(path.as_deref())?.on(day);
+    let tariff = load_tariff(path.as_deref())?;
+    let day = match (cli.global.as_of, &cli.command) {
+        (Some(day), _) => day,
+        // A published grid was read on the tariff's as_of: check it (and fit to it) against the
+        // rate in force that day, not today's.
+        (None, Some(Command::Check(_) | Command::Fit(_))) if tariff.is_dated() => {
+            tariff.as_of.parse().map_err(Error::Usage)?
+        }
+        (None, _) => today()?,
+    };
+    let tariff = tariff.on(day);
     match cli.command {
         None => quote::price_one(
             &tariff,
