@@ -66,6 +66,9 @@ pub struct Row<'a> {
     pub count: Option<u32>,
     /// The day the job ran, if given: it is priced at the rate of that day.
     pub date: Option<crate::date::Day>,
+    /// The date as written when that is not `date` as shown (a time, a timestamp): messages
+    /// about the day quote what the user gave.
+    pub date_given: Option<Box<str>>,
     /// CSV columns that do not affect the price, carried through in header order.
     pub extra: Vec<Cow<'a, str>>,
 }
@@ -592,6 +595,7 @@ impl<R: BufRead> Rows<R> {
                         size,
                         count,
                         date,
+                        date_given: None,
                         model: None,
                         extra: Vec::new(),
                     },
@@ -847,7 +851,9 @@ fn plain_row<'a>(
         match column {
             Column::Extra => extra.push(Cow::Borrowed(field)),
             _ if field.trim().is_empty() => {}
-            // A bad date declines the line: the general path reports it.
+            // A bad date declines the line: the general path reports it, as it keeps a time or
+            // a timestamp as written.
+            Column::Date if field.trim().len() != 10 => return None,
             Column::Date => date = Some(crate::date::Day::parse_row(field).ok()?),
             _ => model = Some(Cow::Borrowed(field.trim())),
         }
@@ -862,6 +868,7 @@ fn plain_row<'a>(
             size,
             count,
             date,
+            date_given: None,
             extra,
         },
         at,
@@ -1448,6 +1455,18 @@ fn date(line: u64, field: &str, text: &str) -> Result<crate::date::Day, RowError
     crate::date::Day::parse_row(text).map_err(|m| RowError::new(line, field, text, m))
 }
 
+/// A row's date and, when it was not written as that day, the text as written.
+fn dated(
+    line: u64,
+    field: &str,
+    text: &str,
+) -> Result<(crate::date::Day, Option<Box<str>>), RowError> {
+    let day = date(line, field, text)?;
+    let text = text.trim();
+    let given = (text != day.to_string()).then(|| text.into());
+    Ok((day, given))
+}
+
 fn csv_row<'a>(
     line: u64,
     columns: &[Column],
@@ -1482,7 +1501,11 @@ fn csv_row<'a>(
             }
             Column::Width => width = whole(line, "width", &text)?,
             Column::Height => height = whole(line, "height", &text)?,
-            Column::Date if !blank() => row.date = Some(date(line, "date", &text)?),
+            Column::Date if !blank() => {
+                let (day, given) = dated(line, "date", &text)?;
+                row.date = Some(day);
+                row.date_given = given;
+            }
             Column::Extra => row.extra.push(text),
             Column::Size | Column::Model | Column::Date => {}
         }
@@ -1802,10 +1825,10 @@ pub(super) fn json_row(
             "size" => row.size = Some(size(line, "size", string("size")?)?),
             "created" | "date" => {
                 once(seen_date.replace(key))?;
-                row.date = Some(match value {
-                    Value::String(text) => date(line, key, text)?,
+                let (day, given) = match value {
+                    Value::String(text) => dated(line, key, text)?,
                     // Whole seconds, as the API's `created` is; a fraction or a sign is not.
-                    Value::Number(n) if n.is_u64() => date(line, key, &n.to_string())?,
+                    Value::Number(n) if n.is_u64() => dated(line, key, &n.to_string())?,
                     _ => {
                         return Err(RowError::new(
                             line,
@@ -1814,7 +1837,9 @@ pub(super) fn json_row(
                             format!("is not a date; expected {}", crate::date::ROW_FORMS),
                         ));
                     }
-                });
+                };
+                row.date = Some(day);
+                row.date_given = given;
             }
             "width" => width = Some(number("width")?),
             "height" => height = Some(number("height")?),

@@ -253,3 +253,78 @@ fn check_and_fit_compare_the_published_grid_on_the_tariff_as_of() {
         "{err}"
     );
 }
+
+#[test]
+fn leap_seconds_and_implausible_timestamps() {
+    // A leap second is the last second of its UTC day, whatever the offset it is written with.
+    for time in [
+        "2026-11-30T23:59:60Z",
+        "2026-12-01T00:59:60+01:00",
+        "2026-11-30T18:59:60-05:00",
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("{{\"steps\":20,\"size\":\"512x512\",\"created\":\"{time}\"}}\n"),
+            &["--format", "csv"],
+        );
+        assert_eq!((code, err.as_str()), (0, ""), "{time}");
+        assert!(
+            out.contains("\n1,flux-dev,20,512x512,1,5,0.0060,2026-11-30,0.001206\n"),
+            "{time}: {out}"
+        );
+    }
+    let (_, _, err) = dated_batch(
+        "steps,size,date\n20,512x512,2026-11-30T12:00:60Z\n",
+        &["--format", "plain"],
+    );
+    assert!(err.starts_with("error: line 2: date \"2026-11-30T12:00:60Z\": is not a date: second 60 is a leap second, which can only be the last second of a UTC day (23:59:60Z); expected "), "{err}");
+    // Numbers before 2000-01-01 are not guessed at; a compact date gets its hint.
+    for (given, json, hint) in [
+        (
+            "20261201",
+            "20261201",
+            "if it is the date 2026-12-01, write it as 2026-12-01",
+        ),
+        (
+            "20261201",
+            "\"20261201\"",
+            "if it is the date 2026-12-01, write it as 2026-12-01",
+        ),
+        ("0", "0", "if it is a date, write it as YYYY-MM-DD"),
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("{{\"steps\":20,\"size\":\"512x512\",\"created\":{json}}}\n"),
+            &[],
+        );
+        assert_eq!((code, out.as_str()), (2, ""), "{json}");
+        assert!(
+            err.starts_with(&format!(
+                "error: line 1: created \"{given}\": is a Unix timestamp of "
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                ", before 2000-01-01, which no priced job has; {hint}; expected "
+            )),
+            "{err}"
+        );
+    }
+    // A time or a timestamp is quoted as given, with the UTC day it falls on.
+    let (code, out, err) = dated_batch(
+        "steps,size,date\n20,512x512,2000-01-01T00:00:00+05:00\n",
+        &["--format", "plain"],
+    );
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: line 2: date \"2000-01-01T00:00:00+05:00\": is before the first rate of model \"flux-dev\", which takes effect on 2026-06-01 (its UTC day is 1999-12-31); the tariff has no price for that day\n"
+    );
+    let (_, _, err) = dated_batch(
+        "{\"steps\":20,\"size\":\"512x512\",\"created\":946684800}\n",
+        &[],
+    );
+    assert_eq!(
+        err,
+        "error: line 1: date \"946684800\": is before the first rate of model \"flux-dev\", which takes effect on 2026-06-01 (its UTC day is 2000-01-01); the tariff has no price for that day\n"
+    );
+}
