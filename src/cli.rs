@@ -155,7 +155,7 @@ pub struct Global {
     pub as_of: Option<Day>,
 
     /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
-    /// set (CLICOLOR_FORCE asks for it anywhere); always and never override both.
+    /// set (CLICOLOR_FORCE, unless empty or 0, asks for it anywhere); always and never override both.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -745,7 +745,7 @@ pub enum ModelsFormat {
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set or TERM is dumb; anywhere with CLICOLOR_FORCE.
+    /// On a terminal, unless NO_COLOR is set or TERM is dumb; anywhere with CLICOLOR_FORCE (unless empty or 0).
     Auto,
     /// Always, even with NO_COLOR set.
     Always,

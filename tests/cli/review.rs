@@ -328,3 +328,33 @@ fn leap_seconds_and_implausible_timestamps() {
         "error: line 1: date \"946684800\": is before the first rate of model \"flux-dev\", which takes effect on 2026-06-01 (its UTC day is 2000-01-01); the tariff has no price for that day\n"
     );
 }
+
+#[test]
+fn colour_follows_the_clicolors_convention() {
+    let tariff = first_rate_from("2026-11-26");
+    let path = tariff.1.to_str().expect("UTF-8 path").to_owned();
+    // A warning on stderr, which is not a terminal here: colour only when forced.
+    for (force, coloured) in [("1", true), ("yes", true), ("0", false), ("", false)] {
+        let (code, _, err) = run(dis().env("CLICOLOR_FORCE", force).args(["validate", &path]));
+        assert_eq!(code, 0);
+        assert_eq!(
+            err.starts_with("\u{1b}["),
+            coloured,
+            "CLICOLOR_FORCE={force:?}: {err}"
+        );
+        assert!(err.contains("warning:"), "{err}");
+    }
+}
+
+#[test]
+fn plain_with_skip_invalid_is_refused() {
+    let (code, out, err) = dated_batch(
+        "steps,size\n20,512x512\nx,512x512\n",
+        &["--format", "plain", "--skip-invalid"],
+    );
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: --skip-invalid cannot be used with --format plain: the number alone would be a total that leaves the bad rows out; fix the rows, or use --format csv or json with --skip-invalid (rows and a total that says it leaves them out)\n"
+    );
+}
