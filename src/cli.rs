@@ -151,7 +151,7 @@ pub struct Global {
     /// A tariff may list a model's rate changes, each with the day it takes effect; this picks
     /// the one in force. A day before a model's first rate is an error, not a guess. Batch rows
     /// with their own date are priced on that date instead.
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day, value_hint = clap::ValueHint::Other)]
     pub as_of: Option<Day>,
 
     /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
@@ -369,11 +369,14 @@ fpath=(~/.zfunc $fpath) in ~/.zshrc before compinit.")]
     },
 
     /// Print a man page (roff), or write every page into a folder with --dir.
-    #[command(after_help = "\
+    #[command(
+        override_usage = "dis-price man [COMMAND]\n       dis-price man --dir <DIR>",
+        after_help = "\
 Examples:
   dis-price man | man -l -                      read the main page
   dis-price man table | man -l -                the page of `dis-price table`
-  dis-price man --dir ~/.local/share/man/man1   install every page")]
+  dis-price man --dir ~/.local/share/man/man1   install every page"
+    )]
     Man(ManArgs),
 }
 
@@ -607,7 +610,7 @@ pub struct DiffArgs {
 
     /// Price NEW on this day, YYYY-MM-DD, and OLD on --as-of (default today): what a tariff's
     /// dated rate changes do between two days.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, value_hint = clap::ValueHint::Other)]
     pub to: Option<Day>,
 
     /// Rows, as for `table` [default: both tariffs' published steps].

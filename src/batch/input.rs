@@ -1848,7 +1848,7 @@ pub(super) fn json_row(
                     line,
                     key,
                     &shown(),
-                    "asks for streamed partial images, which may be billed as images and are not in the tariff; only 0 is priced (--ignore-key partial_images prices the final images alone)",
+                    "asks for streamed partial images, which may be billed as images and are not in the tariff; only the number 0 or null is priced (--ignore-key partial_images prices the final images alone)",
                 ));
             }
             other => {

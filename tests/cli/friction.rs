@@ -133,7 +133,7 @@ fn partial_images_above_zero_are_refused_not_ignored() {
     assert_eq!((code, out.as_str()), (2, ""));
     assert_eq!(
         err,
-        "error: line 1: partial_images \"2\": asks for streamed partial images, which may be billed as images and are not in the tariff; only 0 is priced (--ignore-key partial_images prices the final images alone)\n"
+        "error: line 1: partial_images \"2\": asks for streamed partial images, which may be billed as images and are not in the tariff; only the number 0 or null is priced (--ignore-key partial_images prices the final images alone)\n"
     );
     assert_eq!(
         batch_csv(body, &["--ignore-key", "partial_images"]),

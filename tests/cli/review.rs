@@ -17,11 +17,14 @@ fn refused(cmd: &mut Command) -> String {
     err
 }
 
+/// Arguments, environment and the pair of readers named.
+type Collision<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn standard_input_is_read_for_one_thing_only() {
     let jobs = readme("jobs.csv");
     let old = readme("old.toml");
-    let cases: [(&[&str], &[(&str, &str)], &str); 7] = [
+    let cases: [Collision<'_>; 7] = [
         (
             &["batch", "-", "--baseline-tariff", "-"],
             &[],
@@ -357,4 +360,86 @@ fn plain_with_skip_invalid_is_refused() {
         err,
         "error: --skip-invalid cannot be used with --format plain: the number alone would be a total that leaves the bad rows out; fix the rows, or use --format csv or json with --skip-invalid (rows and a total that says it leaves them out)\n"
     );
+}
+
+#[test]
+fn messages_say_what_is_accepted() {
+    // The bad variable is quoted once, escaped once; an explicit --as-of does not read it.
+    let (code, _, err) = run(dis()
+        .env("DIS_PRICE_TODAY", "2026\u{1b}[2J")
+        .args(["--steps", "20"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: DIS_PRICE_TODAY is \"2026\\u{1b}[2J\", not a date: "),
+        "{err}"
+    );
+    let (code, out, err) = run(dis().env("DIS_PRICE_TODAY", "2026\u{1b}[2J").args([
+        "--steps",
+        "20",
+        "--size",
+        "512x512",
+        "--format",
+        "plain",
+        "--as-of",
+        "2026-11-25",
+    ]));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "0.0060\n", ""));
+    for value in ["\"0\"", "0.0", "-0", "1"] {
+        let (code, _, err) = run(dis()
+            .args(["batch", "-"])
+            .write_stdin(format!("{{\"steps\":20,\"partial_images\":{value}}}\n")));
+        assert_eq!(code, 2, "{value}");
+        assert!(
+            err.contains("; only the number 0 or null is priced ("),
+            "{value}: {err}"
+        );
+    }
+    let (_dir, file) = crate::temp_file("pages", b"");
+    let file = file.to_str().expect("UTF-8 path");
+    assert_eq!(
+        refused(dis().args(["man", "--dir", file])),
+        format!(
+            "error: cannot write man pages to {file}: it is not a folder (a file of that name is there); give a folder, which is created if missing\n"
+        )
+    );
+    let err = refused(dis().args(["man", "batch", "--dir", file]));
+    assert!(
+        err.contains("\nUsage: dis-price man [COMMAND]\n       dis-price man --dir <DIR>\n"),
+        "{err}"
+    );
+    for text in ["", "\n# only a comment\n\n"] {
+        let (_dir, empty) = crate::temp_file("empty.toml", text.as_bytes());
+        let err = refused(dis().arg("--tariff").arg(&empty).arg("check"));
+        assert!(err.starts_with(&format!(
+            "error: invalid tariff {}: 1 problem\n{}:1:1: the tariff is empty (no keys, only blank lines or comments); `dis-price tariff > mine.toml` writes one to start from\n",
+            empty.display(), empty.display()
+        )), "{err}");
+        let err = refused(dis().args(["validate", "-"]).write_stdin(text));
+        assert!(
+            err.contains("standard input:1:1: the tariff is empty"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn day_flags_complete_no_file_names() {
+    let bash = crate::stdout_of(&["completions", "bash"]);
+    for flag in ["--as-of)", "--to)"] {
+        let at = bash
+            .find(flag)
+            .unwrap_or_else(|| panic!("{flag} in bash completions"));
+        let next = &bash[at..at + 120];
+        assert!(
+            next.contains("COMPREPLY=(\"${cur}\")") && !next.contains("compgen -f"),
+            "{next}"
+        );
+    }
+    let fish = crate::stdout_of(&["completions", "fish"]);
+    for line in fish
+        .lines()
+        .filter(|l| l.contains(" -l as-of ") || l.contains(" -l to "))
+    {
+        assert!(line.ends_with(" -r -f"), "{line}");
+    }
 }
