@@ -119,7 +119,9 @@ fn gates(args: &BatchArgs, view: &CompareView<'_>, io: &mut Streams<'_>) -> Resu
         match total.percent {
             Some(p) => writeln!(
                 io.err,
-                "{label} the total rises by {change}, {p}%, above --fail-above {limit}%"
+                "{label} the total rises by {change}, {}%, above --fail-above {limit}%",
+                p.beside(args.fail_above.unwrap_or_default())
+                    .unwrap_or_else(|| p.to_string())
             )?,
             None => writeln!(
                 io.err,

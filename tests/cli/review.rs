@@ -443,3 +443,33 @@ fn day_flags_complete_no_file_names() {
         assert!(line.ends_with(" -r -f"), "{line}");
     }
 }
+
+#[test]
+fn a_gate_shows_enough_of_the_percent_to_be_above_its_limit() {
+    // 0.001206 -> 0.00132666024 is a rise of 10.00499...%: two places would show +10.00%.
+    let new = crate::edited("rate = \"0.001206\"", "rate = \"0.00132666024\"");
+    let (_o, old) = crate::temp_file("old.toml", BUILTIN.as_bytes());
+    let (_n, new) = crate::temp_file("new.toml", new.as_bytes());
+    let (_w, jobs) = crate::temp_file("w.csv", b"steps,size\n20,1024x1024\n");
+    let gate = |limit: &str| {
+        run(dis()
+            .arg("--tariff")
+            .arg(&new)
+            .arg("batch")
+            .arg(&jobs)
+            .arg("--baseline-tariff")
+            .arg(&old)
+            .args(["--fail-above", limit, "--format", "plain"]))
+    };
+    assert_eq!(
+        gate("10"),
+        (
+            1,
+            "+0.0024\n".to_owned(),
+            "cost rise: the total rises by 0.0024 USD (exactly 0.0024132048 USD), +10.004...%, above --fail-above 10%\n".to_owned()
+        )
+    );
+    let (code, _, err) = gate("9");
+    assert_eq!(code, 1);
+    assert!(err.contains(", +10.00%, above --fail-above 9%\n"), "{err}");
+}
