@@ -151,11 +151,11 @@ pub struct Global {
     /// A tariff may list a model's rate changes, each with the day it takes effect; this picks
     /// the one in force. A day before a model's first rate is an error, not a guess. Batch rows
     /// with their own date are priced on that date instead.
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day, value_hint = clap::ValueHint::Other)]
     pub as_of: Option<Day>,
 
     /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
-    /// set (CLICOLOR_FORCE asks for it anywhere); always and never override both.
+    /// set (CLICOLOR_FORCE, unless empty or 0, asks for it anywhere); always and never override both.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -382,11 +382,14 @@ fpath=(~/.zfunc $fpath) in ~/.zshrc before compinit.")]
     },
 
     /// Print a man page (roff), or write every page into a folder with --dir.
-    #[command(after_help = "\
+    #[command(
+        override_usage = "dis-price man [COMMAND]\n       dis-price man --dir <DIR>",
+        after_help = "\
 Examples:
   dis-price man | man -l -                      read the main page
   dis-price man table | man -l -                the page of `dis-price table`
-  dis-price man --dir ~/.local/share/man/man1   install every page")]
+  dis-price man --dir ~/.local/share/man/man1   install every page"
+    )]
     Man(ManArgs),
 }
 
@@ -620,7 +623,7 @@ pub struct DiffArgs {
 
     /// Price NEW on this day, YYYY-MM-DD, and OLD on --as-of (default today): what a tariff's
     /// dated rate changes do between two days.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, value_hint = clap::ValueHint::Other)]
     pub to: Option<Day>,
 
     /// Rows, as for `table` [default: both tariffs' published steps].
@@ -770,7 +773,7 @@ pub enum ModelsFormat {
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set or TERM is dumb; anywhere with CLICOLOR_FORCE.
+    /// On a terminal, unless NO_COLOR is set or TERM is dumb; anywhere with CLICOLOR_FORCE (unless empty or 0).
     Auto,
     /// Always, even with NO_COLOR set.
     Always,
@@ -918,18 +921,38 @@ fn parse_size(text: &str) -> Result<Size, String> {
 }
 
 /// A JSON Lines key to leave out of the price: any key but one that sets it.
+///
+/// JSON keys are case-sensitive, so `Steps` is not `steps`; but a key that differs from a price
+/// key only in case, is a near miss of one (`stpes`), or names a moment (`created_at`,
+/// `timestamp`: the day picks the rate) is refused too, since ignoring it would hide a price
+/// key written wrong.
 fn parse_ignore_key(text: &str) -> Result<String, String> {
-    use crate::batch::input::PRICE_KEYS;
+    use crate::batch::input::{DATE_KEYS, PRICE_KEYS, date_like, plausible_key, price_key_list};
     if text.is_empty() {
         return Err("the key is empty (expected a JSON key, e.g. trace_id)".to_owned());
     }
-    if PRICE_KEYS.contains(&text) {
-        return Err(format!(
-            "{text:?} sets the price and cannot be ignored (keys that can: any but {})",
-            PRICE_KEYS.join(", ")
-        ));
-    }
-    Ok(text.to_owned())
+    let price_keys = || PRICE_KEYS.iter().chain(&DATE_KEYS).copied();
+    let why = if let Some(key) = price_keys().find(|k| *k == text) {
+        if DATE_KEYS.contains(&key) {
+            "gives the day the job ran, which picks the rate, and".to_owned()
+        } else {
+            "sets the price and".to_owned()
+        }
+    } else if let Some(key) = price_keys().find(|k| k.eq_ignore_ascii_case(text)) {
+        format!(
+            "is the price key {key:?} in other case (JSON keys are case-sensitive, so rows with it are refused, not priced as {key:?}), and"
+        )
+    } else if let Some(key) = plausible_key(text, price_keys()) {
+        format!("is a near miss of the price key {key:?}, and")
+    } else if let Some(how) = date_like(text) {
+        format!("looks like the day the job ran ({how}), which picks the rate, and")
+    } else {
+        return Ok(text.to_owned());
+    };
+    Err(format!(
+        "{text:?} {why} cannot be ignored (keys that can: any but {} and names like them)",
+        price_key_list()
+    ))
 }
 
 /// A CSV separator: one ASCII character other than a quote or a line end, or `tab`.

@@ -75,6 +75,14 @@ pub fn days_in_month(year: u32, month: u32) -> Option<u32> {
 const DAY_SECONDS: i64 = 86_400;
 
 impl Day {
+    /// The earliest day a job file's Unix timestamp may give, 2000-01-01: smaller numbers are
+    /// refused as implausible (a compact date 20261201 is 1970-08-23 in seconds).
+    pub const EARLIEST_TIMESTAMP: Day = Day {
+        year: 2000,
+        month: 1,
+        day: 1,
+    };
+
     /// The first day a `Day` can be, 0000-01-01.
     const FIRST: i64 = -719_528;
     /// The last, 9999-12-31.
@@ -120,11 +128,28 @@ impl Day {
         let text = text.trim();
         if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
             let seconds: Option<i64> = text.parse().ok();
-            return seconds.and_then(Day::from_unix).ok_or_else(|| {
+            let day = seconds.and_then(Day::from_unix).ok_or_else(|| {
                 format!(
                     "is a timestamp past the year 9999 (if it is in milliseconds, divide by 1000); expected {ROW_FORMS}"
                 )
-            });
+            })?;
+            // An API's `created` is recent: a smaller number is most likely something else,
+            // such as a compact date (20261201), and is not guessed at.
+            if day < Day::EARLIEST_TIMESTAMP {
+                let compact = match (text.len(), text.get(..4), text.get(4..6), text.get(6..)) {
+                    (8, Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}").parse::<Day>().ok(),
+                    _ => None,
+                };
+                let hint = match compact {
+                    Some(day) => format!("if it is the date {day}, write it as {day}"),
+                    None => "if it is a date, write it as YYYY-MM-DD".to_owned(),
+                };
+                return Err(format!(
+                    "is a Unix timestamp of {day}, before {}, which no priced job has; {hint}; expected {ROW_FORMS}",
+                    Day::EARLIEST_TIMESTAMP
+                ));
+            }
+            return Ok(day);
         }
         if text.len() > 10 {
             return parse_time(text)
@@ -139,7 +164,7 @@ impl Day {
         match std::env::var(TODAY_ENV) {
             Ok(text) if !text.is_empty() => text.parse().map_err(|why| {
                 format!(
-                    "{TODAY_ENV} is {:?}, not a date: {why} (unset it to use the clock)",
+                    "{TODAY_ENV} is \"{}\", not a date: {why} (unset it to use the clock)",
                     crate::escape::escaped(&text)
                 )
             }),
@@ -214,7 +239,16 @@ fn parse_time(text: &str) -> Result<Day, String> {
         }
         _ => return Err(TIME.to_owned()),
     };
-    let seconds = date.days() * DAY_SECONDS + hour * 3600 + minute * 60 + second - offset * 60;
+    // A leap second (:60) is the last second of a UTC day and belongs to it: it is counted
+    // as that day's 23:59:59, and refused anywhere else.
+    let seconds =
+        date.days() * DAY_SECONDS + hour * 3600 + minute * 60 + second.min(59) - offset * 60;
+    if second == 60 && seconds.rem_euclid(DAY_SECONDS) != DAY_SECONDS - 1 {
+        return Err(
+            "second 60 is a leap second, which can only be the last second of a UTC day (23:59:60Z)"
+                .to_owned(),
+        );
+    }
     Day::from_unix(seconds)
         .ok_or_else(|| "its UTC day is outside the years 0000 to 9999".to_owned())
 }
@@ -261,7 +295,8 @@ mod tests {
         let ok = |text: &str| Day::parse_row(text).map(|d| d.to_string());
         assert_eq!(ok("2026-11-25").unwrap(), "2026-11-25");
         assert_eq!(ok(" 2026-11-25 ").unwrap(), "2026-11-25");
-        assert_eq!(ok("0").unwrap(), "1970-01-01");
+        assert_eq!(ok("946684800").unwrap(), "2000-01-01");
+        assert_eq!(ok("2026-11-30T23:59:60Z").unwrap(), "2026-11-30");
         // 2026-11-30T23:59:59Z, and the second after it.
         assert_eq!(ok("1796083199").unwrap(), "2026-11-30");
         assert_eq!(ok("1796083200").unwrap(), "2026-12-01");
@@ -282,6 +317,10 @@ mod tests {
             "2026-11-25T10:00Z",
             "2026-11-25X10:00:00Z",
             "2026-11-25T10:00:00+2",
+            "0",
+            "946684799",
+            "20261201",
+            "2026-11-30T23:58:60Z",
         ] {
             let e = Day::parse_row(bad).unwrap_err();
             assert!(e.contains("Unix timestamp in whole seconds"), "{bad}: {e}");

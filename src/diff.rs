@@ -103,6 +103,45 @@ impl Percent {
         self.sign
     }
 
+    /// The percent as a gate message shows it beside `limit`: signed to two places, or, where
+    /// those would not show it above the limit (`+10.00%` for 10.004% above 10%), with as many
+    /// more places as it takes, cut (not rounded) and ending in `...` if more digits follow:
+    /// `+10.004...`. `None` on overflow.
+    pub fn beside(&self, limit: Decimal) -> Option<String> {
+        let (m, s) = (limit.mantissa().unsigned_abs(), limit.scale());
+        let shown_above = |value: u128, places: u32| -> Option<bool> {
+            // value / 10^places > m / 10^s, in integers at the larger scale.
+            let top = places.max(s);
+            let left = value.checked_mul(10u128.checked_pow(top - places)?)?;
+            let right = m.checked_mul(10u128.checked_pow(top - s)?)?;
+            Some(left > right)
+        };
+        if self.sign != Ordering::Greater || shown_above(self.hundredths, 2)? {
+            return Some(self.to_string());
+        }
+        let whole = self.numer.checked_mul(100)?;
+        let (mut value, mut rest) = (whole / self.denom, whole % self.denom);
+        for places in 1..=30u32 {
+            rest = rest.checked_mul(10)?;
+            value = value.checked_mul(10)?.checked_add(rest / self.denom)?;
+            rest %= self.denom;
+            if places >= 2 && shown_above(value, places)? {
+                let mut text = String::from("+");
+                let digits = value.to_string();
+                let digits = format!("{digits:0>width$}", width = places as usize + 1);
+                let (int, frac) = digits.split_at(digits.len() - places as usize);
+                text.push_str(int);
+                text.push('.');
+                text.push_str(frac);
+                if rest != 0 {
+                    text.push_str("...");
+                }
+                return Some(text);
+            }
+        }
+        Some(self.to_string())
+    }
+
     /// Whether it is a rise of more than `limit` percent, compared exactly.
     pub fn exceeds(&self, limit: Decimal) -> bool {
         if self.sign != Ordering::Greater {

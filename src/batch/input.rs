@@ -66,6 +66,9 @@ pub struct Row<'a> {
     pub count: Option<u32>,
     /// The day the job ran, if given: it is priced at the rate of that day.
     pub date: Option<crate::date::Day>,
+    /// The date as written when that is not `date` as shown (a time, a timestamp): messages
+    /// about the day quote what the user gave.
+    pub date_given: Option<Box<str>>,
     /// CSV columns that do not affect the price, carried through in header order.
     pub extra: Vec<Cow<'a, str>>,
 }
@@ -592,6 +595,7 @@ impl<R: BufRead> Rows<R> {
                         size,
                         count,
                         date,
+                        date_given: None,
                         model: None,
                         extra: Vec::new(),
                     },
@@ -847,7 +851,9 @@ fn plain_row<'a>(
         match column {
             Column::Extra => extra.push(Cow::Borrowed(field)),
             _ if field.trim().is_empty() => {}
-            // A bad date declines the line: the general path reports it.
+            // A bad date declines the line: the general path reports it, as it keeps a time or
+            // a timestamp as written.
+            Column::Date if field.trim().len() != 10 => return None,
             Column::Date => date = Some(crate::date::Day::parse_row(field).ok()?),
             _ => model = Some(Cow::Borrowed(field.trim())),
         }
@@ -862,6 +868,7 @@ fn plain_row<'a>(
             size,
             count,
             date,
+            date_given: None,
             extra,
         },
         at,
@@ -1078,7 +1085,7 @@ fn normal(name: &str) -> String {
 /// Such a name is refused rather than carried, since carrying it would price every job at the
 /// model's defaults. Names such as `id`, `note`, `prompt`, `seed`, `user` or `x` are carried.
 /// Returns the column and how the name comes near it, for the message.
-fn near_miss(normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
+fn near_miss(name: &str, normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
     let missing = |name: &str| {
         PRICE_COLUMNS
             .iter()
@@ -1110,6 +1117,92 @@ fn near_miss(normal: &str, named: &[Column]) -> Option<(&'static str, String)> {
                 .find(|(w, name)| *w == word && missing(name))
         })
         .map(|&(word, name)| (name, format!("it has the word {word:?} in it")))
+        .or_else(|| {
+            if missing("date") {
+                date_like(name).map(|how| ("date", how))
+            } else {
+                None
+            }
+        })
+}
+
+/// Words that, as a word of a longer name, say it holds the day a job ran.
+const DATE_WORDS: [&str; 14] = [
+    "date",
+    "dates",
+    "day",
+    "time",
+    "timestamp",
+    "datetime",
+    "ts",
+    "created",
+    "creation",
+    "issued",
+    "submitted",
+    "requested",
+    "billed",
+    "when",
+];
+
+/// Words beside `time` that make it a duration or a zone rather than a moment (`time_ms`,
+/// `gpu_time`, `elapsed_time`, `time_zone`).
+const NOT_A_MOMENT: [&str; 20] = [
+    "ms", "s", "sec", "secs", "second", "seconds", "millis", "msec", "us", "ns", "min", "mins",
+    "minutes", "elapsed", "duration", "gpu", "cpu", "wall", "run", "zone",
+];
+
+/// The words of a name: split at anything not a letter or digit and where a lower-case letter
+/// or digit meets an upper-case one (`createdAt` is `created`, `at`), in lower case.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_lowercase() || c.is_numeric();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// How a CSV column or JSON key name looks like the day a job ran, if it does: the day picks
+/// the rate, so such a name is never carried or ignored, which would price its jobs on
+/// another day.
+///
+/// The rule, on the name's words ([`words`]: `created_utc`, `createdAt`, `Created-Time` all
+/// start with `created`): a name is date-like when one of its words is `date`, `dates`, `day`,
+/// `time`, `timestamp`, `datetime`, `ts`, `created`, `creation`, `issued`, `submitted`,
+/// `requested`, `billed` or `when`, or when it has two words or more and the last is `at` or
+/// `on` (`updated_at`, `paidOn`). `time` beside a unit or a duration word (`time_ms`,
+/// `gpu_time`, `elapsed_time`, `time_zone`: [`NOT_A_MOMENT`]) is not a moment. Whole words
+/// only: `runtime`, `uptime`, `timeout`, `daytime`, `update`, `candidate` are other names.
+pub fn date_like(name: &str) -> Option<String> {
+    let words = words(name);
+    let duration = words.iter().any(|w| NOT_A_MOMENT.contains(&w.as_str()));
+    if let Some(word) = words
+        .iter()
+        .find(|w| DATE_WORDS.contains(&w.as_str()) && !(w.as_str() == "time" && duration))
+    {
+        return Some(format!("it has the word {word:?} in it"));
+    }
+    match words.as_slice() {
+        [_, .., last] if last == "at" || last == "on" => Some(format!(
+            "it ends in the word {last:?}, as names of a moment do"
+        )),
+        _ => None,
+    }
 }
 
 /// Whether a header cell is a value (a number, a size) rather than a name: then the first line
@@ -1255,7 +1348,7 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
         let column = match PRICE_COLUMNS.iter().find(|(p, _)| *p == normal) {
             Some(&(_, column)) => column,
             None => {
-                if let Some((meant, how)) = near_miss(&normal, &named) {
+                if let Some((meant, how)) = near_miss(name, &normal, &named) {
                     return Err(format!(
                         "column {position} {name:?} looks like the price column {meant:?} ({how}): did you mean {meant:?}? A name this close to a price column the header does not name is refused rather than carried through (compared ignoring case, with -, _ and space alike: one edit away, three for num_inference_steps, another name for it, or one of its words); rename the column if it is something else (price columns: {})",
                         price_column_list()
@@ -1362,6 +1455,18 @@ fn date(line: u64, field: &str, text: &str) -> Result<crate::date::Day, RowError
     crate::date::Day::parse_row(text).map_err(|m| RowError::new(line, field, text, m))
 }
 
+/// A row's date and, when it was not written as that day, the text as written.
+fn dated(
+    line: u64,
+    field: &str,
+    text: &str,
+) -> Result<(crate::date::Day, Option<Box<str>>), RowError> {
+    let day = date(line, field, text)?;
+    let text = text.trim();
+    let given = (text != day.to_string()).then(|| text.into());
+    Ok((day, given))
+}
+
 fn csv_row<'a>(
     line: u64,
     columns: &[Column],
@@ -1396,7 +1501,11 @@ fn csv_row<'a>(
             }
             Column::Width => width = whole(line, "width", &text)?,
             Column::Height => height = whole(line, "height", &text)?,
-            Column::Date if !blank() => row.date = Some(date(line, "date", &text)?),
+            Column::Date if !blank() => {
+                let (day, given) = dated(line, "date", &text)?;
+                row.date = Some(day);
+                row.date_given = given;
+            }
             Column::Extra => row.extra.push(text),
             Column::Size | Column::Model | Column::Date => {}
         }
@@ -1527,7 +1636,17 @@ pub const PRICE_KEYS: [&str; 8] = [
     "count",
 ];
 /// Keys giving the day a job ran, which picks its dated rate: `created` as the API returns it.
-const DATE_KEYS: [&str; 2] = ["created", "date"];
+pub const DATE_KEYS: [&str; 2] = ["created", "date"];
+
+/// Every key that changes a job's price, for messages: [`PRICE_KEYS`] and [`DATE_KEYS`].
+pub fn price_key_list() -> String {
+    PRICE_KEYS
+        .iter()
+        .chain(&DATE_KEYS)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The members of one JSON object in the order written, repeats kept, keys borrowed from the
 /// line where they hold no escapes: no map is built, and a repeated key can be told.
@@ -1706,10 +1825,10 @@ pub(super) fn json_row(
             "size" => row.size = Some(size(line, "size", string("size")?)?),
             "created" | "date" => {
                 once(seen_date.replace(key))?;
-                row.date = Some(match value {
-                    Value::String(text) => date(line, key, text)?,
+                let (day, given) = match value {
+                    Value::String(text) => dated(line, key, text)?,
                     // Whole seconds, as the API's `created` is; a fraction or a sign is not.
-                    Value::Number(n) if n.is_u64() => date(line, key, &n.to_string())?,
+                    Value::Number(n) if n.is_u64() => dated(line, key, &n.to_string())?,
                     _ => {
                         return Err(RowError::new(
                             line,
@@ -1718,7 +1837,9 @@ pub(super) fn json_row(
                             format!("is not a date; expected {}", crate::date::ROW_FORMS),
                         ));
                     }
-                });
+                };
+                row.date = Some(day);
+                row.date_given = given;
             }
             "width" => width = Some(number("width")?),
             "height" => height = Some(number("height")?),
@@ -1727,13 +1848,13 @@ pub(super) fn json_row(
                     line,
                     key,
                     &shown(),
-                    "asks for streamed partial images, which may be billed as images and are not in the tariff; only 0 is priced (--ignore-key partial_images prices the final images alone)",
+                    "asks for streamed partial images, which may be billed as images and are not in the tariff; only the number 0 or null is priced (--ignore-key partial_images prices the final images alone)",
                 ));
             }
             other => {
                 let known = format!(
                     "(price keys: {}; ignored: {})",
-                    PRICE_KEYS.join(", "),
+                    price_key_list(),
                     IGNORED_KEYS.join(", ")
                 );
                 // A near miss is most likely a typo of a price key: no escape hatch offered.
@@ -1746,6 +1867,10 @@ pub(super) fn json_row(
                         .copied(),
                 ) {
                     Some(k) => format!("is not a key dis-price knows; did you mean {k:?}? {known}"),
+                    None if date_like(other).is_some() => format!(
+                        "looks like the day the job ran ({}), which picks the rate and cannot be left out: give it as \"created\" (Unix seconds or RFC 3339) or \"date\" (YYYY-MM-DD), or drop it to price on --as-of {known}",
+                        date_like(other).unwrap_or_default()
+                    ),
                     None => format!(
                         "is not a key dis-price knows {known}; if it does not change the price, --ignore-key {other:?} leaves it out"
                     ),

@@ -164,16 +164,20 @@ impl<'t> Pricer<'t> {
             Some(date) => model.period_on(date),
         };
         let period = period.map_err(|first| {
-            let day = day.map(|d| d.to_string()).unwrap_or_default();
-            let whose = if row.date.is_some() {
-                ""
-            } else {
-                " (the row has no date, so it is priced on --as-of, or today)"
+            let shown = day.map(|d| d.to_string()).unwrap_or_default();
+            let (given, whose) = match (&row.date_given, day) {
+                // A time or a timestamp is quoted as written, with the UTC day it falls on.
+                (Some(given), Some(day)) => (given.to_string(), format!(" (its UTC day is {day})")),
+                _ if row.date.is_some() => (shown, String::new()),
+                _ => (
+                    shown,
+                    " (the row has no date, so it is priced on --as-of, or today)".to_owned(),
+                ),
             };
             RowError::new(
                 row.line,
                 "date",
-                &day,
+                &given,
                 format!(
                     "is before the first rate of model {:?}, which takes effect on {first}{whose}; the tariff has no price for that day",
                     model.id

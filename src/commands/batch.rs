@@ -83,6 +83,12 @@ pub(super) fn batch(
         return super::compare::compare(tariff, args, io);
     }
     super::compare::refuse_gates_without_baseline(args)?;
+    if args.skip_invalid && args.format == BatchFormat::Plain {
+        // The number alone is read by scripts as the total; one that leaves rows out is not.
+        return Err(Error::Usage(
+            "--skip-invalid cannot be used with --format plain: the number alone would be a total that leaves the bad rows out; fix the rows, or use --format csv or json with --skip-invalid (rows and a total that says it leaves them out)".to_owned(),
+        ));
+    }
     let name = args.file.display().to_string();
     let rows = open_rows(args, &args.file, None)?;
     // The total alone is a summary: nothing is written until the whole input is priced.

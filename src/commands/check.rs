@@ -1,7 +1,7 @@
 //! `check`: the model's grid against the published prices.
 
 use super::Streams;
-use super::load::pick_model;
+use super::load::pick_checked;
 use crate::cli::CheckFormat;
 use crate::error::{Error, Outcome};
 use crate::grid::Check;
@@ -16,13 +16,13 @@ pub(super) fn check(
 ) -> Result<Outcome, Error> {
     let models: Vec<&Model> = match model {
         Some(query) => vec![super::load::image_only(
-            pick_model(tariff, Some(query))?,
+            pick_checked(tariff, Some(query))?,
             "check",
         )?],
         None => tariff
             .models
             .iter()
-            .map(|m| super::load::in_force(tariff, m))
+            .map(|m| pick_checked(tariff, Some(&m.id)))
             .collect::<Result<_, _>>()?,
     };
     let mut view = CheckView {

@@ -66,16 +66,8 @@ pub(super) fn compare(
             crate::escape::escaped(&tariff.currency),
         )));
     }
-    let stdin = Path::new("-");
-    let base_file = match args.baseline.as_deref() {
-        Some(base) if base == stdin && args.file == stdin => {
-            return Err(Error::Usage(
-                "FILE and --baseline are both -: standard input can be only one of them; give the other as a file".to_owned(),
-            ));
-        }
-        Some(base) => base,
-        None => &args.file,
-    };
+    // Standard input named twice was refused before the tariff was read.
+    let base_file = args.baseline.as_deref().unwrap_or(&args.file);
     // One workload under two tariffs: read twice, from memory unless it is a plain file that
     // reads the same again (standard input, a pipe or a FIFO does not).
     let held = match args.baseline {
@@ -127,7 +119,9 @@ fn gates(args: &BatchArgs, view: &CompareView<'_>, io: &mut Streams<'_>) -> Resu
         match total.percent {
             Some(p) => writeln!(
                 io.err,
-                "{label} the total rises by {change}, {p}%, above --fail-above {limit}%"
+                "{label} the total rises by {change}, {}%, above --fail-above {limit}%",
+                p.beside(args.fail_above.unwrap_or_default())
+                    .unwrap_or_else(|| p.to_string())
             )?,
             None => writeln!(
                 io.err,

@@ -1,14 +1,14 @@
 //! `fit`: the one rate that reproduces a published grid, and `--write` to keep it.
 
 use super::Streams;
-use super::load::pick_model;
+use super::load::pick_checked;
 use crate::cli::{FitArgs, FitFormat};
 use crate::error::{Error, Outcome};
 use crate::render::{self, FitView};
 use crate::tariff::{Origin, Tariff};
 
 pub(super) fn fit(tariff: &Tariff, args: &FitArgs, io: &mut Streams<'_>) -> Result<Outcome, Error> {
-    let model = super::load::image_only(pick_model(tariff, args.model.as_deref())?, "fit")?;
+    let model = super::load::image_only(pick_checked(tariff, args.model.as_deref())?, "fit")?;
     let found = crate::fit::fit(model, tariff.display)?;
     let mut written = None;
     if args.write {

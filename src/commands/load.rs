@@ -92,6 +92,21 @@ pub fn in_force<'t>(tariff: &Tariff, model: &'t Model) -> Result<&'t Model, Erro
     }
 }
 
+/// [`pick_model`] for a command that checks a published grid: a model without a rate on the
+/// tariff's `as_of` (the day checked unless `--as-of` says otherwise) is refused in the words
+/// `validate` warns with.
+pub fn pick_checked<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Model, Error> {
+    pick_model(tariff, query).map_err(|e| match e {
+        Error::NoRateYet { model, day, first } if day.to_string() == tariff.as_of => {
+            Error::Usage(format!(
+                "{}; or check another day with --as-of",
+                crate::tariff::lint::no_rate_on_as_of(&model, &tariff.as_of, first)
+            ))
+        }
+        e => e,
+    })
+}
+
 /// The model named by `query`, or the default one; it must have a rate on the day priced.
 pub fn pick_model<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t Model, Error> {
     find_model(tariff, query).and_then(|model| in_force(tariff, model))

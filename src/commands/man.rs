@@ -36,6 +36,9 @@ pub(super) fn man(args: &ManArgs, io: &mut Streams<'_>) -> Result<Outcome, Error
 /// file beside its target first; only when all are written are they renamed into place, so a
 /// failure before that leaves `dir` as it was.
 fn write_all(dir: &Path, pages: &[Page]) -> Result<Vec<std::path::PathBuf>, String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err("it is not a folder (a file of that name is there); give a folder, which is created if missing".to_owned());
+    }
     fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder: {e}"))?;
     let mut staged = Vec::with_capacity(pages.len());
     for page in pages {

@@ -39,6 +39,37 @@ pub struct Streams<'a> {
     pub out_gone: &'a std::cell::Cell<bool>,
 }
 
+/// Standard input can be read once: at most one of the tariff (`--tariff -` or
+/// `DIS_PRICE_TARIFF=-`), `--baseline-tariff -`, the batch FILE `-` and `--baseline -` may name it,
+/// or a second reader would see it empty and price nothing.
+fn refuse_stdin_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(), Error> {
+    let mut readers: Vec<&str> = Vec::new();
+    if tariff.is_some_and(load::is_stdin) {
+        readers.push(if cli.global.tariff.is_some() {
+            "--tariff -"
+        } else {
+            "DIS_PRICE_TARIFF=-"
+        });
+    }
+    if let Some(Command::Batch(args)) = &cli.command {
+        if args.baseline_tariff.as_deref().is_some_and(load::is_stdin) {
+            readers.push("--baseline-tariff -");
+        }
+        if load::is_stdin(&args.file) {
+            readers.push("batch - (FILE)");
+        }
+        if args.baseline.as_deref().is_some_and(load::is_stdin) {
+            readers.push("--baseline -");
+        }
+    }
+    match readers.as_slice() {
+        [first, second, ..] => Err(Error::Usage(format!(
+            "standard input can be read only once, and both {first} and {second} ask for it; give one of them as a file"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Runs one command. Everything is checked and computed before the first byte is written, so an
 /// error leaves standard output empty.
 pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
@@ -58,8 +89,9 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         }
         _ => {}
     }
-    let today = crate::date::Day::today().map_err(Error::Usage)?;
-    let day = cli.global.as_of.unwrap_or(today);
+    // Today is read only when needed: an explicit --as-of wins, and a bad DIS_PRICE_TODAY is
+    // then not even looked at.
+    let today = || crate::date::Day::today().map_err(Error::Usage);
     if let Some(Command::Diff(args)) = &cli.command {
         // Accepted and ignored, it would let a reader think diff compared that file.
         if let Some(tariff) = &cli.global.tariff {
@@ -68,6 +100,10 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
                 crate::escape::escaped(&tariff.display().to_string())
             )));
         }
+        let day = match cli.global.as_of {
+            Some(day) => day,
+            None => today()?,
+        };
         return diff::diff(args, day, io);
     }
     let path = cli.global.tariff.clone().or_else(|| {
@@ -86,19 +122,22 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         return validate::validate(
             args.path.as_deref().or(path.as_deref()),
             args.strict,
-            today,
+            today()?,
             io,
         );
     }
-    if let (Some(Command::Batch(args)), Some(tariff)) = (&cli.command, &path)
-        && load::is_stdin(&args.file)
-        && load::is_stdin(tariff)
-    {
-        return Err(Error::Usage(
-            "the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file".to_owned(),
-        ));
-    }
-    let tariff = load_tariff(path.as_deref())?.on(day);
+    refuse_stdin_twice(&cli, path.as_deref())?;
+    let tariff = load_tariff(path.as_deref())?;
+    let day = match (cli.global.as_of, &cli.command) {
+        (Some(day), _) => day,
+        // A published grid was read on the tariff's as_of: check it (and fit to it) against the
+        // rate in force that day, not today's.
+        (None, Some(Command::Check(_) | Command::Fit(_))) if tariff.is_dated() => {
+            tariff.as_of.parse().map_err(Error::Usage)?
+        }
+        (None, _) => today()?,
+    };
+    let tariff = tariff.on(day);
     match cli.command {
         None => quote::price_one(
             &tariff,

@@ -78,7 +78,7 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
                     exact(model.rate),
                     view.tariff.currency,
                     cell(&model.unit),
-                    super::dated(view.tariff, model)
+                    super::checked_dated(view.tariff, model)
                 )
             } else {
                 String::new()

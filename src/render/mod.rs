@@ -257,6 +257,21 @@ pub fn dated(tariff: &Tariff, model: &Model) -> String {
     }
 }
 
+/// [`dated`] for a check of published prices: says whether the day is the tariff's `as_of`
+/// (when the prices were read, the day checked by default) or another day asked for.
+pub fn checked_dated(tariff: &Tariff, model: &Model) -> String {
+    match (model.rate_from, tariff.priced_on) {
+        (Some(from), Some(day)) if day.to_string() == tariff.as_of => format!(
+            " (the rate from {from}, in force on {day}, the tariff's as_of, when its published prices were read)"
+        ),
+        (Some(from), Some(day)) => format!(
+            " (the rate from {from}, in force on {day} as --as-of asks; the published prices were read on {})",
+            crate::escape::escaped(&tariff.as_of)
+        ),
+        _ => dated(tariff, model),
+    }
+}
+
 /// The days two priced tariffs compare, when either has dated rates or the days differ:
 /// ` (on 2026-11-30 -> on 2026-12-01)`; empty otherwise.
 pub fn diff_days(old: &Tariff, new: &Tariff) -> String {

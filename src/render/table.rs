@@ -174,7 +174,7 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
             esc(&model.id),
             exact(model.rate),
             esc(&model.unit),
-            super::dated(view.tariff, model)
+            super::checked_dated(view.tariff, model)
         )?;
         let header = [
             "steps",

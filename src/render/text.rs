@@ -269,7 +269,7 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
         out,
         "  current rate:   {} {currency}{}, {}",
         exact(model.rate),
-        super::dated(tariff, model),
+        super::checked_dated(tariff, model),
         if fit.current_is_best {
             "inside the best interval"
         } else {

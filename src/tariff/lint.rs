@@ -69,6 +69,10 @@ pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
                 ),
             ));
         }
+        if let (Some(first), Some(_)) = (model.not_until, &model.published) {
+            found.push(tariff.diagnostic(&path, no_rate_on_as_of(&model.id, &tariff.as_of, first)));
+            continue;
+        }
         let checked = Check::run(model, tariff.display);
         if let Err(e) = &checked {
             found.push(tariff.diagnostic(&path, e.to_string()));
@@ -109,6 +113,14 @@ pub fn warnings(tariff: &Tariff, today: &str) -> Vec<Diagnostic> {
     }
     found.sort_by_key(|d| (d.line, d.column));
     found
+}
+
+/// A model without a rate on the day its published prices were read: the grid cannot be
+/// checked. `validate` warns so; `check` and `fit` refuse with the same words.
+pub fn no_rate_on_as_of(model: &str, as_of: &str, first: crate::date::Day) -> String {
+    format!(
+        "model {model:?} has no rate on the tariff's as_of {as_of}, the day its published prices were read: its first rate takes effect on {first}, so they cannot be checked against it (add the rate in force on {as_of} to the tariff's rates, or correct as_of)"
+    )
 }
 
 /// Today's date in UTC, `YYYY-MM-DD`, by the system clock.

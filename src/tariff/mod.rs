@@ -400,6 +400,16 @@ impl Tariff {
                 )]));
             }
         };
+        if document.get_ref().is_empty() {
+            // One finding, not one per missing key.
+            return Err(Diagnostics(vec![Diagnostic::new(
+                &file,
+                &text,
+                0..0,
+                "",
+                "the tariff is empty (no keys, only blank lines or comments); `dis-price tariff > mine.toml` writes one to start from".to_owned(),
+            )]));
+        }
         let mut reader = Reader::default();
         let root = Table::new(String::new(), 0..0, document.get_ref());
         let checked = read_tariff(&mut reader, root);

@@ -455,7 +455,7 @@ fn baseline_from_standard_input() {
     assert_eq!(out, "+0.0121\n");
     assert_bad_input(
         batch().args(["-", "--baseline", "-"]).write_stdin(BASE),
-        &["FILE and --baseline are both -"],
+        &["both batch - (FILE) and --baseline - ask for it"],
     );
 }
 

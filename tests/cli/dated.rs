@@ -452,7 +452,7 @@ fn check_and_table_say_which_dated_rate_they_show() {
     );
     let check = ok(with(&path).args(["--as-of", "2026-11-30", "check"]));
     assert!(
-        check.starts_with("Flux.1 [dev] (flux-dev) against its published prices, USD per image at 0.001206 USD per megapixel-step (the rate from 2026-06-01, in force on 2026-11-30)\n"),
+        check.starts_with("Flux.1 [dev] (flux-dev) against its published prices, USD per image at 0.001206 USD per megapixel-step (the rate from 2026-06-01, in force on 2026-11-30 as --as-of asks; the published prices were read on 2026-11-25)\n"),
         "{check}"
     );
     // The shipped tariff's title is as it was.

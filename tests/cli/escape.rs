@@ -325,7 +325,7 @@ fn an_unknown_json_key_with_an_escape_is_named_escaped() {
     assert!(out.is_empty());
     assert_eq!(
         String::from_utf8(err).unwrap(),
-        "error: line 1: \"st\\u{1b}[2Jeps\\r\" \"3\": is not a key dis-price knows (price keys: model, steps, num_inference_steps, size, width, height, n, count; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier); if it does not change the price, --ignore-key \"st\\u{1b}[2Jeps\\r\" leaves it out\n"
+        "error: line 1: \"st\\u{1b}[2Jeps\\r\" \"3\": is not a key dis-price knows (price keys: model, steps, num_inference_steps, size, width, height, n, count, created, date; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier); if it does not change the price, --ignore-key \"st\\u{1b}[2Jeps\\r\" leaves it out\n"
     );
     // A model that is not in the tariff is quoted escaped too.
     let body = "{\"model\": \"flux\\u202e-dev\\u0085\", \"n\": 1}\n";

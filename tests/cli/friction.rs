@@ -133,7 +133,7 @@ fn partial_images_above_zero_are_refused_not_ignored() {
     assert_eq!((code, out.as_str()), (2, ""));
     assert_eq!(
         err,
-        "error: line 1: partial_images \"2\": asks for streamed partial images, which may be billed as images and are not in the tariff; only 0 is priced (--ignore-key partial_images prices the final images alone)\n"
+        "error: line 1: partial_images \"2\": asks for streamed partial images, which may be billed as images and are not in the tariff; only the number 0 or null is priced (--ignore-key partial_images prices the final images alone)\n"
     );
     assert_eq!(
         batch_csv(body, &["--ignore-key", "partial_images"]),
@@ -141,7 +141,7 @@ fn partial_images_above_zero_are_refused_not_ignored() {
     );
 }
 
-const KNOWN: &str = "(price keys: model, steps, num_inference_steps, size, width, height, n, count; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)";
+const KNOWN: &str = "(price keys: model, steps, num_inference_steps, size, width, height, n, count, created, date; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)";
 
 #[test]
 fn an_unknown_key_is_refused_with_the_escape_hatch_and_its_value_quoted_once() {
@@ -218,7 +218,7 @@ fn a_price_key_cannot_be_ignored() {
         assert_eq!(
             err.lines().next().unwrap(),
             format!(
-                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count)"
+                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date and names like them)"
             )
         );
     }
@@ -579,7 +579,7 @@ fn standard_input_is_read_for_one_thing_only() {
                 .args(["--tariff", "-", "batch", "-"])
                 .write_stdin(BUILTIN)
         ),
-        "error: the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file\n"
+        "error: standard input can be read only once, and both --tariff - and batch - (FILE) ask for it; give one of them as a file\n"
     );
     assert_eq!(
         refused(
@@ -588,7 +588,7 @@ fn standard_input_is_read_for_one_thing_only() {
                 .args(["batch", "-"])
                 .write_stdin(BUILTIN)
         ),
-        "error: the tariff and the job file cannot both be read from standard input (--tariff - or DIS_PRICE_TARIFF=-, with batch -); give one of them as a file\n"
+        "error: standard input can be read only once, and both DIS_PRICE_TARIFF=- and batch - (FILE) ask for it; give one of them as a file\n"
     );
     assert_eq!(
         refused(dis().args(["diff", "-", "-"]).write_stdin(BUILTIN)),

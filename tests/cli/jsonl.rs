@@ -368,11 +368,11 @@ fn price_keys_hold_numbers_and_strings_not_null_or_look_alikes() {
         ),
         (
             "{\"Steps\": 20}",
-            "error: line 1: Steps \"20\": is not a key dis-price knows; did you mean \"steps\"? (price keys: model, steps, num_inference_steps, size, width, height, n, count; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)\n",
+            "error: line 1: Steps \"20\": is not a key dis-price knows; did you mean \"steps\"? (price keys: model, steps, num_inference_steps, size, width, height, n, count, created, date; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)\n",
         ),
         (
             "{\"steps\": 20, \"sizes\": null}",
-            "error: line 1: sizes \"null\": is not a key dis-price knows; did you mean \"size\"? (price keys: model, steps, num_inference_steps, size, width, height, n, count; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)\n",
+            "error: line 1: sizes \"null\": is not a key dis-price knows; did you mean \"size\"? (price keys: model, steps, num_inference_steps, size, width, height, n, count, created, date; ignored: prompt, seed, guidance_scale, style, response_format, user, quality, output_format, output_compression, background, moderation, stream, safety_identifier)\n",
         ),
     ];
     for (line, want) in cases {

@@ -18,6 +18,7 @@ mod laws;
 mod meters;
 mod misc;
 mod readme;
+mod review;
 mod shell;
 mod speed;
 mod table;

@@ -409,7 +409,7 @@ fn man_refuses_what_it_cannot_do() {
         &[
             "error: cannot write man pages to",
             "a-file",
-            "cannot create the folder",
+            "it is not a folder",
         ],
     );
     assert_eq!(err.lines().count(), 1, "{err}");
