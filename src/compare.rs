@@ -80,6 +80,19 @@ pub struct Line {
     pub percent: Option<Percent>,
 }
 
+/// A change rounded once at `places`; a change that is not zero but would show as zero is shown
+/// at the first place where it is not, so a gate that fails on it never points at a "0.0000".
+fn shown_change(change: &Delta, places: u32) -> Option<Decimal> {
+    let rounded = change.round(places)?;
+    if !rounded.is_zero() || change.sign == Ordering::Equal {
+        return Some(rounded);
+    }
+    (places..=28)
+        .filter_map(|p| change.round(p))
+        .find(|d| !d.is_zero())
+        .or(Some(rounded))
+}
+
 impl Line {
     fn new(name: String, base: Share, head: Share, places: u32) -> Result<Line, TooLargeTotal> {
         let change = Delta::between(base.exact, head.exact).ok_or(TooLargeTotal)?;
@@ -88,7 +101,7 @@ impl Line {
             base,
             head,
             change,
-            shown_change: change.round(places).ok_or(TooLargeTotal)?,
+            shown_change: shown_change(&change, places).ok_or(TooLargeTotal)?,
             percent: Percent::between(base.exact, head.exact).map_err(|_| TooLargeTotal)?,
         })
     }

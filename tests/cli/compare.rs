@@ -615,3 +615,31 @@ fn models_are_matched_by_id_across_tariffs() {
         &["named.csv under new.toml: line 2: model \"flux-dev\""],
     );
 }
+
+/// A rise too small for the tariff's places is still shown as a rise, never as an unsigned zero
+/// beside a gate that fails on it; a true zero stays `0.0000`.
+#[test]
+fn a_tiny_change_is_never_shown_as_zero() {
+    let base = "steps,size\n20,512x512\n";
+    let head = "steps,size\n20,512x512\n1,1x1\n";
+    let (_dir, batch) = workspace(&[("base.csv", base), ("head.csv", head)]);
+    let (code, out, err) = run(batch().args([
+        "head.csv",
+        "--baseline",
+        "base.csv",
+        "--format",
+        "plain",
+        "--fail-above",
+        "0",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, "+0.000000001\n");
+    assert!(
+        err.contains("rises by 0.000000001 USD (exactly 0.0000000011501312255859375 USD)"),
+        "{err}"
+    );
+    let out = ok(batch().args(["head.csv", "--baseline", "base.csv", "--format", "json"]));
+    assert_eq!(json(&out)["change"]["amount"], "+0.000000001");
+    let out = ok(batch().args(["base.csv", "--baseline", "base.csv", "--format", "plain"]));
+    assert_eq!(out, "0.0000\n");
+}
