@@ -1181,12 +1181,12 @@ fn words(name: &str) -> Vec<String> {
 /// the rate, so such a name is never carried or ignored, which would price its jobs on
 /// another day.
 ///
-/// The rule, on the name's words ([`words`]: `created_utc`, `createdAt`, `Created-Time` all
+/// The rule, on the name's words (`words`: `created_utc`, `createdAt`, `Created-Time` all
 /// start with `created`): a name is date-like when one of its words is `date`, `dates`, `day`,
 /// `time`, `timestamp`, `datetime`, `ts`, `created`, `creation`, `issued`, `submitted`,
 /// `requested`, `billed` or `when`, or when it has two words or more and the last is `at` or
 /// `on` (`updated_at`, `paidOn`). `time` beside a unit or a duration word (`time_ms`,
-/// `gpu_time`, `elapsed_time`, `time_zone`: [`NOT_A_MOMENT`]) is not a moment. Whole words
+/// `gpu_time`, `elapsed_time`, `time_zone`: `NOT_A_MOMENT`) is not a moment. Whole words
 /// only: `runtime`, `uptime`, `timeout`, `daytime`, `update`, `candidate` are other names.
 pub fn date_like(name: &str) -> Option<String> {
     let words = words(name);
