@@ -26,8 +26,9 @@ enum Key {
     Ignored,
 }
 
-/// The key a quoted name stands for; `None` for any other (the general reader names it).
-fn key(name: &[u8]) -> Option<(Key, u16)> {
+/// The key a quoted name stands for; `None` for any other (the general reader names it, or
+/// reads it: a date, `partial_images`, a key given with `--ignore-key`).
+fn key(name: &[u8]) -> Option<(Key, u32)> {
     // The bit keeps each written key apart, so a repeat is seen.
     Some(match name {
         b"model" => (Key::Model, 1),
@@ -38,11 +39,20 @@ fn key(name: &[u8]) -> Option<(Key, u16)> {
         b"height" => (Key::Height, 1 << 5),
         b"n" => (Key::Count, 1 << 6),
         b"count" => (Key::Count, 1 << 7),
+        // `IGNORED_KEYS`, which the general reader passes whatever they hold.
         b"prompt" => (Key::Ignored, 1 << 8),
         b"seed" => (Key::Ignored, 1 << 9),
         b"guidance_scale" => (Key::Ignored, 1 << 10),
         b"style" => (Key::Ignored, 1 << 11),
         b"response_format" => (Key::Ignored, 1 << 12),
+        b"user" => (Key::Ignored, 1 << 13),
+        b"quality" => (Key::Ignored, 1 << 14),
+        b"output_format" => (Key::Ignored, 1 << 15),
+        b"output_compression" => (Key::Ignored, 1 << 16),
+        b"background" => (Key::Ignored, 1 << 17),
+        b"moderation" => (Key::Ignored, 1 << 18),
+        b"stream" => (Key::Ignored, 1 << 19),
+        b"safety_identifier" => (Key::Ignored, 1 << 20),
         _ => return None,
     })
 }
@@ -188,19 +198,25 @@ fn specials(bytes: &[u8], at: usize) -> u64 {
 }
 
 /// The length of the UTF-8 character `bytes` starts with (its first byte is past ASCII);
-/// `None` when it is not one. Checking each character so is checking the whole text, as
-/// `std::str::from_utf8` does.
+/// `None` when it is not one (the well-formed sequences of the Unicode standard, table 3-7:
+/// no overlong forms, no surrogates, nothing past U+10FFFF). Checking each character so is
+/// checking the whole text, as `std::str::from_utf8` does.
 #[inline(always)]
 fn utf8_char(bytes: &[u8]) -> Option<usize> {
-    let length = match bytes[0] {
-        0xc2..=0xdf => 2,
-        0xe0..=0xef => 3,
-        0xf0..=0xf4 => 4,
-        _ => return None,
+    let next =
+        |i: usize, low: u8, high: u8| matches!(bytes.get(i), Some(&b) if (low..=high).contains(&b));
+    let tail = |i: usize| next(i, 0x80, 0xbf);
+    let ok = match bytes[0] {
+        0xc2..=0xdf => return tail(1).then_some(2),
+        0xe0 => next(1, 0xa0, 0xbf) && tail(2),
+        0xe1..=0xec | 0xee..=0xef => tail(1) && tail(2),
+        0xed => next(1, 0x80, 0x9f) && tail(2),
+        0xf0 => return (next(1, 0x90, 0xbf) && tail(2) && tail(3)).then_some(4),
+        0xf1..=0xf3 => return (tail(1) && tail(2) && tail(3)).then_some(4),
+        0xf4 => return (next(1, 0x80, 0x8f) && tail(2) && tail(3)).then_some(4),
+        _ => false,
     };
-    let char = bytes.get(..length)?;
-    std::str::from_utf8(char).ok()?;
-    Some(length)
+    ok.then_some(3)
 }
 
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -248,7 +264,7 @@ pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
         ..Row::default()
     };
     let (mut width, mut height) = (None, None);
-    let mut seen = 0u16;
+    let mut seen = 0u32;
     let mut steps_seen = false;
     let mut count_seen = false;
     scan.spaces();
@@ -348,6 +364,7 @@ mod tests {
         r#"{"model": "  sdxl  ", "steps": 5, "prompt": "é ü 猫"}"#,
         r#"{"steps": 3, "seed": 0, "guidance_scale": -0.5E+2}"#,
         r#"{"seed": -0, "steps": 1}"#,
+        r#"{"model": "sdxl", "prompt": "a cat", "size": "1024x1024", "n": 1, "user": "user-1234", "quality": "hd", "output_format": "png", "output_compression": 80, "background": "auto", "moderation": "low", "stream": false, "safety_identifier": "abc", "style": "vivid", "response_format": "b64_json"}"#,
     ];
 
     const DECLINED: &[&str] = &[
@@ -383,6 +400,10 @@ mod tests {
         r#"{"seed": 01, "steps": 1}"#,
         r#"{"seed": 1., "steps": 1}"#,
         r#"{"seed": tru, "steps": 1}"#,
+        r#"{"user": "a", "user": "b", "steps": 1}"#,
+        r#"{"user": {"id": 1}, "steps": 1}"#,
+        r#"{"partial_images": 0, "steps": 1}"#,
+        r#"{"created": 1700000000, "steps": 1}"#,
         "{\"steps\": 1}\r",
         "{\"steps\":\r1}",
         "[1]",
@@ -490,6 +511,56 @@ mod tests {
             taken > 1000 && declined > 1000,
             "{taken} taken, {declined} declined"
         );
+    }
+
+    /// Every lead byte past ASCII with every second byte and the edges of the ranges for the
+    /// third and fourth: a character is taken exactly when `std::str::from_utf8` takes it.
+    #[test]
+    fn utf8_characters_as_the_standard_library_reads_them() {
+        const EDGES: &[u8] = &[
+            0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff,
+        ];
+        for lead in 0x80..=0xffu8 {
+            for second in 0..=0xffu8 {
+                for &third in EDGES {
+                    for &fourth in EDGES {
+                        let bytes = [lead, second, third, fourth];
+                        let std = (2..=4).find(|&n| std::str::from_utf8(&bytes[..n]).is_ok());
+                        assert_eq!(utf8_char(&bytes), std, "{bytes:x?}");
+                        // Cut short by the line's end.
+                        for end in 1..4 {
+                            let std = (2..=end).find(|&n| std::str::from_utf8(&bytes[..n]).is_ok());
+                            assert_eq!(utf8_char(&bytes[..end]), std, "{:x?}", &bytes[..end]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every key the general reader ignores whatever it holds is taken here with a plain
+    /// value (a body from an OpenAI SDK carries `user`, `quality`, ...), and agrees.
+    #[test]
+    fn every_ignored_key_is_taken() {
+        for key in super::super::input::IGNORED_KEYS {
+            for value in [r#""x""#, "1", "-2.5e3", "true", "null"] {
+                let line = format!(r#"{{"{key}": {value}, "steps": 1}}"#);
+                assert!(fast_row(1, line.as_bytes(), false).is_some(), "{line}");
+                assert!(agrees(line.as_bytes(), false), "{line}");
+            }
+        }
+        // Keys the general reader reads by value, or names as unknown.
+        for key in [
+            "partial_images",
+            "created",
+            "date",
+            "users",
+            "User",
+            "trace_id",
+        ] {
+            let line = format!(r#"{{"{key}": 0, "steps": 1}}"#);
+            assert!(fast_row(1, line.as_bytes(), false).is_none(), "{line}");
+        }
     }
 
     #[test]

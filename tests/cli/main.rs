@@ -19,6 +19,7 @@ mod misc;
 mod readme;
 mod shell;
 mod speed;
+mod speed2;
 mod table;
 mod tariff;
 mod tools;
