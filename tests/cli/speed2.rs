@@ -32,7 +32,7 @@ fn line(i: usize) -> String {
             "steps=3",
         ][i / 13 % 5]
             .to_owned(),
-        _ => format!(r#"{{ "size" : "1000x8" , "steps" : 2 }}"#),
+        _ => r#"{ "size" : "1000x8" , "steps" : 2 }"#.to_owned(),
     }
 }
 
