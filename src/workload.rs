@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex, mpsc};
 
 use crate::batch::chunks::Chunks;
-use crate::batch::input::{Body, InputError};
+use crate::batch::input::{Body, InputError, MAX_LINE_BYTES};
 use crate::batch::{OutOfRange, Priced, Pricer, RowError, Totals};
 use crate::error::Error;
 use crate::job::Breach;
@@ -91,18 +91,104 @@ impl Piece {
         }
     }
 
-    /// Takes in the messages and counts of a piece that rendered no rows, after this one's.
+    /// Takes in the rows, messages and counts of a piece read after this one's last line.
     fn absorb(&mut self, alone: &Piece) {
-        let base = self.err.len();
+        let (out_base, err_base) = (self.out.len(), self.err.len());
+        self.out.extend_from_slice(&alone.out);
         self.err.extend_from_slice(&alone.err);
-        for &(_, err_at) in &alone.marks {
-            self.marks.push((self.out.len(), base + err_at));
+        for &(out_at, err_at) in &alone.marks {
+            self.marks.push((out_base + out_at, err_base + err_at));
         }
         self.breaches.extend_from_slice(&alone.breaches);
         for (&key, &n) in &alone.repeats {
             *self.repeats.entry(key).or_insert(0) += n;
         }
     }
+
+    /// Adds a priced row: its out-of-range messages, its sums, and its rendering when rows
+    /// are wanted; `false` when the run must stop (`stop` says why).
+    fn take<'k>(
+        &mut self,
+        (priced, breaches): (Priced<'_>, Vec<OutOfRange>),
+        warn: &str,
+        sink: Option<&mut (dyn BatchSink + 'k)>,
+        header: &BatchHeader<'_>,
+        settings: Settings,
+    ) -> bool {
+        for b in breaches {
+            self.breach(&priced, b, warn);
+        }
+        if let Err(e) = self.totals.add(&priced) {
+            self.stop = Some(e.into());
+            return false;
+        }
+        self.good_rows += 1;
+        if let (true, Some(sink)) = (settings.rows, sink)
+            && let Err(e) = sink.job(&mut self.out, header, &priced)
+        {
+            self.stop = Some(e.into());
+            return false;
+        }
+        true
+    }
+}
+
+/// One piece of JSON Lines: each plain request body is read in one pass over its bytes where
+/// it lies in the piece, then priced, summed and rendered; any other line, or a body the
+/// pricer refuses, is read on its own by [`price_rows`], which writes its row or its message.
+fn body_piece<'k>(
+    body: &Body,
+    piece: &[u8],
+    first_line: u64,
+    pricer: &Pricer<'_>,
+    mut sink: Option<&mut (dyn BatchSink + 'k)>,
+    header: &BatchHeader<'_>,
+    settings: Settings,
+) -> Piece {
+    let mut result = Piece::new(header.tariff);
+    let warn = settings.err_paint.warning("warning:");
+    let mut start = 0;
+    let mut line = first_line;
+    while start < piece.len() {
+        let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |at| start + at + 1);
+        let whole = &piece[start..end];
+        let content = whole.strip_suffix(b"\n").unwrap_or(whole);
+        // A line over the cap is the general reader's to refuse.
+        let plain = (content.len() <= MAX_LINE_BYTES)
+            .then(|| body.plain_body(line, content.strip_suffix(b"\r").unwrap_or(content)))
+            .flatten();
+        match plain.map(|row| pricer.price(row)) {
+            Some(Ok(priced)) => {
+                if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
+                    return result;
+                }
+            }
+            _ => {
+                let alone = price_rows(
+                    body,
+                    whole,
+                    line,
+                    pricer,
+                    sink.as_deref_mut(),
+                    header,
+                    settings,
+                );
+                result.good_rows += alone.good_rows;
+                result.absorb(&alone);
+                if let Err(e) = result.totals.merge(&alone.totals) {
+                    result.stop = Some(e.into());
+                    return result;
+                }
+                if alone.stop.is_some() {
+                    result.stop = alone.stop;
+                    return result;
+                }
+            }
+        }
+        start = end;
+        line += 1;
+    }
+    result
 }
 
 /// Totals of one piece of a numeric-only CSV file for a summary: each plain line goes from its
@@ -165,7 +251,7 @@ fn total_piece(
 
 /// Reads, prices and renders one piece of whole lines: the summary fast path when it applies
 /// (totals only, a CSV whose columns are all numbers, a model with no minimum, so no per-row
-/// price is needed), else row by row.
+/// price is needed), JSON Lines body by body, else row by row.
 fn price_piece<'k>(
     body: &Body,
     piece: &[u8],
@@ -179,6 +265,8 @@ fn price_piece<'k>(
         !settings.rows && body.numeric_only() && header.tariff.default_model().minimum.is_zero();
     if lean {
         total_piece(body, piece, first_line, pricer, header, settings)
+    } else if body.is_jsonl() {
+        body_piece(body, piece, first_line, pricer, sink, header, settings)
     } else {
         price_rows(body, piece, first_line, pricer, sink, header, settings)
     }
@@ -223,19 +311,8 @@ fn price_rows<'k>(
             }
         };
         match pricer.price(row) {
-            Ok((priced, breaches)) => {
-                for b in breaches {
-                    result.breach(&priced, b, &warn);
-                }
-                if let Err(e) = result.totals.add(&priced) {
-                    result.stop = Some(e.into());
-                    return result;
-                }
-                result.good_rows += 1;
-                if let (true, Some(sink)) = (settings.rows, sink.as_deref_mut())
-                    && let Err(e) = sink.job(&mut result.out, header, &priced)
-                {
-                    result.stop = Some(e.into());
+            Ok(priced) => {
+                if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
                     return result;
                 }
             }

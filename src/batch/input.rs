@@ -722,6 +722,21 @@ impl Body {
         plain_numbers(columns, self.options.delimiter, line)
     }
 
+    /// The row at line `line` of a plain JSON request body, read in one pass (see
+    /// [`super::jsonl::fast_row`]); `None` for CSV, or for any other line, which
+    /// [`Body::rows`] then reads and, if need be, reports.
+    pub fn plain_body<'l>(&self, line: u64, bytes: &'l [u8]) -> Option<Row<'l>> {
+        match self.form {
+            Form::Jsonl => super::jsonl::fast_row(line, bytes, self.options.defaults_ok),
+            Form::Csv { .. } => None,
+        }
+    }
+
+    /// Whether this is JSON Lines.
+    pub fn is_jsonl(&self) -> bool {
+        matches!(self.form, Form::Jsonl)
+    }
+
     /// Whether this is CSV with a date column.
     pub fn has_date_column(&self) -> bool {
         matches!(&self.form, Form::Csv { columns, .. } if columns.contains(&Column::Date))

@@ -26,8 +26,9 @@ enum Key {
     Ignored,
 }
 
-/// The key a quoted name stands for; `None` for any other (the general reader names it).
-fn key(name: &[u8]) -> Option<(Key, u16)> {
+/// The key a quoted name stands for; `None` for any other (the general reader names it, or
+/// reads it: a date, `partial_images`, a key given with `--ignore-key`).
+fn key(name: &[u8]) -> Option<(Key, u32)> {
     // The bit keeps each written key apart, so a repeat is seen.
     Some(match name {
         b"model" => (Key::Model, 1),
@@ -38,11 +39,20 @@ fn key(name: &[u8]) -> Option<(Key, u16)> {
         b"height" => (Key::Height, 1 << 5),
         b"n" => (Key::Count, 1 << 6),
         b"count" => (Key::Count, 1 << 7),
+        // `IGNORED_KEYS`, which the general reader passes whatever they hold.
         b"prompt" => (Key::Ignored, 1 << 8),
         b"seed" => (Key::Ignored, 1 << 9),
         b"guidance_scale" => (Key::Ignored, 1 << 10),
         b"style" => (Key::Ignored, 1 << 11),
         b"response_format" => (Key::Ignored, 1 << 12),
+        b"user" => (Key::Ignored, 1 << 13),
+        b"quality" => (Key::Ignored, 1 << 14),
+        b"output_format" => (Key::Ignored, 1 << 15),
+        b"output_compression" => (Key::Ignored, 1 << 16),
+        b"background" => (Key::Ignored, 1 << 17),
+        b"moderation" => (Key::Ignored, 1 << 18),
+        b"stream" => (Key::Ignored, 1 << 19),
+        b"safety_identifier" => (Key::Ignored, 1 << 20),
         _ => return None,
     })
 }
@@ -68,36 +78,41 @@ impl<'a> Scan<'a> {
     }
 
     /// A string's content. Escapes other than `\u` are checked but not decoded: the flag
-    /// tells whether there were any. Quotes and backslashes are found with `memchr`; the run
-    /// before each is checked in one branch-free pass for control characters (refused: JSON
-    /// requires them escaped) and bytes past ASCII (which must be UTF-8).
+    /// tells whether there were any. One pass, 16 bytes at a time: a mask of the bytes that
+    /// are not plain characters (printable ASCII other than `"` and `\`) goes straight to
+    /// the next such byte. A quote ends the string, an escape is checked, a control character
+    /// is refused (JSON requires it escaped), and a byte past ASCII starts a character that
+    /// must be UTF-8.
     #[inline(always)]
     fn string(&mut self) -> Option<(&'a [u8], bool)> {
         self.eat(b'"')?;
+        let bytes = self.bytes;
         let start = self.at;
+        let mut at = start;
         let mut escaped = false;
         loop {
-            let rest = &self.bytes[self.at..];
-            let found = memchr::memchr2(b'"', b'\\', rest)?;
-            let run = &rest[..found];
-            if run.iter().fold(false, |control, &b| control | (b < 0x20)) {
-                return None;
+            let mask = specials(bytes, at);
+            if mask == 0 {
+                at += BLOCK;
+                continue;
             }
-            if !run.is_ascii() {
-                std::str::from_utf8(run).ok()?;
-            }
-            self.at += found;
-            if rest[found] == b'"' {
-                let text = &self.bytes[start..self.at];
-                self.at += 1;
-                return Some((text, escaped));
-            }
-            // One of the short escapes; `\u` and anything else go to the general reader.
-            match self.bytes.get(self.at + 1) {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                    escaped = true;
-                    self.at += 2;
+            at += mask.trailing_zeros() as usize / 8;
+            // Past the line's end (a string not closed), `get` gives `None`.
+            match *bytes.get(at)? {
+                b'"' => {
+                    self.at = at + 1;
+                    return Some((&bytes[start..at], escaped));
                 }
+                // One of the short escapes; `\u` and anything else go to the general reader.
+                b'\\' => match bytes.get(at + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                        escaped = true;
+                        at += 2;
+                    }
+                    _ => return None,
+                },
+                0x80.. => at += utf8_char(&bytes[at..])?,
+                // A control character.
                 _ => return None,
             }
         }
@@ -153,6 +168,57 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Bytes looked at together when passing plain characters in a string: one `u64`.
+const BLOCK: usize = 8;
+
+/// The high bit of each byte of a `u64` that is not a plain character in a JSON string
+/// (printable ASCII other than `"` and `\`), read from `BLOCK` bytes at `at`; past the end
+/// of `bytes` every byte counts as not plain, so the mask of a block that runs past the end is
+/// never 0. Only the lowest bit set is exact (a borrow can also set a bit in a byte above a
+/// true one), and it is the only one used: it marks the first byte that is not plain.
+#[inline(always)]
+fn specials(bytes: &[u8], at: usize) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let word = match bytes.get(at..at + BLOCK) {
+        Some(whole) => u64::from_le_bytes(whole.try_into().unwrap_or_default()),
+        None => {
+            let mut block = [0u8; BLOCK];
+            let rest = bytes.get(at..).unwrap_or_default();
+            block[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(block)
+        }
+    };
+    // A byte below `n` (`n` at most 0x80) or equal to 0 sets its high bit here.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
+    let control = below(word, 0x20);
+    let quote = below(word ^ (ONES * u64::from(b'"')), 1);
+    let backslash = below(word ^ (ONES * u64::from(b'\\')), 1);
+    (control | quote | backslash | word) & HIGH
+}
+
+/// The length of the UTF-8 character `bytes` starts with (its first byte is past ASCII);
+/// `None` when it is not one (the well-formed sequences of the Unicode standard, table 3-7:
+/// no overlong forms, no surrogates, nothing past U+10FFFF). Checking each character so is
+/// checking the whole text, as `std::str::from_utf8` does.
+#[inline(always)]
+fn utf8_char(bytes: &[u8]) -> Option<usize> {
+    let next =
+        |i: usize, low: u8, high: u8| matches!(bytes.get(i), Some(&b) if (low..=high).contains(&b));
+    let tail = |i: usize| next(i, 0x80, 0xbf);
+    let ok = match bytes[0] {
+        0xc2..=0xdf => return tail(1).then_some(2),
+        0xe0 => next(1, 0xa0, 0xbf) && tail(2),
+        0xe1..=0xec | 0xee..=0xef => tail(1) && tail(2),
+        0xed => next(1, 0x80, 0x9f) && tail(2),
+        0xf0 => return (next(1, 0x90, 0xbf) && tail(2) && tail(3)).then_some(4),
+        0xf1..=0xf3 => return (tail(1) && tail(2) && tail(3)).then_some(4),
+        0xf4 => return (next(1, 0x80, 0x8f) && tail(2) && tail(3)).then_some(4),
+        _ => false,
+    };
+    ok.then_some(3)
+}
+
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
 fn json_number(bytes: &[u8]) -> Option<usize> {
     let digits = |from: usize| {
@@ -198,7 +264,7 @@ pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
         ..Row::default()
     };
     let (mut width, mut height) = (None, None);
-    let mut seen = 0u16;
+    let mut seen = 0u32;
     let mut steps_seen = false;
     let mut count_seen = false;
     scan.spaces();
@@ -298,6 +364,7 @@ mod tests {
         r#"{"model": "  sdxl  ", "steps": 5, "prompt": "é ü 猫"}"#,
         r#"{"steps": 3, "seed": 0, "guidance_scale": -0.5E+2}"#,
         r#"{"seed": -0, "steps": 1}"#,
+        r#"{"model": "sdxl", "prompt": "a cat", "size": "1024x1024", "n": 1, "user": "user-1234", "quality": "hd", "output_format": "png", "output_compression": 80, "background": "auto", "moderation": "low", "stream": false, "safety_identifier": "abc", "style": "vivid", "response_format": "b64_json"}"#,
     ];
 
     const DECLINED: &[&str] = &[
@@ -333,6 +400,10 @@ mod tests {
         r#"{"seed": 01, "steps": 1}"#,
         r#"{"seed": 1., "steps": 1}"#,
         r#"{"seed": tru, "steps": 1}"#,
+        r#"{"user": "a", "user": "b", "steps": 1}"#,
+        r#"{"user": {"id": 1}, "steps": 1}"#,
+        r#"{"partial_images": 0, "steps": 1}"#,
+        r#"{"created": 1700000000, "steps": 1}"#,
         "{\"steps\": 1}\r",
         "{\"steps\":\r1}",
         "[1]",
@@ -386,6 +457,110 @@ mod tests {
         }
         // Both paths were exercised.
         assert!(taken > tried / 50 && taken < tried, "{taken} of {tried}");
+    }
+
+    /// Strings long enough to be read a block at a time, with each kind of byte that is not
+    /// a plain character at each place in a block, and a string that runs to the line's end.
+    #[test]
+    fn every_byte_at_every_place_in_a_long_string() {
+        let specials: &[&[u8]] = &[
+            b"\"",
+            b"\\",
+            b"\\\"",
+            b"\\n",
+            b"\\u0041",
+            b"\\x",
+            b"\x00",
+            b"\x1f",
+            b"\t",
+            b"\r",
+            b"\x7f",
+            "é".as_bytes(),
+            "猫".as_bytes(),
+            "😀".as_bytes(),
+            b"\xc3",
+            b"\xe7\x8c",
+            b"\xed\xa0\x80",
+            b"\xc0\xaf",
+            b"\xf5\x80\x80\x80",
+            b"\xff",
+            b"\x80",
+        ];
+        let (mut taken, mut declined) = (0, 0);
+        for special in specials {
+            for before in 0..40 {
+                for after in [0, 1, 7, 8, 9, 30] {
+                    let mut prompt = vec![b'a'; before];
+                    prompt.extend_from_slice(special);
+                    prompt.extend(std::iter::repeat_n(b'b', after));
+                    for tail in [&b"\", \"steps\": 3}"[..], b"\"}", b"", b"\\"] {
+                        let mut line = br#"{"prompt": ""#.to_vec();
+                        line.extend_from_slice(&prompt);
+                        line.extend_from_slice(tail);
+                        match fast_row(1, &line, true) {
+                            Some(_) => taken += 1,
+                            None => declined += 1,
+                        }
+                        assert!(agrees(&line, true), "{:?}", String::from_utf8_lossy(&line));
+                        assert!(agrees(&line, false), "{:?}", String::from_utf8_lossy(&line));
+                    }
+                }
+            }
+        }
+        assert!(
+            taken > 1000 && declined > 1000,
+            "{taken} taken, {declined} declined"
+        );
+    }
+
+    /// Every lead byte past ASCII with every second byte and the edges of the ranges for the
+    /// third and fourth: a character is taken exactly when `std::str::from_utf8` takes it.
+    #[test]
+    fn utf8_characters_as_the_standard_library_reads_them() {
+        const EDGES: &[u8] = &[
+            0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff,
+        ];
+        for lead in 0x80..=0xffu8 {
+            for second in 0..=0xffu8 {
+                for &third in EDGES {
+                    for &fourth in EDGES {
+                        let bytes = [lead, second, third, fourth];
+                        let std = (2..=4).find(|&n| std::str::from_utf8(&bytes[..n]).is_ok());
+                        assert_eq!(utf8_char(&bytes), std, "{bytes:x?}");
+                        // Cut short by the line's end.
+                        for end in 1..4 {
+                            let std = (2..=end).find(|&n| std::str::from_utf8(&bytes[..n]).is_ok());
+                            assert_eq!(utf8_char(&bytes[..end]), std, "{:x?}", &bytes[..end]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every key the general reader ignores whatever it holds is taken here with a plain
+    /// value (a body from an OpenAI SDK carries `user`, `quality`, ...), and agrees.
+    #[test]
+    fn every_ignored_key_is_taken() {
+        for key in super::super::input::IGNORED_KEYS {
+            for value in [r#""x""#, "1", "-2.5e3", "true", "null"] {
+                let line = format!(r#"{{"{key}": {value}, "steps": 1}}"#);
+                assert!(fast_row(1, line.as_bytes(), false).is_some(), "{line}");
+                assert!(agrees(line.as_bytes(), false), "{line}");
+            }
+        }
+        // Keys the general reader reads by value, or names as unknown.
+        for key in [
+            "partial_images",
+            "created",
+            "date",
+            "users",
+            "User",
+            "trace_id",
+        ] {
+            let line = format!(r#"{{"{key}": 0, "steps": 1}}"#);
+            assert!(fast_row(1, line.as_bytes(), false).is_none(), "{line}");
+        }
     }
 
     #[test]

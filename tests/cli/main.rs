@@ -21,6 +21,7 @@ mod readme;
 mod review;
 mod shell;
 mod speed;
+mod speed2;
 mod table;
 mod tariff;
 mod tools;
