@@ -562,6 +562,11 @@ impl<R: BufRead> Rows<R> {
         }
     }
 
+    /// Whether the input is JSON Lines.
+    pub fn is_jsonl(&self) -> bool {
+        matches!(self.form, Form::Jsonl)
+    }
+
     /// The next row, `Ok(None)` at the end, `Err(Ok(row error))` for a bad row (reading goes
     /// on), `Err(Err(input error))` when reading cannot go on.
     #[allow(clippy::type_complexity)]

@@ -3,6 +3,7 @@
 pub mod chunks;
 pub mod input;
 pub mod jsonl;
+pub mod mixed;
 pub mod totals;
 
 pub use input::{InputFormat, ReadOptions, Row, RowError, Rows};

@@ -84,7 +84,11 @@ pub(super) fn batch(
     }
     super::compare::refuse_gates_without_baseline(args)?;
     let name = args.file.display().to_string();
-    let rows = open_rows(args, &args.file, None)?;
+    let held = super::mixed::read_ahead(args)?;
+    let rows = open_rows(args, &args.file, held.clone())?;
+    if super::mixed::is_mixed(args, &rows, held.as_deref())? {
+        return super::mixed::run(tariff, args, rows, held, io);
+    }
     // The total alone is a summary: nothing is written until the whole input is priced.
     let summary_only = args.summary || args.format == BatchFormat::Plain;
     let extra = rows.extra_columns().to_vec();
