@@ -12,7 +12,7 @@ use super::Streams;
 use super::gate::{gate, judge};
 use crate::batch::input::{InputError, MAX_LINE_BYTES};
 use crate::batch::mixed::{
-    Item, KeyScan, Kind, METERED_COLUMNS, Metered, MixedOptions, csv_item, json_item, owned,
+    Item, KeyScan, Kind, Metered, MixedOptions, csv_item, json_item, owned,
 };
 use crate::batch::{InputFormat, Pricer, RowError, Rows};
 use crate::cli::{BatchArgs, BatchFormat};
@@ -67,7 +67,48 @@ fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
 
 /// The indices among a CSV's carried columns of [`METERED_COLUMNS`].
 fn metered_columns(extra: &[String]) -> [Option<usize>; 3] {
-    METERED_COLUMNS.map(|name| extra.iter().position(|e| e.trim().to_lowercase() == name))
+    let mut at = [None; 3];
+    for (i, e) in extra.iter().enumerate() {
+        if let Some(c) = crate::batch::input::metered_column(e) {
+            at[c].get_or_insert(i);
+        }
+    }
+    at
+}
+
+/// Output columns of a mixed batch a carried column may not share.
+const MIXED_OUTPUT: [&str; 5] = ["kind", "meter", "exact", "seconds_charged", "price"];
+
+/// Refuses a header naming a metered column twice, or a carried column named like an output
+/// column of a mixed batch.
+fn check_header(name: &str, extra: &[String]) -> Result<(), Error> {
+    let header_error = |message: String| {
+        Error::Input(InputError::Header {
+            name: name.to_owned(),
+            line: 1,
+            message,
+        })
+    };
+    for (i, e) in extra.iter().enumerate() {
+        if let Some(c) = crate::batch::input::metered_column(e)
+            && let Some(first) = extra[..i]
+                .iter()
+                .find(|f| crate::batch::input::metered_column(f) == Some(c))
+        {
+            return Err(header_error(format!(
+                "columns {first:?} and {e:?} are both the metered column {:?}; give it once",
+                crate::batch::mixed::METERED_COLUMNS[c]
+            )));
+        }
+        let key = e.trim().to_lowercase();
+        if MIXED_OUTPUT.contains(&key.as_str()) {
+            return Err(header_error(format!(
+                "column {e:?} has the name of an output column of a batch with chat or speech rows ({}); rename it",
+                crate::render::mixed::COLUMNS.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Whether the input opened as `rows` is a mixed workload.
@@ -405,6 +446,7 @@ pub(super) fn run<R: BufRead>(
         }
     } else {
         let extra = rows.extra_columns().to_vec();
+        check_header(&args.file.display().to_string(), &extra)?;
         let at = metered_columns(&extra);
         carried = extra
             .iter()
