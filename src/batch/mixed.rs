@@ -694,7 +694,26 @@ pub fn json_item(
         let s = seconds(line, "seconds", &object["seconds"])?;
         return metered(model, Usage::Seconds(s), Kind::Exact, shape);
     }
-    json_row(line, text, options.defaults_ok, options.ignore_keys).map(Item::Image)
+    // A line with no key of any shape (model aside) fits none: say which shapes there are.
+    let image_key = object.keys().any(|k| {
+        k != "model"
+            && (super::input::PRICE_KEYS.contains(&k.as_str())
+                || ["created", "date"].contains(&k.as_str()))
+    });
+    json_row(line, text, options.defaults_ok, options.ignore_keys)
+        .map(Item::Image)
+        .map_err(|e| {
+            if image_key || object.is_empty() {
+                e
+            } else {
+                RowError::new(
+                    line,
+                    "row",
+                    text,
+                    format!("fits no shape dis-price prices ({e}); a line is {SHAPES}"),
+                )
+            }
+        })
 }
 
 /// A CSV row of a mixed file: `metered` holds the row's cells of [`METERED_COLUMNS`] (by

@@ -80,6 +80,14 @@ pub(super) fn batch(
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     if args.baseline.is_some() || args.baseline_tariff.is_some() {
+        // A mixed workload is refused before any comparison (standard input is left to the
+        // comparison, which refuses a chat or speech line as it reads it).
+        if args.file.as_os_str() != "-" {
+            let rows = open_rows(args, &args.file, None)?;
+            if super::mixed::is_mixed(args, &rows, None)? {
+                return super::mixed::run(tariff, args, rows, None, io);
+            }
+        }
         return super::compare::compare(tariff, args, io);
     }
     super::compare::refuse_gates_without_baseline(args)?;

@@ -11,9 +11,7 @@ use rust_decimal::Decimal;
 use super::Streams;
 use super::gate::{gate, judge};
 use crate::batch::input::{InputError, MAX_LINE_BYTES};
-use crate::batch::mixed::{
-    Item, KeyScan, Kind, Metered, MixedOptions, csv_item, json_item, owned,
-};
+use crate::batch::mixed::{Item, KeyScan, Kind, Metered, MixedOptions, csv_item, json_item, owned};
 use crate::batch::{InputFormat, Pricer, RowError, Rows};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::error::{Error, Outcome};
