@@ -324,7 +324,10 @@ fn image_only_commands_refuse_or_skip_other_meters() {
     let (_d, jobs) = temp_file("jobs.csv", b"model,steps\nchatterbox,3\n");
     assert_bad_input(
         dis().args(["batch"]).arg(&jobs),
-        &["line 2", "bills per second, not per image; give the row's seconds"],
+        &[
+            "line 2",
+            "bills per second, not per image; give the row's seconds",
+        ],
     );
 }
 
