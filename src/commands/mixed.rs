@@ -37,30 +37,68 @@ pub(super) fn read_ahead(args: &BatchArgs) -> Result<Option<Arc<[u8]>>, Error> {
     Ok(Some(bytes.into()))
 }
 
-/// Whether a file holds a metered key, read in pieces (no more than a piece in memory).
+/// Whether a file holds a metered key: read in pieces (no more than a piece per core in
+/// memory), its parts scanned on every core at once.
 fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
     let Some(scan) = KeyScan::new() else {
         return Ok(true);
     };
-    let cannot = |source| InputError::Io {
-        name: file.display().to_string(),
-        source,
+    let cannot = |source| {
+        Error::Input(InputError::Io {
+            name: file.display().to_string(),
+            source,
+        })
     };
-    let mut input = std::fs::File::open(file).map_err(cannot)?;
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut kept = 0;
-    loop {
-        let n = input.read(&mut buffer[kept..]).map_err(cannot)?;
-        if n == 0 {
-            return Ok(false);
-        }
-        let filled = kept + n;
-        if scan.found(&buffer[..filled]) {
-            return Ok(true);
-        }
-        kept = KeyScan::OVERLAP.min(filled);
-        buffer.copy_within(filled - kept..filled, 0);
+    let length = std::fs::metadata(file).map_err(cannot)?.len();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    // Parts of at least 8 MiB: a small file is one part.
+    let parts = cores.min(length / (8 << 20)).max(1);
+    let part = length.div_ceil(parts);
+    let found = std::sync::atomic::AtomicBool::new(false);
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..parts)
+            .map(|i| {
+                let (scan, found) = (&scan, &found);
+                s.spawn(move || -> std::io::Result<()> {
+                    use std::io::{Seek, SeekFrom};
+                    let start = (i * part).saturating_sub(KeyScan::OVERLAP as u64);
+                    let end = ((i + 1) * part).min(length);
+                    let mut input = std::fs::File::open(file)?;
+                    input.seek(SeekFrom::Start(start))?;
+                    let mut input = input.take(end - start);
+                    let mut buffer = vec![0u8; 1 << 20];
+                    let mut kept = 0;
+                    loop {
+                        if found.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Ok(());
+                        }
+                        let n = input.read(&mut buffer[kept..])?;
+                        if n == 0 {
+                            return Ok(());
+                        }
+                        let filled = kept + n;
+                        if scan.found(&buffer[..filled]) {
+                            found.store(true, std::sync::atomic::Ordering::Relaxed);
+                            return Ok(());
+                        }
+                        kept = KeyScan::OVERLAP.min(filled);
+                        buffer.copy_within(filled - kept..filled, 0);
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a scan failed")))
+            })
+            .collect()
+    });
+    for result in results {
+        result.map_err(cannot)?;
     }
+    Ok(found.into_inner())
 }
 
 /// The indices among a CSV's carried columns of [`METERED_COLUMNS`].
