@@ -198,8 +198,9 @@ fn a_chat_request_needs_a_cap_on_its_output() {
     assert!(out.contains("\n1,Llama-3.1 8B,bound,,,,99,7,,,"), "{out}");
 }
 
-/// Requests with the usage their result stated (Llama 3.1 8B Instruct, counted with its
-/// tokenizer and chat template): the bound is never below the result.
+/// Requests with the usage a result would state for them: prompt counts worked out by hand
+/// from Llama 3.1's chat template (its system block, headers and generation prompt) and its
+/// tokenizer's pre-split rules, not captured from the API. The bound is never below them.
 const PAIRS: &[(&str, u64, u64)] = &[
     (
         r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hello"}],"max_tokens":16}"#,
