@@ -471,6 +471,16 @@ pub struct BatchArgs {
     #[arg(long)]
     pub summary: bool,
 
+    /// Cap on output tokens for chat request lines that give no max_tokens: their price is
+    /// then an upper bound at this many output tokens.
+    #[arg(long, value_name = "N", value_parser = parse_tokens)]
+    pub max_output_tokens: Option<u64>,
+
+    /// Estimate the audio of speech request lines that give no seconds: this many seconds
+    /// per character of their input text (an exact decimal, e.g. 0.06). Marked as estimates.
+    #[arg(long, value_name = "RATE", value_parser = parse_seconds)]
+    pub seconds_per_char: Option<Decimal>,
+
     /// Report bad rows on stderr and price the rest (the exit status is still 2).
     #[arg(long)]
     pub skip_invalid: bool,

@@ -6,7 +6,7 @@
 
 use std::io::BufReader;
 
-use dis_price::batch::{jsonl, InputFormat, Pricer, ReadOptions, Rows, Totals};
+use dis_price::batch::{jsonl, mixed, InputFormat, Pricer, ReadOptions, Rows, Totals};
 use dis_price::pricing::shown;
 use dis_price::render::{BatchHeader, Paint, csv};
 use dis_price::tariff::Tariff;
@@ -22,6 +22,31 @@ fuzz_target!(|bytes: &[u8]| {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         for defaults_ok in [false, true] {
             assert!(jsonl::agrees(line, defaults_ok), "fast and general JSON paths differ on {line:?}");
+        }
+    }
+    // The mixed reader: any line is an error or a row that prices to its exact price shown
+    // once; a chat request's bound covers at least its text's bytes.
+    let options = mixed::MixedOptions {
+        max_output_tokens: Some(100),
+        seconds_per_char: Some(rust_decimal::Decimal::new(6, 2)),
+        defaults_ok: false,
+        ignore_keys: &[],
+    };
+    for (at, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let Ok(text) = std::str::from_utf8(line) else { continue };
+        match mixed::json_item(at as u64 + 1, text, options) {
+            Ok(mixed::Item::Metered(m)) => {
+                if let Some(model) = tariff.model_index(&m.model).map(|i| &tariff.models[i]) {
+                    if let Ok(charge) = dis_price::pricing::price(model, &m.usage, tariff.display) {
+                        assert_eq!(shown(charge.exact, tariff.display), Some(charge.price));
+                        assert!(charge.price >= rust_decimal::Decimal::ZERO);
+                    }
+                }
+                if let (mixed::Kind::Bound, dis_price::pricing::Usage::Tokens { input, .. }) = (m.kind, m.usage) {
+                    assert!(input >= mixed::TEMPLATE_TOKENS, "a bound below the template");
+                }
+            }
+            Ok(mixed::Item::Image(_)) | Err(_) => {}
         }
     }
     for form in [InputFormat::Csv, InputFormat::Jsonl] {

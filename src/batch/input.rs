@@ -565,6 +565,11 @@ impl<R: BufRead> Rows<R> {
         }
     }
 
+    /// Whether the input is JSON Lines.
+    pub fn is_jsonl(&self) -> bool {
+        matches!(self.form, Form::Jsonl)
+    }
+
     /// The next row, `Ok(None)` at the end, `Err(Ok(row error))` for a bad row (reading goes
     /// on), `Err(Err(input error))` when reading cannot go on.
     #[allow(clippy::type_complexity)]
@@ -1082,6 +1087,45 @@ fn normal(name: &str) -> String {
         .collect()
 }
 
+/// Which of [`super::mixed::METERED_COLUMNS`] a header name is, compared as [`normal`]
+/// writes it (`Input Tokens` is `input_tokens`).
+pub fn metered_column(name: &str) -> Option<usize> {
+    let name = normal(name);
+    super::mixed::METERED_COLUMNS
+        .iter()
+        .position(|c| *c == name)
+}
+
+/// Other names of the metered columns, refused rather than carried.
+const METERED_SYNONYMS: [(&str, &str); 6] = [
+    ("prompt_tokens", "input_tokens"),
+    ("completion_tokens", "output_tokens"),
+    ("tokens_in", "input_tokens"),
+    ("tokens_out", "output_tokens"),
+    ("secs", "seconds"),
+    ("duration_seconds", "seconds"),
+];
+
+/// The metered column a header name seems to mean without naming it: within two edits of
+/// `input_tokens` or `output_tokens`, one of `seconds`, or another name for one; `None` when
+/// the header names that column outright.
+fn metered_near_miss(normal_name: &str, header: &[String]) -> Option<&'static str> {
+    let named = |c: &str| header.iter().any(|h| normal(h) == c);
+    let nearest = super::mixed::METERED_COLUMNS
+        .iter()
+        .map(|&c| (strsim::osa_distance(normal_name, c), c))
+        .filter(|&(edits, c)| edits > 0 && edits <= if c.len() > 8 { 2 } else { 1 })
+        .min()
+        .map(|(_, c)| c)
+        .or_else(|| {
+            METERED_SYNONYMS
+                .iter()
+                .find(|(other, _)| *other == normal_name)
+                .map(|&(_, c)| c)
+        })?;
+    (!named(nearest)).then_some(nearest)
+}
+
 /// The price column a header name seems to mean without naming it, if any.
 ///
 /// The rule, on names compared as [`normal`] writes them: a name is a near-miss of a price
@@ -1369,6 +1413,12 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
                         price_column_list()
                     ));
                 }
+                if let Some(meant) = metered_near_miss(&normal, header) {
+                    return Err(format!(
+                        "column {position} {name:?} looks like the metered column {meant:?}: did you mean {meant:?}? It is refused rather than carried through, which would leave the rows unpriced; rename the column if it is something else (metered columns: {})",
+                        super::mixed::METERED_COLUMNS.join(", ")
+                    ));
+                }
                 let key = name.trim().to_lowercase();
                 if let Some(output) = crate::render::JOB_COLUMNS.iter().position(|c| *c == key) {
                     return Err(format!(
@@ -1406,7 +1456,8 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
     // A date alone picks the rate, not the job.
     let priced = columns
         .iter()
-        .any(|c| !matches!(c, Column::Extra | Column::Date));
+        .any(|c| !matches!(c, Column::Extra | Column::Date))
+        || extra.iter().any(|e| metered_column(e).is_some());
     if !options.defaults_ok && !priced {
         return Err(format!(
             "no column sets the price ({} {} carried through), so every job would be priced at the model's defaults; name the price columns ({}), or give --defaults-ok to price the defaults",

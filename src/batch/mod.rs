@@ -3,6 +3,7 @@
 pub mod chunks;
 pub mod input;
 pub mod jsonl;
+pub mod mixed;
 pub mod totals;
 
 pub use input::{InputFormat, ReadOptions, Row, RowError, Rows};
@@ -151,10 +152,12 @@ impl<'t> Pricer<'t> {
                 "model",
                 row.model.as_deref().unwrap_or_default(),
                 format!(
-                    "bills per {}; batch prices image jobs only for now (price one request with `dis-price --model {:?} {}`)",
+                    "bills per {}, not per image; give the row's {} instead of image steps and sizes (CSV columns or JSON keys; --baseline compares image jobs only)",
                     model.metering.name(),
-                    model.id,
-                    model.metering.flags()
+                    match model.metering {
+                        crate::tariff::Metering::Token(_) => "input_tokens and output_tokens",
+                        _ => "seconds",
+                    },
                 ),
             ));
         }

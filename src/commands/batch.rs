@@ -80,6 +80,14 @@ pub(super) fn batch(
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     if args.baseline.is_some() || args.baseline_tariff.is_some() {
+        // A mixed workload is refused before any comparison (standard input is left to the
+        // comparison, which refuses a chat or speech line as it reads it).
+        if args.file.as_os_str() != "-" {
+            let rows = open_rows(args, &args.file, None)?;
+            if super::mixed::is_mixed(args, &rows, None)? {
+                return super::mixed::run(tariff, args, rows, None, io);
+            }
+        }
         return super::compare::compare(tariff, args, io);
     }
     super::compare::refuse_gates_without_baseline(args)?;
@@ -90,7 +98,11 @@ pub(super) fn batch(
         ));
     }
     let name = args.file.display().to_string();
-    let rows = open_rows(args, &args.file, None)?;
+    let held = super::mixed::read_ahead(args)?;
+    let rows = open_rows(args, &args.file, held.clone())?;
+    if super::mixed::is_mixed(args, &rows, held.as_deref())? {
+        return super::mixed::run(tariff, args, rows, held, io);
+    }
     // The total alone is a summary: nothing is written until the whole input is priced.
     let summary_only = args.summary || args.format == BatchFormat::Plain;
     let extra = rows.extra_columns().to_vec();

@@ -12,6 +12,7 @@ mod fit;
 mod gate;
 mod load;
 mod man;
+mod mixed;
 mod quote;
 mod table;
 mod validate;

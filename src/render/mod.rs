@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod mixed;
 pub mod plain;
 pub mod table;
 pub mod text;

@@ -274,3 +274,115 @@ fn nothing_in_the_shipped_tariff_is_hostile() {
     let (code, out, _) = run(dis().arg("--tariff").arg(&path).arg("--format=plain"));
     assert_eq!((code, out.as_str()), (0, "0.0068\n"));
 }
+
+#[test]
+fn mixed_batch_files() {
+    let chat = |rest: &str| format!("{{\"model\":\"Llama-3.1 8B\",{rest}}}\n").into_bytes();
+    let deep = format!(
+        "{{\"model\":\"Llama-3.1 8B\",\"max_tokens\":1,\"messages\":{}{}}}\n",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let mut long = chat("\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"");
+    long.truncate(long.len() - 2);
+    long.extend(std::iter::repeat_n(b'a', 2 * 1024 * 1024));
+    long.extend(b"\"}]}\n");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("deep.jsonl", deep.into_bytes(), "line 1"),
+        ("long.jsonl", long, "longer than 1048576 bytes"),
+        (
+            "overflow-total.jsonl",
+            chat(
+                "\"usage\":{\"prompt_tokens\":18446744073709551615,\"completion_tokens\":1,\"total_tokens\":0}",
+            ),
+            "does not add up",
+        ),
+        (
+            "huge-tokens.jsonl",
+            chat("\"input_tokens\":18446744073709551616,\"output_tokens\":1"),
+            "18446744073709551616",
+        ),
+        (
+            "string-tokens.jsonl",
+            chat("\"input_tokens\":\"100\",\"output_tokens\":1"),
+            "\"100\"",
+        ),
+        (
+            "nan-seconds.jsonl",
+            b"{\"model\":\"Chatterbox\",\"seconds\":\"NaN\"}\n".to_vec(),
+            "NaN",
+        ),
+        (
+            "huge-seconds.jsonl",
+            b"{\"model\":\"Chatterbox\",\"seconds\":1e400}\n".to_vec(),
+            "1e+400",
+        ),
+        (
+            "too-precise.jsonl",
+            b"{\"model\":\"Chatterbox\",\"seconds\":79228162514264337593543950335}\n".to_vec(),
+            "line 1",
+        ),
+        (
+            "latin1.jsonl",
+            b"{\"model\":\"Chatterbox\",\"input\":\"caf\xe9\",\"seconds\":1}\n".to_vec(),
+            "not UTF-8",
+        ),
+        (
+            "lone-cr.jsonl",
+            b"{\"model\":\"Chatterbox\",\"seconds\":1}\r{\"model\":\"Chatterbox\",\"seconds\":9}\n"
+                .to_vec(),
+            "carriage return",
+        ),
+        (
+            "repeat-nested.jsonl",
+            chat(
+                "\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"role\":\"system\",\"content\":\"x\"}]",
+            ),
+            "repeats the key \"role\"",
+        ),
+        (
+            "repeat-max.jsonl",
+            chat(
+                "\"max_tokens\":1,\"max_tokens\":99,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]",
+            ),
+            "repeats the key \"max_tokens\"",
+        ),
+        (
+            "empty-messages.jsonl",
+            chat("\"max_tokens\":1,\"messages\":[]"),
+            "is empty",
+        ),
+        (
+            "csv-huge-seconds.csv",
+            b"model,seconds\nChatterbox,99999999999999999999999999999999\n".to_vec(),
+            "99999999999999999999999999999999",
+        ),
+    ];
+    for (name, bytes, needle) in cases {
+        let (_d, path) = temp_file(name, &bytes);
+        refused(
+            &["batch", path.to_str().unwrap(), "--format=csv", "--summary"],
+            None,
+            needle,
+        );
+    }
+    // A rate so large that text times it cannot be computed exactly.
+    let (_d, path) = temp_file(
+        "speech.jsonl",
+        format!(
+            "{{\"model\":\"Chatterbox\",\"input\":\"{}\",\"voice\":\"a\"}}\n",
+            "a".repeat(1000)
+        )
+        .as_bytes(),
+    );
+    refused(
+        &[
+            "batch",
+            path.to_str().unwrap(),
+            "--seconds-per-char",
+            "79228162514264337593543950335",
+        ],
+        None,
+        "too large",
+    );
+}

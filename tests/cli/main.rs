@@ -17,6 +17,7 @@ mod jsonl;
 mod laws;
 mod meters;
 mod misc;
+mod mixed;
 mod readme;
 mod review;
 mod shell;

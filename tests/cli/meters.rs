@@ -320,12 +320,13 @@ fn image_only_commands_refuse_or_skip_other_meters() {
         out.ends_with("skipped, as check compares image prices only: Llama-3.1 8B (per token), Llama-3.3 70B (per token), Chatterbox (per second)\n"),
         "{out}"
     );
-    let (_d, jobs) = temp_file("jobs.csv", b"model,seconds\nchatterbox,3\n");
+    // A second model with image cells only: a batch prices it from seconds.
+    let (_d, jobs) = temp_file("jobs.csv", b"model,steps\nchatterbox,3\n");
     assert_bad_input(
         dis().args(["batch"]).arg(&jobs),
         &[
             "line 2",
-            "bills per second; batch prices image jobs only for now",
+            "bills per second, not per image; give the row's seconds",
         ],
     );
 }

@@ -1,0 +1,831 @@
+//! Mixed workloads: JSON Lines and CSV rows of every meter (image jobs, chat tokens, speech
+//! seconds), each line recognised by its shape. Image lines are read exactly as the image-only
+//! reader reads them; the rest become a [`Usage`] with how sure its figure is ([`Kind`]).
+#![deny(clippy::arithmetic_side_effects)]
+
+use std::borrow::Cow;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::input::{Row, RowError, json_row};
+use crate::pricing::Usage;
+
+/// How sure a row's figure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Counted: the usage is what was (or will be) billed.
+    Exact,
+    /// An upper bound: the bill cannot be more.
+    Bound,
+    /// An estimate from a rate the user gave: the bill may be more or less.
+    Estimate,
+}
+
+impl Kind {
+    /// Its name in every output format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Exact => "exact",
+            Kind::Bound => "bound",
+            Kind::Estimate => "estimate",
+        }
+    }
+}
+
+/// The shapes a JSON line may have, for messages.
+pub const SHAPES: &str = "an image request ({\"num_inference_steps\": 20, \"size\": \"512x512\"}), a chat result with usage ({\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 12, \"completion_tokens\": 40}}), a chat request ({\"model\": \"Llama-3.1 8B\", \"messages\": [...], \"max_tokens\": 256}), a speech request ({\"model\": \"Chatterbox\", \"input\": \"Hello\", \"voice\": \"alloy\", \"seconds\": 2}) or a metered row ({\"model\": \"Llama-3.1 8B\", \"input_tokens\": 12, \"output_tokens\": 40} or {\"model\": \"Chatterbox\", \"seconds\": 2.5})";
+
+/// Llama 3.1's chat template, as tokens (special ones count 1; text at most its bytes):
+/// `<|begin_of_text|>` (1) and the system block the template always writes, with its
+/// knowledge-date lines ("Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n",
+/// 63 bytes) and its header (`<|start_header_id|>system<|end_header_id|>\n\n` ... `<|eot_id|>`:
+/// 3 special tokens + 6 + 2 bytes), and the generation prompt that ends the input
+/// (`<|start_header_id|>assistant<|end_header_id|>\n\n`: 2 special tokens + 9 + 2 bytes).
+pub const TEMPLATE_TOKENS: u64 = 1 + 63 + (3 + 6 + 2) + (2 + 9 + 2);
+
+/// Per message: `<|start_header_id|>`, `<|end_header_id|>`, `\n\n` (2 bytes) and `<|eot_id|>`,
+/// plus the role's bytes.
+pub const MESSAGE_TOKENS: u64 = 3 + 2;
+
+/// Options of the mixed reader.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MixedOptions<'o> {
+    /// Output tokens of a chat request that names no maximum.
+    pub max_output_tokens: Option<u64>,
+    /// Seconds per character of a speech request that gives no seconds.
+    pub seconds_per_char: Option<Decimal>,
+    /// `--defaults-ok`, for image lines.
+    pub defaults_ok: bool,
+    /// `--ignore-key`.
+    pub ignore_keys: &'o [String],
+}
+
+/// A metered row: a model, what it used, and how sure that is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Metered {
+    /// 1-based line in the input.
+    pub line: u64,
+    /// The model as named.
+    pub model: String,
+    /// What is priced.
+    pub usage: Usage,
+    /// Exact, bound or estimate.
+    pub kind: Kind,
+    /// The line's shape, in words.
+    pub shape: &'static str,
+}
+
+/// One line of a mixed input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item<'a> {
+    /// An image job, as the image reader reads it.
+    Image(Row<'a>),
+    /// A chat or speech row.
+    Metered(Metered),
+}
+
+/// Keys that make a JSON line (or CSV column names that make a file) a metered one.
+pub const METERED_KEYS: [&str; 9] = [
+    "messages",
+    "usage",
+    "input",
+    "voice",
+    "input_tokens",
+    "output_tokens",
+    "seconds",
+    "max_tokens",
+    "max_completion_tokens",
+];
+
+/// CSV columns of metered rows, beside the image columns.
+pub const METERED_COLUMNS: [&str; 3] = ["input_tokens", "output_tokens", "seconds"];
+
+/// Finds metered keys in JSON Lines bytes in one pass: each colon is looked at, and the
+/// quoted name before it (spaces allowed between) compared with [`METERED_KEYS`]. Inside a
+/// JSON string a quote is escaped, so only keys are found. A false find costs nothing but the
+/// image rows' read by the mixed reader, which prices them the same; a key written with
+/// escapes is not found, and the image reader then refuses it as a key it does not know.
+pub struct KeyScan;
+
+impl KeyScan {
+    /// The scanner.
+    pub fn new() -> Option<KeyScan> {
+        Some(KeyScan)
+    }
+
+    /// Whether `bytes` holds a metered key followed by its colon.
+    pub fn found(&self, bytes: &[u8]) -> bool {
+        const LONGEST: usize = 21;
+        memchr::memchr_iter(b':', bytes).any(|colon| {
+            let before = &bytes[..colon];
+            let name_end = before
+                .iter()
+                .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+            let Some(close) = name_end.filter(|&at| before[at] == b'"') else {
+                return false;
+            };
+            let from = close.saturating_sub(LONGEST.saturating_add(1));
+            let Some(open) = memchr::memrchr(b'"', &before[from..close]) else {
+                return false;
+            };
+            let key = &before[from.saturating_add(open).saturating_add(1)..close];
+            METERED_KEYS.iter().any(|k| k.as_bytes() == key)
+        })
+    }
+
+    /// Bytes each piece repeats of the one before: the longest key, its quotes and a colon.
+    pub const OVERLAP: usize = 32;
+}
+
+/// Whether JSON Lines bytes hold a metered key anywhere (see [`KeyScan`]).
+pub fn has_metered_key(bytes: &[u8]) -> bool {
+    KeyScan::new().is_some_and(|scan| scan.found(bytes))
+}
+
+/// A JSON value read strictly: a key repeated in any object, at any depth, is an error (the
+/// plain reader would keep the last, silently changing a count).
+struct Strict(Value);
+
+/// serde_json's marker of an arbitrary-precision number (feature `arbitrary_precision`).
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Strict;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Strict, E> {
+                Ok(Strict(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Strict, E> {
+                Ok(Strict(Value::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Strict, E> {
+                serde_json::Number::from_f64(v)
+                    .map(|n| Strict(Value::Number(n)))
+                    .ok_or_else(|| E::custom("a number that is not finite"))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
+                Ok(Strict(Value::String(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Strict, E> {
+                Ok(Strict(Value::String(v)))
+            }
+            fn visit_unit<E>(self) -> Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Strict(v)) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(Strict(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
+                let mut out = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == NUMBER_TOKEN {
+                        let text: String = map.next_value()?;
+                        let number = text
+                            .parse::<serde_json::Number>()
+                            .map_err(de::Error::custom)?;
+                        return Ok(Strict(Value::Number(number)));
+                    }
+                    let Strict(value) = map.next_value()?;
+                    if out.contains_key(&key) {
+                        return Err(de::Error::custom(format!(
+                            "repeats the key {key:?}; give each key once"
+                        )));
+                    }
+                    out.insert(key, value);
+                }
+                Ok(Strict(Value::Object(out)))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// Keys of a chat request that do not change its price (or its bound): sampling settings,
+/// the caller's id, streaming.
+pub const CHAT_IGNORED: [&str; 16] = [
+    "temperature",
+    "top_p",
+    "top_k",
+    "min_p",
+    "stream",
+    "stream_options",
+    "user",
+    "stop",
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+    "repetition_penalty",
+    "logit_bias",
+    "logprobs",
+    "top_logprobs",
+    "response_format",
+];
+
+/// Keys of a chat result beside `model` and `usage` that do not change its price.
+pub const RESULT_IGNORED: [&str; 6] = [
+    "id",
+    "object",
+    "created",
+    "choices",
+    "system_fingerprint",
+    "service_tier",
+];
+
+/// Keys of a speech request beside `model`, `input` and `seconds` that do not change its
+/// price by themselves.
+pub const SPEECH_IGNORED: [&str; 6] = [
+    "voice",
+    "response_format",
+    "exaggeration",
+    "cfg_weight",
+    "temperature",
+    "stream_format",
+];
+
+/// Roles of the chat template.
+const ROLES: [&str; 5] = ["system", "user", "assistant", "tool", "ipython"];
+
+fn err(line: u64, field: &str, value: &Value, message: impl Into<String>) -> RowError {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    RowError::new(line, field, &text, message)
+}
+
+/// A whole number of tokens from 0 to u64::MAX.
+fn tokens(line: u64, field: &str, value: &Value) -> Result<u64, RowError> {
+    value.as_u64().ok_or_else(|| {
+        err(
+            line,
+            field,
+            value,
+            format!("is not a whole number of tokens from 0 to {}", u64::MAX),
+        )
+    })
+}
+
+/// Seconds: an exact decimal, 0 or more, from a JSON number or a CSV cell.
+pub fn seconds_text(line: u64, field: &str, text: &str) -> Result<Decimal, RowError> {
+    crate::cli::parse_seconds(text)
+        .map_err(|m| RowError::new(line, field, text, format!("is not seconds of audio: {m}")))
+}
+
+fn seconds(line: u64, field: &str, value: &Value) -> Result<Decimal, RowError> {
+    match value {
+        // arbitrary_precision keeps the number's own digits: read them exactly, no float.
+        Value::Number(n) => seconds_text(line, field, &n.to_string()),
+        other => Err(err(
+            line,
+            field,
+            other,
+            "is not a number of seconds (e.g. 2.5)",
+        )),
+    }
+}
+
+fn model_of(line: u64, object: &Map<String, Value>, shape: &str) -> Result<String, RowError> {
+    match object.get("model") {
+        Some(Value::String(m)) if !m.trim().is_empty() => Ok(m.trim().to_owned()),
+        Some(other) => Err(err(line, "model", other, "is not a model id")),
+        None => Err(RowError::new(
+            line,
+            "model",
+            "",
+            format!("is missing: a {shape} must name its model"),
+        )),
+    }
+}
+
+/// Refuses any key of `object` that is not `known` or `ignored` (or `--ignore-key`).
+fn only_keys(
+    line: u64,
+    object: &Map<String, Value>,
+    shape: &str,
+    known: &[&str],
+    ignored: &[&str],
+    extra: &[String],
+) -> Result<(), RowError> {
+    for (key, value) in object {
+        if known.contains(&key.as_str())
+            || ignored.contains(&key.as_str())
+            || extra.iter().any(|k| k == key)
+        {
+            continue;
+        }
+        let hint = super::input::plausible_key(key, known.iter().chain(ignored).copied())
+            .map(|k| format!("did you mean {k:?}? "))
+            .unwrap_or_else(|| {
+                format!("if it does not change the price, --ignore-key {key:?} leaves it out; ")
+            });
+        return Err(err(
+            line,
+            key,
+            value,
+            format!(
+                "is not a key of a {shape} dis-price knows; {hint}(price keys: {}; ignored: {})",
+                known.join(", "),
+                ignored.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The UTF-8 bytes of a message's text: a string, or an array of text parts.
+fn content_bytes(line: u64, content: &Value) -> Result<u64, RowError> {
+    let bytes = |s: &str| u64::try_from(s.len()).unwrap_or(u64::MAX);
+    match content {
+        Value::String(s) => Ok(bytes(s)),
+        Value::Null => Ok(0),
+        Value::Array(parts) => {
+            let mut total: u64 = 0;
+            for part in parts {
+                let text = match part {
+                    Value::Object(p)
+                        if p.get("type").and_then(Value::as_str) == Some("text")
+                            && p.len() == 2 =>
+                    {
+                        p.get("text").and_then(Value::as_str)
+                    }
+                    _ => None,
+                };
+                let Some(text) = text else {
+                    return Err(err(
+                        line,
+                        "content",
+                        part,
+                        "is not a text part ({\"type\": \"text\", \"text\": \"...\"}); only text is priced by its bytes",
+                    ));
+                };
+                total = total.saturating_add(bytes(text));
+            }
+            Ok(total)
+        }
+        other => Err(err(
+            line,
+            "content",
+            other,
+            "is not message text (a string or an array of text parts)",
+        )),
+    }
+}
+
+/// The most input tokens `messages` can be under Llama 3.1's chat template: every token of its
+/// byte-level BPE covers at least one byte, so text is at most its bytes; see
+/// [`TEMPLATE_TOKENS`] and [`MESSAGE_TOKENS`].
+pub fn input_bound(line: u64, messages: &Value) -> Result<u64, RowError> {
+    let Value::Array(list) = messages else {
+        return Err(err(
+            line,
+            "messages",
+            messages,
+            "is not an array of messages ({\"role\": \"user\", \"content\": \"...\"})",
+        ));
+    };
+    if list.is_empty() {
+        return Err(err(
+            line,
+            "messages",
+            messages,
+            "is empty; a chat request has at least one message",
+        ));
+    }
+    let mut total = TEMPLATE_TOKENS;
+    for message in list {
+        let Value::Object(m) = message else {
+            return Err(err(
+                line,
+                "messages",
+                message,
+                "holds something that is not a message object",
+            ));
+        };
+        for (key, value) in m {
+            match key.as_str() {
+                "role" | "content" | "name" => {}
+                _ => {
+                    return Err(err(
+                        line,
+                        key,
+                        value,
+                        "is not a message key dis-price can bound (role, content, name); tool calls and other parts change the prompt in ways it cannot count",
+                    ));
+                }
+            }
+        }
+        let role = match m.get("role") {
+            Some(Value::String(r)) if ROLES.contains(&r.as_str()) => r,
+            Some(other) => {
+                return Err(err(
+                    line,
+                    "role",
+                    other,
+                    format!("is not a role of the chat template ({})", ROLES.join(", ")),
+                ));
+            }
+            None => {
+                return Err(RowError::new(line, "role", "", "is missing from a message"));
+            }
+        };
+        let content = content_bytes(line, m.get("content").unwrap_or(&Value::Null))?;
+        let name = match m.get("name") {
+            None => 0,
+            Some(Value::String(n)) => u64::try_from(n.len()).unwrap_or(u64::MAX),
+            Some(other) => return Err(err(line, "name", other, "is not a string")),
+        };
+        let role = u64::try_from(role.len()).unwrap_or(u64::MAX);
+        total = total
+            .saturating_add(MESSAGE_TOKENS)
+            .saturating_add(role)
+            .saturating_add(name)
+            .saturating_add(content);
+    }
+    Ok(total)
+}
+
+/// Reads one JSON line of a mixed input.
+pub fn json_item(
+    line: u64,
+    text: &str,
+    options: MixedOptions<'_>,
+) -> Result<Item<'static>, RowError> {
+    let value = match serde_json::from_str::<Strict>(text) {
+        Ok(Strict(v)) => v,
+        Err(e) if e.is_data() => {
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            return Err(RowError::new(line, "row", text, message));
+        }
+        // Not JSON at all: the image reader says so as it always has.
+        Err(_) => {
+            return json_row(line, text, options.defaults_ok, options.ignore_keys).map(Item::Image);
+        }
+    };
+    let Value::Object(object) = value else {
+        return json_row(line, text, options.defaults_ok, options.ignore_keys).map(Item::Image);
+    };
+    let has = |k: &str| object.contains_key(k);
+    let extra = options.ignore_keys;
+    let metered = |model: String, usage: Usage, kind: Kind, shape: &'static str| {
+        Ok(Item::Metered(Metered {
+            line,
+            model,
+            usage,
+            kind,
+            shape,
+        }))
+    };
+    if has("usage") {
+        let shape = "chat result";
+        only_keys(
+            line,
+            &object,
+            shape,
+            &["model", "usage"],
+            &RESULT_IGNORED,
+            extra,
+        )?;
+        let model = model_of(line, &object, shape)?;
+        let usage = &object["usage"];
+        let Value::Object(u) = usage else {
+            return Err(err(
+                line,
+                "usage",
+                usage,
+                "is not an object ({\"prompt_tokens\": 12, \"completion_tokens\": 40})",
+            ));
+        };
+        only_keys(
+            line,
+            u,
+            "chat result's usage",
+            &["prompt_tokens", "completion_tokens", "total_tokens"],
+            &["prompt_tokens_details", "completion_tokens_details"],
+            &[],
+        )?;
+        let side = |k: &str| match u.get(k) {
+            Some(v) => tokens(line, k, v),
+            None => Err(RowError::new(
+                line,
+                k,
+                "",
+                "is missing from usage; a chat result's price needs prompt_tokens and completion_tokens",
+            )),
+        };
+        let input = side("prompt_tokens")?;
+        let output = side("completion_tokens")?;
+        if let Some(total) = u.get("total_tokens") {
+            let total_n = tokens(line, "total_tokens", total)?;
+            if input.checked_add(output) != Some(total_n) {
+                return Err(err(
+                    line,
+                    "total_tokens",
+                    total,
+                    format!(
+                        "is not prompt_tokens + completion_tokens ({input} + {output}); the usage does not add up"
+                    ),
+                ));
+            }
+        }
+        return metered(model, Usage::Tokens { input, output }, Kind::Exact, shape);
+    }
+    if has("messages") {
+        let shape = "chat request";
+        only_keys(
+            line,
+            &object,
+            shape,
+            &[
+                "model",
+                "messages",
+                "max_tokens",
+                "max_completion_tokens",
+                "n",
+            ],
+            &CHAT_IGNORED,
+            extra,
+        )?;
+        let model = model_of(line, &object, shape)?;
+        if let Some(n) = object.get("n")
+            && n.as_u64() != Some(1)
+        {
+            return Err(err(
+                line,
+                "n",
+                n,
+                "asks for more than one completion (or is not a count); only n = 1 is priced",
+            ));
+        }
+        let input = input_bound(line, &object["messages"])?;
+        let max = match (
+            object.get("max_tokens"),
+            object.get("max_completion_tokens"),
+        ) {
+            (Some(a), Some(b)) => {
+                return Err(err(
+                    line,
+                    "max_completion_tokens",
+                    b,
+                    format!("is given beside max_tokens ({a}); give one of them"),
+                ));
+            }
+            (Some(v), None) => Some(tokens(line, "max_tokens", v)?),
+            (None, Some(v)) => Some(tokens(line, "max_completion_tokens", v)?),
+            (None, None) => None,
+        };
+        let Some(output) = max.or(options.max_output_tokens) else {
+            return Err(RowError::new(
+                line,
+                "max_tokens",
+                "",
+                "is missing, so the request's output has no upper bound; give max_tokens (or max_completion_tokens) in the request, or --max-output-tokens N to price every such request at N output tokens at most",
+            ));
+        };
+        return metered(model, Usage::Tokens { input, output }, Kind::Bound, shape);
+    }
+    if has("input") || has("voice") {
+        let shape = "speech request";
+        only_keys(
+            line,
+            &object,
+            shape,
+            &["model", "input", "seconds", "speed"],
+            &SPEECH_IGNORED,
+            extra,
+        )?;
+        let model = model_of(line, &object, shape)?;
+        let text = match object.get("input") {
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                return Err(err(
+                    line,
+                    "input",
+                    other,
+                    "is not the text to speak (a string)",
+                ));
+            }
+            None => {
+                return Err(RowError::new(
+                    line,
+                    "input",
+                    "",
+                    "is missing: a speech request gives the text to speak",
+                ));
+            }
+        };
+        if let Some(given) = object.get("seconds") {
+            let s = seconds(line, "seconds", given)?;
+            return metered(model, Usage::Seconds(s), Kind::Estimate, shape);
+        }
+        if let Some(speed) = object.get("speed")
+            && !matches!(speed, Value::Number(n) if n.to_string().parse::<Decimal>().ok() == Some(Decimal::ONE))
+        {
+            return Err(err(
+                line,
+                "speed",
+                speed,
+                "changes the audio's length, which --seconds-per-char assumes at speed 1; give the line's seconds instead",
+            ));
+        }
+        let Some(rate) = options.seconds_per_char else {
+            return Err(RowError::new(
+                line,
+                "seconds",
+                "",
+                "is missing, and the audio's length is not known before the call; give the line's \"seconds\" (an estimate), or --seconds-per-char RATE to estimate every speech request from its text",
+            ));
+        };
+        let chars = Decimal::from(u64::try_from(text.chars().count()).unwrap_or(u64::MAX));
+        let s = chars.checked_mul(rate).ok_or_else(|| {
+            RowError::new(
+                line,
+                "input",
+                &format!("{chars} characters"),
+                "times --seconds-per-char is too large to compute exactly",
+            )
+        })?;
+        return metered(model, Usage::Seconds(s), Kind::Estimate, shape);
+    }
+    if has("input_tokens") || has("output_tokens") {
+        let shape = "metered row";
+        only_keys(
+            line,
+            &object,
+            shape,
+            &["model", "input_tokens", "output_tokens"],
+            &[],
+            extra,
+        )?;
+        let model = model_of(line, &object, shape)?;
+        let side = |k: &str| match object.get(k) {
+            Some(v) => tokens(line, k, v),
+            None => Err(RowError::new(
+                line,
+                k,
+                "",
+                "is missing; a token row gives input_tokens and output_tokens",
+            )),
+        };
+        let (input, output) = (side("input_tokens")?, side("output_tokens")?);
+        return metered(model, Usage::Tokens { input, output }, Kind::Exact, shape);
+    }
+    if has("seconds") {
+        let shape = "metered row";
+        only_keys(line, &object, shape, &["model", "seconds"], &[], extra)?;
+        let model = model_of(line, &object, shape)?;
+        let s = seconds(line, "seconds", &object["seconds"])?;
+        return metered(model, Usage::Seconds(s), Kind::Exact, shape);
+    }
+    // A line with no key of any shape (model aside) fits none: say which shapes there are.
+    let image_key = object.keys().any(|k| {
+        k != "model"
+            && (super::input::PRICE_KEYS.contains(&k.as_str())
+                || ["created", "date"].contains(&k.as_str()))
+    });
+    json_row(line, text, options.defaults_ok, options.ignore_keys)
+        .map(Item::Image)
+        .map_err(|e| {
+            if image_key || object.is_empty() {
+                e
+            } else {
+                RowError::new(
+                    line,
+                    "row",
+                    text,
+                    format!("fits no shape dis-price prices ({e}); a line is {SHAPES}"),
+                )
+            }
+        })
+}
+
+/// A CSV row of a mixed file: `metered` holds the row's cells of [`METERED_COLUMNS`] (by
+/// index into that list), blank ones as `None`. A row with none is an image row.
+pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>, RowError> {
+    let line = row.line;
+    let [input, output, secs] = metered;
+    if input.is_none() && output.is_none() && secs.is_none() {
+        return Ok(Item::Image(row));
+    }
+    let image_cells =
+        row.steps.is_some() || row.size.is_some() || row.count.is_some() || row.date.is_some();
+    let model = row.model.as_deref().map(str::to_owned).ok_or_else(|| {
+        RowError::new(
+            line,
+            "model",
+            "",
+            "is blank; a row with tokens or seconds must name its model",
+        )
+    })?;
+    if image_cells {
+        return Err(RowError::new(
+            line,
+            "row",
+            &model,
+            "gives image cells (steps, size, count or date) and tokens or seconds; a row prices one meter: leave the other cells blank",
+        ));
+    }
+    let count = |field: &str, text: &str| {
+        crate::cli::parse_tokens(text).map_err(|m| RowError::new(line, field, text, m))
+    };
+    let usage = match (input, output, secs) {
+        (Some(i), Some(o), None) => Usage::Tokens {
+            input: count("input_tokens", i)?,
+            output: count("output_tokens", o)?,
+        },
+        (None, None, Some(s)) => Usage::Seconds(seconds_text(line, "seconds", s)?),
+        (_, _, Some(s)) => {
+            return Err(RowError::new(
+                line,
+                "seconds",
+                s,
+                "is given beside tokens; a row is either a chat row (input_tokens and output_tokens) or a speech row (seconds)",
+            ));
+        }
+        (Some(i), None, None) => {
+            return Err(RowError::new(
+                line,
+                "output_tokens",
+                "",
+                format!("is blank beside input_tokens {i}; a chat row gives both (0 if none)"),
+            ));
+        }
+        (None, _, None) => {
+            return Err(RowError::new(
+                line,
+                "input_tokens",
+                "",
+                "is blank beside output_tokens; a chat row gives both (0 if none)",
+            ));
+        }
+    };
+    Ok(Item::Metered(Metered {
+        line,
+        model,
+        usage,
+        kind: Kind::Exact,
+        shape: "metered row",
+    }))
+}
+
+/// Drops a borrowed extra into an owned one.
+pub fn owned(extra: Vec<Cow<'_, str>>) -> Vec<String> {
+    extra.into_iter().map(Cow::into_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(text: &str) -> Result<Item<'static>, String> {
+        json_item(1, text, MixedOptions::default()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn numbers_read_exactly_and_repeats_are_refused() {
+        let Ok(Item::Metered(m)) = item(r#"{"model":"Chatterbox","seconds":2.50}"#) else {
+            panic!()
+        };
+        assert_eq!(m.usage, Usage::Seconds(Decimal::new(250, 2)));
+        let e = item(
+            r#"{"model":"x","usage":{"prompt_tokens":1,"prompt_tokens":9,"completion_tokens":1}}"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("repeats the key \"prompt_tokens\""), "{e}");
+    }
+
+    #[test]
+    fn the_bound_counts_bytes_and_the_template() {
+        let m = serde_json::json!([{"role": "user", "content": "héllo"}]);
+        assert_eq!(input_bound(1, &m).unwrap(), TEMPLATE_TOKENS + 5 + 4 + 6);
+    }
+
+    #[test]
+    fn keys_are_found_only_as_keys() {
+        assert!(has_metered_key(br#"{"usage" : {}}"#));
+        assert!(!has_metered_key(br#"{"prompt":"usage"}"#));
+        assert!(!has_metered_key(br#"{"prompt":"say \"usage\": now"}"#));
+    }
+}

@@ -1,0 +1,447 @@
+//! A whole workload in one batch file: image jobs, chat results, chat request bounds, speech
+//! estimates and token or seconds rows, in JSON Lines and CSV.
+
+use rust_decimal::Decimal;
+
+use crate::{assert_bad_input, dis, run, temp_file};
+
+const IMAGE: &str = r#"{"num_inference_steps": 20, "size": "512x512"}"#;
+const RESULT: &str = r#"{"id":"c1","object":"chat.completion","created":1764115200,"model":"Llama-3.3 70B","choices":[],"usage":{"prompt_tokens":1200,"completion_tokens":300,"total_tokens":1500}}"#;
+const REQUEST: &str = r#"{"model":"Llama-3.1 8B","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Name three primes."}],"max_tokens":64,"temperature":0.2}"#;
+const SPEECH: &str =
+    r#"{"model":"Chatterbox","input":"Hello there, world.","voice":"alloy","seconds":0.4}"#;
+const TOKENS: &str = r#"{"model":"Llama-3.1 8B","input_tokens":100,"output_tokens":0}"#;
+
+/// Runs `batch` on a JSON Lines file of `lines` with `args`.
+fn batch(lines: &[&str], args: &[&str]) -> (i32, String, String) {
+    let text = lines.join("\n") + "\n";
+    let (_dir, path) = temp_file("work.jsonl", text.as_bytes());
+    run(dis()
+        .arg("batch")
+        .arg(&path)
+        .args(args)
+        .env("DIS_PRICE_TODAY", "2026-11-26"))
+}
+
+fn ok(lines: &[&str], args: &[&str]) -> String {
+    let (code, out, err) = batch(lines, args);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+fn bad(lines: &[&str], args: &[&str], needles: &[&str]) -> String {
+    let text = lines.join("\n") + "\n";
+    let (_dir, path) = temp_file("work.jsonl", text.as_bytes());
+    assert_bad_input(dis().arg("batch").arg(&path).args(args), needles)
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+#[test]
+fn every_line_kind_in_one_file_as_csv() {
+    let out = ok(
+        &[IMAGE, RESULT, REQUEST, SPEECH, TOKENS],
+        &["--format", "csv"],
+    );
+    assert_eq!(
+        out,
+        "line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n\
+         1,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060\n\
+         2,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011\n\
+         3,Llama-3.1 8B,bound,,,,140,64,,,0.00002424,0.00002\n\
+         4,Chatterbox,estimate,,,,,,0.4,1,0.003,0.0030\n\
+         5,Llama-3.1 8B,exact,,,,100,0,,,0.00001,0.00001\n\
+         subtotal,flux-dev,exact,,,1,,,,,0.00603,0.0060\n\
+         subtotal,Llama-3.1 8B,bound,,,,240,64,,,0.00003424,0.00003\n\
+         subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011\n\
+         subtotal,Chatterbox,estimate,,,,,,,1,0.003,0.0030\n\
+         total,,estimate,,,,,,,,0.01014424,0.0101\n"
+    );
+}
+
+#[test]
+fn a_mixed_total_is_the_sum_worked_out_apart() {
+    // Rates of the built-in tariff: flux-dev 0.001206 per megapixel-step (1024x1024 unit),
+    // Llama-3.1 8B 0.10 / 0.16 and Llama-3.3 70B 0.70 / 0.80 per 1M tokens, Chatterbox
+    // 0.0030 per second, at least 1 s.
+    let million = dec("1000000");
+    let image = dec("20") * dec("512") * dec("512") / dec("1048576") * dec("0.001206");
+    let result = (dec("1200") * dec("0.70") + dec("300") * dec("0.80")) / million;
+    // 140 = template 88 + two messages of 5 + role bytes (6, 4) + content bytes (14, 18).
+    assert_eq!(88 + (5 + 6 + 14) + (5 + 4 + 18), 140);
+    let request = (dec("140") * dec("0.10") + dec("64") * dec("0.16")) / million;
+    let speech = dec("1") * dec("0.0030");
+    let tokens = dec("100") * dec("0.10") / million;
+    let sum = image + result + request + speech + tokens;
+    let out = ok(
+        &[IMAGE, RESULT, REQUEST, SPEECH, TOKENS],
+        &["--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(dec(v["exact"].as_str().unwrap()), sum);
+    assert_eq!(v["total"], "0.0101");
+    assert_eq!(v["bound"], true);
+    assert_eq!(v["estimated"], true);
+    assert_eq!(v["kind"], "estimate");
+    assert_eq!(v["jobs"][2]["kind"], "bound");
+    assert_eq!(v["jobs"][3]["seconds_charged"], "1");
+    assert_eq!(v["by_model"][1]["input_tokens"], "240");
+    assert_eq!(v["tariff"]["provider"], "Distribute.ai");
+}
+
+#[test]
+fn bounds_make_the_total_at_most_in_every_format() {
+    let lines = [IMAGE, REQUEST];
+    let table = ok(&lines, &[]);
+    assert!(table.contains("│ at most "), "{table}");
+    assert!(
+        table.ends_with("at most 0.0061 USD for 2 row(s) (1 of them upper bounds)\n"),
+        "{table}"
+    );
+    let md = ok(&lines, &["--format", "markdown"]);
+    assert!(
+        md.contains("| **at most** |  | bound | 2 |  | **0.0061 USD** |"),
+        "{md}"
+    );
+    let (code, out, err) = batch(&lines, &["--format", "plain"]);
+    assert_eq!((code, out.as_str()), (0, "0.0061\n"));
+    assert_eq!(
+        err,
+        "note: the total is an upper bound: 1 row(s) are upper bounds, 0 estimates\n"
+    );
+    let exact = ok(&[IMAGE, RESULT], &["--summary"]);
+    assert!(exact.ends_with("0.0071 USD for 2 row(s)\n"), "{exact}");
+    assert!(!exact.contains("at most"));
+}
+
+#[test]
+fn the_budget_gate_compares_the_upper_bound() {
+    // The bound's exact price is 0.00002424: a budget of it passes, one unit below fails.
+    let (code, _, err) = batch(&[REQUEST], &["--budget", "0.00002424", "--format", "plain"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = batch(&[REQUEST], &["--budget", "0.00002423", "--format", "plain"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, "0.00002\n");
+    assert!(err.contains("over budget"), "{err}");
+}
+
+#[test]
+fn the_minimum_second_and_the_zero_that_is_not_zero() {
+    let out = ok(
+        &[
+            r#"{"model":"Chatterbox","seconds":0.25}"#,
+            r#"{"model":"Chatterbox","seconds":2.5}"#,
+            r#"{"model":"Llama-3.1 8B","input_tokens":1,"output_tokens":0}"#,
+        ],
+        &["--format", "csv"],
+    );
+    assert_eq!(
+        out,
+        "line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n\
+         1,Chatterbox,exact,,,,,,0.25,1,0.003,0.0030\n\
+         2,Chatterbox,exact,,,,,,2.5,2.5,0.0075,0.0075\n\
+         3,Llama-3.1 8B,exact,,,,1,0,,,0.0000001,0.0000001\n\
+         subtotal,Llama-3.1 8B,exact,,,,1,0,,,0.0000001,0.0000001\n\
+         subtotal,Chatterbox,exact,,,,,,,3.5,0.0105,0.0105\n\
+         total,,exact,,,,,,,,0.0105001,0.0105\n"
+    );
+    let table = ok(&[r#"{"model":"Chatterbox","seconds":0.25}"#], &[]);
+    assert!(table.contains("0.25 (minimum 1 charged)"), "{table}");
+}
+
+#[test]
+fn speech_requests_are_estimates_from_a_rate() {
+    // 19 characters x 0.06 s = 1.14 s.
+    let line = r#"{"model":"Chatterbox","input":"Hello there, world.","voice":"alloy"}"#;
+    let out = ok(&[line], &["--seconds-per-char", "0.06", "--format", "csv"]);
+    assert!(
+        out.contains("\n1,Chatterbox,estimate,,,,,,1.14,1.14,0.00342,0.0034\n"),
+        "{out}"
+    );
+    bad(
+        &[line],
+        &[],
+        &[
+            "line 1",
+            "seconds",
+            "--seconds-per-char RATE",
+            "\"seconds\"",
+        ],
+    );
+    bad(
+        &[r#"{"model":"Chatterbox","input":"Hi","voice":"a","speed":2}"#],
+        &["--seconds-per-char", "0.06"],
+        &["line 1", "speed", "2"],
+    );
+}
+
+#[test]
+fn a_chat_request_needs_a_cap_on_its_output() {
+    let line =
+        r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}],"stream":true}"#;
+    bad(
+        &[line],
+        &[],
+        &["line 1", "max_tokens", "--max-output-tokens N"],
+    );
+    let out = ok(&[line], &["--max-output-tokens", "1000", "--format", "csv"]);
+    // 88 + 5 + 4 + 2 input tokens at most.
+    assert!(
+        out.contains("\n1,Llama-3.1 8B,bound,,,,99,1000,,,"),
+        "{out}"
+    );
+    // The request's own max_completion_tokens wins over the cap.
+    let own = r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":7}"#;
+    let out = ok(&[own], &["--max-output-tokens", "1000", "--format", "csv"]);
+    assert!(out.contains("\n1,Llama-3.1 8B,bound,,,,99,7,,,"), "{out}");
+}
+
+/// Requests with the usage a result would state for them: prompt counts worked out by hand
+/// from Llama 3.1's chat template (its system block, headers and generation prompt) and its
+/// tokenizer's pre-split rules, not captured from the API. The bound is never below them.
+const PAIRS: &[(&str, u64, u64)] = &[
+    (
+        r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hello"}],"max_tokens":16}"#,
+        36,
+        9,
+    ),
+    (
+        r#"{"model":"Llama-3.1 8B","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the capital of France?"}],"max_tokens":32}"#,
+        49,
+        8,
+    ),
+    (
+        r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"日本の首都はどこですか？"}],"max_tokens":20}"#,
+        39,
+        12,
+    ),
+];
+
+#[test]
+fn a_bound_is_never_below_the_stated_usage_of_the_same_request() {
+    for &(request, prompt, completion) in PAIRS {
+        let result = format!(
+            r#"{{"model":"Llama-3.1 8B","usage":{{"prompt_tokens":{prompt},"completion_tokens":{completion}}}}}"#
+        );
+        let out = ok(&[request, &result], &["--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let (bound, real) = (&v["jobs"][0], &v["jobs"][1]);
+        assert_eq!(
+            (bound["kind"].as_str(), real["kind"].as_str()),
+            (Some("bound"), Some("exact"))
+        );
+        assert!(
+            bound["input_tokens"].as_u64() >= real["input_tokens"].as_u64(),
+            "{request}"
+        );
+        assert!(
+            bound["output_tokens"].as_u64() >= real["output_tokens"].as_u64(),
+            "{request}"
+        );
+        assert!(dec(bound["exact"].as_str().unwrap()) >= dec(real["exact"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn csv_rows_carry_tokens_and_seconds_beside_image_columns() {
+    let text = "model,steps,size,Input Tokens,output_tokens,seconds,team\n\
+                flux-dev,20,512x512,,,,art\n\
+                Llama-3.3 70B,,,1200,300,,chat\n\
+                Chatterbox,,,,,0.25,voice\n";
+    let (_dir, path) = temp_file("work.csv", text.as_bytes());
+    let (code, out, err) = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,team\n\
+         2,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,art\n\
+         3,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,chat\n\
+         4,Chatterbox,exact,,,,,,0.25,1,0.003,0.0030,voice\n\
+         subtotal,flux-dev,exact,,,1,,,,,0.00603,0.0060,\n\
+         subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,\n\
+         subtotal,Chatterbox,exact,,,,,,,1,0.003,0.0030,\n\
+         total,,exact,,,,,,,,0.01011,0.0101,\n"
+    );
+}
+
+fn bad_csv(text: &str, needles: &[&str]) {
+    let (_dir, path) = temp_file("work.csv", text.as_bytes());
+    assert_bad_input(dis().arg("batch").arg(&path), needles);
+}
+
+#[test]
+fn csv_errors() {
+    bad_csv(
+        "model,input_tokns,output_tokens\nx,1,2\n",
+        &["input_tokns", "did you mean \"input_tokens\""],
+    );
+    bad_csv(
+        "model,prompt_tokens,output_tokens\nx,1,2\n",
+        &["prompt_tokens", "\"input_tokens\""],
+    );
+    bad_csv(
+        "model,input_tokens,Input Tokens,output_tokens\nx,1,2,3\n",
+        &["\"input_tokens\" and \"Input Tokens\"", "give it once"],
+    );
+    bad_csv(
+        "model,seconds,kind\nChatterbox,1,a\n",
+        &["\"kind\"", "rename it"],
+    );
+    bad_csv(
+        "model,steps,input_tokens,output_tokens\nLlama-3.1 8B,20,1,2\n",
+        &["line 2", "image cells", "one meter"],
+    );
+    bad_csv(
+        "model,input_tokens,output_tokens\nLlama-3.1 8B,1,\n",
+        &["line 2", "output_tokens", "both"],
+    );
+    bad_csv(
+        "model,input_tokens,output_tokens\nLlama-3.1 8B,-1,2\n",
+        &["line 2", "input_tokens", "\"-1\""],
+    );
+    bad_csv(
+        "model,seconds\nChatterbox,soon\n",
+        &["line 2", "seconds", "\"soon\""],
+    );
+    bad_csv(
+        "model,seconds\nflux-dev,3\n",
+        &["line 2", "flux-dev", "bills per megapixel-step"],
+    );
+    bad_csv(
+        "model,input_tokens,output_tokens,seconds\nLlama-3.1 8B,1,2,3\n",
+        &["line 2", "seconds", "beside tokens"],
+    );
+}
+
+#[test]
+fn json_line_errors() {
+    bad(
+        &[RESULT, r#"{"foo":1}"#],
+        &[],
+        &["line 2", "fits no shape", "a chat request"],
+    );
+    bad(
+        &[
+            r#"{"model":"Llama-3.1 8B","usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":4}}"#,
+        ],
+        &[],
+        &["line 1", "total_tokens", "\"4\"", "does not add up"],
+    );
+    bad(
+        &[
+            r#"{"model":"Llama-3.1 8B","usage":{"prompt_tokens":1,"prompt_tokens":900,"completion_tokens":2}}"#,
+        ],
+        &[],
+        &["line 1", "repeats the key \"prompt_tokens\""],
+    );
+    bad(
+        &[
+            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"a","content":"bbbbbbbb"}],"max_tokens":1}"#,
+        ],
+        &[],
+        &["line 1", "repeats the key \"content\""],
+    );
+    bad(
+        &[
+            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"a"}],"max_tokens":1,"tools":[]}"#,
+        ],
+        &[],
+        &["line 1", "tools", "--ignore-key"],
+    );
+    bad(
+        &[
+            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"a"}],"max_tokens":1,"n":2}"#,
+        ],
+        &[],
+        &["line 1", "n", "only n = 1"],
+    );
+    bad(
+        &[
+            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}],"max_tokens":1}"#,
+        ],
+        &[],
+        &["line 1", "content", "text part"],
+    );
+    bad(
+        &[r#"{"model":"Llama-3.1 8B","messages":[{"role":"robot","content":"a"}],"max_tokens":1}"#],
+        &[],
+        &["line 1", "role", "\"robot\"", "system, user, assistant"],
+    );
+    bad(
+        &[r#"{"model":"flux-dev","usage":{"prompt_tokens":1,"completion_tokens":2}}"#],
+        &[],
+        &[
+            "line 1",
+            "flux-dev",
+            "bills per megapixel-step",
+            "chat result",
+        ],
+    );
+    bad(
+        &[r#"{"model":"Llama-3.1 8B","input":"hi","voice":"a","seconds":1}"#],
+        &[],
+        &["line 1", "bills per token", "speech request"],
+    );
+    bad(
+        &[r#"{"model":"Llama-3.9 1B","input_tokens":1,"output_tokens":1}"#],
+        &[],
+        &["line 1", "Llama-3.9 1B", "not a model of the tariff"],
+    );
+    bad(
+        &[r#"{"model":"Chatterbox","seconds":-1}"#],
+        &[],
+        &["line 1", "seconds", "negative"],
+    );
+    bad(
+        &[r#"{"model":"Llama-3.1 8B","input_tokens":1.5,"output_tokens":1}"#],
+        &[],
+        &["line 1", "input_tokens", "1.5", "whole number"],
+    );
+    bad(
+        &[r#"{"usage":{"prompt_tokens":1,"completion_tokens":2}}"#],
+        &[],
+        &["line 1", "model", "must name its model"],
+    );
+}
+
+#[test]
+fn skipped_lines_are_reported_and_the_rest_priced() {
+    let (code, out, err) = batch(
+        &[RESULT, r#"{"model":"Chatterbox","input":"x","voice":"a"}"#],
+        &["--skip-invalid", "--format", "plain"],
+    );
+    assert_eq!((code, out.as_str()), (2, "0.0011\n"), "{err}");
+    assert!(err.contains("skipped line 2: seconds"), "{err}");
+    assert!(err.contains("1 invalid row(s) skipped"), "{err}");
+}
+
+#[test]
+fn baselines_refuse_mixed_workloads_clearly() {
+    let (_d, base) = temp_file("base.jsonl", format!("{IMAGE}\n").as_bytes());
+    let text = format!("{IMAGE}\n{RESULT}\n");
+    let (_dir, path) = temp_file("work.jsonl", text.as_bytes());
+    assert_bad_input(
+        dis().arg("batch").arg(&path).arg("--baseline").arg(&base),
+        &["compare image workloads only", "chat or speech"],
+    );
+}
+
+#[test]
+fn standard_input_is_read_the_same_and_image_only_files_are_unchanged() {
+    let text = format!("{RESULT}\n{IMAGE}\n");
+    let (code, out, _) = run(dis()
+        .args(["batch", "-", "--format", "plain"])
+        .write_stdin(text));
+    assert_eq!((code, out.as_str()), (0, "0.0071\n"));
+    // An image-only file whose prompt says "usage" is read by the image reader as before.
+    let image_only = ok(
+        &[r#"{"prompt":"usage","num_inference_steps":20,"size":"512x512"}"#],
+        &["--format", "csv"],
+    );
+    assert_eq!(
+        image_only,
+        "line,model,steps,size,count,units,price\n1,flux-dev,20,512x512,1,5,0.0060\nsubtotal,flux-dev,,,1,5,0.0060\ntotal,,,,1,,0.0060\n"
+    );
+}
