@@ -1087,7 +1087,7 @@ fn normal(name: &str) -> String {
         .collect()
 }
 
-/// Which of [`super::mixed::METERED_COLUMNS`] a header name is, compared as [`normal`]
+/// Which of [`super::mixed::METERED_COLUMNS`] a header name is, compared as `normal`
 /// writes it (`Input Tokens` is `input_tokens`).
 pub fn metered_column(name: &str) -> Option<usize> {
     let name = normal(name);
