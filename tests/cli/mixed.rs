@@ -414,7 +414,10 @@ fn skipped_lines_are_reported_and_the_rest_priced() {
     );
     assert_eq!(code, 2, "{err}");
     let total = out.lines().last().unwrap_or_default();
-    assert!(total.starts_with("total,") && total.ends_with(",0.0011"), "{out}");
+    assert!(
+        total.starts_with("total,") && total.ends_with(",0.0011"),
+        "{out}"
+    );
     assert!(err.contains("skipped line 2: seconds"), "{err}");
     assert!(err.contains("1 invalid row(s) skipped"), "{err}");
 }
