@@ -64,6 +64,16 @@ pub(super) fn open_rows(
             std::fs::File::open(file).map_err(cannot_read)?,
         ))
     };
+    rows_from(args, file, input)
+}
+
+/// The rows of `input`, named and formed as `file` (a path, or `-`).
+fn rows_from(
+    args: &BatchArgs,
+    file: &Path,
+    input: Box<dyn BufRead>,
+) -> Result<Rows<Box<dyn BufRead>>, Error> {
+    let name = file.display().to_string();
     let form = input_form(args, file)?;
     let options = ReadOptions {
         delimiter: args.delimiter,
@@ -84,8 +94,8 @@ pub(super) fn batch(
         // comparison, which refuses a chat or speech line as it reads it).
         if args.file.as_os_str() != "-" {
             let rows = open_rows(args, &args.file, None)?;
-            if super::mixed::is_mixed(args, &rows, None)? {
-                return super::mixed::run(tariff, args, rows, None, io);
+            if super::mixed::is_mixed(&rows, &args.file)? {
+                return super::mixed::run(tariff, args, rows, &args.file, io);
             }
         }
         return super::compare::compare(tariff, args, io);
@@ -98,10 +108,27 @@ pub(super) fn batch(
         ));
     }
     let name = args.file.display().to_string();
-    let held = super::mixed::read_ahead(args)?;
-    let rows = open_rows(args, &args.file, held.clone())?;
-    if super::mixed::is_mixed(args, &rows, held.as_deref())? {
-        return super::mixed::run(tariff, args, rows, held, io);
+    // Kept until the run ends: the temporary file goes with it.
+    let spool = super::mixed::spool(args)?;
+    let rows = match &spool {
+        Some(copy) => {
+            let file = copy.reopen().map_err(|source| InputError::Io {
+                name: "-".to_owned(),
+                source,
+            })?;
+            rows_from(
+                args,
+                &args.file,
+                Box::new(BufReader::with_capacity(64 * 1024, file)),
+            )?
+        }
+        None => open_rows(args, &args.file, None)?,
+    };
+    let from = spool
+        .as_ref()
+        .map_or(args.file.as_path(), |copy| copy.path());
+    if super::mixed::is_mixed(&rows, from)? {
+        return super::mixed::run(tariff, args, rows, from, io);
     }
     // The total alone is a summary: nothing is written until the whole input is priced.
     let summary_only = args.summary || args.format == BatchFormat::Plain;

@@ -20,21 +20,40 @@ use crate::pricing::{Detail, TooLargeTotal, Usage, price};
 use crate::render::mixed::{MixedRow, MixedTotal, ModelSum, Used};
 use crate::tariff::{Metering, Model, Tariff};
 
-/// Standard input read whole, when it may be JSON Lines: a mixed input is told from all of
-/// it before anything is written, and the image reader then reads the same bytes.
-pub(super) fn read_ahead(args: &BatchArgs) -> Result<Option<Arc<[u8]>>, Error> {
+/// Standard input, when it may be JSON Lines, kept in a temporary file: a mixed input is told
+/// from all of it before anything is written, and the image reader then reads the same bytes
+/// from the file, so memory does not grow with the input. The file is removed when dropped.
+pub(super) fn spool(args: &BatchArgs) -> Result<Option<tempfile::NamedTempFile>, Error> {
     if args.file.as_os_str() != "-" || args.input == Some(InputFormat::Csv) {
         return Ok(None);
     }
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|source| InputError::Io {
+    let failed = |what: &str, source: std::io::Error| {
+        Error::Input(InputError::Io {
             name: "-".to_owned(),
-            source,
-        })?;
-    Ok(Some(bytes.into()))
+            source: std::io::Error::new(source.kind(), format!("{what}: {source}")),
+        })
+    };
+    let mut file = tempfile::NamedTempFile::new()
+        .map_err(|e| failed("cannot keep standard input in a temporary file", e))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, file.as_file_mut());
+    let mut stdin = std::io::stdin().lock();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        let n = match stdin.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(failed("cannot read it", e)),
+        };
+        writer
+            .write_all(&buffer[..n])
+            .map_err(|e| failed("cannot keep it in a temporary file", e))?;
+    }
+    writer
+        .flush()
+        .map_err(|e| failed("cannot keep it in a temporary file", e))?;
+    drop(writer);
+    Ok(Some(file))
 }
 
 /// Whether a file holds a metered key: read in pieces (no more than a piece per core in
@@ -148,16 +167,9 @@ fn check_header(name: &str, extra: &[String]) -> Result<(), Error> {
 }
 
 /// Whether the input opened as `rows` is a mixed workload.
-pub(super) fn is_mixed<R: BufRead>(
-    args: &BatchArgs,
-    rows: &Rows<R>,
-    held: Option<&[u8]>,
-) -> Result<bool, Error> {
+pub(super) fn is_mixed<R: BufRead>(rows: &Rows<R>, from: &Path) -> Result<bool, Error> {
     if rows.is_jsonl() {
-        return match held {
-            Some(bytes) => Ok(crate::batch::mixed::has_metered_key(bytes)),
-            None => file_has_metered_key(&args.file),
-        };
+        return file_has_metered_key(from);
     }
     Ok(metered_columns(rows.extra_columns())
         .iter()
@@ -412,13 +424,13 @@ fn json_line_item(
     json_item(line, text, options)
 }
 
-/// Prices a mixed workload: `rows` is the input as opened (its header read), `held` the whole
-/// of standard input when it was read ahead.
+/// Prices a mixed workload: `rows` is the input as opened (its header read), `from` the file
+/// its bytes are in (standard input's temporary copy, when it was spooled).
 pub(super) fn run<R: BufRead>(
     tariff: &Tariff,
     args: &BatchArgs,
     mut rows: Rows<R>,
-    held: Option<Arc<[u8]>>,
+    from: &Path,
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     if args.baseline.is_some() || args.baseline_tariff.is_some() {
@@ -467,15 +479,12 @@ pub(super) fn run<R: BufRead>(
         Ok(())
     };
     if rows.is_jsonl() {
-        let bytes: Arc<[u8]> = match held {
-            Some(b) => b,
-            None => std::fs::read(&args.file)
-                .map_err(|source| InputError::Io {
-                    name: args.file.display().to_string(),
-                    source,
-                })?
-                .into(),
-        };
+        let bytes: Arc<[u8]> = std::fs::read(from)
+            .map_err(|source| InputError::Io {
+                name: args.file.display().to_string(),
+                source,
+            })?
+            .into();
         for (line, text) in json_lines(&bytes) {
             let item = json_line_item(line, text, options).map(|i| (i, Vec::new()));
             outcome(&mut run, item, io.err)?;
