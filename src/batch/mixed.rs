@@ -358,7 +358,12 @@ fn content_bytes(line: u64, content: &Value) -> Result<u64, RowError> {
         Value::Null => Ok(0),
         Value::Array(parts) => {
             let mut total: u64 = 0;
-            for part in parts {
+            for (i, part) in parts.iter().enumerate() {
+                // Servers join text parts with a newline ("\n".join in vLLM's chat utilities):
+                // one byte between each two.
+                if i > 0 {
+                    total = total.saturating_add(1);
+                }
                 let text = match part {
                     Value::Object(p)
                         if p.get("type").and_then(Value::as_str) == Some("text")
@@ -387,6 +392,26 @@ fn content_bytes(line: u64, content: &Value) -> Result<u64, RowError> {
             "is not message text (a string or an array of text parts)",
         )),
     }
+}
+
+/// The most bytes `text` takes as the chat template's `tojson` writes it: two quotes, and each
+/// character at most as long as its longest escape (`\"`, `\n`: 2; other control characters and
+/// the HTML-safe `<`, `>`, `&`, `'`: 6, `\u003c`; past ASCII 6 per UTF-16 unit, `\u00e9`, which
+/// is also at least its UTF-8 bytes).
+fn tojson_bytes(text: &str) -> u64 {
+    let mut total: u64 = 2;
+    for c in text.chars() {
+        let n: u64 = match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            '<' | '>' | '&' | '\'' => 6,
+            c if u32::from(c) < 0x20 => 6,
+            c if c.is_ascii() => 1,
+            c if c.len_utf16() == 1 => 6,
+            _ => 12,
+        };
+        total = total.saturating_add(n);
+    }
+    total
 }
 
 /// The most input tokens `messages` can be under Llama 3.1's chat template: every token of its
@@ -446,7 +471,26 @@ pub fn input_bound(line: u64, messages: &Value) -> Result<u64, RowError> {
                 return Err(RowError::new(line, "role", "", "is missing from a message"));
             }
         };
-        let content = content_bytes(line, m.get("content").unwrap_or(&Value::Null))?;
+        let content = m.get("content").unwrap_or(&Value::Null);
+        // The template writes a tool result as `message.content | tojson` under the header
+        // `ipython`: quoted and escaped, so its bytes are bounded by `tojson_bytes`.
+        let tool = matches!(role.as_str(), "tool" | "ipython");
+        let content = if tool {
+            match content {
+                Value::String(text) => tojson_bytes(text),
+                other => {
+                    return Err(err(
+                        line,
+                        "content",
+                        other,
+                        "is not a string; a tool result is written by the chat template as JSON, and only a string one is bounded here",
+                    ));
+                }
+            }
+        } else {
+            content_bytes(line, content)?
+        };
+        let role: &str = if tool { "ipython" } else { role };
         let name = match m.get("name") {
             None => 0,
             Some(Value::String(n)) => u64::try_from(n.len()).unwrap_or(u64::MAX),

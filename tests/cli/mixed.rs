@@ -450,3 +450,41 @@ fn standard_input_is_read_the_same_and_image_only_files_are_unchanged() {
         "line,model,steps,size,count,units,price\n1,flux-dev,20,512x512,1,5,0.0060\nsubtotal,flux-dev,,,1,5,0.0060\ntotal,,,,1,,0.0060\n"
     );
 }
+
+/// The input tokens column of the first row of `lines` priced as CSV.
+fn input_tokens(lines: &[&str]) -> u64 {
+    let out = ok(lines, &["--format", "csv"]);
+    let row = out.lines().nth(1).expect("a row");
+    row.split(',')
+        .nth(6)
+        .expect("input_tokens")
+        .parse()
+        .expect("a count")
+}
+
+/// Text parts are joined with a newline by the server, and a tool result is written by the
+/// template as `tojson` under the `ipython` header: the bound counts both, so it is never
+/// below the rendered prompt's bytes (worked out by hand from the Llama 3.1 template: 88 per
+/// request, 5 per message plus its role).
+#[test]
+fn a_bound_counts_part_separators_and_tool_results_as_the_template_writes_them() {
+    let parts = r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}],"max_tokens":1}"#;
+    // "a\nb": 3 bytes.
+    assert_eq!(input_tokens(&[parts]), 88 + 5 + 4 + 3);
+    let control = "\\u0001".repeat(100);
+    let tool = format!(
+        r#"{{"model":"Llama-3.1 8B","messages":[{{"role":"user","content":"hi"}},{{"role":"tool","content":"{control}"}}],"max_tokens":10}}"#
+    );
+    // The tool result renders as "\u0001" x 100 in quotes: 602 bytes, under "ipython" (7).
+    assert_eq!(input_tokens(&[&tool]), 88 + (5 + 4 + 2) + (5 + 7 + 602));
+    let quoted = r#"{"model":"Llama-3.1 8B","messages":[{"role":"tool","content":"{\"temp_c\": 17}"}],"max_tokens":1}"#;
+    // "{\"temp_c\": 17}" with its quotes: 2 + 14 characters + 2 escaped quotes.
+    assert_eq!(input_tokens(&[quoted]), 88 + 5 + 7 + 2 + 14 + 2);
+    bad(
+        &[
+            r#"{"model":"Llama-3.1 8B","messages":[{"role":"tool","content":[{"type":"text","text":"x"}]}],"max_tokens":1}"#,
+        ],
+        &[],
+        &["line 1", "content", "tool result"],
+    );
+}
