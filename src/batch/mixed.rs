@@ -293,6 +293,16 @@ fn seconds(line: u64, field: &str, value: &Value) -> Result<Decimal, RowError> {
     match value {
         // arbitrary_precision keeps the number's own digits: read them exactly, no float.
         Value::Number(n) => seconds_text(line, field, &n.to_string()),
+        // As for the image keys: a count is a JSON number, and a string is not read as one.
+        Value::String(text) if seconds_text(line, field, text).is_ok() => Err(err(
+            line,
+            field,
+            value,
+            format!(
+                "is a string; a number of seconds is a JSON number (write {}, not \"{text}\")",
+                text.trim()
+            ),
+        )),
         other => Err(err(
             line,
             field,

@@ -488,3 +488,18 @@ fn a_bound_counts_part_separators_and_tool_results_as_the_template_writes_them()
         &["line 1", "content", "tool result"],
     );
 }
+
+/// Seconds given as a string are refused as image counts are, saying how to write them.
+#[test]
+fn seconds_as_a_string_say_to_write_a_number() {
+    bad(
+        &[r#"{"model":"Chatterbox","seconds":"1.68"}"#],
+        &[],
+        &[
+            "line 1",
+            "seconds",
+            "is a string",
+            "write 1.68, not \"1.68\"",
+        ],
+    );
+}
