@@ -1240,6 +1240,9 @@ fn read_other_meter(r: &mut Reader, t: &mut Table<'_, '_>, meter: &str) -> Optio
             r.problem(v.span(), &path, message);
         }
     }
+    for key in IMAGE_KEYS {
+        t.forget_absent(key);
+    }
     if meter == "token" {
         let per = r.required(t, "per").and_then(|(v, path)| {
             let per = r.whole(field!(v, path), 1)?;

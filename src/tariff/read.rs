@@ -44,6 +44,14 @@ pub(crate) struct Table<'a, 'i> {
 }
 
 impl<'a, 'i> Table<'a, 'i> {
+    /// Stops listing `key` among the keys known here when the table does not hold it: a key
+    /// looked up only to be refused is not one to suggest.
+    pub fn forget_absent(&mut self, key: &str) {
+        if !self.map.contains_key(key) {
+            self.taken.retain(|k| *k != key);
+        }
+    }
+
     pub fn new(path: String, span: Range<usize>, map: &'a DeTable<'i>) -> Self {
         Self {
             path,

@@ -509,3 +509,49 @@ fn diff_compares_rates_per_meter_and_a_changed_meter_always_fails() {
         "{out}"
     );
 }
+
+/// An unknown key on a token model suggests the keys a token model takes, not the image keys
+/// it would refuse.
+#[test]
+fn a_token_models_unknown_key_lists_only_its_own_keys() {
+    let tariff = r#"schema = 2
+provider = "X"
+currency = "USD"
+source = "https://example.com"
+as_of = "2026-11-25"
+default_model = "img"
+
+[display]
+decimals = 4
+rounding = "half-up"
+
+[models.img]
+name = "Img"
+unit = "megapixel-step"
+unit_size = "1024x1024"
+rate = "0.001"
+steps = { min = 1, max = 50, default = 10 }
+side = { min = 1, max = 1024 }
+default_size = "512x512"
+
+[models.chat]
+meter = "token"
+name = "Chat"
+per = 1000000
+input_rate = "0.1"
+output_rate = "0.2"
+minimum_seconds = "1"
+"#;
+    let (_dir, path) = crate::temp_file("t.toml", tariff.as_bytes());
+    let out = crate::dis()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown key `minimum_seconds` (known here: aliases, as_of, input_rate, meter, name, output_rate, per, source)"),
+        "{err}"
+    );
+}
