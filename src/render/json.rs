@@ -144,6 +144,9 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>) -> io::Result
         "price": money(charge.price, tariff.display.decimals),
         "decimals": tariff.display.decimals,
         "rounding": tariff.display.rounding.name(),
+        // The model's own price page and date, where the tariff gives them.
+        "model_source": model.source,
+        "model_as_of": model.as_of,
         "tariff": provenance(tariff),
     });
     for part in [metering(model), usage, rest] {

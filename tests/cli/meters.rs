@@ -555,3 +555,28 @@ minimum_seconds = "1"
         "{err}"
     );
 }
+
+/// One chat or speech request in JSON names the model's own price page and date.
+#[test]
+fn a_metered_request_names_its_models_own_source() {
+    let out = crate::dis()
+        .args([
+            "--model",
+            "chatterbox",
+            "--seconds",
+            "2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        doc["model_source"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("/billing/text-to-speech")),
+        "{doc}"
+    );
+    assert_eq!(doc["model_as_of"], "2026-11-25");
+}
