@@ -92,7 +92,23 @@ impl Piece {
     }
 
     /// Takes in the rows, messages and counts of a piece read after this one's last line.
-    fn absorb(&mut self, alone: &Piece) {
+    /// Takes in a line priced alone by the general path: its output, messages, breaches, rows
+    /// and totals; `false` when the run must stop (`stop` says why).
+    fn absorb(&mut self, alone: Piece) -> bool {
+        self.good_rows += alone.good_rows;
+        self.append(&alone);
+        if let Err(e) = self.totals.merge(&alone.totals) {
+            self.stop = Some(e.into());
+            return false;
+        }
+        if alone.stop.is_some() {
+            self.stop = alone.stop;
+            return false;
+        }
+        true
+    }
+
+    fn append(&mut self, alone: &Piece) {
         let (out_base, err_base) = (self.out.len(), self.err.len());
         self.out.extend_from_slice(&alone.out);
         self.err.extend_from_slice(&alone.err);
@@ -173,14 +189,7 @@ fn body_piece<'k>(
                     header,
                     settings,
                 );
-                result.good_rows += alone.good_rows;
-                result.absorb(&alone);
-                if let Err(e) = result.totals.merge(&alone.totals) {
-                    result.stop = Some(e.into());
-                    return result;
-                }
-                if alone.stop.is_some() {
-                    result.stop = alone.stop;
+                if !result.absorb(alone) {
                     return result;
                 }
             }
@@ -230,15 +239,8 @@ fn total_piece(
             }
             _ => {
                 let alone = price_rows(body, whole, line, pricer, None, header, settings);
-                result.good_rows += alone.good_rows;
                 // `alone` renders no rows: its messages all go here.
-                result.absorb(&alone);
-                if let Err(e) = result.totals.merge(&alone.totals) {
-                    result.stop = Some(e.into());
-                    return result;
-                }
-                if alone.stop.is_some() {
-                    result.stop = alone.stop;
+                if !result.absorb(alone) {
                     return result;
                 }
             }

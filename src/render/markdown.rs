@@ -9,7 +9,7 @@ use super::{CheckView, GridView, exact, money, signed};
 /// would read as markup: `|` (a new cell), `` ` `` (code), `*` and `_` (emphasis), `~`
 /// (strike-through), `[` and `]` (links, images), `<`, `>` and `&` (HTML and entities, such as
 /// `<img src=x onerror=...>` in a pull-request comment), `$` (maths), and the backslash itself.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     let text = crate::escape::escaped(text);
     let mut shown = String::with_capacity(text.len());
     for c in text.chars() {

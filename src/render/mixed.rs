@@ -248,21 +248,8 @@ pub fn table(
     rows: Option<&[MixedRow]>,
     total: &MixedTotal,
 ) -> io::Result<()> {
-    use comfy_table::presets::UTF8_FULL_CONDENSED;
-    use comfy_table::{CellAlignment, ContentArrangement, Table};
     let places = tariff.display.decimals;
-    let new = |header: Vec<String>, right: &[usize]| {
-        let mut t = Table::new();
-        t.load_style(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(header);
-        for &i in right {
-            if let Some(c) = t.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        t
-    };
+    let new = super::table::new_table;
     if let Some(rows) = rows {
         let mut header: Vec<String> = COLUMNS.iter().map(|c| c.replace('_', " ")).collect();
         header.extend(extra.iter().map(|e| esc(e).into_owned()));
@@ -291,10 +278,6 @@ pub fn table(
     writeln!(out, "{}", closing(total, tariff))
 }
 
-fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|")
-}
-
 /// `--format markdown`.
 pub fn markdown(
     out: &mut dyn Write,
@@ -305,7 +288,8 @@ pub fn markdown(
 ) -> io::Result<()> {
     let places = tariff.display.decimals;
     let line = |out: &mut dyn Write, cells: &[String]| -> io::Result<()> {
-        let joined: Vec<String> = cells.iter().map(|c| md_cell(c)).collect();
+        // Markup in carried text is shown literally, as in every markdown output.
+        let joined: Vec<String> = cells.iter().map(|c| super::markdown::cell(c)).collect();
         writeln!(out, "| {} |", joined.join(" | "))
     };
     if let Some(rows) = rows {

@@ -9,7 +9,7 @@ use super::{CheckView, GridView, exact, money, signed};
 use crate::escape::escaped as esc;
 use crate::tariff::Tariff;
 
-fn new_table(header: Vec<String>, right_aligned: &[usize]) -> Table {
+pub(super) fn new_table(header: Vec<String>, right_aligned: &[usize]) -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)

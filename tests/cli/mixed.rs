@@ -503,3 +503,16 @@ fn seconds_as_a_string_say_to_write_a_number() {
         ],
     );
 }
+
+/// Markup in a carried column of a mixed file is shown literally in markdown, as in every other
+/// markdown output.
+#[test]
+fn mixed_markdown_shows_carried_markup_literally() {
+    let (_dir, path) = temp_file(
+        "m.csv",
+        b"input_tokens,output_tokens,model,note\n1,2,Llama-3.1 8B,*x* <b>|y\n",
+    );
+    let (code, out, err) = run(dis().arg("batch").arg(&path).args(["--format", "markdown"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(r"| \*x\* \<b\>\|y |"), "{out}");
+}
