@@ -118,26 +118,33 @@ impl KeyScan {
 
     /// Whether `bytes` holds a metered key followed by its colon.
     pub fn found(&self, bytes: &[u8]) -> bool {
-        const LONGEST: usize = 21;
-        memchr::memchr_iter(b':', bytes).any(|colon| {
-            let before = &bytes[..colon];
-            let name_end = before
-                .iter()
-                .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-            let Some(close) = name_end.filter(|&at| before[at] == b'"') else {
-                return false;
-            };
-            let from = close.saturating_sub(LONGEST.saturating_add(1));
-            let Some(open) = memchr::memrchr(b'"', &before[from..close]) else {
-                return false;
-            };
-            let key = &before[from.saturating_add(open).saturating_add(1)..close];
-            METERED_KEYS.iter().any(|k| k.as_bytes() == key)
-        })
+        memchr::memchr_iter(b':', bytes).any(|colon| metered_before(&bytes[..colon]))
     }
 
     /// Bytes each piece repeats of the one before: the longest key, its quotes and a colon.
     pub const OVERLAP: usize = 32;
+}
+
+/// Whether `before` (the bytes before a colon) ends in a quoted metered key, spaces allowed
+/// between. Most colons follow a key that is not metered: the last letter of the name turns
+/// almost all of them away before any name is compared.
+#[inline(always)]
+fn metered_before(before: &[u8]) -> bool {
+    let mut close = before.len();
+    while let Some(b' ' | b'\t' | b'\r' | b'\n') = close.checked_sub(1).map(|at| before[at]) {
+        close -= 1;
+    }
+    let Some(name) = before[..close].strip_suffix(b"\"") else {
+        return false;
+    };
+    // The last letters of METERED_KEYS.
+    if !matches!(name.last(), Some(b's' | b'e' | b't')) {
+        return false;
+    }
+    METERED_KEYS.iter().any(|key| {
+        name.strip_suffix(key.as_bytes())
+            .is_some_and(|open| open.last() == Some(&b'"'))
+    })
 }
 
 /// Whether JSON Lines bytes hold a metered key anywhere (see [`KeyScan`]).
@@ -881,5 +888,28 @@ mod tests {
         assert!(has_metered_key(br#"{"usage" : {}}"#));
         assert!(!has_metered_key(br#"{"prompt":"usage"}"#));
         assert!(!has_metered_key(br#"{"prompt":"say \"usage\": now"}"#));
+        // Every metered key, as the only key and after others, with blanks before its colon.
+        for key in METERED_KEYS {
+            for form in [
+                format!(r#"{{"{key}":1}}"#),
+                format!(r#"{{"model":"m", "{key}"  :1}}"#),
+                format!("{{\"seed\":1,\"{key}\"\t\r\n:1}}"),
+            ] {
+                assert!(has_metered_key(form.as_bytes()), "{form}");
+            }
+            // A longer name ending in the key, a name starting with it, or the key as text.
+            for form in [
+                format!(r#"{{"x{key}":1}}"#),
+                format!(r#"{{"{key}x":1}}"#),
+                format!(r#"{{"prompt":"{key}: yes"}}"#),
+                format!(r#"{{"prompt":"\"{key}\": yes"}}"#),
+            ] {
+                assert!(!has_metered_key(form.as_bytes()), "{form}");
+            }
+        }
+        // Image request bodies hold none.
+        assert!(!has_metered_key(
+            br#"{"model": "flux-dev", "prompt": "a: b", "num_inference_steps": 20, "size": "512x512", "n": 1, "seed": 3}"#
+        ));
     }
 }
