@@ -100,6 +100,9 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
             Metering::Token(rates),
         ) => {
             writeln!(out, "{amount} {currency}  for 1 chat request with {name}")?;
+            if let (Some(from), Some(day)) = (model.rate_from, tariff.priced_on) {
+                writeln!(out, "  rates   from {from}, in force on {day}")?;
+            }
             let per = rates.per;
             writeln!(
                 out,
@@ -133,6 +136,9 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
                 "{amount} {currency}  for {given} second{} of audio with {name}",
                 if given == "1" { "" } else { "s" }
             )?;
+            if let (Some(from), Some(day)) = (model.rate_from, tariff.priced_on) {
+                writeln!(out, "  rate     from {from}, in force on {day}")?;
+            }
             if minimum_applied {
                 writeln!(
                     out,
