@@ -997,7 +997,7 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>, schema: u32) -> Op
         .optional(&mut t, "rate")
         .map(|(v, path)| positive_rate(r, field!(v, path)));
     let rates = r.optional(&mut t, "rates").map(|(v, path)| {
-        read_rates(r, field!(v, path), "rate = \"0.0013\"", |r, entry| {
+        read_rates(r, field!(v, path), "rate = \"...\"", |r, entry| {
             let rate = r
                 .required(entry, "rate")
                 .and_then(|(v, p)| positive_rate(r, field!(v, p)))?;
@@ -1318,7 +1318,7 @@ fn read_other_meter(
             read_rates(
                 r,
                 field!(v, path),
-                "input_rate = \"0.10\", output_rate = \"0.16\"",
+                "input_rate = \"...\", output_rate = \"...\"",
                 |r, entry| {
                     let input = r
                         .required(entry, "input_rate")
@@ -1398,7 +1398,7 @@ fn read_other_meter(
         .optional(t, "rate")
         .map(|(v, path)| positive_rate(r, field!(v, path)).and_then(second));
     let rates = r.optional(t, "rates").map(|(v, path)| {
-        read_rates(r, field!(v, path), "rate = \"0.0030\"", |r, entry| {
+        read_rates(r, field!(v, path), "rate = \"...\"", |r, entry| {
             let rate = r
                 .required(entry, "rate")
                 .and_then(|(v, p)| positive_rate(r, field!(v, p)))?;

@@ -369,11 +369,8 @@ fn bad_meter_definitions_are_placed_errors() {
             &["models.x.steps: `steps` is not a key of second models"],
         ),
         (
-            "[models.x]\nmeter = \"second\"\nname = \"X\"\nrates = [{ from = \"2026-12-01\", rate = \"1\" }]",
-            &[
-                "dated `rates` are for megapixel-step models only for now",
-                "missing required key `rate`",
-            ],
+            "[models.x]\nmeter = \"second\"\nname = \"X\"\nrate = \"1\"\nrates = [{ from = \"2026-12-01\", rate = \"1\" }]",
+            &["models.x: model \"x\" has both `rate` and `rates`; give one"],
         ),
     ];
     for (extra, needles) in cases {
@@ -551,7 +548,7 @@ minimum_seconds = "1"
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown key `minimum_seconds` (known here: aliases, as_of, input_rate, meter, name, output_rate, per, source)"),
+        err.contains("unknown key `minimum_seconds` (known here: aliases, as_of, input_rate, meter, name, output_rate, per, rates, source)"),
         "{err}"
     );
 }
