@@ -560,6 +560,19 @@ pub struct AffordArgs {
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
+    /// Input (prompt) tokens of each chat request, for a model billed per token.
+    #[arg(long, value_name = "N", value_parser = parse_token_flag, allow_negative_numbers = true)]
+    pub input_tokens: Option<u64>,
+
+    /// Output (completion) tokens of each chat request, for a model billed per token.
+    #[arg(long, value_name = "N", value_parser = parse_token_flag, allow_negative_numbers = true)]
+    pub output_tokens: Option<u64>,
+
+    /// Seconds of audio of each speech request, for a model billed per second (below the
+    /// model's minimum, the minimum is charged).
+    #[arg(long, value_name = "S", value_parser = parse_seconds_flag, allow_negative_numbers = true)]
+    pub seconds: Option<Decimal>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = AffordFormat::Text)]
     pub format: AffordFormat,

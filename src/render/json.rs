@@ -675,6 +675,35 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<(
         "leftover_shown": a.leftover.round(places, crate::tariff::Rounding::Down).map(|d| money(d, places)),
         "tariff": provenance(view.tariff),
     });
+    if let Some(charge) = &view.request {
+        use crate::pricing::Detail;
+        if let Value::Object(doc) = &mut v {
+            doc.remove("size");
+            doc.remove("rate");
+            if let Value::Object(rates) = metering(view.model) {
+                doc.extend(rates);
+            }
+        }
+        match charge.detail {
+            Detail::Tokens { input, output, .. } => {
+                v["input_tokens"] = json!(input);
+                v["output_tokens"] = json!(output);
+            }
+            Detail::Seconds {
+                given,
+                charged,
+                minimum_applied,
+            } => {
+                v["seconds"] = json!(exact(given));
+                v["seconds_charged"] = json!(exact(charged));
+                v["minimum_applied"] = json!(minimum_applied);
+            }
+            Detail::Image(_) => {}
+        }
+        v["per_request"] = json!(charge.exact.to_string());
+        v["requests"] = json!(a.most);
+        return write(out, &v);
+    }
     match (view.steps, view.count) {
         (Some(steps), _) => {
             v["steps"] = json!(steps);
