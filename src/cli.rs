@@ -890,7 +890,8 @@ fn not_plain_digits(text: &str, what: &str, plain: Plain) -> Option<String> {
     // What to write instead: the plain digits of the value, when it is one `what` can be.
     let write = |value: Option<Decimal>| -> String {
         let value = value.map(|v| v.normalize()).filter(|v| {
-            !v.is_sign_negative() && (!whole_only || (v.fract().is_zero() && u64::try_from(*v).is_ok()))
+            !v.is_sign_negative()
+                && (!whole_only || (v.fract().is_zero() && u64::try_from(*v).is_ok()))
         });
         match value {
             Some(v) => format!("write {what} as plain digits: {v}"),
@@ -917,7 +918,11 @@ fn not_plain_digits(text: &str, what: &str, plain: Plain) -> Option<String> {
         });
     }
     let lower = text.to_ascii_lowercase();
-    for (prefix, radix, base) in [("0x", 16, "hexadecimal"), ("0o", 8, "octal"), ("0b", 2, "binary")] {
+    for (prefix, radix, base) in [
+        ("0x", 16, "hexadecimal"),
+        ("0o", 8, "octal"),
+        ("0b", 2, "binary"),
+    ] {
         if let Some(digits) = lower.strip_prefix(prefix)
             && !digits.is_empty()
             && digits.chars().all(|c| c.is_digit(radix))
@@ -947,8 +952,8 @@ fn not_plain_digits(text: &str, what: &str, plain: Plain) -> Option<String> {
         && digits.bytes().all(|b| b.is_ascii_digit())
     {
         let value = parse_decimal(text).ok();
-        let fits = value
-            .is_some_and(|v| !whole_only || (v.fract().is_zero() && u64::try_from(v).is_ok()));
+        let fits =
+            value.is_some_and(|v| !whole_only || (v.fract().is_zero() && u64::try_from(v).is_ok()));
         let fraction = match value {
             Some(v) => !v.fract().is_zero(),
             None => exponent.starts_with('-'),

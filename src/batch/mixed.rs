@@ -801,8 +801,9 @@ pub fn json_item(
 /// writes it) or `date`, read as image lines read them; both at once is an error.
 fn line_date(line: u64, object: &Map<String, Value>) -> Result<Option<crate::date::Day>, RowError> {
     let read = |key: &str, value: &Value| match value {
-        Value::String(text) => crate::date::Day::parse_row(text)
-            .map_err(|m| RowError::new(line, key, text, m)),
+        Value::String(text) => {
+            crate::date::Day::parse_row(text).map_err(|m| RowError::new(line, key, text, m))
+        }
         Value::Number(n) => crate::date::Day::parse_row(&n.to_string())
             .map_err(|m| RowError::new(line, key, &n.to_string(), m)),
         other => Err(err(
@@ -835,7 +836,10 @@ pub fn no_rate(
     priced_on: Option<crate::date::Day>,
 ) -> Option<RowError> {
     let first = model.not_until?;
-    let day = date.or(priced_on).map(|d| d.to_string()).unwrap_or_default();
+    let day = date
+        .or(priced_on)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let whose = if date.is_some() {
         ""
     } else {

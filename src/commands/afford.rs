@@ -6,8 +6,8 @@ use super::load::pick_model;
 use crate::cli::{AffordArgs, AffordFormat};
 use crate::error::{Error, Outcome};
 use crate::job::Job;
-use crate::render::{self, AffordView};
 use crate::pricing::{Usage, price};
+use crate::render::{self, AffordView};
 use crate::tariff::{Metering, Model, Tariff};
 
 pub(super) fn afford(

@@ -1488,9 +1488,7 @@ fn read_rates(
         r.problem(
             field.value.span(),
             field.path,
-            format!(
-                "`rates` is empty; list at least one {{ from = \"YYYY-MM-DD\", {example} }}"
-            ),
+            format!("`rates` is empty; list at least one {{ from = \"YYYY-MM-DD\", {example} }}"),
         );
         return None;
     }

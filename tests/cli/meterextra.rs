@@ -100,10 +100,14 @@ fn a_token_model_prices_at_the_rate_of_the_day_asked() {
 fn a_second_model_prices_at_the_rate_of_the_day_asked() {
     let (_d, path) = temp_file("dated.toml", dated().as_bytes());
     let one = |day: &str| {
-        ok(dis()
-            .arg("--tariff")
-            .arg(&path)
-            .args(["--model", "chatterbox", "--seconds", "0.5", "--as-of", day]))
+        ok(dis().arg("--tariff").arg(&path).args([
+            "--model",
+            "chatterbox",
+            "--seconds",
+            "0.5",
+            "--as-of",
+            day,
+        ]))
     };
     assert_eq!(
         one("2026-11-30"),
@@ -122,10 +126,14 @@ fn a_second_model_prices_at_the_rate_of_the_day_asked() {
 "
     );
     assert_bad_input(
-        dis()
-            .arg("--tariff")
-            .arg(&path)
-            .args(["--model", "chatterbox", "--seconds", "2", "--as-of", "2026-05-31"]),
+        dis().arg("--tariff").arg(&path).args([
+            "--model",
+            "chatterbox",
+            "--seconds",
+            "2",
+            "--as-of",
+            "2026-05-31",
+        ]),
         &["model \"Chatterbox\" has no rate on 2026-05-31"],
     );
 }
@@ -255,9 +263,8 @@ fn the_schema_accepts_dated_token_and_second_rates() {
     let schema: serde_json::Value =
         serde_json::from_str(&ok(dis().args(["tariff", "--schema"]))).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let as_json = |text: &str| {
-        serde_json::to_value(toml::from_str::<toml::Value>(text).unwrap()).unwrap()
-    };
+    let as_json =
+        |text: &str| serde_json::to_value(toml::from_str::<toml::Value>(text).unwrap()).unwrap();
     let good = as_json(&dated());
     assert!(
         validator.is_valid(&good),
@@ -371,7 +378,10 @@ fn afford_counts_chat_requests_at_every_boundary() {
     assert_eq!(json["leftover"], "0.000054");
     assert_eq!(json["meter"], "token");
     assert_eq!(json["input_tokens"], 500);
-    assert!(json.get("size").is_none() && json.get("steps").is_none(), "{json}");
+    assert!(
+        json.get("size").is_none() && json.get("steps").is_none(),
+        "{json}"
+    );
 }
 
 /// `afford` on a second model, the minimum second included.
@@ -379,7 +389,14 @@ fn afford_counts_chat_requests_at_every_boundary() {
 fn afford_counts_speech_requests_at_every_boundary() {
     let afford = |budget: &str, seconds: &str| {
         ok(dis().args([
-            "afford", "--budget", budget, "--model", "chatterbox", "--seconds", seconds, "--format",
+            "afford",
+            "--budget",
+            budget,
+            "--model",
+            "chatterbox",
+            "--seconds",
+            seconds,
+            "--format",
             "plain",
         ]))
     };
@@ -451,15 +468,42 @@ fn afford_uses_the_dated_rate_of_the_day() {
 fn afford_refuses_what_a_meter_does_not_take_and_a_free_request() {
     let cases: [(&[&str], &str); 7] = [
         (
-            &["--model", "Llama-3.1 8B", "--input-tokens", "1", "--output-tokens", "1", "--steps", "3"],
+            &[
+                "--model",
+                "Llama-3.1 8B",
+                "--input-tokens",
+                "1",
+                "--output-tokens",
+                "1",
+                "--steps",
+                "3",
+            ],
             "error: --steps is not for model \"Llama-3.1 8B\", which bills per token; afford takes --input-tokens and --output-tokens for it\n",
         ),
         (
-            &["--model", "Llama-3.1 8B", "--input-tokens", "1", "--output-tokens", "1", "--count", "3"],
+            &[
+                "--model",
+                "Llama-3.1 8B",
+                "--input-tokens",
+                "1",
+                "--output-tokens",
+                "1",
+                "--count",
+                "3",
+            ],
             "error: --count is not for model \"Llama-3.1 8B\", which bills per token; afford takes --input-tokens and --output-tokens for it; --count asks how many steps per image a budget buys, and a request of this model has no steps: afford answers how many requests it buys\n",
         ),
         (
-            &["--model", "chatterbox", "--seconds", "1", "--input-tokens", "1", "--size", "512"],
+            &[
+                "--model",
+                "chatterbox",
+                "--seconds",
+                "1",
+                "--input-tokens",
+                "1",
+                "--size",
+                "512",
+            ],
             "error: --size, --input-tokens are not for model \"Chatterbox\", which bills per second; afford takes --seconds for it\n",
         ),
         (
@@ -475,13 +519,24 @@ fn afford_refuses_what_a_meter_does_not_take_and_a_free_request() {
             "error: model \"Chatterbox\" bills per second of audio: give --seconds of each request, e.g. --seconds 12.5\n",
         ),
         (
-            &["--model", "Llama-3.1 8B", "--input-tokens", "0", "--output-tokens", "0"],
+            &[
+                "--model",
+                "Llama-3.1 8B",
+                "--input-tokens",
+                "0",
+                "--output-tokens",
+                "0",
+            ],
             "error: a request of 0 input and 0 output tokens costs 0 with model \"Llama-3.1 8B\", so any budget buys unlimited requests; give --input-tokens or --output-tokens above 0\n",
         ),
     ];
     for (args, said) in cases {
         let (code, out, err) = run(dis().args(["afford", "--budget", "10"]).args(args));
-        assert_eq!((code, out.as_str(), err.as_str()), (2, "", said), "{args:?}");
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", said),
+            "{args:?}"
+        );
     }
     // 0 seconds of a model with no minimum costs 0 too.
     let text = BUILTIN.replace(
@@ -490,10 +545,15 @@ fn afford_refuses_what_a_meter_does_not_take_and_a_free_request() {
     );
     assert_ne!(text, BUILTIN);
     let (_d, path) = temp_file("t.toml", text.as_bytes());
-    let (code, out, err) = run(dis()
-        .arg("--tariff")
-        .arg(&path)
-        .args(["afford", "--budget", "10", "--model", "chatterbox", "--seconds", "0"]));
+    let (code, out, err) = run(dis().arg("--tariff").arg(&path).args([
+        "afford",
+        "--budget",
+        "10",
+        "--model",
+        "chatterbox",
+        "--seconds",
+        "0",
+    ]));
     assert_eq!(
         (code, out.as_str(), err.as_str()),
         (
@@ -519,7 +579,10 @@ fn token_and_second_flags_take_plain_digits_and_say_what_to_write() {
             "1e-30",
             "\"1e-30\" is written with an exponent and has more decimal places than can be held exactly (at most 28); write seconds as plain digits, e.g. 12.5",
         ),
-        ("-0", "\"-0\" has a minus sign; seconds are 0 or more: write 0"),
+        (
+            "-0",
+            "\"-0\" has a minus sign; seconds are 0 or more: write 0",
+        ),
         (
             "-1",
             "\"-1\" is negative; seconds of audio are 0 or more (e.g. 12.5)",
@@ -532,12 +595,18 @@ fn token_and_second_flags_take_plain_digits_and_say_what_to_write() {
             "1_000",
             "\"1_000\" has digit separators; write seconds as plain digits: 1000",
         ),
-        ("+5", "\"+5\" has a plus sign; write seconds as plain digits: 5"),
+        (
+            "+5",
+            "\"+5\" has a plus sign; write seconds as plain digits: 5",
+        ),
         (
             " 5",
             "\" 5\" has blank space around it; write seconds as plain digits: 5",
         ),
-        (".5", "\".5\" has a bare decimal point; write seconds as plain digits: 0.5"),
+        (
+            ".5",
+            "\".5\" has a bare decimal point; write seconds as plain digits: 0.5",
+        ),
         (
             "99999999999999999999999999999999",
             "\"99999999999999999999999999999999\" is more seconds than can be held exactly (at most 79228162514264337593543950335, to 28 decimal places)",
@@ -604,7 +673,8 @@ fn token_and_second_flags_take_plain_digits_and_say_what_to_write() {
             } else {
                 "--input-tokens"
             };
-            let (code, out, err) = run(dis().args(["--model", "Llama-3.1 8B", other, "1", flag, given]));
+            let (code, out, err) =
+                run(dis().args(["--model", "Llama-3.1 8B", other, "1", flag, given]));
             assert_eq!(
                 (code, out.as_str(), err.as_str()),
                 (
@@ -618,10 +688,19 @@ fn token_and_second_flags_take_plain_digits_and_say_what_to_write() {
     }
     // afford reads the same flags the same way.
     let (code, _, err) = run(dis().args([
-        "afford", "--budget", "1", "--model", "chatterbox", "--seconds", "1e30",
+        "afford",
+        "--budget",
+        "1",
+        "--model",
+        "chatterbox",
+        "--seconds",
+        "1e30",
     ]));
     assert_eq!(code, 2);
-    assert!(err.contains("\"1e30\" is written with an exponent"), "{err}");
+    assert!(
+        err.contains("\"1e30\" is written with an exponent"),
+        "{err}"
+    );
     // A grid's list of seconds too.
     let (code, _, err) = run(dis().args(["table", "--model", "chatterbox", "--seconds", "1, 1e3"]));
     assert_eq!(code, 2);
@@ -659,7 +738,11 @@ fn a_batch_prices_chat_and_speech_lines_at_the_rate_of_their_day() {
         .take(5)
         .map(|l| l.rsplit(',').next().unwrap())
         .collect();
-    assert_eq!(prices, ["0.2600", "0.3200", "0.0300", "0.0360", "0.0300"], "{out}");
+    assert_eq!(
+        prices,
+        ["0.2600", "0.3200", "0.0300", "0.0360", "0.0300"],
+        "{out}"
+    );
     let (code, out, err) = batch("2026-12-05");
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().nth(5).unwrap().ends_with(",0.0360"), "{out}");
@@ -696,7 +779,10 @@ fn a_batch_prices_chat_and_speech_lines_at_the_rate_of_their_day() {
         ),
     ] {
         let (_g, file) = temp_file("bad.jsonl", format!("{line}\n").as_bytes());
-        assert_bad_input(dis().arg("--tariff").arg(&path).arg("batch").arg(&file), &[needle]);
+        assert_bad_input(
+            dis().arg("--tariff").arg(&path).arg("batch").arg(&file),
+            &[needle],
+        );
     }
     // A CSV row of tokens or seconds may carry its date too.
     let csv = "model,input_tokens,output_tokens,seconds,date\nLlama-3.1 8B,1000000,0,,2026-11-30\nLlama-3.1 8B,1000000,0,,2026-12-01\n";

@@ -302,12 +302,15 @@ Llama-3.1 8B bills per token: 0.1 USD per 1000000 input tokens, 0.16 USD per 100
 
 #[test]
 fn image_only_commands_refuse_or_skip_other_meters() {
-    for command in ["fit", "afford", "check"] {
+    // `afford` counts chat and speech requests (tests/cli/meterextra.rs): without a token
+    // count it asks for one.
+    assert_bad_input(
+        dis().args(["afford", "--model", "Llama-3.3 70B", "--budget", "1"]),
+        &["model \"Llama-3.3 70B\" bills per token: give --input-tokens and --output-tokens"],
+    );
+    for command in ["fit", "check"] {
         let mut cmd = dis();
         cmd.args([command, "--model", "Llama-3.3 70B"]);
-        if command == "afford" {
-            cmd.args(["--budget", "1"]);
-        }
         assert_bad_input(
             &mut cmd,
             &[&format!(
