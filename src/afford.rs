@@ -52,6 +52,21 @@ pub enum AffordError {
         /// The size.
         size: Size,
     },
+    /// More requests fit than a 128-bit count holds.
+    #[error(
+        "the budget {budget} buys more than {} such requests: too many to count exactly",
+        u128::MAX
+    )]
+    UncountableRequests {
+        /// The budget.
+        budget: Exact,
+    },
+    /// The cost of the requests that fit has more digits than can be held exactly.
+    #[error("the cost of {most} request(s) has more digits than can be held exactly")]
+    SpentRequests {
+        /// The count found.
+        most: u128,
+    },
     /// The cost of the answer has more digits than can be held exactly.
     #[error("the cost of {most} image(s) of {size} has more digits than can be held exactly")]
     Spent {
@@ -135,6 +150,29 @@ pub fn images(
         });
     }
     answer(most, one.checked_mul_int(most), budget, size)
+}
+
+/// How many requests of exact price `one` (above zero: the caller refuses a free request)
+/// the budget buys: N exactly when N requests cost at most the budget and N+1 do not.
+pub fn requests(one: Exact, budget: Exact) -> Result<Affordable, AffordError> {
+    use std::cmp::Ordering;
+    let fits = |n: u128| {
+        Ok(Exact::cmp_products(&[Exact::from_int(n), one], &[budget]) != Ordering::Greater)
+    };
+    let most = largest(0, u128::MAX, fits)?.unwrap_or(0);
+    if most == u128::MAX {
+        return Err(AffordError::UncountableRequests { budget });
+    }
+    let spent = one
+        .checked_mul_int(most)
+        .ok_or(AffordError::SpentRequests { most })?;
+    Ok(Affordable {
+        most,
+        spent,
+        leftover: budget
+            .checked_sub(spent)
+            .ok_or(AffordError::SpentRequests { most })?,
+    })
 }
 
 /// The most steps per image at which `count` images of `size` fit the budget, from `min_steps`

@@ -181,16 +181,16 @@ pub struct JobArgs {
     pub model: Option<String>,
 
     /// Input (prompt) tokens of one chat request, for a model billed per token.
-    #[arg(long, value_name = "N", value_parser = parse_tokens, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", value_parser = parse_token_flag, allow_negative_numbers = true)]
     pub input_tokens: Option<u64>,
 
     /// Output (completion) tokens of one chat request, for a model billed per token.
-    #[arg(long, value_name = "N", value_parser = parse_tokens, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", value_parser = parse_token_flag, allow_negative_numbers = true)]
     pub output_tokens: Option<u64>,
 
     /// Seconds of generated audio of one request (exact, e.g. 12.5), for a model billed per
     /// second; below the model's minimum, the minimum is charged.
-    #[arg(long, value_name = "S", value_parser = parse_seconds, allow_negative_numbers = true)]
+    #[arg(long, value_name = "S", value_parser = parse_seconds_flag, allow_negative_numbers = true)]
     pub seconds: Option<Decimal>,
 
     /// Price a job outside the model's limits (which the API would refuse), with a warning.
@@ -560,6 +560,19 @@ pub struct AffordArgs {
     #[arg(long, value_name = "ID")]
     pub model: Option<String>,
 
+    /// Input (prompt) tokens of each chat request, for a model billed per token.
+    #[arg(long, value_name = "N", value_parser = parse_token_flag, allow_negative_numbers = true)]
+    pub input_tokens: Option<u64>,
+
+    /// Output (completion) tokens of each chat request, for a model billed per token.
+    #[arg(long, value_name = "N", value_parser = parse_token_flag, allow_negative_numbers = true)]
+    pub output_tokens: Option<u64>,
+
+    /// Seconds of audio of each speech request, for a model billed per second (below the
+    /// model's minimum, the minimum is charged).
+    #[arg(long, value_name = "S", value_parser = parse_seconds_flag, allow_negative_numbers = true)]
+    pub seconds: Option<Decimal>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = AffordFormat::Text)]
     pub format: AffordFormat,
@@ -791,11 +804,14 @@ pub enum ColorChoice {
     Never,
 }
 
-/// A budget: an exact amount, 0 or more.
-/// A token count: digits only, 0 to 18446744073709551615.
+/// A token count: digits only, 0 to 18446744073709551615 (blank space around them aside,
+/// as a list item or a CSV cell may have it; see [`parse_token_flag`] for a flag).
 pub fn parse_tokens(text: &str) -> Result<u64, String> {
     let digits = text.trim();
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(why) = not_plain_digits(digits, "a token count", Plain::Whole) {
+            return Err(why);
+        }
         return Err(format!(
             "{text:?} is not a token count (expected a whole number of tokens, 0 or more, e.g. 1500)"
         ));
@@ -808,10 +824,188 @@ pub fn parse_tokens(text: &str) -> Result<u64, String> {
     })
 }
 
+/// A token count given as a flag: [`parse_tokens`], with no blank space around the digits.
+pub fn parse_token_flag(text: &str) -> Result<u64, String> {
+    if let Some(why) = blank_around(text, "a token count") {
+        return Err(why);
+    }
+    parse_tokens(text)
+}
+
+/// Seconds of audio given as a flag or a grid's list item: plain digits with an optional
+/// fraction (`12`, `12.5`), 0 or more. A sign, an exponent, digit separators or another base
+/// are refused, each naming the plain digits to write instead, so what is priced is what was
+/// written.
+pub fn parse_seconds_flag(text: &str) -> Result<Decimal, String> {
+    if let Some(why) =
+        blank_around(text, "seconds").or_else(|| not_plain_digits(text, "seconds", Plain::Decimal))
+    {
+        return Err(why);
+    }
+    parse_seconds(text)
+}
+
+/// What a count may be written as: whole digits, or digits with a fraction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plain {
+    Whole,
+    Decimal,
+}
+
+/// Blank space around a flag's value, which the other number flags would not silently drop.
+fn blank_around(text: &str, what: &str) -> Option<String> {
+    let trimmed = text.trim();
+    (trimmed != text && !trimmed.is_empty()).then(|| {
+        format!("{text:?} has blank space around it; write {what} as plain digits: {trimmed}")
+    })
+}
+
+/// Why `text` is not written as plain digits, when it is a number in some other form (a sign,
+/// an exponent, digit separators, another base, a bare decimal point), naming the plain digits
+/// to write where there are some; `None` when it is plain, or not a number at all. `what` is
+/// the value's name in a sentence (`seconds`, `a token count`).
+fn not_plain_digits(text: &str, what: &str, plain: Plain) -> Option<String> {
+    let whole_only = plain == Plain::Whole;
+    let (is, example, most) = if whole_only {
+        (
+            "is",
+            "1500",
+            format!("more than {}, the most tokens accepted", u64::MAX),
+        )
+    } else {
+        (
+            "are",
+            "12.5",
+            format!(
+                "more seconds than can be held exactly (at most {}, to 28 decimal places)",
+                Decimal::MAX
+            ),
+        )
+    };
+    let is_plain = |t: &str| {
+        let (w, f) = t.split_once('.').map_or((t, None), |(w, f)| (w, Some(f)));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        digits(w) && f.is_none_or(|f| !whole_only && digits(f))
+    };
+    // What to write instead: the plain digits of the value, when it is one `what` can be.
+    let write = |value: Option<Decimal>| -> String {
+        let value = value.map(|v| v.normalize()).filter(|v| {
+            !v.is_sign_negative()
+                && (!whole_only || (v.fract().is_zero() && u64::try_from(*v).is_ok()))
+        });
+        match value {
+            Some(v) => format!("write {what} as plain digits: {v}"),
+            None => format!("write {what} as plain digits, e.g. {example}"),
+        }
+    };
+    if let Some(rest) = text.strip_prefix('+')
+        && is_plain(rest)
+    {
+        return Some(format!(
+            "{text:?} has a plus sign; {}",
+            write(parse_decimal(rest).ok())
+        ));
+    }
+    if let Some(rest) = text.strip_prefix('-')
+        && (is_plain(rest) || parse_decimal(rest).is_ok())
+    {
+        return Some(if parse_decimal(rest).is_ok_and(|v| v.is_zero()) {
+            format!("{text:?} has a minus sign; {what} {is} 0 or more: write 0")
+        } else if whole_only {
+            format!("{text:?} is negative; {what} {is} 0 or more (e.g. {example})")
+        } else {
+            format!("{text:?} is negative; seconds of audio are 0 or more (e.g. {example})")
+        });
+    }
+    let lower = text.to_ascii_lowercase();
+    for (prefix, radix, base) in [
+        ("0x", 16, "hexadecimal"),
+        ("0o", 8, "octal"),
+        ("0b", 2, "binary"),
+    ] {
+        if let Some(digits) = lower.strip_prefix(prefix)
+            && !digits.is_empty()
+            && digits.chars().all(|c| c.is_digit(radix))
+        {
+            let value = u128::from_str_radix(digits, radix)
+                .ok()
+                .and_then(|v| Decimal::try_from_i128_with_scale(i128::try_from(v).ok()?, 0).ok());
+            return Some(match value {
+                Some(_) if !whole_only || value.and_then(|v| u64::try_from(v).ok()).is_some() => {
+                    format!("{text:?} is a {base} number; {}", write(value))
+                }
+                _ => format!("{text:?} is a {base} number, and is {most}"),
+            });
+        }
+    }
+    let separated = text.replace(['_', ','], "");
+    if separated != text && is_plain(&separated) {
+        return Some(format!(
+            "{text:?} has digit separators; {}",
+            write(parse_decimal(&separated).ok())
+        ));
+    }
+    if let Some((mantissa, exponent)) = lower.split_once('e')
+        && is_plain(&mantissa.replacen('.', "", 1))
+        && let Some(digits) = Some(exponent.strip_prefix(['+', '-']).unwrap_or(exponent))
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        let value = parse_decimal(text).ok();
+        let fits =
+            value.is_some_and(|v| !whole_only || (v.fract().is_zero() && u64::try_from(v).is_ok()));
+        let fraction = match value {
+            Some(v) => !v.fract().is_zero(),
+            None => exponent.starts_with('-'),
+        };
+        let why = if fits {
+            String::new()
+        } else if fraction && whole_only {
+            " and is not a whole number of tokens".to_owned()
+        } else if fraction {
+            " and has more decimal places than can be held exactly (at most 28)".to_owned()
+        } else {
+            format!(" and is {most}")
+        };
+        let value = if fits { value } else { None };
+        return Some(format!(
+            "{text:?} is written with an exponent{why}; {}",
+            write(value)
+        ));
+    }
+    if !whole_only && (text.starts_with('.') || text.ends_with('.')) {
+        let fixed = format!(
+            "{}{}",
+            if text.starts_with('.') { "0" } else { "" },
+            text.trim_end_matches('.')
+        );
+        if is_plain(&fixed) {
+            return Some(format!(
+                "{text:?} has a bare decimal point; {}",
+                write(parse_decimal(&fixed).ok())
+            ));
+        }
+    }
+    if !whole_only && is_plain(text) && parse_decimal(text).is_err() {
+        let whole = text.split('.').next().unwrap_or(text);
+        return Some(if whole.trim_start_matches('0').len() > 28 {
+            format!("{text:?} is {most}")
+        } else {
+            format!(
+                "{text:?} has more digits than can be held exactly (at most 28 significant digits and 28 decimal places)"
+            )
+        });
+    }
+    None
+}
+
 /// Seconds of audio: an exact decimal, 0 or more.
 pub fn parse_seconds(text: &str) -> Result<Decimal, String> {
-    let seconds = parse_decimal(text)
-        .map_err(|_| format!("{text:?} is not a number of seconds (expected e.g. 12 or 12.5)"))?;
+    let seconds = parse_decimal(text).map_err(|_| {
+        not_plain_digits(text.trim(), "seconds", Plain::Decimal).unwrap_or_else(|| {
+            format!("{text:?} is not a number of seconds (expected e.g. 12 or 12.5)")
+        })
+    })?;
     if seconds.is_sign_negative() && !seconds.is_zero() {
         return Err(format!(
             "{text:?} is negative; seconds of audio are 0 or more (e.g. 12.5)"

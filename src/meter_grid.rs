@@ -89,7 +89,10 @@ pub fn parse_tokens_list(flag: &str, text: &str) -> Result<Vec<u64>, String> {
 pub fn parse_seconds_list(text: &str) -> Result<Vec<Decimal>, String> {
     let values: Vec<Decimal> = text
         .split(',')
-        .map(|part| crate::cli::parse_seconds(part).map_err(|e| format!("--seconds {text:?}: {e}")))
+        .map(|part| {
+            crate::cli::parse_seconds_flag(part.trim())
+                .map_err(|e| format!("--seconds {text:?}: {e}"))
+        })
         .collect::<Result<_, _>>()?;
     check_len("--seconds", text, values)
 }

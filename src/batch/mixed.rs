@@ -76,6 +76,9 @@ pub struct Metered {
     pub kind: Kind,
     /// The line's shape, in words.
     pub shape: &'static str,
+    /// The day the line gives (`created` or `date`, as image lines do), whose rate prices it;
+    /// `None` prices it on `--as-of`.
+    pub date: Option<crate::date::Day>,
 }
 
 /// One line of a mixed input.
@@ -549,7 +552,25 @@ pub fn json_item(
         return json_row(line, text, options.defaults_ok, options.ignore_keys).map(Item::Image);
     };
     let has = |k: &str| object.contains_key(k);
-    let extra = options.ignore_keys;
+    let is_metered = METERED_KEYS.iter().any(|k| has(k));
+    // A metered line may carry its day, as an image line does: `created` or `date`.
+    let date = if is_metered {
+        line_date(line, &object)?
+    } else {
+        None
+    };
+    let dated: Vec<String>;
+    let extra = if is_metered && date.is_some() {
+        dated = options
+            .ignore_keys
+            .iter()
+            .cloned()
+            .chain(["created".to_owned(), "date".to_owned()])
+            .collect();
+        &dated[..]
+    } else {
+        options.ignore_keys
+    };
     let metered = |model: String, usage: Usage, kind: Kind, shape: &'static str| {
         Ok(Item::Metered(Metered {
             line,
@@ -557,6 +578,7 @@ pub fn json_item(
             usage,
             kind,
             shape,
+            date,
         }))
     };
     if has("usage") {
@@ -782,6 +804,65 @@ pub fn json_item(
         })
 }
 
+/// The day a metered JSON line gives: `created` (a Unix timestamp or a date, as the API
+/// writes it) or `date`, read as image lines read them; both at once is an error.
+fn line_date(line: u64, object: &Map<String, Value>) -> Result<Option<crate::date::Day>, RowError> {
+    let read = |key: &str, value: &Value| match value {
+        Value::String(text) => {
+            crate::date::Day::parse_row(text).map_err(|m| RowError::new(line, key, text, m))
+        }
+        Value::Number(n) => crate::date::Day::parse_row(&n.to_string())
+            .map_err(|m| RowError::new(line, key, &n.to_string(), m)),
+        other => Err(err(
+            line,
+            key,
+            other,
+            "is not a day (a date like \"2026-12-01\", an RFC 3339 time or a Unix timestamp)",
+        )),
+    };
+    match (object.get("created"), object.get("date")) {
+        (Some(_), Some(d)) => Err(err(
+            line,
+            "date",
+            d,
+            "is given beside created; a line gives its day once (created or date)",
+        )),
+        (Some(v), None) => read("created", v).map(Some),
+        (None, Some(v)) => read("date", v).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The error of a metered line whose model (as priced on the line's `date`, or on `priced_on`
+/// when it has none) has no rate that day: its first rate takes effect later. The same words
+/// as an image row's.
+pub fn no_rate(
+    line: u64,
+    model: &crate::tariff::Model,
+    date: Option<crate::date::Day>,
+    priced_on: Option<crate::date::Day>,
+) -> Option<RowError> {
+    let first = model.not_until?;
+    let day = date
+        .or(priced_on)
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let whose = if date.is_some() {
+        ""
+    } else {
+        " (the line has no date, so it is priced on --as-of, or today)"
+    };
+    Some(RowError::new(
+        line,
+        "date",
+        &day,
+        format!(
+            "is before the first rate of model {:?}, which takes effect on {first}{whose}; the tariff has no price for that day",
+            model.id
+        ),
+    ))
+}
+
 /// A CSV row of a mixed file: `metered` holds the row's cells of [`METERED_COLUMNS`] (by
 /// index into that list), blank ones as `None`. A row with none is an image row.
 pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>, RowError> {
@@ -790,8 +871,7 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
     if input.is_none() && output.is_none() && secs.is_none() {
         return Ok(Item::Image(row));
     }
-    let image_cells =
-        row.steps.is_some() || row.size.is_some() || row.count.is_some() || row.date.is_some();
+    let image_cells = row.steps.is_some() || row.size.is_some() || row.count.is_some();
     let model = row.model.as_deref().map(str::to_owned).ok_or_else(|| {
         RowError::new(
             line,
@@ -805,7 +885,7 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
             line,
             "row",
             &model,
-            "gives image cells (steps, size, count or date) and tokens or seconds; a row prices one meter: leave the other cells blank",
+            "gives image cells (steps, size or count) and tokens or seconds; a row prices one meter: leave the other cells blank",
         ));
     }
     let count = |field: &str, text: &str| {
@@ -848,6 +928,7 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
         usage,
         kind: Kind::Exact,
         shape: "metered row",
+        date: row.date,
     }))
 }
 

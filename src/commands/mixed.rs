@@ -326,11 +326,22 @@ impl<'t> Run<'t> {
                 usage,
                 kind,
                 shape,
+                date,
             }) => {
                 let (index, model) = match self.model(line, &model) {
                     Ok(m) => m,
                     Err(e) => return Ok(Err(e)),
                 };
+                // Priced at the rate of the line's own day, or of --as-of.
+                let on_day = date
+                    .filter(|_| !model.rates.is_empty())
+                    .map(|day| model.on(day));
+                let model = on_day.as_ref().unwrap_or(model);
+                if let Some(e) =
+                    crate::batch::mixed::no_rate(line, model, date, self.tariff.priced_on)
+                {
+                    return Ok(Err(e));
+                }
                 let fits = matches!(
                     (model.metering, usage),
                     (Metering::Token(_), Usage::Tokens { .. })

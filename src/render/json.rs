@@ -144,6 +144,8 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>) -> io::Result
         "price": money(charge.price, tariff.display.decimals),
         "decimals": tariff.display.decimals,
         "rounding": tariff.display.rounding.name(),
+        // The day the rates used took effect, `null` for undated rates.
+        "rate_from": rate_from(model),
         // The model's own price page and date, where the tariff gives them.
         "model_source": model.source,
         "model_as_of": model.as_of,
@@ -420,6 +422,27 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
                 if let (Value::Object(v), Value::Object(rates)) = (&mut v, metering(m)) {
                     v.extend(rates);
                 }
+                if let Value::Object(v) = &mut v {
+                    if m.not_until.is_some() {
+                        // No rate in force on the day priced: none is shown as if it were.
+                        for key in ["input_rate", "output_rate", "rate"] {
+                            if let Some(rate) = v.get_mut(key) {
+                                *rate = Value::Null;
+                            }
+                        }
+                    }
+                    let from = if m.not_until.is_some() { Value::Null } else { rate_from(m) };
+                    v.insert("rate_from".to_owned(), from);
+                    let dated = m.rates.iter().map(|c| {
+                        let mut change = json!({ "from": c.from.to_string() });
+                        if let (Value::Object(change), Value::Object(mut rates)) = (&mut change, metering(&Model { metering: c.metering, ..m.clone() })) {
+                            rates.retain(|k, _| k.ends_with("rate"));
+                            change.extend(rates);
+                        }
+                        change
+                    });
+                    v.insert("rates".to_owned(), Value::Array(dated.collect()));
+                }
                 return v;
             }
             json!({
@@ -652,6 +675,35 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<(
         "leftover_shown": a.leftover.round(places, crate::tariff::Rounding::Down).map(|d| money(d, places)),
         "tariff": provenance(view.tariff),
     });
+    if let Some(charge) = &view.request {
+        use crate::pricing::Detail;
+        if let Value::Object(doc) = &mut v {
+            doc.remove("size");
+            doc.remove("rate");
+            if let Value::Object(rates) = metering(view.model) {
+                doc.extend(rates);
+            }
+        }
+        match charge.detail {
+            Detail::Tokens { input, output, .. } => {
+                v["input_tokens"] = json!(input);
+                v["output_tokens"] = json!(output);
+            }
+            Detail::Seconds {
+                given,
+                charged,
+                minimum_applied,
+            } => {
+                v["seconds"] = json!(exact(given));
+                v["seconds_charged"] = json!(exact(charged));
+                v["minimum_applied"] = json!(minimum_applied);
+            }
+            Detail::Image(_) => {}
+        }
+        v["per_request"] = json!(charge.exact.to_string());
+        v["requests"] = json!(a.most);
+        return write(out, &v);
+    }
     match (view.steps, view.count) {
         (Some(steps), _) => {
             v["steps"] = json!(steps);

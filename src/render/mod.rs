@@ -167,6 +167,8 @@ pub struct AffordView<'a> {
     pub count: Option<u32>,
     /// The answer.
     pub answer: crate::afford::Affordable,
+    /// For a token or second model, the price of one request; `None` for images.
+    pub request: Option<crate::pricing::Charge>,
 }
 
 /// A fit with what produced it.

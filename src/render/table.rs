@@ -266,7 +266,12 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
             model.push_str(&format!("\nalias {}", esc(alias)));
         }
         if !m.is_image() {
-            let (rate, takes) = metered_rates(m, &tariff.currency);
+            let (mut rate, takes) = metered_rates(m, &tariff.currency);
+            match (m.not_until, m.rate_from) {
+                (Some(first), _) => rate = format!("none yet\nfirst from {first}"),
+                (None, Some(from)) => rate.push_str(&format!("\nfrom {from}")),
+                (None, None) => {}
+            }
             let read = m
                 .as_of
                 .as_ref()

@@ -100,6 +100,9 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
             Metering::Token(rates),
         ) => {
             writeln!(out, "{amount} {currency}  for 1 chat request with {name}")?;
+            if let (Some(from), Some(day)) = (model.rate_from, tariff.priced_on) {
+                writeln!(out, "  rates   from {from}, in force on {day}")?;
+            }
             let per = rates.per;
             writeln!(
                 out,
@@ -133,6 +136,9 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
                 "{amount} {currency}  for {given} second{} of audio with {name}",
                 if given == "1" { "" } else { "s" }
             )?;
+            if let (Some(from), Some(day)) = (model.rate_from, tariff.priced_on) {
+                writeln!(out, "  rate     from {from}, in force on {day}")?;
+            }
             if minimum_applied {
                 writeln!(
                     out,
@@ -166,6 +172,7 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
         steps,
         count,
         answer,
+        request,
     } = view;
     let currency = &tariff.currency;
     let places = tariff.display.decimals;
@@ -178,6 +185,35 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
         .round(places, crate::tariff::Rounding::Down)
         .map_or_else(|| answer.leftover.to_string(), |d| money(d, places));
     let budget = budget.to_string();
+    if let Some(charge) = request {
+        use crate::pricing::Detail;
+        let what = match charge.detail {
+            Detail::Tokens { input, output, .. } => {
+                format!("{input} input and {output} output tokens")
+            }
+            Detail::Seconds {
+                given,
+                charged,
+                minimum_applied,
+            } => {
+                let (given, charged) = (exact(given), exact(charged));
+                let s = if given == "1" { "" } else { "s" };
+                if minimum_applied {
+                    format!("{given} second{s} of audio ({charged} s charged, the minimum)")
+                } else {
+                    format!("{given} second{s} of audio")
+                }
+            }
+            Detail::Image(_) => String::new(),
+        };
+        return writeln!(
+            out,
+            "{budget} {currency} buys {} request(s) of {what} with {} at {} {currency} each: {spent} {currency}, {left} {currency} left (rounded down)",
+            paint.bold(&answer.most.to_string()),
+            escaped(&model.name),
+            charge.exact,
+        );
+    }
     match (steps, count) {
         (Some(steps), _) => writeln!(
             out,

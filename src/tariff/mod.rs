@@ -230,8 +230,12 @@ pub struct Model {
 pub struct RateChange {
     /// The first day it is in force (UTC).
     pub from: Day,
-    /// Currency per unit, above zero.
+    /// Currency per unit, above zero: an image model's rate; for a token model its input
+    /// rate and for a second model its rate per second, as in [`Model::rate`].
     pub rate: Decimal,
+    /// The model's meter with the rates in force from `from`: `MegapixelStep` for an image
+    /// model (whose rate is `rate`), the token or second rates otherwise.
+    pub metering: Metering,
 }
 
 impl Model {
@@ -254,6 +258,7 @@ impl Model {
             Ok(_) if self.rates.is_empty() => {}
             Ok(i) => {
                 model.rate = self.rates[i].rate;
+                model.metering = self.rates[i].metering;
                 model.rate_from = Some(self.rates[i].from);
                 model.not_until = None;
             }
@@ -964,7 +969,7 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>, schema: u32) -> Op
     let (meter, source, as_of) = read_provenance(r, &mut t, schema);
     let meter = meter?;
     if meter != "megapixel-step" {
-        let metering = read_other_meter(r, &mut t, &meter);
+        let metering = read_other_meter(r, &mut t, id, &meter);
         r.finish(t);
         return Some(placeholder_model(
             id, name?, aliases?, metering?, source?, as_of?,
@@ -991,9 +996,14 @@ fn read_model(r: &mut Reader, id: &str, mut t: Table<'_, '_>, schema: u32) -> Op
     let rate = r
         .optional(&mut t, "rate")
         .map(|(v, path)| positive_rate(r, field!(v, path)));
-    let rates = r
-        .optional(&mut t, "rates")
-        .map(|(v, path)| read_rates(r, field!(v, path)));
+    let rates = r.optional(&mut t, "rates").map(|(v, path)| {
+        read_rates(r, field!(v, path), "rate = \"...\"", |r, entry| {
+            let rate = r
+                .required(entry, "rate")
+                .and_then(|(v, p)| positive_rate(r, field!(v, p)))?;
+            Some((rate, Metering::MegapixelStep))
+        })
+    });
     let rates = match (rate, rates) {
         (Some(rate), None) => rate.map(|rate| (rate, Vec::new())),
         (None, Some(rates)) => rates.and_then(|rates| Some((rates.last()?.rate, rates))),
@@ -1216,33 +1226,72 @@ fn read_provenance(
     (meter, source, as_of)
 }
 
-/// The keys of a `token` or `second` model; an image key there is named as such.
-fn read_other_meter(r: &mut Reader, t: &mut Table<'_, '_>, meter: &str) -> Option<Metering> {
+/// The keys of a `token` or `second` model; an image key there is named as such. Returns the
+/// meter with its rates in force (the newest, for dated rates) and the dated rates, oldest
+/// first (empty for one undated set of rates).
+fn read_other_meter(
+    r: &mut Reader,
+    t: &mut Table<'_, '_>,
+    id: &str,
+    meter: &str,
+) -> Option<(Metering, Vec<RateChange>)> {
     let takes = if meter == "token" {
-        "per, input_rate, output_rate"
+        "per, and input_rate and output_rate or dated rates"
     } else {
-        "rate, minimum_seconds"
+        "rate or dated rates, and minimum_seconds"
     };
     for key in IMAGE_KEYS {
-        if meter == "second" && key == "rate" {
+        if key == "rates" || (meter == "second" && key == "rate") {
             continue;
         }
         if let Some((v, path)) = r.optional(t, key) {
-            let message = if key == "rates" {
-                format!(
-                    "dated `rates` are for megapixel-step models only for now; a {meter} model takes: {takes} (give the rate in force, and change it on the day)"
-                )
-            } else {
+            r.problem(
+                v.span(),
+                &path,
                 format!(
                     "`{key}` is not a key of {meter} models (it belongs to megapixel-step models); a {meter} model takes: {takes} (with name, aliases, source, as_of)"
-                )
-            };
-            r.problem(v.span(), &path, message);
+                ),
+            );
         }
     }
     for key in IMAGE_KEYS {
-        t.forget_absent(key);
+        if key != "rates" {
+            t.forget_absent(key);
+        }
     }
+    // One undated set of rates, or dated `rates`: exactly one of the two.
+    let one_or_dated = |r: &mut Reader,
+                        t: &Table<'_, '_>,
+                        undated: Option<Option<Metering>>,
+                        dated: Option<Option<Vec<RateChange>>>,
+                        keys: &str,
+                        example: &str|
+     -> Option<(Metering, Vec<RateChange>)> {
+        match (undated, dated) {
+            (Some(one), None) => one.map(|m| (m, Vec::new())),
+            (None, Some(rates)) => rates.and_then(|rates| Some((rates.last()?.metering, rates))),
+            (Some(_), Some(_)) => {
+                r.problem(
+                    t.span.clone(),
+                    &t.path,
+                    format!(
+                        "model {id:?} has both {keys} and `rates`; give one: {keys} for one price, or `rates` for dated prices (put the old rates in `rates` with the day they took effect)"
+                    ),
+                );
+                None
+            }
+            (None, None) => {
+                r.problem(
+                    t.span.clone(),
+                    &t.path,
+                    format!(
+                        "model {id:?} has no rate: give {example}, or `rates = [{{ from = \"2026-12-01\", {example} }}]` for rates that change on given days"
+                    ),
+                );
+                None
+            }
+        }
+    };
     if meter == "token" {
         let per = r.required(t, "per").and_then(|(v, path)| {
             let per = r.whole(field!(v, path), 1)?;
@@ -1260,20 +1309,70 @@ fn read_other_meter(r: &mut Reader, t: &mut Table<'_, '_>, meter: &str) -> Optio
             }
         });
         let input = r
-            .required(t, "input_rate")
-            .and_then(|(v, path)| positive_rate(r, field!(v, path)));
+            .optional(t, "input_rate")
+            .map(|(v, path)| positive_rate(r, field!(v, path)));
         let output = r
-            .required(t, "output_rate")
-            .and_then(|(v, path)| positive_rate(r, field!(v, path)));
-        return Some(Metering::Token(TokenRates {
-            per: per?,
-            input: input?,
-            output: output?,
-        }));
+            .optional(t, "output_rate")
+            .map(|(v, path)| positive_rate(r, field!(v, path)));
+        let rates = r.optional(t, "rates").map(|(v, path)| {
+            read_rates(
+                r,
+                field!(v, path),
+                "input_rate = \"...\", output_rate = \"...\"",
+                |r, entry| {
+                    let input = r
+                        .required(entry, "input_rate")
+                        .and_then(|(v, p)| positive_rate(r, field!(v, p)));
+                    let output = r
+                        .required(entry, "output_rate")
+                        .and_then(|(v, p)| positive_rate(r, field!(v, p)));
+                    let (input, output) = (input?, output?);
+                    Some((
+                        input,
+                        Metering::Token(TokenRates {
+                            per: per?,
+                            input,
+                            output,
+                        }),
+                    ))
+                },
+            )
+        });
+        let undated = match (input, output, &rates) {
+            (None, None, Some(_)) => None,
+            (input, output, _) => {
+                // One of the two without the other, and no `rates`: name what is missing.
+                for (key, got) in [("input_rate", &input), ("output_rate", &output)] {
+                    if got.is_none() && rates.is_none() && (input.is_some() || output.is_some()) {
+                        r.problem(
+                            t.span.clone(),
+                            &t.child(key),
+                            format!("missing required key `{key}` in [{}]", t.path),
+                        );
+                    }
+                }
+                if input.is_none() && output.is_none() {
+                    None
+                } else {
+                    Some((|| {
+                        Some(Metering::Token(TokenRates {
+                            per: per?,
+                            input: input??,
+                            output: output??,
+                        }))
+                    })())
+                }
+            }
+        };
+        return one_or_dated(
+            r,
+            t,
+            undated,
+            rates,
+            "`input_rate` and `output_rate`",
+            "input_rate = \"0.10\", output_rate = \"0.16\"",
+        );
     }
-    let rate = r
-        .required(t, "rate")
-        .and_then(|(v, path)| positive_rate(r, field!(v, path)));
     let minimum_seconds = match r.optional(t, "minimum_seconds") {
         None => Some(Decimal::ZERO),
         Some((v, path)) => r.decimal(field!(v, path)).and_then(|m| {
@@ -1289,27 +1388,38 @@ fn read_other_meter(r: &mut Reader, t: &mut Table<'_, '_>, meter: &str) -> Optio
             }
         }),
     };
-    Some(Metering::Second(SecondRates {
-        rate: rate?,
-        minimum_seconds: minimum_seconds?,
-    }))
+    let second = |rate: Decimal| {
+        Some(Metering::Second(SecondRates {
+            rate,
+            minimum_seconds: minimum_seconds?,
+        }))
+    };
+    let undated = r
+        .optional(t, "rate")
+        .map(|(v, path)| positive_rate(r, field!(v, path)).and_then(second));
+    let rates = r.optional(t, "rates").map(|(v, path)| {
+        read_rates(r, field!(v, path), "rate = \"...\"", |r, entry| {
+            let rate = r
+                .required(entry, "rate")
+                .and_then(|(v, p)| positive_rate(r, field!(v, p)))?;
+            Some((rate, second(rate)?))
+        })
+    });
+    one_or_dated(r, t, undated, rates, "`rate`", "rate = \"0.0030\"")
 }
 
 /// A token or second model: its image fields hold placeholders that no image path prices,
-/// since every such path asks [`Model::is_image`] first.
+/// since every such path asks [`Model::is_image`] first. `metering` is the newest of `rates`
+/// when there are dated rates, until [`Model::on`] picks the one in force.
 fn placeholder_model(
     id: &str,
     name: String,
     aliases: Vec<String>,
-    metering: Metering,
+    (metering, rates): (Metering, Vec<RateChange>),
     source: Option<String>,
     as_of: Option<String>,
 ) -> Model {
-    let rate = match metering {
-        Metering::Token(t) => t.input,
-        Metering::Second(s) => s.rate,
-        Metering::MegapixelStep => Decimal::ONE,
-    };
+    let rate = meter_rate(metering);
     Model {
         id: id.to_owned(),
         metering,
@@ -1320,8 +1430,8 @@ fn placeholder_model(
         unit: metering.name().to_owned(),
         unit_size: Size::new(1, 1),
         rate,
-        rate_from: None,
-        rates: Vec::new(),
+        rate_from: rates.last().map(|c| c.from),
+        rates,
         not_until: None,
         minimum: Decimal::ZERO,
         steps: StepLimits {
@@ -1336,6 +1446,16 @@ fn placeholder_model(
         },
         default_size: Size::new(1, 1),
         published: None,
+    }
+}
+
+/// The rate a token or second model keeps in [`Model::rate`]: the input rate, or the rate
+/// per second.
+fn meter_rate(metering: Metering) -> Decimal {
+    match metering {
+        Metering::Token(t) => t.input,
+        Metering::Second(s) => s.rate,
+        Metering::MegapixelStep => Decimal::ONE,
     }
 }
 
@@ -1354,15 +1474,21 @@ fn positive_rate(r: &mut Reader, field: Field<'_, '_>) -> Option<Decimal> {
     }
 }
 
-/// `rates = [{ from = "YYYY-MM-DD", rate = "..." }, ...]`: at least one, each day a real
-/// one, oldest first, no two on one day.
-fn read_rates(r: &mut Reader, field: Field<'_, '_>) -> Option<Vec<RateChange>> {
+/// `rates = [{ from = "YYYY-MM-DD", <the meter's rate keys> }, ...]`: at least one, each day a
+/// real one, oldest first, no two on one day. `entry` reads one change's rate keys (`example`
+/// shows them, for the message about an empty list) into its rate and meter.
+fn read_rates(
+    r: &mut Reader,
+    field: Field<'_, '_>,
+    example: &str,
+    entry: impl Fn(&mut Reader, &mut Table<'_, '_>) -> Option<(Decimal, Metering)>,
+) -> Option<Vec<RateChange>> {
     let items = r.array(field)?;
     if items.is_empty() {
         r.problem(
             field.value.span(),
             field.path,
-            "`rates` is empty; list at least one { from = \"YYYY-MM-DD\", rate = \"...\" }",
+            format!("`rates` is empty; list at least one {{ from = \"YYYY-MM-DD\", {example} }}"),
         );
         return None;
     }
@@ -1376,12 +1502,18 @@ fn read_rates(r: &mut Reader, field: Field<'_, '_>) -> Option<Vec<RateChange>> {
             let text = read_date(r, field!(v, p.clone()))?;
             Some((text.parse::<Day>().ok()?, v.span(), p))
         });
-        let rate = r
-            .required(&mut table, "rate")
-            .and_then(|(v, p)| positive_rate(r, field!(v, p)));
+        let rates = entry(r, &mut table);
         r.finish(table);
-        read.push(match (from, rate) {
-            (Some((from, span, p)), Some(rate)) => Some((RateChange { from, rate }, span, p)),
+        read.push(match (from, rates) {
+            (Some((from, span, p)), Some((rate, metering))) => Some((
+                RateChange {
+                    from,
+                    rate,
+                    metering,
+                },
+                span,
+                p,
+            )),
             _ => None,
         });
     }

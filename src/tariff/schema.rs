@@ -53,11 +53,35 @@ pub fn json_schema() -> Value {
         "type": "array",
         "items": { "type": "string", "minLength": 1 }
     });
+    // Dated rates: `{ from, <the meter's rate keys> }` each, all keys required.
+    let dated_rates = |description: &str, keys: Value| {
+        let mut required = vec![json!("from")];
+        let mut properties = json!({ "from": { "description": "The first day these rates are in force, YYYY-MM-DD.", "type": "string", "pattern": DATE } });
+        if let (Value::Object(keys), Value::Object(properties)) = (keys, &mut properties) {
+            required.extend(keys.keys().map(|k| json!(k)));
+            properties.extend(keys);
+        }
+        json!({
+            "description": description,
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": required,
+                "properties": properties
+            }
+        })
+    };
     let token_model = json!({
         "description": "A chat model, billed per token (schema 2).",
         "type": "object",
         "additionalProperties": false,
-        "required": ["meter", "name", "per", "input_rate", "output_rate"],
+        "required": ["meter", "name", "per"],
+        "oneOf": [
+            { "required": ["input_rate", "output_rate"], "not": { "required": ["rates"] } },
+            { "required": ["rates"], "not": { "anyOf": [{ "required": ["input_rate"] }, { "required": ["output_rate"] }] } }
+        ],
         "properties": {
             "meter": { "const": "token" },
             "name": name,
@@ -65,22 +89,37 @@ pub fn json_schema() -> Value {
             "source": source,
             "as_of": model_as_of,
             "per": { "description": "How many tokens each rate is for (e.g. 1000000); a product of 2s and 5s.", "type": "integer", "minimum": 1, "maximum": u32::MAX },
-            "input_rate": positive("Currency per `per` input (prompt) tokens, above 0."),
-            "output_rate": positive("Currency per `per` output (completion) tokens, above 0.")
+            "input_rate": positive("Currency per `per` input (prompt) tokens, above 0. Give input_rate and output_rate, or rates."),
+            "output_rate": positive("Currency per `per` output (completion) tokens, above 0."),
+            "rates": dated_rates(
+                "Instead of input_rate and output_rate: their changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
+                json!({
+                    "input_rate": positive("Currency per `per` input tokens from that day, above 0."),
+                    "output_rate": positive("Currency per `per` output tokens from that day, above 0.")
+                }),
+            )
         }
     });
     let second_model = json!({
         "description": "A speech model, billed per second of generated audio (schema 2).",
         "type": "object",
         "additionalProperties": false,
-        "required": ["meter", "name", "rate"],
+        "required": ["meter", "name"],
+        "oneOf": [
+            { "required": ["rate"], "not": { "required": ["rates"] } },
+            { "required": ["rates"], "not": { "required": ["rate"] } }
+        ],
         "properties": {
             "meter": { "const": "second" },
             "name": name,
             "aliases": aliases,
             "source": source,
             "as_of": model_as_of,
-            "rate": positive("Currency per second of audio, above 0."),
+            "rate": positive("Currency per second of audio, above 0. Give rate or rates."),
+            "rates": dated_rates(
+                "Instead of rate: its changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
+                json!({ "rate": positive("Currency per second of audio from that day, above 0.") }),
+            ),
             "minimum_seconds": decimal("Seconds charged at least per request, 0 or more (default 0).")
         }
     });
@@ -105,20 +144,10 @@ pub fn json_schema() -> Value {
             "unit": { "description": "The billing unit's name, for output.", "type": "string", "minLength": 1 },
             "unit_size": size("One unit is one step on an image of this size; its pixels must be 2^a x 5^b."),
             "rate": positive("Currency per unit, above 0: a string or a number, both exact. Give rate or rates."),
-            "rates": {
-                "description": "Instead of rate: the rate's changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["from", "rate"],
-                    "properties": {
-                        "from": { "description": "The first day the rate is in force, YYYY-MM-DD.", "type": "string", "pattern": DATE },
-                        "rate": positive("Currency per unit from that day, above 0.")
-                    }
-                }
-            },
+            "rates": dated_rates(
+                "Instead of rate: the rate's changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
+                json!({ "rate": positive("Currency per unit from that day, above 0.") }),
+            ),
             "minimum": decimal("Least charge per image, 0 or more (default 0)."),
             "steps": {
                 "description": "Accepted steps and the default.",

@@ -302,12 +302,15 @@ Llama-3.1 8B bills per token: 0.1 USD per 1000000 input tokens, 0.16 USD per 100
 
 #[test]
 fn image_only_commands_refuse_or_skip_other_meters() {
-    for command in ["fit", "afford", "check"] {
+    // `afford` counts chat and speech requests (tests/cli/meterextra.rs): without a token
+    // count it asks for one.
+    assert_bad_input(
+        dis().args(["afford", "--model", "Llama-3.3 70B", "--budget", "1"]),
+        &["model \"Llama-3.3 70B\" bills per token: give --input-tokens and --output-tokens"],
+    );
+    for command in ["fit", "check"] {
         let mut cmd = dis();
         cmd.args([command, "--model", "Llama-3.3 70B"]);
-        if command == "afford" {
-            cmd.args(["--budget", "1"]);
-        }
         assert_bad_input(
             &mut cmd,
             &[&format!(
@@ -369,11 +372,8 @@ fn bad_meter_definitions_are_placed_errors() {
             &["models.x.steps: `steps` is not a key of second models"],
         ),
         (
-            "[models.x]\nmeter = \"second\"\nname = \"X\"\nrates = [{ from = \"2026-12-01\", rate = \"1\" }]",
-            &[
-                "dated `rates` are for megapixel-step models only for now",
-                "missing required key `rate`",
-            ],
+            "[models.x]\nmeter = \"second\"\nname = \"X\"\nrate = \"1\"\nrates = [{ from = \"2026-12-01\", rate = \"1\" }]",
+            &["models.x: model \"x\" has both `rate` and `rates`; give one"],
         ),
     ];
     for (extra, needles) in cases {
@@ -551,7 +551,7 @@ minimum_seconds = "1"
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown key `minimum_seconds` (known here: aliases, as_of, input_rate, meter, name, output_rate, per, source)"),
+        err.contains("unknown key `minimum_seconds` (known here: aliases, as_of, input_rate, meter, name, output_rate, per, rates, source)"),
         "{err}"
     );
 }
