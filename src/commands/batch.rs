@@ -68,7 +68,7 @@ pub(super) fn open_rows(
 }
 
 /// The rows of `input`, named and formed as `file` (a path, or `-`).
-fn rows_from(
+pub(super) fn rows_from(
     args: &BatchArgs,
     file: &Path,
     input: Box<dyn BufRead>,
