@@ -113,7 +113,7 @@ pub(super) fn batch(
     let rows = match &spool {
         Some(copy) => {
             let file = copy.reopen().map_err(|source| InputError::Io {
-                name: "-".to_owned(),
+                name: name.clone(),
                 source,
             })?;
             rows_from(

@@ -22,25 +22,56 @@ use crate::tariff::{Metering, Model, Tariff};
 /// Standard input, when it may be JSON Lines, kept in a temporary file: a mixed input is told
 /// from all of it before anything is written, and the image reader then reads the same bytes
 /// from the file, so memory does not grow with the input. The file is removed when dropped.
+/// A named pipe (`<(command)`, `/dev/stdin`) is kept the same way: it can be read only once.
 pub(super) fn spool(args: &BatchArgs) -> Result<Option<tempfile::NamedTempFile>, Error> {
-    if args.file.as_os_str() != "-" || args.input == Some(InputFormat::Csv) {
+    if args.input == Some(InputFormat::Csv) {
         return Ok(None);
     }
-    copy_to_temporary(&mut std::io::stdin().lock(), "standard input").map(Some)
+    if args.file.as_os_str() == "-" {
+        return copy_to_temporary(&mut std::io::stdin().lock(), "-").map(Some);
+    }
+    let jsonl = args.input == Some(InputFormat::Jsonl)
+        || has_extension(&args.file, "jsonl")
+        || has_extension(&args.file, "ndjson");
+    if !jsonl || !read_once(&args.file) {
+        return Ok(None);
+    }
+    let name = args.file.display().to_string();
+    let mut input = std::fs::File::open(&args.file).map_err(|source| InputError::Io {
+        name: name.clone(),
+        source,
+    })?;
+    copy_to_temporary(&mut input, &name).map(Some)
 }
 
-/// The rest of `input` (named `what` in errors) in a temporary file, copied a piece at a time.
+/// Whether `file` names something that is read once, such as a pipe: it exists and is neither
+/// a regular file nor a folder.
+fn read_once(file: &Path) -> bool {
+    std::fs::metadata(file).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+fn has_extension(file: &Path, extension: &str) -> bool {
+    file.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+}
+
+/// The rest of `input` (named `name` in errors) in a temporary file, copied a piece at a time.
 fn copy_to_temporary(
     input: &mut dyn Read,
-    what: &str,
+    name: &str,
 ) -> Result<tempfile::NamedTempFile, Error> {
     let failed = |doing: &str, source: std::io::Error| {
         Error::Input(InputError::Io {
-            name: "-".to_owned(),
+            name: name.to_owned(),
             source: std::io::Error::new(source.kind(), format!("{doing}: {source}")),
         })
     };
-    let keep = format!("cannot keep {what} in a temporary file");
+    let keep = if name == "-" {
+        "cannot keep standard input in a temporary file".to_owned()
+    } else {
+        "cannot keep it in a temporary file".to_owned()
+    };
     let mut file = tempfile::NamedTempFile::new().map_err(|e| failed(&keep, e))?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 16, file.as_file_mut());
     let mut buffer = vec![0; 1 << 16];
@@ -727,14 +758,14 @@ pub(super) fn run<R: BufRead>(
     let again = if jsonl {
         jsonl_read(from, &name, options, &mut |r| read_one(r, io.err))?;
         Again::Jsonl
-    } else if from.as_os_str() == "-" {
-        // CSV on standard input: the rest after the header is kept in a temporary file as the
-        // first read goes, to be read again.
+    } else if from.as_os_str() == "-" || read_once(from) {
+        // CSV on standard input or a pipe: the rest after the header is kept in a temporary
+        // file, to be read twice.
         let (mut input, body) = rows.into_body();
-        let copy = copy_to_temporary(&mut input, "standard input")?;
+        let copy = copy_to_temporary(&mut input, &name)?;
         let reopen = || -> Result<_, Error> {
             let file = copy.reopen().map_err(|source| InputError::Io {
-                name: "-".to_owned(),
+                name: name.clone(),
                 source,
             })?;
             Ok(std::io::BufReader::with_capacity(1 << 16, file))
@@ -841,7 +872,7 @@ pub(super) fn run<R: BufRead>(
                 }
                 Again::CsvCopy(copy, body) => {
                     let file = copy.reopen().map_err(|source| InputError::Io {
-                        name: "-".to_owned(),
+                        name: name.clone(),
                         source,
                     })?;
                     let mut rows =

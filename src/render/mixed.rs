@@ -670,18 +670,19 @@ fn csv_totals(out: &mut dyn Write, header: &MixedHeader<'_>, total: &MixedTotal)
     write(out, c, "")
 }
 
-/// The model's own price page and the day it was read, where the tariff gives them (`null`
-/// where it does not: the tariff's `source` then covers the model).
+/// The page a model's prices were read from and the day they were read: the model's own
+/// `source` and `as_of` where the tariff gives them, else the tariff's (which then covers the
+/// model), so every row and subtotal names one.
 fn source_members(o: &mut serde_json::Map<String, Value>, tariff: &Tariff, index: usize) {
     let model = tariff.models.get(index);
-    o.insert(
-        "model_source".into(),
-        json!(model.and_then(|m| m.source.as_ref())),
-    );
-    o.insert(
-        "model_as_of".into(),
-        json!(model.and_then(|m| m.as_of.as_ref())),
-    );
+    let source = model
+        .and_then(|m| m.source.as_deref())
+        .unwrap_or(&tariff.source);
+    let as_of = model
+        .and_then(|m| m.as_of.as_deref())
+        .unwrap_or(&tariff.as_of);
+    o.insert("model_source".into(), json!(source));
+    o.insert("model_as_of".into(), json!(as_of));
 }
 
 fn row_json(header: &MixedHeader<'_>, row: &MixedRow) -> Value {
