@@ -770,3 +770,84 @@ fn sum_json(tariff: &Tariff, s: &ModelSum) -> Value {
 pub fn plain(out: &mut dyn Write, tariff: &Tariff, total: &MixedTotal) -> io::Result<()> {
     writeln!(out, "{}", money(total.price, tariff.display.decimals))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: u64, model: &str, used: Used, extra: &[&str]) -> MixedRow {
+        MixedRow {
+            line,
+            model_index: 0,
+            model: model.to_owned(),
+            kind: Kind::Exact,
+            used,
+            exact: Exact::ZERO,
+            price: Decimal::new(12, 4),
+            extra: extra.iter().map(|e| (*e).to_owned()).collect(),
+        }
+    }
+
+    /// The streamed job table is the table comfy-table draws over the same rows, wide
+    /// characters, dated columns and carried cells included.
+    #[test]
+    fn the_streamed_table_is_what_comfy_table_draws() {
+        let tariff = crate::tariff::Tariff::builtin().unwrap();
+        let image = Used::Image {
+            steps: 20,
+            size: Size {
+                width: 512,
+                height: 512,
+            },
+            count: 1,
+            units: Exact::from_int(5),
+            day: Some("2026-12-02".parse().unwrap()),
+            rate: Decimal::new(13, 4),
+            rate_from: None,
+        };
+        let rows = [
+            row(1, "flux-dev", image, &["日本語 note"]),
+            row(
+                12345,
+                "Llama-3.3 70B",
+                Used::Tokens {
+                    input: 1200,
+                    output: 300,
+                },
+                &["x"],
+            ),
+            row(
+                7,
+                "Chatterbox",
+                Used::Seconds {
+                    given: Decimal::new(4, 1),
+                    charged: Decimal::ONE,
+                },
+                &["héllo"],
+            ),
+        ];
+        let extra = ["team ✓".to_owned()];
+        for dated in [false, true] {
+            let header = MixedHeader {
+                tariff: &tariff,
+                extra: &extra,
+                dated,
+            };
+            let mut comfy = super::super::table::new_table(table_names(&header), &table_right(&header));
+            let mut widths = table_widths(&header);
+            for r in &rows {
+                comfy.add_row(cells(&header, r));
+                widen_table(&header, &mut widths, r);
+            }
+            let mut streamed = Vec::new();
+            let mut listing = Listing::new(&header, Form::Table, true, widths.clone());
+            listing.begin(&mut streamed).unwrap();
+            for r in &rows {
+                listing.row(&mut streamed, r).unwrap();
+            }
+            super::super::table::close_table(&mut streamed, &widths).unwrap();
+            let streamed = String::from_utf8(streamed).unwrap();
+            assert_eq!(streamed, format!("{comfy}\n"), "dated: {dated}");
+        }
+    }
+}
