@@ -57,10 +57,7 @@ fn has_extension(file: &Path, extension: &str) -> bool {
 }
 
 /// The rest of `input` (named `name` in errors) in a temporary file, copied a piece at a time.
-fn copy_to_temporary(
-    input: &mut dyn Read,
-    name: &str,
-) -> Result<tempfile::NamedTempFile, Error> {
+fn copy_to_temporary(input: &mut dyn Read, name: &str) -> Result<tempfile::NamedTempFile, Error> {
     let failed = |doing: &str, source: std::io::Error| {
         Error::Input(InputError::Io {
             name: name.to_owned(),
@@ -726,8 +723,8 @@ pub(super) fn run<R: BufRead>(
         BatchFormat::Csv => Form::Csv,
         BatchFormat::Json | BatchFormat::Plain => Form::Json,
     };
-    let mut widths = (form == Form::Table && !summary_only)
-        .then(|| crate::render::mixed::table_widths(&header));
+    let mut widths =
+        (form == Form::Table && !summary_only).then(|| crate::render::mixed::table_widths(&header));
 
     // The first read: price, report, sum; nothing to standard output.
     let mut first = Counter::default();
@@ -821,32 +818,32 @@ pub(super) fn run<R: BufRead>(
             let gone = io.out_gone;
             let out = &mut *io.out;
             let mut sink = std::io::sink();
-            let mut write_one = |result: Result<(Item<'_>, Vec<String>), RowError>|
-             -> Result<Step, Error> {
-                let priced = match result {
-                    Ok((item, extra)) => run.price(item, extra, &mut sink, &warn)?,
-                    Err(bad) => Err(bad),
+            let mut write_one =
+                |result: Result<(Item<'_>, Vec<String>), RowError>| -> Result<Step, Error> {
+                    let priced = match result {
+                        Ok((item, extra)) => run.price(item, extra, &mut sink, &warn)?,
+                        Err(bad) => Err(bad),
+                    };
+                    match priced {
+                        Ok(row) => {
+                            second.priced(&row);
+                            listing.row(out, &row)?;
+                        }
+                        Err(_) if args.skip_invalid => second.skipped += 1,
+                        Err(bad) => {
+                            return Err(changed(
+                                &name,
+                                format!("the second read, which writes the rows, found {bad}"),
+                            ));
+                        }
+                    }
+                    // Once the reader of the rows has gone, the rest would go nowhere.
+                    Ok(if gone.get() {
+                        Step::Break(())
+                    } else {
+                        Step::Continue(())
+                    })
                 };
-                match priced {
-                    Ok(row) => {
-                        second.priced(&row);
-                        listing.row(out, &row)?;
-                    }
-                    Err(_) if args.skip_invalid => second.skipped += 1,
-                    Err(bad) => {
-                        return Err(changed(
-                            &name,
-                            format!("the second read, which writes the rows, found {bad}"),
-                        ));
-                    }
-                }
-                // Once the reader of the rows has gone, the rest would go nowhere.
-                Ok(if gone.get() {
-                    Step::Break(())
-                } else {
-                    Step::Continue(())
-                })
-            };
             match &again {
                 Again::Jsonl => jsonl_read(from, &name, options, &mut write_one)?,
                 Again::CsvFile => {
@@ -875,8 +872,10 @@ pub(super) fn run<R: BufRead>(
                         name: name.clone(),
                         source,
                     })?;
-                    let mut rows =
-                        body.rows_of(std::io::BufReader::with_capacity(1 << 16, file), body.next_line());
+                    let mut rows = body.rows_of(
+                        std::io::BufReader::with_capacity(1 << 16, file),
+                        body.next_line(),
+                    );
                     csv_read(&mut rows, at, &mut write_one)?;
                 }
             }

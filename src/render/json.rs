@@ -298,7 +298,12 @@ impl Open {
         out.write_all(b": ")
     }
 
-    pub(super) fn member(&mut self, out: &mut dyn Write, key: &str, value: &Value) -> io::Result<()> {
+    pub(super) fn member(
+        &mut self,
+        out: &mut dyn Write,
+        key: &str,
+        value: &Value,
+    ) -> io::Result<()> {
         self.key(out, key)?;
         pretty(out, self.depth + 1, value)
     }

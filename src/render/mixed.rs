@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 use super::money;
 use crate::batch::mixed::Kind;
-use crate::escape::escaped as esc;
 use crate::date::Day;
+use crate::escape::escaped as esc;
 use crate::exact::Exact;
 use crate::size::Size;
 use crate::tariff::Tariff;
@@ -833,7 +833,8 @@ mod tests {
                 extra: &extra,
                 dated,
             };
-            let mut comfy = super::super::table::new_table(table_names(&header), &table_right(&header));
+            let mut comfy =
+                super::super::table::new_table(table_names(&header), &table_right(&header));
             let mut widths = table_widths(&header);
             for r in &rows {
                 comfy.add_row(cells(&header, r));

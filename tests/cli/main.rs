@@ -18,6 +18,7 @@ mod laws;
 mod meters;
 mod misc;
 mod mixed;
+mod mixedflat;
 mod readme;
 mod review;
 mod shell;
