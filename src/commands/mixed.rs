@@ -240,18 +240,38 @@ struct Tally {
 }
 
 /// Counts a read's rows into a [`Tally`].
-#[derive(Default)]
+/// Counts a read's rows into a [`Tally`]; the digest only when `digest` (a read that is
+/// followed by another).
 struct Counter {
     rows: u64,
     skipped: u64,
-    digest: std::hash::DefaultHasher,
+    digest: Option<std::hash::DefaultHasher>,
 }
 
 impl Counter {
+    fn new(digest: bool) -> Self {
+        Counter {
+            rows: 0,
+            skipped: 0,
+            digest: digest.then(std::hash::DefaultHasher::new),
+        }
+    }
+
     fn priced(&mut self, row: &MixedRow) {
         use std::hash::Hash;
         self.rows += 1;
-        row.hash(&mut self.digest);
+        if let Some(digest) = &mut self.digest {
+            // Everything a row shows; the model's id and the shown price follow from these.
+            (
+                row.line,
+                row.model_index,
+                row.kind,
+                &row.used,
+                row.exact,
+                &row.extra,
+            )
+                .hash(digest);
+        }
     }
 
     fn tally(&self) -> Tally {
@@ -259,7 +279,7 @@ impl Counter {
         Tally {
             rows: self.rows,
             skipped: self.skipped,
-            digest: self.digest.finish(),
+            digest: self.digest.as_ref().map_or(0, Hasher::finish),
         }
     }
 }
@@ -569,16 +589,21 @@ fn json_line_item(
     json_item(line, text, options)
 }
 
-/// What one read hands on for each line: an item to price (with its carried cells), or why
-/// the line cannot be one. `Break` stops the read.
+/// Whether a read goes on after a line.
 type Step = std::ops::ControlFlow<()>;
+
+/// A line read: an item to price with its carried cells, or why it cannot be one.
+type Line<'a> = Result<(Item<'a>, Vec<String>), RowError>;
+
+/// What a read does with each line.
+type Each<'f> = dyn FnMut(Line<'_>) -> Result<Step, Error> + 'f;
 
 /// Reads every line of a JSON Lines file.
 fn jsonl_read(
     file: &Path,
     name: &str,
     options: MixedOptions<'_>,
-    each: &mut dyn FnMut(Result<(Item<'_>, Vec<String>), RowError>) -> Result<Step, Error>,
+    each: &mut Each<'_>,
 ) -> Result<(), Error> {
     let cannot = |source| {
         Error::Input(InputError::Io {
@@ -603,7 +628,7 @@ fn jsonl_read(
 fn csv_read<R: BufRead>(
     rows: &mut Rows<R>,
     at: [Option<usize>; 3],
-    each: &mut dyn FnMut(Result<(Item<'_>, Vec<String>), RowError>) -> Result<Step, Error>,
+    each: &mut Each<'_>,
 ) -> Result<(), Error> {
     loop {
         let result = match rows.next_row() {
@@ -727,10 +752,8 @@ pub(super) fn run<R: BufRead>(
         (form == Form::Table && !summary_only).then(|| crate::render::mixed::table_widths(&header));
 
     // The first read: price, report, sum; nothing to standard output.
-    let mut first = Counter::default();
-    let mut read_one = |result: Result<(Item<'_>, Vec<String>), RowError>,
-                        err: &mut dyn Write|
-     -> Result<Step, Error> {
+    let mut first = Counter::new(!summary_only);
+    let mut read_one = |result: Line<'_>, err: &mut dyn Write| -> Result<Step, Error> {
         let priced = match result {
             Ok((item, extra)) => run.price(item, extra, err, &warn)?,
             Err(bad) => Err(bad),
@@ -814,36 +837,35 @@ pub(super) fn run<R: BufRead>(
         listing.begin(io.out)?;
         if !summary_only {
             // The second read: each row written as it comes.
-            let mut second = Counter::default();
+            let mut second = Counter::new(true);
             let gone = io.out_gone;
             let out = &mut *io.out;
             let mut sink = std::io::sink();
-            let mut write_one =
-                |result: Result<(Item<'_>, Vec<String>), RowError>| -> Result<Step, Error> {
-                    let priced = match result {
-                        Ok((item, extra)) => run.price(item, extra, &mut sink, &warn)?,
-                        Err(bad) => Err(bad),
-                    };
-                    match priced {
-                        Ok(row) => {
-                            second.priced(&row);
-                            listing.row(out, &row)?;
-                        }
-                        Err(_) if args.skip_invalid => second.skipped += 1,
-                        Err(bad) => {
-                            return Err(changed(
-                                &name,
-                                format!("the second read, which writes the rows, found {bad}"),
-                            ));
-                        }
-                    }
-                    // Once the reader of the rows has gone, the rest would go nowhere.
-                    Ok(if gone.get() {
-                        Step::Break(())
-                    } else {
-                        Step::Continue(())
-                    })
+            let mut write_one = |result: Line<'_>| -> Result<Step, Error> {
+                let priced = match result {
+                    Ok((item, extra)) => run.price(item, extra, &mut sink, &warn)?,
+                    Err(bad) => Err(bad),
                 };
+                match priced {
+                    Ok(row) => {
+                        second.priced(&row);
+                        listing.row(out, &row)?;
+                    }
+                    Err(_) if args.skip_invalid => second.skipped += 1,
+                    Err(bad) => {
+                        return Err(changed(
+                            &name,
+                            format!("the second read, which writes the rows, found {bad}"),
+                        ));
+                    }
+                }
+                // Once the reader of the rows has gone, the rest would go nowhere.
+                Ok(if gone.get() {
+                    Step::Break(())
+                } else {
+                    Step::Continue(())
+                })
+            };
             match &again {
                 Again::Jsonl => jsonl_read(from, &name, options, &mut write_one)?,
                 Again::CsvFile => {
