@@ -170,3 +170,27 @@ done
 grid_warnings=$("$grid_bin" table --allow-out-of-range --steps 1..1000 --sizes "$grid_sizes" --format csv 2>&1 >/dev/null | wc -l)
 echo "table --allow-out-of-range warnings: $grid_warnings lines for 949,050 out-of-range cells (target: one per distinct breach, 950; was one per cell)"
 rm -rf "$grid_dir"
+
+# --- mixed workloads (issue 12): chat, speech and images in one file, peak memory ---------------
+# A mixed JSON Lines file (image bodies, chat results, chat requests with max_tokens, speech with
+# seconds) is read twice, a line at a time: peak memory must not grow with the input. Measured
+# at N = ROWS / 10 and 10 N lines, per-job table, csv, json and --summary.
+mixed_dir=$(mktemp -d)
+mixed_n=$(( rows / 10 ))
+python3 benches/gen_mixed.py "$mixed_n" "$mixed_dir/small.jsonl"
+for _ in $(seq 10); do cat "$mixed_dir/small.jsonl"; done > "$mixed_dir/big.jsonl"
+mixed_peak() { /usr/bin/time -f %M -o "$mixed_dir/peak" "$@" > /dev/null 2> /dev/null; cat "$mixed_dir/peak"; }
+mixed_time() { /usr/bin/time -f %e -o "$mixed_dir/time" "$@" > /dev/null 2> /dev/null; cat "$mixed_dir/time"; }
+echo
+echo "mixed workload: $mixed_n / $((mixed_n * 10)) lines ($(du -h "$mixed_dir/small.jsonl" | cut -f1) / $(du -h "$mixed_dir/big.jsonl" | cut -f1)); peak KiB, wall s"
+printf '%-10s %12s %12s %10s %10s\n' format "peak N" "peak 10N" "s at N" "s at 10N"
+for mixed_args in "--format table" "--format csv" "--format json" "--format markdown" "--summary"; do
+  # shellcheck disable=SC2086
+  printf '%-10s %12s %12s %10s %10s\n' "${mixed_args#--format }" \
+    "$(mixed_peak "$bin" batch "$mixed_dir/small.jsonl" $mixed_args)" \
+    "$(mixed_peak "$bin" batch "$mixed_dir/big.jsonl" $mixed_args)" \
+    "$(mixed_time "$bin" batch "$mixed_dir/small.jsonl" $mixed_args)" \
+    "$(mixed_time "$bin" batch "$mixed_dir/big.jsonl" $mixed_args)"
+done
+rm -rf "$mixed_dir"
+# --- end of the mixed workloads section ---

@@ -570,6 +570,11 @@ impl<R: BufRead> Rows<R> {
         matches!(self.form, Form::Jsonl)
     }
 
+    /// Whether this is CSV with a date column.
+    pub fn has_date_column(&self) -> bool {
+        matches!(&self.form, Form::Csv { columns, .. } if columns.contains(&Column::Date))
+    }
+
     /// The next row, `Ok(None)` at the end, `Err(Ok(row error))` for a bad row (reading goes
     /// on), `Err(Err(input error))` when reading cannot go on.
     #[allow(clippy::type_complexity)]
@@ -755,7 +760,13 @@ impl Body {
 
     /// Rows of `piece`, a run of whole lines of the input starting at line `first_line`.
     pub fn rows<'p>(&self, piece: &'p [u8], first_line: u64) -> Rows<&'p [u8]> {
-        let mut lines = Lines::new(io::Read::chain(io::Cursor::new(Vec::new()), piece));
+        self.rows_of(piece, first_line)
+    }
+
+    /// Rows read from `input`, whole lines of the input starting at line `first_line` (the
+    /// rest of an input after its header, kept elsewhere to be read again).
+    pub fn rows_of<R: BufRead>(&self, input: R, first_line: u64) -> Rows<R> {
+        let mut lines = Lines::new(io::Read::chain(io::Cursor::new(Vec::new()), input));
         lines.line = first_line.saturating_sub(1);
         Rows {
             name: self.name.clone(),

@@ -14,7 +14,7 @@ use super::input::{Row, RowError, json_row};
 use crate::pricing::Usage;
 
 /// How sure a row's figure is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// Counted: the usage is what was (or will be) billed.
     Exact,

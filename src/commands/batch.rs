@@ -68,7 +68,7 @@ pub(super) fn open_rows(
 }
 
 /// The rows of `input`, named and formed as `file` (a path, or `-`).
-fn rows_from(
+pub(super) fn rows_from(
     args: &BatchArgs,
     file: &Path,
     input: Box<dyn BufRead>,
@@ -113,7 +113,7 @@ pub(super) fn batch(
     let rows = match &spool {
         Some(copy) => {
             let file = copy.reopen().map_err(|source| InputError::Io {
-                name: "-".to_owned(),
+                name: name.clone(),
                 source,
             })?;
             rows_from(

@@ -4,7 +4,6 @@
 
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -17,29 +16,64 @@ use crate::cli::{BatchArgs, BatchFormat};
 use crate::error::{Error, Outcome};
 use crate::exact::Exact;
 use crate::pricing::{Detail, TooLargeTotal, Usage, price};
-use crate::render::mixed::{MixedRow, MixedTotal, ModelSum, Used};
+use crate::render::mixed::{Form, Listing, MixedHeader, MixedRow, MixedTotal, ModelSum, Used};
 use crate::tariff::{Metering, Model, Tariff};
 
 /// Standard input, when it may be JSON Lines, kept in a temporary file: a mixed input is told
 /// from all of it before anything is written, and the image reader then reads the same bytes
 /// from the file, so memory does not grow with the input. The file is removed when dropped.
+/// A named pipe (`<(command)`, `/dev/stdin`) is kept the same way: it can be read only once.
 pub(super) fn spool(args: &BatchArgs) -> Result<Option<tempfile::NamedTempFile>, Error> {
-    if args.file.as_os_str() != "-" || args.input == Some(InputFormat::Csv) {
+    if args.input == Some(InputFormat::Csv) {
         return Ok(None);
     }
-    let failed = |what: &str, source: std::io::Error| {
+    if args.file.as_os_str() == "-" {
+        return copy_to_temporary(&mut std::io::stdin().lock(), "-").map(Some);
+    }
+    let jsonl = args.input == Some(InputFormat::Jsonl)
+        || has_extension(&args.file, "jsonl")
+        || has_extension(&args.file, "ndjson");
+    if !jsonl || !read_once(&args.file) {
+        return Ok(None);
+    }
+    let name = args.file.display().to_string();
+    let mut input = std::fs::File::open(&args.file).map_err(|source| InputError::Io {
+        name: name.clone(),
+        source,
+    })?;
+    copy_to_temporary(&mut input, &name).map(Some)
+}
+
+/// Whether `file` names something that is read once, such as a pipe: it exists and is neither
+/// a regular file nor a folder.
+fn read_once(file: &Path) -> bool {
+    std::fs::metadata(file).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+fn has_extension(file: &Path, extension: &str) -> bool {
+    file.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+}
+
+/// The rest of `input` (named `name` in errors) in a temporary file, copied a piece at a time.
+fn copy_to_temporary(input: &mut dyn Read, name: &str) -> Result<tempfile::NamedTempFile, Error> {
+    let failed = |doing: &str, source: std::io::Error| {
         Error::Input(InputError::Io {
-            name: "-".to_owned(),
-            source: std::io::Error::new(source.kind(), format!("{what}: {source}")),
+            name: name.to_owned(),
+            source: std::io::Error::new(source.kind(), format!("{doing}: {source}")),
         })
     };
-    let mut file = tempfile::NamedTempFile::new()
-        .map_err(|e| failed("cannot keep standard input in a temporary file", e))?;
+    let keep = if name == "-" {
+        "cannot keep standard input in a temporary file".to_owned()
+    } else {
+        "cannot keep it in a temporary file".to_owned()
+    };
+    let mut file = tempfile::NamedTempFile::new().map_err(|e| failed(&keep, e))?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 16, file.as_file_mut());
-    let mut stdin = std::io::stdin().lock();
     let mut buffer = vec![0; 1 << 16];
     loop {
-        let n = match stdin.read(&mut buffer) {
+        let n = match input.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -53,7 +87,7 @@ pub(super) fn spool(args: &BatchArgs) -> Result<Option<tempfile::NamedTempFile>,
         .flush()
         .map_err(|e| failed("cannot keep it in a temporary file", e))?;
     drop(writer);
-    Ok(Some(file))
+    Ok(file)
 }
 
 /// Whether a file holds a metered key: read in pieces (no more than a piece per core in
@@ -135,8 +169,8 @@ fn metered_columns(extra: &[String]) -> [Option<usize>; 3] {
 const MIXED_OUTPUT: [&str; 5] = ["kind", "meter", "exact", "seconds_charged", "price"];
 
 /// Refuses a header naming a metered column twice, or a carried column named like an output
-/// column of a mixed batch.
-fn check_header(name: &str, extra: &[String]) -> Result<(), Error> {
+/// column of a mixed batch (with `dated`, also the dated columns `date` and `rate`).
+fn check_header(name: &str, extra: &[String], dated: bool) -> Result<(), Error> {
     let header_error = |message: String| {
         Error::Input(InputError::Header {
             name: name.to_owned(),
@@ -160,6 +194,14 @@ fn check_header(name: &str, extra: &[String]) -> Result<(), Error> {
             return Err(header_error(format!(
                 "column {e:?} has the name of an output column of a batch with chat or speech rows ({}); rename it",
                 crate::render::mixed::COLUMNS.join(", ")
+            )));
+        }
+        if dated && crate::render::DATED_COLUMNS.contains(&key.as_str()) {
+            return Err(header_error(format!(
+                "column {:?} has the name of the output's column {key:?}, which dated rows add (output columns: {}, {}); rename it (names are compared ignoring case and surrounding spaces)",
+                crate::escape::escaped(e),
+                crate::render::mixed::COLUMNS.join(", "),
+                crate::render::DATED_COLUMNS.join(", ")
             )));
         }
     }
@@ -188,11 +230,63 @@ struct Sum {
     exact: Exact,
 }
 
+/// What a read of the input met: rows priced, rows skipped, and a digest of every priced row
+/// in order, so the read that writes the rows can tell it met the same ones.
+#[derive(Debug, PartialEq, Eq)]
+struct Tally {
+    rows: u64,
+    skipped: u64,
+    digest: u64,
+}
+
+/// Counts a read's rows into a [`Tally`].
+/// Counts a read's rows into a [`Tally`]; the digest only when `digest` (a read that is
+/// followed by another).
+struct Counter {
+    rows: u64,
+    skipped: u64,
+    digest: Option<std::hash::DefaultHasher>,
+}
+
+impl Counter {
+    fn new(digest: bool) -> Self {
+        Counter {
+            rows: 0,
+            skipped: 0,
+            digest: digest.then(std::hash::DefaultHasher::new),
+        }
+    }
+
+    fn priced(&mut self, row: &MixedRow) {
+        use std::hash::Hash;
+        self.rows += 1;
+        if let Some(digest) = &mut self.digest {
+            // Everything a row shows; the model's id and the shown price follow from these.
+            (
+                row.line,
+                row.model_index,
+                row.kind,
+                &row.used,
+                row.exact,
+                &row.extra,
+            )
+                .hash(digest);
+        }
+    }
+
+    fn tally(&self) -> Tally {
+        use std::hash::Hasher;
+        Tally {
+            rows: self.rows,
+            skipped: self.skipped,
+            digest: self.digest.as_ref().map_or(0, Hasher::finish),
+        }
+    }
+}
+
 struct Run<'t> {
     tariff: &'t Tariff,
     pricer: Pricer<'t>,
-    keep_rows: bool,
-    rows: Vec<MixedRow>,
     sums: Vec<Option<Sum>>,
     count: u64,
     bounds: u64,
@@ -223,9 +317,10 @@ impl<'t> Run<'t> {
         Ok((index, &tariff.models[index]))
     }
 
-    fn add(&mut self, index: usize, row: MixedRow) -> Result<(), Error> {
+    /// Adds a priced row to the totals.
+    fn add(&mut self, row: &MixedRow) -> Result<(), Error> {
         let too_large = || Error::TotalTooLarge(TooLargeTotal);
-        let sum = self.sums[index].get_or_insert(Sum {
+        let sum = self.sums[row.model_index].get_or_insert(Sum {
             rows: 0,
             kind: Kind::Exact,
             images: 0,
@@ -267,20 +362,17 @@ impl<'t> Run<'t> {
             Kind::Bound => self.bounds += 1,
             Kind::Estimate => self.estimates += 1,
         }
-        if self.keep_rows {
-            self.rows.push(row);
-        }
         Ok(())
     }
 
     /// Prices one item; warnings of rows priced out of range go to `err`.
-    fn item(
-        &mut self,
+    fn price(
+        &self,
         item: Item<'_>,
         extra: Vec<String>,
         err: &mut dyn Write,
         warn: &str,
-    ) -> Result<Result<(), RowError>, Error> {
+    ) -> Result<Result<MixedRow, RowError>, Error> {
         let display = self.tariff.display;
         match item {
             Item::Image(row) => {
@@ -304,8 +396,9 @@ impl<'t> Run<'t> {
                         "could not be priced",
                     )));
                 };
-                let row = MixedRow {
+                Ok(Ok(MixedRow {
                     line: priced.line,
+                    model_index: priced.model_index,
                     model: priced.model.id.clone(),
                     kind: Kind::Exact,
                     used: Used::Image {
@@ -313,12 +406,14 @@ impl<'t> Run<'t> {
                         size: priced.job.size,
                         count: priced.job.count,
                         units: quote.units,
+                        day: priced.day,
+                        rate: priced.rate,
+                        rate_from: priced.rate_from,
                     },
                     exact: quote.exact,
                     price: quote.price,
                     extra,
-                };
-                self.add(priced.model_index, row)?;
+                }))
             }
             Item::Metered(Metered {
                 line,
@@ -373,46 +468,116 @@ impl<'t> Run<'t> {
                     Detail::Seconds { given, charged, .. } => Used::Seconds { given, charged },
                     Detail::Image(_) => unreachable!("a metered row is never an image"),
                 };
-                let row = MixedRow {
+                Ok(Ok(MixedRow {
                     line,
+                    model_index: index,
                     model: model.id.clone(),
                     kind,
                     used,
                     exact: charge.exact,
                     price: charge.price,
                     extra,
-                };
-                self.add(index, row)?;
+                }))
             }
         }
-        Ok(Ok(()))
     }
 }
 
-/// Every line of a JSON Lines input, with its number: a leading byte-order mark dropped, blank
-/// lines skipped, `\r\n` read as `\n`.
-fn json_lines(bytes: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .map(|(i, l)| (i as u64 + 1, l.strip_suffix(b"\r").unwrap_or(l)))
-        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+/// A line of a JSON Lines input as read: its bytes, or its length when it is longer than a
+/// line may be (its bytes are then passed over, not kept).
+enum Piece<'a> {
+    Line(&'a [u8]),
+    TooLong(usize),
+}
+
+/// Every line of a JSON Lines input, with its number, read a piece at a time: a leading
+/// byte-order mark dropped, blank lines skipped, `\r\n` read as `\n`. At most
+/// [`MAX_LINE_BYTES`] and a byte of a line are kept, so memory does not grow with the input.
+struct JsonLines<R> {
+    inner: R,
+    line: u64,
+    kept: Vec<u8>,
+}
+
+impl<R: BufRead> JsonLines<R> {
+    fn new(mut inner: R) -> std::io::Result<Self> {
+        if inner.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+            inner.consume(3);
+        }
+        Ok(JsonLines {
+            inner,
+            line: 0,
+            kept: Vec::new(),
+        })
+    }
+
+    /// The next line that is not blank, `None` at the end.
+    fn next_line(&mut self) -> std::io::Result<Option<(u64, Piece<'_>)>> {
+        loop {
+            self.kept.clear();
+            let (mut length, mut blank, mut any, mut last) = (0usize, true, false, None);
+            loop {
+                let available = match self.inner.fill_buf() {
+                    Ok(a) => a,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                if available.is_empty() {
+                    break;
+                }
+                any = true;
+                let (take, done) = match memchr::memchr(b'\n', available) {
+                    Some(at) => (at, true),
+                    None => (available.len(), false),
+                };
+                let part = &available[..take];
+                blank = blank && part.iter().all(u8::is_ascii_whitespace);
+                if let Some(&b) = part.last() {
+                    last = Some(b);
+                }
+                let room = (MAX_LINE_BYTES + 1).saturating_sub(self.kept.len());
+                self.kept.extend_from_slice(&part[..take.min(room)]);
+                length = length.saturating_add(take);
+                self.inner.consume(take + usize::from(done));
+                if done {
+                    break;
+                }
+            }
+            if !any {
+                return Ok(None);
+            }
+            self.line += 1;
+            if blank {
+                continue;
+            }
+            if last == Some(b'\r') {
+                length -= 1;
+            }
+            if length > MAX_LINE_BYTES {
+                return Ok(Some((self.line, Piece::TooLong(length))));
+            }
+            self.kept.truncate(length);
+            return Ok(Some((self.line, Piece::Line(&self.kept))));
+        }
+    }
 }
 
 fn json_line_item(
     line: u64,
-    bytes: &[u8],
+    piece: Piece<'_>,
     options: MixedOptions<'_>,
 ) -> Result<Item<'static>, RowError> {
-    if bytes.len() > MAX_LINE_BYTES {
-        return Err(RowError::new(
-            line,
-            "row",
-            &format!("{} bytes", bytes.len()),
-            format!("is longer than {MAX_LINE_BYTES} bytes, the most a line may hold"),
-        ));
-    }
+    let bytes = match piece {
+        Piece::Line(bytes) => bytes,
+        Piece::TooLong(length) => {
+            return Err(RowError::new(
+                line,
+                "row",
+                &format!("{length} bytes"),
+                format!("is longer than {MAX_LINE_BYTES} bytes, the most a line may hold"),
+            ));
+        }
+    };
     if memchr::memchr(b'\r', bytes).is_some() {
         return Err(RowError::new(
             line,
@@ -435,8 +600,105 @@ fn json_line_item(
     json_item(line, text, options)
 }
 
+/// Whether a read goes on after a line.
+type Step = std::ops::ControlFlow<()>;
+
+/// A line read: an item to price with its carried cells, or why it cannot be one.
+type Line<'a> = Result<(Item<'a>, Vec<String>), RowError>;
+
+/// What a read does with each line.
+type Each<'f> = dyn FnMut(Line<'_>) -> Result<Step, Error> + 'f;
+
+/// Reads every line of a JSON Lines file.
+fn jsonl_read(
+    file: &Path,
+    name: &str,
+    options: MixedOptions<'_>,
+    each: &mut Each<'_>,
+) -> Result<(), Error> {
+    let cannot = |source| {
+        Error::Input(InputError::Io {
+            name: name.to_owned(),
+            source,
+        })
+    };
+    let input = std::fs::File::open(file).map_err(cannot)?;
+    let mut lines =
+        JsonLines::new(std::io::BufReader::with_capacity(1 << 16, input)).map_err(cannot)?;
+    while let Some((line, piece)) = lines.next_line().map_err(cannot)? {
+        let item = json_line_item(line, piece, options).map(|i| (i, Vec::new()));
+        if each(item)?.is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Reads every row of a CSV input whose header has been read; `at` are the metered columns
+/// among its carried ones.
+fn csv_read<R: BufRead>(
+    rows: &mut Rows<R>,
+    at: [Option<usize>; 3],
+    each: &mut Each<'_>,
+) -> Result<(), Error> {
+    loop {
+        let result = match rows.next_row() {
+            Ok(None) => break,
+            Ok(Some(row)) => {
+                let cell = |i: Option<usize>| {
+                    i.and_then(|i| row.extra.get(i))
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_owned)
+                };
+                let cells = at.map(cell);
+                let kept: Vec<String> = owned(row.extra.clone())
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| !at.contains(&Some(*i)))
+                    .map(|(_, e)| e)
+                    .collect();
+                let [a, b, c] = &cells;
+                csv_item(row, [a.as_deref(), b.as_deref(), c.as_deref()]).map(|item| (item, kept))
+            }
+            Err(Ok(bad)) => Err(bad),
+            Err(Err(fatal)) => return Err(fatal.into()),
+        };
+        if each(result)?.is_break() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Where a second read of the input finds it.
+enum Again {
+    /// A JSON Lines file (standard input's temporary copy, when it was spooled).
+    Jsonl,
+    /// A CSV file (or standard input's temporary copy), opened again, header and all.
+    CsvFile,
+    /// CSV from standard input after its header, copied to a temporary file as it was read.
+    CsvCopy(tempfile::NamedTempFile, crate::batch::input::Body),
+}
+
+/// The error for an input that read differently the second time.
+fn changed(name: &str, what: String) -> Error {
+    Error::Input(InputError::Form {
+        name: name.to_owned(),
+        message: format!(
+            "changed while it was read: {what}; the rows written are not to be trusted and no total is written (price a file that does not change while dis-price reads it)"
+        ),
+    })
+}
+
 /// Prices a mixed workload: `rows` is the input as opened (its header read), `from` the file
-/// its bytes are in (standard input's temporary copy, when it was spooled).
+/// its bytes are in (standard input's temporary copy, when it was spooled; `-` for CSV on
+/// standard input, which is copied to a temporary file here).
+///
+/// Memory stays flat: a first read prices every row, reports what is wrong and sums the
+/// totals (and the drawn table's column widths), writing nothing to standard output, so a bad
+/// row leaves it empty; a second read prices the rows again and writes each as it comes, then
+/// the totals of the first. A second read that meets other rows is an error.
 pub(super) fn run<R: BufRead>(
     tariff: &Tariff,
     args: &BatchArgs,
@@ -450,6 +712,7 @@ pub(super) fn run<R: BufRead>(
         ));
     }
     super::compare::refuse_gates_without_baseline(args)?;
+    let name = args.file.display().to_string();
     let summary_only = args.summary || args.format == BatchFormat::Plain;
     let options = MixedOptions {
         max_output_tokens: args.max_output_tokens,
@@ -460,8 +723,6 @@ pub(super) fn run<R: BufRead>(
     let mut run = Run {
         tariff,
         pricer: Pricer::new(tariff, args.allow_out_of_range, true),
-        keep_rows: !summary_only,
-        rows: Vec::new(),
         sums: (0..tariff.models.len()).map(|_| None).collect(),
         count: 0,
         bounds: 0,
@@ -470,79 +731,92 @@ pub(super) fn run<R: BufRead>(
         total: Exact::ZERO,
     };
     let warn = io.err_paint.warning("warning:").to_string();
+    let jsonl = rows.is_jsonl();
+    let has_date = rows.has_date_column();
+    let dated = tariff.is_dated() || has_date;
+    let columns = rows.extra_columns().to_vec();
     let mut carried = Vec::new();
-    let outcome = |run: &mut Run<'_>,
-                   result: Result<(Item<'_>, Vec<String>), RowError>,
-                   err: &mut dyn Write|
-     -> Result<(), Error> {
-        let bad = match result {
-            Ok((item, extra)) => match run.item(item, extra, err, &warn)? {
-                Ok(()) => return Ok(()),
-                Err(bad) => bad,
-            },
-            Err(bad) => bad,
-        };
-        if !args.skip_invalid {
-            return Err(bad.into());
-        }
-        run.skipped += 1;
-        writeln!(err, "{warn} skipped {bad}")?;
-        Ok(())
-    };
-    if rows.is_jsonl() {
-        let bytes: Arc<[u8]> = std::fs::read(from)
-            .map_err(|source| InputError::Io {
-                name: args.file.display().to_string(),
-                source,
-            })?
-            .into();
-        for (line, text) in json_lines(&bytes) {
-            let item = json_line_item(line, text, options).map(|i| (i, Vec::new()));
-            outcome(&mut run, item, io.err)?;
-        }
-    } else {
-        let extra = rows.extra_columns().to_vec();
-        check_header(&args.file.display().to_string(), &extra)?;
-        let at = metered_columns(&extra);
+    let mut at = [None; 3];
+    if !jsonl {
+        let extra = &columns;
+        check_header(&name, extra, dated)?;
+        at = metered_columns(extra);
         carried = extra
             .iter()
             .enumerate()
             .filter(|(i, _)| !at.contains(&Some(*i)))
             .map(|(_, e)| e.clone())
             .collect();
-        loop {
-            let result = match rows.next_row() {
-                Ok(None) => break,
-                Ok(Some(row)) => {
-                    let cell = |i: Option<usize>| {
-                        i.and_then(|i| row.extra.get(i))
-                            .map(|c| c.trim())
-                            .filter(|c| !c.is_empty())
-                            .map(str::to_owned)
-                    };
-                    let cells = at.map(cell);
-                    let kept: Vec<String> = owned(row.extra.clone())
-                        .into_iter()
-                        .enumerate()
-                        .filter(|(i, _)| !at.contains(&Some(*i)))
-                        .map(|(_, e)| e)
-                        .collect();
-                    let [a, b, c] = &cells;
-                    csv_item(row, [a.as_deref(), b.as_deref(), c.as_deref()])
-                        .map(|item| (item, kept))
-                }
-                Err(Ok(bad)) => Err(bad),
-                Err(Err(fatal)) => return Err(fatal.into()),
-            };
-            outcome(&mut run, result, io.err)?;
-        }
     }
+    let header = MixedHeader {
+        tariff,
+        extra: &carried,
+        dated,
+    };
+    let form = match args.format {
+        BatchFormat::Table => Form::Table,
+        BatchFormat::Markdown => Form::Markdown,
+        BatchFormat::Csv => Form::Csv,
+        BatchFormat::Json | BatchFormat::Plain => Form::Json,
+    };
+    let mut widths =
+        (form == Form::Table && !summary_only).then(|| crate::render::mixed::table_widths(&header));
+
+    // The first read: price, report, sum; nothing to standard output.
+    let mut first = Counter::new(!summary_only);
+    let mut read_one = |result: Line<'_>, err: &mut dyn Write| -> Result<Step, Error> {
+        let priced = match result {
+            Ok((item, extra)) => run.price(item, extra, err, &warn)?,
+            Err(bad) => Err(bad),
+        };
+        match priced {
+            Ok(row) => {
+                run.add(&row)?;
+                first.priced(&row);
+                if let Some(widths) = &mut widths {
+                    crate::render::mixed::widen_table(&header, widths, &row);
+                }
+            }
+            Err(bad) if args.skip_invalid => {
+                run.skipped += 1;
+                first.skipped += 1;
+                writeln!(err, "{warn} skipped {bad}")?;
+            }
+            Err(bad) => return Err(bad.into()),
+        }
+        Ok(Step::Continue(()))
+    };
+    let again = if jsonl {
+        jsonl_read(from, &name, options, &mut |r| read_one(r, io.err))?;
+        Again::Jsonl
+    } else if from.as_os_str() == "-" || read_once(from) {
+        // CSV on standard input or a pipe: the rest after the header is kept in a temporary
+        // file, to be read twice.
+        let (mut input, body) = rows.into_body();
+        let copy = copy_to_temporary(&mut input, &name)?;
+        let reopen = || -> Result<_, Error> {
+            let file = copy.reopen().map_err(|source| InputError::Io {
+                name: name.clone(),
+                source,
+            })?;
+            Ok(std::io::BufReader::with_capacity(1 << 16, file))
+        };
+        let mut again = body.rows_of(reopen()?, body.next_line());
+        csv_read(&mut again, at, &mut |r| read_one(r, io.err))?;
+        Again::CsvCopy(copy, body)
+    } else {
+        csv_read(&mut rows, at, &mut |r| read_one(r, io.err))?;
+        Again::CsvFile
+    };
+    let first = first.tally();
+
     let places = tariff.display;
     let shown = |e: Exact| crate::pricing::shown(e, places).ok_or(TooLargeTotal);
     let mut by_model = Vec::new();
-    for (model, sum) in tariff.models.iter().zip(&run.sums) {
+    for (index, (model, sum)) in tariff.models.iter().zip(&run.sums).enumerate() {
         let Some(s) = sum else { continue };
         by_model.push(ModelSum {
+            model_index: index,
             model: model.id.clone(),
             meter: model.metering.name(),
             rows: s.rows,
@@ -565,20 +839,100 @@ pub(super) fn run<R: BufRead>(
         exact: run.total,
         price: shown(run.total)?,
     };
-    let listed = (!summary_only).then_some(run.rows.as_slice());
-    let mut out = Vec::new();
-    match args.format {
-        BatchFormat::Table => {
-            crate::render::mixed::table(&mut out, tariff, &carried, listed, &total)?
+    let judged = judge(args.budget.budget(), total.exact, total.price);
+
+    if args.format == BatchFormat::Plain {
+        crate::render::mixed::plain(io.out, tariff, &total)?;
+    } else {
+        let mut listing = Listing::new(&header, form, !summary_only, widths.unwrap_or_default());
+        listing.begin(io.out)?;
+        if !summary_only {
+            // The second read: each row written as it comes.
+            let mut second = Counter::new(true);
+            let gone = io.out_gone;
+            let out = &mut *io.out;
+            let mut sink = std::io::sink();
+            let mut write_one = |result: Line<'_>| -> Result<Step, Error> {
+                let priced = match result {
+                    Ok((item, extra)) => run.price(item, extra, &mut sink, &warn)?,
+                    Err(bad) => Err(bad),
+                };
+                match priced {
+                    Ok(row) => {
+                        second.priced(&row);
+                        listing.row(out, &row)?;
+                    }
+                    Err(_) if args.skip_invalid => second.skipped += 1,
+                    Err(bad) => {
+                        return Err(changed(
+                            &name,
+                            format!("the second read, which writes the rows, found {bad}"),
+                        ));
+                    }
+                }
+                // Once the reader of the rows has gone, the rest would go nowhere.
+                Ok(if gone.get() {
+                    Step::Break(())
+                } else {
+                    Step::Continue(())
+                })
+            };
+            match &again {
+                Again::Jsonl => jsonl_read(from, &name, options, &mut write_one)?,
+                Again::CsvFile => {
+                    let input = std::fs::File::open(from).map_err(|source| InputError::Io {
+                        name: name.clone(),
+                        source,
+                    })?;
+                    let mut rows = super::batch::rows_from(
+                        args,
+                        &args.file,
+                        Box::new(std::io::BufReader::with_capacity(1 << 16, input)),
+                    )?;
+                    if rows.is_jsonl()
+                        || rows.extra_columns() != columns.as_slice()
+                        || rows.has_date_column() != has_date
+                    {
+                        return Err(changed(
+                            &name,
+                            "its header is not the one the first read found".to_owned(),
+                        ));
+                    }
+                    csv_read(&mut rows, at, &mut write_one)?;
+                }
+                Again::CsvCopy(copy, body) => {
+                    let file = copy.reopen().map_err(|source| InputError::Io {
+                        name: name.clone(),
+                        source,
+                    })?;
+                    let mut rows = body.rows_of(
+                        std::io::BufReader::with_capacity(1 << 16, file),
+                        body.next_line(),
+                    );
+                    csv_read(&mut rows, at, &mut write_one)?;
+                }
+            }
+            let second = second.tally();
+            if !gone.get() && second != first {
+                return Err(changed(
+                    &name,
+                    format!(
+                        "the first read priced {} row(s) and skipped {}, the second, which writes the rows, priced {} and skipped {}{}",
+                        first.rows,
+                        first.skipped,
+                        second.rows,
+                        second.skipped,
+                        if (first.rows, first.skipped) == (second.rows, second.skipped) {
+                            ", with other figures"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
         }
-        BatchFormat::Markdown => {
-            crate::render::mixed::markdown(&mut out, tariff, &carried, listed, &total)?
-        }
-        BatchFormat::Csv => crate::render::mixed::csv(&mut out, tariff, &carried, listed, &total)?,
-        BatchFormat::Json => crate::render::mixed::json(&mut out, tariff, listed, &total)?,
-        BatchFormat::Plain => crate::render::mixed::plain(&mut out, tariff, &total)?,
+        listing.end(io.out, &total)?;
     }
-    io.out.write_all(&out)?;
     if args.format == BatchFormat::Plain && total.kind() != Kind::Exact {
         writeln!(
             io.err,
@@ -601,7 +955,6 @@ pub(super) fn run<R: BufRead>(
             total.skipped
         )?;
     }
-    let judged = judge(args.budget.budget(), total.exact, total.price);
     if judged.is_some() && total.estimates > 0 {
         writeln!(
             io.err,

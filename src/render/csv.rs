@@ -66,7 +66,7 @@ fn text_field(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Appends a [`text_field`], quoted when it needs it (always when it was prefixed).
-fn push_text(line: &mut Vec<u8>, text: &str) {
+pub(super) fn push_text(line: &mut Vec<u8>, text: &str) {
     if formula_like(text) {
         line.extend_from_slice(b"\"'");
         line.extend_from_slice(text.replace('"', "\"\"").as_bytes());

@@ -237,7 +237,7 @@ fn model_header(model: &Model, tariff: &Tariff) -> Value {
 /// A JSON object or array written a member at a time, laid out byte for byte as serde_json's
 /// pretty printer lays out a whole tree (two spaces a level), so a document of a million cells
 /// streams instead of being built first.
-struct Open {
+pub(super) struct Open {
     /// Nesting of the object or array itself: 0 for the document.
     depth: usize,
     first: bool,
@@ -254,7 +254,7 @@ fn newline(out: &mut dyn Write, depth: usize) -> io::Result<()> {
 }
 
 /// `value` pretty-printed as it would be at `depth` inside a larger tree.
-fn pretty(out: &mut dyn Write, depth: usize, value: &Value) -> io::Result<()> {
+pub(super) fn pretty(out: &mut dyn Write, depth: usize, value: &Value) -> io::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     // A line break inside a JSON string is written `\n`: every one here is layout.
     for (i, line) in text.split('\n').enumerate() {
@@ -267,7 +267,7 @@ fn pretty(out: &mut dyn Write, depth: usize, value: &Value) -> io::Result<()> {
 }
 
 impl Open {
-    fn object(out: &mut dyn Write, depth: usize) -> io::Result<Open> {
+    pub(super) fn object(out: &mut dyn Write, depth: usize) -> io::Result<Open> {
         out.write_all(b"{")?;
         Ok(Open {
             depth,
@@ -276,7 +276,7 @@ impl Open {
         })
     }
 
-    fn array(out: &mut dyn Write, depth: usize) -> io::Result<Open> {
+    pub(super) fn array(out: &mut dyn Write, depth: usize) -> io::Result<Open> {
         out.write_all(b"[")?;
         Ok(Open {
             depth,
@@ -286,7 +286,7 @@ impl Open {
     }
 
     /// The separator and indent before the next member or item.
-    fn next(&mut self, out: &mut dyn Write) -> io::Result<()> {
+    pub(super) fn next(&mut self, out: &mut dyn Write) -> io::Result<()> {
         if !std::mem::replace(&mut self.first, false) {
             out.write_all(b",")?;
         }
@@ -294,18 +294,23 @@ impl Open {
     }
 
     /// The next member's key; its value follows.
-    fn key(&mut self, out: &mut dyn Write, key: &str) -> io::Result<()> {
+    pub(super) fn key(&mut self, out: &mut dyn Write, key: &str) -> io::Result<()> {
         self.next(out)?;
         serde_json::to_writer(&mut *out, key)?;
         out.write_all(b": ")
     }
 
-    fn member(&mut self, out: &mut dyn Write, key: &str, value: &Value) -> io::Result<()> {
+    pub(super) fn member(
+        &mut self,
+        out: &mut dyn Write,
+        key: &str,
+        value: &Value,
+    ) -> io::Result<()> {
         self.key(out, key)?;
         pretty(out, self.depth + 1, value)
     }
 
-    fn close(self, out: &mut dyn Write) -> io::Result<()> {
+    pub(super) fn close(self, out: &mut dyn Write) -> io::Result<()> {
         if !self.first {
             newline(out, self.depth)?;
         }

@@ -9,13 +9,14 @@ use serde_json::{Value, json};
 
 use super::money;
 use crate::batch::mixed::Kind;
+use crate::date::Day;
 use crate::escape::escaped as esc;
 use crate::exact::Exact;
 use crate::size::Size;
 use crate::tariff::Tariff;
 
 /// What a row used, per meter.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Used {
     /// Images.
     Image {
@@ -27,6 +28,12 @@ pub enum Used {
         count: u32,
         /// Megapixel-steps.
         units: Exact,
+        /// The day the row is priced on (its own date, else the tariff's day), if any.
+        day: Option<Day>,
+        /// The rate applied.
+        rate: Decimal,
+        /// The day that rate took effect; `None` for an undated rate.
+        rate_from: Option<Day>,
     },
     /// Tokens.
     Tokens {
@@ -45,10 +52,12 @@ pub enum Used {
 }
 
 /// One priced row.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MixedRow {
     /// Input line.
     pub line: u64,
+    /// The model's index in the tariff.
+    pub model_index: usize,
     /// Model id.
     pub model: String,
     /// Exact, bound or estimate.
@@ -66,6 +75,8 @@ pub struct MixedRow {
 /// One model's subtotal.
 #[derive(Clone, Debug)]
 pub struct ModelSum {
+    /// The model's index in the tariff.
+    pub model_index: usize,
     /// Model id.
     pub model: String,
     /// Its meter's name.
@@ -145,7 +156,44 @@ pub const COLUMNS: [&str; 10] = [
     "price",
 ];
 
-fn cells(row: &MixedRow, places: u32) -> Vec<String> {
+/// What every mixed renderer is told before the first row.
+pub struct MixedHeader<'a> {
+    /// The tariff.
+    pub tariff: &'a Tariff,
+    /// Names of the carried-through CSV columns.
+    pub extra: &'a [String],
+    /// Rows show the day each image row is priced on and the rate applied
+    /// ([`super::DATED_COLUMNS`], after the price; blank on chat and speech rows): the tariff
+    /// has dated rates, or the input a date column.
+    pub dated: bool,
+}
+
+/// A row's [`super::DATED_COLUMNS`] when the header asks for them, else nothing: an image row's
+/// day and rate, blank cells for a chat or speech row.
+fn dated_cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
+    if !header.dated {
+        return Vec::new();
+    }
+    match &row.used {
+        Used::Image { day, rate, .. } => vec![
+            day.map(|d| d.to_string()).unwrap_or_default(),
+            super::exact(*rate),
+        ],
+        _ => vec![String::new(), String::new()],
+    }
+}
+
+/// The dated columns' names when the header asks for them.
+fn dated_names(header: &MixedHeader<'_>) -> &'static [&'static str] {
+    if header.dated {
+        &super::DATED_COLUMNS
+    } else {
+        &[]
+    }
+}
+
+fn cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
+    let places = header.tariff.display.decimals;
     let blank = String::new;
     let (steps, size, count, input, output, seconds) = match &row.used {
         Used::Image {
@@ -195,6 +243,7 @@ fn cells(row: &MixedRow, places: u32) -> Vec<String> {
         seconds,
         money(row.price, places),
     ];
+    out.extend(dated_cells(header, row));
     out.extend(row.extra.iter().map(|e| esc(e).into_owned()));
     out
 }
@@ -240,140 +289,339 @@ fn sum_cells(sum: &ModelSum, places: u32) -> Vec<String> {
 
 const SUM_COLUMNS: [&str; 6] = ["model", "meter", "kind", "rows", "units", "total"];
 
-/// `--format table`.
-pub fn table(
-    out: &mut dyn Write,
-    tariff: &Tariff,
-    extra: &[String],
-    rows: Option<&[MixedRow]>,
-    total: &MixedTotal,
-) -> io::Result<()> {
-    let places = tariff.display.decimals;
-    let new = super::table::new_table;
-    if let Some(rows) = rows {
-        let mut header: Vec<String> = COLUMNS.iter().map(|c| c.replace('_', " ")).collect();
-        header.extend(extra.iter().map(|e| esc(e).into_owned()));
-        let mut t = new(header, &[0, 3, 5, 6, 7, 8, 9]);
-        for row in rows {
-            t.add_row(cells(row, places));
-        }
-        writeln!(out, "{t}")?;
-    }
-    let mut t = new(
-        SUM_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
-        &[3, 5],
-    );
-    for sum in &total.by_model {
-        t.add_row(sum_cells(sum, places));
-    }
-    t.add_row(vec![
-        total.label().to_owned(),
-        String::new(),
-        total.kind().name().to_owned(),
-        total.rows.to_string(),
-        String::new(),
-        money(total.price, places),
-    ]);
-    writeln!(out, "{t}")?;
-    writeln!(out, "{}", closing(total, tariff))
+/// The drawn job table's column names.
+fn table_names(header: &MixedHeader<'_>) -> Vec<String> {
+    COLUMNS
+        .iter()
+        .map(|c| c.replace('_', " "))
+        .chain(dated_names(header).iter().map(|c| (*c).to_owned()))
+        .chain(header.extra.iter().map(|e| esc(e).into_owned()))
+        .collect()
 }
 
-/// `--format markdown`.
-pub fn markdown(
-    out: &mut dyn Write,
-    tariff: &Tariff,
-    extra: &[String],
-    rows: Option<&[MixedRow]>,
-    total: &MixedTotal,
-) -> io::Result<()> {
-    let places = tariff.display.decimals;
-    let line = |out: &mut dyn Write, cells: &[String]| -> io::Result<()> {
-        // Markup in carried text is shown literally, as in every markdown output.
-        let joined: Vec<String> = cells.iter().map(|c| super::markdown::cell(c)).collect();
-        writeln!(out, "| {} |", joined.join(" | "))
-    };
-    if let Some(rows) = rows {
-        let mut header: Vec<String> = COLUMNS.iter().map(|c| (*c).to_owned()).collect();
-        header.extend(extra.iter().map(|e| esc(e).into_owned()));
-        line(out, &header)?;
-        let rule: Vec<String> = (0..header.len())
-            .map(|i| {
-                if [0, 3, 5, 6, 7, 8, 9].contains(&i) {
-                    "---:".to_owned()
-                } else {
-                    "---".to_owned()
+/// The drawn job table's columns aligned right: the numbers, and the rate of dated rows.
+fn table_right(header: &MixedHeader<'_>) -> Vec<usize> {
+    let mut right = vec![0, 3, 5, 6, 7, 8, 9];
+    if header.dated {
+        right.push(COLUMNS.len() + 1);
+    }
+    right
+}
+
+/// The drawn job table's column widths before any row: its column names.
+pub fn table_widths(header: &MixedHeader<'_>) -> Vec<usize> {
+    let names = table_names(header);
+    let mut widths = vec![0; names.len()];
+    super::table::widen(&mut widths, &names);
+    widths
+}
+
+/// Widens `widths` to hold `row` in the drawn job table.
+pub fn widen_table(header: &MixedHeader<'_>, widths: &mut [usize], row: &MixedRow) {
+    super::table::widen(widths, &cells(header, row));
+}
+
+/// The format a [`Listing`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `--format table`.
+    Table,
+    /// `--format markdown`.
+    Markdown,
+    /// `--format csv`: rows, a subtotal per model and the total; `units` is megapixel-steps
+    /// for images, tokens in + out for chat, seconds charged for speech.
+    Csv,
+    /// `--format json`: `bound` is true when any row is an upper bound (the total is then
+    /// one), `estimated` when any row is an estimate.
+    Json,
+}
+
+/// A mixed workload's output, written as it goes: [`Listing::begin`], a [`Listing::row`] per
+/// row (none for totals alone), then [`Listing::end`] with the totals. Nothing is held but the
+/// drawn table's column widths, which the caller finds first ([`table_widths`],
+/// [`widen_table`]) over the same rows.
+pub struct Listing<'h> {
+    header: &'h MixedHeader<'h>,
+    form: Form,
+    listed: bool,
+    written: u64,
+    widths: Vec<usize>,
+    json: Option<(super::json::Open, Option<super::json::Open>)>,
+    line: Vec<u8>,
+}
+
+impl<'h> Listing<'h> {
+    /// A listing in `form`; `listed` when rows are written (else the totals alone); `widths`
+    /// the drawn table's, found over every row to be written.
+    pub fn new(header: &'h MixedHeader<'h>, form: Form, listed: bool, widths: Vec<usize>) -> Self {
+        Listing {
+            header,
+            form,
+            listed,
+            written: 0,
+            widths,
+            json: None,
+            line: Vec::new(),
+        }
+    }
+
+    /// What goes before the first row.
+    pub fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let header = self.header;
+        match self.form {
+            Form::Table => Ok(()),
+            Form::Markdown => {
+                if !self.listed {
+                    return Ok(());
                 }
-            })
-            .collect();
-        writeln!(out, "| {} |", rule.join(" | "))?;
-        for row in rows {
-            line(out, &cells(row, places))?;
+                let names: Vec<String> = COLUMNS
+                    .iter()
+                    .chain(dated_names(header))
+                    .map(|c| (*c).to_owned())
+                    .chain(header.extra.iter().map(|e| esc(e).into_owned()))
+                    .collect();
+                markdown_line(out, &names)?;
+                let right = table_right(header);
+                let rule: Vec<&str> = (0..names.len())
+                    .map(|i| if right.contains(&i) { "---:" } else { "---" })
+                    .collect();
+                writeln!(out, "| {} |", rule.join(" | "))
+            }
+            Form::Csv => {
+                let mut line = Vec::new();
+                for (i, name) in csv_names(header).iter().enumerate() {
+                    if i > 0 {
+                        line.push(b',');
+                    }
+                    line.extend_from_slice(name.as_bytes());
+                }
+                for name in header.extra {
+                    line.push(b',');
+                    super::csv::push_text(&mut line, name);
+                }
+                line.push(b'\n');
+                out.write_all(&line)
+            }
+            Form::Json => {
+                let mut doc = super::json::Open::object(out, 0)?;
+                doc.member(out, "schema_version", &json!(1))?;
+                doc.member(out, "currency", &json!(header.tariff.currency))?;
+                let jobs = if self.listed {
+                    doc.key(out, "jobs")?;
+                    Some(super::json::Open::array(out, 1)?)
+                } else {
+                    None
+                };
+                self.json = Some((doc, jobs));
+                Ok(())
+            }
         }
-        writeln!(out)?;
     }
-    writeln!(out, "| {} |", SUM_COLUMNS.join(" | "))?;
-    writeln!(out, "| --- | --- | --- | ---: | --- | ---: |")?;
-    for sum in &total.by_model {
-        line(out, &sum_cells(sum, places))?;
+
+    /// One row.
+    pub fn row(&mut self, out: &mut dyn Write, row: &MixedRow) -> io::Result<()> {
+        let header = self.header;
+        let first = self.written == 0;
+        self.written += 1;
+        match self.form {
+            Form::Table => {
+                let right = table_right(header);
+                if first {
+                    super::table::open_table(out, &self.widths, &table_names(header), &right)?;
+                }
+                super::table::draw_row(out, &self.widths, &cells(header, row), &right)
+            }
+            Form::Markdown => markdown_line(out, &cells(header, row)),
+            Form::Csv => {
+                csv_row(&mut self.line, header, row);
+                out.write_all(&self.line)
+            }
+            Form::Json => {
+                let Some((_, Some(jobs))) = &mut self.json else {
+                    return Ok(());
+                };
+                jobs.next(out)?;
+                super::json::pretty(out, 2, &row_json(header, row))
+            }
+        }
     }
-    writeln!(
-        out,
-        "| **{}** |  | {} | {} |  | **{} {}** |",
-        total.label(),
-        total.kind().name(),
-        total.rows,
-        money(total.price, places),
-        tariff.currency
-    )
+
+    /// The totals, after the last row.
+    pub fn end(self, out: &mut dyn Write, total: &MixedTotal) -> io::Result<()> {
+        let header = self.header;
+        let tariff = header.tariff;
+        let places = tariff.display.decimals;
+        match self.form {
+            Form::Table => {
+                if self.listed {
+                    if self.written > 0 {
+                        super::table::close_table(out, &self.widths)?;
+                    } else {
+                        let t = super::table::new_table(table_names(header), &table_right(header));
+                        writeln!(out, "{t}")?;
+                    }
+                }
+                let mut t = super::table::new_table(
+                    SUM_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+                    &[3, 5],
+                );
+                for sum in &total.by_model {
+                    t.add_row(sum_cells(sum, places));
+                }
+                t.add_row(vec![
+                    total.label().to_owned(),
+                    String::new(),
+                    total.kind().name().to_owned(),
+                    total.rows.to_string(),
+                    String::new(),
+                    money(total.price, places),
+                ]);
+                writeln!(out, "{t}")?;
+                writeln!(out, "{}", closing(total, tariff))
+            }
+            Form::Markdown => {
+                if self.listed {
+                    writeln!(out)?;
+                }
+                writeln!(out, "| {} |", SUM_COLUMNS.join(" | "))?;
+                writeln!(out, "| --- | --- | --- | ---: | --- | ---: |")?;
+                for sum in &total.by_model {
+                    markdown_line(out, &sum_cells(sum, places))?;
+                }
+                writeln!(
+                    out,
+                    "| **{}** |  | {} | {} |  | **{} {}** |",
+                    total.label(),
+                    total.kind().name(),
+                    total.rows,
+                    money(total.price, places),
+                    tariff.currency
+                )
+            }
+            Form::Csv => csv_totals(out, header, total),
+            Form::Json => {
+                let Some((mut doc, jobs)) = self.json else {
+                    return Ok(());
+                };
+                if let Some(jobs) = jobs {
+                    jobs.close(out)?;
+                }
+                let by_model: Vec<Value> =
+                    total.by_model.iter().map(|s| sum_json(tariff, s)).collect();
+                doc.member(out, "by_model", &Value::Array(by_model))?;
+                doc.member(out, "jobs_count", &json!(total.rows))?;
+                doc.member(out, "skipped", &json!(total.skipped))?;
+                doc.member(out, "kind", &json!(total.kind().name()))?;
+                doc.member(out, "bound", &json!(total.bounds > 0))?;
+                doc.member(out, "estimated", &json!(total.estimates > 0))?;
+                doc.member(out, "exact", &json!(total.exact.to_string()))?;
+                doc.member(out, "total", &json!(money(total.price, places)))?;
+                doc.member(out, "tariff", &super::json::provenance(tariff))?;
+                doc.close(out)?;
+                writeln!(out)
+            }
+        }
+    }
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
+/// One markdown table line; markup in carried text is shown literally, as in every markdown
+/// output.
+fn markdown_line(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
+    let joined: Vec<String> = cells.iter().map(|c| super::markdown::cell(c)).collect();
+    writeln!(out, "| {} |", joined.join(" | "))
 }
 
-/// `--format csv`: rows, a subtotal per model and the total; `units` is megapixel-steps for
-/// images, tokens in + out for chat, seconds charged for speech.
-pub fn csv(
-    out: &mut dyn Write,
-    tariff: &Tariff,
-    extra: &[String],
-    rows: Option<&[MixedRow]>,
-    total: &MixedTotal,
-) -> io::Result<()> {
-    let places = tariff.display.decimals;
-    let mut header: Vec<String> = COLUMNS.iter().map(|c| (*c).to_owned()).collect();
-    header.insert(9, "seconds_charged".to_owned());
-    header.insert(10, "exact".to_owned());
-    header.extend(extra.iter().cloned());
-    let write = |out: &mut dyn Write, cells: Vec<String>| -> io::Result<()> {
-        let joined: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-        writeln!(out, "{}", joined.join(","))
+/// The CSV header's own columns (carried ones follow).
+fn csv_names(header: &MixedHeader<'_>) -> Vec<&'static str> {
+    let mut names = COLUMNS.to_vec();
+    names.insert(9, "seconds_charged");
+    names.insert(10, "exact");
+    names.extend(dated_names(header));
+    names
+}
+
+/// One CSV row into `line` (cleared first): raw cells, not the table's words; text from the
+/// input (the model, carried cells) as every CSV output writes it.
+fn csv_row(line: &mut Vec<u8>, header: &MixedHeader<'_>, row: &MixedRow) {
+    line.clear();
+    let places = header.tariff.display.decimals;
+    let blank = String::new;
+    let (steps, size, count, input, output, given, charged) = match &row.used {
+        Used::Image {
+            steps, size, count, ..
+        } => (
+            steps.to_string(),
+            size.to_string(),
+            count.to_string(),
+            blank(),
+            blank(),
+            blank(),
+            blank(),
+        ),
+        Used::Tokens { input, output } => (
+            blank(),
+            blank(),
+            blank(),
+            input.to_string(),
+            output.to_string(),
+            blank(),
+            blank(),
+        ),
+        Used::Seconds { given, charged } => (
+            blank(),
+            blank(),
+            blank(),
+            blank(),
+            blank(),
+            super::exact(*given),
+            super::exact(*charged),
+        ),
     };
-    write(out, header.clone())?;
-    for row in rows.unwrap_or(&[]) {
-        let mut c = cells(row, places);
-        // Raw cells, not the table's words.
-        let (given, charged) = match &row.used {
-            Used::Seconds { given, charged } => (super::exact(*given), super::exact(*charged)),
-            _ => (String::new(), String::new()),
-        };
-        c[2] = row.kind.name().to_owned();
-        c[8] = given;
-        c.insert(9, charged);
-        c.insert(10, row.exact.to_string());
-        c[1] = row.model.clone();
-        for (i, e) in row.extra.iter().enumerate() {
-            c[12 + i] = e.clone();
-        }
-        write(out, c)?;
+    line.extend_from_slice(row.line.to_string().as_bytes());
+    line.push(b',');
+    super::csv::push_text(line, &row.model);
+    let figures = [
+        row.kind.name().to_owned(),
+        steps,
+        size,
+        count,
+        input,
+        output,
+        given,
+        charged,
+        row.exact.to_string(),
+        money(row.price, places),
+    ];
+    for cell in figures.iter().chain(&dated_cells(header, row)) {
+        line.push(b',');
+        line.extend_from_slice(cell.as_bytes());
     }
-    let pad = |mut c: Vec<String>| {
-        c.resize(header.len(), String::new());
-        c
+    for extra in &row.extra {
+        line.push(b',');
+        super::csv::push_text(line, extra);
+    }
+    line.push(b'\n');
+}
+
+/// The CSV subtotals and total.
+fn csv_totals(out: &mut dyn Write, header: &MixedHeader<'_>, total: &MixedTotal) -> io::Result<()> {
+    let places = header.tariff.display.decimals;
+    let width = csv_names(header).len() + header.extra.len();
+    let write = |out: &mut dyn Write, mut cells: Vec<String>, model: &str| -> io::Result<()> {
+        cells.resize(width, String::new());
+        let mut line = Vec::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            if i == 1 {
+                super::csv::push_text(&mut line, model);
+            } else {
+                line.extend_from_slice(cell.as_bytes());
+            }
+        }
+        line.push(b'\n');
+        out.write_all(&line)
     };
     for sum in &total.by_model {
         let (images, input, output, charged) = match sum.meter {
@@ -398,9 +646,9 @@ pub fn csv(
         };
         write(
             out,
-            pad(vec![
+            vec![
                 "subtotal".into(),
-                sum.model.clone(),
+                String::new(),
                 sum.kind.name().into(),
                 String::new(),
                 String::new(),
@@ -411,38 +659,57 @@ pub fn csv(
                 charged,
                 sum.exact.to_string(),
                 money(sum.price, places),
-            ]),
+            ],
+            &sum.model,
         )?;
     }
-    let mut c = pad(vec![
-        "total".into(),
-        String::new(),
-        total.kind().name().into(),
-    ]);
+    let mut c = vec!["total".into(), String::new(), total.kind().name().into()];
+    c.resize(12, String::new());
     c[10] = total.exact.to_string();
     c[11] = money(total.price, places);
-    write(out, c)
+    write(out, c, "")
 }
 
-fn row_json(row: &MixedRow, places: u32) -> Value {
+/// The page a model's prices were read from and the day they were read: the model's own
+/// `source` and `as_of` where the tariff gives them, else the tariff's (which then covers the
+/// model), so every row and subtotal names one.
+fn source_members(o: &mut serde_json::Map<String, Value>, tariff: &Tariff, index: usize) {
+    let model = tariff.models.get(index);
+    let source = model
+        .and_then(|m| m.source.as_deref())
+        .unwrap_or(&tariff.source);
+    let as_of = model
+        .and_then(|m| m.as_of.as_deref())
+        .unwrap_or(&tariff.as_of);
+    o.insert("model_source".into(), json!(source));
+    o.insert("model_as_of".into(), json!(as_of));
+}
+
+fn row_json(header: &MixedHeader<'_>, row: &MixedRow) -> Value {
+    let places = header.tariff.display.decimals;
     let mut v = json!({
         "line": row.line,
         "model": row.model,
         "kind": row.kind.name(),
     });
     let o = v.as_object_mut().expect("an object");
+    let mut dated = None;
     match &row.used {
         Used::Image {
             steps,
             size,
             count,
             units,
+            day,
+            rate,
+            rate_from,
         } => {
             o.insert("meter".into(), json!("megapixel-step"));
             o.insert("steps".into(), json!(steps));
             o.insert("size".into(), json!(size.to_string()));
             o.insert("count".into(), json!(count));
             o.insert("units".into(), json!(units.to_string()));
+            dated = Some((day, rate, rate_from));
         }
         Used::Tokens { input, output } => {
             o.insert("meter".into(), json!("token"));
@@ -457,76 +724,131 @@ fn row_json(row: &MixedRow, places: u32) -> Value {
     }
     o.insert("exact".into(), json!(row.exact.to_string()));
     o.insert("price".into(), json!(money(row.price, places)));
+    // As in an image-only batch: the day priced on and the rate applied.
+    if let Some((day, rate, rate_from)) = dated {
+        o.insert("date".into(), json!(day.map(|d| d.to_string())));
+        o.insert("rate".into(), json!(super::exact(*rate)));
+        o.insert("rate_from".into(), json!(rate_from.map(|d| d.to_string())));
+    }
+    source_members(o, header.tariff, row.model_index);
     if !row.extra.is_empty() {
         o.insert("extra".into(), json!(row.extra));
     }
     v
 }
 
-/// `--format json`: `bound` is true when any row is an upper bound (the total is then one),
-/// `estimated` when any row is an estimate.
-pub fn json(
-    out: &mut dyn Write,
-    tariff: &Tariff,
-    rows: Option<&[MixedRow]>,
-    total: &MixedTotal,
-) -> io::Result<()> {
+fn sum_json(tariff: &Tariff, s: &ModelSum) -> Value {
     let places = tariff.display.decimals;
-    let by_model: Vec<Value> = total
-        .by_model
-        .iter()
-        .map(|s| {
-            let mut v = json!({
-                "model": s.model,
-                "meter": s.meter,
-                "kind": s.kind.name(),
-                "rows": s.rows,
-            });
-            let o = v.as_object_mut().expect("an object");
-            match s.meter {
-                "token" => {
-                    o.insert("input_tokens".into(), json!(s.input.to_string()));
-                    o.insert("output_tokens".into(), json!(s.output.to_string()));
-                }
-                "second" => {
-                    o.insert("seconds_charged".into(), json!(super::exact(s.seconds)));
-                }
-                _ => {
-                    o.insert("images".into(), json!(s.images.to_string()));
-                    o.insert("units".into(), json!(s.units.to_string()));
-                }
-            }
-            o.insert("exact".into(), json!(s.exact.to_string()));
-            o.insert("total".into(), json!(money(s.price, places)));
-            v
-        })
-        .collect();
-    let mut doc = json!({
-        "schema_version": 1,
-        "currency": tariff.currency,
+    let mut v = json!({
+        "model": s.model,
+        "meter": s.meter,
+        "kind": s.kind.name(),
+        "rows": s.rows,
     });
-    let o = doc.as_object_mut().expect("an object");
-    if let Some(rows) = rows {
-        o.insert(
-            "jobs".into(),
-            Value::Array(rows.iter().map(|r| row_json(r, places)).collect()),
-        );
+    let o = v.as_object_mut().expect("an object");
+    match s.meter {
+        "token" => {
+            o.insert("input_tokens".into(), json!(s.input.to_string()));
+            o.insert("output_tokens".into(), json!(s.output.to_string()));
+        }
+        "second" => {
+            o.insert("seconds_charged".into(), json!(super::exact(s.seconds)));
+        }
+        _ => {
+            o.insert("images".into(), json!(s.images.to_string()));
+            o.insert("units".into(), json!(s.units.to_string()));
+        }
     }
-    o.insert("by_model".into(), Value::Array(by_model));
-    o.insert("jobs_count".into(), json!(total.rows));
-    o.insert("skipped".into(), json!(total.skipped));
-    o.insert("kind".into(), json!(total.kind().name()));
-    o.insert("bound".into(), json!(total.bounds > 0));
-    o.insert("estimated".into(), json!(total.estimates > 0));
-    o.insert("exact".into(), json!(total.exact.to_string()));
-    o.insert("total".into(), json!(money(total.price, places)));
-    o.insert("tariff".into(), super::json::provenance(tariff));
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    o.insert("exact".into(), json!(s.exact.to_string()));
+    o.insert("total".into(), json!(money(s.price, places)));
+    source_members(o, tariff, s.model_index);
+    v
 }
 
 /// `--format plain`: the total alone (an upper bound when any row is one; the caller notes it
 /// on standard error).
 pub fn plain(out: &mut dyn Write, tariff: &Tariff, total: &MixedTotal) -> io::Result<()> {
     writeln!(out, "{}", money(total.price, tariff.display.decimals))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: u64, model: &str, used: Used, extra: &[&str]) -> MixedRow {
+        MixedRow {
+            line,
+            model_index: 0,
+            model: model.to_owned(),
+            kind: Kind::Exact,
+            used,
+            exact: Exact::ZERO,
+            price: Decimal::new(12, 4),
+            extra: extra.iter().map(|e| (*e).to_owned()).collect(),
+        }
+    }
+
+    /// The streamed job table is the table comfy-table draws over the same rows, wide
+    /// characters, dated columns and carried cells included.
+    #[test]
+    fn the_streamed_table_is_what_comfy_table_draws() {
+        let tariff = crate::tariff::Tariff::builtin().unwrap();
+        let image = Used::Image {
+            steps: 20,
+            size: Size {
+                width: 512,
+                height: 512,
+            },
+            count: 1,
+            units: Exact::from_int(5),
+            day: Some("2026-12-02".parse().unwrap()),
+            rate: Decimal::new(13, 4),
+            rate_from: None,
+        };
+        let rows = [
+            row(1, "flux-dev", image, &["日本語 note"]),
+            row(
+                12345,
+                "Llama-3.3 70B",
+                Used::Tokens {
+                    input: 1200,
+                    output: 300,
+                },
+                &["x"],
+            ),
+            row(
+                7,
+                "Chatterbox",
+                Used::Seconds {
+                    given: Decimal::new(4, 1),
+                    charged: Decimal::ONE,
+                },
+                &["héllo"],
+            ),
+        ];
+        let extra = ["team ✓".to_owned()];
+        for dated in [false, true] {
+            let header = MixedHeader {
+                tariff: &tariff,
+                extra: &extra,
+                dated,
+            };
+            let mut comfy =
+                super::super::table::new_table(table_names(&header), &table_right(&header));
+            let mut widths = table_widths(&header);
+            for r in &rows {
+                comfy.add_row(cells(&header, r));
+                widen_table(&header, &mut widths, r);
+            }
+            let mut streamed = Vec::new();
+            let mut listing = Listing::new(&header, Form::Table, true, widths.clone());
+            listing.begin(&mut streamed).unwrap();
+            for r in &rows {
+                listing.row(&mut streamed, r).unwrap();
+            }
+            super::super::table::close_table(&mut streamed, &widths).unwrap();
+            let streamed = String::from_utf8(streamed).unwrap();
+            assert_eq!(streamed, format!("{comfy}\n"), "dated: {dated}");
+        }
+    }
 }

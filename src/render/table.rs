@@ -393,7 +393,7 @@ fn rule(out: &mut dyn Write, widths: &[usize], chars: [char; 4]) -> io::Result<(
 }
 
 /// One row of cells padded to the widths, numbers to the right.
-fn draw_row(
+pub(super) fn draw_row(
     out: &mut dyn Write,
     widths: &[usize],
     cells: &[String],
@@ -429,7 +429,7 @@ fn job_names(header: &super::BatchHeader<'_>) -> Vec<String> {
 }
 
 /// Starts a streamed table: top rule, header, header rule.
-fn open_table(
+pub(super) fn open_table(
     out: &mut dyn Write,
     widths: &[usize],
     names: &[String],
@@ -440,11 +440,11 @@ fn open_table(
     rule(out, widths, ['╞', '═', '╪', '╡'])
 }
 
-fn close_table(out: &mut dyn Write, widths: &[usize]) -> io::Result<()> {
+pub(super) fn close_table(out: &mut dyn Write, widths: &[usize]) -> io::Result<()> {
     rule(out, widths, ['└', '─', '┴', '┘'])
 }
 
-fn widen(widths: &mut [usize], cells: &[String]) -> bool {
+pub(super) fn widen(widths: &mut [usize], cells: &[String]) -> bool {
     let mut wider = false;
     for (w, cell) in widths.iter_mut().zip(cells) {
         let need = unicode_width::UnicodeWidthStr::width(cell.as_str());

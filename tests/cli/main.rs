@@ -19,6 +19,7 @@ mod meterextra;
 mod meters;
 mod misc;
 mod mixed;
+mod mixedflat;
 mod readme;
 mod review;
 mod shell;
