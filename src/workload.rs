@@ -7,7 +7,10 @@ use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex, mpsc};
 
 use crate::batch::chunks::Chunks;
-use crate::batch::input::{Body, InputError, MAX_LINE_BYTES};
+use std::borrow::Cow;
+
+use crate::batch::input::{Body, InputError, MAX_LINE_BYTES, Row};
+use crate::batch::jsonl::ModelText;
 use crate::batch::{OutOfRange, Priced, Pricer, RowError, Totals};
 use crate::error::Error;
 use crate::job::Breach;
@@ -16,7 +19,7 @@ use crate::tariff::Tariff;
 
 /// Bytes per piece: large enough that handing pieces around costs nothing next to pricing them,
 /// small enough that the pieces in flight stay well within a few MiB.
-const PIECE_BYTES: usize = 64 * 1024;
+const PIECE_BYTES: usize = 256 * 1024;
 
 /// How a batch runs.
 #[derive(Clone, Copy, Debug)]
@@ -29,6 +32,11 @@ pub struct Settings {
     pub parallel: bool,
     /// Styling of warnings.
     pub err_paint: Paint,
+    /// Whether the input may still turn out to be a mixed workload (JSON Lines not scanned
+    /// for chat or speech keys first): the run then stops, with nothing written, at the first
+    /// line that holds such a key or at anything it would write to standard error, and
+    /// [`run`] returns `None`.
+    pub provisional: bool,
 }
 
 /// What one piece produced.
@@ -46,6 +54,9 @@ struct Piece {
     totals: Totals,
     good_rows: u64,
     stop: Option<Error>,
+    /// A line read by the general path holds a chat or speech key (looked for only in a
+    /// provisional run).
+    metered: bool,
 }
 
 /// An out-of-range breach: the model's index, the part and its value.
@@ -62,6 +73,7 @@ impl Piece {
             totals: Totals::new(tariff),
             good_rows: 0,
             stop: None,
+            metered: false,
         }
     }
 
@@ -95,6 +107,10 @@ impl Piece {
     /// Takes in a line priced alone by the general path: its output, messages, breaches, rows
     /// and totals; `false` when the run must stop (`stop` says why).
     fn absorb(&mut self, alone: Piece) -> bool {
+        if alone.metered {
+            self.metered = true;
+            return false;
+        }
         self.good_rows += alone.good_rows;
         self.append(&alone);
         if let Err(e) = self.totals.merge(&alone.totals) {
@@ -152,11 +168,11 @@ impl Piece {
 /// One piece of JSON Lines: each plain request body is read in one pass over its bytes where
 /// it lies in the piece, then priced, summed and rendered; any other line, or a body the
 /// pricer refuses, is read on its own by [`price_rows`], which writes its row or its message.
-fn body_piece<'k>(
+fn body_piece<'k, 'p, 't: 'p>(
     body: &Body,
-    piece: &[u8],
+    piece: &'p [u8],
     first_line: u64,
-    pricer: &Pricer<'_>,
+    pricer: &Pricer<'t>,
     mut sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
@@ -165,15 +181,34 @@ fn body_piece<'k>(
     let warn = settings.err_paint.warning("warning:");
     let mut start = 0;
     let mut line = first_line;
+    let mut models = ModelText::default();
+    // The model named by the last plain body, and its index.
+    let mut known: Option<(&str, usize)> = None;
+    let mut price = |row: Row<'p>| {
+        let index = match (&row.model, known) {
+            (Some(name), Some((last, index))) if **name == *last => index,
+            _ => {
+                let index = pricer.model_index(&row)?;
+                if let Some(Cow::Borrowed(name)) = row.model {
+                    known = Some((name, index));
+                }
+                index
+            }
+        };
+        pricer.price_at(row, index)
+    };
     while start < piece.len() {
         let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |at| start + at + 1);
         let whole = &piece[start..end];
         let content = whole.strip_suffix(b"\n").unwrap_or(whole);
         // A line over the cap is the general reader's to refuse.
         let plain = (content.len() <= MAX_LINE_BYTES)
-            .then(|| body.plain_body(line, content.strip_suffix(b"\r").unwrap_or(content)))
+            .then(|| {
+                let content = content.strip_suffix(b"\r").unwrap_or(content);
+                body.plain_body_with(line, content, &mut models)
+            })
             .flatten();
-        match plain.map(|row| pricer.price(row)) {
+        match plain.map(&mut price) {
             Some(Ok(priced)) => {
                 if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
                     return result;
@@ -285,6 +320,10 @@ fn price_rows<'k>(
     settings: Settings,
 ) -> Piece {
     let mut result = Piece::new(header.tariff);
+    if settings.provisional && body.is_jsonl() && crate::batch::mixed::has_metered_key(piece) {
+        result.metered = true;
+        return result;
+    }
     let mut rows = body.rows(piece, first_line);
     let warn = settings.err_paint.warning("warning:");
     let skip = |bad: RowError, result: &mut Piece| {
@@ -336,13 +375,19 @@ struct Emitter<'s, 'w> {
     err: &'w mut dyn Write,
     /// Index in `reported` of each breach reported.
     seen: HashMap<BreachKey, usize>,
+    /// See [`Settings::provisional`].
+    provisional: bool,
     /// Each distinct breach in the order reported: its first line and how many rows after it
     /// had it too.
     reported: Vec<(BreachKey, u64, u64)>,
 }
 
 impl Emitter<'_, '_> {
-    fn emit(&mut self, piece: Piece, header: &BatchHeader<'_>) -> Result<(), Error> {
+    /// Writes a piece; `false`, with nothing written, when a provisional run must stop there.
+    fn emit(&mut self, piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
+        if self.provisional && (piece.metered || piece.stop.is_some() || !piece.err.is_empty()) {
+            return Ok(false);
+        }
         // The first job written drops what only separates it from the one before.
         let mut skip = 0;
         if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
@@ -375,7 +420,7 @@ impl Emitter<'_, '_> {
         self.totals.merge(&piece.totals)?;
         match piece.stop {
             Some(stop) => Err(stop),
-            None => Ok(()),
+            None => Ok(true),
         }
     }
 
@@ -433,14 +478,15 @@ pub struct Batch<'a> {
 
 /// Runs the rows after the header: `input` is positioned at `batch.body.next_line()`. Returns
 /// the totals and whether any row was written (so `begin` was called); the caller writes the
-/// end (`sink.end`) with them.
+/// end (`sink.end`) with them. `None` when a provisional run stopped (see
+/// [`Settings::provisional`]): nothing was written.
 pub fn run(
     batch: &Batch<'_>,
     input: Box<dyn BufRead + '_>,
     sink: &mut dyn BatchSink,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<(Totals, bool), Error> {
+) -> Result<Option<(Totals, bool)>, Error> {
     let Batch {
         body,
         name,
@@ -465,6 +511,7 @@ pub fn run(
         err,
         seen: HashMap::new(),
         reported: Vec::new(),
+        provisional: settings.provisional,
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -480,9 +527,11 @@ pub fn run(
                 header,
                 settings,
             );
-            emitter.emit(result, header)?;
+            if !emitter.emit(result, header)? {
+                return Ok(None);
+            }
         }
-        return emitter.finish(header, settings.err_paint);
+        return emitter.finish(header, settings.err_paint).map(Some);
     }
     let rows_sink = || settings.rows.then(worker_sink);
     std::thread::scope(|scope| {
@@ -540,10 +589,12 @@ pub fn run(
             };
             waiting.insert(seq, piece);
             while let Some(piece) = waiting.remove(&next) {
-                emitter.emit(piece, header)?;
+                if !emitter.emit(piece, header)? {
+                    return Ok(None);
+                }
                 next += 1;
             }
         }
-        emitter.finish(header, settings.err_paint)
+        emitter.finish(header, settings.err_paint).map(Some)
     })
 }

@@ -257,6 +257,60 @@ fn json_number(bytes: &[u8]) -> Option<usize> {
 /// The row of a plain request body, as the general reader would read it; `None` for any line
 /// that is not plain (which the general reader then reads, and reports if it is wrong).
 pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
+    fast_row_with(line, bytes, defaults_ok, &mut ModelText::default())
+}
+
+/// The model named by the last line read, as written and as read: a run of lines naming the
+/// same model reads its name once.
+#[derive(Default)]
+pub struct ModelText<'a> {
+    last: Option<(&'a [u8], &'a str)>,
+}
+
+impl<'a> ModelText<'a> {
+    /// The model's name read from `written`, the bytes between its quotes (without escapes).
+    #[inline(always)]
+    fn read(&mut self, written: &'a [u8]) -> Option<&'a str> {
+        match self.last {
+            Some((bytes, text)) if bytes == written => Some(text),
+            _ => {
+                let text = std::str::from_utf8(written).ok()?.trim();
+                self.last = Some((written, text));
+                Some(text)
+            }
+        }
+    }
+}
+
+/// A size written `WxH` (or `WXH`) in plain digits, as [`size_text`] reads it; anything else
+/// by [`size_text`] itself.
+#[inline(always)]
+fn size_bytes(text: &[u8]) -> Option<Size> {
+    let side = |digits: &[u8]| {
+        (!digits.is_empty() && digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit))
+            .then(|| {
+                digits
+                    .iter()
+                    .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'))
+            })
+            .filter(|&n| n > 0)
+    };
+    if let Some(at) = text.iter().position(|&b| b == b'x' || b == b'X')
+        && let (Some(w), Some(h)) = (side(&text[..at]), side(&text[at + 1..]))
+    {
+        return Some(Size::new(w, h));
+    }
+    size_text(std::str::from_utf8(text).ok()?)
+}
+
+/// [`fast_row`], reading model names through `models`.
+#[inline]
+pub fn fast_row_with<'a>(
+    line: u64,
+    bytes: &'a [u8],
+    defaults_ok: bool,
+    models: &mut ModelText<'a>,
+) -> Option<Row<'a>> {
     let mut scan = Scan { bytes, at: 0 };
     scan.eat(b'{')?;
     let mut row = Row {
@@ -287,9 +341,7 @@ pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
                     if escaped {
                         return None;
                     }
-                    // Checked as UTF-8 by `string`.
-                    let text = std::str::from_utf8(text).ok()?;
-                    row.model = Some(Cow::Borrowed(text.trim()));
+                    row.model = Some(Cow::Borrowed(models.read(text)?));
                 }
                 Key::Steps => {
                     if std::mem::replace(&mut steps_seen, true) {
@@ -308,8 +360,7 @@ pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
                     if escaped {
                         return None;
                     }
-                    let size = size_text(std::str::from_utf8(text).ok()?)?;
-                    row.size = Some(size);
+                    row.size = Some(size_bytes(text)?);
                 }
                 Key::Width => width = Some(scan.number()?),
                 Key::Height => height = Some(scan.number()?),

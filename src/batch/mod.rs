@@ -125,8 +125,15 @@ impl<'t> Pricer<'t> {
     where
         't: 'a,
     {
+        let model_index = self.model_index(&row)?;
+        self.price_at(row, model_index)
+    }
+
+    /// The index of the model a row names (the default model when it names none).
+    #[inline]
+    pub fn model_index(&self, row: &Row<'_>) -> Result<usize, RowError> {
         let tariff = self.tariff;
-        let model_index = match &row.model {
+        Ok(match &row.model {
             None => tariff.default_model_index(),
             Some(query) => tariff.model_index(query).ok_or_else(|| {
                 let known: Vec<String> = tariff.models.iter().map(Model::known_as).collect();
@@ -144,7 +151,20 @@ impl<'t> Pricer<'t> {
                     ),
                 )
             })?,
-        };
+        })
+    }
+
+    /// [`Pricer::price`] for a row whose model is at `model_index` (see [`Pricer::model_index`]).
+    #[inline]
+    pub fn price_at<'a>(
+        &self,
+        row: Row<'a>,
+        model_index: usize,
+    ) -> Result<(Priced<'a>, Vec<OutOfRange>), RowError>
+    where
+        't: 'a,
+    {
+        let tariff = self.tariff;
         let model = &tariff.models[model_index];
         if !model.is_image() {
             return Err(RowError::new(

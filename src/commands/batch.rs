@@ -110,7 +110,7 @@ pub(super) fn batch(
     let name = args.file.display().to_string();
     // Kept until the run ends: the temporary file goes with it.
     let spool = super::mixed::spool(args)?;
-    let rows = match &spool {
+    let open = || match &spool {
         Some(copy) => {
             let file = copy.reopen().map_err(|source| InputError::Io {
                 name: name.clone(),
@@ -120,17 +120,51 @@ pub(super) fn batch(
                 args,
                 &args.file,
                 Box::new(BufReader::with_capacity(64 * 1024, file)),
-            )?
+            )
         }
-        None => open_rows(args, &args.file, None)?,
+        None => open_rows(args, &args.file, None),
     };
     let from = spool
         .as_ref()
         .map_or(args.file.as_path(), |copy| copy.path());
+    // The total alone is a summary: nothing is written until the whole input is priced.
+    let summary_only = args.summary || args.format == BatchFormat::Plain;
+    let rows = open()?;
+    // A summary of JSON Lines is not scanned for chat or speech keys first: the image run
+    // stops, with nothing written, at the first line that has one or at its first message, and
+    // only then is the input looked at as a whole. An image-only file with nothing to report
+    // (the usual one) is read once.
+    if summary_only && rows.is_jsonl() {
+        if let Some(outcome) = image_batch(tariff, args, rows, io, true)? {
+            return Ok(outcome);
+        }
+        let rows = open()?;
+        if super::mixed::is_mixed(&rows, from)? {
+            return super::mixed::run(tariff, args, rows, from, io);
+        }
+        return image_batch(tariff, args, rows, io, false)?.ok_or_else(undecided);
+    }
     if super::mixed::is_mixed(&rows, from)? {
         return super::mixed::run(tariff, args, rows, from, io);
     }
-    // The total alone is a summary: nothing is written until the whole input is priced.
+    image_batch(tariff, args, rows, io, false)?.ok_or_else(undecided)
+}
+
+/// A run that is not provisional always ends with an outcome or an error.
+pub(super) fn undecided() -> Error {
+    Error::Usage("a batch run stopped without an outcome".to_owned())
+}
+
+/// Prices an input known, or provisionally taken (see [`workload::Settings::provisional`]),
+/// to hold image jobs only; `None` when a provisional run stopped with nothing written.
+fn image_batch(
+    tariff: &Tariff,
+    args: &BatchArgs,
+    rows: Rows<Box<dyn BufRead>>,
+    io: &mut Streams<'_>,
+    provisional: bool,
+) -> Result<Option<Outcome>, Error> {
+    let name = args.file.display().to_string();
     let summary_only = args.summary || args.format == BatchFormat::Plain;
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
@@ -175,6 +209,7 @@ pub(super) fn batch(
         // pieces can go to every core.
         parallel: summary_only || args.format != BatchFormat::Table,
         err_paint: io.err_paint,
+        provisional,
     };
     let run = workload::Batch {
         body: &body,
@@ -199,7 +234,10 @@ pub(super) fn batch(
         stop: args.budget.budget().is_none() && !args.skip_invalid,
     };
     let out: &mut dyn Write = if summary_only { &mut held } else { &mut rows };
-    let (totals, started) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?;
+    let Some((totals, started)) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?
+    else {
+        return Ok(None);
+    };
     let summary = totals.summary(tariff)?;
     let judged = judge(args.budget.budget(), summary.exact, summary.price);
     if !started {
@@ -216,9 +254,9 @@ pub(super) fn batch(
         )?;
     }
     let gated = gate(judged, tariff, io)?;
-    Ok(if summary.skipped > 0 {
+    Ok(Some(if summary.skipped > 0 {
         Outcome::Incomplete
     } else {
         gated
-    })
+    }))
 }

@@ -206,6 +206,7 @@ fn price_side<'t>(
         rows: true,
         parallel: false,
         err_paint: io.err_paint,
+        provisional: false,
     };
     let run = workload::Batch {
         body: &body,
@@ -226,8 +227,12 @@ fn price_side<'t>(
         at_start: true,
     };
     let input: Box<dyn BufRead> = Box::new(input);
-    let (totals, _) = workload::run(&run, input, &mut sizes, &mut std::io::sink(), &mut warnings)
-        .map_err(in_file)?;
+    let Some((totals, _)) =
+        workload::run(&run, input, &mut sizes, &mut std::io::sink(), &mut warnings)
+            .map_err(in_file)?
+    else {
+        return Err(in_file(super::batch::undecided()));
+    };
     if sizes.overflow {
         return Err(in_file(TooLargeTotal.into()));
     }
