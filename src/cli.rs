@@ -276,7 +276,9 @@ sides are read in full before anything is written. --fail-above and --fail-incre
 Dates: a CSV date (or created) column, or a JSON created (or date) key, prices the row at the rate
 in force on its day: YYYY-MM-DD, an RFC 3339 time with its offset (its UTC day), or a Unix
 timestamp in whole seconds as the API's created is. A row without one is priced on --as-of (default
-today, UTC). Dated rows show their day and rate (columns date and rate).
+today, UTC). Dated rows show their day and rate (columns date and rate; in a file with chat or
+speech rows also input_rate, output_rate and per: a chat row's two rates, each per that many
+tokens, its rate cell blank).
 
 Examples:
   dis-price batch jobs.csv

@@ -134,8 +134,11 @@ impl KeyScan {
 #[inline(always)]
 fn metered_before(before: &[u8]) -> bool {
     let mut close = before.len();
-    while let Some(b' ' | b'\t' | b'\r' | b'\n') = close.checked_sub(1).map(|at| before[at]) {
-        close -= 1;
+    while let Some(at) = close
+        .checked_sub(1)
+        .filter(|&at| matches!(before[at], b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        close = at;
     }
     let Some(name) = before[..close].strip_suffix(b"\"") else {
         return false;

@@ -196,12 +196,12 @@ fn check_header(name: &str, extra: &[String], dated: bool) -> Result<(), Error> 
                 crate::render::mixed::COLUMNS.join(", ")
             )));
         }
-        if dated && crate::render::DATED_COLUMNS.contains(&key.as_str()) {
+        if dated && crate::render::mixed::DATED_COLUMNS.contains(&key.as_str()) {
             return Err(header_error(format!(
                 "column {:?} has the name of the output's column {key:?}, which dated rows add (output columns: {}, {}); rename it (names are compared ignoring case and surrounding spaces)",
                 crate::escape::escaped(e),
                 crate::render::mixed::COLUMNS.join(", "),
-                crate::render::DATED_COLUMNS.join(", ")
+                crate::render::mixed::DATED_COLUMNS.join(", ")
             )));
         }
     }
@@ -340,7 +340,7 @@ impl<'t> Run<'t> {
                     .ok_or_else(too_large)?;
                 sum.units = sum.units.checked_add(*units).ok_or_else(too_large)?;
             }
-            Used::Tokens { input, output } => {
+            Used::Tokens { input, output, .. } => {
                 sum.input = sum
                     .input
                     .checked_add(u128::from(*input))
@@ -463,10 +463,31 @@ impl<'t> Run<'t> {
                     Ok(c) => c,
                     Err(e) => return Ok(Err(RowError::new(line, "row", shape, e.to_string()))),
                 };
-                let used = match charge.detail {
-                    Detail::Tokens { input, output, .. } => Used::Tokens { input, output },
-                    Detail::Seconds { given, charged, .. } => Used::Seconds { given, charged },
-                    Detail::Image(_) => unreachable!("a metered row is never an image"),
+                // The day priced on and the rates in force then, as an image row shows them.
+                let day = date.or(self.tariff.priced_on);
+                let rate_from = model.rate_from;
+                let used = match (charge.detail, model.metering) {
+                    (Detail::Tokens { input, output, .. }, Metering::Token(rates)) => {
+                        Used::Tokens {
+                            input,
+                            output,
+                            day,
+                            input_rate: rates.input,
+                            output_rate: rates.output,
+                            per: rates.per,
+                            rate_from,
+                        }
+                    }
+                    (Detail::Seconds { given, charged, .. }, Metering::Second(rates)) => {
+                        Used::Seconds {
+                            given,
+                            charged,
+                            day,
+                            rate: rates.rate,
+                            rate_from,
+                        }
+                    }
+                    _ => unreachable!("a metered row is priced by its model's own meter"),
                 };
                 Ok(Ok(MixedRow {
                     line,

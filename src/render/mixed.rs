@@ -41,6 +41,16 @@ pub enum Used {
         input: u64,
         /// Output tokens.
         output: u64,
+        /// The day the row is priced on (its own date, else the tariff's day), if any.
+        day: Option<Day>,
+        /// The input rate applied, per `per` tokens.
+        input_rate: Decimal,
+        /// The output rate applied, per `per` tokens.
+        output_rate: Decimal,
+        /// How many tokens each rate is for.
+        per: u32,
+        /// The day those rates took effect; `None` for undated rates.
+        rate_from: Option<Day>,
     },
     /// Seconds of audio.
     Seconds {
@@ -48,6 +58,12 @@ pub enum Used {
         given: Decimal,
         /// As charged (the per-request minimum when more).
         charged: Decimal,
+        /// The day the row is priced on (its own date, else the tariff's day), if any.
+        day: Option<Day>,
+        /// The rate per second applied.
+        rate: Decimal,
+        /// The day that rate took effect; `None` for an undated rate.
+        rate_from: Option<Day>,
     },
 }
 
@@ -156,40 +172,53 @@ pub const COLUMNS: [&str; 10] = [
     "price",
 ];
 
+/// Columns a dated output adds after the price: the day each row is priced on; `rate`, the
+/// rate applied per unit of an image row (megapixel-step) or a speech row (second), blank on
+/// a chat row, which has two: `input_rate` and `output_rate`, each per `per` tokens (blank on
+/// other rows). Every rate cell is a plain decimal, so a script can read it as a number.
+pub const DATED_COLUMNS: [&str; 5] = ["date", "rate", "input_rate", "output_rate", "per"];
+
 /// What every mixed renderer is told before the first row.
 pub struct MixedHeader<'a> {
     /// The tariff.
     pub tariff: &'a Tariff,
     /// Names of the carried-through CSV columns.
     pub extra: &'a [String],
-    /// Rows show the day each image row is priced on and the rate applied
-    /// ([`super::DATED_COLUMNS`], after the price; blank on chat and speech rows): the tariff
-    /// has dated rates, or the input a date column.
+    /// Rows show the day each is priced on and the rates applied ([`DATED_COLUMNS`], after
+    /// the price): the tariff has dated rates, or the input a date column.
     pub dated: bool,
 }
 
-/// A row's [`super::DATED_COLUMNS`] when the header asks for them, else nothing: an image row's
-/// day and rate, blank cells for a chat or speech row.
+/// A row's [`DATED_COLUMNS`] when the header asks for them, else nothing.
 fn dated_cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
     if !header.dated {
         return Vec::new();
     }
+    let day = |day: &Option<Day>| day.map(|d| d.to_string()).unwrap_or_default();
+    let blank = String::new;
     match &row.used {
-        Used::Image { day, rate, .. } => vec![
-            day.map(|d| d.to_string()).unwrap_or_default(),
-            super::exact(*rate),
+        Used::Image { day: d, rate, .. } | Used::Seconds { day: d, rate, .. } => {
+            vec![day(d), super::exact(*rate), blank(), blank(), blank()]
+        }
+        Used::Tokens {
+            day: d,
+            input_rate,
+            output_rate,
+            per,
+            ..
+        } => vec![
+            day(d),
+            blank(),
+            super::exact(*input_rate),
+            super::exact(*output_rate),
+            per.to_string(),
         ],
-        _ => vec![String::new(), String::new()],
     }
 }
 
 /// The dated columns' names when the header asks for them.
 fn dated_names(header: &MixedHeader<'_>) -> &'static [&'static str] {
-    if header.dated {
-        &super::DATED_COLUMNS
-    } else {
-        &[]
-    }
+    if header.dated { &DATED_COLUMNS } else { &[] }
 }
 
 fn cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
@@ -206,7 +235,7 @@ fn cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
             blank(),
             blank(),
         ),
-        Used::Tokens { input, output } => (
+        Used::Tokens { input, output, .. } => (
             blank(),
             blank(),
             blank(),
@@ -214,7 +243,7 @@ fn cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
             output.to_string(),
             blank(),
         ),
-        Used::Seconds { given, charged } => (
+        Used::Seconds { given, charged, .. } => (
             blank(),
             blank(),
             blank(),
@@ -294,16 +323,17 @@ fn table_names(header: &MixedHeader<'_>) -> Vec<String> {
     COLUMNS
         .iter()
         .map(|c| c.replace('_', " "))
-        .chain(dated_names(header).iter().map(|c| (*c).to_owned()))
+        .chain(dated_names(header).iter().map(|c| c.replace('_', " ")))
         .chain(header.extra.iter().map(|e| esc(e).into_owned()))
         .collect()
 }
 
-/// The drawn job table's columns aligned right: the numbers, and the rate of dated rows.
+/// The drawn job table's columns aligned right: the numbers, and the rates of dated rows.
 fn table_right(header: &MixedHeader<'_>) -> Vec<usize> {
     let mut right = vec![0, 3, 5, 6, 7, 8, 9];
     if header.dated {
-        right.push(COLUMNS.len() + 1);
+        // After the date: rate, input rate, output rate, per.
+        right.extend(COLUMNS.len() + 1..COLUMNS.len() + DATED_COLUMNS.len());
     }
     right
 }
@@ -558,7 +588,7 @@ fn csv_row(line: &mut Vec<u8>, header: &MixedHeader<'_>, row: &MixedRow) {
             blank(),
             blank(),
         ),
-        Used::Tokens { input, output } => (
+        Used::Tokens { input, output, .. } => (
             blank(),
             blank(),
             blank(),
@@ -567,7 +597,7 @@ fn csv_row(line: &mut Vec<u8>, header: &MixedHeader<'_>, row: &MixedRow) {
             blank(),
             blank(),
         ),
-        Used::Seconds { given, charged } => (
+        Used::Seconds { given, charged, .. } => (
             blank(),
             blank(),
             blank(),
@@ -693,30 +723,26 @@ fn row_json(header: &MixedHeader<'_>, row: &MixedRow) -> Value {
         "kind": row.kind.name(),
     });
     let o = v.as_object_mut().expect("an object");
-    let mut dated = None;
     match &row.used {
         Used::Image {
             steps,
             size,
             count,
             units,
-            day,
-            rate,
-            rate_from,
+            ..
         } => {
             o.insert("meter".into(), json!("megapixel-step"));
             o.insert("steps".into(), json!(steps));
             o.insert("size".into(), json!(size.to_string()));
             o.insert("count".into(), json!(count));
             o.insert("units".into(), json!(units.to_string()));
-            dated = Some((day, rate, rate_from));
         }
-        Used::Tokens { input, output } => {
+        Used::Tokens { input, output, .. } => {
             o.insert("meter".into(), json!("token"));
             o.insert("input_tokens".into(), json!(input));
             o.insert("output_tokens".into(), json!(output));
         }
-        Used::Seconds { given, charged } => {
+        Used::Seconds { given, charged, .. } => {
             o.insert("meter".into(), json!("second"));
             o.insert("seconds".into(), json!(super::exact(*given)));
             o.insert("seconds_charged".into(), json!(super::exact(*charged)));
@@ -724,11 +750,40 @@ fn row_json(header: &MixedHeader<'_>, row: &MixedRow) -> Value {
     }
     o.insert("exact".into(), json!(row.exact.to_string()));
     o.insert("price".into(), json!(money(row.price, places)));
-    // As in an image-only batch: the day priced on and the rate applied.
-    if let Some((day, rate, rate_from)) = dated {
-        o.insert("date".into(), json!(day.map(|d| d.to_string())));
-        o.insert("rate".into(), json!(super::exact(*rate)));
-        o.insert("rate_from".into(), json!(rate_from.map(|d| d.to_string())));
+    // As in an image-only batch: the day priced on, the rates applied and since when (a chat
+    // row's two, each per `per` tokens, as `models` names them).
+    let day = |day: &Option<Day>| json!(day.map(|d| d.to_string()));
+    match &row.used {
+        Used::Image {
+            day: d,
+            rate,
+            rate_from,
+            ..
+        }
+        | Used::Seconds {
+            day: d,
+            rate,
+            rate_from,
+            ..
+        } => {
+            o.insert("date".into(), day(d));
+            o.insert("rate".into(), json!(super::exact(*rate)));
+            o.insert("rate_from".into(), day(rate_from));
+        }
+        Used::Tokens {
+            day: d,
+            input_rate,
+            output_rate,
+            per,
+            rate_from,
+            ..
+        } => {
+            o.insert("date".into(), day(d));
+            o.insert("input_rate".into(), json!(super::exact(*input_rate)));
+            o.insert("output_rate".into(), json!(super::exact(*output_rate)));
+            o.insert("per".into(), json!(per));
+            o.insert("rate_from".into(), day(rate_from));
+        }
     }
     source_members(o, header.tariff, row.model_index);
     if !row.extra.is_empty() {
@@ -813,6 +868,11 @@ mod tests {
                 Used::Tokens {
                     input: 1200,
                     output: 300,
+                    day: Some("2026-12-02".parse().unwrap()),
+                    input_rate: Decimal::new(7, 1),
+                    output_rate: Decimal::new(8, 1),
+                    per: 1_000_000,
+                    rate_from: None,
                 },
                 &["x"],
             ),
@@ -822,6 +882,9 @@ mod tests {
                 Used::Seconds {
                     given: Decimal::new(4, 1),
                     charged: Decimal::ONE,
+                    day: None,
+                    rate: Decimal::new(30, 4),
+                    rate_from: None,
                 },
                 &["héllo"],
             ),

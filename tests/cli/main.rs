@@ -15,6 +15,7 @@ mod hostile;
 mod job;
 mod jsonl;
 mod laws;
+mod metereddate;
 mod meterextra;
 mod meters;
 mod misc;

@@ -729,23 +729,50 @@ fn a_batch_prices_chat_and_speech_lines_at_the_rate_of_their_day() {
             .args(["batch", "--format", "csv", "--as-of", day])
             .arg(&file))
     };
-    // 0.1 + 0.16, then 0.12 + 0.2; 10 s at 0.003, at 0.0036, then on --as-of.
+    // The named columns of the first five rows (the jobs), found by the header's names.
+    let columns = |out: &str, names: &[&str]| -> Vec<Vec<String>> {
+        let mut lines = out.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at: Vec<usize> = names
+            .iter()
+            .map(|n| {
+                header
+                    .iter()
+                    .position(|h| h == n)
+                    .unwrap_or_else(|| panic!("{n}: {out}"))
+            })
+            .collect();
+        lines
+            .take(5)
+            .map(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                at.iter().map(|&i| cells[i].to_owned()).collect()
+            })
+            .collect()
+    };
+    let names = ["price", "date", "rate", "input_rate", "output_rate", "per"];
+    // 0.1 + 0.16 the second before the change, then 0.12 + 0.2 from its first second; 10 s
+    // at 0.003 the day before, at 0.0036 on the day, then on --as-of.
     let (code, out, err) = batch("2026-11-25");
     assert_eq!(code, 0, "{err}");
-    let prices: Vec<&str> = out
-        .lines()
-        .skip(1)
-        .take(5)
-        .map(|l| l.rsplit(',').next().unwrap())
-        .collect();
     assert_eq!(
-        prices,
-        ["0.2600", "0.3200", "0.0300", "0.0360", "0.0300"],
+        columns(&out, &names),
+        [
+            ["0.2600", "2026-11-30", "", "0.1", "0.16", "1000000"],
+            ["0.3200", "2026-12-01", "", "0.12", "0.2", "1000000"],
+            ["0.0300", "2026-11-30", "0.003", "", "", ""],
+            ["0.0360", "2026-12-01", "0.0036", "", "", ""],
+            ["0.0300", "2026-11-25", "0.003", "", "", ""],
+        ],
         "{out}"
     );
     let (code, out, err) = batch("2026-12-05");
     assert_eq!(code, 0, "{err}");
-    assert!(out.lines().nth(5).unwrap().ends_with(",0.0360"), "{out}");
+    assert_eq!(
+        columns(&out, &names)[4],
+        ["0.0360", "2026-12-05", "0.0036", "", "", ""],
+        "{out}"
+    );
     // A line's day before the model's first rate is an error naming the line, as is an
     // undated line on such a day.
     let (code, out, err) = batch("2026-05-01");

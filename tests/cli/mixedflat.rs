@@ -52,14 +52,14 @@ fn ok(cmd: &mut assert_cmd::Command) -> String {
 }
 
 const DATED_TABLE: &str = "\
-┌──────┬───────────────┬───────┬───────┬─────────┬───────┬──────────────┬───────────────┬─────────────────────────┬────────┬────────────┬──────────┐
-│ line ┆ model         ┆ kind  ┆ steps ┆ size    ┆ count ┆ input tokens ┆ output tokens ┆                 seconds ┆  price ┆ date       ┆     rate │
-╞══════╪═══════════════╪═══════╪═══════╪═════════╪═══════╪══════════════╪═══════════════╪═════════════════════════╪════════╪════════════╪══════════╡
-│    1 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆              ┆               ┆                         ┆ 0.0060 ┆ 2026-11-30 ┆ 0.001206 │
-│    2 ┆ Llama-3.3 70B ┆ exact ┆       ┆         ┆       ┆         1200 ┆           300 ┆                         ┆ 0.0011 ┆            ┆          │
-│    3 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆              ┆               ┆                         ┆ 0.0065 ┆ 2026-12-02 ┆   0.0013 │
-│    4 ┆ Chatterbox    ┆ exact ┆       ┆         ┆       ┆              ┆               ┆ 0.4 (minimum 1 charged) ┆ 0.0030 ┆            ┆          │
-└──────┴───────────────┴───────┴───────┴─────────┴───────┴──────────────┴───────────────┴─────────────────────────┴────────┴────────────┴──────────┘
+┌──────┬───────────────┬───────┬───────┬─────────┬───────┬──────────────┬───────────────┬─────────────────────────┬────────┬────────────┬──────────┬────────────┬─────────────┬─────────┐
+│ line ┆ model         ┆ kind  ┆ steps ┆ size    ┆ count ┆ input tokens ┆ output tokens ┆                 seconds ┆  price ┆ date       ┆     rate ┆ input rate ┆ output rate ┆     per │
+╞══════╪═══════════════╪═══════╪═══════╪═════════╪═══════╪══════════════╪═══════════════╪═════════════════════════╪════════╪════════════╪══════════╪════════════╪═════════════╪═════════╡
+│    1 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆              ┆               ┆                         ┆ 0.0060 ┆ 2026-11-30 ┆ 0.001206 ┆            ┆             ┆         │
+│    2 ┆ Llama-3.3 70B ┆ exact ┆       ┆         ┆       ┆         1200 ┆           300 ┆                         ┆ 0.0011 ┆ 2026-11-30 ┆          ┆        0.7 ┆         0.8 ┆ 1000000 │
+│    3 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆              ┆               ┆                         ┆ 0.0065 ┆ 2026-12-02 ┆   0.0013 ┆            ┆             ┆         │
+│    4 ┆ Chatterbox    ┆ exact ┆       ┆         ┆       ┆              ┆               ┆ 0.4 (minimum 1 charged) ┆ 0.0030 ┆ 2026-11-30 ┆    0.003 ┆            ┆             ┆         │
+└──────┴───────────────┴───────┴───────┴─────────┴───────┴──────────────┴───────────────┴─────────────────────────┴────────┴────────────┴──────────┴────────────┴─────────────┴─────────┘
 ┌───────────────┬────────────────┬───────┬──────┬─────────────────────────────────┬────────┐
 │ model         ┆ meter          ┆ kind  ┆ rows ┆ units                           ┆  total │
 ╞═══════════════╪════════════════╪═══════╪══════╪═════════════════════════════════╪════════╡
@@ -72,24 +72,24 @@ const DATED_TABLE: &str = "\
 ";
 
 const DATED_CSV: &str = "\
-line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate
-1,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-11-30,0.001206
-2,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,
-3,flux-dev,exact,20,512x512,1,,,,,0.0065,0.0065,2026-12-02,0.0013
-4,Chatterbox,exact,,,,,,0.4,1,0.003,0.0030,,
-subtotal,flux-dev,exact,,,2,,,,,0.01253,0.0125,,
-subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,
-subtotal,Chatterbox,exact,,,,,,,1,0.003,0.0030,,
-total,,exact,,,,,,,,0.01661,0.0166,,
+line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per
+1,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-11-30,0.001206,,,
+2,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,2026-11-30,,0.7,0.8,1000000
+3,flux-dev,exact,20,512x512,1,,,,,0.0065,0.0065,2026-12-02,0.0013,,,
+4,Chatterbox,exact,,,,,,0.4,1,0.003,0.0030,2026-11-30,0.003,,,
+subtotal,flux-dev,exact,,,2,,,,,0.01253,0.0125,,,,,
+subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,,,,
+subtotal,Chatterbox,exact,,,,,,,1,0.003,0.0030,,,,,
+total,,exact,,,,,,,,0.01661,0.0166,,,,,
 ";
 
 const DATED_MARKDOWN: &str = "\
-| line | model | kind | steps | size | count | input\\_tokens | output\\_tokens | seconds | price | date | rate |
-| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |
-| 1 | flux-dev | exact | 20 | 512x512 | 1 |  |  |  | 0.0060 | 2026-11-30 | 0.001206 |
-| 2 | Llama-3.3 70B | exact |  |  |  | 1200 | 300 |  | 0.0011 |  |  |
-| 3 | flux-dev | exact | 20 | 512x512 | 1 |  |  |  | 0.0065 | 2026-12-02 | 0.0013 |
-| 4 | Chatterbox | exact |  |  |  |  |  | 0.4 (minimum 1 charged) | 0.0030 |  |  |
+| line | model | kind | steps | size | count | input\\_tokens | output\\_tokens | seconds | price | date | rate | input\\_rate | output\\_rate | per |
+| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |
+| 1 | flux-dev | exact | 20 | 512x512 | 1 |  |  |  | 0.0060 | 2026-11-30 | 0.001206 |  |  |  |
+| 2 | Llama-3.3 70B | exact |  |  |  | 1200 | 300 |  | 0.0011 | 2026-11-30 |  | 0.7 | 0.8 | 1000000 |
+| 3 | flux-dev | exact | 20 | 512x512 | 1 |  |  |  | 0.0065 | 2026-12-02 | 0.0013 |  |  |  |
+| 4 | Chatterbox | exact |  |  |  |  |  | 0.4 (minimum 1 charged) | 0.0030 | 2026-11-30 | 0.003 |  |  |  |
 
 | model | meter | kind | rows | units | total |
 | --- | --- | --- | ---: | --- | ---: |
@@ -132,7 +132,8 @@ fn image_rows_of_a_mixed_file_show_their_day_and_rate_in_every_format() {
              "model_as_of": "2026-11-25"},
             {"line": 2, "model": "Llama-3.3 70B", "kind": "exact", "meter": "token",
              "input_tokens": 1200, "output_tokens": 300, "exact": "0.00108", "price": "0.0011",
-             "model_source": TEXT_TO_TEXT, "model_as_of": "2026-11-25"},
+             "date": "2026-11-30", "input_rate": "0.7", "output_rate": "0.8", "per": 1000000,
+             "rate_from": null, "model_source": TEXT_TO_TEXT, "model_as_of": "2026-11-25"},
             {"line": 3, "model": "flux-dev", "kind": "exact", "meter": "megapixel-step",
              "steps": 20, "size": "512x512", "count": 1, "units": "5", "exact": "0.0065",
              "price": "0.0065", "date": "2026-12-02", "rate": "0.0013",
@@ -140,7 +141,7 @@ fn image_rows_of_a_mixed_file_show_their_day_and_rate_in_every_format() {
              "model_as_of": "2026-11-25"},
             {"line": 4, "model": "Chatterbox", "kind": "exact", "meter": "second",
              "seconds": "0.4", "seconds_charged": "1", "exact": "0.003", "price": "0.0030",
-             "model_source": TEXT_TO_SPEECH, "model_as_of": "2026-11-25"},
+             "date": "2026-11-30", "rate": "0.003", "rate_from": null, "model_source": TEXT_TO_SPEECH, "model_as_of": "2026-11-25"},
         ])
     );
     assert_eq!(v["exact"], "0.01661");
@@ -185,15 +186,15 @@ fn a_csv_date_column_shows_dated_columns_under_an_undated_tariff_too() {
     let out = ok(dis().arg("batch").arg(&file).args(["--format", "csv"]));
     assert_eq!(
         out,
-        "line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,team\n\
-         2,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-11-25,0.001206,art\n\
-         3,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,,support\n\
-         4,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-12-02,0.001206,art\n\
-         5,Chatterbox,exact,,,,,,0.4,1,0.003,0.0030,,,voice\n\
-         subtotal,flux-dev,exact,,,2,,,,,0.01206,0.0121,,,\n\
-         subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,,\n\
-         subtotal,Chatterbox,exact,,,,,,,1,0.003,0.0030,,,\n\
-         total,,exact,,,,,,,,0.01614,0.0161,,,\n"
+        "line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per,team\n\
+         2,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-11-25,0.001206,,,,art\n\
+         3,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,2026-11-25,,0.7,0.8,1000000,support\n\
+         4,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-12-02,0.001206,,,,art\n\
+         5,Chatterbox,exact,,,,,,0.4,1,0.003,0.0030,2026-11-25,0.003,,,,voice\n\
+         subtotal,flux-dev,exact,,,2,,,,,0.01206,0.0121,,,,,,\n\
+         subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,,,,,\n\
+         subtotal,Chatterbox,exact,,,,,,,1,0.003,0.0030,,,,,,\n\
+         total,,exact,,,,,,,,0.01614,0.0161,,,,,,\n"
     );
     // Without dated rates or a date column, no dated columns.
     let undated = WORK_CSV
