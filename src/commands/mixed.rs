@@ -284,9 +284,20 @@ impl Counter {
     }
 }
 
+/// Out-of-range breaches reported by the first read: each distinct one (model, part, value) is
+/// written once, with its line; how many later rows had it is written at the end of the read,
+/// as the image path does.
+#[derive(Default)]
+struct Breaches {
+    seen: std::collections::HashMap<(usize, &'static str, u32), usize>,
+    reported: Vec<((usize, &'static str, u32), u64, u64)>,
+}
+
 struct Run<'t> {
     tariff: &'t Tariff,
     pricer: Pricer<'t>,
+    /// See [`Breaches`]; filled by the first read only.
+    breaches: std::cell::RefCell<Breaches>,
     sums: Vec<Option<Sum>>,
     count: u64,
     bounds: u64,
@@ -365,13 +376,15 @@ impl<'t> Run<'t> {
         Ok(())
     }
 
-    /// Prices one item; warnings of rows priced out of range go to `err`.
+    /// Prices one item; with `report` (the first read), the first row of each distinct
+    /// out-of-range breach is reported to `err` and later ones are counted.
     fn price(
         &self,
         item: Item<'_>,
         extra: Vec<String>,
         err: &mut dyn Write,
         warn: &str,
+        report: bool,
     ) -> Result<Result<MixedRow, RowError>, Error> {
         let display = self.tariff.display;
         match item {
@@ -380,7 +393,16 @@ impl<'t> Run<'t> {
                     Ok(p) => p,
                     Err(e) => return Ok(Err(e)),
                 };
-                for (what, value) in breaches {
+                for (what, value) in breaches.into_iter().filter(|_| report) {
+                    let key = (priced.model_index, what, value);
+                    let mut seen = self.breaches.borrow_mut();
+                    if let Some(&at) = seen.seen.get(&key) {
+                        seen.reported[at].2 += 1;
+                        continue;
+                    }
+                    let at = seen.reported.len();
+                    seen.seen.insert(key, at);
+                    seen.reported.push((key, priced.line, 0));
                     let breach = crate::job::Breach::new(priced.model, what, value);
                     writeln!(
                         err,
@@ -744,6 +766,7 @@ pub(super) fn run<R: BufRead>(
     let mut run = Run {
         tariff,
         pricer: Pricer::new(tariff, args.allow_out_of_range, true),
+        breaches: std::cell::RefCell::default(),
         sums: (0..tariff.models.len()).map(|_| None).collect(),
         count: 0,
         bounds: 0,
@@ -787,7 +810,7 @@ pub(super) fn run<R: BufRead>(
     let mut first = Counter::new(!summary_only);
     let mut read_one = |result: Line<'_>, err: &mut dyn Write| -> Result<Step, Error> {
         let priced = match result {
-            Ok((item, extra)) => run.price(item, extra, err, &warn)?,
+            Ok((item, extra)) => run.price(item, extra, err, &warn, true)?,
             Err(bad) => Err(bad),
         };
         match priced {
@@ -830,6 +853,17 @@ pub(super) fn run<R: BufRead>(
         Again::CsvFile
     };
     let first = first.tally();
+    let mut more = String::new();
+    for &((model, what, value), line, rows) in &run.breaches.borrow().reported {
+        if rows > 0 {
+            let breach = crate::job::Breach::new(&tariff.models[model], what, value);
+            let noun = if rows == 1 { "row" } else { "rows" };
+            more.push_str(&format!(
+                "{warn} {breach} in {rows} more {noun} after line {line}; the API would refuse them, priced anyway\n"
+            ));
+        }
+    }
+    io.err.write_all(more.as_bytes())?;
 
     let places = tariff.display;
     let shown = |e: Exact| crate::pricing::shown(e, places).ok_or(TooLargeTotal);
@@ -875,7 +909,7 @@ pub(super) fn run<R: BufRead>(
             let mut sink = std::io::sink();
             let mut write_one = |result: Line<'_>| -> Result<Step, Error> {
                 let priced = match result {
-                    Ok((item, extra)) => run.price(item, extra, &mut sink, &warn)?,
+                    Ok((item, extra)) => run.price(item, extra, &mut sink, &warn, false)?,
                     Err(bad) => Err(bad),
                 };
                 match priced {

@@ -21,6 +21,7 @@ mod meters;
 mod misc;
 mod mixed;
 mod mixedflat;
+mod once;
 mod readme;
 mod review;
 mod shell;
