@@ -178,6 +178,10 @@ fn body_piece<'k, 'p, 't: 'p>(
     settings: Settings,
 ) -> Piece {
     let mut result = Piece::new(header.tariff);
+    if settings.rows {
+        // Rows are written shorter than request bodies: room for them all, grown once at most.
+        result.out.reserve(piece.len() / 2);
+    }
     let warn = settings.err_paint.warning("warning:");
     let mut start = 0;
     let mut line = first_line;
