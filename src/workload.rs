@@ -18,8 +18,13 @@ use crate::render::{BatchHeader, BatchSink, Paint};
 use crate::tariff::Tariff;
 
 /// Bytes per piece: large enough that handing pieces around costs nothing next to pricing them,
-/// small enough that the pieces in flight stay well within a few MiB.
-const PIECE_BYTES: usize = 256 * 1024;
+/// small enough that the pieces in flight stay well within a few MiB. CSV lines are short and
+/// their rows are written longer than they are read; JSON Lines request bodies are long (a few
+/// hundred bytes each) and their rows shorter, so their pieces are larger.
+const PIECE_BYTES: usize = 64 * 1024;
+
+/// Bytes per piece of JSON Lines (see [`PIECE_BYTES`]).
+const JSONL_PIECE_BYTES: usize = 256 * 1024;
 
 /// How a batch runs.
 #[derive(Clone, Copy, Debug)]
@@ -500,7 +505,12 @@ pub fn run(
         worker_sink,
     } = *batch;
     let tariff: &Tariff = header.tariff;
-    let mut chunks = Chunks::new(input, body.next_line(), PIECE_BYTES);
+    let size = if body.is_jsonl() {
+        JSONL_PIECE_BYTES
+    } else {
+        PIECE_BYTES
+    };
+    let mut chunks = Chunks::new(input, body.next_line(), size);
     let cannot_read = |source| {
         Error::Input(InputError::Io {
             name: name.to_owned(),
