@@ -11,6 +11,17 @@ UNIT = Decimal(1024 * 1024)
 PLACES = Decimal("0.0001")
 
 
+def shown(exact):
+    """Rounded to 4 places; an amount that is not zero is never shown as zero: it is shown at
+    the first place where it is not."""
+    places = PLACES
+    rounded = exact.quantize(places, ROUND_HALF_UP)
+    while rounded == 0 and exact != 0:
+        places = places / 10
+        rounded = exact.quantize(places, ROUND_HALF_UP)
+    return format(rounded, "f")
+
+
 def plain(d):
     """An exact figure with no trailing zeros and no exponent."""
     return format(d.normalize(), "f")
@@ -30,7 +41,7 @@ with open(sys.argv[1], encoding="utf-8") as f:
         units_total += units
         total += exact
         writer.writerow([line, body["model"], steps, size, count, plain(units),
-                         exact.quantize(PLACES, ROUND_HALF_UP)])
-price = total.quantize(PLACES, ROUND_HALF_UP)
+                         shown(exact)])
+price = shown(total)
 writer.writerow(["subtotal", "flux-dev", "", "", images, plain(units_total), price])
 writer.writerow(["total", "", "", "", images, "", price])
