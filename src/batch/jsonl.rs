@@ -63,7 +63,47 @@ struct Scan<'a> {
     at: usize,
 }
 
+/// The keys of [`key`] written with their closing quote, for [`Scan::known_key`].
+const QUOTED_KEYS: [&[u8]; 21] = [
+    b"model\"",
+    b"steps\"",
+    b"num_inference_steps\"",
+    b"size\"",
+    b"width\"",
+    b"height\"",
+    b"n\"",
+    b"count\"",
+    b"prompt\"",
+    b"seed\"",
+    b"guidance_scale\"",
+    b"style\"",
+    b"response_format\"",
+    b"user\"",
+    b"quality\"",
+    b"output_format\"",
+    b"output_compression\"",
+    b"background\"",
+    b"moderation\"",
+    b"stream\"",
+    b"safety_identifier\"",
+];
+
 impl<'a> Scan<'a> {
+    /// A member's name when it is one of [`key`]'s, written plainly: compared in place,
+    /// with its quotes. `None` leaves the cursor where it was, for [`Scan::string`].
+    #[inline(always)]
+    fn known_key(&mut self) -> Option<(Key, u32)> {
+        self.spaces();
+        let rest = self.bytes.get(self.at..)?.strip_prefix(b"\"")?;
+        let first = *rest.first()?;
+        let name = QUOTED_KEYS
+            .iter()
+            .find(|name| name[0] == first && rest.starts_with(name))?;
+        let found = key(&name[..name.len() - 1])?;
+        self.at += 1 + name.len();
+        Some(found)
+    }
+
     #[inline(always)]
     fn spaces(&mut self) {
         while let Some(b' ' | b'\t') = self.bytes.get(self.at) {
@@ -324,11 +364,16 @@ pub fn fast_row_with<'a>(
     scan.spaces();
     if bytes.get(scan.at) != Some(&b'}') {
         loop {
-            let (name, escaped) = scan.string()?;
-            if escaped {
-                return None;
-            }
-            let (key, bit) = key(name)?;
+            let (key, bit) = match scan.known_key() {
+                Some(known) => known,
+                None => {
+                    let (name, escaped) = scan.string()?;
+                    if escaped {
+                        return None;
+                    }
+                    key(name)?
+                }
+            };
             if seen & bit != 0 {
                 return None;
             }
