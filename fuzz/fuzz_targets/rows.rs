@@ -105,14 +105,35 @@ fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
     let extra = rows.extra_columns().to_vec();
     let (input, body) = rows.into_body();
     let header = BatchHeader { tariff, extra: &extra, summary_only: true, dated: false };
-    let settings = Settings { skip_invalid: true, rows: false, parallel: false, err_paint: Paint { enabled: false } };
+    let settings = Settings { skip_invalid: true, rows: false, parallel: false, err_paint: Paint { enabled: false }, provisional: false };
     let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default() };
     let mut sink = csv::Batch::default();
     let (mut out, mut err) = (Vec::new(), Vec::new());
+    // A provisional run over the same bytes: when it ends, it ends with the same totals and
+    // nothing written to standard error.
+    let provisional = {
+        let Ok(rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()) else { return };
+        let (input, body) = rows.into_body();
+        let settings = Settings { provisional: true, ..settings };
+        let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default() };
+        let mut err = Vec::new();
+        let ran = workload::run(&batch, Box::new(input), &mut csv::Batch::default(), &mut Vec::new(), &mut err);
+        if let Ok(Some(_)) = &ran {
+            assert!(err.is_empty(), "a provisional run that ended wrote to standard error");
+        }
+        ran.ok().flatten()
+    };
     let ran = workload::run(&batch, Box::new(input), &mut sink, &mut out, &mut err);
     match ran {
-        Ok((totals, _)) => {
+        Ok(None) => panic!("a run that is not provisional stopped undecided"),
+        Ok(Some((totals, _))) => {
             assert!(!fatal, "the runner read past an input the rows could not");
+            if let Some((early, _)) = &provisional {
+                let (a, b) = (early.summary(tariff), totals.summary(tariff));
+                if let (Ok(a), Ok(b)) = (a, b) {
+                    assert_eq!((a.exact, a.jobs, a.images, a.skipped), (b.exact, b.jobs, b.images, b.skipped));
+                }
+            }
             let (got, want) = (totals.summary(tariff), expected.summary(tariff));
             if let (Ok(got), Ok(want)) = (got, want) {
                 assert_eq!(got.exact, want.exact);
