@@ -192,8 +192,7 @@ fn escaped_metered(quoted: &[u8]) -> bool {
     }
     let from = close.saturating_sub(LONGEST_ESCAPED + 1);
     let mut end = close;
-    while let Some(at) = memchr::memrchr(b'"', &quoted[from..end]) {
-        let open = from + at;
+    while let Some(open) = memchr::memrchr(b'"', &quoted[..end]).filter(|&at| at >= from) {
         if backslashes_before(open) % 2 == 0 {
             let name = &quoted[open..];
             return name.contains(&b'\\')
