@@ -124,8 +124,28 @@ impl KeyScan {
         memchr::memchr_iter(b':', bytes).any(|colon| metered_before(&bytes[..colon]))
     }
 
-    /// Bytes each piece repeats of the one before: the longest key, its quotes and a colon.
-    pub const OVERLAP: usize = 32;
+    /// Bytes each piece repeats of the one before (see [`KeyScan::keep`]): the longest key
+    /// written with escapes, its quotes and what tells whether its opening quote is escaped.
+    pub const OVERLAP: usize = 2 * LONGEST_ESCAPED;
+
+    /// How much of a scanned piece's end the next piece must see again, so a key cut by the
+    /// piece's end is still found: at most [`KeyScan::OVERLAP`] bytes before any blanks the
+    /// piece ends with, and those blanks, however many, as one space. Returns the bytes
+    /// kept, to go before the next piece.
+    pub fn keep(piece: &[u8]) -> Vec<u8> {
+        let mut end = piece.len();
+        while let Some(at) = end
+            .checked_sub(1)
+            .filter(|&at| matches!(piece[at], b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            end = at;
+        }
+        let mut kept = piece[end.saturating_sub(Self::OVERLAP)..end].to_vec();
+        if end < piece.len() {
+            kept.push(b' ');
+        }
+        kept
+    }
 }
 
 /// Whether `before` (the bytes before a colon) ends in a quoted metered key, spaces allowed
@@ -144,13 +164,44 @@ fn metered_before(before: &[u8]) -> bool {
         return false;
     };
     // The last letters of METERED_KEYS.
-    if !matches!(name.last(), Some(b's' | b'e' | b't')) {
+    let plain = matches!(name.last(), Some(b's' | b'e' | b't'))
+        && METERED_KEYS.iter().any(|key| {
+            name.strip_suffix(key.as_bytes())
+                .is_some_and(|open| open.last() == Some(&b'"'))
+        });
+    plain || escaped_metered(&before[..close])
+}
+
+/// The longest metered key written with escapes: every letter as `\uXXXX`.
+const LONGEST_ESCAPED: usize = 6 * 21;
+
+/// Whether `quoted` (bytes ending with a key's closing quote) ends in a name written with
+/// escapes (`"mess\u0061ges"`) that reads as a metered key. A closing quote that is itself
+/// escaped is inside a string, not the end of a key.
+fn escaped_metered(quoted: &[u8]) -> bool {
+    let backslashes_before = |at: usize| {
+        quoted[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count()
+    };
+    let close = quoted.len().saturating_sub(1);
+    if backslashes_before(close) % 2 == 1 {
         return false;
     }
-    METERED_KEYS.iter().any(|key| {
-        name.strip_suffix(key.as_bytes())
-            .is_some_and(|open| open.last() == Some(&b'"'))
-    })
+    let from = close.saturating_sub(LONGEST_ESCAPED + 1);
+    let mut end = close;
+    while let Some(open) = memchr::memrchr(b'"', &quoted[..end]).filter(|&at| at >= from) {
+        if backslashes_before(open) % 2 == 0 {
+            let name = &quoted[open..];
+            return name.contains(&b'\\')
+                && serde_json::from_slice::<String>(name)
+                    .is_ok_and(|key| METERED_KEYS.contains(&key.as_str()));
+        }
+        end = open;
+    }
+    false
 }
 
 /// Whether JSON Lines bytes hold a metered key anywhere (see [`KeyScan`]).
@@ -991,6 +1042,20 @@ mod tests {
                 assert!(!has_metered_key(form.as_bytes()), "{form}");
             }
         }
+        // A key written with escapes is read as JSON reads it; an escaped quote is not a key's.
+        assert!(has_metered_key(br#"{"mess\u0061ges" :[]}"#));
+        assert!(has_metered_key(br#"{"a\\":1,"\u0075sage":{}}"#));
+        assert!(!has_metered_key(
+            br#"{"prompt":"say \"mess\u0061ges\": now"}"#
+        ));
+        assert!(!has_metered_key(br#"{"mess\u0061ge":1}"#));
+        // Blanks at a piece's end are kept as one, after the bytes before them.
+        let kept = KeyScan::keep(format!("{{\"messages\"{}", " ".repeat(5000)).as_bytes());
+        assert!(
+            KeyScan::new()
+                .unwrap()
+                .found(&[&kept[..], b":[]}"].concat())
+        );
         // Image request bodies hold none.
         assert!(!has_metered_key(
             br#"{"model": "flux-dev", "prompt": "a: b", "num_inference_steps": 20, "size": "512x512", "n": 1, "seed": 3}"#

@@ -90,6 +90,17 @@ fn copy_to_temporary(input: &mut dyn Read, name: &str) -> Result<tempfile::Named
     Ok(file)
 }
 
+/// Where the line that holds byte `at` of `file` starts: just after the last newline
+/// among the [`MAX_LINE_BYTES`] bytes before it, else that far back.
+fn line_start(file: &mut std::fs::File, at: u64) -> std::io::Result<u64> {
+    use std::io::{Seek, SeekFrom};
+    let from = at.saturating_sub(MAX_LINE_BYTES as u64 + 1);
+    file.seek(SeekFrom::Start(from))?;
+    let mut before = Vec::new();
+    file.take(at - from).read_to_end(&mut before)?;
+    Ok(memchr::memrchr(b'\n', &before).map_or(from, |n| from + n as u64 + 1))
+}
+
 /// Whether a file holds a metered key: read in pieces (no more than a piece per core in
 /// memory), its parts scanned on every core at once.
 fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
@@ -114,9 +125,12 @@ fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
                 let (scan, found) = (&scan, &found);
                 s.spawn(move || -> std::io::Result<()> {
                     use std::io::{Seek, SeekFrom};
-                    let start = (i * part).saturating_sub(KeyScan::OVERLAP as u64);
-                    let end = ((i + 1) * part).min(length);
                     let mut input = std::fs::File::open(file)?;
+                    // A part starts at the start of the line its first byte is in, so a key
+                    // before a colon in the part is seen whole, however many blanks lie
+                    // between them (a line is at most MAX_LINE_BYTES long).
+                    let start = line_start(&mut input, i * part)?;
+                    let end = ((i + 1) * part).min(length);
                     input.seek(SeekFrom::Start(start))?;
                     let mut input = input.take(end - start);
                     let mut buffer = vec![0u8; 1 << 20];
@@ -134,8 +148,9 @@ fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
                             found.store(true, std::sync::atomic::Ordering::Relaxed);
                             return Ok(());
                         }
-                        kept = KeyScan::OVERLAP.min(filled);
-                        buffer.copy_within(filled - kept..filled, 0);
+                        let tail = KeyScan::keep(&buffer[..filled]);
+                        kept = tail.len();
+                        buffer[..kept].copy_from_slice(&tail);
                     }
                 })
             })

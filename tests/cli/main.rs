@@ -24,6 +24,7 @@ mod mixedflat;
 mod once;
 mod readme;
 mod review;
+mod review3;
 mod shell;
 mod speed;
 mod speed2;
