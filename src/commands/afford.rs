@@ -2,7 +2,7 @@
 
 use super::Streams;
 use super::gate::within_limits;
-use super::load::pick_model;
+use super::load::{GivenFlags, pick_model, refuse_other_meter};
 use crate::cli::{AffordArgs, AffordFormat};
 use crate::error::{Error, Outcome};
 use crate::job::Job;
@@ -93,7 +93,7 @@ fn render_afford(
 }
 
 /// Which of the job flags were given.
-fn given(args: &AffordArgs) -> Vec<&'static str> {
+fn given(args: &AffordArgs) -> GivenFlags {
     [
         ("--steps", args.steps.is_some()),
         ("--size", args.size.is_some()),
@@ -103,35 +103,24 @@ fn given(args: &AffordArgs) -> Vec<&'static str> {
         ("--output-tokens", args.output_tokens.is_some()),
         ("--seconds", args.seconds.is_some()),
     ]
-    .into_iter()
-    .filter_map(|(flag, set)| set.then_some(flag))
-    .collect()
 }
 
 /// A flag for another meter is an error naming the flags the model takes, as for one job;
 /// `--count` on a token or second model is named apart, since it asks a question (the most
 /// steps per image) that only an image has.
 fn refuse_flags(model: &Model, args: &AffordArgs, others: &[&str]) -> Result<(), Error> {
-    let wrong: Vec<&str> = given(args)
-        .into_iter()
-        .filter(|f| others.contains(f))
-        .collect();
-    if wrong.is_empty() {
-        return Ok(());
-    }
-    let count = if !model.is_image() && wrong.contains(&"--count") {
+    let count = if !model.is_image() && args.count.is_some() && others.contains(&"--count") {
         "; --count asks how many steps per image a budget buys, and a request of this model has no steps: afford answers how many requests it buys"
     } else {
         ""
     };
-    Err(Error::Usage(format!(
-        "{} {} not for model {:?}, which bills per {}; afford takes {} for it{count}",
-        wrong.join(", "),
-        if wrong.len() == 1 { "is" } else { "are" },
-        model.name,
-        model.metering.name(),
-        model.metering.flags()
-    )))
+    refuse_other_meter(
+        model,
+        given(args),
+        others,
+        "afford takes",
+        &format!(" for it{count}"),
+    )
 }
 
 /// How many chat or speech requests of one usage the budget buys.

@@ -144,3 +144,33 @@ pub fn image_only<'t>(model: &'t Model, command: &str) -> Result<&'t Model, Erro
         }
     )))
 }
+
+/// The flags of one job or request, each with whether it was given.
+pub type GivenFlags = [(&'static str, bool); 7];
+
+/// Refuses the flags among `others` that were given: they are for another meter than
+/// `model`'s, and nothing given is dropped silently. The message names them and the flags the
+/// model takes, after `takes` (`"it takes"`), with `note` at the end.
+pub fn refuse_other_meter(
+    model: &Model,
+    given: GivenFlags,
+    others: &[&str],
+    takes: &str,
+    note: &str,
+) -> Result<(), Error> {
+    let wrong: Vec<&str> = given
+        .into_iter()
+        .filter_map(|(flag, set)| (set && others.contains(&flag)).then_some(flag))
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} {} not for model {:?}, which bills per {}; {takes} {}{note}",
+        wrong.join(", "),
+        if wrong.len() == 1 { "is" } else { "are" },
+        model.name,
+        model.metering.name(),
+        model.metering.flags()
+    )))
+}

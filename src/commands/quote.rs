@@ -2,7 +2,7 @@
 
 use super::Streams;
 use super::gate::{gate, judge, within_limits};
-use super::load::pick_model;
+use super::load::{GivenFlags, pick_model, refuse_other_meter};
 use crate::cli::{JobArgs, QuoteFormat};
 use crate::error::{Error, Outcome};
 use crate::job::Request;
@@ -49,8 +49,8 @@ pub(super) fn price_one(
     gate(judged, tariff, io)
 }
 
-/// Which of `flags` were given.
-fn given(args: &JobArgs) -> Vec<&'static str> {
+/// Which of the job flags were given.
+fn given(args: &JobArgs) -> GivenFlags {
     [
         ("--steps", args.steps.is_some()),
         ("--size", args.size.is_some()),
@@ -60,29 +60,11 @@ fn given(args: &JobArgs) -> Vec<&'static str> {
         ("--output-tokens", args.output_tokens.is_some()),
         ("--seconds", args.seconds.is_some()),
     ]
-    .into_iter()
-    .filter_map(|(flag, set)| set.then_some(flag))
-    .collect()
 }
 
-/// A flag for another meter is an error naming the flags the model takes: nothing given is
-/// dropped silently.
+/// A flag for another meter is an error naming the flags the model takes.
 fn refuse_flags(model: &Model, args: &JobArgs, others: &[&str]) -> Result<(), Error> {
-    let wrong: Vec<&str> = given(args)
-        .into_iter()
-        .filter(|f| others.contains(f))
-        .collect();
-    if wrong.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "{} {} not for model {:?}, which bills per {}; it takes {}",
-        wrong.join(", "),
-        if wrong.len() == 1 { "is" } else { "are" },
-        model.name,
-        model.metering.name(),
-        model.metering.flags()
-    )))
+    refuse_other_meter(model, given(args), others, "it takes", "")
 }
 
 /// One chat request or one speech request.
