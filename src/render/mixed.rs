@@ -221,44 +221,51 @@ fn dated_names(header: &MixedHeader<'_>) -> &'static [&'static str] {
     if header.dated { &DATED_COLUMNS } else { &[] }
 }
 
-fn cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
-    let places = header.tariff.display.decimals;
+/// What a row used, as raw cells: steps, size, count, input tokens, output tokens, seconds
+/// given and seconds charged; blank where the row's meter has none.
+fn used_cells(used: &Used) -> [String; 7] {
     let blank = String::new;
-    let (steps, size, count, input, output, seconds) = match &row.used {
+    match used {
         Used::Image {
             steps, size, count, ..
-        } => (
+        } => [
             steps.to_string(),
             size.to_string(),
             count.to_string(),
             blank(),
             blank(),
             blank(),
-        ),
-        Used::Tokens { input, output, .. } => (
+            blank(),
+        ],
+        Used::Tokens { input, output, .. } => [
             blank(),
             blank(),
             blank(),
             input.to_string(),
             output.to_string(),
             blank(),
-        ),
-        Used::Seconds { given, charged, .. } => (
+            blank(),
+        ],
+        Used::Seconds { given, charged, .. } => [
             blank(),
             blank(),
             blank(),
             blank(),
             blank(),
-            if given == charged {
-                super::exact(*given)
-            } else {
-                format!(
-                    "{} (minimum {} charged)",
-                    super::exact(*given),
-                    super::exact(*charged)
-                )
-            },
-        ),
+            super::exact(*given),
+            super::exact(*charged),
+        ],
+    }
+}
+
+fn cells(header: &MixedHeader<'_>, row: &MixedRow) -> Vec<String> {
+    let places = header.tariff.display.decimals;
+    let [steps, size, count, input, output, given, charged] = used_cells(&row.used);
+    // The table shows the seconds given, and what was charged when the minimum applied.
+    let seconds = if given == charged {
+        given
+    } else {
+        format!("{given} (minimum {charged} charged)")
     };
     let mut out = vec![
         row.line.to_string(),
@@ -575,38 +582,7 @@ fn csv_names(header: &MixedHeader<'_>) -> Vec<&'static str> {
 fn csv_row(line: &mut Vec<u8>, header: &MixedHeader<'_>, row: &MixedRow) {
     line.clear();
     let places = header.tariff.display.decimals;
-    let blank = String::new;
-    let (steps, size, count, input, output, given, charged) = match &row.used {
-        Used::Image {
-            steps, size, count, ..
-        } => (
-            steps.to_string(),
-            size.to_string(),
-            count.to_string(),
-            blank(),
-            blank(),
-            blank(),
-            blank(),
-        ),
-        Used::Tokens { input, output, .. } => (
-            blank(),
-            blank(),
-            blank(),
-            input.to_string(),
-            output.to_string(),
-            blank(),
-            blank(),
-        ),
-        Used::Seconds { given, charged, .. } => (
-            blank(),
-            blank(),
-            blank(),
-            blank(),
-            blank(),
-            super::exact(*given),
-            super::exact(*charged),
-        ),
-    };
+    let [steps, size, count, input, output, given, charged] = used_cells(&row.used);
     line.extend_from_slice(row.line.to_string().as_bytes());
     line.push(b',');
     super::csv::push_text(line, &row.model);
