@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use crate::batch::chunks::Chunks;
 use std::borrow::Cow;
 
-use crate::batch::input::{Body, InputError, MAX_LINE_BYTES, Row};
+use crate::batch::input::{Body, InputError, Row};
 use crate::batch::jsonl::ModelText;
 use crate::batch::{OutOfRange, Priced, Pricer, RowError, Totals};
 use crate::error::Error;
@@ -207,36 +207,29 @@ fn body_piece<'k, 'p, 't: 'p>(
         pricer.price_at(row, index)
     };
     while start < piece.len() {
+        // The line is found by reading it; the line end is looked for only when it is not plain.
+        if let Some((row, length)) = body.plain_line(line, &piece[start..], &mut models)
+            && let Ok(priced) = price(row)
+        {
+            if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
+                return result;
+            }
+            start += length;
+            line += 1;
+            continue;
+        }
         let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |at| start + at + 1);
-        let whole = &piece[start..end];
-        let content = whole.strip_suffix(b"\n").unwrap_or(whole);
-        // A line over the cap is the general reader's to refuse.
-        let plain = (content.len() <= MAX_LINE_BYTES)
-            .then(|| {
-                let content = content.strip_suffix(b"\r").unwrap_or(content);
-                body.plain_body_with(line, content, &mut models)
-            })
-            .flatten();
-        match plain.map(&mut price) {
-            Some(Ok(priced)) => {
-                if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
-                    return result;
-                }
-            }
-            _ => {
-                let alone = price_rows(
-                    body,
-                    whole,
-                    line,
-                    pricer,
-                    sink.as_deref_mut(),
-                    header,
-                    settings,
-                );
-                if !result.absorb(alone) {
-                    return result;
-                }
-            }
+        let alone = price_rows(
+            body,
+            &piece[start..end],
+            line,
+            pricer,
+            sink.as_deref_mut(),
+            header,
+            settings,
+        );
+        if !result.absorb(alone) {
+            return result;
         }
         start = end;
         line += 1;

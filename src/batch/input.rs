@@ -755,6 +755,21 @@ impl Body {
         }
     }
 
+    /// The row of the plain request body that `rest` starts with, and the length of its
+    /// line with its ending (see [`super::jsonl::fast_line`]); `None` for CSV, or for any
+    /// other line, which the general reader then reads.
+    pub fn plain_line<'l>(
+        &self,
+        line: u64,
+        rest: &'l [u8],
+        models: &mut super::jsonl::ModelText<'l>,
+    ) -> Option<(Row<'l>, usize)> {
+        match self.form {
+            Form::Jsonl => super::jsonl::fast_line(line, rest, self.options.defaults_ok, models),
+            Form::Csv { .. } => None,
+        }
+    }
+
     /// Whether this is JSON Lines.
     pub fn is_jsonl(&self) -> bool {
         matches!(self.form, Form::Jsonl)

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::input::{Row, size_text};
+use super::input::{MAX_LINE_BYTES, Row, size_text};
 use crate::size::Size;
 
 /// Which known key a member is.
@@ -27,7 +27,9 @@ enum Key {
 }
 
 /// The key a quoted name stands for; `None` for any other (the general reader names it, or
-/// reads it: a date, `partial_images`, a key given with `--ignore-key`).
+/// reads it: a date, `partial_images`, a key given with `--ignore-key`). [`Scan::known_key`]
+/// reads the same names in place; a test holds the two together.
+#[cfg(test)]
 fn key(name: &[u8]) -> Option<(Key, u32)> {
     // The bit keeps each written key apart, so a repeat is seen.
     Some(match name {
@@ -63,45 +65,54 @@ struct Scan<'a> {
     at: usize,
 }
 
-/// The keys of [`key`] written with their closing quote, for [`Scan::known_key`].
-const QUOTED_KEYS: [&[u8]; 21] = [
-    b"model\"",
-    b"steps\"",
-    b"num_inference_steps\"",
-    b"size\"",
-    b"width\"",
-    b"height\"",
-    b"n\"",
-    b"count\"",
-    b"prompt\"",
-    b"seed\"",
-    b"guidance_scale\"",
-    b"style\"",
-    b"response_format\"",
-    b"user\"",
-    b"quality\"",
-    b"output_format\"",
-    b"output_compression\"",
-    b"background\"",
-    b"moderation\"",
-    b"stream\"",
-    b"safety_identifier\"",
-];
+/// The key `quoted` (a name with its quotes) stands for, with its length, when `rest` starts
+/// with it: a comparison of a length known when compiling, done in place without a call.
+#[inline(always)]
+fn quoted<const N: usize>(
+    rest: &[u8],
+    quoted: &[u8; N],
+    key: Key,
+    bit: u32,
+) -> Option<(usize, Key, u32)> {
+    (rest.first_chunk::<N>() == Some(quoted)).then_some((N, key, bit))
+}
 
 impl<'a> Scan<'a> {
-    /// A member's name when it is one of [`key`]'s, written plainly: compared in place,
-    /// with its quotes. `None` leaves the cursor where it was, for [`Scan::string`].
+    /// A member's name when it is one of [`key`]'s, written plainly, compared in place with
+    /// its quotes; the cursor is then past the closing quote. `None` for any other name (the
+    /// general reader reads it, or names it).
     #[inline(always)]
     fn known_key(&mut self) -> Option<(Key, u32)> {
+        use Key::*;
         self.spaces();
-        let rest = self.bytes.get(self.at..)?.strip_prefix(b"\"")?;
-        let first = *rest.first()?;
-        let name = QUOTED_KEYS
-            .iter()
-            .find(|name| name[0] == first && rest.starts_with(name))?;
-        let found = key(&name[..name.len() - 1])?;
-        self.at += 1 + name.len();
-        Some(found)
+        let r = self.bytes.get(self.at..)?;
+        // The name's first letter picks the few names it can be; each as in `key`.
+        let (length, key, bit) = match *r.get(1)? {
+            b'm' => quoted(r, b"\"model\"", Model, 1)
+                .or_else(|| quoted(r, b"\"moderation\"", Ignored, 1 << 18)),
+            b's' => quoted(r, b"\"steps\"", Steps, 1 << 1)
+                .or_else(|| quoted(r, b"\"size\"", Size, 1 << 3))
+                .or_else(|| quoted(r, b"\"seed\"", Ignored, 1 << 9))
+                .or_else(|| quoted(r, b"\"style\"", Ignored, 1 << 11))
+                .or_else(|| quoted(r, b"\"stream\"", Ignored, 1 << 19))
+                .or_else(|| quoted(r, b"\"safety_identifier\"", Ignored, 1 << 20)),
+            b'n' => quoted(r, b"\"n\"", Count, 1 << 6)
+                .or_else(|| quoted(r, b"\"num_inference_steps\"", Steps, 1 << 2)),
+            b'w' => quoted(r, b"\"width\"", Width, 1 << 4),
+            b'h' => quoted(r, b"\"height\"", Height, 1 << 5),
+            b'c' => quoted(r, b"\"count\"", Count, 1 << 7),
+            b'p' => quoted(r, b"\"prompt\"", Ignored, 1 << 8),
+            b'g' => quoted(r, b"\"guidance_scale\"", Ignored, 1 << 10),
+            b'r' => quoted(r, b"\"response_format\"", Ignored, 1 << 12),
+            b'u' => quoted(r, b"\"user\"", Ignored, 1 << 13),
+            b'q' => quoted(r, b"\"quality\"", Ignored, 1 << 14),
+            b'o' => quoted(r, b"\"output_format\"", Ignored, 1 << 15)
+                .or_else(|| quoted(r, b"\"output_compression\"", Ignored, 1 << 16)),
+            b'b' => quoted(r, b"\"background\"", Ignored, 1 << 17),
+            _ => None,
+        }?;
+        self.at += length;
+        Some((key, bit))
     }
 
     #[inline(always)]
@@ -352,6 +363,47 @@ pub fn fast_row_with<'a>(
     models: &mut ModelText<'a>,
 ) -> Option<Row<'a>> {
     let mut scan = Scan { bytes, at: 0 };
+    let row = object(&mut scan, line, defaults_ok, models)?;
+    (scan.at == bytes.len()).then_some(row)
+}
+
+/// The row of the plain request body that `rest` starts with, and the length of its line
+/// with its ending: the line ends at the first line end (`\n`, or `\r\n`), or at the end of
+/// `rest`. `None` for a line that is not plain, or longer than the line cap: it is the
+/// general reader's. No part of the body's grammar reads past a line end (a line end inside
+/// a string is a control character, and ends nothing else), so `rest` can be the rest of a
+/// whole piece, and the line is found by reading it.
+#[inline]
+pub fn fast_line<'a>(
+    line: u64,
+    rest: &'a [u8],
+    defaults_ok: bool,
+    models: &mut ModelText<'a>,
+) -> Option<(Row<'a>, usize)> {
+    let mut scan = Scan { bytes: rest, at: 0 };
+    let row = object(&mut scan, line, defaults_ok, models)?;
+    let mut end = scan.at;
+    if rest.get(end) == Some(&b'\r') {
+        end += 1;
+    }
+    let (content, whole) = match rest.get(end) {
+        None => (end, end),
+        Some(b'\n') => (end, end + 1),
+        Some(_) => return None,
+    };
+    (content <= MAX_LINE_BYTES).then_some((row, whole))
+}
+
+/// Reads one object of known keys with plain values, and the spaces after it; the row it
+/// prices, if it sets a price (or `defaults_ok`).
+#[inline(always)]
+fn object<'a>(
+    scan: &mut Scan<'a>,
+    line: u64,
+    defaults_ok: bool,
+    models: &mut ModelText<'a>,
+) -> Option<Row<'a>> {
+    let bytes = scan.bytes;
     scan.eat(b'{')?;
     let mut row = Row {
         line,
@@ -364,16 +416,9 @@ pub fn fast_row_with<'a>(
     scan.spaces();
     if bytes.get(scan.at) != Some(&b'}') {
         loop {
-            let (key, bit) = match scan.known_key() {
-                Some(known) => known,
-                None => {
-                    let (name, escaped) = scan.string()?;
-                    if escaped {
-                        return None;
-                    }
-                    key(name)?
-                }
-            };
+            // A name `known_key` does not take is not one of `key`'s as written (escaped,
+            // or another name): the general reader reads the line.
+            let (key, bit) = scan.known_key()?;
             if seen & bit != 0 {
                 return None;
             }
@@ -419,12 +464,9 @@ pub fn fast_row_with<'a>(
             scan.spaces();
         }
     }
-    // Past the closing brace: only spaces to the line's end.
+    // Past the closing brace and the spaces after it.
     scan.at += 1;
     scan.spaces();
-    if scan.at != bytes.len() {
-        return None;
-    }
     match (row.size, width, height) {
         (_, None, None) => {}
         (None, Some(w), Some(h)) if w > 0 && h > 0 => row.size = Some(Size::new(w, h)),
@@ -517,7 +559,7 @@ mod tests {
     /// general reader reads the same row.
     #[test]
     fn near_misses_agree_with_the_general_reader() {
-        const BYTES: &[u8] = b" \t\r\"\\{}[]:,-+.0123456789eEx nultrfa\x01\x7f\xc3\xa9\xff";
+        const BYTES: &[u8] = b" \t\r\n\"\\{}[]:,-+.0123456789eEx nultrfa\x01\x7f\xc3\xa9\xff";
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -548,11 +590,120 @@ mod tests {
                         "{:?}",
                         String::from_utf8_lossy(&bytes)
                     );
+                    for ending in ["", "\n", "\r\n", "\n{\"steps\": 2}\n"] {
+                        let mut piece = bytes.clone();
+                        piece.extend_from_slice(ending.as_bytes());
+                        assert_same_line(&piece, defaults_ok);
+                    }
                 }
             }
         }
         // Both paths were exercised.
         assert!(taken > tried / 50 && taken < tried, "{taken} of {tried}");
+    }
+
+    /// The first line of `piece` as the line reader reads it: found by its line end, that end
+    /// (and a `\r` before it) taken off, read by [`fast_row`] when not over the cap.
+    fn by_its_end(piece: &[u8], defaults_ok: bool) -> Option<(Row<'_>, usize)> {
+        let end = memchr::memchr(b'\n', piece).map_or(piece.len(), |at| at + 1);
+        let content = piece[..end].strip_suffix(b"\n").unwrap_or(&piece[..end]);
+        if content.len() > MAX_LINE_BYTES {
+            return None;
+        }
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        fast_row(1, content, defaults_ok).map(|row| (row, end))
+    }
+
+    /// [`fast_line`], which finds the line by reading it, takes the same line as
+    /// [`by_its_end`], to the same row and length.
+    fn assert_same_line(piece: &[u8], defaults_ok: bool) {
+        let found = fast_line(1, piece, defaults_ok, &mut ModelText::default());
+        assert_eq!(
+            found,
+            by_its_end(piece, defaults_ok),
+            "{:?}",
+            String::from_utf8_lossy(piece)
+        );
+    }
+
+    #[test]
+    fn a_line_read_to_its_end_is_the_line_found_by_its_end() {
+        for line in TAKEN.iter().chain(DECLINED) {
+            for ending in ["", "\n", "\r\n", "\r", "\r\r\n", " \r\n", "\r \n", "\n\n"] {
+                for next in ["", "{\"steps\": 2}", "x"] {
+                    let piece = format!("{line}{ending}{next}");
+                    assert_same_line(piece.as_bytes(), false);
+                    assert_same_line(piece.as_bytes(), true);
+                }
+            }
+        }
+        // A line of the most bytes a line may be is taken; one byte more is not.
+        for extra in [0, 1] {
+            let head = r#"{"steps": 1, "prompt": ""#;
+            let fill = "a".repeat(MAX_LINE_BYTES - head.len() - 2 + extra);
+            let piece = format!("{head}{fill}\"}}\n{{}}");
+            assert_eq!(piece.find('\n'), Some(MAX_LINE_BYTES + extra));
+            let found = fast_line(1, piece.as_bytes(), false, &mut ModelText::default());
+            assert_eq!(
+                found.map(|(_, n)| n),
+                (extra == 0).then_some(MAX_LINE_BYTES + 1)
+            );
+            assert_same_line(piece.as_bytes(), false);
+        }
+    }
+
+    #[test]
+    fn every_name_read_in_place_is_the_key_it_names() {
+        let priced = [
+            "model",
+            "steps",
+            "num_inference_steps",
+            "size",
+            "width",
+            "height",
+            "n",
+            "count",
+        ];
+        let names: Vec<&str> = priced
+            .into_iter()
+            .chain(super::super::input::IGNORED_KEYS)
+            .collect();
+        for &name in &names {
+            let known = key(name.as_bytes());
+            assert!(known.is_some(), "{name}");
+            for written in [format!("\"{name}\": 1"), format!(" \t\"{name}\":1")] {
+                let mut scan = Scan {
+                    bytes: written.as_bytes(),
+                    at: 0,
+                };
+                assert!(scan.known_key() == known, "{written}");
+                assert!(written[scan.at..].starts_with(':'), "{written}");
+            }
+            // Near names are not taken, in place or by `key`.
+            let near = [
+                format!("{name}x"),
+                name[..name.len() - 1].to_owned(),
+                name.to_uppercase(),
+                format!("x{name}"),
+            ];
+            for other in near {
+                let written = format!("\"{other}\": 1");
+                let mut scan = Scan {
+                    bytes: written.as_bytes(),
+                    at: 0,
+                };
+                assert!(scan.known_key() == key(other.as_bytes()), "{written}");
+            }
+        }
+        // Every name has a bit of its own.
+        let mut bits: Vec<u32> = names
+            .iter()
+            .filter_map(|n| key(n.as_bytes()))
+            .map(|k| k.1)
+            .collect();
+        bits.sort_unstable();
+        bits.dedup();
+        assert_eq!(bits.len(), names.len());
     }
 
     /// Strings long enough to be read a block at a time, with each kind of byte that is not
