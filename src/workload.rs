@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex, mpsc};
 
-use crate::batch::chunks::Chunks;
+use crate::batch::chunks::{Block, Chunks, Pool};
 use std::borrow::Cow;
 
 use crate::batch::input::{Body, InputError, Row};
@@ -503,7 +503,8 @@ pub fn run(
     } else {
         PIECE_BYTES
     };
-    let mut chunks = Chunks::new(input, body.next_line(), size);
+    let pool = Pool::default();
+    let mut chunks = Chunks::new(input, body.next_line(), size, &pool);
     let cannot_read = |source| {
         Error::Input(InputError::Io {
             name: name.to_owned(),
@@ -527,13 +528,14 @@ pub fn run(
         while let Some((piece, first)) = chunks.next_chunk().map_err(cannot_read)? {
             let result = price_piece(
                 body,
-                &piece,
+                piece.lines(),
                 first,
                 pricer,
                 Some(&mut *emitter.sink),
                 header,
                 settings,
             );
+            pool.give(piece.into_buffer());
             if !emitter.emit(result, header)? {
                 return Ok(None);
             }
@@ -542,11 +544,12 @@ pub fn run(
     }
     let rows_sink = || settings.rows.then(worker_sink);
     std::thread::scope(|scope| {
-        let (work_tx, work_rx) = mpsc::channel::<(u64, Vec<u8>, u64)>();
+        let (work_tx, work_rx) = mpsc::channel::<(u64, Block, u64)>();
         let work_rx = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = mpsc::channel::<(u64, Piece)>();
         for _ in 0..workers {
             let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
+            let pool = &pool;
             let mut sink = rows_sink();
             scope.spawn(move || {
                 loop {
@@ -556,13 +559,14 @@ pub fn run(
                     };
                     let result = price_piece(
                         body,
-                        &piece,
+                        piece.lines(),
                         first,
                         pricer,
                         sink.as_deref_mut(),
                         header,
                         settings,
                     );
+                    pool.give(piece.into_buffer());
                     if done_tx.send((seq, result)).is_err() {
                         return;
                     }

@@ -1,78 +1,150 @@
 //! Cutting an input into pieces of whole lines, so they can be read and priced apart.
 
 use std::io::{self, Read};
+use std::sync::Mutex;
 
 use super::input::MAX_LINE_BYTES;
+
+/// Buffers handed back after use, to be used again: a run reuses a few buffers instead of
+/// asking the allocator (and the kernel, for fresh pages) for new ones for every piece.
+#[derive(Default)]
+pub struct Pool {
+    spare: Mutex<Vec<Vec<u8>>>,
+}
+
+impl Pool {
+    /// Buffers kept at most; more are freed.
+    const KEEP: usize = 32;
+
+    /// A buffer from the pool (its bytes are whatever it last held), or a new empty one.
+    pub fn take(&self) -> Vec<u8> {
+        self.spare
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_default()
+    }
+
+    /// Hands a buffer back.
+    pub fn give(&self, buffer: Vec<u8>) {
+        if let Ok(mut spare) = self.spare.lock()
+            && spare.len() < Self::KEEP
+            && buffer.capacity() > 0
+        {
+            spare.push(buffer);
+        }
+    }
+}
+
+/// A piece of whole lines: `bytes[..len]`. The buffer's bytes after `len` are left from
+/// earlier use; the buffer goes back to the [`Pool`] it came from once the piece is read.
+pub struct Block {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl Block {
+    /// The piece's lines.
+    pub fn lines(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// The buffer, for the pool.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+}
 
 /// Pieces of about `size` bytes, each ending at a line end (or the input's end), with the
 /// number of their first line. A line longer than the line cap ends a piece early; reading it
 /// then reports the line as too long.
 ///
-/// Bytes are read straight into the piece (a buffered reader passes a large read through to
-/// the file once its own buffer is empty); the part of a line after a piece's last line end
-/// is carried to the start of the next piece.
-pub struct Chunks<R> {
+/// Bytes are read straight into the piece's buffer, taken from a [`Pool`] and kept at its full
+/// length, so no byte is zeroed or copied on the way (a buffered reader passes a read of at
+/// least its own size through to the file once its buffer is empty); the part of a line after
+/// a piece's last line end is carried to the start of the next piece.
+pub struct Chunks<'p, R> {
     input: R,
     next_line: u64,
     size: usize,
+    pool: &'p Pool,
     /// The start of a line read after the last piece's end.
     carry: Vec<u8>,
     /// Whether the input has ended.
     done: bool,
 }
 
-impl<R: Read> Chunks<R> {
-    /// Pieces of `input`, whose first line is number `first_line`.
-    pub fn new(input: R, first_line: u64, size: usize) -> Self {
+impl<'p, R: Read> Chunks<'p, R> {
+    /// Pieces of `input`, whose first line is number `first_line`, in buffers from `pool`.
+    pub fn new(input: R, first_line: u64, size: usize, pool: &'p Pool) -> Self {
         Chunks {
             input,
             next_line: first_line,
             size: size.max(1),
+            pool,
             carry: Vec::new(),
             done: false,
         }
     }
 
-    /// Reads up to `want` more bytes onto the end of `chunk`; notes the input's end.
-    fn fill(&mut self, chunk: &mut Vec<u8>, want: usize) -> io::Result<()> {
-        chunk.reserve(want);
-        let before = chunk.len();
-        (&mut self.input).take(want as u64).read_to_end(chunk)?;
-        if chunk.len() - before < want {
-            self.done = true;
+    /// Reads into `buffer[*filled..]` until it is full or the input ends (noted).
+    fn fill(&mut self, buffer: &mut [u8], filled: &mut usize) -> io::Result<()> {
+        while *filled < buffer.len() {
+            match self.input.read(&mut buffer[*filled..]) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(n) => *filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
 
     /// The next piece and its first line number; `None` at the end.
-    pub fn next_chunk(&mut self) -> io::Result<Option<(Vec<u8>, u64)>> {
-        let mut chunk = Vec::with_capacity(self.size.max(self.carry.len()) + 256);
-        chunk.append(&mut self.carry);
-        if !self.done && chunk.len() < self.size {
-            let want = self.size - chunk.len();
-            self.fill(&mut chunk, want)?;
+    pub fn next_chunk(&mut self) -> io::Result<Option<(Block, u64)>> {
+        let mut buffer = self.pool.take();
+        let want = self.size.max(self.carry.len() + 1);
+        if buffer.len() < want {
+            buffer.resize(want, 0);
+        }
+        buffer[..self.carry.len()].copy_from_slice(&self.carry);
+        let mut filled = self.carry.len();
+        self.carry.clear();
+        if !self.done && filled < self.size {
+            let size = self.size;
+            self.fill(&mut buffer[..size], &mut filled)?;
         }
         // End the piece at its last line end, reading on while its only line has none.
         let mut searched = 0;
+        let mut len = filled;
         while !self.done {
-            if let Some(at) = memchr::memrchr(b'\n', &chunk[searched..]) {
-                let end = searched + at + 1;
-                self.carry.extend_from_slice(&chunk[end..]);
-                chunk.truncate(end);
+            if let Some(at) = memchr::memrchr(b'\n', &buffer[searched..filled]) {
+                len = searched + at + 1;
+                self.carry.extend_from_slice(&buffer[len..filled]);
                 break;
             }
-            if chunk.len() > self.size + MAX_LINE_BYTES {
+            if filled > self.size + MAX_LINE_BYTES {
+                len = filled;
                 break;
             }
-            searched = chunk.len();
-            self.fill(&mut chunk, self.size)?;
+            searched = filled;
+            if buffer.len() < filled + self.size {
+                buffer.resize(filled + self.size, 0);
+            }
+            let end = filled + self.size;
+            self.fill(&mut buffer[..end], &mut filled)?;
+            len = filled;
         }
-        if chunk.is_empty() {
+        if len == 0 {
+            self.pool.give(buffer);
             return Ok(None);
         }
         let first = self.next_line;
-        self.next_line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
-        Ok(Some((chunk, first)))
+        self.next_line += memchr::memchr_iter(b'\n', &buffer[..len]).count() as u64;
+        Ok(Some((Block { bytes: buffer, len }, first)))
     }
 }
 
@@ -84,9 +156,14 @@ mod tests {
     fn pieces_end_at_line_ends_and_count_lines() {
         let text = b"a\nbb\nccc\ndddd\ne";
         for size in [1, 2, 3, 5, 100] {
-            let mut chunks = Chunks::new(io::BufReader::with_capacity(3, &text[..]), 2, size);
+            let pool = Pool::default();
+            let mut chunks =
+                Chunks::new(io::BufReader::with_capacity(3, &text[..]), 2, size, &pool);
             let mut pieces = Vec::new();
-            while let Some((piece, first)) = chunks.next_chunk().unwrap() {
+            while let Some((block, first)) = chunks.next_chunk().unwrap() {
+                let piece = block.lines().to_vec();
+                // Used again, with the bytes of this piece still in it.
+                pool.give(block.into_buffer());
                 assert!(
                     piece.ends_with(b"\n") || piece.ends_with(b"e"),
                     "{size}: {piece:?}"
@@ -125,10 +202,13 @@ mod tests {
     fn short_reads_and_lines_longer_than_a_piece() {
         let text = b"1\n22222222222\n3\n\n4444\n55";
         for size in [1, 2, 4, 64] {
-            let mut chunks = Chunks::new(Trickle(text), 1, size);
+            let pool = Pool::default();
+            let mut chunks = Chunks::new(Trickle(text), 1, size, &pool);
             let mut joined = Vec::new();
             let mut line = 1;
-            while let Some((piece, first)) = chunks.next_chunk().unwrap() {
+            while let Some((block, first)) = chunks.next_chunk().unwrap() {
+                let piece = block.lines().to_vec();
+                pool.give(block.into_buffer());
                 assert_eq!(first, line, "size {size}");
                 // Every piece but the last ends at a line end.
                 assert!(
@@ -137,6 +217,26 @@ mod tests {
                 );
                 line += memchr::memchr_iter(b'\n', &piece).count() as u64;
                 joined.extend_from_slice(&piece);
+            }
+            assert_eq!(joined, text, "size {size}");
+        }
+    }
+
+    /// Bytes left in a used buffer are never taken for the input's: a buffer full of line
+    /// ends, handed out first, changes no piece.
+    #[test]
+    fn bytes_left_in_a_used_buffer_are_not_read() {
+        let text = b"one\ntwo two\nthree three three";
+        for size in [1, 3, 8, 100] {
+            let pool = Pool::default();
+            for _ in 0..4 {
+                pool.give(vec![b'\n'; 64]);
+            }
+            let mut chunks = Chunks::new(&text[..], 1, size, &pool);
+            let mut joined = Vec::new();
+            while let Some((block, _)) = chunks.next_chunk().unwrap() {
+                joined.extend_from_slice(block.lines());
+                pool.give(block.into_buffer());
             }
             assert_eq!(joined, text, "size {size}");
         }
