@@ -149,8 +149,11 @@ impl KeyScan {
 }
 
 /// Whether `before` (the bytes before a colon) ends in a quoted metered key, spaces allowed
-/// between. Most colons follow a key that is not metered: the last letter of the name turns
-/// almost all of them away before any name is compared.
+/// between. The name is read back from its closing quote to its opening one; a name written
+/// plainly (no backslash) is compared whole, and only a backslash sends it to
+/// [`escaped_metered`]. Neither a quote nor a backslash within [`LONGEST_KEY`] + 5 bytes
+/// means a name too long to be a metered key (the last five bytes of a `\uXXXX` escape look
+/// plain, so a name of metered length can end that far from its last backslash).
 #[inline(always)]
 fn metered_before(before: &[u8]) -> bool {
     let mut close = before.len();
@@ -160,20 +163,41 @@ fn metered_before(before: &[u8]) -> bool {
     {
         close = at;
     }
-    let Some(name) = before[..close].strip_suffix(b"\"") else {
+    let Some(end) = close.checked_sub(1).filter(|&at| before[at] == b'"') else {
         return false;
     };
-    // The last letters of METERED_KEYS.
-    let plain = matches!(name.last(), Some(b's' | b'e' | b't'))
-        && METERED_KEYS.iter().any(|key| {
-            name.strip_suffix(key.as_bytes())
-                .is_some_and(|open| open.last() == Some(&b'"'))
-        });
-    plain || escaped_metered(&before[..close])
+    let mut at = end;
+    while at > end.saturating_sub(LONGEST_KEY + 5) {
+        at -= 1;
+        match before[at] {
+            b'\\' => break,
+            b'"' if at == 0 || before[at - 1] != b'\\' => {
+                let name = &before[at + 1..end];
+                return METERED_KEYS.iter().any(|key| key.as_bytes() == name);
+            }
+            b'"' => break,
+            _ => {}
+        }
+    }
+    // A backslash in the name or before its opening quote: read it as JSON does.
+    (before[at] == b'\\' || before[at] == b'"') && escaped_metered(&before[..close])
 }
 
+/// The length of the longest metered key.
+const LONGEST_KEY: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < METERED_KEYS.len() {
+        if METERED_KEYS[i].len() > longest {
+            longest = METERED_KEYS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// The longest metered key written with escapes: every letter as `\uXXXX`.
-const LONGEST_ESCAPED: usize = 6 * 21;
+const LONGEST_ESCAPED: usize = 6 * LONGEST_KEY;
 
 /// Whether `quoted` (bytes ending with a key's closing quote) ends in a name written with
 /// escapes (`"mess\u0061ges"`) that reads as a metered key. A closing quote that is itself
@@ -1018,6 +1042,94 @@ mod tests {
         assert_eq!(input_bound(1, &m).unwrap(), TEMPLATE_TOKENS + 5 + 4 + 6);
     }
 
+    /// Every key of a JSON value, at any depth.
+    fn all_keys(value: &Value, keys: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    keys.push(k.clone());
+                    all_keys(v, keys);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| all_keys(v, keys)),
+            _ => {}
+        }
+    }
+
+    /// On lines of valid JSON, the scan finds a metered key exactly when the line has one as a
+    /// key at any depth: names and texts near the keys, letters written as escapes, escaped
+    /// quotes and backslashes, blanks before colons, nesting.
+    #[test]
+    fn the_scan_agrees_with_a_json_reader() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut names: Vec<String> = METERED_KEYS.iter().map(|k| k.to_string()).collect();
+        for key in METERED_KEYS {
+            names.push(format!("x{key}"));
+            names.push(format!("{key}x"));
+            names.push(key[1..].to_owned());
+            names.push(format!("a_name_longer_than_the_keys_{key}"));
+        }
+        names.extend(["model", "prompt", "seed", "a\\", "q\"", ""].map(String::from));
+        let (mut found, mut tried) = (0, 0);
+        for _ in 0..20_000 {
+            // A name or a text, each letter written plainly or as an escape.
+            let mut write = |text: &str, next: &mut dyn FnMut(usize) -> usize| {
+                let mut out = String::from("\"");
+                for c in text.chars() {
+                    match (c, next(5)) {
+                        ('\\' | '"', _) => out.push(c),
+                        (_, 0) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                        _ => out.push(c),
+                    }
+                }
+                out.push('"');
+                out
+            };
+            let mut line = String::from("{");
+            // Names are not repeated (a JSON map keeps the last of a repeated name).
+            let mut used = Vec::new();
+            for i in 0..1 + next(4) {
+                let name = names[next(names.len())].clone();
+                if used.contains(&name) {
+                    continue;
+                }
+                used.push(name.clone());
+                if i > 0 {
+                    line.push(',');
+                }
+                line.push_str(&write(&name, &mut next));
+                line.push_str([":", " :", "\t: "][next(3)]);
+                let text = names[next(names.len())].clone();
+                match next(4) {
+                    0 => line.push_str(&format!("{{{}:1}}", write(&text, &mut next))),
+                    1 => line.push_str(&format!("[{}]", write(&text, &mut next))),
+                    2 => line.push_str(&format!("{}", write(&format!("{text}\": "), &mut next))),
+                    _ => line.push('1'),
+                }
+            }
+            line.push('}');
+            let Ok(value) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            let mut keys = Vec::new();
+            all_keys(&value, &mut keys);
+            let expected = keys.iter().any(|k| METERED_KEYS.contains(&k.as_str()));
+            assert_eq!(has_metered_key(line.as_bytes()), expected, "{line}");
+            tried += 1;
+            found += usize::from(expected);
+        }
+        assert!(
+            found > tried / 10 && found < tried * 9 / 10,
+            "{found} of {tried}"
+        );
+    }
+
     #[test]
     fn keys_are_found_only_as_keys() {
         assert!(has_metered_key(br#"{"usage" : {}}"#));
@@ -1049,6 +1161,18 @@ mod tests {
             br#"{"prompt":"say \"mess\u0061ges\": now"}"#
         ));
         assert!(!has_metered_key(br#"{"mess\u0061ge":1}"#));
+        // The longest key with its first letter escaped, and so with its first two: a name
+        // read back from its closing quote reaches the backslash however long the rest is.
+        assert!(has_metered_key(br#"{"\u006dax_completion_tokens":1}"#));
+        assert!(has_metered_key(br#"{"\u006d\u0061x_completion_tokens":1}"#));
+        assert!(!has_metered_key(br#"{"\u006dmax_completion_tokens":1}"#));
+        // A name longer than every key, ending in one; a string ending in a backslash before
+        // a key; a key right after an escaped backslash in a name.
+        assert!(!has_metered_key(
+            br#"{"a_name_longer_than_any_metered_key_usage":1}"#
+        ));
+        assert!(has_metered_key(br#"{"prompt":"a\\","usage":1}"#));
+        assert!(!has_metered_key(br#"{"prompt":"a\\usage":1}"#));
         // Blanks at a piece's end are kept as one, after the bytes before them.
         let kept = KeyScan::keep(format!("{{\"messages\"{}", " ".repeat(5000)).as_bytes());
         assert!(
