@@ -5,6 +5,9 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -106,22 +109,126 @@ pub const METERED_KEYS: [&str; 9] = [
 /// CSV columns of metered rows, beside the image columns.
 pub const METERED_COLUMNS: [&str; 3] = ["input_tokens", "output_tokens", "seconds"];
 
-/// Finds metered keys in JSON Lines bytes in one pass: each colon is looked at, and the
-/// quoted name before it (spaces allowed between) compared with [`METERED_KEYS`]. Inside a
-/// JSON string a quote is escaped, so only keys are found. A false find costs nothing but the
-/// image rows' read by the mixed reader, which prices them the same; a key written with
-/// escapes is not found, and the image reader then refuses it as a key it does not know.
-pub struct KeyScan;
+/// Finds metered keys in JSON Lines bytes in one pass, by a search for what a metered key
+/// must hold: its name in quotes, or, for a name written with escapes, a `\u00` (a key's
+/// letters and `_` are all below U+0080, and `\u` is the only escape that writes one). Only
+/// the colons after a find are looked at: each is a key's when the quoted name before it
+/// (blanks allowed between) reads as a metered key, which [`metered_before`] decides as JSON
+/// reads the name. Inside a JSON string a quote is
+/// escaped, so a key's name written in a prompt is not taken for a key. A false find costs
+/// nothing but the image rows' read by the mixed reader, which prices them the same.
+pub struct KeyScan {
+    patterns: &'static Patterns,
+}
+
+/// The searcher of [`KeyScan`]: each metered key in quotes, then `\u00`. A vector search when
+/// the processor has one, else an automaton; the same finds either way.
+enum Patterns {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+/// The index of `\u00` among the patterns.
+const ESCAPE: usize = METERED_KEYS.len();
+
+impl Patterns {
+    /// The first find at or after `at`: its pattern, start and end.
+    #[inline(always)]
+    fn find(&self, bytes: &[u8], at: usize) -> Option<(usize, usize, usize)> {
+        let span = aho_corasick::Span::from(at..bytes.len());
+        let found = match self {
+            Patterns::Packed(searcher) => searcher.find_in(bytes, span),
+            Patterns::Automaton(automaton) => {
+                automaton.find(aho_corasick::Input::new(bytes).span(span))
+            }
+        }?;
+        Some((found.pattern().as_usize(), found.start(), found.end()))
+    }
+}
+
+/// The searcher, built once.
+fn key_patterns() -> Option<&'static Patterns> {
+    static PATTERNS: OnceLock<Option<Patterns>> = OnceLock::new();
+    PATTERNS.get_or_init(|| build_patterns(true)).as_ref()
+}
+
+/// Builds the searcher: a vector search if `packed` and the processor has one.
+fn build_patterns(packed: bool) -> Option<Patterns> {
+    let mut patterns: Vec<String> = METERED_KEYS
+        .iter()
+        .map(|key| format!("\"{key}\""))
+        .collect();
+    // Every letter of a metered key, written as an escape, starts so.
+    patterns.push(String::from("\\u00"));
+    let searcher = packed
+        .then(|| {
+            aho_corasick::packed::Config::new()
+                .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(&patterns)
+                .build()
+        })
+        .flatten();
+    match searcher {
+        Some(searcher) => Some(Patterns::Packed(searcher)),
+        None => AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&patterns)
+            .ok()
+            .map(Patterns::Automaton),
+    }
+}
+
+/// Where the colon is, when only blanks lie between `at` and a colon.
+#[inline(always)]
+fn colon_from(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = bytes.get(at..)?;
+    let blanks = rest
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))?;
+    let colon = at.saturating_add(blanks);
+    (bytes[colon] == b':').then_some(colon)
+}
 
 impl KeyScan {
-    /// The scanner.
+    /// The scanner; `None` if its searcher could not be built (callers then treat the input
+    /// as holding a metered key: read by the mixed reader, it is priced the same).
     pub fn new() -> Option<KeyScan> {
-        Some(KeyScan)
+        key_patterns().map(|patterns| KeyScan { patterns })
     }
 
     /// Whether `bytes` holds a metered key followed by its colon.
     pub fn found(&self, bytes: &[u8]) -> bool {
-        memchr::memchr_iter(b':', bytes).any(|colon| metered_before(&bytes[..colon]))
+        let is_key = |colon: Option<usize>| colon.is_some_and(|c| metered_before(&bytes[..c]));
+        // Quotes before this were looked at already, after an earlier escape.
+        let mut looked = 0;
+        let mut at = 0;
+        while let Some((pattern, start, end)) = self.patterns.find(bytes, at) {
+            if pattern != ESCAPE {
+                if is_key(colon_from(bytes, end)) {
+                    return true;
+                }
+                // The closing quote may open the next name.
+                at = end.saturating_sub(1);
+                continue;
+            }
+            at = end;
+            // A name holding this escape ends at a quote at most the longest escaped key away.
+            let from = end.max(looked);
+            let to = start
+                .saturating_add(LONGEST_ESCAPED.saturating_add(1))
+                .min(bytes.len());
+            if from < to {
+                for quote in memchr::memchr_iter(b'"', &bytes[from..to]) {
+                    let after = from.saturating_add(quote).saturating_add(1);
+                    if is_key(colon_from(bytes, after)) {
+                        return true;
+                    }
+                }
+            }
+            looked = looked.max(to);
+        }
+        false
     }
 
     /// Bytes each piece repeats of the one before (see [`KeyScan::keep`]): the longest key
@@ -166,21 +273,21 @@ fn metered_before(before: &[u8]) -> bool {
     let Some(end) = close.checked_sub(1).filter(|&at| before[at] == b'"') else {
         return false;
     };
-    let mut at = end;
-    while at > end.saturating_sub(LONGEST_KEY + 5) {
-        at -= 1;
-        match before[at] {
-            b'\\' => break,
-            b'"' if at == 0 || before[at - 1] != b'\\' => {
-                let name = &before[at + 1..end];
-                return METERED_KEYS.iter().any(|key| key.as_bytes() == name);
-            }
-            b'"' => break,
-            _ => {}
-        }
+    let from = end.saturating_sub(LONGEST_KEY.saturating_add(5));
+    let Some(at) = before[from..end]
+        .iter()
+        .rposition(|&b| b == b'"' || b == b'\\')
+        .map(|i| from.saturating_add(i))
+    else {
+        return false;
+    };
+    let escaped = at.checked_sub(1).map(|i| before[i]) == Some(b'\\');
+    if before[at] == b'"' && !escaped {
+        let name = &before[at.saturating_add(1)..end];
+        return METERED_KEYS.iter().any(|key| key.as_bytes() == name);
     }
     // A backslash in the name or before its opening quote: read it as JSON does.
-    (before[at] == b'\\' || before[at] == b'"') && escaped_metered(&before[..close])
+    escaped_metered(&before[..close])
 }
 
 /// The length of the longest metered key.
@@ -230,7 +337,7 @@ fn escaped_metered(quoted: &[u8]) -> bool {
 
 /// Whether JSON Lines bytes hold a metered key anywhere (see [`KeyScan`]).
 pub fn has_metered_key(bytes: &[u8]) -> bool {
-    KeyScan::new().is_some_and(|scan| scan.found(bytes))
+    KeyScan::new().is_none_or(|scan| scan.found(bytes))
 }
 
 /// A JSON value read strictly: a key repeated in any object, at any depth, is an error (the
@@ -1076,15 +1183,24 @@ mod tests {
             names.push(format!("a_name_longer_than_the_keys_{key}"));
         }
         names.extend(["model", "prompt", "seed", "a\\", "q\"", ""].map(String::from));
+        let patterns: &'static Patterns = Box::leak(Box::new(build_patterns(false).unwrap()));
+        assert!(matches!(patterns, Patterns::Automaton(_)));
+        let automaton = KeyScan { patterns };
+        // Where the processor has a vector search, the scan uses it.
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            assert!(matches!(key_patterns(), Some(Patterns::Packed(_))));
+        }
         let (mut found, mut tried) = (0, 0);
         for _ in 0..20_000 {
             // A name or a text, each letter written plainly or as an escape.
-            let mut write = |text: &str, next: &mut dyn FnMut(usize) -> usize| {
+            let write = |text: &str, next: &mut dyn FnMut(usize) -> usize| {
                 let mut out = String::from("\"");
                 for c in text.chars() {
-                    match (c, next(5)) {
+                    match (c, next(6)) {
                         ('\\' | '"', _) => out.push(c),
                         (_, 0) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                        (_, 1) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
                         _ => out.push(c),
                     }
                 }
@@ -1109,7 +1225,7 @@ mod tests {
                 match next(4) {
                     0 => line.push_str(&format!("{{{}:1}}", write(&text, &mut next))),
                     1 => line.push_str(&format!("[{}]", write(&text, &mut next))),
-                    2 => line.push_str(&format!("{}", write(&format!("{text}\": "), &mut next))),
+                    2 => line.push_str(&write(&format!("{text}\": "), &mut next)),
                     _ => line.push('1'),
                 }
             }
@@ -1121,6 +1237,8 @@ mod tests {
             all_keys(&value, &mut keys);
             let expected = keys.iter().any(|k| METERED_KEYS.contains(&k.as_str()));
             assert_eq!(has_metered_key(line.as_bytes()), expected, "{line}");
+            // The automaton, used where there is no vector search, finds the same.
+            assert_eq!(automaton.found(line.as_bytes()), expected, "{line}");
             tried += 1;
             found += usize::from(expected);
         }
