@@ -84,8 +84,17 @@ impl Exact {
         let twos = self.numer.trailing_zeros().min(self.twos);
         self.numer >>= twos;
         self.twos -= twos;
-        while self.fives > 0 && self.numer.is_multiple_of(5) {
-            self.numer /= 5;
+        // Division by 5 in 64 bits where the figure allows (most do): a 128-bit one is a
+        // library call.
+        while self.fives > 0 {
+            let (quotient, rest) = match u64::try_from(self.numer) {
+                Ok(n) => (u128::from(n / 5), n % 5),
+                Err(_) => (self.numer / 5, (self.numer % 5) as u64),
+            };
+            if rest != 0 {
+                break;
+            }
+            self.numer = quotient;
             self.fives -= 1;
         }
         self
@@ -539,6 +548,23 @@ pub fn two_five_factors(n: u64) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Factors of five come off whether the figure needs 128 bits or 64, and no more than the
+    /// denominator has.
+    #[test]
+    fn reduced_across_64_bits() {
+        let five = |n: u32| 5u128.pow(n);
+        // 3 x 5^30 (past u64) over 5^30 is 3; over 5^40, 3 / 5^10.
+        assert_eq!(Exact::over(3 * five(30), 0, 30), Exact::from_int(3));
+        let e = Exact::over(3 * five(30), 0, 40);
+        assert_eq!((e.numer, e.twos, e.fives), (3, 0, 10));
+        // 7 x 5^20 x 2^10 over 2^12 x 5^25: 7 / (2^2 x 5^5).
+        let e = Exact::over(7 * five(20) << 10, 12, 25);
+        assert_eq!((e.numer, e.twos, e.fives), (7, 2, 5));
+        // A figure past u64 with no factor of five keeps its fives.
+        let e = Exact::over(u128::from(u64::MAX) * 3 + 1, 0, 4);
+        assert_eq!((e.numer, e.fives), (u128::from(u64::MAX) * 3 + 1, 4));
+    }
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
