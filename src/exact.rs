@@ -559,7 +559,7 @@ mod tests {
         let e = Exact::over(3 * five(30), 0, 40);
         assert_eq!((e.numer, e.twos, e.fives), (3, 0, 10));
         // 7 x 5^20 x 2^10 over 2^12 x 5^25: 7 / (2^2 x 5^5).
-        let e = Exact::over(7 * five(20) << 10, 12, 25);
+        let e = Exact::over((7 * five(20)) << 10, 12, 25);
         assert_eq!((e.numer, e.twos, e.fives), (7, 2, 5));
         // A figure past u64 with no factor of five keeps its fives.
         let e = Exact::over(u128::from(u64::MAX) * 3 + 1, 0, 4);
