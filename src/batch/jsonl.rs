@@ -479,12 +479,12 @@ fn object<'a>(
                 Key::Height => height = Some(scan.number()?),
             }
             scan.spaces();
+            // The next member's name (`known_key`) passes the spaces after the comma.
             match bytes.get(scan.at)? {
                 b',' => scan.at += 1,
                 b'}' => break,
                 _ => return None,
             }
-            scan.spaces();
         }
     }
     // Past the closing brace and the spaces after it.
