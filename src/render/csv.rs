@@ -33,6 +33,9 @@ fn io_error(e: csv::Error) -> io::Error {
 pub struct Batch {
     /// The row being built, reused.
     line: Vec<u8>,
+    /// The model id of the last row, and its field as written: a run of rows of one model
+    /// writes its field without looking at its text again.
+    model: Option<(String, Vec<u8>)>,
 }
 
 /// Whether a spreadsheet opening the file would take `text` for a formula: it starts (after any
@@ -129,7 +132,15 @@ impl super::BatchSink for Batch {
         let mut ints = itoa::Buffer::new();
         line.extend_from_slice(ints.format(row.line).as_bytes());
         line.push(b',');
-        push_text(line, &row.model.id);
+        let model = match &mut self.model {
+            Some((id, field)) if *id == row.model.id => field,
+            slot => {
+                let mut field = Vec::new();
+                push_text(&mut field, &row.model.id);
+                &mut slot.insert((row.model.id.clone(), field)).1
+            }
+        };
+        line.extend_from_slice(model);
         for (separator, n) in [
             (b',', row.job.steps),
             (b',', row.job.size.width),
