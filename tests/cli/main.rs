@@ -25,6 +25,7 @@ mod once;
 mod readme;
 mod review;
 mod review3;
+mod review4;
 mod shell;
 mod speed;
 mod speed2;
