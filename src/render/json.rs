@@ -501,6 +501,19 @@ fn count(n: u128) -> Value {
 pub struct Batch {
     /// The row being built, reused.
     line: Vec<u8>,
+    /// The last row's model id, day, rate (as its exact bytes: the scale is written too) and
+    /// rate's first day, with the members they were written as: rows priced alike (most are)
+    /// copy them instead of formatting them again.
+    alike: Option<(Alike, Vec<u8>, Vec<u8>)>,
+}
+
+/// What a row shares with the rows priced like it (see [`Batch`]).
+#[derive(PartialEq)]
+struct Alike {
+    model: String,
+    day: Option<crate::date::Day>,
+    rate: [u8; 16],
+    rate_from: Option<crate::date::Day>,
 }
 
 /// Appends `text` as a JSON string, escaped as `serde_json` escapes it.
@@ -546,8 +559,45 @@ impl super::BatchSink for Batch {
         let mut ints = itoa::Buffer::new();
         line.extend_from_slice(b",\n    {\"line\":");
         line.extend_from_slice(ints.format(row.line).as_bytes());
-        line.extend_from_slice(b",\"model\":");
-        push_str(line, &row.model.id);
+        let alike = Alike {
+            model: String::new(),
+            day: row.day,
+            rate: row.rate.serialize(),
+            rate_from: row.rate_from,
+        };
+        let (model, dated) = match &mut self.alike {
+            Some((known, model, dated))
+                if known.model == row.model.id
+                    && (known.day, known.rate, known.rate_from)
+                        == (alike.day, alike.rate, alike.rate_from) =>
+            {
+                (&*model, &*dated)
+            }
+            slot => {
+                let (mut model, mut dated) = (Vec::new(), Vec::new());
+                model.extend_from_slice(b",\"model\":");
+                push_str(&mut model, &row.model.id);
+                dated.extend_from_slice(b",\"date\":");
+                match row.day {
+                    Some(day) => push_str(&mut dated, &day.to_string()),
+                    None => dated.extend_from_slice(b"null"),
+                }
+                dated.extend_from_slice(b",\"rate\":");
+                push_str(&mut dated, &exact(row.rate));
+                dated.extend_from_slice(b",\"rate_from\":");
+                match row.rate_from {
+                    Some(day) => push_str(&mut dated, &day.to_string()),
+                    None => dated.extend_from_slice(b"null"),
+                }
+                let known = Alike {
+                    model: row.model.id.clone(),
+                    ..alike
+                };
+                let (_, model, dated) = slot.insert((known, model, dated));
+                (&*model, &*dated)
+            }
+        };
+        line.extend_from_slice(model);
         let size = row.job.size;
         line.extend_from_slice(b",\"steps\":");
         line.extend_from_slice(ints.format(row.job.steps).as_bytes());
@@ -573,18 +623,7 @@ impl super::BatchSink for Batch {
             }
             None => line.extend_from_slice(b",\"units\":\"\",\"exact\":null,\"price\":\"\""),
         }
-        line.extend_from_slice(b",\"date\":");
-        match row.day {
-            Some(day) => push_str(line, &day.to_string()),
-            None => line.extend_from_slice(b"null"),
-        }
-        line.extend_from_slice(b",\"rate\":");
-        push_str(line, &exact(row.rate));
-        line.extend_from_slice(b",\"rate_from\":");
-        match row.rate_from {
-            Some(day) => push_str(line, &day.to_string()),
-            None => line.extend_from_slice(b"null"),
-        }
+        line.extend_from_slice(dated);
         if !header.extra.is_empty() {
             line.extend_from_slice(b",\"columns\":{");
             // As a map keeps them: a repeated column name holds its last value, in the place

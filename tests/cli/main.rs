@@ -1,5 +1,6 @@
 //! Runs the real `dis-price` binary: every command, format, error and exit status.
 
+mod alike;
 mod batch;
 mod budget;
 mod check;
