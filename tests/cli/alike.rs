@@ -103,7 +103,7 @@ fn rows_of_two_models_in_turn_each_show_their_own_model() {
     // flux-dev, cheap, cheap, flux-dev, flux-dev, flux-dev, cheap, ...
     let models: Vec<&str> = (0..40)
         .map(|i: usize| {
-            if i.count_ones() % 2 == 0 {
+            if i.count_ones().is_multiple_of(2) {
                 "flux-dev"
             } else {
                 "cheap"
