@@ -113,7 +113,7 @@ pub const METERED_COLUMNS: [&str; 3] = ["input_tokens", "output_tokens", "second
 /// must hold: its name in quotes, or, for a name written with escapes, a `\u00` (a key's
 /// letters and `_` are all below U+0080, and `\u` is the only escape that writes one). Only
 /// the colons after a find are looked at: each is a key's when the quoted name before it
-/// (blanks allowed between) reads as a metered key, which [`metered_before`] decides as JSON
+/// (blanks allowed between) reads as a metered key, which `metered_before` decides as JSON
 /// reads the name. Inside a JSON string a quote is
 /// escaped, so a key's name written in a prompt is not taken for a key. A false find costs
 /// nothing but the image rows' read by the mixed reader, which prices them the same.
