@@ -732,32 +732,9 @@ impl Body {
         plain_numbers(columns, self.options.delimiter, line)
     }
 
-    /// The row at line `line` of a plain JSON request body, read in one pass (see
-    /// [`super::jsonl::fast_row`]); `None` for CSV, or for any other line, which
-    /// [`Body::rows`] then reads and, if need be, reports.
-    pub fn plain_body<'l>(&self, line: u64, bytes: &'l [u8]) -> Option<Row<'l>> {
-        self.plain_body_with(line, bytes, &mut super::jsonl::ModelText::default())
-    }
-
-    /// [`Body::plain_body`], reading model names through `models`.
-    #[inline]
-    pub fn plain_body_with<'l>(
-        &self,
-        line: u64,
-        bytes: &'l [u8],
-        models: &mut super::jsonl::ModelText<'l>,
-    ) -> Option<Row<'l>> {
-        match self.form {
-            Form::Jsonl => {
-                super::jsonl::fast_row_with(line, bytes, self.options.defaults_ok, models)
-            }
-            Form::Csv { .. } => None,
-        }
-    }
-
     /// The row of the plain request body that `rest` starts with, and the length of its
     /// line with its ending (see [`super::jsonl::fast_line`]); `None` for CSV, or for any
-    /// other line, which the general reader then reads.
+    /// other line, which [`Body::rows`] then reads and, if need be, reports.
     pub fn plain_line<'l>(
         &self,
         line: u64,
