@@ -331,7 +331,9 @@ fn json_number(bytes: &[u8]) -> Option<usize> {
 /// The row of a plain request body, as the general reader would read it; `None` for any line
 /// that is not plain (which the general reader then reads, and reports if it is wrong).
 pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
-    fast_row_with(line, bytes, defaults_ok, &mut ModelText::default())
+    let mut scan = Scan { bytes, at: 0 };
+    let row = object(&mut scan, line, defaults_ok, &mut ModelText::default())?;
+    (scan.at == bytes.len()).then_some(row)
 }
 
 /// The model named by the last line read, as written and as read: a run of lines naming the
@@ -375,19 +377,6 @@ fn size_bytes(text: &[u8]) -> Option<Size> {
         return Some(Size::new(w, h));
     }
     size_text(std::str::from_utf8(text).ok()?)
-}
-
-/// [`fast_row`], reading model names through `models`.
-#[inline]
-pub fn fast_row_with<'a>(
-    line: u64,
-    bytes: &'a [u8],
-    defaults_ok: bool,
-    models: &mut ModelText<'a>,
-) -> Option<Row<'a>> {
-    let mut scan = Scan { bytes, at: 0 };
-    let row = object(&mut scan, line, defaults_ok, models)?;
-    (scan.at == bytes.len()).then_some(row)
 }
 
 /// The row of the plain request body that `rest` starts with, and the length of its line
@@ -677,17 +666,7 @@ mod tests {
 
     #[test]
     fn every_name_read_in_place_is_the_key_it_names() {
-        let priced = [
-            "model",
-            "steps",
-            "num_inference_steps",
-            "size",
-            "width",
-            "height",
-            "n",
-            "count",
-        ];
-        let names: Vec<&str> = priced
+        let names: Vec<&str> = super::super::input::PRICE_KEYS
             .into_iter()
             .chain(super::super::input::IGNORED_KEYS)
             .collect();
