@@ -168,6 +168,32 @@ impl Exact {
 
     /// Appends the exact expansion (as `Display` writes it) to a byte buffer.
     pub fn push_to(self, out: &mut Vec<u8>) {
+        // A denominator that is a power of two (units of a 1024x1024 image are) and a numerator
+        // of 64 bits: the whole part, then the fraction digit by digit, with no division. Each
+        // digit is the fraction times ten, above the point; the last one is not zero, and it
+        // comes after at most `twos` of them.
+        if self.fives == 0
+            && self.twos <= 60
+            && let Ok(numer) = u64::try_from(self.numer)
+        {
+            let mut ints = itoa::Buffer::new();
+            out.extend_from_slice(ints.format(numer >> self.twos).as_bytes());
+            let below = (1u64 << self.twos) - 1;
+            let mut rest = numer & below;
+            if rest != 0 {
+                let mut digits = [b'.'; 61];
+                let mut length = 1;
+                while rest != 0 && length < digits.len() {
+                    // rest < 2^60, so ten times it fits.
+                    let tens = rest * 10;
+                    digits[length] = b'0' + (tens >> self.twos) as u8;
+                    rest = tens & below;
+                    length += 1;
+                }
+                out.extend_from_slice(&digits[..length]);
+            }
+            return;
+        }
         match self.scaled() {
             Some((digits, places)) => push_point(out, digits, places, true),
             None => out.extend_from_slice(self.to_string().as_bytes()),
@@ -188,24 +214,50 @@ impl Exact {
 
     /// Rounded once to `places` places with `mode`, as a `Decimal`; `None` if that does not fit.
     pub fn round(self, places: u32, mode: Rounding) -> Option<Decimal> {
-        // Fast path: one multiplication and one division when the digits fit a u128.
-        if let Some((digits, exact_places)) = self.scaled() {
-            let (kept, rest, unit) = if exact_places <= places {
-                (
-                    digits.checked_mul(10u128.checked_pow(places - exact_places)?)?,
-                    0,
-                    1,
-                )
-            } else {
-                let unit = 10u128.checked_pow(exact_places - places)?;
-                // A 64-bit division where the numbers allow: a u128 one is a library call.
-                match (u64::try_from(digits), u64::try_from(unit)) {
-                    (Ok(d), Ok(u)) => (u128::from(d / u), u128::from(d % u), unit),
-                    _ => (digits / unit, digits % unit, unit),
-                }
-            };
-            return finish(kept, rest, unit, places, mode);
+        // Fastest: the value times 10^places is numer x 2^(places - twos) x 5^(places - fives);
+        // the factors of a negative power divide, and where numerator and divisor fit 64 bits
+        // that is one 64-bit division (rounding looks only at the remainder against the
+        // divisor, so any divisor giving the same fraction rounds the same).
+        let up = factor(
+            places.saturating_sub(self.twos),
+            places.saturating_sub(self.fives),
+        );
+        let down = factor(
+            self.twos.saturating_sub(places),
+            self.fives.saturating_sub(places),
+        );
+        if let (Some(up), Some(down)) = (up, down)
+            && let Some(numer) = self.numer.checked_mul(up)
+            && let (Ok(numer), Ok(down)) = (u64::try_from(numer), u64::try_from(down))
+        {
+            return finish(
+                u128::from(numer / down),
+                u128::from(numer % down),
+                u128::from(down),
+                places,
+                mode,
+            );
         }
+        // Else one multiplication and one division when the digits and the divisor fit a
+        // u128; else long division.
+        if let Some((digits, exact_places)) = self.scaled() {
+            if exact_places <= places {
+                let kept = 10u128
+                    .checked_pow(places - exact_places)
+                    .and_then(|f| digits.checked_mul(f));
+                if let Some(kept) = kept {
+                    return finish(kept, 0, 1, places, mode);
+                }
+            } else if let Some(unit) = 10u128.checked_pow(exact_places - places) {
+                return finish(digits / unit, digits % unit, unit, places, mode);
+            }
+        }
+        self.round_long(places, mode)
+    }
+
+    /// [`Exact::round`] by long division, a place at a time: for any value whose denominator
+    /// fits a `u128`.
+    fn round_long(self, places: u32, mode: Rounding) -> Option<Decimal> {
         let denom = self.denom()?;
         let whole = self.numer / denom;
         let mut rest = self.numer % denom;
@@ -741,6 +793,92 @@ mod tests {
         assert_eq!(factor(128, 0), None);
         assert_eq!(factor(126, 1), None);
         assert_eq!(factor(125, 1), Some(5 << 125));
+    }
+
+    proptest::proptest! {
+        /// Each fast way of rounding gives what long division gives, in every mode, at every
+        /// size of numerator and denominator, to any number of places.
+        #[test]
+        fn rounds_as_long_division(
+            numer in proptest::prop_oneof![
+                0u128..1000,
+                0u128..=u128::from(u64::MAX),
+                proptest::num::u128::ANY,
+            ],
+            twos in 0u32..70,
+            fives in 0u32..30,
+            places in 0u32..29,
+        ) {
+            let value = Exact::over(numer, twos, fives);
+            for mode in [Rounding::Down, Rounding::Up, Rounding::HalfUp, Rounding::HalfEven] {
+                if let Some(long) = value.round_long(places, mode) {
+                    proptest::prop_assert_eq!(value.round(places, mode), Some(long));
+                }
+            }
+        }
+
+        /// The expansion appended to a buffer is the one `Display` writes, with the fast path
+        /// (a power of two below, 64 bits above) or without.
+        #[test]
+        fn pushes_what_it_displays(
+            numer in proptest::prop_oneof![
+                0u128..1000,
+                0u128..=u128::from(u64::MAX),
+                proptest::num::u128::ANY,
+            ],
+            twos in 0u32..70,
+            fives in proptest::prop_oneof![proptest::strategy::Just(0u32), 0u32..30],
+        ) {
+            let value = Exact::over(numer, twos, fives);
+            let mut pushed = b"kept ".to_vec();
+            value.push_to(&mut pushed);
+            proptest::prop_assert_eq!(String::from_utf8(pushed).unwrap(), format!("kept {value}"));
+        }
+    }
+
+    proptest::proptest! {
+        /// Digits appended to a buffer read as the same figure `write_point` writes, with any
+        /// number of places, trimmed or not, after bytes already there.
+        #[test]
+        fn pushes_points_as_written(
+            digits in proptest::prop_oneof![
+                0u128..100_000,
+                0u128..=u128::from(u64::MAX),
+                proptest::num::u128::ANY,
+            ],
+            places in proptest::prop_oneof![0u32..6, 0u32..70],
+            trim: bool,
+        ) {
+            let mut written = String::from("kept ");
+            write_point(&mut written, digits, places, trim).unwrap();
+            let mut pushed = b"kept ".to_vec();
+            push_point(&mut pushed, digits, places, trim);
+            proptest::prop_assert_eq!(String::from_utf8(pushed).unwrap(), written);
+        }
+    }
+
+    #[test]
+    fn pushes_binary_fractions() {
+        let pushed = |value: Exact| {
+            let mut bytes = Vec::new();
+            value.push_to(&mut bytes);
+            String::from_utf8(bytes).unwrap()
+        };
+        assert_eq!(pushed(Exact::over(5, 1, 0)), "2.5");
+        assert_eq!(
+            pushed(Exact::over(1, 60, 0)),
+            "0.000000000000000000867361737988403547205962240695953369140625"
+        );
+        assert_eq!(
+            pushed(Exact::over(u128::from(u64::MAX), 60, 0)),
+            "15.999999999999999999132638262011596452794037759304046630859375"
+        );
+        assert_eq!(
+            pushed(Exact::over(176_370_000, 20, 0)),
+            "168.1995391845703125"
+        );
+        assert_eq!(pushed(Exact::from_int(12)), "12");
+        assert_eq!(pushed(Exact::ZERO), "0");
     }
 
     #[test]

@@ -253,7 +253,7 @@ impl BatchSink for BySize<'_> {
 
     fn job(
         &mut self,
-        _: &mut dyn Write,
+        _: &mut Vec<u8>,
         _: &BatchHeader<'_>,
         row: &Priced<'_>,
     ) -> std::io::Result<()> {

@@ -550,7 +550,7 @@ impl super::BatchSink for Batch {
     /// order the schema gives, and handed to `out` in one call.
     fn job(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {

@@ -353,7 +353,7 @@ pub trait BatchSink: Send {
     /// One priced job; `row.quote` is present.
     fn job(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         header: &BatchHeader<'_>,
         row: &Priced<'_>,
     ) -> io::Result<()>;

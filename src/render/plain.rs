@@ -29,7 +29,7 @@ impl super::BatchSink for Batch {
 
     fn job(
         &mut self,
-        _: &mut dyn Write,
+        _: &mut Vec<u8>,
         _: &super::BatchHeader<'_>,
         _: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {

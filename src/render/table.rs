@@ -463,7 +463,7 @@ impl super::BatchSink for Batch {
 
     fn job(
         &mut self,
-        out: &mut dyn Write,
+        out: &mut Vec<u8>,
         header: &super::BatchHeader<'_>,
         r: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {

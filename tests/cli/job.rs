@@ -258,3 +258,37 @@ fn colour_only_when_asked_and_never_with_no_color_or_in_script_formats() {
     }
     assert!(!stdout_of(&["--color", "always", "table", "--format", "csv"]).contains('\x1b'));
 }
+
+#[test]
+fn a_tiny_price_with_many_places_is_priced_not_called_too_large() {
+    // 28 places of rate over 2^20 pixels: the exact price has 48 places, more than the
+    // 38 digits between them and the 4 shown fit in a u128 power of ten. It is rounded by long
+    // division, and shown at the place of its first significant digit (here, 28 places up).
+    let tariff = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tariffs/distribute.toml"
+    ))
+    .unwrap()
+    .replace(
+        "rate = \"0.001206\"",
+        "rate = \"0.0000000000000000000000000003\"",
+    );
+    let (_dir, path) = crate::temp_file("tiny.toml", tariff.as_bytes());
+    let (code, out, err) = run(dis().args(["--tariff"]).arg(&path).args([
+        "--steps",
+        "1",
+        "--size",
+        "1x1",
+        "--as-of",
+        "2026-11-26",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["exact"],
+        "0.000000000000000000000000000000000286102294921875"
+    );
+    assert_eq!(v["price"], "0.0000000000000000000000000001");
+}
