@@ -79,12 +79,11 @@ fn quoted<const N: usize>(
 
 impl<'a> Scan<'a> {
     /// A member's name when it is one of [`key`]'s, written plainly, compared in place with
-    /// its quotes; the cursor is then past the closing quote. `None` for any other name (the
-    /// general reader reads it, or names it).
+    /// its quotes, at the cursor (blanks before it already passed); the cursor is then past
+    /// the closing quote. `None` for any other name (the general reader reads it, or names it).
     #[inline(always)]
     fn known_key(&mut self) -> Option<(Key, u32)> {
         use Key::*;
-        self.spaces();
         let r = self.bytes.get(self.at..)?;
         // The name's first letter picks the few names it can be; each as in `key`.
         let (length, key, bit) = match *r.get(1)? {
@@ -122,13 +121,25 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Passes `byte` at the cursor; `None` if another byte is there.
     #[inline(always)]
     fn eat(&mut self, byte: u8) -> Option<()> {
-        self.spaces();
         (self.bytes.get(self.at) == Some(&byte)).then(|| self.at += 1)
     }
 
-    /// A string's content. Escapes other than `\u` are checked but not decoded: the flag
+    /// Passes the colon after a member's name and the blanks around it: the cursor is then
+    /// at the value.
+    #[inline(always)]
+    fn colon(&mut self) -> Option<()> {
+        if self.eat(b':').is_none() {
+            self.spaces();
+            self.eat(b':')?;
+        }
+        self.spaces();
+        Some(())
+    }
+
+    /// The content of the string at the cursor. Escapes other than `\u` are checked but not decoded: the flag
     /// tells whether there were any. One pass: [`skip_plain`] goes straight to the next byte
     /// that is not a plain character. A quote ends the string, an escape is checked, a control character
     /// is refused (JSON requires it escaped), and a byte past ASCII starts a character that
@@ -163,11 +174,10 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// A whole number from 0 to 999,999,999 written plainly: no sign, no leading zero, no
-    /// fraction or exponent.
+    /// The whole number at the cursor, from 0 to 999,999,999, written plainly: no sign, no
+    /// leading zero, no fraction or exponent.
     #[inline(always)]
     fn number(&mut self) -> Option<u32> {
-        self.spaces();
         let digits = &self.bytes[self.at..];
         let count = digits.iter().take_while(|b| b.is_ascii_digit()).count();
         if count == 0 || count > 9 || (count > 1 && digits[0] == b'0') {
@@ -186,12 +196,11 @@ impl<'a> Scan<'a> {
         )
     }
 
-    /// The value of a key that does not affect the price: a string, a number in JSON's
-    /// grammar (a seed may be long or negative, a guidance scale a fraction), `true`, `false`
-    /// or `null`. Arrays and objects go to the general reader.
+    /// The value at the cursor of a key that does not affect the price: a string, a number
+    /// in JSON's grammar (a seed may be long or negative, a guidance scale a fraction),
+    /// `true`, `false` or `null`. Arrays and objects go to the general reader.
     #[inline(always)]
     fn ignored(&mut self) -> Option<()> {
-        self.spaces();
         let rest = &self.bytes[self.at..];
         match rest.first()? {
             b'"' => self.string().map(|_| ()),
@@ -416,6 +425,7 @@ fn object<'a>(
     models: &mut ModelText<'a>,
 ) -> Option<Row<'a>> {
     let bytes = scan.bytes;
+    scan.spaces();
     scan.eat(b'{')?;
     let mut row = Row {
         line,
@@ -430,12 +440,13 @@ fn object<'a>(
         loop {
             // A name `known_key` does not take is not one of `key`'s as written (escaped,
             // or another name): the general reader reads the line.
+            // Blanks before the name are passed (after `{` or a comma).
             let (key, bit) = scan.known_key()?;
             if seen & bit != 0 {
                 return None;
             }
             seen |= bit;
-            scan.eat(b':')?;
+            scan.colon()?;
             match key {
                 Key::Ignored => scan.ignored()?,
                 Key::Model => {
@@ -467,10 +478,17 @@ fn object<'a>(
                 Key::Width => width = Some(scan.number()?),
                 Key::Height => height = Some(scan.number()?),
             }
-            scan.spaces();
-            // The next member's name (`known_key`) passes the spaces after the comma.
-            match bytes.get(scan.at)? {
-                b',' => scan.at += 1,
+            // Each value reader ends at a byte that may follow a value.
+            let mut next = *bytes.get(scan.at)?;
+            if let b' ' | b'\t' = next {
+                scan.spaces();
+                next = *bytes.get(scan.at)?;
+            }
+            match next {
+                b',' => {
+                    scan.at += 1;
+                    scan.spaces();
+                }
                 b'}' => break,
                 _ => return None,
             }
@@ -678,6 +696,7 @@ mod tests {
                     bytes: written.as_bytes(),
                     at: 0,
                 };
+                scan.spaces();
                 assert!(scan.known_key() == known, "{written}");
                 assert!(written[scan.at..].starts_with(':'), "{written}");
             }
