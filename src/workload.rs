@@ -147,6 +147,7 @@ impl Piece {
 
     /// Adds a priced row: its out-of-range messages, its sums, and its rendering when rows
     /// are wanted; `false` when the run must stop (`stop` says why).
+    #[inline(always)]
     fn take<'k>(
         &mut self,
         (priced, breaches): (Priced<'_>, Vec<OutOfRange>),

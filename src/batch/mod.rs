@@ -155,7 +155,7 @@ impl<'t> Pricer<'t> {
     }
 
     /// [`Pricer::price`] for a row whose model is at `model_index` (see [`Pricer::model_index`]).
-    #[inline]
+    #[inline(always)]
     pub fn price_at<'a>(
         &self,
         row: Row<'a>,
