@@ -199,7 +199,12 @@ fn body_piece<'k, 'p, 't: 'p>(
     let mut known: Option<(&str, usize)> = None;
     let mut price = |row: Row<'p>| {
         let index = match (&row.model, known) {
-            (Some(name), Some((last, index))) if **name == *last => index,
+            // A model named as the line before is the same text (see `ModelText`).
+            (Some(name), Some((last, index)))
+                if std::ptr::eq::<str>(name.as_ref(), last) || **name == *last =>
+            {
+                index
+            }
             _ => {
                 let index = pricer.model_index(&row)?;
                 if let Some(Cow::Borrowed(name)) = row.model {

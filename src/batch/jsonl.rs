@@ -357,7 +357,7 @@ impl<'a> ModelText<'a> {
     #[inline(always)]
     fn read(&mut self, written: &'a [u8]) -> Option<&'a str> {
         match self.last {
-            Some((bytes, text)) if bytes == written => Some(text),
+            Some((bytes, text)) if same_bytes(bytes, written) => Some(text),
             _ => {
                 let text = std::str::from_utf8(written).ok()?.trim();
                 self.last = Some((written, text));
@@ -365,6 +365,35 @@ impl<'a> ModelText<'a> {
             }
         }
     }
+}
+
+/// Whether `a` and `b` hold the same bytes: a name of 4 to 16 bytes (most model names) is
+/// compared as two words of a length known when compiling, overlapping when it is shorter,
+/// with no call to the C library's compare.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16 {
+        if let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
+            a.first_chunk::<8>(),
+            a.last_chunk::<8>(),
+            b.first_chunk::<8>(),
+            b.last_chunk::<8>(),
+        ) {
+            return a0 == b0 && a1 == b1;
+        }
+        if let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
+            a.first_chunk::<4>(),
+            a.last_chunk::<4>(),
+            b.first_chunk::<4>(),
+            b.last_chunk::<4>(),
+        ) {
+            return a0 == b0 && a1 == b1;
+        }
+    }
+    a == b
 }
 
 /// A size written `WxH` (or `WXH`) in plain digits, as [`size_text`] reads it; anything else
@@ -679,6 +708,21 @@ mod tests {
                 (extra == 0).then_some(MAX_LINE_BYTES + 1)
             );
             assert_same_line(piece.as_bytes(), false);
+        }
+    }
+
+    #[test]
+    fn bytes_compare_as_slices_do() {
+        let text: Vec<u8> = (0..40).map(|i| b'a' + i % 3).collect();
+        for a_len in 0..24 {
+            for b_len in [a_len, a_len + 1] {
+                for a_at in 0..8 {
+                    for b_at in 0..8 {
+                        let (a, b) = (&text[a_at..a_at + a_len], &text[b_at..b_at + b_len]);
+                        assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
+                    }
+                }
+            }
         }
     }
 

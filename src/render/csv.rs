@@ -31,9 +31,10 @@ fn io_error(e: csv::Error) -> io::Error {
 /// model and a `total` row, all under one header.
 #[derive(Default)]
 pub struct Batch {
-    /// The model id of the last row, and its field as written: a run of rows of one model
-    /// writes its field without looking at its text again.
-    model: Option<(String, Vec<u8>)>,
+    /// The model of the last row (its place in the tariff, which does not move while rows are
+    /// rendered) and its id as a field: a run of rows of one model writes its field without
+    /// looking at its text again.
+    model: Option<(usize, Vec<u8>)>,
 }
 
 /// Whether a spreadsheet opening the file would take `text` for a formula: it starts (after any
@@ -128,12 +129,13 @@ impl super::BatchSink for Batch {
         let mut ints = itoa::Buffer::new();
         line.extend_from_slice(ints.format(row.line).as_bytes());
         line.push(b',');
+        let at = std::ptr::from_ref(row.model) as usize;
         let model = match &mut self.model {
-            Some((id, field)) if *id == row.model.id => field,
+            Some((model, field)) if *model == at => field,
             slot => {
                 let mut field = Vec::new();
                 push_text(&mut field, &row.model.id);
-                &mut slot.insert((row.model.id.clone(), field)).1
+                &mut slot.insert((at, field)).1
             }
         };
         line.extend_from_slice(model);
