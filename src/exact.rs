@@ -77,7 +77,26 @@ impl Exact {
         self.numer == 0
     }
 
+    #[inline]
     fn reduced(mut self) -> Exact {
+        // Most figures fit 64 bits: shifts, compares and divisions by 5 in 64-bit registers.
+        if let Ok(mut n) = u64::try_from(self.numer) {
+            if n == 0 {
+                return Exact::ZERO;
+            }
+            let twos = n.trailing_zeros().min(self.twos);
+            n >>= twos;
+            let mut fives = self.fives;
+            while fives > 0 && n % 5 == 0 {
+                n /= 5;
+                fives -= 1;
+            }
+            return Exact {
+                numer: u128::from(n),
+                twos: self.twos - twos,
+                fives,
+            };
+        }
         if self.numer == 0 {
             return Exact::ZERO;
         }
@@ -101,10 +120,16 @@ impl Exact {
     }
 
     /// `self x other`, or `None` if it does not fit.
+    #[inline]
     pub fn checked_mul(self, other: Exact) -> Option<Exact> {
+        // Two 64-bit numerators: their product always fits 128 bits.
+        let numer = match (u64::try_from(self.numer), u64::try_from(other.numer)) {
+            (Ok(a), Ok(b)) => u128::from(a) * u128::from(b),
+            _ => self.numer.checked_mul(other.numer)?,
+        };
         Some(
             Exact {
-                numer: self.numer.checked_mul(other.numer)?,
+                numer,
                 twos: self.twos.checked_add(other.twos)?,
                 fives: self.fives.checked_add(other.fives)?,
             }
@@ -814,6 +839,39 @@ mod tests {
                 if let Some(long) = value.round_long(places, mode) {
                     proptest::prop_assert_eq!(value.round(places, mode), Some(long));
                 }
+            }
+        }
+
+        /// A reduced figure keeps no factor its denominator could cancel, and is the figure
+        /// given, whether its numerator fits 64 bits or needs 128.
+        #[test]
+        fn reduces_to_the_canonical_form(
+            numer in proptest::prop_oneof![
+                0u128..1000,
+                0u128..=u128::from(u64::MAX),
+                proptest::num::u128::ANY,
+            ],
+            twos in 0u32..70,
+            fives in 0u32..30,
+        ) {
+            let r = Exact::over(numer, twos, fives);
+            proptest::prop_assert!(r.twos <= twos && r.fives <= fives);
+            proptest::prop_assert!(r.twos == 0 || r.numer % 2 == 1 || r.numer == 0);
+            proptest::prop_assert!(r.fives == 0 || r.numer % 5 != 0 || r.numer == 0);
+            if numer == 0 {
+                proptest::prop_assert_eq!(r, Exact::ZERO);
+            } else {
+                let back =
+                    factor(twos - r.twos, fives - r.fives).and_then(|f| r.numer.checked_mul(f));
+                proptest::prop_assert_eq!(back, Some(numer));
+            }
+            // Products agree with the figure's value either way.
+            let two = Exact::over(numer % 1000, 3, 1);
+            if let Some(product) = r.checked_mul(two) {
+                proptest::prop_assert_eq!(
+                    Exact::cmp_products(&[r, two], &[product]),
+                    Ordering::Equal
+                );
             }
         }
 
