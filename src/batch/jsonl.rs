@@ -229,18 +229,27 @@ impl<'a> Scan<'a> {
 #[inline(always)]
 fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
-    while let Some(block) = bytes.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+    {
         use safe_arch::*;
-        let v = load_unaligned_m128i(block);
-        let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
-        let backslash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8));
-        // Signed: below 0x20 (a control character) or past ASCII (negative).
-        let other = cmp_lt_mask_i8_m128i(v, set_splat_i8_m128i(0x20));
-        let mask = move_mask_i8_m128i(bitor_m128i(bitor_m128i(quote, backslash), other));
-        if mask != 0 {
-            return at + mask.trailing_zeros() as usize;
+        let quote = set_splat_i8_m128i(b'"' as i8);
+        let backslash = set_splat_i8_m128i(b'\\' as i8);
+        let space = set_splat_i8_m128i(0x20);
+        // Whole blocks of 16 from `at`, with no bounds to check inside the loop.
+        let (blocks, _) = bytes.get(at..).unwrap_or_default().as_chunks::<16>();
+        for block in blocks {
+            let v = load_unaligned_m128i(block);
+            // Signed: below 0x20 (a control character) or past ASCII (negative).
+            let other = cmp_lt_mask_i8_m128i(v, space);
+            let stops = bitor_m128i(
+                cmp_eq_mask_i8_m128i(v, quote),
+                cmp_eq_mask_i8_m128i(v, backslash),
+            );
+            let mask = move_mask_i8_m128i(bitor_m128i(stops, other));
+            if mask != 0 {
+                return at + mask.trailing_zeros() as usize;
+            }
+            at += 16;
         }
-        at += 16;
     }
     loop {
         let mask = specials(bytes, at);
