@@ -42,10 +42,17 @@ pub struct Settings {
     pub err_paint: Paint,
     /// Whether the input may still turn out to be a mixed workload (JSON Lines not scanned
     /// for chat or speech keys first): the run then stops, with nothing written, at the first
-    /// line that holds such a key or at anything it would write to standard error, and
-    /// [`run`] returns `None`.
+    /// line that holds such a key or at a row that stops the run, and [`run`] returns `None`.
+    /// A summary also stops so at anything it would write to standard error; per-job output
+    /// (and its messages) is held instead, up to [`HELD_BYTES`], and written once the input
+    /// is known to hold image jobs only: read to its end, or the rest scanned by
+    /// [`Batch::verify`].
     pub provisional: bool,
 }
+
+/// Output a provisional per-job run holds at most (see [`Settings::provisional`]); past it,
+/// the rest of the input is scanned for chat and speech keys before anything is written.
+pub const HELD_BYTES: usize = 32 << 20;
 
 /// What one piece produced.
 struct Piece {
@@ -65,6 +72,8 @@ struct Piece {
     /// A line read by the general path holds a chat or speech key (looked for only in a
     /// provisional run).
     metered: bool,
+    /// Bytes of input the piece read.
+    read: u64,
 }
 
 /// An out-of-range breach: the model's index, the part and its value.
@@ -82,6 +91,7 @@ impl Piece {
             good_rows: 0,
             stop: None,
             metered: false,
+            read: 0,
         }
     }
 
@@ -391,14 +401,68 @@ struct Emitter<'s, 'w> {
     /// Each distinct breach in the order reported: its first line and how many rows after it
     /// had it too.
     reported: Vec<(BreachKey, u64, u64)>,
+    /// The pieces of a provisional per-job run, held until the input is known to hold image
+    /// jobs only (see [`Settings::provisional`]), with their output's size and the input
+    /// they read; `None` in any other run.
+    held: Option<Held>,
+    /// Whether the input from a byte offset (as read by this run) holds no chat or speech
+    /// key; see [`Batch::verify`].
+    verify: Option<Verify<'w>>,
+    /// See [`Batch::held_bytes`].
+    held_bytes: usize,
+}
+
+/// See [`Batch::verify`].
+pub type Verify<'a> = &'a (dyn Fn(u64) -> Result<bool, Error> + Sync);
+
+/// Pieces held by a provisional per-job run.
+#[derive(Default)]
+struct Held {
+    pieces: Vec<Piece>,
+    bytes: usize,
+    read: u64,
 }
 
 impl Emitter<'_, '_> {
-    /// Writes a piece; `false`, with nothing written, when a provisional run must stop there.
-    fn emit(&mut self, piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
-        if self.provisional && (piece.metered || piece.stop.is_some() || !piece.err.is_empty()) {
+    /// Writes a piece, or holds it; `false`, with nothing written, when a provisional run must
+    /// stop there.
+    fn emit(&mut self, mut piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
+        if self.provisional && (piece.metered || piece.stop.is_some()) {
             return Ok(false);
         }
+        let Some(held) = &mut self.held else {
+            if self.provisional && !piece.err.is_empty() {
+                return Ok(false);
+            }
+            return self.write(piece, header);
+        };
+        piece.out.shrink_to_fit();
+        piece.err.shrink_to_fit();
+        held.bytes += piece.out.len() + piece.err.len();
+        held.read += piece.read;
+        held.pieces.push(piece);
+        if held.bytes <= self.held_bytes {
+            return Ok(true);
+        }
+        // Past the cap: the rest of the input decides.
+        let from = held.read;
+        match self.verify {
+            Some(verify) if verify(from)? => self.release(header),
+            _ => Ok(false),
+        }
+    }
+
+    /// Writes the held pieces: the input is known to hold image jobs only.
+    fn release(&mut self, header: &BatchHeader<'_>) -> Result<bool, Error> {
+        self.provisional = false;
+        for piece in self.held.take().map(|h| h.pieces).unwrap_or_default() {
+            self.write(piece, header)?;
+        }
+        Ok(true)
+    }
+
+    /// Writes a piece.
+    fn write(&mut self, piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
         // The first job written drops what only separates it from the one before.
         let mut skip = 0;
         if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
@@ -450,8 +514,13 @@ impl Emitter<'_, '_> {
         }
     }
 
-    /// After the last piece: how many more rows had each breach already reported, in one write.
-    fn finish(self, header: &BatchHeader<'_>, paint: Paint) -> Result<(Totals, bool), Error> {
+    /// After the last piece: the pieces still held (the whole input was read, and no line
+    /// holds a chat or speech key), then how many more rows had each breach already reported,
+    /// in one write.
+    fn finish(mut self, header: &BatchHeader<'_>, paint: Paint) -> Result<(Totals, bool), Error> {
+        if self.held.is_some() {
+            self.release(header)?;
+        }
         let warn = paint.warning("warning:");
         let mut text = String::new();
         for &((model, what, value), line, more) in &self.reported {
@@ -485,6 +554,12 @@ pub struct Batch<'a> {
     /// A renderer of rows for one worker, when pieces are priced in parallel with rows: it
     /// must keep no state between rows (each worker renders its pieces alone).
     pub worker_sink: fn() -> Box<dyn BatchSink>,
+    /// For a provisional per-job run: whether the input, from a byte offset counted from
+    /// where this run starts reading it, holds no chat or speech key. `None` stops such a run
+    /// once it holds `held_bytes`.
+    pub verify: Option<Verify<'a>>,
+    /// Output a provisional per-job run holds at most ([`HELD_BYTES`]).
+    pub held_bytes: usize,
 }
 
 /// Runs the rows after the header: `input` is positioned at `batch.body.next_line()`. Returns
@@ -505,6 +580,8 @@ pub fn run(
         header,
         settings,
         worker_sink,
+        verify,
+        held_bytes,
     } = *batch;
     let tariff: &Tariff = header.tariff;
     let size = if body.is_jsonl() {
@@ -529,13 +606,16 @@ pub fn run(
         seen: HashMap::new(),
         reported: Vec::new(),
         provisional: settings.provisional,
+        held: (settings.provisional && settings.rows).then(Held::default),
+        verify,
+        held_bytes,
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if !settings.parallel || workers < 2 {
         while let Some((piece, first)) = chunks.next_chunk().map_err(cannot_read)? {
-            let result = price_piece(
+            let mut result = price_piece(
                 body,
                 piece.lines(),
                 first,
@@ -544,6 +624,7 @@ pub fn run(
                 header,
                 settings,
             );
+            result.read = piece.lines().len() as u64;
             pool.give(piece.into_buffer());
             if !emitter.emit(result, header)? {
                 return Ok(None);
@@ -566,7 +647,7 @@ pub fn run(
                     let Ok(Ok((seq, piece, first))) = next else {
                         return;
                     };
-                    let result = price_piece(
+                    let mut result = price_piece(
                         body,
                         piece.lines(),
                         first,
@@ -575,6 +656,7 @@ pub fn run(
                         header,
                         settings,
                     );
+                    result.read = piece.lines().len() as u64;
                     pool.give(piece.into_buffer());
                     if done_tx.send((seq, result)).is_err() {
                         return;
@@ -617,4 +699,132 @@ pub fn run(
         }
         emitter.finish(header, settings.err_paint).map(Some)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{InputFormat, ReadOptions, Rows};
+    use std::sync::Mutex;
+
+    const IMAGE: &str = r#"{"model": "flux-dev", "prompt": "a: b", "num_inference_steps": 20, "size": "512x512", "n": 1, "seed": 3}"#;
+    const CHAT: &str =
+        r#"{"model":"Llama-3.3 70B","usage":{"prompt_tokens":1200,"completion_tokens":300}}"#;
+
+    /// `count` image bodies with `at` lines put in at their line numbers (1-based): about
+    /// 110 bytes a line, so 12,000 lines are two pieces of JSON Lines.
+    fn lines(count: usize, at: &[(usize, &str)]) -> Vec<u8> {
+        let mut text = String::new();
+        for line in 1..=count {
+            text.push_str(at.iter().find(|(n, _)| *n == line).map_or(IMAGE, |a| a.1));
+            text.push('\n');
+        }
+        text.into_bytes()
+    }
+
+    /// Per-job CSV rows of `text`: whether the run ended (`None` when a provisional run
+    /// stopped), what it wrote to each stream, and the offsets `verify` was asked about.
+    fn priced(
+        text: &[u8],
+        parallel: bool,
+        provisional: bool,
+        held_bytes: usize,
+        verify: Option<&(dyn Fn(u64) -> Result<bool, Error> + Sync)>,
+    ) -> (Option<bool>, Vec<u8>, Vec<u8>) {
+        let tariff = Tariff::builtin().unwrap();
+        let rows = Rows::open(
+            "t".into(),
+            std::io::Cursor::new(text.to_vec()),
+            Some(InputFormat::Jsonl),
+            ReadOptions::default(),
+        )
+        .unwrap();
+        let (input, body) = rows.into_body();
+        let pricer = Pricer::new(&tariff, false, true);
+        let header = BatchHeader {
+            tariff: &tariff,
+            extra: &[],
+            summary_only: false,
+            dated: tariff.is_dated(),
+        };
+        let batch = Batch {
+            body: &body,
+            name: "t",
+            pricer: &pricer,
+            header: &header,
+            settings: Settings {
+                skip_invalid: false,
+                rows: true,
+                parallel,
+                err_paint: Paint { enabled: false },
+                provisional,
+            },
+            worker_sink: || Box::<crate::render::csv::Batch>::default(),
+            verify,
+            held_bytes,
+        };
+        let mut sink = crate::render::csv::Batch::default();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let ran = run(&batch, Box::new(input), &mut sink, &mut out, &mut err).unwrap();
+        (ran.map(|(_, started)| started), out, err)
+    }
+
+    /// A provisional run past its cap asks about the rest of the input once, from the end of
+    /// what it holds (a line's start); told it is image-only, it writes what a run that knew
+    /// so writes; told otherwise, nothing.
+    #[test]
+    fn a_held_run_past_its_cap_asks_about_the_rest_once() {
+        let text = lines(12_000, &[]);
+        for parallel in [true, false] {
+            let known = priced(&text, parallel, false, 0, None);
+            assert_eq!(known.0, Some(true));
+            for answer in [true, false] {
+                let asked = Mutex::new(Vec::new());
+                let verify = |from: u64| {
+                    asked.lock().unwrap().push(from);
+                    Ok(answer)
+                };
+                let (ran, out, err) = priced(&text, parallel, true, 100, Some(&verify));
+                let asked = asked.into_inner().unwrap();
+                assert_eq!(asked.len(), 1, "{asked:?}");
+                // The end of the first piece: its last whole line within a piece's bytes.
+                let first_piece = memchr::memrchr(b'\n', &text[..JSONL_PIECE_BYTES]).unwrap() + 1;
+                assert_eq!(asked[0] as usize, first_piece);
+                if answer {
+                    assert_eq!((ran, &out, &err), (Some(true), &known.1, &known.2));
+                } else {
+                    assert_eq!(ran, None);
+                    assert!(out.is_empty() && err.is_empty());
+                }
+            }
+        }
+    }
+
+    /// Within its cap, a provisional run asks nothing: the whole input was read, every line
+    /// looked at. A chat line stops it, with nothing written, wherever it is: among what it
+    /// holds, or in the rest it asks about.
+    #[test]
+    fn a_chat_line_stops_a_held_run_before_or_after_its_cap() {
+        let never = |_: u64| -> Result<bool, Error> { panic!("asked within the cap") };
+        let image_only = lines(12_000, &[]);
+        for parallel in [true, false] {
+            let known = priced(&image_only, parallel, false, 0, None);
+            let held = priced(&image_only, parallel, true, usize::MAX, Some(&never));
+            assert_eq!(held, known);
+            for at in [1, 6_000, 11_999] {
+                let text = lines(12_000, &[(at, CHAT)]);
+                let (ran, out, err) = priced(&text, parallel, true, usize::MAX, Some(&never));
+                assert_eq!(ran, None, "chat at {at}");
+                assert!(out.is_empty() && err.is_empty());
+                let scan = |from: u64| {
+                    Ok(!crate::batch::mixed::has_metered_key(
+                        &text[from as usize..],
+                    ))
+                };
+                let (ran, out, err) = priced(&text, parallel, true, 100, Some(&scan));
+                assert_eq!(ran, None, "chat at {at}, past the cap");
+                assert!(out.is_empty() && err.is_empty());
+            }
+        }
+    }
 }

@@ -127,27 +127,28 @@ pub(super) fn batch(
     let from = spool
         .as_ref()
         .map_or(args.file.as_path(), |copy| copy.path());
-    // The total alone is a summary: nothing is written until the whole input is priced.
-    let summary_only = args.summary || args.format == BatchFormat::Plain;
     let rows = open()?;
-    // A summary of JSON Lines is not scanned for chat or speech keys first: the image run
-    // stops, with nothing written, at the first line that has one or at its first message, and
-    // only then is the input looked at as a whole. An image-only file with nothing to report
-    // (the usual one) is read once.
-    if summary_only && rows.is_jsonl() {
-        if let Some(outcome) = image_batch(tariff, args, rows, io, true)? {
+    // JSON Lines is not scanned for chat or speech keys first: the image run stops, with
+    // nothing written, at the first line that has one (or a row that stops the run; or, for
+    // a summary, its first message), and only then is the input looked at as a whole.
+    // Per-job output is held meanwhile; past `workload::HELD_BYTES` of it, the rest of the
+    // input is scanned before any is written. An image-only file with nothing to stop it (the
+    // usual one) is read once, or once and its end scanned.
+    if rows.is_jsonl() {
+        let rest_is_image_only = |start: u64| Ok(!super::mixed::file_has_metered_key(from, start)?);
+        if let Some(outcome) = image_batch(tariff, args, rows, io, Some(&rest_is_image_only))? {
             return Ok(outcome);
         }
         let rows = open()?;
         if super::mixed::is_mixed(&rows, from)? {
             return super::mixed::run(tariff, args, rows, from, io);
         }
-        return image_batch(tariff, args, rows, io, false)?.ok_or_else(undecided);
+        return image_batch(tariff, args, rows, io, None)?.ok_or_else(undecided);
     }
     if super::mixed::is_mixed(&rows, from)? {
         return super::mixed::run(tariff, args, rows, from, io);
     }
-    image_batch(tariff, args, rows, io, false)?.ok_or_else(undecided)
+    image_batch(tariff, args, rows, io, None)?.ok_or_else(undecided)
 }
 
 /// A run that is not provisional always ends with an outcome or an error.
@@ -156,14 +157,17 @@ pub(super) fn undecided() -> Error {
 }
 
 /// Prices an input known, or provisionally taken (see [`workload::Settings::provisional`]),
-/// to hold image jobs only; `None` when a provisional run stopped with nothing written.
+/// to hold image jobs only: provisionally when `verify` tells whether the input from a byte
+/// offset on holds image jobs only (see [`workload::Batch::verify`]); `None` when a
+/// provisional run stopped with nothing written.
 fn image_batch(
     tariff: &Tariff,
     args: &BatchArgs,
     rows: Rows<Box<dyn BufRead>>,
     io: &mut Streams<'_>,
-    provisional: bool,
+    verify: Option<workload::Verify<'_>>,
 ) -> Result<Option<Outcome>, Error> {
+    let provisional = verify.is_some();
     let name = args.file.display().to_string();
     let summary_only = args.summary || args.format == BatchFormat::Plain;
     let extra = rows.extra_columns().to_vec();
@@ -223,6 +227,8 @@ fn image_batch(
             BatchFormat::Markdown => || Box::<render::markdown::Batch>::default(),
             _ => || Box::<render::csv::Batch>::default(),
         },
+        verify,
+        held_bytes: workload::HELD_BYTES,
     };
     // Totals alone are held until the whole input is read and priced: an error leaves standard
     // output empty. Rows stream; once their reader has gone away they stop, unless a verdict

@@ -209,6 +209,8 @@ fn price_side<'t>(
         provisional: false,
     };
     let run = workload::Batch {
+        verify: None,
+        held_bytes: workload::HELD_BYTES,
         body: &body,
         name: &name,
         pricer: &pricer,

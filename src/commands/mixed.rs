@@ -101,9 +101,10 @@ fn line_start(file: &mut std::fs::File, at: u64) -> std::io::Result<u64> {
     Ok(memchr::memrchr(b'\n', &before).map_or(from, |n| from + n as u64 + 1))
 }
 
-/// Whether a file holds a metered key: read in pieces (no more than a piece per core in
-/// memory), its parts scanned on every core at once.
-fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
+/// Whether a file holds a metered key in the lines from byte `start` on (from the start of
+/// the line that byte is in): read in pieces (no more than a piece per core in memory), its
+/// parts scanned on every core at once.
+pub(super) fn file_has_metered_key(file: &Path, start: u64) -> Result<bool, Error> {
     let Some(scan) = KeyScan::new() else {
         return Ok(true);
     };
@@ -114,10 +115,14 @@ fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
         })
     };
     let length = std::fs::metadata(file).map_err(cannot)?.len();
+    let span = length.saturating_sub(start);
+    if span == 0 {
+        return Ok(false);
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
     // Parts of at least 8 MiB: a small file is one part.
-    let parts = cores.min(length / (8 << 20)).max(1);
-    let part = length.div_ceil(parts);
+    let parts = cores.min(span / (8 << 20)).max(1);
+    let part = span.div_ceil(parts);
     let found = std::sync::atomic::AtomicBool::new(false);
     let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..parts)
@@ -129,8 +134,8 @@ fn file_has_metered_key(file: &Path) -> Result<bool, Error> {
                     // A part starts at the start of the line its first byte is in, so a key
                     // before a colon in the part is seen whole, however many blanks lie
                     // between them (a line is at most MAX_LINE_BYTES long).
-                    let start = line_start(&mut input, i * part)?;
-                    let end = ((i + 1) * part).min(length);
+                    let end = (start + (i + 1) * part).min(length);
+                    let start = line_start(&mut input, start + i * part)?;
                     input.seek(SeekFrom::Start(start))?;
                     let mut input = input.take(end - start);
                     let mut buffer = vec![0u8; 1 << 20];
@@ -226,7 +231,7 @@ fn check_header(name: &str, extra: &[String], dated: bool) -> Result<(), Error> 
 /// Whether the input opened as `rows` is a mixed workload.
 pub(super) fn is_mixed<R: BufRead>(rows: &Rows<R>, from: &Path) -> Result<bool, Error> {
     if rows.is_jsonl() {
-        return file_has_metered_key(from);
+        return file_has_metered_key(from, 0);
     }
     Ok(metered_columns(rows.extra_columns())
         .iter()
