@@ -410,6 +410,8 @@ struct Emitter<'s, 'w> {
     verify: Option<Verify<'w>>,
     /// See [`Batch::held_bytes`].
     held_bytes: usize,
+    /// The input's name, for errors.
+    name: &'w str,
 }
 
 /// See [`Batch::verify`].
@@ -429,6 +431,14 @@ impl Emitter<'_, '_> {
     fn emit(&mut self, mut piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
         if self.provisional && (piece.metered || piece.stop.is_some()) {
             return Ok(false);
+        }
+        if piece.metered {
+            // After the rest of the input was scanned and found to hold image jobs only: the
+            // file changed (grew) since.
+            return Err(Error::Input(InputError::changed(
+                self.name,
+                "a line holding a chat or speech key was read after the input was scanned and found to hold image jobs only",
+            )));
         }
         let Some(held) = &mut self.held else {
             if self.provisional && !piece.err.is_empty() {
@@ -609,6 +619,7 @@ pub fn run(
         held: (settings.provisional && settings.rows).then(Held::default),
         verify,
         held_bytes,
+        name,
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -731,6 +742,18 @@ mod tests {
         held_bytes: usize,
         verify: Option<&(dyn Fn(u64) -> Result<bool, Error> + Sync)>,
     ) -> (Option<bool>, Vec<u8>, Vec<u8>) {
+        let (ran, out, err) = try_priced(text, parallel, provisional, held_bytes, verify);
+        (ran.unwrap(), out, err)
+    }
+
+    /// [`priced`], with the run's error.
+    fn try_priced(
+        text: &[u8],
+        parallel: bool,
+        provisional: bool,
+        held_bytes: usize,
+        verify: Option<&(dyn Fn(u64) -> Result<bool, Error> + Sync)>,
+    ) -> (Result<Option<bool>, Error>, Vec<u8>, Vec<u8>) {
         let tariff = Tariff::builtin().unwrap();
         let rows = Rows::open(
             "t".into(),
@@ -765,8 +788,21 @@ mod tests {
         };
         let mut sink = crate::render::csv::Batch::default();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let ran = run(&batch, Box::new(input), &mut sink, &mut out, &mut err).unwrap();
-        (ran.map(|(_, started)| started), out, err)
+        let ran = run(&batch, Box::new(input), &mut sink, &mut out, &mut err);
+        (ran.map(|r| r.map(|(_, started)| started)), out, err)
+    }
+
+    /// A chat line read after the rest of the input was scanned and found image-only (the file
+    /// grew, or changed, since) ends the run with an error, not a row left out.
+    #[test]
+    fn a_chat_line_after_the_scan_said_image_only_is_an_error() {
+        let text = lines(12_000, &[(11_999, CHAT)]);
+        let lying = |_: u64| Ok(true);
+        for parallel in [true, false] {
+            let (ran, _, _) = try_priced(&text, parallel, true, 100, Some(&lying));
+            let message = ran.unwrap_err().to_string();
+            assert!(message.contains("changed while it was read"), "{message}");
+        }
     }
 
     /// A provisional run past its cap asks about the rest of the input once, from the end of

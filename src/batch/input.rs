@@ -166,6 +166,19 @@ pub enum InputError {
     },
 }
 
+impl InputError {
+    /// An input that read differently the second time (or grew after it was scanned): the
+    /// rows written so far are not to be trusted.
+    pub fn changed(name: &str, what: &str) -> InputError {
+        InputError::Form {
+            name: name.to_owned(),
+            message: format!(
+                "changed while it was read: {what}; the rows written are not to be trusted and no total is written (price a file that does not change while dis-price reads it)"
+            ),
+        }
+    }
+}
+
 /// An input whose start has been read to tell its form: the bytes read put back in front of
 /// the rest (a leading UTF-8 byte order mark left out), so nothing is lost.
 pub type Input<R> = io::Chain<io::Cursor<Vec<u8>>, R>;

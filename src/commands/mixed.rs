@@ -746,12 +746,7 @@ enum Again {
 
 /// The error for an input that read differently the second time.
 fn changed(name: &str, what: String) -> Error {
-    Error::Input(InputError::Form {
-        name: name.to_owned(),
-        message: format!(
-            "changed while it was read: {what}; the rows written are not to be trusted and no total is written (price a file that does not change while dis-price reads it)"
-        ),
-    })
+    Error::Input(InputError::changed(name, &what))
 }
 
 /// Prices a mixed workload: `rows` is the input as opened (its header read), `from` the file
