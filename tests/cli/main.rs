@@ -27,6 +27,7 @@ mod readme;
 mod review;
 mod review3;
 mod review4;
+mod review5;
 mod shell;
 mod speed;
 mod speed2;
