@@ -22,19 +22,16 @@ fn bodies(lines: &[(usize, &str)]) -> Vec<u8> {
 #[test]
 fn a_chat_line_past_the_held_cap_is_priced_as_chat() {
     // The key `usage` with every letter escaped: the plain key is found the same way.
-    for chat in [
-        r#"{"model":"Llama-3.3 70B","\u0075\u0073\u0061\u0067\u0065":{"prompt_tokens":1200,"completion_tokens":300}}"#,
-    ] {
-        let (_dir, path) = temp_file("held.jsonl", &bodies(&[(170_000, chat)]));
-        let (code, out, err) = run(dis().args(["batch", "--format", "json"]).arg(&path));
-        assert_eq!((code, err.as_str()), (0, ""));
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(v["jobs"].as_array().unwrap().len(), 200_000);
-        assert_eq!(v["jobs"][169_999]["model"], "Llama-3.3 70B");
-        assert_eq!(v["jobs"][169_999]["meter"], "token");
-        assert_eq!(v["exact"], "1205.99505");
-        assert_eq!(v["total"], "1205.9951");
-    }
+    let chat = r#"{"model":"Llama-3.3 70B","\u0075\u0073\u0061\u0067\u0065":{"prompt_tokens":1200,"completion_tokens":300}}"#;
+    let (_dir, path) = temp_file("held.jsonl", &bodies(&[(170_000, chat)]));
+    let (code, out, err) = run(dis().args(["batch", "--format", "json"]).arg(&path));
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["jobs"].as_array().unwrap().len(), 200_000);
+    assert_eq!(v["jobs"][169_999]["model"], "Llama-3.3 70B");
+    assert_eq!(v["jobs"][169_999]["meter"], "token");
+    assert_eq!(v["exact"], "1205.99505");
+    assert_eq!(v["total"], "1205.9951");
 }
 
 /// A bad row past the cap stops the run there: the rows before it are written, then its
