@@ -34,12 +34,20 @@ fn a_chat_line_past_the_held_cap_is_priced_as_chat() {
     assert_eq!(v["total"], "1205.9951");
 }
 
-/// A bad row past the cap stops the run there: the rows before it are written, then its
-/// error, exit 2; with --skip-invalid every other row is written and the run still exits 2.
+/// A bad row stops the run there: the rows before it are written, then its error, exit 2;
+/// with --skip-invalid every other row is written and the run still exits 2. Per-job CSV
+/// rows of these bodies stay within the cap (the run gives up at the bad row and reads the
+/// file again); JSON rows pass it near line 156,000 (the rest is scanned, the held rows
+/// written, and the bad row met as the rows stream).
 #[test]
 fn a_bad_row_past_the_held_cap_stops_the_run_there() {
     let bad = r#"{"model": "flux-dev", "num_inference_steps": "abc", "size": "512x512"}"#;
     let (_dir, path) = temp_file("bad.jsonl", &bodies(&[(180_000, bad)]));
+    let message = "error: line 180000: num_inference_steps \"abc\": is not a whole number from 0 to 4294967295\n";
+    let (code, out, err) = run(dis().args(["batch", "--format", "json"]).arg(&path));
+    assert_eq!((code, err.as_str()), (2, message));
+    assert!(out.contains("{\"line\":179999,") && !out.contains("{\"line\":180000,"));
+    assert_eq!(out.matches("{\"line\":").count(), 179_999);
     let (code, out, err) = run(dis().args(["batch", "--format", "csv"]).arg(&path));
     assert_eq!(code, 2);
     assert_eq!(
