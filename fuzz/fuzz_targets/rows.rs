@@ -106,7 +106,7 @@ fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
     let (input, body) = rows.into_body();
     let header = BatchHeader { tariff, extra: &extra, summary_only: true, dated: false };
     let settings = Settings { skip_invalid: true, rows: false, parallel: false, err_paint: Paint { enabled: false }, provisional: false };
-    let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default() };
+    let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default(), verify: None, held_bytes: workload::HELD_BYTES };
     let mut sink = csv::Batch::default();
     let (mut out, mut err) = (Vec::new(), Vec::new());
     // A provisional run over the same bytes: when it ends, it ends with the same totals and
@@ -115,7 +115,7 @@ fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
         let Ok(rows) = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()) else { return };
         let (input, body) = rows.into_body();
         let settings = Settings { provisional: true, ..settings };
-        let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default() };
+        let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default(), verify: None, held_bytes: workload::HELD_BYTES };
         let mut err = Vec::new();
         let ran = workload::run(&batch, Box::new(input), &mut csv::Batch::default(), &mut Vec::new(), &mut err);
         if let Ok(Some(_)) = &ran {
@@ -123,6 +123,28 @@ fn summary_agrees(tariff: &Tariff, bytes: &[u8], form: InputFormat) {
         }
         ran.ok().flatten()
     };
+    // Per-job rows, held with a cap of 64 bytes and the rest looked at for chat or speech keys
+    // past it: when the run ends, it wrote what a run that was not provisional writes.
+    if form == InputFormat::Jsonl {
+        let per_job = |provisional: bool| {
+            let rows = Rows::new("fuzz".into(), BufReader::with_capacity(16, bytes), form, ReadOptions::default()).ok()?;
+            let (input, body) = rows.into_body();
+            let header = BatchHeader { tariff, extra: &[], summary_only: false, dated: false };
+            let settings = Settings { skip_invalid: true, rows: true, parallel: false, err_paint: Paint { enabled: false }, provisional };
+            let rest_is_image_only = |from: u64| Ok(!mixed::has_metered_key(bytes.get(from as usize..).unwrap_or_default()));
+            let verify: Option<workload::Verify<'_>> = provisional.then_some(&rest_is_image_only);
+            let batch = workload::Batch { body: &body, name: "fuzz", pricer: &pricer, header: &header, settings, worker_sink: || Box::<csv::Batch>::default(), verify, held_bytes: 64 };
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let ran = workload::run(&batch, Box::new(input), &mut csv::Batch::default(), &mut out, &mut err);
+            Some((ran.map(|r| r.is_some()).map_err(|e| e.to_string()), out, err))
+        };
+        if let (Some(held), Some(known)) = (per_job(true), per_job(false)) {
+            if held.0 == Ok(true) {
+                assert!(!mixed::has_metered_key(bytes), "a held run wrote a file with a chat or speech key");
+                assert_eq!(held, known, "a held run wrote other than a run that knew");
+            }
+        }
+    }
     let ran = workload::run(&batch, Box::new(input), &mut sink, &mut out, &mut err);
     match ran {
         Ok(None) => panic!("a run that is not provisional stopped undecided"),
