@@ -206,14 +206,27 @@ impl Exact {
             let below = (1u64 << self.twos) - 1;
             let mut rest = numer & below;
             if rest != 0 {
-                let mut digits = [b'.'; 61];
+                let mut digits = [b'.'; 64];
                 let mut length = 1;
+                // Two digits at a time where a hundred times the fraction fits (a denominator
+                // up to 2^57): the pair above the point, from a table.
+                while self.twos <= 57 && rest != 0 && length + 2 <= digits.len() {
+                    let hundreds = rest * 100;
+                    let pair = (hundreds >> self.twos) as usize * 2;
+                    digits[length..length + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+                    rest = hundreds & below;
+                    length += 2;
+                }
                 while rest != 0 && length < digits.len() {
                     // rest < 2^60, so ten times it fits.
                     let tens = rest * 10;
                     digits[length] = b'0' + (tens >> self.twos) as u8;
                     rest = tens & below;
                     length += 1;
+                }
+                // A pair's second digit may be past the expansion's last, a zero.
+                if digits[length - 1] == b'0' {
+                    length -= 1;
                 }
                 out.extend_from_slice(&digits[..length]);
             }
@@ -300,6 +313,14 @@ impl Exact {
         self.round(self.places(), Rounding::Down)
     }
 }
+
+/// The two digits of each number below 100.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
 
 /// 5^0 to 5^55, the powers of five a `u128` holds.
 const POWERS_OF_FIVE: [u128; 56] = {
