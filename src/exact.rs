@@ -841,16 +841,21 @@ mod tests {
         assert_eq!(factor(125, 1), Some(5 << 125));
     }
 
+    /// Numerators small, of 64 bits and of 128, each a third of the time.
+    fn numerators() -> impl proptest::strategy::Strategy<Value = u128> {
+        proptest::prop_oneof![
+            0u128..1000,
+            0u128..=u128::from(u64::MAX),
+            proptest::num::u128::ANY,
+        ]
+    }
+
     proptest::proptest! {
         /// Each fast way of rounding gives what long division gives, in every mode, at every
         /// size of numerator and denominator, to any number of places.
         #[test]
         fn rounds_as_long_division(
-            numer in proptest::prop_oneof![
-                0u128..1000,
-                0u128..=u128::from(u64::MAX),
-                proptest::num::u128::ANY,
-            ],
+            numer in numerators(),
             twos in 0u32..70,
             fives in 0u32..30,
             places in 0u32..29,
@@ -867,11 +872,7 @@ mod tests {
         /// given, whether its numerator fits 64 bits or needs 128.
         #[test]
         fn reduces_to_the_canonical_form(
-            numer in proptest::prop_oneof![
-                0u128..1000,
-                0u128..=u128::from(u64::MAX),
-                proptest::num::u128::ANY,
-            ],
+            numer in numerators(),
             twos in 0u32..70,
             fives in 0u32..30,
         ) {
@@ -900,11 +901,7 @@ mod tests {
         /// (a power of two below, 64 bits above) or without.
         #[test]
         fn pushes_what_it_displays(
-            numer in proptest::prop_oneof![
-                0u128..1000,
-                0u128..=u128::from(u64::MAX),
-                proptest::num::u128::ANY,
-            ],
+            numer in numerators(),
             twos in 0u32..70,
             fives in proptest::prop_oneof![proptest::strategy::Just(0u32), 0u32..30],
         ) {
@@ -913,9 +910,7 @@ mod tests {
             value.push_to(&mut pushed);
             proptest::prop_assert_eq!(String::from_utf8(pushed).unwrap(), format!("kept {value}"));
         }
-    }
 
-    proptest::proptest! {
         /// Digits appended to a buffer read as the same figure `write_point` writes, with any
         /// number of places, trimmed or not, after bytes already there.
         #[test]

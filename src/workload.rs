@@ -321,13 +321,15 @@ fn price_piece<'k>(
 ) -> Piece {
     let lean =
         !settings.rows && body.numeric_only() && header.tariff.default_model().minimum.is_zero();
-    if lean {
+    let mut result = if lean {
         total_piece(body, piece, first_line, pricer, header, settings)
     } else if body.is_jsonl() {
         body_piece(body, piece, first_line, pricer, sink, header, settings)
     } else {
         price_rows(body, piece, first_line, pricer, sink, header, settings)
-    }
+    };
+    result.read = piece.len() as u64;
+    result
 }
 
 /// Reads, prices and renders one piece of whole lines, row by row.
@@ -626,7 +628,7 @@ pub fn run(
         .min(8);
     if !settings.parallel || workers < 2 {
         while let Some((piece, first)) = chunks.next_chunk().map_err(cannot_read)? {
-            let mut result = price_piece(
+            let result = price_piece(
                 body,
                 piece.lines(),
                 first,
@@ -635,7 +637,6 @@ pub fn run(
                 header,
                 settings,
             );
-            result.read = piece.lines().len() as u64;
             pool.give(piece.into_buffer());
             if !emitter.emit(result, header)? {
                 return Ok(None);
@@ -658,7 +659,7 @@ pub fn run(
                     let Ok(Ok((seq, piece, first))) = next else {
                         return;
                     };
-                    let mut result = price_piece(
+                    let result = price_piece(
                         body,
                         piece.lines(),
                         first,
@@ -667,7 +668,6 @@ pub fn run(
                         header,
                         settings,
                     );
-                    result.read = piece.lines().len() as u64;
                     pool.give(piece.into_buffer());
                     if done_tx.send((seq, result)).is_err() {
                         return;
@@ -734,7 +734,7 @@ mod tests {
     }
 
     /// Per-job CSV rows of `text`: whether the run ended (`None` when a provisional run
-    /// stopped), what it wrote to each stream, and the offsets `verify` was asked about.
+    /// stopped) and what it wrote to each stream.
     fn priced(
         text: &[u8],
         parallel: bool,

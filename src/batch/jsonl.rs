@@ -384,23 +384,17 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    if a.len() <= 16 {
-        if let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
-            a.first_chunk::<8>(),
-            a.last_chunk::<8>(),
-            b.first_chunk::<8>(),
-            b.last_chunk::<8>(),
-        ) {
-            return a0 == b0 && a1 == b1;
-        }
-        if let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
-            a.first_chunk::<4>(),
-            a.last_chunk::<4>(),
-            b.first_chunk::<4>(),
-            b.last_chunk::<4>(),
-        ) {
-            return a0 == b0 && a1 == b1;
-        }
+    // The first and last N bytes of each, when both have N.
+    fn ends<const N: usize>(a: &[u8], b: &[u8]) -> Option<bool> {
+        Some(
+            a.first_chunk::<N>()? == b.first_chunk::<N>()?
+                && a.last_chunk::<N>()? == b.last_chunk::<N>()?,
+        )
+    }
+    if a.len() <= 16
+        && let Some(same) = ends::<8>(a, b).or_else(|| ends::<4>(a, b))
+    {
+        return same;
     }
     a == b
 }

@@ -209,14 +209,14 @@ fn price_side<'t>(
         provisional: false,
     };
     let run = workload::Batch {
-        verify: None,
-        held_bytes: workload::HELD_BYTES,
         body: &body,
         name: &name,
         pricer: &pricer,
         header: &header,
         settings,
         worker_sink: || Box::<render::plain::Batch>::default(),
+        verify: None,
+        held_bytes: workload::HELD_BYTES,
     };
     let mut sizes = BySize {
         tariff,

@@ -125,10 +125,9 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let line = out;
         let mut ints = itoa::Buffer::new();
-        line.extend_from_slice(ints.format(row.line).as_bytes());
-        line.push(b',');
+        out.extend_from_slice(ints.format(row.line).as_bytes());
+        out.push(b',');
         let at = std::ptr::from_ref(row.model) as usize;
         let model = match &mut self.model {
             Some((model, field)) if *model == at => field,
@@ -138,33 +137,33 @@ impl super::BatchSink for Batch {
                 &mut slot.insert((at, field)).1
             }
         };
-        line.extend_from_slice(model);
+        out.extend_from_slice(model);
         for (separator, n) in [
             (b',', row.job.steps),
             (b',', row.job.size.width),
             (b'x', row.job.size.height),
             (b',', row.job.count),
         ] {
-            line.push(separator);
-            line.extend_from_slice(ints.format(n).as_bytes());
+            out.push(separator);
+            out.extend_from_slice(ints.format(n).as_bytes());
         }
-        line.push(b',');
+        out.push(b',');
         if let Some(quote) = row.quote {
-            quote.units.push_to(line);
-            line.push(b',');
-            super::push_money(line, quote.price, header.tariff.display.decimals);
+            quote.units.push_to(out);
+            out.push(b',');
+            super::push_money(out, quote.price, header.tariff.display.decimals);
         } else {
-            line.push(b',');
+            out.push(b',');
         }
         for dated in super::row_dated(header, row) {
-            line.push(b',');
-            line.extend_from_slice(dated.as_bytes());
+            out.push(b',');
+            out.extend_from_slice(dated.as_bytes());
         }
         for extra in &row.extra {
-            line.push(b',');
-            push_text(line, extra);
+            out.push(b',');
+            push_text(out, extra);
         }
-        line.push(b'\n');
+        out.push(b'\n');
         Ok(())
     }
 

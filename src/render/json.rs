@@ -499,18 +499,17 @@ fn count(n: u128) -> Value {
 /// rendered on every core.
 #[derive(Default)]
 pub struct Batch {
-    /// The row being built, reused.
-    line: Vec<u8>,
-    /// The last row's model id, day, rate (as its exact bytes: the scale is written too) and
-    /// rate's first day, with the members they were written as: rows priced alike (most are)
-    /// copy them instead of formatting them again.
+    /// The last row's model (its place in the tariff, which does not move while rows are
+    /// rendered), day, rate (as its exact bytes: the scale is written too) and rate's first
+    /// day, with the members they were written as: rows priced alike (most are) copy them
+    /// instead of formatting them again.
     alike: Option<(Alike, Vec<u8>, Vec<u8>)>,
 }
 
 /// What a row shares with the rows priced like it (see [`Batch`]).
 #[derive(PartialEq)]
 struct Alike {
-    model: String,
+    model: usize,
     day: Option<crate::date::Day>,
     rate: [u8; 16],
     rate_from: Option<crate::date::Day>,
@@ -546,33 +545,25 @@ impl super::BatchSink for Batch {
         b","
     }
 
-    /// The hot path: the object is written straight into one reused buffer, members in the
-    /// order the schema gives, and handed to `out` in one call.
+    /// The hot path: the object is written straight into `out`, members in the order the
+    /// schema gives.
     fn job(
         &mut self,
         out: &mut Vec<u8>,
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let line = &mut self.line;
-        line.clear();
         let mut ints = itoa::Buffer::new();
-        line.extend_from_slice(b",\n    {\"line\":");
-        line.extend_from_slice(ints.format(row.line).as_bytes());
+        out.extend_from_slice(b",\n    {\"line\":");
+        out.extend_from_slice(ints.format(row.line).as_bytes());
         let alike = Alike {
-            model: String::new(),
+            model: std::ptr::from_ref(row.model) as usize,
             day: row.day,
             rate: row.rate.serialize(),
             rate_from: row.rate_from,
         };
         let (model, dated) = match &mut self.alike {
-            Some((known, model, dated))
-                if known.model == row.model.id
-                    && (known.day, known.rate, known.rate_from)
-                        == (alike.day, alike.rate, alike.rate_from) =>
-            {
-                (&*model, &*dated)
-            }
+            Some((known, model, dated)) if *known == alike => (&*model, &*dated),
             slot => {
                 let (mut model, mut dated) = (Vec::new(), Vec::new());
                 model.extend_from_slice(b",\"model\":");
@@ -589,43 +580,39 @@ impl super::BatchSink for Batch {
                     Some(day) => push_str(&mut dated, &day.to_string()),
                     None => dated.extend_from_slice(b"null"),
                 }
-                let known = Alike {
-                    model: row.model.id.clone(),
-                    ..alike
-                };
-                let (_, model, dated) = slot.insert((known, model, dated));
+                let (_, model, dated) = slot.insert((alike, model, dated));
                 (&*model, &*dated)
             }
         };
-        line.extend_from_slice(model);
+        out.extend_from_slice(model);
         let size = row.job.size;
-        line.extend_from_slice(b",\"steps\":");
-        line.extend_from_slice(ints.format(row.job.steps).as_bytes());
-        line.extend_from_slice(b",\"size\":\"");
-        line.extend_from_slice(ints.format(size.width).as_bytes());
-        line.push(b'x');
-        line.extend_from_slice(ints.format(size.height).as_bytes());
-        line.extend_from_slice(b"\",\"width\":");
-        line.extend_from_slice(ints.format(size.width).as_bytes());
-        line.extend_from_slice(b",\"height\":");
-        line.extend_from_slice(ints.format(size.height).as_bytes());
-        line.extend_from_slice(b",\"count\":");
-        line.extend_from_slice(ints.format(row.job.count).as_bytes());
+        out.extend_from_slice(b",\"steps\":");
+        out.extend_from_slice(ints.format(row.job.steps).as_bytes());
+        out.extend_from_slice(b",\"size\":\"");
+        out.extend_from_slice(ints.format(size.width).as_bytes());
+        out.push(b'x');
+        out.extend_from_slice(ints.format(size.height).as_bytes());
+        out.extend_from_slice(b"\",\"width\":");
+        out.extend_from_slice(ints.format(size.width).as_bytes());
+        out.extend_from_slice(b",\"height\":");
+        out.extend_from_slice(ints.format(size.height).as_bytes());
+        out.extend_from_slice(b",\"count\":");
+        out.extend_from_slice(ints.format(row.job.count).as_bytes());
         match row.quote {
             Some(quote) => {
-                line.extend_from_slice(b",\"units\":\"");
-                quote.units.push_to(line);
-                line.extend_from_slice(b"\",\"exact\":\"");
-                quote.exact.push_to(line);
-                line.extend_from_slice(b"\",\"price\":\"");
-                super::push_money(line, quote.price, header.tariff.display.decimals);
-                line.push(b'"');
+                out.extend_from_slice(b",\"units\":\"");
+                quote.units.push_to(out);
+                out.extend_from_slice(b"\",\"exact\":\"");
+                quote.exact.push_to(out);
+                out.extend_from_slice(b"\",\"price\":\"");
+                super::push_money(out, quote.price, header.tariff.display.decimals);
+                out.push(b'"');
             }
-            None => line.extend_from_slice(b",\"units\":\"\",\"exact\":null,\"price\":\"\""),
+            None => out.extend_from_slice(b",\"units\":\"\",\"exact\":null,\"price\":\"\""),
         }
-        line.extend_from_slice(dated);
+        out.extend_from_slice(dated);
         if !header.extra.is_empty() {
-            line.extend_from_slice(b",\"columns\":{");
+            out.extend_from_slice(b",\"columns\":{");
             // As a map keeps them: a repeated column name holds its last value, in the place
             // the name first had.
             let mut columns: Vec<(&str, &str)> = Vec::with_capacity(header.extra.len());
@@ -637,16 +624,16 @@ impl super::BatchSink for Batch {
             }
             for (i, (name, value)) in columns.into_iter().enumerate() {
                 if i > 0 {
-                    line.push(b',');
+                    out.push(b',');
                 }
-                push_str(line, name);
-                line.push(b':');
-                push_str(line, value);
+                push_str(out, name);
+                out.push(b':');
+                push_str(out, value);
             }
-            line.push(b'}');
+            out.push(b'}');
         }
-        line.push(b'}');
-        out.write_all(line)
+        out.push(b'}');
+        Ok(())
     }
 
     fn end(
