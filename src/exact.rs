@@ -13,6 +13,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use crate::digits;
 use crate::tariff::Rounding;
 
 /// An exact amount, at least zero, kept reduced so that equal amounts compare equal.
@@ -201,34 +202,35 @@ impl Exact {
             && self.twos <= 60
             && let Ok(numer) = u64::try_from(self.numer)
         {
-            let mut ints = itoa::Buffer::new();
-            out.extend_from_slice(ints.format(numer >> self.twos).as_bytes());
+            digits::push_u64(out, numer >> self.twos);
             let below = (1u64 << self.twos) - 1;
             let mut rest = numer & below;
             if rest != 0 {
-                let mut digits = [b'.'; 64];
+                // The point and at most 61 fraction digits (a pair may write one past the
+                // last), in one block appended whole.
+                let mut block = [b'.'; 64];
                 let mut length = 1;
                 // Two digits at a time where a hundred times the fraction fits (a denominator
                 // up to 2^57): the pair above the point, from a table.
-                while self.twos <= 57 && rest != 0 && length + 2 <= digits.len() {
+                while self.twos <= 57 && rest != 0 && length + 2 <= block.len() {
                     let hundreds = rest * 100;
                     let pair = (hundreds >> self.twos) as usize * 2;
-                    digits[length..length + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+                    block[length..length + 2].copy_from_slice(&digits::PAIRS[pair..pair + 2]);
                     rest = hundreds & below;
                     length += 2;
                 }
-                while rest != 0 && length < digits.len() {
+                while rest != 0 && length < block.len() {
                     // rest < 2^60, so ten times it fits.
                     let tens = rest * 10;
-                    digits[length] = b'0' + (tens >> self.twos) as u8;
+                    block[length] = b'0' + (tens >> self.twos) as u8;
                     rest = tens & below;
                     length += 1;
                 }
                 // A pair's second digit may be past the expansion's last, a zero.
-                if digits[length - 1] == b'0' {
+                if block[length - 1] == b'0' {
                     length -= 1;
                 }
-                out.extend_from_slice(&digits[..length]);
+                digits::push_block(out, &block, length);
             }
             return;
         }
@@ -313,14 +315,6 @@ impl Exact {
         self.round(self.places(), Rounding::Down)
     }
 }
-
-/// The two digits of each number below 100.
-const PAIRS: &[u8; 200] = b"\
-    0001020304050607080910111213141516171819\
-    2021222324252627282930313233343536373839\
-    4041424344454647484950515253545556575859\
-    6061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899";
 
 /// 5^0 to 5^55, the powers of five a `u128` holds.
 const POWERS_OF_FIVE: [u128; 56] = {
@@ -602,6 +596,11 @@ fn format_digits(buffer: &mut itoa::Buffer, n: u128) -> &str {
 
 /// Appends `digits / 10^places` in plain notation to a byte buffer, as [`write_point`] writes it.
 pub fn push_point(out: &mut Vec<u8>, digits: u128, places: u32, trim: bool) {
+    if let Ok(small) = u64::try_from(digits)
+        && crate::digits::push_point_u64(out, small, places, trim)
+    {
+        return;
+    }
     let mut buffer = itoa::Buffer::new();
     let p = Point::new(format_digits(&mut buffer, digits), places, trim);
     out.extend_from_slice(p.whole.as_bytes());

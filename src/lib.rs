@@ -14,6 +14,7 @@ pub mod compare;
 pub mod completions;
 pub mod date;
 pub mod diff;
+pub mod digits;
 pub mod error;
 pub mod escape;
 pub mod exact;

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{GridView, money};
+use crate::digits::{push_short, push_u64};
 
 /// Writes `steps,256x256,...` and a row per steps.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
@@ -125,8 +126,7 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let mut ints = itoa::Buffer::new();
-        out.extend_from_slice(ints.format(row.line).as_bytes());
+        push_u64(out, row.line);
         out.push(b',');
         let at = std::ptr::from_ref(row.model) as usize;
         let model = match &mut self.model {
@@ -137,7 +137,7 @@ impl super::BatchSink for Batch {
                 &mut slot.insert((at, field)).1
             }
         };
-        out.extend_from_slice(model);
+        push_short(out, model);
         for (separator, n) in [
             (b',', row.job.steps),
             (b',', row.job.size.width),
@@ -145,7 +145,7 @@ impl super::BatchSink for Batch {
             (b',', row.job.count),
         ] {
             out.push(separator);
-            out.extend_from_slice(ints.format(n).as_bytes());
+            push_u64(out, u64::from(n));
         }
         out.push(b',');
         if let Some(quote) = row.quote {
@@ -155,9 +155,11 @@ impl super::BatchSink for Batch {
         } else {
             out.push(b',');
         }
-        for dated in super::row_dated(header, row) {
-            out.push(b',');
-            out.extend_from_slice(dated.as_bytes());
+        if header.dated {
+            for dated in super::row_dated(header, row) {
+                out.push(b',');
+                out.extend_from_slice(dated.as_bytes());
+            }
         }
         for extra in &row.extra {
             out.push(b',');
