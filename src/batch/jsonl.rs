@@ -128,15 +128,31 @@ impl<'a> Scan<'a> {
     }
 
     /// Passes the colon after a member's name and the blanks around it: the cursor is then
-    /// at the value.
+    /// at the value. A colon and one space, as most writers put them, are passed at once.
     #[inline(always)]
     fn colon(&mut self) -> Option<()> {
-        if self.eat(b':').is_none() {
-            self.spaces();
-            self.eat(b':')?;
+        match self.bytes.get(self.at..self.at + 2) {
+            Some(b": ") => self.at += 2,
+            Some([b':', _]) => self.at += 1,
+            _ => {
+                self.spaces();
+                self.eat(b':')?;
+            }
         }
         self.spaces();
         Some(())
+    }
+
+    /// Passes the comma between members and the blanks after it; a comma and one space, as
+    /// most writers put them, at once. The cursor is at the comma.
+    #[inline(always)]
+    fn comma(&mut self) {
+        if self.bytes.get(self.at + 1) == Some(&b' ') {
+            self.at += 2;
+        } else {
+            self.at += 1;
+        }
+        self.spaces();
     }
 
     /// The content of the string at the cursor. Escapes other than `\u` are checked but not decoded: the flag
@@ -179,7 +195,7 @@ impl<'a> Scan<'a> {
     #[inline(always)]
     fn number(&mut self) -> Option<u32> {
         let digits = &self.bytes[self.at..];
-        let count = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (value, count) = leading_number(digits);
         if count == 0 || count > 9 || (count > 1 && digits[0] == b'0') {
             return None;
         }
@@ -189,11 +205,7 @@ impl<'a> Scan<'a> {
             _ => return None,
         }
         self.at += count;
-        Some(
-            digits[..count]
-                .iter()
-                .fold(0, |n, b| n * 10 + u32::from(b - b'0')),
-        )
+        Some(value)
     }
 
     /// The value at the cursor of a key that does not affect the price: a string, a number
@@ -311,14 +323,43 @@ fn utf8_char(bytes: &[u8]) -> Option<usize> {
     ok.then_some(3)
 }
 
+/// The ASCII digits `bytes` starts with, up to ten: their value (when there are at most nine)
+/// and how many there are (ten meaning ten or more).
+#[inline(always)]
+fn leading_number(bytes: &[u8]) -> (u32, usize) {
+    let mut value = 0u32;
+    for (count, &b) in bytes.iter().take(10).enumerate() {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return (value, count);
+        }
+        // Ten digits may not fit: their value is never used.
+        value = value.wrapping_mul(10).wrapping_add(u32::from(digit));
+    }
+    (value, bytes.len().min(10))
+}
+
+/// How many ASCII digits `bytes` has from `at`: eight at a time in a `u64`, then one at a time.
+#[inline(always)]
+fn digit_run(bytes: &[u8], at: usize) -> usize {
+    const ZEROS: u64 = u64::from_ne_bytes([b'0'; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0xf0; 8]);
+    const SIXES: u64 = u64::from_ne_bytes([0x06; 8]);
+    let mut end = at;
+    // A byte is a digit when its high half is 3 and adding 6 to it keeps it so.
+    while let Some(block) = bytes.get(end..end + 8) {
+        let word = u64::from_le_bytes(block.try_into().unwrap_or_default());
+        if word & HIGH != ZEROS || word.wrapping_add(SIXES) & HIGH != ZEROS {
+            break;
+        }
+        end += 8;
+    }
+    end + bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
 fn json_number(bytes: &[u8]) -> Option<usize> {
-    let digits = |from: usize| {
-        bytes[from..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count()
-    };
+    let digits = |from: usize| digit_run(bytes, from) - from;
     let mut at = usize::from(bytes.first() == Some(&b'-'));
     match (bytes.get(at), digits(at)) {
         (Some(b'0'), _) => at += 1,
@@ -404,13 +445,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 #[inline(always)]
 fn size_bytes(text: &[u8]) -> Option<Size> {
     let side = |digits: &[u8]| {
-        (!digits.is_empty() && digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit))
-            .then(|| {
-                digits
-                    .iter()
-                    .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'))
-            })
-            .filter(|&n| n > 0)
+        let (value, count) = leading_number(digits);
+        (count == digits.len() && (1..=9).contains(&count) && value > 0).then_some(value)
     };
     if let Some(at) = text.iter().position(|&b| b == b'x' || b == b'X')
         && let (Some(w), Some(h)) = (side(&text[..at]), side(&text[at + 1..]))
@@ -517,10 +553,7 @@ fn object<'a>(
                 next = *bytes.get(scan.at)?;
             }
             match next {
-                b',' => {
-                    scan.at += 1;
-                    scan.spaces();
-                }
+                b',' => scan.comma(),
                 b'}' => break,
                 _ => return None,
             }
