@@ -29,27 +29,6 @@ pub fn push_block<const N: usize>(out: &mut Vec<u8>, block: &[u8; N], length: us
     out.truncate(out.len() - (N - length.min(N)));
 }
 
-/// Appends the decimal digits of `n`.
-#[inline(always)]
-pub fn push_u64(out: &mut Vec<u8>, n: u64) {
-    let mut block = [0u8; 20];
-    let length = write_u64(&mut block, 0, n);
-    push_block(out, &block, length);
-}
-
-/// Appends `bytes` as they are: through a block of 32 when they fit one (a model's name).
-#[inline(always)]
-pub fn push_short(out: &mut Vec<u8>, bytes: &[u8]) {
-    match bytes.len() {
-        0..=32 => {
-            let mut block = [0u8; 32];
-            block[..bytes.len()].copy_from_slice(bytes);
-            push_block(out, &block, bytes.len());
-        }
-        _ => out.extend_from_slice(bytes),
-    }
-}
-
 /// How many decimal digits `n` has: from its length in bits (a bit is log10(2) = 1233 / 4096
 /// of a digit, to within one), then one comparison.
 #[inline(always)]
@@ -91,30 +70,213 @@ fn write_back(block: &mut [u8], mut end: usize, mut n: u64) {
 /// nothing written, for more places.
 #[inline(always)]
 pub fn push_point_u64(out: &mut Vec<u8>, digits: u64, places: u32, trim: bool) -> bool {
-    let Some(&unit) = POWERS_OF_TEN.get(places as usize) else {
-        return false;
-    };
-    let places = places as usize;
-    // The whole part (at most 20 digits), the point, the fraction (at most 19).
-    let mut block = [b'0'; 40];
-    let mut end = write_u64(&mut block, 0, digits / unit);
-    if places > 0 {
-        block[end] = b'.';
-        let point = end;
-        end += 1 + places;
-        // Zeros are there already: the fraction's digits are written at its end.
-        write_back(&mut block, end, digits % unit);
-        if trim {
-            while block[end - 1] == b'0' {
-                end -= 1;
-            }
-            if end == point + 1 {
-                end = point;
-            }
+    let mut block = Block::new(out);
+    let written = block.point(digits, places, trim);
+    block.finish();
+    written
+}
+
+/// A row's figures gathered on the stack and appended to a buffer in whole blocks: each
+/// figure is written in place (no copy of a length known only when running, so no call to the
+/// C library's copy), and the block goes to the buffer when full and at the end.
+pub struct Block<'o> {
+    out: &'o mut Vec<u8>,
+    bytes: [u8; BLOCK],
+    len: usize,
+}
+
+/// Bytes a [`Block`] holds.
+const BLOCK: usize = 256;
+
+/// The most any one figure written to a [`Block`] takes.
+const FIGURE: usize = 96;
+
+/// A text copied into a [`Block`] in one fixed-size copy: its bytes, padded to a multiple of
+/// `TEXT` bytes, and its length. Texts longer than two such copies are copied as they are.
+#[derive(Clone, Debug, Default)]
+pub struct Text {
+    padded: Vec<u8>,
+    len: usize,
+}
+
+/// Bytes of a [`Text`] copied at once.
+const TEXT: usize = 32;
+
+impl Text {
+    /// `bytes` made ready for copying.
+    pub fn new(bytes: &[u8]) -> Text {
+        let mut padded = bytes.to_vec();
+        padded.resize(bytes.len().next_multiple_of(TEXT).max(TEXT), 0);
+        Text {
+            padded,
+            len: bytes.len(),
         }
     }
-    push_block(out, &block, end);
-    true
+}
+
+impl<'o> Block<'o> {
+    /// A block that appends to `out`.
+    #[inline(always)]
+    pub fn new(out: &'o mut Vec<u8>) -> Block<'o> {
+        Block {
+            out,
+            bytes: [0; BLOCK],
+            len: 0,
+        }
+    }
+
+    /// Room for `n` more bytes: what the block holds goes to the buffer first when needed.
+    #[inline(always)]
+    fn room(&mut self, n: usize) {
+        if self.len + n > BLOCK {
+            self.flush();
+        }
+    }
+
+    /// Appends what the block holds to the buffer, and empties it.
+    #[inline(always)]
+    fn flush(&mut self) {
+        // Copies of up to 128 bytes are made in place; longer ones call the library's copy.
+        if let (0..=64, Some(head)) = (self.len, self.bytes.first_chunk::<64>()) {
+            push_block(self.out, head, self.len);
+        } else if let (0..=128, Some(head)) = (self.len, self.bytes.first_chunk::<128>()) {
+            push_block(self.out, head, self.len);
+        } else {
+            push_block(self.out, &self.bytes, self.len);
+        }
+        self.len = 0;
+    }
+
+    /// The buffer, after what the block holds.
+    #[inline(always)]
+    pub fn out(&mut self) -> &mut Vec<u8> {
+        self.flush();
+        self.out
+    }
+
+    /// Appends what is left; the block's work is done.
+    #[inline(always)]
+    pub fn finish(mut self) {
+        self.flush();
+    }
+
+    /// One byte.
+    #[inline(always)]
+    pub fn byte(&mut self, b: u8) {
+        self.room(1);
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    /// The decimal digits of `n`.
+    #[inline(always)]
+    pub fn u64(&mut self, n: u64) {
+        self.room(20);
+        self.len = write_u64(&mut self.bytes, self.len, n);
+    }
+
+    /// A text made ready by [`Text::new`].
+    #[inline(always)]
+    pub fn text(&mut self, text: &Text) {
+        if text.len <= TEXT
+            && let Some(padded) = text.padded.first_chunk::<TEXT>()
+        {
+            self.fixed(padded, text.len);
+        } else if text.len <= 2 * TEXT
+            && let Some(padded) = text.padded.first_chunk::<{ 2 * TEXT }>()
+        {
+            self.fixed(padded, text.len);
+        } else {
+            self.out().extend_from_slice(&text.padded[..text.len]);
+        }
+    }
+
+    /// Bytes whose length is known when compiling (the members' names of a JSON row).
+    #[inline(always)]
+    pub fn literal<const N: usize>(&mut self, bytes: &[u8; N]) {
+        self.fixed(bytes, N);
+    }
+
+    /// The first `len` of `bytes`, copied as all `N` of them.
+    #[inline(always)]
+    fn fixed<const N: usize>(&mut self, bytes: &[u8; N], len: usize) {
+        if N > BLOCK {
+            self.out().extend_from_slice(&bytes[..len]);
+            return;
+        }
+        self.room(N);
+        self.bytes[self.len..self.len + N].copy_from_slice(bytes);
+        self.len += len;
+    }
+
+    /// `digits / 10^places` in plain notation, as [`push_point_u64`] writes it; `false`, with
+    /// nothing written, for 20 places or more.
+    #[inline(always)]
+    pub fn point(&mut self, digits: u64, places: u32, trim: bool) -> bool {
+        let Some(&unit) = POWERS_OF_TEN.get(places as usize) else {
+            return false;
+        };
+        // At most 20 whole digits, the point and 19 places (all 19 zeroed first).
+        self.room(48);
+        let places = places as usize;
+        let start = self.len;
+        let mut end = write_u64(&mut self.bytes, start, digits / unit);
+        if places > 0 {
+            let point = end;
+            self.bytes[point] = b'.';
+            end += 1 + places;
+            self.bytes[point + 1..point + 20].fill(b'0');
+            write_back(&mut self.bytes, end, digits % unit);
+            if trim {
+                while self.bytes[end - 1] == b'0' {
+                    end -= 1;
+                }
+                if end == point + 1 {
+                    end = point;
+                }
+            }
+        }
+        self.len = end;
+        true
+    }
+
+    /// `whole` and then the binary fraction `rest / 2^twos` (`rest` below 2^twos, `twos` at
+    /// most 60) in plain notation: the expansion ends, after at most `twos` places; the
+    /// point only when there is a fraction.
+    #[inline(always)]
+    pub fn binary(&mut self, whole: u64, mut rest: u64, twos: u32) {
+        debug_assert!(twos <= 60 && rest < 1 << twos);
+        self.room(FIGURE);
+        self.len = write_u64(&mut self.bytes, self.len, whole);
+        if rest == 0 {
+            return;
+        }
+        let below = (1u64 << twos) - 1;
+        self.bytes[self.len] = b'.';
+        // Past the point: at most 61 digits (a pair may write one past the last).
+        let mut length = self.len + 1;
+        // Each digit is the fraction times ten, above the point; two digits at a time where a
+        // hundred times the fraction fits (a denominator up to 2^57), from a table.
+        while twos <= 57 && rest != 0 {
+            let hundreds = rest * 100;
+            let pair = (hundreds >> twos) as usize * 2;
+            self.bytes[length..length + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            rest = hundreds & below;
+            length += 2;
+        }
+        while rest != 0 {
+            // rest < 2^60, so ten times it fits.
+            let tens = rest * 10;
+            self.bytes[length] = b'0' + (tens >> twos) as u8;
+            rest = tens & below;
+            length += 1;
+        }
+        // A pair's second digit may be past the expansion's last, a zero.
+        if self.bytes[length - 1] == b'0' {
+            length -= 1;
+        }
+        self.len = length;
+    }
 }
 
 #[cfg(test)]
@@ -141,33 +303,73 @@ mod tests {
         assert!(!push_point_u64(&mut Vec::new(), 1, 20, false));
     }
 
+    /// One figure written to a block, and the text it must give.
+    #[derive(Clone, Debug)]
+    enum Figure {
+        Int(u64),
+        Byte(u8),
+        Text(Vec<u8>),
+        Point(u64, u32, bool),
+        Binary(u64, u64, u32),
+    }
+
+    fn figure() -> impl Strategy<Value = Figure> {
+        let int = (any::<u64>(), 0u32..64).prop_map(|(n, shift)| n >> shift);
+        prop_oneof![
+            int.clone().prop_map(Figure::Int),
+            any::<u8>().prop_map(Figure::Byte),
+            proptest::collection::vec(any::<u8>(), 0..100).prop_map(Figure::Text),
+            (int.clone(), 0u32..20, any::<bool>()).prop_map(|(n, p, t)| Figure::Point(n, p, t)),
+            (int.clone(), int, 0u32..=60).prop_map(|(whole, n, twos)| Figure::Binary(
+                whole,
+                n & ((1 << twos) - 1),
+                twos
+            )),
+        ]
+    }
+
     proptest! {
-        /// Every figure as the standard library writes it, after what the buffer held.
+        /// Any run of figures, however many fill the block, lands in the buffer whole, in
+        /// order, as the standard library (and the general writers) write each one.
         #[test]
-        fn integers_as_the_standard_library_writes_them(n in any::<u64>(), shift in 0u32..64) {
-            let n = n >> shift;
+        fn figures_land_as_written(figures in proptest::collection::vec(figure(), 0..40)) {
             let mut out = b"ab".to_vec();
-            push_u64(&mut out, n);
-            prop_assert_eq!(String::from_utf8(out).unwrap(), format!("ab{n}"));
-        }
-
-        /// Every placing of the point as the general writer places it.
-        #[test]
-        fn points_as_the_general_writer_writes_them(
-            n in any::<u64>(), shift in 0u32..64, places in 0u32..20, trim in any::<bool>(),
-        ) {
-            let n = n >> shift;
-            let mut general = String::from("x");
-            crate::exact::write_point(&mut general, u128::from(n), places, trim).unwrap();
-            prop_assert_eq!(point(n, places, trim), general);
-        }
-
-        #[test]
-        fn short_bytes_are_appended_as_they_are(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
-            let mut out = b"ab".to_vec();
-            push_short(&mut out, &bytes);
-            prop_assert_eq!(&out[..2], b"ab");
-            prop_assert_eq!(&out[2..], &bytes[..]);
+            let mut expected = b"ab".to_vec();
+            let mut block = Block::new(&mut out);
+            for f in &figures {
+                match f {
+                    Figure::Int(n) => {
+                        block.u64(*n);
+                        expected.extend_from_slice(n.to_string().as_bytes());
+                    }
+                    Figure::Byte(b) => {
+                        block.byte(*b);
+                        expected.push(*b);
+                    }
+                    Figure::Text(bytes) => {
+                        block.text(&Text::new(bytes));
+                        expected.extend_from_slice(bytes);
+                    }
+                    Figure::Point(n, places, trim) => {
+                        prop_assert!(block.point(*n, *places, *trim));
+                        let mut general = String::new();
+                        crate::exact::write_point(&mut general, u128::from(*n), *places, *trim)
+                            .unwrap();
+                        expected.extend_from_slice(general.as_bytes());
+                    }
+                    Figure::Binary(whole, rest, twos) => {
+                        block.binary(*whole, *rest, *twos);
+                        // As the exact amount's `Display` writes whole + rest / 2^twos.
+                        let numer = (u128::from(*whole) << twos) + u128::from(*rest);
+                        let exact = crate::exact::Exact::over(numer, *twos, 0);
+                        expected.extend_from_slice(exact.to_string().as_bytes());
+                    }
+                }
+            }
+            block.literal(b"--");
+            block.finish();
+            expected.extend_from_slice(b"--");
+            prop_assert_eq!(out, expected);
         }
     }
 }

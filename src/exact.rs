@@ -13,7 +13,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::digits;
+use crate::digits::Block;
 use crate::tariff::Rounding;
 
 /// An exact amount, at least zero, kept reduced so that equal amounts compare equal.
@@ -194,46 +194,28 @@ impl Exact {
 
     /// Appends the exact expansion (as `Display` writes it) to a byte buffer.
     pub fn push_to(self, out: &mut Vec<u8>) {
+        let mut block = Block::new(out);
+        self.write_to(&mut block);
+        block.finish();
+    }
+
+    /// Writes the exact expansion (as `Display` writes it) to a row's block.
+    #[inline]
+    pub fn write_to(self, block: &mut Block<'_>) {
         // A denominator that is a power of two (units of a 1024x1024 image are) and a numerator
-        // of 64 bits: the whole part, then the fraction digit by digit, with no division. Each
-        // digit is the fraction times ten, above the point; the last one is not zero, and it
-        // comes after at most `twos` of them.
+        // of 64 bits: the whole part, then the fraction digit by digit, with no division.
         if self.fives == 0
             && self.twos <= 60
             && let Ok(numer) = u64::try_from(self.numer)
         {
-            digits::push_u64(out, numer >> self.twos);
-            let below = (1u64 << self.twos) - 1;
-            let mut rest = numer & below;
-            if rest != 0 {
-                // The point and at most 61 fraction digits (a pair may write one past the
-                // last), in one block appended whole.
-                let mut block = [b'.'; 64];
-                let mut length = 1;
-                // Two digits at a time where a hundred times the fraction fits (a denominator
-                // up to 2^57): the pair above the point, from a table.
-                while self.twos <= 57 && rest != 0 && length + 2 <= block.len() {
-                    let hundreds = rest * 100;
-                    let pair = (hundreds >> self.twos) as usize * 2;
-                    block[length..length + 2].copy_from_slice(&digits::PAIRS[pair..pair + 2]);
-                    rest = hundreds & below;
-                    length += 2;
-                }
-                while rest != 0 && length < block.len() {
-                    // rest < 2^60, so ten times it fits.
-                    let tens = rest * 10;
-                    block[length] = b'0' + (tens >> self.twos) as u8;
-                    rest = tens & below;
-                    length += 1;
-                }
-                // A pair's second digit may be past the expansion's last, a zero.
-                if block[length - 1] == b'0' {
-                    length -= 1;
-                }
-                digits::push_block(out, &block, length);
-            }
+            block.binary(
+                numer >> self.twos,
+                numer & ((1u64 << self.twos) - 1),
+                self.twos,
+            );
             return;
         }
+        let out = block.out();
         match self.scaled() {
             Some((digits, places)) => push_point(out, digits, places, true),
             None => out.extend_from_slice(self.to_string().as_bytes()),

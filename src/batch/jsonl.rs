@@ -354,7 +354,10 @@ fn digit_run(bytes: &[u8], at: usize) -> usize {
         }
         end += 8;
     }
-    end + bytes[end..].iter().take_while(|b| b.is_ascii_digit()).count()
+    end + bytes[end..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count()
 }
 
 /// The length of the JSON number `bytes` starts with: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{GridView, money};
-use crate::digits::{push_short, push_u64};
+use crate::digits::{Block, Text};
 
 /// Writes `steps,256x256,...` and a row per steps.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
@@ -35,7 +35,7 @@ pub struct Batch {
     /// The model of the last row (its place in the tariff, which does not move while rows are
     /// rendered) and its id as a field: a run of rows of one model writes its field without
     /// looking at its text again.
-    model: Option<(usize, Vec<u8>)>,
+    model: Option<(usize, Text)>,
 }
 
 /// Whether a spreadsheet opening the file would take `text` for a formula: it starts (after any
@@ -126,35 +126,37 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        push_u64(out, row.line);
-        out.push(b',');
+        let mut block = Block::new(out);
+        block.u64(row.line);
+        block.byte(b',');
         let at = std::ptr::from_ref(row.model) as usize;
         let model = match &mut self.model {
             Some((model, field)) if *model == at => field,
             slot => {
                 let mut field = Vec::new();
                 push_text(&mut field, &row.model.id);
-                &mut slot.insert((at, field)).1
+                &mut slot.insert((at, Text::new(&field))).1
             }
         };
-        push_short(out, model);
+        block.text(model);
         for (separator, n) in [
             (b',', row.job.steps),
             (b',', row.job.size.width),
             (b'x', row.job.size.height),
             (b',', row.job.count),
         ] {
-            out.push(separator);
-            push_u64(out, u64::from(n));
+            block.byte(separator);
+            block.u64(u64::from(n));
         }
-        out.push(b',');
+        block.byte(b',');
         if let Some(quote) = row.quote {
-            quote.units.push_to(out);
-            out.push(b',');
-            super::push_money(out, quote.price, header.tariff.display.decimals);
+            quote.units.write_to(&mut block);
+            block.byte(b',');
+            super::block_money(&mut block, quote.price, header.tariff.display.decimals);
         } else {
-            out.push(b',');
+            block.byte(b',');
         }
+        let out = block.out();
         if header.dated {
             for dated in super::row_dated(header, row) {
                 out.push(b',');

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{CheckView, GridView, QuoteView, exact, money};
+use crate::digits::{Block, Text};
 use crate::grid::Cell;
 use crate::tariff::{Model, Origin, Tariff};
 
@@ -503,7 +504,7 @@ pub struct Batch {
     /// rendered), day, rate (as its exact bytes: the scale is written too) and rate's first
     /// day, with the members they were written as: rows priced alike (most are) copy them
     /// instead of formatting them again.
-    alike: Option<(Alike, Vec<u8>, Vec<u8>)>,
+    alike: Option<(Alike, Text, Text)>,
 }
 
 /// What a row shares with the rows priced like it (see [`Batch`]).
@@ -553,9 +554,9 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let mut ints = itoa::Buffer::new();
-        out.extend_from_slice(b",\n    {\"line\":");
-        out.extend_from_slice(ints.format(row.line).as_bytes());
+        let mut block = Block::new(out);
+        block.literal(b",\n    {\"line\":");
+        block.u64(row.line);
         let alike = Alike {
             model: std::ptr::from_ref(row.model) as usize,
             day: row.day,
@@ -580,37 +581,38 @@ impl super::BatchSink for Batch {
                     Some(day) => push_str(&mut dated, &day.to_string()),
                     None => dated.extend_from_slice(b"null"),
                 }
-                let (_, model, dated) = slot.insert((alike, model, dated));
+                let (_, model, dated) = slot.insert((alike, Text::new(&model), Text::new(&dated)));
                 (&*model, &*dated)
             }
         };
-        out.extend_from_slice(model);
+        block.text(model);
         let size = row.job.size;
-        out.extend_from_slice(b",\"steps\":");
-        out.extend_from_slice(ints.format(row.job.steps).as_bytes());
-        out.extend_from_slice(b",\"size\":\"");
-        out.extend_from_slice(ints.format(size.width).as_bytes());
-        out.push(b'x');
-        out.extend_from_slice(ints.format(size.height).as_bytes());
-        out.extend_from_slice(b"\",\"width\":");
-        out.extend_from_slice(ints.format(size.width).as_bytes());
-        out.extend_from_slice(b",\"height\":");
-        out.extend_from_slice(ints.format(size.height).as_bytes());
-        out.extend_from_slice(b",\"count\":");
-        out.extend_from_slice(ints.format(row.job.count).as_bytes());
+        block.literal(b",\"steps\":");
+        block.u64(u64::from(row.job.steps));
+        block.literal(b",\"size\":\"");
+        block.u64(u64::from(size.width));
+        block.byte(b'x');
+        block.u64(u64::from(size.height));
+        block.literal(b"\",\"width\":");
+        block.u64(u64::from(size.width));
+        block.literal(b",\"height\":");
+        block.u64(u64::from(size.height));
+        block.literal(b",\"count\":");
+        block.u64(u64::from(row.job.count));
         match row.quote {
             Some(quote) => {
-                out.extend_from_slice(b",\"units\":\"");
-                quote.units.push_to(out);
-                out.extend_from_slice(b"\",\"exact\":\"");
-                quote.exact.push_to(out);
-                out.extend_from_slice(b"\",\"price\":\"");
-                super::push_money(out, quote.price, header.tariff.display.decimals);
-                out.push(b'"');
+                block.literal(b",\"units\":\"");
+                quote.units.write_to(&mut block);
+                block.literal(b"\",\"exact\":\"");
+                quote.exact.write_to(&mut block);
+                block.literal(b"\",\"price\":\"");
+                super::block_money(&mut block, quote.price, header.tariff.display.decimals);
+                block.byte(b'"');
             }
-            None => out.extend_from_slice(b",\"units\":\"\",\"exact\":null,\"price\":\"\""),
+            None => block.literal(b",\"units\":\"\",\"exact\":null,\"price\":\"\""),
         }
-        out.extend_from_slice(dated);
+        block.text(dated);
+        let out = block.out();
         if !header.extra.is_empty() {
             out.extend_from_slice(b",\"columns\":{");
             // As a map keeps them: a repeated column name holds its last value, in the place

@@ -368,6 +368,21 @@ pub trait BatchSink: Send {
 
 /// [`money`], appended to a byte buffer.
 pub fn push_money(out: &mut Vec<u8>, rounded: Decimal, places: u32) {
+    let mut block = crate::digits::Block::new(out);
+    block_money(&mut block, rounded, places);
+    block.finish();
+}
+
+/// [`push_money`] into a row's block.
+#[inline]
+pub fn block_money(block: &mut crate::digits::Block<'_>, rounded: Decimal, places: u32) {
+    if rounded.scale() == places
+        && let Ok(digits) = u64::try_from(rounded.mantissa())
+        && block.point(digits, places, false)
+    {
+        return;
+    }
+    let out = block.out();
     match u128::try_from(rounded.mantissa()) {
         Ok(digits) if rounded.scale() == places => {
             crate::exact::push_point(out, digits, places, false)
