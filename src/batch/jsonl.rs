@@ -447,12 +447,15 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 /// by [`size_text`] itself.
 #[inline(always)]
 fn size_bytes(text: &[u8]) -> Option<Size> {
+    // Each side one to nine digits, not zero.
     let side = |digits: &[u8]| {
         let (value, count) = leading_number(digits);
-        (count == digits.len() && (1..=9).contains(&count) && value > 0).then_some(value)
+        ((1..=9).contains(&count) && value > 0).then_some((value, count))
     };
-    if let Some(at) = text.iter().position(|&b| b == b'x' || b == b'X')
-        && let (Some(w), Some(h)) = (side(&text[..at]), side(&text[at + 1..]))
+    if let Some((w, at)) = side(text)
+        && let Some(b'x' | b'X') = text.get(at)
+        && let Some((h, count)) = side(&text[at + 1..])
+        && at + 1 + count == text.len()
     {
         return Some(Size::new(w, h));
     }
