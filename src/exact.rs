@@ -240,17 +240,16 @@ impl Exact {
         // the factors of a negative power divide, and where numerator and divisor fit 64 bits
         // that is one 64-bit division (rounding looks only at the remainder against the
         // divisor, so any divisor giving the same fraction rounds the same).
-        let up = factor(
-            places.saturating_sub(self.twos),
-            places.saturating_sub(self.fives),
-        );
-        let down = factor(
-            self.twos.saturating_sub(places),
-            self.fives.saturating_sub(places),
-        );
-        if let (Some(up), Some(down)) = (up, down)
-            && let Some(numer) = self.numer.checked_mul(up)
-            && let (Ok(numer), Ok(down)) = (u64::try_from(numer), u64::try_from(down))
+        if let Ok(numer) = u64::try_from(self.numer)
+            && let Some(up) = factor64(
+                places.saturating_sub(self.twos),
+                places.saturating_sub(self.fives),
+            )
+            && let Some(down) = factor64(
+                self.twos.saturating_sub(places),
+                self.fives.saturating_sub(places),
+            )
+            && let Some(numer) = numer.checked_mul(up)
         {
             return finish(
                 u128::from(numer / down),
@@ -308,6 +307,26 @@ const POWERS_OF_FIVE: [u128; 56] = {
     }
     table
 };
+
+/// 5^0 to 5^27, the powers of five a `u64` holds.
+const POWERS_OF_FIVE_64: [u64; 28] = {
+    let mut table = [1u64; 28];
+    let mut i = 1;
+    while i < 28 {
+        table[i] = table[i - 1] * 5;
+        i += 1;
+    }
+    table
+};
+
+/// 2^twos x 5^fives, or `None` past a `u64`: [`factor`] in 64-bit registers.
+fn factor64(twos: u32, fives: u32) -> Option<u64> {
+    let five = *POWERS_OF_FIVE_64.get(fives as usize)?;
+    if twos >= 64 || five.leading_zeros() < twos {
+        return None;
+    }
+    Some(five << twos)
+}
 
 /// 2^twos x 5^fives, or `None` past a `u128`; a table look-up and a shift, no loop.
 fn factor(twos: u32, fives: u32) -> Option<u128> {
@@ -820,6 +839,12 @@ mod tests {
         assert_eq!(factor(128, 0), None);
         assert_eq!(factor(126, 1), None);
         assert_eq!(factor(125, 1), Some(5 << 125));
+        for twos in 0..70 {
+            for fives in 0..30 {
+                let wide = factor(twos, fives).and_then(|f| u64::try_from(f).ok());
+                assert_eq!(factor64(twos, fives), wide, "2^{twos} x 5^{fives}");
+            }
+        }
     }
 
     /// Numerators small, of 64 bits and of 128, each a third of the time.
