@@ -398,11 +398,77 @@ pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
     (scan.at == bytes.len()).then_some(row)
 }
 
-/// The model named by the last line read, as written and as read: a run of lines naming the
-/// same model reads its name once.
+/// What the lines read before were like, so that a run of lines written alike (as a program
+/// writes them) is read in fewer steps: the model named by the last line, as written and as
+/// read (its name is read once), and the bytes before each value, member by member.
 #[derive(Default)]
 pub struct ModelText<'a> {
     last: Option<(&'a [u8], &'a str)>,
+    leads: [Lead; LEADS],
+}
+
+/// Members whose leads are kept.
+const LEADS: usize = 8;
+
+/// Bytes of a lead compared at once.
+const LEAD: usize = 32;
+
+/// The bytes before a member's value as a line read before had them, from the end of the value
+/// before it (or the line's start): blanks, the comma (or the opening brace), the quoted
+/// name, the colon and the blanks after it. The same bytes at the same member of another line,
+/// followed by a byte that is not a blank, are read the same way, to the same key, so they are
+/// passed in one comparison.
+#[derive(Clone, Copy, Default)]
+struct Lead {
+    /// The bytes, then zeros.
+    bytes: [u64; LEAD / 8],
+    /// Which bits of `bytes` are the lead's.
+    mask: [u64; LEAD / 8],
+    /// Its length; 0 when none is kept.
+    len: usize,
+    /// The key and its bit, as [`Scan::known_key`] gives them.
+    key: Option<(Key, u32)>,
+}
+
+impl Lead {
+    /// The lead of `bytes`, read to `key`; `None` when it is too long to keep (the byte after
+    /// it must be among the bytes compared).
+    fn new(bytes: &[u8], key: (Key, u32)) -> Option<Lead> {
+        if bytes.is_empty() || bytes.len() >= LEAD {
+            return None;
+        }
+        let mut padded = [0u8; LEAD];
+        padded[..bytes.len()].copy_from_slice(bytes);
+        let mut ones = [0u8; LEAD];
+        ones[..bytes.len()].fill(0xff);
+        let words = |b: [u8; LEAD]| {
+            std::array::from_fn(|i| {
+                u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default())
+            })
+        };
+        Some(Lead {
+            bytes: words(padded),
+            mask: words(ones),
+            len: bytes.len(),
+            key: Some(key),
+        })
+    }
+
+    /// Whether `rest` starts with the lead and then a byte that is not a blank (a line may
+    /// have more blanks there than the line the lead was kept from): the key it leads to, and
+    /// its length.
+    #[inline(always)]
+    fn read(&self, rest: &[u8]) -> Option<((Key, u32), usize)> {
+        let key = self.key?;
+        let head = rest.first_chunk::<LEAD>()?;
+        let mut differ = 0;
+        for (i, (bytes, mask)) in self.bytes.iter().zip(&self.mask).enumerate() {
+            let word = u64::from_le_bytes(head[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+            differ |= (word ^ bytes) & mask;
+        }
+        let next = *head.get(self.len)?;
+        (differ == 0 && next != b' ' && next != b'\t').then_some((key, self.len))
+    }
 }
 
 impl<'a> ModelText<'a> {
@@ -490,7 +556,8 @@ pub fn fast_line<'a>(
 }
 
 /// Reads one object of known keys with plain values, and the spaces after it; the row it
-/// prices, if it sets a price (or `defaults_ok`).
+/// prices, if it sets a price (or `defaults_ok`). A member's lead, as kept from a line
+/// before, is passed at once.
 #[inline(always)]
 fn object<'a>(
     scan: &mut Scan<'a>,
@@ -499,8 +566,6 @@ fn object<'a>(
     models: &mut ModelText<'a>,
 ) -> Option<Row<'a>> {
     let bytes = scan.bytes;
-    scan.spaces();
-    scan.eat(b'{')?;
     let mut row = Row {
         line,
         ..Row::default()
@@ -509,63 +574,87 @@ fn object<'a>(
     let mut seen = 0u32;
     let mut steps_seen = false;
     let mut count_seen = false;
-    scan.spaces();
-    if bytes.get(scan.at) != Some(&b'}') {
-        loop {
-            // A name `known_key` does not take is not one of `key`'s as written (escaped,
-            // or another name): the general reader reads the line.
-            // Blanks before the name are passed (after `{` or a comma).
-            let (key, bit) = scan.known_key()?;
-            if seen & bit != 0 {
-                return None;
+    let mut member = 0;
+    loop {
+        // The bytes before the value: as at this member of a line before (passed at once), or
+        // read here. A name `known_key` does not take is not one of `key`'s as written
+        // (escaped, or another name): the general reader reads the line.
+        let lead = models
+            .leads
+            .get(member)
+            .and_then(|lead| lead.read(&bytes[scan.at..]));
+        let (key, bit) = match lead {
+            Some((key, length)) => {
+                // This line may have more blanks before the value than the line before.
+                scan.at += length;
+                key
             }
-            seen |= bit;
-            scan.colon()?;
-            match key {
-                Key::Ignored => scan.ignored()?,
-                Key::Model => {
-                    let (text, escaped) = scan.string()?;
-                    if escaped {
-                        return None;
-                    }
-                    row.model = Some(Cow::Borrowed(models.read(text)?));
-                }
-                Key::Steps => {
-                    if std::mem::replace(&mut steps_seen, true) {
-                        return None;
-                    }
-                    row.steps = Some(scan.number()?);
-                }
-                Key::Count => {
-                    if std::mem::replace(&mut count_seen, true) {
-                        return None;
-                    }
-                    row.count = Some(scan.number()?);
-                }
-                Key::Size => {
-                    let (text, escaped) = scan.string()?;
-                    if escaped {
-                        return None;
-                    }
-                    row.size = Some(size_bytes(text)?);
-                }
-                Key::Width => width = Some(scan.number()?),
-                Key::Height => height = Some(scan.number()?),
-            }
-            // Each value reader ends at a byte that may follow a value.
-            let mut next = *bytes.get(scan.at)?;
-            if let b' ' | b'\t' = next {
+            None => {
+                let start = scan.at;
                 scan.spaces();
-                next = *bytes.get(scan.at)?;
+                if member == 0 {
+                    scan.eat(b'{')?;
+                    scan.spaces();
+                    if bytes.get(scan.at) == Some(&b'}') {
+                        break;
+                    }
+                } else {
+                    // Each value reader ends at a byte that may follow a value.
+                    match *bytes.get(scan.at)? {
+                        b',' => scan.comma(),
+                        b'}' => break,
+                        _ => return None,
+                    }
+                }
+                let key = scan.known_key()?;
+                scan.colon()?;
+                if let (Some(slot), Some(lead)) = (
+                    models.leads.get_mut(member),
+                    Lead::new(&bytes[start..scan.at], key),
+                ) {
+                    *slot = lead;
+                }
+                key
             }
-            match next {
-                b',' => scan.comma(),
-                b'}' => break,
-                _ => return None,
-            }
+        };
+        if seen & bit != 0 {
+            return None;
         }
+        seen |= bit;
+        match key {
+            Key::Ignored => scan.ignored()?,
+            Key::Model => {
+                let (text, escaped) = scan.string()?;
+                if escaped {
+                    return None;
+                }
+                row.model = Some(Cow::Borrowed(models.read(text)?));
+            }
+            Key::Steps => {
+                if std::mem::replace(&mut steps_seen, true) {
+                    return None;
+                }
+                row.steps = Some(scan.number()?);
+            }
+            Key::Count => {
+                if std::mem::replace(&mut count_seen, true) {
+                    return None;
+                }
+                row.count = Some(scan.number()?);
+            }
+            Key::Size => {
+                let (text, escaped) = scan.string()?;
+                if escaped {
+                    return None;
+                }
+                row.size = Some(size_bytes(text)?);
+            }
+            Key::Width => width = Some(scan.number()?),
+            Key::Height => height = Some(scan.number()?),
+        }
+        member += 1;
     }
-    // Past the closing brace and the spaces after it.
+    // At the closing brace: past it and the spaces after it.
     scan.at += 1;
     scan.spaces();
     match (row.size, width, height) {
@@ -696,11 +785,94 @@ mod tests {
                         piece.extend_from_slice(ending.as_bytes());
                         assert_same_line(&piece, defaults_ok);
                     }
+                    assert_read_as_alone(line.as_bytes(), &bytes, defaults_ok);
                 }
             }
         }
         // Both paths were exercised.
         assert!(taken > tried / 50 && taken < tried, "{taken} of {tried}");
+    }
+
+    /// `second`, read after `first` in one piece (the leads of `first`'s members kept), is
+    /// read as it is read alone: a lead passed at once is never read otherwise.
+    fn assert_read_as_alone(first: &[u8], second: &[u8], defaults_ok: bool) {
+        let mut piece = first.to_vec();
+        piece.push(b'\n');
+        let start = piece.len();
+        piece.extend_from_slice(second);
+        // A line after it, so that a lead can be compared in whole words to its last member.
+        piece.extend_from_slice(b"\n{\"steps\": 2, \"prompt\": \"a long enough line\"}\n");
+        let mut models = ModelText::default();
+        // The first line as read before (taken or not: its leads are kept either way).
+        let _ = fast_line(1, &piece, defaults_ok, &mut models);
+        let after = fast_line(2, &piece[start..], defaults_ok, &mut models);
+        let alone = fast_line(2, &piece[start..], defaults_ok, &mut ModelText::default());
+        assert_eq!(
+            after,
+            alone,
+            "{:?} after {:?}",
+            String::from_utf8_lossy(second),
+            String::from_utf8_lossy(first)
+        );
+    }
+
+    #[test]
+    fn a_line_after_another_is_read_as_it_is_alone() {
+        let lines: Vec<&str> = TAKEN.iter().chain(DECLINED).copied().collect();
+        for first in &lines {
+            for second in &lines {
+                for defaults_ok in [false, true] {
+                    assert_read_as_alone(first.as_bytes(), second.as_bytes(), defaults_ok);
+                }
+            }
+        }
+        // Lines written alike, as a program writes them: read with their leads.
+        let body = |steps: u32, size: &str| {
+            format!(
+                r#"{{"model": "flux-dev", "prompt": "a cat", "num_inference_steps": {steps}, "size": "{size}", "n": 2}}"#
+            )
+        };
+        let mut piece = String::new();
+        for (steps, size) in [(20, "512x512"), (4, "1024x768"), (50, "64X64")] {
+            piece.push_str(&body(steps, size));
+            piece.push('\n');
+        }
+        piece.push_str(&body(7, "8x8"));
+        let mut models = ModelText::default();
+        let mut at = 0;
+        let mut rows = Vec::new();
+        while let Some((row, length)) = fast_line(1, &piece.as_bytes()[at..], false, &mut models) {
+            rows.push((row.steps, row.size));
+            at += length;
+        }
+        assert_eq!(at, piece.len());
+        assert_eq!(
+            rows,
+            [
+                (Some(20), Some(Size::new(512, 512))),
+                (Some(4), Some(Size::new(1024, 768))),
+                (Some(50), Some(Size::new(64, 64))),
+                (Some(7), Some(Size::new(8, 8))),
+            ]
+        );
+        // Each member's lead was kept, and is passed at once where the next line has it, up
+        // to its value; not where more blanks follow it, nor where it differs.
+        let next = body(9, "9x9");
+        let reads = |at: &str| {
+            let rest = format!("{}\n{}", &next[next.find(at).unwrap()..], next);
+            (0..LEADS).find_map(|i| models.leads[i].read(rest.as_bytes()))
+        };
+        assert!(matches!(reads("{"), Some(((Key::Model, 1), 10))));
+        assert!(matches!(
+            reads(", \"prompt\""),
+            Some(((Key::Ignored, _), 12))
+        ));
+        assert!(matches!(reads(", \"num_"), Some(((Key::Steps, _), 25))));
+        assert!(matches!(reads(", \"n\""), Some(((Key::Count, _), 7))));
+        let rest = b", \"n\":  2}\n{\"steps\": 1, \"prompt\": \"a\"}";
+        assert!(models.leads.iter().all(|lead| lead.read(rest).is_none()));
+        let rest = b", \"m\": 2}\n{\"steps\": 1, \"prompt\": \"a long line\"}";
+        assert!(models.leads.iter().all(|lead| lead.read(rest).is_none()));
     }
 
     /// The first line of `piece` as the line reader reads it: found by its line end, that end
