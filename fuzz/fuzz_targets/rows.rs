@@ -1,5 +1,6 @@
 //! Any bytes as a CSV or JSON Lines job file: the JSON Lines fast path agrees with the general
-//! reader on every line it takes; every row is an error or prices to a
+//! reader on every line it takes, and reads each line after the lines before it as it reads it
+//! alone; every row is an error or prices to a
 //! non-negative amount equal to its exact price rounded once; and the batch runner's summary
 //! (which takes plain lines straight to integer totals) equals the totals of those rows.
 #![no_main]
@@ -23,6 +24,10 @@ fuzz_target!(|bytes: &[u8]| {
         for defaults_ok in [false, true] {
             assert!(jsonl::agrees(line, defaults_ok), "fast and general JSON paths differ on {line:?}");
         }
+    }
+    // Read in turn, each line's leads kept for the next, a line reads as it reads alone.
+    for defaults_ok in [false, true] {
+        assert!(jsonl::agrees_in_turn(bytes, defaults_ok), "a line reads otherwise after the lines before it");
     }
     // The mixed reader: any line is an error or a row that prices to its exact price shown
     // once; a chat request's bound covers at least its text's bytes.

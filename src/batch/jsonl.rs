@@ -679,6 +679,25 @@ pub fn agrees(bytes: &[u8], defaults_ok: bool) -> bool {
     }
 }
 
+/// Whether each line of `piece`, read in turn as a piece is read (each line's leads kept for
+/// the next), reads as it reads alone. For tests and fuzzing.
+pub fn agrees_in_turn(piece: &[u8], defaults_ok: bool) -> bool {
+    let mut models = ModelText::default();
+    let mut start = 0;
+    let mut line = 1;
+    while start < piece.len() {
+        let rest = &piece[start..];
+        if fast_line(line, rest, defaults_ok, &mut models)
+            != fast_line(line, rest, defaults_ok, &mut ModelText::default())
+        {
+            return false;
+        }
+        start += memchr::memchr(b'\n', rest).map_or(rest.len(), |at| at + 1);
+        line += 1;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -798,18 +817,11 @@ mod tests {
     fn assert_read_as_alone(first: &[u8], second: &[u8], defaults_ok: bool) {
         let mut piece = first.to_vec();
         piece.push(b'\n');
-        let start = piece.len();
         piece.extend_from_slice(second);
         // A line after it, so that a lead can be compared in whole words to its last member.
         piece.extend_from_slice(b"\n{\"steps\": 2, \"prompt\": \"a long enough line\"}\n");
-        let mut models = ModelText::default();
-        // The first line as read before (taken or not: its leads are kept either way).
-        let _ = fast_line(1, &piece, defaults_ok, &mut models);
-        let after = fast_line(2, &piece[start..], defaults_ok, &mut models);
-        let alone = fast_line(2, &piece[start..], defaults_ok, &mut ModelText::default());
-        assert_eq!(
-            after,
-            alone,
+        assert!(
+            agrees_in_turn(&piece, defaults_ok),
             "{:?} after {:?}",
             String::from_utf8_lossy(second),
             String::from_utf8_lossy(first)
