@@ -26,6 +26,20 @@ pub struct Quote {
     pub minimum_applied: bool,
 }
 
+/// A job's units and price, exact and as shown: what a batch row shows (a [`Quote`] without
+/// the per-image figures, which a row never shows and which cost as much again to work out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobPrice {
+    /// Units of the whole job.
+    pub units: Exact,
+    /// The exact price of the whole job.
+    pub exact: Exact,
+    /// `exact` rounded once to the tariff's places and mode.
+    pub price: Decimal,
+    /// Whether the model's per-image minimum set the price.
+    pub minimum_applied: bool,
+}
+
 /// A job whose price is too large to compute exactly.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the price of {count} image(s) of {size} at {steps} steps is too large to compute exactly")]
@@ -71,32 +85,56 @@ impl Meter {
         }
     }
 
-    /// Prices a job, rounding with `display`.
+    /// Prices a job, rounding with `display`, with its per-image figures.
     pub fn quote(&self, job: &Job, display: Display) -> Result<Quote, TooLarge> {
-        let too_large = || TooLarge {
-            steps: job.steps,
-            size: job.size,
-            count: job.count,
+        let priced = self.job_price(job, display)?;
+        let too_large = || TooLarge::new(job.steps, job.size, job.count);
+        let (twos, fives) = self.unit.ok_or_else(too_large)?;
+        let units_per_image = Exact::over(pixel_steps(job.steps, job.size), twos, fives);
+        let per_image = match (priced.minimum_applied, self.minimum) {
+            (true, Some(minimum)) => minimum,
+            _ => units_per_image
+                .checked_mul(self.rate.ok_or_else(too_large)?)
+                .ok_or_else(too_large)?,
         };
+        Ok(Quote {
+            units_per_image,
+            units: priced.units,
+            per_image,
+            exact: priced.exact,
+            price: priced.price,
+            minimum_applied: priced.minimum_applied,
+        })
+    }
+
+    /// Prices a job, rounding with `display`: its units and price only.
+    #[inline]
+    pub fn job_price(&self, job: &Job, display: Display) -> Result<JobPrice, TooLarge> {
+        let too_large = || TooLarge::new(job.steps, job.size, job.count);
         let per_image_steps = pixel_steps(job.steps, job.size);
         let (twos, fives) = self.unit.ok_or_else(too_large)?;
-        let units_per_image = Exact::over(per_image_steps, twos, fives);
         let job_steps = per_image_steps
             .checked_mul(u128::from(job.count))
             .ok_or_else(too_large)?;
         let units = Exact::over(job_steps, twos, fives);
         let rate = self.rate.ok_or_else(too_large)?;
-        let metered = units_per_image.checked_mul(rate).ok_or_else(too_large)?;
-        let minimum = self.minimum.filter(|m| metered < *m);
-        let (per_image, exact) = match minimum {
-            Some(minimum) => (minimum, minimum.checked_mul_int(u128::from(job.count))),
-            None => (metered, units.checked_mul(rate)),
+        // The minimum is per image: it applies where one image's metered price is below it.
+        let minimum = match self.minimum {
+            Some(minimum) => {
+                let metered = Exact::over(per_image_steps, twos, fives)
+                    .checked_mul(rate)
+                    .ok_or_else(too_large)?;
+                (metered < minimum).then_some(minimum)
+            }
+            None => None,
         };
-        let exact = exact.ok_or_else(too_large)?;
-        Ok(Quote {
-            units_per_image,
+        let exact = match minimum {
+            Some(minimum) => minimum.checked_mul_int(u128::from(job.count)),
+            None => units.checked_mul(rate),
+        }
+        .ok_or_else(too_large)?;
+        Ok(JobPrice {
             units,
-            per_image,
             exact,
             price: shown(exact, display).ok_or_else(too_large)?,
             minimum_applied: minimum.is_some(),

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::date::Day;
 use crate::job::{Job, Request};
-use crate::pricing::{Meter, Quote};
+use crate::pricing::{JobPrice, Meter};
 use crate::tariff::{Model, Tariff};
 
 /// A limit a row passed with `--allow-out-of-range`: the part and its value, for the row's
@@ -33,7 +33,7 @@ pub struct Priced<'a> {
     /// The checked job.
     pub job: Job,
     /// Its price, or `None` when only totals are wanted and the total needs no per-row price.
-    pub quote: Option<Quote>,
+    pub quote: Option<JobPrice>,
     /// Carried-through CSV columns.
     pub extra: Vec<Cow<'a, str>>,
     /// Which rate of which model priced it (a slot; see [`Pricer`]), for the totals.
@@ -238,14 +238,16 @@ impl<'t> Pricer<'t> {
             warnings.extend(job.breached(model));
         }
         let quote = if self.need_quote || !model.minimum.is_zero() {
-            let quote = self.meters[slot].quote(&job, tariff.display).map_err(|e| {
-                RowError::new(
-                    row.line,
-                    "row",
-                    &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
-                    e.to_string(),
-                )
-            })?;
+            let quote = self.meters[slot]
+                .job_price(&job, tariff.display)
+                .map_err(|e| {
+                    RowError::new(
+                        row.line,
+                        "row",
+                        &format!("{} steps, {}, {} images", job.steps, job.size, job.count),
+                        e.to_string(),
+                    )
+                })?;
             Some(quote)
         } else {
             None
