@@ -80,9 +80,11 @@ struct Piece {
 type BreachKey = (usize, &'static str, u32);
 
 impl Piece {
-    fn new(tariff: &Tariff) -> Piece {
+    /// A piece that renders into `out` (a buffer used before: emptied here).
+    fn new(tariff: &Tariff, mut out: Vec<u8>) -> Piece {
+        out.clear();
         Piece {
-            out: Vec::new(),
+            out,
             err: Vec::new(),
             marks: Vec::new(),
             breaches: Vec::new(),
@@ -187,6 +189,7 @@ impl Piece {
 /// One piece of JSON Lines: each plain request body is read in one pass over its bytes where
 /// it lies in the piece, then priced, summed and rendered; any other line, or a body the
 /// pricer refuses, is read on its own by [`price_rows`], which writes its row or its message.
+#[allow(clippy::too_many_arguments)]
 fn body_piece<'k, 'p, 't: 'p>(
     body: &Body,
     piece: &'p [u8],
@@ -195,8 +198,9 @@ fn body_piece<'k, 'p, 't: 'p>(
     mut sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
+    out: Vec<u8>,
 ) -> Piece {
-    let mut result = Piece::new(header.tariff);
+    let mut result = Piece::new(header.tariff, out);
     if settings.rows {
         // Rows are written shorter than request bodies: room for them all, grown once at most.
         result.out.reserve(piece.len() / 2);
@@ -246,6 +250,7 @@ fn body_piece<'k, 'p, 't: 'p>(
             sink.as_deref_mut(),
             header,
             settings,
+            Vec::new(),
         );
         if !result.absorb(alone) {
             return result;
@@ -272,9 +277,18 @@ fn total_piece(
     let model = &tariff.models[model_index];
     // A default model with no rate on the day: every row is reported by the general path.
     let Some(slot) = pricer.default_slot(model_index) else {
-        return price_rows(body, piece, first_line, pricer, None, header, settings);
+        return price_rows(
+            body,
+            piece,
+            first_line,
+            pricer,
+            None,
+            header,
+            settings,
+            Vec::new(),
+        );
     };
-    let mut result = Piece::new(tariff);
+    let mut result = Piece::new(tariff, Vec::new());
     let mut start = 0;
     let mut line = first_line;
     while start < piece.len() {
@@ -294,7 +308,16 @@ fn total_piece(
                 result.good_rows += 1;
             }
             _ => {
-                let alone = price_rows(body, whole, line, pricer, None, header, settings);
+                let alone = price_rows(
+                    body,
+                    whole,
+                    line,
+                    pricer,
+                    None,
+                    header,
+                    settings,
+                    Vec::new(),
+                );
                 // `alone` renders no rows: its messages all go here.
                 if !result.absorb(alone) {
                     return result;
@@ -310,6 +333,7 @@ fn total_piece(
 /// Reads, prices and renders one piece of whole lines: the summary fast path when it applies
 /// (totals only, a CSV whose columns are all numbers, a model with no minimum, so no per-row
 /// price is needed), JSON Lines body by body, else row by row.
+#[allow(clippy::too_many_arguments)]
 fn price_piece<'k>(
     body: &Body,
     piece: &[u8],
@@ -318,21 +342,23 @@ fn price_piece<'k>(
     sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
+    out: Vec<u8>,
 ) -> Piece {
     let lean =
         !settings.rows && body.numeric_only() && header.tariff.default_model().minimum.is_zero();
     let mut result = if lean {
         total_piece(body, piece, first_line, pricer, header, settings)
     } else if body.is_jsonl() {
-        body_piece(body, piece, first_line, pricer, sink, header, settings)
+        body_piece(body, piece, first_line, pricer, sink, header, settings, out)
     } else {
-        price_rows(body, piece, first_line, pricer, sink, header, settings)
+        price_rows(body, piece, first_line, pricer, sink, header, settings, out)
     };
     result.read = piece.len() as u64;
     result
 }
 
 /// Reads, prices and renders one piece of whole lines, row by row.
+#[allow(clippy::too_many_arguments)]
 fn price_rows<'k>(
     body: &Body,
     piece: &[u8],
@@ -341,8 +367,9 @@ fn price_rows<'k>(
     mut sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
+    out: Vec<u8>,
 ) -> Piece {
-    let mut result = Piece::new(header.tariff);
+    let mut result = Piece::new(header.tariff, out);
     if settings.provisional && body.is_jsonl() && crate::batch::mixed::has_metered_key(piece) {
         result.metered = true;
         return result;
@@ -412,6 +439,8 @@ struct Emitter<'s, 'w> {
     verify: Option<Verify<'w>>,
     /// See [`Batch::held_bytes`].
     held_bytes: usize,
+    /// Output buffers written and handed back, for pieces to render into again.
+    spare: &'s Pool,
     /// The input's name, for errors.
     name: &'w str,
 }
@@ -473,8 +502,8 @@ impl Emitter<'_, '_> {
         Ok(true)
     }
 
-    /// Writes a piece.
-    fn write(&mut self, piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
+    /// Writes a piece, and hands its output buffer back.
+    fn write(&mut self, mut piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
         // The first job written drops what only separates it from the one before.
         let mut skip = 0;
         if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
@@ -505,6 +534,7 @@ impl Emitter<'_, '_> {
             }
         }
         self.totals.merge(&piece.totals)?;
+        self.spare.give(std::mem::take(&mut piece.out));
         match piece.stop {
             Some(stop) => Err(stop),
             None => Ok(true),
@@ -602,6 +632,9 @@ pub fn run(
         PIECE_BYTES
     };
     let pool = Pool::default();
+    // Output buffers go round as input buffers do: a piece's rows are rendered into a buffer
+    // already faulted in, not fresh pages.
+    let spare = Pool::default();
     let mut chunks = Chunks::new(input, body.next_line(), size, &pool);
     let cannot_read = |source| {
         Error::Input(InputError::Io {
@@ -621,6 +654,7 @@ pub fn run(
         held: (settings.provisional && settings.rows).then(Held::default),
         verify,
         held_bytes,
+        spare: &spare,
         name,
     };
     let workers = std::thread::available_parallelism()
@@ -636,6 +670,7 @@ pub fn run(
                 Some(&mut *emitter.sink),
                 header,
                 settings,
+                spare.take(),
             );
             pool.give(piece.into_buffer());
             if !emitter.emit(result, header)? {
@@ -651,7 +686,7 @@ pub fn run(
         let (done_tx, done_rx) = mpsc::channel::<(u64, Piece)>();
         for _ in 0..workers {
             let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
-            let pool = &pool;
+            let (pool, spare) = (&pool, &spare);
             let mut sink = rows_sink();
             scope.spawn(move || {
                 loop {
@@ -667,6 +702,7 @@ pub fn run(
                         sink.as_deref_mut(),
                         header,
                         settings,
+                        spare.take(),
                     );
                     pool.give(piece.into_buffer());
                     if done_tx.send((seq, result)).is_err() {
