@@ -219,6 +219,17 @@ impl<'a> Scan<'a> {
             b't' if rest.starts_with(b"true") => self.literal(4),
             b'f' if rest.starts_with(b"false") => self.literal(5),
             b'n' if rest.starts_with(b"null") => self.literal(4),
+            // A whole number (a seed), the usual case: its digits, then what ends a value.
+            b'1'..=b'9' => match digit_run(rest, 1) {
+                end if matches!(rest.get(end), Some(b' ' | b'\t' | b',' | b'}')) => {
+                    self.at += end;
+                    Some(())
+                }
+                _ => {
+                    let length = json_number(rest)?;
+                    self.literal(length)
+                }
+            },
             _ => {
                 let length = json_number(rest)?;
                 self.literal(length)
