@@ -292,3 +292,40 @@ fn a_tiny_price_with_many_places_is_priced_not_called_too_large() {
     );
     assert_eq!(v["price"], "0.0000000000000000000000000001");
 }
+
+/// A row of zero images costs exactly nothing, however large each image would be: under a rate
+/// with so many digits that one such image's exact price does not fit, the row is priced at
+/// zero, not refused as too large.
+#[test]
+fn a_row_of_zero_images_costs_nothing_whatever_its_size() {
+    let tariff = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tariffs/distribute.toml"
+    ))
+    .unwrap()
+    .replace(
+        "rate = \"0.001206\"",
+        "rate = \"79228162514264.337593543950\"",
+    );
+    let (_dir, path) = crate::temp_file("wide.toml", tariff.as_bytes());
+    let rows =
+        "{\"steps\": 4000000000, \"width\": 4000000000, \"height\": 4000000000, \"count\": 0}\n";
+    let (_rows_dir, rows_path) = crate::temp_file("zero.jsonl", rows.as_bytes());
+    let (code, out, err) = run(dis()
+        .args([
+            "batch",
+            "--allow-out-of-range",
+            "--as-of",
+            "2026-11-26",
+            "--format",
+            "csv",
+        ])
+        .arg(&rows_path)
+        .arg("--tariff")
+        .arg(&path));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\n1,flux-dev,4000000000,4000000000x4000000000,0,0,0.0000\n"),
+        "{out}"
+    );
+}
