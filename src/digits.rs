@@ -105,7 +105,7 @@ pub struct Block<'o> {
 }
 
 /// Bytes a [`Block`] holds.
-const BLOCK: usize = 256;
+const BLOCK: usize = 128;
 
 /// The most any one figure written to a [`Block`] takes.
 const FIGURE: usize = 96;
@@ -155,10 +155,9 @@ impl<'o> Block<'o> {
     /// Appends what the block holds to the buffer, and empties it.
     #[inline(always)]
     fn flush(&mut self) {
-        // Copies of up to 128 bytes are made in place; longer ones call the library's copy.
-        if let (0..=64, Some(head)) = (self.len, self.bytes.first_chunk::<64>()) {
-            push_block(self.out, head, self.len);
-        } else if let (0..=128, Some(head)) = (self.len, self.bytes.first_chunk::<128>()) {
+        // Half the block when the bytes fit it (a CSV row does), else all of it: copies of a
+        // length known when compiling, made in place.
+        if let (0..=64, Some(head)) = (self.len, self.bytes.first_chunk::<{ BLOCK / 2 }>()) {
             push_block(self.out, head, self.len);
         } else {
             push_block(self.out, &self.bytes, self.len);
