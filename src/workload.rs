@@ -684,11 +684,12 @@ pub fn run(
         let (work_tx, work_rx) = mpsc::channel::<(u64, Block, u64)>();
         let work_rx = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = mpsc::channel::<(u64, Piece)>();
+        let mut handles = Vec::with_capacity(workers);
         for _ in 0..workers {
             let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
             let (pool, spare) = (&pool, &spare);
             let mut sink = rows_sink();
-            scope.spawn(move || {
+            handles.push(scope.spawn(move || {
                 loop {
                     let next = work_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((seq, piece, first))) = next else {
@@ -709,7 +710,7 @@ pub fn run(
                         return;
                     }
                 }
-            });
+            }));
         }
         drop(done_tx);
         // At most this many pieces are read but not yet written: memory stays bounded.
@@ -717,32 +718,46 @@ pub fn run(
         let (mut sent, mut next) = (0u64, 0u64);
         let mut waiting: BTreeMap<u64, Piece> = BTreeMap::new();
         let mut more = true;
-        loop {
-            while more && sent - next < limit {
-                match chunks.next_chunk().map_err(cannot_read)? {
-                    Some((piece, first)) => {
-                        // A closed channel means every worker has stopped: nothing to do but end.
-                        if work_tx.send((sent, piece, first)).is_err() {
-                            more = false;
+        // `Ok(false)`: the run stops with nothing more written (see `Emitter::emit`).
+        let result = (|| -> Result<bool, Error> {
+            loop {
+                while more && sent - next < limit {
+                    match chunks.next_chunk().map_err(cannot_read)? {
+                        Some((piece, first)) => {
+                            // A closed channel means every worker has stopped: nothing to do but end.
+                            if work_tx.send((sent, piece, first)).is_err() {
+                                more = false;
+                            }
+                            sent += 1;
                         }
-                        sent += 1;
+                        None => more = false,
                     }
-                    None => more = false,
+                }
+                if next == sent {
+                    break Ok(true);
+                }
+                let Ok((seq, piece)) = done_rx.recv() else {
+                    break Ok(true);
+                };
+                waiting.insert(seq, piece);
+                while let Some(piece) = waiting.remove(&next) {
+                    if !emitter.emit(piece, header)? {
+                        return Ok(false);
+                    }
+                    next += 1;
                 }
             }
-            if next == sent {
-                break;
+        })();
+        // No more work: each worker ends, and is joined whole (its thread's own state released,
+        // not left to the end of the scope) before the run goes on.
+        drop((work_tx, done_rx));
+        for handle in handles {
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
             }
-            let Ok((seq, piece)) = done_rx.recv() else {
-                break;
-            };
-            waiting.insert(seq, piece);
-            while let Some(piece) = waiting.remove(&next) {
-                if !emitter.emit(piece, header)? {
-                    return Ok(None);
-                }
-                next += 1;
-            }
+        }
+        if !result? {
+            return Ok(None);
         }
         emitter.finish(header, settings.err_paint).map(Some)
     })
