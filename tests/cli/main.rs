@@ -28,6 +28,7 @@ mod review;
 mod review3;
 mod review4;
 mod review5;
+mod review6;
 mod shell;
 mod speed;
 mod speed2;
