@@ -308,20 +308,9 @@ const POWERS_OF_FIVE: [u128; 56] = {
     table
 };
 
-/// 5^0 to 5^27, the powers of five a `u64` holds.
-const POWERS_OF_FIVE_64: [u64; 28] = {
-    let mut table = [1u64; 28];
-    let mut i = 1;
-    while i < 28 {
-        table[i] = table[i - 1] * 5;
-        i += 1;
-    }
-    table
-};
-
 /// 2^twos x 5^fives, or `None` past a `u64`: [`factor`] in 64-bit registers.
 fn factor64(twos: u32, fives: u32) -> Option<u64> {
-    let five = *POWERS_OF_FIVE_64.get(fives as usize)?;
+    let five = u64::try_from(*POWERS_OF_FIVE.get(fives as usize)?).ok()?;
     if twos >= 64 || five.leading_zeros() < twos {
         return None;
     }

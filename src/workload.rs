@@ -10,7 +10,7 @@ use crate::batch::chunks::{Block, Chunks, Pool};
 use std::borrow::Cow;
 
 use crate::batch::input::{Body, InputError, Row};
-use crate::batch::jsonl::ModelText;
+use crate::batch::jsonl::LinesBefore;
 use crate::batch::{OutOfRange, Priced, Pricer, RowError, Totals};
 use crate::error::Error;
 use crate::job::Breach;
@@ -208,12 +208,12 @@ fn body_piece<'k, 'p, 't: 'p>(
     let warn = settings.err_paint.warning("warning:");
     let mut start = 0;
     let mut line = first_line;
-    let mut models = ModelText::default();
+    let mut before = LinesBefore::default();
     // The model named by the last plain body, and its index.
     let mut known: Option<(&str, usize)> = None;
     let mut price = |row: Row<'p>| {
         let index = match (&row.model, known) {
-            // A model named as the line before is the same text (see `ModelText`).
+            // A model named as the line before is the same text (see `LinesBefore`).
             (Some(name), Some((last, index)))
                 if std::ptr::eq::<str>(name.as_ref(), last) || **name == *last =>
             {
@@ -231,7 +231,7 @@ fn body_piece<'k, 'p, 't: 'p>(
     };
     while start < piece.len() {
         // The line is found by reading it; the line end is looked for only when it is not plain.
-        if let Some((row, length)) = body.plain_line(line, &piece[start..], &mut models)
+        if let Some((row, length)) = body.plain_line(line, &piece[start..], &mut before)
             && let Ok(priced) = price(row)
         {
             if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {

@@ -752,10 +752,10 @@ impl Body {
         &self,
         line: u64,
         rest: &'l [u8],
-        models: &mut super::jsonl::ModelText<'l>,
+        before: &mut super::jsonl::LinesBefore<'l>,
     ) -> Option<(Row<'l>, usize)> {
         match self.form {
-            Form::Jsonl => super::jsonl::fast_line(line, rest, self.options.defaults_ok, models),
+            Form::Jsonl => super::jsonl::fast_line(line, rest, self.options.defaults_ok, before),
             Form::Csv { .. } => None,
         }
     }

@@ -405,7 +405,7 @@ fn json_number(bytes: &[u8]) -> Option<usize> {
 /// that is not plain (which the general reader then reads, and reports if it is wrong).
 pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
     let mut scan = Scan { bytes, at: 0 };
-    let row = object(&mut scan, line, defaults_ok, &mut ModelText::default())?;
+    let row = object(&mut scan, line, defaults_ok, &mut LinesBefore::default())?;
     (scan.at == bytes.len()).then_some(row)
 }
 
@@ -413,7 +413,7 @@ pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
 /// writes them) is read in fewer steps: the model named by the last line, as written and as
 /// read (its name is read once), and the bytes before each value, member by member.
 #[derive(Default)]
-pub struct ModelText<'a> {
+pub struct LinesBefore<'a> {
     last: Option<(&'a [u8], &'a str)>,
     leads: [Lead; LEADS],
 }
@@ -482,7 +482,7 @@ impl Lead {
     }
 }
 
-impl<'a> ModelText<'a> {
+impl<'a> LinesBefore<'a> {
     /// The model's name read from `written`, the bytes between its quotes (without escapes).
     #[inline(always)]
     fn read(&mut self, written: &'a [u8]) -> Option<&'a str> {
@@ -550,10 +550,10 @@ pub fn fast_line<'a>(
     line: u64,
     rest: &'a [u8],
     defaults_ok: bool,
-    models: &mut ModelText<'a>,
+    before: &mut LinesBefore<'a>,
 ) -> Option<(Row<'a>, usize)> {
     let mut scan = Scan { bytes: rest, at: 0 };
-    let row = object(&mut scan, line, defaults_ok, models)?;
+    let row = object(&mut scan, line, defaults_ok, before)?;
     let mut end = scan.at;
     if rest.get(end) == Some(&b'\r') {
         end += 1;
@@ -574,7 +574,7 @@ fn object<'a>(
     scan: &mut Scan<'a>,
     line: u64,
     defaults_ok: bool,
-    models: &mut ModelText<'a>,
+    before: &mut LinesBefore<'a>,
 ) -> Option<Row<'a>> {
     let bytes = scan.bytes;
     let mut row = Row {
@@ -590,13 +590,12 @@ fn object<'a>(
         // The bytes before the value: as at this member of a line before (passed at once), or
         // read here. A name `known_key` does not take is not one of `key`'s as written
         // (escaped, or another name): the general reader reads the line.
-        let lead = models
+        let lead = before
             .leads
             .get(member)
             .and_then(|lead| lead.read(&bytes[scan.at..]));
         let (key, bit) = match lead {
             Some((key, length)) => {
-                // This line may have more blanks before the value than the line before.
                 scan.at += length;
                 key
             }
@@ -620,7 +619,7 @@ fn object<'a>(
                 let key = scan.known_key()?;
                 scan.colon()?;
                 if let (Some(slot), Some(lead)) = (
-                    models.leads.get_mut(member),
+                    before.leads.get_mut(member),
                     Lead::new(&bytes[start..scan.at], key),
                 ) {
                     *slot = lead;
@@ -639,7 +638,7 @@ fn object<'a>(
                 if escaped {
                     return None;
                 }
-                row.model = Some(Cow::Borrowed(models.read(text)?));
+                row.model = Some(Cow::Borrowed(before.read(text)?));
             }
             Key::Steps => {
                 if std::mem::replace(&mut steps_seen, true) {
@@ -693,13 +692,13 @@ pub fn agrees(bytes: &[u8], defaults_ok: bool) -> bool {
 /// Whether each line of `piece`, read in turn as a piece is read (each line's leads kept for
 /// the next), reads as it reads alone. For tests and fuzzing.
 pub fn agrees_in_turn(piece: &[u8], defaults_ok: bool) -> bool {
-    let mut models = ModelText::default();
+    let mut before = LinesBefore::default();
     let mut start = 0;
     let mut line = 1;
     while start < piece.len() {
         let rest = &piece[start..];
-        if fast_line(line, rest, defaults_ok, &mut models)
-            != fast_line(line, rest, defaults_ok, &mut ModelText::default())
+        if fast_line(line, rest, defaults_ok, &mut before)
+            != fast_line(line, rest, defaults_ok, &mut LinesBefore::default())
         {
             return false;
         }
@@ -861,10 +860,10 @@ mod tests {
             piece.push('\n');
         }
         piece.push_str(&body(7, "8x8"));
-        let mut models = ModelText::default();
+        let mut before = LinesBefore::default();
         let mut at = 0;
         let mut rows = Vec::new();
-        while let Some((row, length)) = fast_line(1, &piece.as_bytes()[at..], false, &mut models) {
+        while let Some((row, length)) = fast_line(1, &piece.as_bytes()[at..], false, &mut before) {
             rows.push((row.steps, row.size));
             at += length;
         }
@@ -883,7 +882,7 @@ mod tests {
         let next = body(9, "9x9");
         let reads = |at: &str| {
             let rest = format!("{}\n{}", &next[next.find(at).unwrap()..], next);
-            (0..LEADS).find_map(|i| models.leads[i].read(rest.as_bytes()))
+            (0..LEADS).find_map(|i| before.leads[i].read(rest.as_bytes()))
         };
         assert!(matches!(reads("{"), Some(((Key::Model, 1), 10))));
         assert!(matches!(
@@ -893,9 +892,9 @@ mod tests {
         assert!(matches!(reads(", \"num_"), Some(((Key::Steps, _), 25))));
         assert!(matches!(reads(", \"n\""), Some(((Key::Count, _), 7))));
         let rest = b", \"n\":  2}\n{\"steps\": 1, \"prompt\": \"a\"}";
-        assert!(models.leads.iter().all(|lead| lead.read(rest).is_none()));
+        assert!(before.leads.iter().all(|lead| lead.read(rest).is_none()));
         let rest = b", \"m\": 2}\n{\"steps\": 1, \"prompt\": \"a long line\"}";
-        assert!(models.leads.iter().all(|lead| lead.read(rest).is_none()));
+        assert!(before.leads.iter().all(|lead| lead.read(rest).is_none()));
     }
 
     /// The first line of `piece` as the line reader reads it: found by its line end, that end
@@ -913,7 +912,7 @@ mod tests {
     /// [`fast_line`], which finds the line by reading it, takes the same line as
     /// [`by_its_end`], to the same row and length.
     fn assert_same_line(piece: &[u8], defaults_ok: bool) {
-        let found = fast_line(1, piece, defaults_ok, &mut ModelText::default());
+        let found = fast_line(1, piece, defaults_ok, &mut LinesBefore::default());
         assert_eq!(
             found,
             by_its_end(piece, defaults_ok),
@@ -939,7 +938,7 @@ mod tests {
             let fill = "a".repeat(MAX_LINE_BYTES - head.len() - 2 + extra);
             let piece = format!("{head}{fill}\"}}\n{{}}");
             assert_eq!(piece.find('\n'), Some(MAX_LINE_BYTES + extra));
-            let found = fast_line(1, piece.as_bytes(), false, &mut ModelText::default());
+            let found = fast_line(1, piece.as_bytes(), false, &mut LinesBefore::default());
             assert_eq!(
                 found.map(|(_, n)| n),
                 (extra == 0).then_some(MAX_LINE_BYTES + 1)

@@ -264,16 +264,7 @@ fn a_tiny_price_with_many_places_is_priced_not_called_too_large() {
     // 28 places of rate over 2^20 pixels: the exact price has 48 places, more than the
     // 38 digits between them and the 4 shown fit in a u128 power of ten. It is rounded by long
     // division, and shown at the place of its first significant digit (here, 28 places up).
-    let tariff = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tariffs/distribute.toml"
-    ))
-    .unwrap()
-    .replace(
-        "rate = \"0.001206\"",
-        "rate = \"0.0000000000000000000000000003\"",
-    );
-    let (_dir, path) = crate::temp_file("tiny.toml", tariff.as_bytes());
+    let (_dir, path) = built_in_at_rate("0.0000000000000000000000000003");
     let (code, out, err) = run(dis().args(["--tariff"]).arg(&path).args([
         "--steps",
         "1",
@@ -298,16 +289,7 @@ fn a_tiny_price_with_many_places_is_priced_not_called_too_large() {
 /// zero, not refused as too large.
 #[test]
 fn a_row_of_zero_images_costs_nothing_whatever_its_size() {
-    let tariff = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tariffs/distribute.toml"
-    ))
-    .unwrap()
-    .replace(
-        "rate = \"0.001206\"",
-        "rate = \"79228162514264.337593543950\"",
-    );
-    let (_dir, path) = crate::temp_file("wide.toml", tariff.as_bytes());
+    let (_dir, path) = built_in_at_rate("79228162514264.337593543950");
     let rows =
         "{\"steps\": 4000000000, \"width\": 4000000000, \"height\": 4000000000, \"count\": 0}\n";
     let (_rows_dir, rows_path) = crate::temp_file("zero.jsonl", rows.as_bytes());
@@ -328,4 +310,19 @@ fn a_row_of_zero_images_costs_nothing_whatever_its_size() {
         out.contains("\n1,flux-dev,4000000000,4000000000x4000000000,0,0,0.0000\n"),
         "{out}"
     );
+}
+
+/// The built-in tariff with flux-dev's rate set to `rate`, in a temporary file.
+fn built_in_at_rate(rate: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tariff = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tariffs/distribute.toml"
+    ))
+    .unwrap();
+    assert!(
+        tariff.contains("rate = \"0.001206\""),
+        "the built-in rate moved"
+    );
+    let tariff = tariff.replace("rate = \"0.001206\"", &format!("rate = \"{rate}\""));
+    crate::temp_file("rate.toml", tariff.as_bytes())
 }
