@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::io::BufReader;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dis_price::batch::{InputFormat, Pricer, ReadOptions, Rows, Totals};
+use dis_price::batch::{InputFormat, Item, Pricer, ReadOptions, Rows, Totals};
 use dis_price::job::Job;
 use dis_price::pricing::Meter;
 use dis_price::render::{BatchHeader, BatchSink, csv};
@@ -70,13 +70,14 @@ fn benches(c: &mut Criterion) {
                     extra: &[],
                     summary_only: summary,
                     dated: false,
+                    layout: Default::default(),
                 };
                 let pricer = Pricer::new(&tariff, false, !summary);
                 let mut totals = Totals::new(&tariff);
                 let mut sink = csv::Batch::default();
                 let mut out = Vec::with_capacity(input.len() * 3);
                 sink.begin(&mut out, &header).unwrap();
-                while let Ok(Some(row)) = reader.next_row() {
+                while let Ok(Some(Item::Image(row))) = reader.next_row() {
                     let (priced, _) = pricer.price(row).unwrap();
                     totals.add(&priced).unwrap();
                     if !summary {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use crate::batch::input::{Body, InputError, Row};
 use crate::batch::jsonl::LinesBefore;
-use crate::batch::{OutOfRange, Priced, Pricer, RowError, Totals};
+use crate::batch::{OutOfRange, Priced, PricedItem, Pricer, RowError, Totals};
 use crate::error::Error;
 use crate::job::Breach;
 use crate::render::{BatchHeader, BatchSink, Paint};
@@ -40,19 +40,7 @@ pub struct Settings {
     pub parallel: bool,
     /// Styling of warnings.
     pub err_paint: Paint,
-    /// Whether the input may still turn out to be a mixed workload (JSON Lines not scanned
-    /// for chat or speech keys first): the run then stops, with nothing written, at the first
-    /// line that holds such a key or at a row that stops the run, and [`run`] returns `None`.
-    /// A summary also stops so at anything it would write to standard error; per-job output
-    /// (and its messages) is held instead, up to [`HELD_BYTES`], and written once the input
-    /// is known to hold image jobs only: read to its end, or the rest scanned by
-    /// [`Batch::verify`].
-    pub provisional: bool,
 }
-
-/// Output a provisional per-job run holds at most (see [`Settings::provisional`]); past it,
-/// the rest of the input is scanned for chat and speech keys before anything is written.
-pub const HELD_BYTES: usize = 32 << 20;
 
 /// What one piece produced.
 struct Piece {
@@ -69,11 +57,6 @@ struct Piece {
     totals: Totals,
     good_rows: u64,
     stop: Option<Error>,
-    /// A line read by the general path holds a chat or speech key (looked for only in a
-    /// provisional run).
-    metered: bool,
-    /// Bytes of input the piece read.
-    read: u64,
 }
 
 /// An out-of-range breach: the model's index, the part and its value.
@@ -92,8 +75,6 @@ impl Piece {
             totals: Totals::new(tariff),
             good_rows: 0,
             stop: None,
-            metered: false,
-            read: 0,
         }
     }
 
@@ -127,10 +108,6 @@ impl Piece {
     /// Takes in a line priced alone by the general path: its output, messages, breaches, rows
     /// and totals; `false` when the run must stop (`stop` says why).
     fn absorb(&mut self, alone: Piece) -> bool {
-        if alone.metered {
-            self.metered = true;
-            return false;
-        }
         self.good_rows += alone.good_rows;
         self.append(&alone);
         if let Err(e) = self.totals.merge(&alone.totals) {
@@ -159,6 +136,35 @@ impl Piece {
 
     /// Adds a priced row: its out-of-range messages, its sums, and its rendering when rows
     /// are wanted; `false` when the run must stop (`stop` says why).
+    fn take_item<'k>(
+        &mut self,
+        (priced, breaches): (PricedItem<'_>, Vec<OutOfRange>),
+        warn: &str,
+        sink: Option<&mut (dyn BatchSink + 'k)>,
+        header: &BatchHeader<'_>,
+        settings: Settings,
+    ) -> bool {
+        let row = match priced {
+            PricedItem::Image(priced) => {
+                return self.take((priced, breaches), warn, sink, header, settings);
+            }
+            PricedItem::Metered(row) => row,
+        };
+        if let Err(e) = self.totals.add_metered(&row) {
+            self.stop = Some(e.into());
+            return false;
+        }
+        self.good_rows += 1;
+        if let (true, Some(sink)) = (settings.rows, sink)
+            && let Err(e) = sink.metered(&mut self.out, header, &row)
+        {
+            self.stop = Some(e.into());
+            return false;
+        }
+        true
+    }
+
+    /// Adds a priced image job: see [`Piece::take_item`].
     #[inline(always)]
     fn take<'k>(
         &mut self,
@@ -346,15 +352,13 @@ fn price_piece<'k>(
 ) -> Piece {
     let lean =
         !settings.rows && body.numeric_only() && header.tariff.default_model().minimum.is_zero();
-    let mut result = if lean {
+    if lean {
         total_piece(body, piece, first_line, pricer, header, settings)
     } else if body.is_jsonl() {
         body_piece(body, piece, first_line, pricer, sink, header, settings, out)
     } else {
         price_rows(body, piece, first_line, pricer, sink, header, settings, out)
-    };
-    result.read = piece.len() as u64;
-    result
+    }
 }
 
 /// Reads, prices and renders one piece of whole lines, row by row.
@@ -370,10 +374,6 @@ fn price_rows<'k>(
     out: Vec<u8>,
 ) -> Piece {
     let mut result = Piece::new(header.tariff, out);
-    if settings.provisional && body.is_jsonl() && crate::batch::mixed::has_metered_key(piece) {
-        result.metered = true;
-        return result;
-    }
     let mut rows = body.rows(piece, first_line);
     let warn = settings.err_paint.warning("warning:");
     let skip = |bad: RowError, result: &mut Piece| {
@@ -401,9 +401,9 @@ fn price_rows<'k>(
                 continue;
             }
         };
-        match pricer.price(row) {
+        match pricer.price_item(row) {
             Ok(priced) => {
-                if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
+                if !result.take_item(priced, &warn, sink.as_deref_mut(), header, settings) {
                     return result;
                 }
             }
@@ -425,85 +425,16 @@ struct Emitter<'s, 'w> {
     err: &'w mut dyn Write,
     /// Index in `reported` of each breach reported.
     seen: HashMap<BreachKey, usize>,
-    /// See [`Settings::provisional`].
-    provisional: bool,
     /// Each distinct breach in the order reported: its first line and how many rows after it
     /// had it too.
     reported: Vec<(BreachKey, u64, u64)>,
-    /// The pieces of a provisional per-job run, held until the input is known to hold image
-    /// jobs only (see [`Settings::provisional`]), with their output's size and the input
-    /// they read; `None` in any other run.
-    held: Option<Held>,
-    /// Whether the input from a byte offset (as read by this run) holds no chat or speech
-    /// key; see [`Batch::verify`].
-    verify: Option<Verify<'w>>,
-    /// See [`Batch::held_bytes`].
-    held_bytes: usize,
     /// Output buffers written and handed back, for pieces to render into again.
     spare: &'s Pool,
-    /// The input's name, for errors.
-    name: &'w str,
-}
-
-/// See [`Batch::verify`].
-pub type Verify<'a> = &'a (dyn Fn(u64) -> Result<bool, Error> + Sync);
-
-/// Pieces held by a provisional per-job run.
-#[derive(Default)]
-struct Held {
-    pieces: Vec<Piece>,
-    bytes: usize,
-    read: u64,
 }
 
 impl Emitter<'_, '_> {
-    /// Writes a piece, or holds it; `false`, with nothing written, when a provisional run must
-    /// stop there.
-    fn emit(&mut self, mut piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
-        if self.provisional && (piece.metered || piece.stop.is_some()) {
-            return Ok(false);
-        }
-        if piece.metered {
-            // After the rest of the input was scanned and found to hold image jobs only: the
-            // file changed (grew) since.
-            return Err(Error::Input(InputError::changed(
-                self.name,
-                "a line holding a chat or speech key was read after the input was scanned and found to hold image jobs only",
-            )));
-        }
-        let Some(held) = &mut self.held else {
-            if self.provisional && !piece.err.is_empty() {
-                return Ok(false);
-            }
-            return self.write(piece, header);
-        };
-        piece.out.shrink_to_fit();
-        piece.err.shrink_to_fit();
-        held.bytes += piece.out.len() + piece.err.len();
-        held.read += piece.read;
-        held.pieces.push(piece);
-        if held.bytes <= self.held_bytes {
-            return Ok(true);
-        }
-        // Past the cap: the rest of the input decides.
-        let from = held.read;
-        match self.verify {
-            Some(verify) if verify(from)? => self.release(header),
-            _ => Ok(false),
-        }
-    }
-
-    /// Writes the held pieces: the input is known to hold image jobs only.
-    fn release(&mut self, header: &BatchHeader<'_>) -> Result<bool, Error> {
-        self.provisional = false;
-        for piece in self.held.take().map(|h| h.pieces).unwrap_or_default() {
-            self.write(piece, header)?;
-        }
-        Ok(true)
-    }
-
     /// Writes a piece, and hands its output buffer back.
-    fn write(&mut self, mut piece: Piece, header: &BatchHeader<'_>) -> Result<bool, Error> {
+    fn write(&mut self, mut piece: Piece, header: &BatchHeader<'_>) -> Result<(), Error> {
         // The first job written drops what only separates it from the one before.
         let mut skip = 0;
         if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
@@ -537,7 +468,7 @@ impl Emitter<'_, '_> {
         self.spare.give(std::mem::take(&mut piece.out));
         match piece.stop {
             Some(stop) => Err(stop),
-            None => Ok(true),
+            None => Ok(()),
         }
     }
 
@@ -556,13 +487,9 @@ impl Emitter<'_, '_> {
         }
     }
 
-    /// After the last piece: the pieces still held (the whole input was read, and no line
-    /// holds a chat or speech key), then how many more rows had each breach already reported,
-    /// in one write.
-    fn finish(mut self, header: &BatchHeader<'_>, paint: Paint) -> Result<(Totals, bool), Error> {
-        if self.held.is_some() {
-            self.release(header)?;
-        }
+    /// After the last piece: how many more rows had each breach already reported, in one
+    /// write.
+    fn finish(self, header: &BatchHeader<'_>, paint: Paint) -> Result<(Totals, bool), Error> {
         let warn = paint.warning("warning:");
         let mut text = String::new();
         for &((model, what, value), line, more) in &self.reported {
@@ -596,25 +523,18 @@ pub struct Batch<'a> {
     /// A renderer of rows for one worker, when pieces are priced in parallel with rows: it
     /// must keep no state between rows (each worker renders its pieces alone).
     pub worker_sink: fn() -> Box<dyn BatchSink>,
-    /// For a provisional per-job run: whether the input, from a byte offset counted from
-    /// where this run starts reading it, holds no chat or speech key. `None` stops such a run
-    /// once it holds `held_bytes`.
-    pub verify: Option<Verify<'a>>,
-    /// Output a provisional per-job run holds at most ([`HELD_BYTES`]).
-    pub held_bytes: usize,
 }
 
 /// Runs the rows after the header: `input` is positioned at `batch.body.next_line()`. Returns
 /// the totals and whether any row was written (so `begin` was called); the caller writes the
-/// end (`sink.end`) with them. `None` when a provisional run stopped (see
-/// [`Settings::provisional`]): nothing was written.
+/// end (`sink.end`) with them.
 pub fn run(
     batch: &Batch<'_>,
     input: Box<dyn BufRead + '_>,
     sink: &mut dyn BatchSink,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<Option<(Totals, bool)>, Error> {
+) -> Result<(Totals, bool), Error> {
     let Batch {
         body,
         name,
@@ -622,8 +542,6 @@ pub fn run(
         header,
         settings,
         worker_sink,
-        verify,
-        held_bytes,
     } = *batch;
     let tariff: &Tariff = header.tariff;
     let size = if body.is_jsonl() {
@@ -650,12 +568,7 @@ pub fn run(
         err,
         seen: HashMap::new(),
         reported: Vec::new(),
-        provisional: settings.provisional,
-        held: (settings.provisional && settings.rows).then(Held::default),
-        verify,
-        held_bytes,
         spare: &spare,
-        name,
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -673,11 +586,9 @@ pub fn run(
                 spare.take(),
             );
             pool.give(piece.into_buffer());
-            if !emitter.emit(result, header)? {
-                return Ok(None);
-            }
+            emitter.write(result, header)?;
         }
-        return emitter.finish(header, settings.err_paint).map(Some);
+        return emitter.finish(header, settings.err_paint);
     }
     let rows_sink = || settings.rows.then(worker_sink);
     std::thread::scope(|scope| {
@@ -718,8 +629,7 @@ pub fn run(
         let (mut sent, mut next) = (0u64, 0u64);
         let mut waiting: BTreeMap<u64, Piece> = BTreeMap::new();
         let mut more = true;
-        // `Ok(false)`: the run stops with nothing more written (see `Emitter::emit`).
-        let result = (|| -> Result<bool, Error> {
+        let result = (|| -> Result<(), Error> {
             loop {
                 while more && sent - next < limit {
                     match chunks.next_chunk().map_err(cannot_read)? {
@@ -734,16 +644,14 @@ pub fn run(
                     }
                 }
                 if next == sent {
-                    break Ok(true);
+                    break Ok(());
                 }
                 let Ok((seq, piece)) = done_rx.recv() else {
-                    break Ok(true);
+                    break Ok(());
                 };
                 waiting.insert(seq, piece);
                 while let Some(piece) = waiting.remove(&next) {
-                    if !emitter.emit(piece, header)? {
-                        return Ok(false);
-                    }
+                    emitter.write(piece, header)?;
                     next += 1;
                 }
             }
@@ -756,10 +664,8 @@ pub fn run(
                 std::panic::resume_unwind(panic);
             }
         }
-        if !result? {
-            return Ok(None);
-        }
-        emitter.finish(header, settings.err_paint).map(Some)
+        result?;
+        emitter.finish(header, settings.err_paint)
     })
 }
 
@@ -767,44 +673,14 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::batch::{InputFormat, ReadOptions, Rows};
-    use std::sync::Mutex;
 
     const IMAGE: &str = r#"{"model": "flux-dev", "prompt": "a: b", "num_inference_steps": 20, "size": "512x512", "n": 1, "seed": 3}"#;
     const CHAT: &str =
         r#"{"model":"Llama-3.3 70B","usage":{"prompt_tokens":1200,"completion_tokens":300}}"#;
+    const SPEECH: &str = r#"{"model":"Chatterbox","seconds":2.5}"#;
 
-    /// `count` image bodies with `at` lines put in at their line numbers (1-based): about
-    /// 110 bytes a line, so 12,000 lines are two pieces of JSON Lines.
-    fn lines(count: usize, at: &[(usize, &str)]) -> Vec<u8> {
-        let mut text = String::new();
-        for line in 1..=count {
-            text.push_str(at.iter().find(|(n, _)| *n == line).map_or(IMAGE, |a| a.1));
-            text.push('\n');
-        }
-        text.into_bytes()
-    }
-
-    /// Per-job CSV rows of `text`: whether the run ended (`None` when a provisional run
-    /// stopped) and what it wrote to each stream.
-    fn priced(
-        text: &[u8],
-        parallel: bool,
-        provisional: bool,
-        held_bytes: usize,
-        verify: Option<&(dyn Fn(u64) -> Result<bool, Error> + Sync)>,
-    ) -> (Option<bool>, Vec<u8>, Vec<u8>) {
-        let (ran, out, err) = try_priced(text, parallel, provisional, held_bytes, verify);
-        (ran.unwrap(), out, err)
-    }
-
-    /// [`priced`], with the run's error.
-    fn try_priced(
-        text: &[u8],
-        parallel: bool,
-        provisional: bool,
-        held_bytes: usize,
-        verify: Option<&(dyn Fn(u64) -> Result<bool, Error> + Sync)>,
-    ) -> (Result<Option<bool>, Error>, Vec<u8>, Vec<u8>) {
+    /// Per-job CSV rows of `text`, on one core or on every core.
+    fn priced(text: &[u8], parallel: bool) -> (Vec<u8>, Totals) {
         let tariff = Tariff::builtin().unwrap();
         let rows = Rows::open(
             "t".into(),
@@ -820,6 +696,7 @@ mod tests {
             extra: &[],
             summary_only: false,
             dated: tariff.is_dated(),
+            layout: crate::render::rows::Layout::of_tariff(&tariff),
         };
         let batch = Batch {
             body: &body,
@@ -831,87 +708,48 @@ mod tests {
                 rows: true,
                 parallel,
                 err_paint: Paint { enabled: false },
-                provisional,
             },
             worker_sink: || Box::<crate::render::csv::Batch>::default(),
-            verify,
-            held_bytes,
         };
         let mut sink = crate::render::csv::Batch::default();
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let ran = run(&batch, Box::new(input), &mut sink, &mut out, &mut err);
-        (ran.map(|r| r.map(|(_, started)| started)), out, err)
+        let mut out = Vec::new();
+        let (totals, _) = run(
+            &batch,
+            Box::new(input),
+            &mut sink,
+            &mut out,
+            &mut Vec::new(),
+        )
+        .unwrap();
+        (out, totals)
     }
 
-    /// A chat line read after the rest of the input was scanned and found image-only (the file
-    /// grew, or changed, since) ends the run with an error, not a row left out.
+    /// A mixed file of many chunks is priced alike on one core and on every core: the same
+    /// rows in input order and the same totals.
     #[test]
-    fn a_chat_line_after_the_scan_said_image_only_is_an_error() {
-        let text = lines(12_000, &[(11_999, CHAT)]);
-        let lying = |_: u64| Ok(true);
-        for parallel in [true, false] {
-            let (ran, _, _) = try_priced(&text, parallel, true, 100, Some(&lying));
-            let message = ran.unwrap_err().to_string();
-            assert!(message.contains("changed while it was read"), "{message}");
+    fn a_mixed_file_reads_alike_on_one_core_and_on_every_core() {
+        let mut text = String::new();
+        for line in 0..30_000 {
+            text.push_str([IMAGE, CHAT, SPEECH][line % 7 % 3]);
+            text.push('\n');
         }
-    }
-
-    /// A provisional run past its cap asks about the rest of the input once, from the end of
-    /// what it holds (a line's start); told it is image-only, it writes what a run that knew
-    /// so writes; told otherwise, nothing.
-    #[test]
-    fn a_held_run_past_its_cap_asks_about_the_rest_once() {
-        let text = lines(12_000, &[]);
-        for parallel in [true, false] {
-            let known = priced(&text, parallel, false, 0, None);
-            assert_eq!(known.0, Some(true));
-            for answer in [true, false] {
-                let asked = Mutex::new(Vec::new());
-                let verify = |from: u64| {
-                    asked.lock().unwrap().push(from);
-                    Ok(answer)
-                };
-                let (ran, out, err) = priced(&text, parallel, true, 100, Some(&verify));
-                let asked = asked.into_inner().unwrap();
-                assert_eq!(asked.len(), 1, "{asked:?}");
-                // The end of the first piece: its last whole line within a piece's bytes.
-                let first_piece = memchr::memrchr(b'\n', &text[..JSONL_PIECE_BYTES]).unwrap() + 1;
-                assert_eq!(asked[0] as usize, first_piece);
-                if answer {
-                    assert_eq!((ran, &out, &err), (Some(true), &known.1, &known.2));
-                } else {
-                    assert_eq!(ran, None);
-                    assert!(out.is_empty() && err.is_empty());
-                }
-            }
-        }
-    }
-
-    /// Within its cap, a provisional run asks nothing: the whole input was read, every line
-    /// looked at. A chat line stops it, with nothing written, wherever it is: among what it
-    /// holds, or in the rest it asks about.
-    #[test]
-    fn a_chat_line_stops_a_held_run_before_or_after_its_cap() {
-        let never = |_: u64| -> Result<bool, Error> { panic!("asked within the cap") };
-        let image_only = lines(12_000, &[]);
-        for parallel in [true, false] {
-            let known = priced(&image_only, parallel, false, 0, None);
-            let held = priced(&image_only, parallel, true, usize::MAX, Some(&never));
-            assert_eq!(held, known);
-            for at in [1, 6_000, 11_999] {
-                let text = lines(12_000, &[(at, CHAT)]);
-                let (ran, out, err) = priced(&text, parallel, true, usize::MAX, Some(&never));
-                assert_eq!(ran, None, "chat at {at}");
-                assert!(out.is_empty() && err.is_empty());
-                let scan = |from: u64| {
-                    Ok(!crate::batch::mixed::has_metered_key(
-                        &text[from as usize..],
-                    ))
-                };
-                let (ran, out, err) = priced(&text, parallel, true, 100, Some(&scan));
-                assert_eq!(ran, None, "chat at {at}, past the cap");
-                assert!(out.is_empty() && err.is_empty());
-            }
-        }
+        let (one, one_totals) = priced(text.as_bytes(), false);
+        let (every, every_totals) = priced(text.as_bytes(), true);
+        assert_eq!(one, every);
+        let tariff = Tariff::builtin().unwrap();
+        let (a, b) = (
+            one_totals.summary(&tariff).unwrap(),
+            every_totals.summary(&tariff).unwrap(),
+        );
+        assert_eq!((a.jobs, a.exact, a.images), (b.jobs, b.exact, b.images));
+        assert_eq!(a.jobs, 30_000);
+        let lines: Vec<&str> = std::str::from_utf8(&one).unwrap().lines().collect();
+        assert_eq!(lines.len(), 1 + 30_000, "a header and every row");
+        assert!(
+            lines[2].starts_with("2,Llama-3.3 70B,exact,"),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[3].starts_with("3,Chatterbox,exact,"), "{}", lines[3]);
     }
 }

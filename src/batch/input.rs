@@ -12,6 +12,7 @@ use std::ops::Range;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
+use super::metered::Item;
 use crate::job::Request;
 use crate::number::parse_u32;
 use crate::size::Size;
@@ -39,6 +40,11 @@ pub struct ReadOptions {
     /// JSON Lines keys to leave out of the price besides [`IGNORED_KEYS`] (`--ignore-key`);
     /// `'static` so the options stay `Copy` for the pieces read in parallel.
     pub ignore_keys: &'static [String],
+    /// Output tokens of a chat request that names no maximum (`--max-output-tokens`).
+    pub max_output_tokens: Option<u64>,
+    /// Seconds per character of a speech request that gives no seconds
+    /// (`--seconds-per-char`).
+    pub seconds_per_char: Option<rust_decimal::Decimal>,
 }
 
 impl Default for ReadOptions {
@@ -47,6 +53,8 @@ impl Default for ReadOptions {
             delimiter: b',',
             defaults_ok: false,
             ignore_keys: &[],
+            max_output_tokens: None,
+            seconds_per_char: None,
         }
     }
 }
@@ -477,6 +485,8 @@ enum Column {
     Height,
     /// The day the job ran: an ISO date, an RFC 3339 time or a Unix timestamp.
     Date,
+    /// One of [`super::metered::METERED_COLUMNS`], by its index there.
+    Metered(usize),
     Extra,
 }
 
@@ -578,6 +588,17 @@ impl<R: BufRead> Rows<R> {
         }
     }
 
+    /// For CSV, which of [`super::metered::METERED_COLUMNS`] the header names; `None` for
+    /// JSON Lines, whose lines may have any of them.
+    pub fn metered_columns(&self) -> Option<[bool; 3]> {
+        match &self.form {
+            Form::Csv { columns, .. } => {
+                Some([0, 1, 2].map(|i| columns.contains(&Column::Metered(i))))
+            }
+            Form::Jsonl => None,
+        }
+    }
+
     /// Whether the input is JSON Lines.
     pub fn is_jsonl(&self) -> bool {
         matches!(self.form, Form::Jsonl)
@@ -591,7 +612,7 @@ impl<R: BufRead> Rows<R> {
     /// The next row, `Ok(None)` at the end, `Err(Ok(row error))` for a bad row (reading goes
     /// on), `Err(Err(input error))` when reading cannot go on.
     #[allow(clippy::type_complexity)]
-    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, Result<RowError, InputError>> {
+    pub fn next_row(&mut self) -> Result<Option<Item<'_>>, Result<RowError, InputError>> {
         // The common line of a file with no text columns, parsed where it lies in the read
         // buffer: no line split, no copy. (Its row borrows nothing, so the general path can
         // still take the line when this declines.)
@@ -626,7 +647,7 @@ impl<R: BufRead> Rows<R> {
                 ))
             });
             match plain {
-                Ok(Some(row)) => return Ok(Some(row)),
+                Ok(Some(row)) => return Ok(Some(Item::Image(row))),
                 Ok(None) => {}
                 Err(e) => return Err(Err(input_error(&self.name, e))),
             }
@@ -649,7 +670,9 @@ impl<R: BufRead> Rows<R> {
         let bytes = self.lines.current();
         if let Form::Csv { columns, extra, .. } = &self.form {
             if let Some(row) = plain_line(line_no, columns, delimiter, bytes) {
-                return carried(row, columns, extra).map(Some).map_err(Ok);
+                return carried(row, columns, extra)
+                    .map(|row| Some(Item::Image(row)))
+                    .map_err(Ok);
             }
             // The line's own `\r\n` is gone by now: any `\r` left would end up in a field,
             // or be trimmed off a number unseen.
@@ -667,7 +690,7 @@ impl<R: BufRead> Rows<R> {
         if let Form::Jsonl = self.form
             && let Some(row) = super::jsonl::fast_row(line_no, bytes, self.options.defaults_ok)
         {
-            return Ok(Some(row));
+            return Ok(Some(Item::Image(row)));
         }
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
@@ -685,14 +708,9 @@ impl<R: BufRead> Rows<R> {
             }
         };
         match &mut self.form {
-            Form::Jsonl => json_row(
-                line_no,
-                text,
-                self.options.defaults_ok,
-                self.options.ignore_keys,
-            )
-            .map(Some)
-            .map_err(Ok),
+            Form::Jsonl => super::metered::json_item(line_no, text, self.options)
+                .map(Some)
+                .map_err(Ok),
             Form::Csv {
                 columns,
                 fields,
@@ -705,14 +723,14 @@ impl<R: BufRead> Rows<R> {
                         columns,
                         fields.iter().map(|r| Cow::Borrowed(&text[r.clone()])),
                     )
-                    .and_then(|row| carried(row, columns, extra))
+                    .and_then(|row| csv_item(row, columns, extra))
                     .map(Some)
                     .map_err(Ok);
                 }
                 let owned = split_csv(text, delimiter)
                     .map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
                 csv_row(line_no, columns, owned.into_iter())
-                    .and_then(|row| carried(row, columns, extra))
+                    .and_then(|row| csv_item(row, columns, extra))
                     .map(Some)
                     .map_err(Ok)
             }
@@ -857,6 +875,8 @@ fn decode_plain<'a>(
                     _ => return None,
                 }
             }
+            // A row of a file with tokens or seconds is read by the general path.
+            Column::Metered(_) => return None,
             Column::Model | Column::Extra | Column::Date => {
                 let start = at;
                 while let Some(&b) = bytes.get(at) {
@@ -1116,11 +1136,11 @@ fn normal(name: &str) -> String {
         .collect()
 }
 
-/// Which of [`super::mixed::METERED_COLUMNS`] a header name is, compared as `normal`
+/// Which of [`super::metered::METERED_COLUMNS`] a header name is, compared as `normal`
 /// writes it (`Input Tokens` is `input_tokens`).
 pub fn metered_column(name: &str) -> Option<usize> {
     let name = normal(name);
-    super::mixed::METERED_COLUMNS
+    super::metered::METERED_COLUMNS
         .iter()
         .position(|c| *c == name)
 }
@@ -1140,7 +1160,7 @@ const METERED_SYNONYMS: [(&str, &str); 6] = [
 /// the header names that column outright.
 fn metered_near_miss(normal_name: &str, header: &[String]) -> Option<&'static str> {
     let named = |c: &str| header.iter().any(|h| normal(h) == c);
-    let nearest = super::mixed::METERED_COLUMNS
+    let nearest = super::metered::METERED_COLUMNS
         .iter()
         .map(|&c| (strsim::osa_distance(normal_name, c), c))
         .filter(|&(edits, c)| edits > 0 && edits <= if c.len() > 8 { 2 } else { 1 })
@@ -1435,6 +1455,9 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
         }
         let column = match PRICE_COLUMNS.iter().find(|(p, _)| *p == normal) {
             Some(&(_, column)) => column,
+            None if metered_column(name).is_some() => {
+                Column::Metered(metered_column(name).unwrap_or_default())
+            }
             None => {
                 if let Some((meant, how)) = near_miss(name, &normal, &named) {
                     return Err(format!(
@@ -1445,18 +1468,10 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
                 if let Some(meant) = metered_near_miss(&normal, header) {
                     return Err(format!(
                         "column {position} {name:?} looks like the metered column {meant:?}: did you mean {meant:?}? It is refused rather than carried through, which would leave the rows unpriced; rename the column if it is something else (metered columns: {})",
-                        super::mixed::METERED_COLUMNS.join(", ")
+                        super::metered::METERED_COLUMNS.join(", ")
                     ));
                 }
                 let key = name.trim().to_lowercase();
-                if let Some(output) = crate::render::JOB_COLUMNS.iter().position(|c| *c == key) {
-                    return Err(format!(
-                        "column {position} {name:?} has the name of the output's column {} {:?} (output columns: {}); rename column {position} (names are compared ignoring case and surrounding spaces)",
-                        output + 1,
-                        crate::render::JOB_COLUMNS[output],
-                        crate::render::JOB_COLUMNS.join(", ")
-                    ));
-                }
                 if let Some((_, first)) = carried.iter().find(|(k, _)| *k == key) {
                     return Err(format!(
                         "columns {first} {:?} and {position} {name:?} have the same name; rename one (names are compared ignoring case and surrounding spaces)",
@@ -1469,8 +1484,12 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
             }
         };
         if column != Column::Extra && columns.contains(&column) {
+            let same = match column {
+                Column::Metered(_) => " (compared ignoring case, with -, _ and space alike)",
+                _ => " (count and n are the same column, as are steps and num_inference_steps)",
+            };
             return Err(format!(
-                "column {position} {name:?} repeats a column already given (count and n are the same column, as are steps and num_inference_steps)"
+                "column {position} {name:?} repeats a column already given{same}"
             ));
         }
         columns.push(column);
@@ -1485,8 +1504,7 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
     // A date alone picks the rate, not the job.
     let priced = columns
         .iter()
-        .any(|c| !matches!(c, Column::Extra | Column::Date))
-        || extra.iter().any(|e| metered_column(e).is_some());
+        .any(|c| !matches!(c, Column::Extra | Column::Date));
     if !options.defaults_ok && !priced {
         return Err(format!(
             "no column sets the price ({} {} carried through), so every job would be priced at the model's defaults; name the price columns ({}), or give --defaults-ok to price the defaults",
@@ -1562,11 +1580,15 @@ fn dated(
     Ok((day, given))
 }
 
+/// A CSV row as read: the image job's cells, and its non-blank cells of
+/// [`super::metered::METERED_COLUMNS`] (by index there).
+type CsvRow<'a> = (Row<'a>, [Option<Cow<'a, str>>; 3]);
+
 fn csv_row<'a>(
     line: u64,
     columns: &[Column],
     fields: impl ExactSizeIterator<Item = Cow<'a, str>>,
-) -> Result<Row<'a>, RowError> {
+) -> Result<CsvRow<'a>, RowError> {
     if fields.len() != columns.len() {
         let found = fields.len();
         let text: Vec<Cow<'a, str>> = fields.collect();
@@ -1582,6 +1604,7 @@ fn csv_row<'a>(
         ..Row::default()
     };
     let (mut width, mut height) = (None, None);
+    let mut metered = [None, None, None];
     for (column, text) in columns.iter().zip(fields) {
         let blank = || text.trim().is_empty();
         match column {
@@ -1601,14 +1624,31 @@ fn csv_row<'a>(
                 row.date = Some(day);
                 row.date_given = given;
             }
+            Column::Metered(i) if !blank() => metered[*i] = Some(text),
             Column::Extra => row.extra.push(text),
-            Column::Size | Column::Model | Column::Date => {}
+            Column::Size | Column::Model | Column::Date | Column::Metered(_) => {}
         }
     }
     if row.size.is_none() {
         row.size = sides(line, width, height)?;
     }
-    Ok(row)
+    Ok((row, metered))
+}
+
+/// The item of a CSV row whose carried text is printable: an image job, or tokens or seconds.
+fn csv_item<'a>(
+    (row, metered): CsvRow<'a>,
+    columns: &[Column],
+    names: &[String],
+) -> Result<Item<'a>, RowError> {
+    let row = carried(row, columns, names)?;
+    let [a, b, c] = &metered;
+    let cells = [
+        a.as_deref().map(str::trim),
+        b.as_deref().map(str::trim),
+        c.as_deref().map(str::trim),
+    ];
+    super::metered::csv_item(row, cells)
 }
 
 /// The row, if its carried text is printable. Carried columns are written back out as they
@@ -2057,6 +2097,14 @@ mod tests {
         read_opts(format, text, capacity, ReadOptions::default())
     }
 
+    /// The image job an item must be.
+    fn image(item: Item<'_>) -> Row<'_> {
+        match item {
+            Item::Image(row) => row,
+            Item::Metered(m) => panic!("not an image job: {m:?}"),
+        }
+    }
+
     /// Reads with `options`, through a buffer of `capacity` bytes.
     fn read_opts(
         format: InputFormat,
@@ -2070,14 +2118,17 @@ mod tests {
         loop {
             match rows.next_row() {
                 Ok(None) => return out,
-                Ok(Some(row)) => out.push(Ok(Row {
-                    model: row.model.map(|m| Cow::Owned(m.into_owned())),
-                    extra: row
-                        .extra
-                        .into_iter()
-                        .map(|e| Cow::Owned(e.into_owned()))
-                        .collect(),
-                    ..row
+                Ok(Some(item)) => out.push(Ok({
+                    let row = image(item);
+                    Row {
+                        model: row.model.map(|m| Cow::Owned(m.into_owned())),
+                        extra: row
+                            .extra
+                            .into_iter()
+                            .map(|e| Cow::Owned(e.into_owned()))
+                            .collect(),
+                        ..row
+                    }
                 })),
                 Err(Ok(e)) => out.push(Err(e.to_string())),
                 Err(Err(e)) => panic!("{e}"),
@@ -2188,7 +2239,9 @@ mod tests {
         ] {
             let plain =
                 plain_line(1, &columns, b',', line.as_bytes()).unwrap_or_else(|| panic!("{line}"));
-            let general = csv_row(1, &columns, split_csv(line, b',').unwrap().into_iter()).unwrap();
+            let general = csv_row(1, &columns, split_csv(line, b',').unwrap().into_iter())
+                .unwrap()
+                .0;
             assert_eq!(plain, general, "{line}");
         }
         // Anything unusual goes the general way.
@@ -2230,7 +2283,8 @@ mod tests {
                     1,
                     &columns,
                     split_csv(&line, delimiter).unwrap().into_iter(),
-                );
+                )
+                .map(|(row, _)| row);
                 let read = plain_line(1, &columns, delimiter, line.as_bytes());
                 assert_eq!(read.is_some(), plain, "{line:?}");
                 if let Some(read) = read {
@@ -2466,8 +2520,6 @@ mod tests {
         expect("steps,size\r20,512\r", options, "tr '\\r' '\\n'");
         expect("steps,size\r\r\n", options, "carriage return");
         expect("id,note\n", options, "--defaults-ok");
-        expect("steps,line\n", options, "output's column 1 \"line\"");
-        expect("steps, Price\n", options, "output's column 7 \"price\"");
         expect("id,steps,ID \n", options, "columns 1 \"id\" and 3 \"ID \"");
         let semicolon = ReadOptions {
             delimiter: b';',
@@ -2650,7 +2702,8 @@ mod tests {
         };
         let mut rows = Rows::new("t".into(), text.as_bytes(), InputFormat::Jsonl, options).unwrap();
         let mut models = Vec::new();
-        while let Some(row) = rows.next_row().unwrap() {
+        while let Some(item) = rows.next_row().unwrap() {
+            let row = image(item);
             assert_eq!((row.steps, row.size, row.count), (None, None, None));
             models.push(row.model.map(Cow::into_owned));
         }
@@ -2673,7 +2726,10 @@ mod tests {
         let mut steps = Vec::new();
         loop {
             match rows.next_row() {
-                Ok(Some(row)) => steps.push((row.line, row.steps)),
+                Ok(Some(item)) => {
+                    let row = image(item);
+                    steps.push((row.line, row.steps));
+                }
                 Ok(None) => return Ok((told, steps)),
                 Err(Ok(e)) => return Err(e.to_string()),
                 Err(Err(e)) => return Err(e.to_string()),

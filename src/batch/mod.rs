@@ -3,10 +3,11 @@
 pub mod chunks;
 pub mod input;
 pub mod jsonl;
-pub mod mixed;
+pub mod metered;
 pub mod totals;
 
 pub use input::{InputFormat, ReadOptions, Row, RowError, Rows};
+pub use metered::{Item, Kind, Metered};
 pub use totals::{ModelTotal, RateTotal, Summary, Totals};
 
 use std::borrow::Cow;
@@ -14,9 +15,10 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use crate::date::Day;
+use crate::exact::Exact;
 use crate::job::{Job, Request};
-use crate::pricing::{JobPrice, Meter};
-use crate::tariff::{Model, Tariff};
+use crate::pricing::{Detail, JobPrice, Meter, Usage};
+use crate::tariff::{Metering, Model, Tariff};
 
 /// A limit a row passed with `--allow-out-of-range`: the part and its value, for the row's
 /// model.
@@ -45,6 +47,76 @@ pub struct Priced<'a> {
     pub rate: Decimal,
     /// The day that rate took effect; `None` for a model with one undated rate.
     pub rate_from: Option<Day>,
+}
+
+/// What a chat or speech row used, and the rates that priced it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Used {
+    /// Tokens.
+    Tokens {
+        /// Input tokens.
+        input: u64,
+        /// Output tokens.
+        output: u64,
+        /// The input rate applied, per `per` tokens.
+        input_rate: Decimal,
+        /// The output rate applied, per `per` tokens.
+        output_rate: Decimal,
+        /// How many tokens each rate is for.
+        per: u32,
+    },
+    /// Seconds of audio.
+    Seconds {
+        /// As given.
+        given: Decimal,
+        /// As charged (the per-request minimum when more).
+        charged: Decimal,
+        /// The rate per second applied.
+        rate: Decimal,
+    },
+}
+
+/// One priced chat or speech row.
+#[derive(Clone, Debug)]
+pub struct MeteredRow<'a> {
+    /// The input line.
+    pub line: u64,
+    /// Index of the model in the tariff.
+    pub model_index: usize,
+    /// The model.
+    pub model: &'a Model,
+    /// Exact, bound or estimate.
+    pub kind: Kind,
+    /// What it used.
+    pub used: Used,
+    /// The exact price.
+    pub exact: Exact,
+    /// The price as shown.
+    pub price: Decimal,
+    /// The day it is priced on: its own date, else the tariff's.
+    pub day: Option<Day>,
+    /// The day its rates took effect; `None` for undated rates.
+    pub rate_from: Option<Day>,
+    /// Carried-through CSV columns.
+    pub extra: Vec<Cow<'a, str>>,
+}
+
+/// One priced item of a workload, of any meter.
+pub enum PricedItem<'a> {
+    /// An image job.
+    Image(Priced<'a>),
+    /// A chat or speech row.
+    Metered(MeteredRow<'a>),
+}
+
+impl PricedItem<'_> {
+    /// The input line.
+    pub fn line(&self) -> u64 {
+        match self {
+            PricedItem::Image(p) => p.line,
+            PricedItem::Metered(m) => m.line,
+        }
+    }
 }
 
 /// Prices rows under a tariff: the models' meters worked out once.
@@ -133,24 +205,125 @@ impl<'t> Pricer<'t> {
     #[inline]
     pub fn model_index(&self, row: &Row<'_>) -> Result<usize, RowError> {
         let tariff = self.tariff;
-        Ok(match &row.model {
-            None => tariff.default_model_index(),
-            Some(query) => tariff.model_index(query).ok_or_else(|| {
-                let known: Vec<String> = tariff.models.iter().map(Model::known_as).collect();
-                let hint = tariff
-                    .nearest_model(query)
-                    .map(|n| format!("did you mean {n:?}? "))
-                    .unwrap_or_default();
-                RowError::new(
-                    row.line,
-                    "model",
-                    query,
-                    format!(
-                        "is not a model of the tariff; {hint}(models: {})",
-                        known.join(", ")
-                    ),
-                )
-            })?,
+        match &row.model {
+            None => Ok(tariff.default_model_index()),
+            Some(query) => self.named(row.line, query),
+        }
+    }
+
+    /// Prices an item of any meter; for an image job, also returns the limits passed with
+    /// `--allow-out-of-range` (see [`Pricer::price`]).
+    pub fn price_item<'a>(
+        &self,
+        item: Item<'a>,
+    ) -> Result<(PricedItem<'a>, Vec<OutOfRange>), RowError>
+    where
+        't: 'a,
+    {
+        match item {
+            Item::Image(row) => self
+                .price(row)
+                .map(|(priced, breaches)| (PricedItem::Image(priced), breaches)),
+            Item::Metered(row) => self
+                .price_metered(row)
+                .map(|row| (PricedItem::Metered(row), Vec::new())),
+        }
+    }
+
+    /// Prices a chat or speech row at the rates of its own day, or of the tariff's.
+    pub fn price_metered<'a>(&self, row: Metered<'a>) -> Result<MeteredRow<'a>, RowError>
+    where
+        't: 'a,
+    {
+        let Metered {
+            line,
+            model,
+            usage,
+            kind,
+            shape,
+            date,
+            extra,
+        } = row;
+        let tariff = self.tariff;
+        let index = self.named(line, &model)?;
+        let named = &tariff.models[index];
+        let on_day = date
+            .filter(|_| !named.rates.is_empty())
+            .map(|day| named.on(day));
+        let model = on_day.as_ref().unwrap_or(named);
+        if let Some(e) = metered::no_rate(line, model, date, tariff.priced_on) {
+            return Err(e);
+        }
+        let fits = matches!(
+            (model.metering, usage),
+            (Metering::Token(_), Usage::Tokens { .. }) | (Metering::Second(_), Usage::Seconds(_))
+        );
+        if !fits {
+            return Err(RowError::new(
+                line,
+                "model",
+                &model.id,
+                format!(
+                    "bills per {}, but the line is a {shape} of {}; name a model that bills per {} (see dis-price models)",
+                    model.metering.name(),
+                    usage.kind(),
+                    match usage {
+                        Usage::Tokens { .. } => "token",
+                        Usage::Seconds(_) => "second",
+                        Usage::Image(_) => "megapixel-step",
+                    }
+                ),
+            ));
+        }
+        let charge = crate::pricing::price(model, &usage, tariff.display)
+            .map_err(|e| RowError::new(line, "row", shape, e.to_string()))?;
+        let used = match (charge.detail, model.metering) {
+            (Detail::Tokens { input, output, .. }, Metering::Token(rates)) => Used::Tokens {
+                input,
+                output,
+                input_rate: rates.input,
+                output_rate: rates.output,
+                per: rates.per,
+            },
+            (Detail::Seconds { given, charged, .. }, Metering::Second(rates)) => Used::Seconds {
+                given,
+                charged,
+                rate: rates.rate,
+            },
+            _ => unreachable!("a metered row is priced by its model's own meter"),
+        };
+        Ok(MeteredRow {
+            line,
+            model_index: index,
+            model: named,
+            kind,
+            used,
+            exact: charge.exact,
+            price: charge.price,
+            day: date.or(tariff.priced_on),
+            rate_from: model.rate_from,
+            extra,
+        })
+    }
+
+    /// The index of the model `query` names, or the error that lists the models.
+    fn named(&self, line: u64, query: &str) -> Result<usize, RowError> {
+        let tariff = self.tariff;
+        tariff.model_index(query).ok_or_else(|| {
+            let known: Vec<String> = tariff.models.iter().map(Model::known_as).collect();
+            let hint = tariff
+                .nearest_model(query)
+                .map(|n| format!("did you mean {n:?}? "))
+                .unwrap_or_default();
+            RowError::new(
+                line,
+                "model",
+                query,
+                format!(
+                    "is not a model of the tariff; {hint}(models: {})",
+                    known.join(", ")
+                ),
+            )
         })
     }
 

@@ -7,15 +7,61 @@ use crate::job::Job;
 use crate::pricing::{TooLargeTotal, pixel_steps, shown};
 use crate::tariff::{Model, Tariff};
 
-use super::Priced;
+use super::{Kind, MeteredRow, Priced, Used};
 
 /// Running sums: integers only, per slot (one rate of one model; see
 /// [`Pricer`](super::Pricer)).
 #[derive(Clone, Debug, Default)]
 pub struct Totals {
     per_model: Vec<Running>,
+    /// Chat and speech rows, per model (by index in the tariff).
+    metered: Vec<MeteredSum>,
+    /// Rows that are upper bounds.
+    bounds: u64,
+    /// Rows that are estimates.
+    estimates: u64,
     /// Rows skipped as invalid.
     pub skipped: u64,
+}
+
+/// Running sums of one chat or speech model.
+#[derive(Clone, Copy, Debug)]
+struct MeteredSum {
+    rows: u64,
+    /// The least sure of its rows.
+    kind: Option<Kind>,
+    input: u128,
+    output: u128,
+    seconds: Decimal,
+    exact: Exact,
+}
+
+impl Default for MeteredSum {
+    fn default() -> Self {
+        MeteredSum {
+            rows: 0,
+            kind: None,
+            input: 0,
+            output: 0,
+            seconds: Decimal::ZERO,
+            exact: Exact::ZERO,
+        }
+    }
+}
+
+impl MeteredSum {
+    fn merge(&mut self, other: &MeteredSum) -> Result<(), TooLargeTotal> {
+        self.rows += other.rows;
+        self.kind = self.kind.max(other.kind);
+        self.input = self.input.checked_add(other.input).ok_or(TooLargeTotal)?;
+        self.output = self.output.checked_add(other.output).ok_or(TooLargeTotal)?;
+        self.seconds = self
+            .seconds
+            .checked_add(other.seconds)
+            .ok_or(TooLargeTotal)?;
+        self.exact = self.exact.checked_add(other.exact).ok_or(TooLargeTotal)?;
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,8 +79,16 @@ struct Running {
 pub struct ModelTotal<'a> {
     /// The model.
     pub model: &'a Model,
-    /// Jobs priced.
+    /// The least sure of its rows: exact, bound or estimate.
+    pub kind: Kind,
+    /// Jobs priced (rows, for a chat or speech model).
     pub jobs: u64,
+    /// Input tokens (a chat model).
+    pub input_tokens: u128,
+    /// Output tokens (a chat model).
+    pub output_tokens: u128,
+    /// Seconds charged (a speech model).
+    pub seconds: Decimal,
     /// Images in them.
     pub images: u128,
     /// Units of the metered images.
@@ -78,6 +132,32 @@ pub struct Summary<'a> {
     pub price: Decimal,
     /// Rows skipped as invalid.
     pub skipped: u64,
+    /// Rows that are upper bounds.
+    pub bounds: u64,
+    /// Rows that are estimates.
+    pub estimates: u64,
+}
+
+impl Summary<'_> {
+    /// How the total reads: exact, an upper bound (a bound in it), or an estimate.
+    pub fn kind(&self) -> Kind {
+        if self.estimates > 0 {
+            Kind::Estimate
+        } else if self.bounds > 0 {
+            Kind::Bound
+        } else {
+            Kind::Exact
+        }
+    }
+
+    /// The total's label: `total`, `at most` or `estimated total`.
+    pub fn label(&self) -> &'static str {
+        match self.kind() {
+            Kind::Exact => "total",
+            Kind::Bound => "at most",
+            Kind::Estimate => "estimated total",
+        }
+    }
 }
 
 impl Totals {
@@ -85,8 +165,34 @@ impl Totals {
     pub fn new(tariff: &Tariff) -> Self {
         Totals {
             per_model: vec![Running::default(); super::slots(tariff).0.len()],
+            metered: vec![MeteredSum::default(); tariff.models.len()],
+            bounds: 0,
+            estimates: 0,
             skipped: 0,
         }
+    }
+
+    /// Adds one priced chat or speech row.
+    pub fn add_metered(&mut self, row: &MeteredRow<'_>) -> Result<(), TooLargeTotal> {
+        let mut one = MeteredSum {
+            rows: 1,
+            kind: Some(row.kind),
+            exact: row.exact,
+            ..MeteredSum::default()
+        };
+        match row.used {
+            Used::Tokens { input, output, .. } => {
+                (one.input, one.output) = (u128::from(input), u128::from(output));
+            }
+            Used::Seconds { charged, .. } => one.seconds = charged,
+        }
+        self.metered[row.model_index].merge(&one)?;
+        match row.kind {
+            Kind::Exact => {}
+            Kind::Bound => self.bounds += 1,
+            Kind::Estimate => self.estimates += 1,
+        }
+        Ok(())
     }
 
     /// Adds one priced row: integer sums only.
@@ -135,6 +241,11 @@ impl Totals {
                 .checked_add(theirs.at_minimum)
                 .ok_or(TooLargeTotal)?;
         }
+        for (mine, theirs) in self.metered.iter_mut().zip(&other.metered) {
+            mine.merge(theirs)?;
+        }
+        self.bounds += other.bounds;
+        self.estimates += other.estimates;
         self.skipped += other.skipped;
         Ok(())
     }
@@ -146,6 +257,25 @@ impl Totals {
         let (mut jobs, mut images) = (0u64, 0u128);
         let (rates, first) = super::slots(tariff);
         for (n, model) in tariff.models.iter().enumerate() {
+            let sum = &self.metered[n];
+            if sum.rows > 0 {
+                exact = exact.checked_add(sum.exact).ok_or(TooLargeTotal)?;
+                jobs += sum.rows;
+                by_model.push(ModelTotal {
+                    model,
+                    kind: sum.kind.unwrap_or(Kind::Exact),
+                    jobs: sum.rows,
+                    input_tokens: sum.input,
+                    output_tokens: sum.output,
+                    seconds: sum.seconds,
+                    images: 0,
+                    units: Exact::ZERO,
+                    exact: sum.exact,
+                    price: shown(sum.exact, tariff.display).ok_or(TooLargeTotal)?,
+                    by_rate: Vec::new(),
+                });
+                continue;
+            }
             let end = first.get(n + 1).copied().unwrap_or(rates.len());
             let slots = &self.per_model[first[n]..end];
             let minimum = Exact::from_decimal(model.minimum).ok_or(TooLargeTotal)?;
@@ -186,7 +316,11 @@ impl Totals {
             images = images.checked_add(model_images).ok_or(TooLargeTotal)?;
             by_model.push(ModelTotal {
                 model,
+                kind: Kind::Exact,
                 jobs: model_jobs,
+                input_tokens: 0,
+                output_tokens: 0,
+                seconds: Decimal::ZERO,
                 images: model_images,
                 units,
                 exact: subtotal,
@@ -201,6 +335,8 @@ impl Totals {
             exact,
             price: shown(exact, tariff.display).ok_or(TooLargeTotal)?,
             skipped: self.skipped,
+            bounds: self.bounds,
+            estimates: self.estimates,
         })
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::Streams;
 use super::gate::{gate, judge};
 use crate::batch::input::InputError;
-use crate::batch::{InputFormat, Pricer, ReadOptions, Rows};
+use crate::batch::{InputFormat, Kind, Pricer, ReadOptions, Rows};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::error::{Error, Outcome};
 use crate::render::{self, BatchHeader, BatchSink};
@@ -80,6 +80,8 @@ pub(super) fn rows_from(
         defaults_ok: args.defaults_ok,
         // Kept for the rest of the run, which is the rest of the process.
         ignore_keys: Box::leak(args.ignore_key.clone().into_boxed_slice()),
+        max_output_tokens: args.max_output_tokens,
+        seconds_per_char: args.seconds_per_char,
     };
     Ok(Rows::open(name, input, form, options)?)
 }
@@ -90,14 +92,6 @@ pub(super) fn batch(
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     if args.baseline.is_some() || args.baseline_tariff.is_some() {
-        // A mixed workload is refused before any comparison (standard input is left to the
-        // comparison, which refuses a chat or speech line as it reads it).
-        if args.file.as_os_str() != "-" {
-            let rows = open_rows(args, &args.file, None)?;
-            if super::mixed::is_mixed(&rows, &args.file)? {
-                return super::mixed::run(tariff, args, rows, &args.file, io);
-            }
-        }
         return super::compare::compare(tariff, args, io);
     }
     super::compare::refuse_gates_without_baseline(args)?;
@@ -107,97 +101,45 @@ pub(super) fn batch(
             "--skip-invalid cannot be used with --format plain: the number alone would be a total that leaves the bad rows out; fix the rows, or use --format csv or json with --skip-invalid (rows and a total that says it leaves them out)".to_owned(),
         ));
     }
-    let name = args.file.display().to_string();
-    // Kept until the run ends: the temporary file goes with it.
-    let spool = super::mixed::spool(args)?;
-    let open = || match &spool {
-        Some(copy) => {
-            let file = copy.reopen().map_err(|source| InputError::Io {
-                name: name.clone(),
-                source,
-            })?;
-            rows_from(
-                args,
-                &args.file,
-                Box::new(BufReader::with_capacity(64 * 1024, file)),
-            )
-        }
-        None => open_rows(args, &args.file, None),
-    };
-    let from = spool
-        .as_ref()
-        .map_or(args.file.as_path(), |copy| copy.path());
-    let rows = open()?;
-    // JSON Lines is not scanned for chat or speech keys first: the image run stops, with
-    // nothing written, at the first line that has one (or a row that stops the run; or, for
-    // a summary, its first message), and only then is the input looked at as a whole.
-    // Per-job output is held meanwhile; past `workload::HELD_BYTES` of it, the rest of the
-    // input is scanned before any is written. An image-only file with nothing to stop it (the
-    // usual one) is read once, or once and its end scanned.
-    if rows.is_jsonl() {
-        let rest_is_image_only = |start: u64| Ok(!super::mixed::file_has_metered_key(from, start)?);
-        if let Some(outcome) = image_batch(tariff, args, rows, io, Some(&rest_is_image_only))? {
-            return Ok(outcome);
-        }
-        let rows = open()?;
-        if super::mixed::is_mixed(&rows, from)? {
-            return super::mixed::run(tariff, args, rows, from, io);
-        }
-        return image_batch(tariff, args, rows, io, None)?.ok_or_else(undecided);
-    }
-    if super::mixed::is_mixed(&rows, from)? {
-        return super::mixed::run(tariff, args, rows, from, io);
-    }
-    image_batch(tariff, args, rows, io, None)?.ok_or_else(undecided)
-}
-
-/// A run that is not provisional always ends with an outcome or an error.
-pub(super) fn undecided() -> Error {
-    Error::Usage("a batch run stopped without an outcome".to_owned())
-}
-
-/// Prices an input known, or provisionally taken (see [`workload::Settings::provisional`]),
-/// to hold image jobs only: provisionally when `verify` tells whether the input from a byte
-/// offset on holds image jobs only (see [`workload::Batch::verify`]); `None` when a
-/// provisional run stopped with nothing written.
-fn image_batch(
-    tariff: &Tariff,
-    args: &BatchArgs,
-    rows: Rows<Box<dyn BufRead>>,
-    io: &mut Streams<'_>,
-    verify: Option<workload::Verify<'_>>,
-) -> Result<Option<Outcome>, Error> {
-    let provisional = verify.is_some();
+    let rows = open_rows(args, &args.file, None)?;
     let name = args.file.display().to_string();
     let summary_only = args.summary || args.format == BatchFormat::Plain;
     let extra = rows.extra_columns().to_vec();
+    // The columns are known before the first row: a CSV's own, or every meter of the tariff
+    // for JSON Lines, whose lines may be of any meter.
+    let layout = match rows.metered_columns() {
+        None => render::rows::Layout::of_tariff(tariff),
+        Some([input, output, seconds]) => render::rows::Layout {
+            tokens: input || output,
+            seconds,
+        },
+    };
     let (input, body) = rows.into_body();
     let dated = tariff.is_dated() || body.has_date_column();
-    // Dated rows gain the output columns `date` and `rate`: a carried column may not share one.
-    if dated
-        && let Some(column) = extra.iter().find(|e| {
-            let key = e.trim().to_lowercase();
-            render::DATED_COLUMNS.contains(&key.as_str())
-        })
-    {
-        return Err(Error::Input(InputError::Header {
-            name: name.clone(),
-            line: body.next_line().saturating_sub(1).max(1),
-            message: format!(
-                "column {:?} has the name of the output's column {:?}, which dated rows add (output columns: {}, {}); rename it (names are compared ignoring case and surrounding spaces)",
-                crate::escape::escaped(column),
-                column.trim().to_lowercase(),
-                render::JOB_COLUMNS.join(", "),
-                render::DATED_COLUMNS.join(", ")
-            ),
-        }));
-    }
     let header = BatchHeader {
         tariff,
         extra: &extra,
         summary_only,
         dated,
+        layout,
     };
+    // A carried column may not share a name with a column of the output.
+    let output = render::rows::output_columns(&header);
+    if let Some(column) = extra
+        .iter()
+        .find(|e| output.contains(&e.trim().to_lowercase().as_str()))
+    {
+        return Err(Error::Input(InputError::Header {
+            name: name.clone(),
+            line: body.next_line().saturating_sub(1).max(1),
+            message: format!(
+                "column {:?} has the name of the output's column {:?} (output columns: {}); rename it (names are compared ignoring case and surrounding spaces)",
+                crate::escape::escaped(column),
+                column.trim().to_lowercase(),
+                output.join(", ")
+            ),
+        }));
+    }
     let mut sink: Box<dyn BatchSink> = match args.format {
         BatchFormat::Table => Box::<render::table::Batch>::default(),
         BatchFormat::Markdown => Box::<render::markdown::Batch>::default(),
@@ -213,7 +155,6 @@ fn image_batch(
         // pieces can go to every core.
         parallel: summary_only || args.format != BatchFormat::Table,
         err_paint: io.err_paint,
-        provisional,
     };
     let run = workload::Batch {
         body: &body,
@@ -227,8 +168,6 @@ fn image_batch(
             BatchFormat::Markdown => || Box::<render::markdown::Batch>::default(),
             _ => || Box::<render::csv::Batch>::default(),
         },
-        verify,
-        held_bytes: workload::HELD_BYTES,
     };
     // Totals alone are held until the whole input is read and priced: an error leaves standard
     // output empty. Rows stream; once their reader has gone away they stop, unless a verdict
@@ -240,10 +179,7 @@ fn image_batch(
         stop: args.budget.budget().is_none() && !args.skip_invalid,
     };
     let out: &mut dyn Write = if summary_only { &mut held } else { &mut rows };
-    let Some((totals, started)) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?
-    else {
-        return Ok(None);
-    };
+    let (totals, started) = workload::run(&run, Box::new(input), sink.as_mut(), out, io.err)?;
     let summary = totals.summary(tariff)?;
     let judged = judge(args.budget.budget(), summary.exact, summary.price);
     if !started {
@@ -259,10 +195,32 @@ fn image_batch(
             summary.skipped
         )?;
     }
+    if args.format == BatchFormat::Plain && summary.kind() != Kind::Exact {
+        writeln!(
+            io.err,
+            "{} the total is {}: {} row(s) are upper bounds, {} estimates",
+            io.err_paint.bold("note:"),
+            if summary.kind() == Kind::Bound {
+                "an upper bound"
+            } else {
+                "an estimate"
+            },
+            summary.bounds,
+            summary.estimates
+        )?;
+    }
+    if judged.is_some() && summary.estimates > 0 {
+        writeln!(
+            io.err,
+            "{} {} row(s) are estimates from --seconds-per-char or a line's seconds: the budget verdict is only as good as they are",
+            io.err_paint.bold("note:"),
+            summary.estimates
+        )?;
+    }
     let gated = gate(judged, tariff, io)?;
-    Ok(Some(if summary.skipped > 0 {
+    Ok(if summary.skipped > 0 {
         Outcome::Incomplete
     } else {
         gated
-    }))
+    })
 }

@@ -10,7 +10,7 @@ use super::batch::open_rows;
 use super::gate::{gate, judge};
 use super::load::load_tariff;
 use crate::batch::input::InputError;
-use crate::batch::{Priced, Pricer, Summary, Totals};
+use crate::batch::{MeteredRow, Priced, Pricer, Summary, Totals};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::compare::{Comparison, Side};
 use crate::error::{Error, Outcome};
@@ -198,6 +198,7 @@ fn price_side<'t>(
         extra: &extra,
         summary_only: true,
         dated: false,
+        layout: render::rows::Layout::default(),
     };
     let pricer = Pricer::new(tariff, args.allow_out_of_range, false);
     let settings = workload::Settings {
@@ -206,7 +207,6 @@ fn price_side<'t>(
         rows: true,
         parallel: false,
         err_paint: io.err_paint,
-        provisional: false,
     };
     let run = workload::Batch {
         body: &body,
@@ -215,8 +215,6 @@ fn price_side<'t>(
         header: &header,
         settings,
         worker_sink: || Box::<render::plain::Batch>::default(),
-        verify: None,
-        held_bytes: workload::HELD_BYTES,
     };
     let mut sizes = BySize {
         tariff,
@@ -229,12 +227,8 @@ fn price_side<'t>(
         at_start: true,
     };
     let input: Box<dyn BufRead> = Box::new(input);
-    let Some((totals, _)) =
-        workload::run(&run, input, &mut sizes, &mut std::io::sink(), &mut warnings)
-            .map_err(in_file)?
-    else {
-        return Err(in_file(super::batch::undecided()));
-    };
+    let (totals, _) = workload::run(&run, input, &mut sizes, &mut std::io::sink(), &mut warnings)
+        .map_err(in_file)?;
     if sizes.overflow {
         return Err(in_file(TooLargeTotal.into()));
     }
@@ -266,6 +260,16 @@ impl BatchSink for BySize<'_> {
         if totals.add(row).is_err() {
             self.overflow = true;
         }
+        Ok(())
+    }
+
+    /// A chat or speech row has no size: it counts in its model's line and the total.
+    fn metered(
+        &mut self,
+        _: &mut Vec<u8>,
+        _: &BatchHeader<'_>,
+        _: &MeteredRow<'_>,
+    ) -> std::io::Result<()> {
         Ok(())
     }
 

@@ -12,7 +12,6 @@ mod fit;
 mod gate;
 mod load;
 mod man;
-mod mixed;
 mod quote;
 mod table;
 mod validate;

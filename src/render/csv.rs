@@ -113,8 +113,7 @@ fn record(out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
 impl super::BatchSink for Batch {
     fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
         let extra: Vec<_> = header.extra.iter().map(|e| text_field(e)).collect();
-        let mut fields = super::JOB_COLUMNS.to_vec();
-        fields.extend(super::dated_columns(header));
+        let mut fields = super::rows::output_columns(header);
         fields.extend(extra.iter().map(AsRef::as_ref));
         record(out, &fields)
     }
@@ -139,6 +138,10 @@ impl super::BatchSink for Batch {
             }
         };
         block.text(model);
+        let layout = header.layout;
+        if layout.metered() {
+            block.literal(b",exact");
+        }
         for (separator, n) in [
             (b',', row.job.steps),
             (b',', row.job.size.width),
@@ -149,18 +152,29 @@ impl super::BatchSink for Batch {
             block.u64(u64::from(n));
         }
         block.byte(b',');
+        // The separator after the units, and the blank chat and speech cells of an image row.
+        let blanks = |block: &mut Block<'_>| match (layout.tokens, layout.seconds) {
+            (false, false) => block.byte(b','),
+            (true, true) => block.literal(b",,,,,"),
+            _ => block.literal(b",,,"),
+        };
         if let Some(quote) = row.quote {
             quote.units.write_to(&mut block);
-            block.byte(b',');
+            blanks(&mut block);
             super::block_money(&mut block, quote.price, header.tariff.display.decimals);
         } else {
-            block.byte(b',');
+            blanks(&mut block);
         }
         let out = block.out();
         if header.dated {
-            for dated in super::row_dated(header, row) {
-                out.push(b',');
-                out.extend_from_slice(dated.as_bytes());
+            out.push(b',');
+            if let Some(day) = row.day {
+                out.extend_from_slice(day.to_string().as_bytes());
+            }
+            out.push(b',');
+            out.extend_from_slice(super::exact(row.rate).as_bytes());
+            if layout.tokens {
+                out.extend_from_slice(b",,,");
             }
         }
         for extra in &row.extra {
@@ -171,6 +185,34 @@ impl super::BatchSink for Batch {
         Ok(())
     }
 
+    fn metered(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &super::BatchHeader<'_>,
+        row: &crate::batch::MeteredRow<'_>,
+    ) -> io::Result<()> {
+        let cells = super::rows::metered_cells(header, row, row.model.id.clone());
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            // Only the model is text from a file or tariff; the rest are figures and words.
+            if i == 1 {
+                push_text(out, cell);
+            } else {
+                out.extend_from_slice(cell.as_bytes());
+            }
+        }
+        for extra in &row.extra {
+            out.push(b',');
+            push_text(out, extra);
+        }
+        out.push(b'\n');
+        Ok(())
+    }
+
+    /// A `subtotal` row per model and a `total` row, in the rows' columns: a model's units
+    /// (megapixel-steps), tokens or seconds charged where its rows have them.
     fn end(
         &mut self,
         out: &mut dyn Write,
@@ -178,22 +220,64 @@ impl super::BatchSink for Batch {
         summary: &crate::batch::Summary<'_>,
     ) -> io::Result<()> {
         let places = header.tariff.display.decimals;
-        let pad = vec![""; super::dated_columns(header).len() + header.extra.len()];
+        let names = super::rows::output_columns(header);
+        let width = names.len() + header.extra.len();
+        let at = |name: &str| names.iter().position(|c| *c == name);
+        let mut line = |label: &str,
+                        model: Option<&crate::batch::ModelTotal<'_>>,
+                        kind,
+                        images: String,
+                        price: String| {
+            let mut fields = vec![String::new(); width];
+            fields[0] = label.to_owned();
+            if let Some(i) = at("kind") {
+                fields[i] = kind;
+            }
+            if let Some(i) = at("count") {
+                fields[i] = images;
+            }
+            if let Some(i) = at("price") {
+                fields[i] = price;
+            }
+            if let Some(m) = model {
+                fields[1] = text_field(&m.model.id).into_owned();
+                let mut set = |name: &str, value: String| {
+                    if let Some(i) = at(name) {
+                        fields[i] = value;
+                    }
+                };
+                match m.model.metering {
+                    crate::tariff::Metering::Token(_) => {
+                        set("count", String::new());
+                        set("input_tokens", m.input_tokens.to_string());
+                        set("output_tokens", m.output_tokens.to_string());
+                    }
+                    crate::tariff::Metering::Second(_) => {
+                        set("count", String::new());
+                        set("seconds_charged", super::exact(m.seconds));
+                    }
+                    crate::tariff::Metering::MegapixelStep => set("units", m.units.to_string()),
+                }
+            }
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            record(out, &fields)
+        };
         for m in &summary.by_model {
-            let (images, units, price) = (
+            line(
+                "subtotal",
+                Some(m),
+                m.kind.name().to_owned(),
                 m.images.to_string(),
-                m.units.to_string(),
                 money(m.price, places),
-            );
-            let id = text_field(&m.model.id);
-            let mut fields = vec!["subtotal", &id, "", "", &images, &units, &price];
-            fields.extend(&pad);
-            record(out, &fields)?;
+            )?;
         }
-        let (images, price) = (summary.images.to_string(), money(summary.price, places));
-        let mut fields = vec!["total", "", "", "", &images, "", &price];
-        fields.extend(&pad);
-        record(out, &fields)
+        line(
+            "total",
+            None,
+            summary.kind().name().to_owned(),
+            summary.images.to_string(),
+            money(summary.price, places),
+        )
     }
 }
 

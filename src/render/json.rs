@@ -12,6 +12,10 @@ use crate::tariff::{Model, Origin, Tariff};
 /// The version of every JSON document dis-price writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The version of a batch's JSON output (`batch --format json`): 2 since rows of every meter
+/// share one shape (every member on every row, `null` where a row's meter has none).
+pub const BATCH_SCHEMA_VERSION: u32 = 2;
+
 /// Which price list produced the numbers: provider, date, source, and the SHA-256 of the
 /// tariff's bytes, so a CI log can tell one list from another.
 pub fn provenance(tariff: &Tariff) -> Value {
@@ -533,7 +537,7 @@ impl super::BatchSink for Batch {
     fn begin(&mut self, out: &mut dyn Write, header: &super::BatchHeader<'_>) -> io::Result<()> {
         write!(
             out,
-            "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"currency\": "
+            "{{\n  \"schema_version\": {BATCH_SCHEMA_VERSION},\n  \"currency\": "
         )?;
         serde_json::to_writer(&mut *out, &header.tariff.currency)?;
         if !header.summary_only {
@@ -569,6 +573,7 @@ impl super::BatchSink for Batch {
                 let (mut model, mut dated) = (Vec::new(), Vec::new());
                 model.extend_from_slice(b",\"model\":");
                 push_str(&mut model, &row.model.id);
+                model.extend_from_slice(b",\"meter\":\"megapixel-step\",\"kind\":\"exact\"");
                 dated.extend_from_slice(b",\"date\":");
                 match row.day {
                     Some(day) => push_str(&mut dated, &day.to_string()),
@@ -576,6 +581,7 @@ impl super::BatchSink for Batch {
                 }
                 dated.extend_from_slice(b",\"rate\":");
                 push_str(&mut dated, &exact(row.rate));
+                dated.extend_from_slice(b",\"input_rate\":null,\"output_rate\":null,\"per\":null");
                 dated.extend_from_slice(b",\"rate_from\":");
                 match row.rate_from {
                     Some(day) => push_str(&mut dated, &day.to_string()),
@@ -603,37 +609,88 @@ impl super::BatchSink for Batch {
             Some(quote) => {
                 block.literal(b",\"units\":\"");
                 quote.units.write_to(&mut block);
-                block.literal(b"\",\"exact\":\"");
+                block.literal(NO_METERED);
+                block.literal(b",\"exact\":\"");
                 quote.exact.write_to(&mut block);
                 block.literal(b"\",\"price\":\"");
                 super::block_money(&mut block, quote.price, header.tariff.display.decimals);
                 block.byte(b'"');
             }
-            None => block.literal(b",\"units\":\"\",\"exact\":null,\"price\":\"\""),
+            None => {
+                block.literal(b",\"units\":\"");
+                block.literal(NO_METERED);
+                block.literal(b",\"exact\":null,\"price\":\"\"");
+            }
         }
         block.text(dated);
         let out = block.out();
-        if !header.extra.is_empty() {
-            out.extend_from_slice(b",\"columns\":{");
-            // As a map keeps them: a repeated column name holds its last value, in the place
-            // the name first had.
-            let mut columns: Vec<(&str, &str)> = Vec::with_capacity(header.extra.len());
-            for (name, value) in header.extra.iter().zip(&row.extra) {
-                match columns.iter_mut().find(|(n, _)| *n == name.as_str()) {
-                    Some(column) => column.1 = value,
-                    None => columns.push((name, value)),
-                }
-            }
-            for (i, (name, value)) in columns.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                push_str(out, name);
-                out.push(b':');
-                push_str(out, value);
-            }
-            out.push(b'}');
-        }
+        push_columns(out, header, &row.extra);
+        out.push(b'}');
+        Ok(())
+    }
+
+    fn metered(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &super::BatchHeader<'_>,
+        row: &crate::batch::MeteredRow<'_>,
+    ) -> io::Result<()> {
+        use crate::batch::Used;
+        let places = header.tariff.display.decimals;
+        let day = |d: Option<crate::date::Day>| d.map(|d| d.to_string());
+        let (tokens, seconds, rate, rates) = match row.used {
+            Used::Tokens {
+                input,
+                output,
+                input_rate,
+                output_rate,
+                per,
+            } => (
+                Some((input, output)),
+                None,
+                None,
+                Some((exact(input_rate), exact(output_rate), per)),
+            ),
+            Used::Seconds {
+                given,
+                charged,
+                rate,
+            } => (
+                None,
+                Some((exact(given), exact(charged))),
+                Some(exact(rate)),
+                None,
+            ),
+        };
+        let value = json!({
+            "line": row.line,
+            "model": row.model.id,
+            "meter": row.model.metering.name(),
+            "kind": row.kind.name(),
+            "steps": null,
+            "size": null,
+            "width": null,
+            "height": null,
+            "count": null,
+            "units": null,
+            "input_tokens": tokens.map(|t| t.0),
+            "output_tokens": tokens.map(|t| t.1),
+            "seconds": seconds.as_ref().map(|s| &s.0),
+            "seconds_charged": seconds.as_ref().map(|s| &s.1),
+            "exact": row.exact.to_string(),
+            "price": money(row.price, places),
+            "date": day(row.day),
+            "rate": rate,
+            "input_rate": rates.as_ref().map(|r| &r.0),
+            "output_rate": rates.as_ref().map(|r| &r.1),
+            "per": rates.as_ref().map(|r| r.2),
+            "rate_from": day(row.rate_from),
+        });
+        out.extend_from_slice(b",\n    ");
+        let text = serde_json::to_string(&value)?;
+        // Without its closing brace: the carried columns go before it, as on an image row.
+        out.extend_from_slice(text[..text.len() - 1].as_bytes());
+        push_columns(out, header, &row.extra);
         out.push(b'}');
         Ok(())
     }
@@ -654,14 +711,25 @@ impl super::BatchSink for Batch {
             .by_model
             .iter()
             .map(|m| {
+                use crate::tariff::Metering;
+                let (image, tokens, second) = match m.model.metering {
+                    Metering::MegapixelStep => (true, false, false),
+                    Metering::Token(_) => (false, true, false),
+                    Metering::Second(_) => (false, false, true),
+                };
                 json!({
                     "model": m.model.id,
+                    "meter": m.model.metering.name(),
+                    "kind": m.kind.name(),
                     "jobs": m.jobs,
-                    "images": count(m.images),
-                    "units": m.units.to_string(),
+                    "images": image.then(|| count(m.images)),
+                    "units": image.then(|| m.units.to_string()),
+                    "input_tokens": tokens.then(|| count(m.input_tokens)),
+                    "output_tokens": tokens.then(|| count(m.output_tokens)),
+                    "seconds_charged": second.then(|| exact(m.seconds)),
                     "exact": m.exact.to_string(),
                     "total": money(m.price, places),
-                    "rate": (m.by_rate.is_empty()).then(|| exact(m.model.rate)),
+                    "rate": (image && m.by_rate.is_empty()).then(|| exact(m.model.rate)),
                     "by_rate": m.by_rate.iter().map(|r| json!({
                         "from": r.from.to_string(),
                         "rate": exact(r.rate),
@@ -677,6 +745,9 @@ impl super::BatchSink for Batch {
             "jobs_count": summary.jobs,
             "images": count(summary.images),
             "skipped": summary.skipped,
+            "kind": summary.kind().name(),
+            "bounds": summary.bounds,
+            "estimates": summary.estimates,
             "exact": summary.exact.to_string(),
             "total": money(summary.price, places),
             "tariff": provenance(header.tariff),
@@ -689,6 +760,40 @@ impl super::BatchSink for Batch {
             .trim_end();
         writeln!(out, "{inner}\n}}")
     }
+}
+
+/// The end of an image row's units, and the members for the meters it does not use.
+const NO_METERED: &[u8; 80] =
+    b"\",\"input_tokens\":null,\"output_tokens\":null,\"seconds\":null,\"seconds_charged\":null";
+
+/// A row's carried CSV columns, as the member `columns` (none when the file has none).
+fn push_columns(
+    out: &mut Vec<u8>,
+    header: &super::BatchHeader<'_>,
+    extra: &[std::borrow::Cow<'_, str>],
+) {
+    if header.extra.is_empty() {
+        return;
+    }
+    out.extend_from_slice(b",\"columns\":{");
+    // As a map keeps them: a repeated column name holds its last value, in the place the name
+    // first had.
+    let mut columns: Vec<(&str, &str)> = Vec::with_capacity(header.extra.len());
+    for (name, value) in header.extra.iter().zip(extra) {
+        match columns.iter_mut().find(|(n, _)| *n == name.as_str()) {
+            Some(column) => column.1 = value,
+            None => columns.push((name, value)),
+        }
+    }
+    for (i, (name, value)) in columns.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_str(out, name);
+        out.push(b':');
+        push_str(out, value);
+    }
+    out.push(b'}');
 }
 
 /// What a budget buys, with exact figures.

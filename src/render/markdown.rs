@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{CheckView, GridView, exact, money, signed};
+use super::{CheckView, GridView, exact, money, rows, signed};
 
 /// Text from a tariff or a job file as markdown shows it, literally: control characters escaped
 /// (a line break would end the table row), then a backslash before every character markdown
@@ -126,23 +126,19 @@ impl super::BatchSink for Batch {
         if header.summary_only {
             return Ok(());
         }
-        let names = super::JOB_COLUMNS.map(String::from);
+        let names = rows::output_columns(header);
         row(
             out,
             names
-                .into_iter()
-                .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
+                .iter()
+                .map(|c| (*c).to_owned())
                 .chain(header.extra.iter().map(|e| cell(e))),
         )?;
-        let align = ["---:", "---", "---:", "---", "---:", "---:", "---:"].map(String::from);
-        let dated = ["---", "---:"]
-            .into_iter()
-            .take(super::dated_columns(header).len());
         row(
             out,
-            align
-                .into_iter()
-                .chain(dated.map(String::from))
+            names
+                .iter()
+                .map(|c| if rows::is_figure(c) { "---:" } else { "---" }.to_owned())
                 .chain(header.extra.iter().map(|_| "---".to_owned())),
         )
     }
@@ -153,21 +149,23 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         r: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let fields = [
-            r.line.to_string(),
-            cell(&r.model.id),
-            r.job.steps.to_string(),
-            r.job.size.to_string(),
-            r.job.count.to_string(),
-            super::row_units(r),
-            super::row_price(r, header.tariff.display.decimals),
-        ];
+        let cells = rows::image_cells(header, r, cell(&r.model.id));
         row(
             out,
-            fields
-                .into_iter()
-                .chain(super::row_dated(header, r))
-                .chain(r.extra.iter().map(|e| cell(e))),
+            cells.into_iter().chain(r.extra.iter().map(|e| cell(e))),
+        )
+    }
+
+    fn metered(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &super::BatchHeader<'_>,
+        r: &crate::batch::MeteredRow<'_>,
+    ) -> io::Result<()> {
+        let cells = rows::metered_cells(header, r, cell(&r.model.id));
+        row(
+            out,
+            cells.into_iter().chain(r.extra.iter().map(|e| cell(e))),
         )
     }
 
@@ -178,40 +176,34 @@ impl super::BatchSink for Batch {
         summary: &crate::batch::Summary<'_>,
     ) -> io::Result<()> {
         let places = header.tariff.display.decimals;
+        let layout = header.layout;
         if !header.summary_only {
             writeln!(out)?;
         }
-        row(out, super::TOTAL_COLUMNS.map(String::from))?;
+        let names = rows::total_columns(layout);
+        row(out, names.iter().map(|c| (*c).to_owned()))?;
         row(
             out,
-            ["---", "---:", "---:", "---:", "---:"].map(String::from),
+            names.iter().map(|c| {
+                let text =
+                    matches!(*c, "model" | "meter" | "kind") || (*c == "units" && layout.metered());
+                if text { "---" } else { "---:" }.to_owned()
+            }),
         )?;
         for m in &summary.by_model {
-            row(
-                out,
-                [
-                    cell(&m.model.id),
-                    m.jobs.to_string(),
-                    m.images.to_string(),
-                    m.units.to_string(),
-                    money(m.price, places),
-                ],
-            )?;
+            row(out, rows::total_cells(layout, m, places, cell(&m.model.id)))?;
         }
-        row(
-            out,
-            [
-                "**total**".to_owned(),
-                summary.jobs.to_string(),
-                summary.images.to_string(),
-                String::new(),
-                format!(
-                    "**{} {}**",
-                    money(summary.price, places),
-                    header.tariff.currency
-                ),
-            ],
-        )?;
+        let mut total = rows::grand_total_cells(
+            layout,
+            summary,
+            format!(
+                "**{} {}**",
+                money(summary.price, places),
+                cell(&header.tariff.currency)
+            ),
+        );
+        total[0] = format!("**{}**", total[0]);
+        row(out, total)?;
         if summary.skipped > 0 {
             writeln!(out, "\n{} invalid row(s) skipped.", summary.skipped)?;
         }

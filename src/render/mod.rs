@@ -4,8 +4,8 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
-pub mod mixed;
 pub mod plain;
+pub mod rows;
 pub mod table;
 pub mod text;
 
@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
-use crate::batch::{Priced, Summary};
+use crate::batch::{MeteredRow, Priced, Summary};
 
 use crate::grid::{Check, Grid};
 use crate::job::Resolved;
@@ -312,28 +312,12 @@ pub struct BatchHeader<'a> {
     pub extra: &'a [String],
     /// Only totals are written.
     pub summary_only: bool,
-    /// Rows show the day each is priced on and the rate applied ([`DATED_COLUMNS`], after
-    /// the price): the tariff has dated rates, or the input a date column.
+    /// Rows show the day each is priced on and the rates applied
+    /// ([`rows::dated_columns`], after the price): the tariff has dated rates, or the input
+    /// a date column.
     pub dated: bool,
-}
-
-/// Column names a batch's rows add, after the price, when [`BatchHeader::dated`].
-pub const DATED_COLUMNS: [&str; 2] = ["date", "rate"];
-
-/// A row's [`DATED_COLUMNS`] when the header asks for them, else nothing.
-pub fn row_dated(header: &BatchHeader<'_>, row: &Priced<'_>) -> Vec<String> {
-    if !header.dated {
-        return Vec::new();
-    }
-    vec![
-        row.day.map(|d| d.to_string()).unwrap_or_default(),
-        exact(row.rate),
-    ]
-}
-
-/// The [`DATED_COLUMNS`] when the header asks for them, else nothing.
-pub fn dated_columns(header: &BatchHeader<'_>) -> &'static [&'static str] {
-    if header.dated { &DATED_COLUMNS } else { &[] }
+    /// Which meters' columns the rows carry.
+    pub layout: rows::Layout,
 }
 
 /// A batch renderer: rows are written as they come, so memory does not grow with the input
@@ -350,12 +334,19 @@ pub trait BatchSink: Send {
     fn lead(&self) -> &'static [u8] {
         b""
     }
-    /// One priced job; `row.quote` is present.
+    /// One priced image job; `row.quote` is present.
     fn job(
         &mut self,
         out: &mut Vec<u8>,
         header: &BatchHeader<'_>,
         row: &Priced<'_>,
+    ) -> io::Result<()>;
+    /// One priced chat or speech row.
+    fn metered(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &BatchHeader<'_>,
+        row: &MeteredRow<'_>,
     ) -> io::Result<()>;
     /// After the last row.
     fn end(
@@ -391,22 +382,6 @@ pub fn block_money(block: &mut crate::digits::Block<'_>, rounded: Decimal, place
     }
 }
 
-/// The shown price of a priced row.
-pub fn row_price(row: &Priced<'_>, places: u32) -> String {
-    row.quote
-        .map(|q| money(q.price, places))
-        .unwrap_or_default()
-}
-
-/// The units of a priced row.
-pub fn row_units(row: &Priced<'_>) -> String {
-    row.quote.map(|q| q.units.to_string()).unwrap_or_default()
-}
-
-/// Column names of a batch's per-job rows (carried-through columns follow).
-pub const JOB_COLUMNS: [&str; 7] = ["line", "model", "steps", "size", "count", "units", "price"];
-/// Column names of a batch's totals.
-pub const TOTAL_COLUMNS: [&str; 5] = ["model", "jobs", "images", "units", "total"];
 /// Column names of a tariff diff.
 pub const DIFF_COLUMNS: [&str; 6] = ["steps", "size", "old", "new", "difference", "change"];
 /// Column names of a tariff diff's changes beyond the cells.

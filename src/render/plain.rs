@@ -36,6 +36,15 @@ impl super::BatchSink for Batch {
         Ok(())
     }
 
+    fn metered(
+        &mut self,
+        _: &mut Vec<u8>,
+        _: &super::BatchHeader<'_>,
+        _: &crate::batch::MeteredRow<'_>,
+    ) -> io::Result<()> {
+        Ok(())
+    }
+
     fn end(
         &mut self,
         out: &mut dyn Write,

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use super::{CheckView, GridView, exact, money, signed};
+use super::{CheckView, GridView, exact, money, rows, signed};
 use crate::escape::escaped as esc;
 use crate::tariff::Tariff;
 
@@ -355,13 +355,14 @@ fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
 /// drawn as one table sized to its content; a longer one streams (see [`Batch`]).
 pub const HELD_ROWS: usize = 10_000;
 
-/// Columns of the job table aligned right (the numbers; with dated rows, the rate too).
-fn right_columns(header: &super::BatchHeader<'_>) -> &'static [usize] {
-    if header.dated {
-        &[0, 2, 4, 5, 6, 8]
-    } else {
-        &[0, 2, 4, 5, 6]
-    }
+/// Columns of the job table aligned right: the figures.
+fn right_columns(header: &super::BatchHeader<'_>) -> Vec<usize> {
+    rows::output_columns(header)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| rows::is_figure(c))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Batch output: the job table, then the totals.
@@ -420,10 +421,9 @@ pub(super) fn draw_row(
 
 /// The job table's header cells.
 fn job_names(header: &super::BatchHeader<'_>) -> Vec<String> {
-    super::JOB_COLUMNS
-        .map(String::from)
-        .into_iter()
-        .chain(super::dated_columns(header).iter().map(|c| (*c).to_owned()))
+    rows::output_columns(header)
+        .iter()
+        .map(|c| c.replace('_', " "))
         .chain(header.extra.iter().map(|e| esc(e).into_owned()))
         .collect()
 }
@@ -467,21 +467,94 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         r: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let fields = [
-            r.line.to_string(),
-            esc(&r.model.id).into_owned(),
-            r.job.steps.to_string(),
-            r.job.size.to_string(),
-            r.job.count.to_string(),
-            super::row_units(r),
-            super::row_price(r, header.tariff.display.decimals),
-        ];
-        let cells: Vec<String> = fields
-            .into_iter()
-            .chain(super::row_dated(header, r))
-            .chain(r.extra.iter().map(|e| esc(e).into_owned()))
+        let cells = rows::image_cells(header, r, esc(&r.model.id).into_owned());
+        self.draw(out, header, cells, &r.extra)
+    }
+
+    fn metered(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &super::BatchHeader<'_>,
+        r: &crate::batch::MeteredRow<'_>,
+    ) -> io::Result<()> {
+        let mut cells = rows::metered_cells(header, r, esc(&r.model.id).into_owned());
+        // The table shows the seconds given, and what was charged when the minimum applied.
+        if let crate::batch::Used::Seconds { given, charged, .. } = r.used
+            && given != charged
+            && let Some(at) = rows::output_columns(header)
+                .iter()
+                .position(|c| *c == "seconds_charged")
+        {
+            cells[at] = format!("{} (minimum)", exact(charged));
+        }
+        self.draw(out, header, cells, &r.extra)
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &super::BatchHeader<'_>,
+        summary: &crate::batch::Summary<'_>,
+    ) -> io::Result<()> {
+        let places = header.tariff.display.decimals;
+        let layout = header.layout;
+        let currency = esc(&header.tariff.currency);
+        if let Some(widths) = &self.widths {
+            close_table(out, widths)?;
+        } else if !self.held.is_empty() {
+            let mut table = new_table(job_names(header), &right_columns(header));
+            for row in std::mem::take(&mut self.held) {
+                table.add_row(row);
+            }
+            writeln!(out, "{table}")?;
+        }
+        let names: Vec<String> = rows::total_columns(layout)
+            .iter()
+            .map(|c| (*c).to_owned())
             .collect();
-        let right = right_columns(header);
+        let right: Vec<usize> = names
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                !(matches!(c.as_str(), "model" | "meter" | "kind")
+                    || (c.as_str() == "units" && layout.metered()))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut totals = new_table(names, &right);
+        for m in &summary.by_model {
+            totals.add_row(rows::total_cells(
+                layout,
+                m,
+                places,
+                esc(&m.model.id).into_owned(),
+            ));
+        }
+        totals.add_row(rows::grand_total_cells(
+            layout,
+            summary,
+            money(summary.price, places),
+        ));
+        writeln!(out, "{totals}")?;
+        write!(out, "{}", rows::closing(summary, header.tariff, &currency))?;
+        if summary.skipped > 0 {
+            write!(out, "; {} invalid row(s) skipped", summary.skipped)?;
+        }
+        writeln!(out)
+    }
+}
+
+impl Batch {
+    /// Draws one row of cells (and its carried ones), or holds it while the table is sized.
+    fn draw(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &super::BatchHeader<'_>,
+        mut cells: Vec<String>,
+        extra: &[std::borrow::Cow<'_, str>],
+    ) -> io::Result<()> {
+        cells.extend(extra.iter().map(|e| esc(e).into_owned()));
+        let right = &right_columns(header);
         if let Some(widths) = &mut self.widths {
             let before = widths.clone();
             if widen(widths, &cells) {
@@ -505,55 +578,6 @@ impl super::BatchSink for Batch {
             self.widths = Some(widths);
         }
         Ok(())
-    }
-
-    fn end(
-        &mut self,
-        out: &mut dyn Write,
-        header: &super::BatchHeader<'_>,
-        summary: &crate::batch::Summary<'_>,
-    ) -> io::Result<()> {
-        let places = header.tariff.display.decimals;
-        let currency = esc(&header.tariff.currency);
-        if let Some(widths) = &self.widths {
-            close_table(out, widths)?;
-        } else if !self.held.is_empty() {
-            let mut table = new_table(job_names(header), right_columns(header));
-            for row in std::mem::take(&mut self.held) {
-                table.add_row(row);
-            }
-            writeln!(out, "{table}")?;
-        }
-        let names = super::TOTAL_COLUMNS.map(String::from).to_vec();
-        let mut totals = new_table(names, &[1, 2, 3, 4]);
-        for m in &summary.by_model {
-            totals.add_row(vec![
-                esc(&m.model.id).into_owned(),
-                m.jobs.to_string(),
-                m.images.to_string(),
-                m.units.to_string(),
-                money(m.price, places),
-            ]);
-        }
-        totals.add_row(vec![
-            "total".to_owned(),
-            summary.jobs.to_string(),
-            summary.images.to_string(),
-            String::new(),
-            money(summary.price, places),
-        ]);
-        writeln!(out, "{totals}")?;
-        write!(
-            out,
-            "{} {currency} for {} image(s) in {} job(s)",
-            money(summary.price, places),
-            summary.images,
-            summary.jobs
-        )?;
-        if summary.skipped > 0 {
-            write!(out, "; {} invalid row(s) skipped", summary.skipped)?;
-        }
-        writeln!(out)
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::BufReader;
 use std::path::Path;
 
 use dis_price::axis::{MAX_VALUES, StepsList};
-use dis_price::batch::{InputFormat, Pricer, ReadOptions, Rows};
+use dis_price::batch::{InputFormat, PricedItem, Pricer, ReadOptions, Rows};
 use dis_price::pricing::shown;
 use dis_price::size::Size;
 use dis_price::tariff::{Origin, Tariff};
@@ -98,8 +98,8 @@ fn rows_cases() {
                 match rows.next_row() {
                     Ok(None) | Err(Err(_)) => break,
                     Err(Ok(_)) => {}
-                    Ok(Some(row)) => {
-                        if let Ok((priced, _)) = pricer.price(row) {
+                    Ok(Some(row)) => match pricer.price_item(row) {
+                        Ok((PricedItem::Image(priced), _)) => {
                             let quote = priced.quote.unwrap();
                             assert!(quote.price >= rust_decimal::Decimal::ZERO, "{name}");
                             assert_eq!(
@@ -108,7 +108,12 @@ fn rows_cases() {
                                 "{name}"
                             );
                         }
-                    }
+                        Ok((PricedItem::Metered(row), _)) => {
+                            assert!(row.price >= rust_decimal::Decimal::ZERO, "{name}");
+                            assert_eq!(shown(row.exact, tariff.display), Some(row.price), "{name}");
+                        }
+                        Err(_) => {}
+                    },
                 }
             }
         }
