@@ -733,10 +733,21 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         return metered(model, Usage::Seconds(s), Kind::Exact, shape);
     }
     // A line with no key of any shape (model aside) fits none: say which shapes there are.
+    // A line with a key of an image request (a price key, a key that does not change the
+    // price, or a near miss of one) is one, and the image reader's words say what is wrong.
     let image_key = object.keys().any(|k| {
+        let k = k.as_str();
+        let known = || {
+            super::input::PRICE_KEYS
+                .iter()
+                .chain(&super::input::IGNORED_KEYS)
+                .chain(&super::input::DATE_KEYS)
+                .copied()
+        };
+        let lower = k.to_lowercase();
         k != "model"
-            && (super::input::PRICE_KEYS.contains(&k.as_str())
-                || ["created", "date"].contains(&k.as_str()))
+            && (known().any(|p| p == lower)
+                || super::input::plausible_key(&lower, known()).is_some())
     });
     json_row(line, text, options.defaults_ok, options.ignore_keys)
         .map(Item::Image)
