@@ -1126,39 +1126,10 @@ fn parse_size(text: &str) -> Result<Size, String> {
     text.parse::<Size>().map_err(|e| e.to_string())
 }
 
-/// A JSON Lines key to leave out of the price: any key but one that sets it.
-///
-/// JSON keys are case-sensitive, so `Steps` is not `steps`; but a key that differs from a price
-/// key only in case, is a near miss of one (`stpes`), or names a moment (`created_at`,
-/// `timestamp`: the day picks the rate) is refused too, since ignoring it would hide a price
-/// key written wrong.
+/// A JSON Lines key to leave out of the price: any key but one that sets a price of any meter
+/// or picks the rate (see [`crate::batch::keys::ignorable`]).
 fn parse_ignore_key(text: &str) -> Result<String, String> {
-    use crate::batch::input::{DATE_KEYS, PRICE_KEYS, date_like, plausible_key, price_key_list};
-    if text.is_empty() {
-        return Err("the key is empty (expected a JSON key, e.g. trace_id)".to_owned());
-    }
-    let price_keys = || PRICE_KEYS.iter().chain(&DATE_KEYS).copied();
-    let why = if let Some(key) = price_keys().find(|k| *k == text) {
-        if DATE_KEYS.contains(&key) {
-            "gives the day the job ran, which picks the rate, and".to_owned()
-        } else {
-            "sets the price and".to_owned()
-        }
-    } else if let Some(key) = price_keys().find(|k| k.eq_ignore_ascii_case(text)) {
-        format!(
-            "is the price key {key:?} in other case (JSON keys are case-sensitive, so rows with it are refused, not priced as {key:?}), and"
-        )
-    } else if let Some(key) = plausible_key(text, price_keys()) {
-        format!("is a near miss of the price key {key:?}, and")
-    } else if let Some(how) = date_like(text) {
-        format!("looks like the day the job ran ({how}), which picks the rate, and")
-    } else {
-        return Ok(text.to_owned());
-    };
-    Err(format!(
-        "{text:?} {why} cannot be ignored (keys that can: any but {} and names like them)",
-        price_key_list()
-    ))
+    crate::batch::keys::ignorable(text).map(|()| text.to_owned())
 }
 
 /// A CSV separator: one ASCII character other than a quote or a line end, or `tab`.

@@ -2006,9 +2006,10 @@ pub(super) fn json_row(
                         "looks like the day the job ran ({}), which picks the rate and cannot be left out: give it as \"created\" (Unix seconds or RFC 3339) or \"date\" (YYYY-MM-DD), or drop it to price on --as-of {known}",
                         date_like(other).unwrap_or_default()
                     ),
-                    None => format!(
-                        "is not a key dis-price knows {known}; if it does not change the price, --ignore-key {other:?} leaves it out"
-                    ),
+                    None => match super::keys::ignore_hint(other) {
+                        Some(hint) => format!("is not a key dis-price knows {known}; {hint}"),
+                        None => format!("is not a key dis-price knows {known}"),
+                    },
                 };
                 return Err(RowError::new(line, other, &shown(), message));
             }

@@ -292,16 +292,20 @@ fn only_keys(
             continue;
         }
         let hint = super::input::plausible_key(key, known.iter().chain(ignored).copied())
-            .map(|k| format!("did you mean {k:?}? "))
-            .unwrap_or_else(|| {
-                format!("if it does not change the price, --ignore-key {key:?} leaves it out; ")
-            });
+            .map(|k| format!("; did you mean {k:?}?"))
+            .or_else(|| super::keys::ignore_hint(key).map(|h| format!("; {h}")))
+            .or_else(|| {
+                super::input::date_like(key).map(|how| {
+                    format!("; it looks like the day the job ran ({how}), which picks the rate: give it as \"created\" or \"date\", or drop it to price on --as-of")
+                })
+            })
+            .unwrap_or_default();
         return Err(err(
             line,
             key,
             value,
             format!(
-                "is not a key of a {shape} dis-price knows; {hint}(price keys: {}; ignored: {})",
+                "is not a key of a {shape} dis-price knows{hint} (price keys: {}; ignored: {})",
                 known.join(", "),
                 ignored.join(", ")
             ),

@@ -3,6 +3,7 @@
 pub mod chunks;
 pub mod input;
 pub mod jsonl;
+pub mod keys;
 pub mod metered;
 pub mod totals;
 
