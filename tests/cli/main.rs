@@ -23,6 +23,7 @@ mod misc;
 mod mixed;
 mod mixedflat;
 mod once;
+mod read_once;
 mod readme;
 mod review;
 mod review3;
