@@ -161,9 +161,16 @@ impl super::BatchSink for Batch {
         if let Some(quote) = row.quote {
             quote.units.write_to(&mut block);
             blanks(&mut block);
+            if layout.metered() {
+                quote.exact.write_to(&mut block);
+                block.byte(b',');
+            }
             super::block_money(&mut block, quote.price, header.tariff.display.decimals);
         } else {
             blanks(&mut block);
+            if layout.metered() {
+                block.byte(b',');
+            }
         }
         let out = block.out();
         if header.dated {
@@ -227,6 +234,7 @@ impl super::BatchSink for Batch {
                         model: Option<&crate::batch::ModelTotal<'_>>,
                         kind,
                         images: String,
+                        exact: String,
                         price: String| {
             let mut fields = vec![String::new(); width];
             fields[0] = label.to_owned();
@@ -238,6 +246,9 @@ impl super::BatchSink for Batch {
             }
             if let Some(i) = at("price") {
                 fields[i] = price;
+            }
+            if let Some(i) = at("exact") {
+                fields[i] = exact;
             }
             if let Some(m) = model {
                 fields[1] = text_field(&m.model.id).into_owned();
@@ -268,6 +279,7 @@ impl super::BatchSink for Batch {
                 Some(m),
                 m.kind.name().to_owned(),
                 m.images.to_string(),
+                m.exact.to_string(),
                 money(m.price, places),
             )?;
         }
@@ -276,6 +288,7 @@ impl super::BatchSink for Batch {
             None,
             summary.kind().name().to_owned(),
             summary.images.to_string(),
+            summary.exact.to_string(),
             money(summary.price, places),
         )
     }

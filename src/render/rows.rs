@@ -48,6 +48,10 @@ pub fn job_columns(layout: Layout) -> Vec<&'static str> {
     if layout.seconds {
         names.extend(["seconds", "seconds_charged"]);
     }
+    // A chat or speech price may be shown below the tariff's places; its exact figure beside it.
+    if layout.metered() {
+        names.push("exact");
+    }
     names.push("price");
     names
 }
@@ -91,6 +95,9 @@ pub fn image_cells(header: &BatchHeader<'_>, row: &Priced<'_>, model: String) ->
     ]);
     let blanks = 2 * usize::from(layout.tokens) + 2 * usize::from(layout.seconds);
     cells.extend(std::iter::repeat_n(String::new(), blanks));
+    if layout.metered() {
+        cells.push(row.quote.map(|q| q.exact.to_string()).unwrap_or_default());
+    }
     cells.push(
         row.quote
             .map(|q| money(q.price, header.tariff.display.decimals))
@@ -141,6 +148,7 @@ pub fn metered_cells(header: &BatchHeader<'_>, row: &MeteredRow<'_>, model: Stri
     if layout.seconds {
         cells.extend(seconds);
     }
+    cells.push(row.exact.to_string());
     cells.push(money(row.price, header.tariff.display.decimals));
     if header.dated {
         cells.push(row.day.map(|d| d.to_string()).unwrap_or_default());
