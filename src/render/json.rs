@@ -689,7 +689,7 @@ impl super::BatchSink for Batch {
         out.extend_from_slice(b",\n    ");
         let text = serde_json::to_string(&value)?;
         // Without its closing brace: the carried columns go before it, as on an image row.
-        out.extend_from_slice(text[..text.len() - 1].as_bytes());
+        out.extend_from_slice(&text.as_bytes()[..text.len() - 1]);
         push_columns(out, header, &row.extra);
         out.push(b'}');
         Ok(())

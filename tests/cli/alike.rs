@@ -137,11 +137,14 @@ fn rows_of_two_models_in_turn_each_show_their_own_model() {
                 .collect()
         } else {
             let mut reader = csv::Reader::from_reader(out.as_bytes());
+            let headers = reader.headers().unwrap().clone();
+            let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+            let (model, price) = (at("model"), at("price"));
             reader
                 .records()
                 .map(Result::unwrap)
                 .take(models.len())
-                .map(|r| (r[1].to_owned(), r[6].to_owned()))
+                .map(|r| (r[model].to_owned(), r[price].to_owned()))
                 .collect()
         };
         let expected: Vec<(String, String)> = models

@@ -25,7 +25,9 @@ fn batch_csv(input: &str, args: &[&str]) -> (i32, String, String) {
         .write_stdin(input.to_owned()))
 }
 
-const PRICED_512_20_X2: &str = "line,model,steps,size,count,units,price\n1,flux-dev,20,512x512,2,10,0.0121\nsubtotal,flux-dev,,,2,10,0.0121\ntotal,,,,2,,0.0121\n";
+/// Under the built-in tariff, which has token and second models, a JSON Lines batch has every
+/// column, even for image rows alone.
+const PRICED_512_20_X2: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,price\n1,flux-dev,exact,20,512x512,2,10,,,,,0.0121\nsubtotal,flux-dev,exact,,,2,10,,,,,0.0121\ntotal,,exact,,,2,,,,,,0.0121\n";
 
 // Model names.
 
@@ -218,7 +220,7 @@ fn a_price_key_cannot_be_ignored() {
         assert_eq!(
             err.lines().next().unwrap(),
             format!(
-                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date and names like them)"
+                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date, messages, usage, input, voice, input_tokens, output_tokens, seconds, max_tokens, max_completion_tokens, speed and names like them)"
             )
         );
     }

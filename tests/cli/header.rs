@@ -272,11 +272,11 @@ fn carried_names_are_unique_in_every_output() {
         let args = ["--format", format];
         assert_eq!(
             refused(b"steps,line\n20,a\n", &args),
-            "error: jobs.csv: line 1: column 2 \"line\" has the name of the output's column 1 \"line\" (output columns: line, model, steps, size, count, units, price); rename column 2 (names are compared ignoring case and surrounding spaces)\n"
+            "error: jobs.csv: line 1: column \"line\" has the name of the output's column \"line\" (output columns: line, model, steps, size, count, units, price); rename it (names are compared ignoring case and surrounding spaces)\n"
         );
         assert_eq!(
             refused(b"steps, Price \n20,a\n", &args),
-            "error: jobs.csv: line 1: column 2 \" Price \" has the name of the output's column 7 \"price\" (output columns: line, model, steps, size, count, units, price); rename column 2 (names are compared ignoring case and surrounding spaces)\n"
+            "error: jobs.csv: line 1: column \" Price \" has the name of the output's column \"price\" (output columns: line, model, steps, size, count, units, price); rename it (names are compared ignoring case and surrounding spaces)\n"
         );
         assert_eq!(
             refused(b"id,steps,ID \n1,20,2\n", &args),

@@ -1,5 +1,5 @@
-//! JSON Lines per-job runs that hold their output: a chat line, an escaped chat key or a bad
-//! row past the point where the held output passes its cap (32 MiB).
+//! JSON Lines per-job runs over a long file (per-job JSON rows of it pass 32 MiB): a chat
+//! line with an escaped chat key, or a bad row, late in the file.
 
 use crate::{dis, run, temp_file};
 
@@ -16,11 +16,11 @@ fn bodies(lines: &[(usize, &str)]) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// A chat line past the cap (its key written with escapes) makes the
+/// A chat line late in the file (its key written with escapes) makes the
 /// whole file a mixed workload: every row is written, the chat row priced by tokens, and the
 /// total holds both.
 #[test]
-fn a_chat_line_past_the_held_cap_is_priced_as_chat() {
+fn a_chat_line_late_in_a_long_file_is_priced_as_chat() {
     // The key `usage` with every letter escaped: the plain key is found the same way.
     let chat = r#"{"model":"Llama-3.3 70B","\u0075\u0073\u0061\u0067\u0065":{"prompt_tokens":1200,"completion_tokens":300}}"#;
     let (_dir, path) = temp_file("held.jsonl", &bodies(&[(170_000, chat)]));
@@ -34,13 +34,11 @@ fn a_chat_line_past_the_held_cap_is_priced_as_chat() {
     assert_eq!(v["total"], "1205.9951");
 }
 
-/// A bad row stops the run there: the rows before it are written, then its error, exit 2;
-/// with --skip-invalid every other row is written and the run still exits 2. Per-job CSV
-/// rows of these bodies stay within the cap (the run gives up at the bad row and reads the
-/// file again); JSON rows pass it near line 156,000 (the rest is scanned, the held rows
-/// written, and the bad row met as the rows stream).
+/// A bad row stops the run there: rows stream as they are read, so the rows before it are
+/// written, then its error, exit 2; with --skip-invalid every other row is written and the
+/// run still exits 2.
 #[test]
-fn a_bad_row_past_the_held_cap_stops_the_run_there() {
+fn a_bad_row_late_in_a_long_file_stops_the_run_there() {
     let bad = r#"{"model": "flux-dev", "num_inference_steps": "abc", "size": "512x512"}"#;
     let (_dir, path) = temp_file("bad.jsonl", &bodies(&[(180_000, bad)]));
     let message = "error: line 180000: num_inference_steps \"abc\": is not a whole number from 0 to 4294967295\n";
@@ -55,7 +53,7 @@ fn a_bad_row_past_the_held_cap_stops_the_run_there() {
         "error: line 180000: num_inference_steps \"abc\": is not a whole number from 0 to 4294967295\n"
     );
     assert!(
-        out.ends_with("\n179999,flux-dev,20,512x512,1,5,0.0060\n"),
+        out.ends_with("\n179999,flux-dev,exact,20,512x512,1,5,,,,,0.0060\n"),
         "{}",
         &out[out.len() - 200..]
     );
@@ -69,7 +67,7 @@ fn a_bad_row_past_the_held_cap_stops_the_run_there() {
         "{err}"
     );
     assert!(
-        out.ends_with("\ntotal,,,,199999,,1205.9940\n"),
+        out.ends_with("\ntotal,,exact,,,199999,,,,,,1205.9940\n"),
         "{}",
         &out[out.len() - 200..]
     );

@@ -110,12 +110,12 @@ fn lines_written_alike_read_as_each_alone() {
         .args(["batch", "--format", "csv", "--skip-invalid"])
         .arg(&path));
     for row in [
-        "2,flux-dev,4,512x512,2,",
-        "3,flux-dev,20,512x512,2,",
-        "4,flux-dev,21,512x512,2,",
-        "12,flux-dev,24,512x512,2,",
-        "23,flux-dev,32,512x512,2,",
-        "24,flux-dev,32,512x512,2,",
+        "2,flux-dev,exact,4,512x512,2,",
+        "3,flux-dev,exact,20,512x512,2,",
+        "4,flux-dev,exact,21,512x512,2,",
+        "12,flux-dev,exact,24,512x512,2,",
+        "23,flux-dev,exact,32,512x512,2,",
+        "24,flux-dev,exact,32,512x512,2,",
     ] {
         assert!(out.lines().any(|l| l.starts_with(row)), "{row} in {out}");
     }
