@@ -124,9 +124,12 @@ impl Ratio {
 
     /// The smallest multiple of 10^-places above (or, with `inclusive`, at or above) it.
     fn ceil_at(self, places: u32, inclusive: bool) -> Option<u128> {
-        let scaled = self.num.checked_mul(10u128.checked_pow(places)?)?;
-        let (q, r) = (scaled / self.den, scaled % self.den);
-        Some(if r == 0 && inclusive { q } else { q + 1 })
+        let (q, exact) = self.scaled(places).ok()?;
+        if exact && inclusive {
+            Some(q)
+        } else {
+            q.checked_add(1)
+        }
     }
 
     /// The decimal value, to at most `digits` significant digits, with `...` when cut.
@@ -365,7 +368,9 @@ pub enum FitError {
     Price(#[from] TooLarge),
 }
 
-/// The intervals where the most of `intervals` overlap, and how many that is.
+/// The intervals where the most of `intervals` overlap at a rate a tariff can hold (a decimal of
+/// at most 28 places), and how many that is. Where intervals only touch, at a point no decimal
+/// is, no rate reproduces them all: `check` would find none.
 fn most_overlap(intervals: &[Interval]) -> (usize, Vec<Interval>) {
     let mut points: Vec<Ratio> = intervals.iter().flat_map(|i| [i.lo, i.hi]).collect();
     points.sort();
@@ -394,7 +399,12 @@ fn most_overlap(intervals: &[Interval]) -> (usize, Vec<Interval>) {
             candidates.push((count, gap));
         }
     }
-    let best = candidates.iter().map(|(c, _)| *c).max().unwrap_or(0);
+    let best = candidates
+        .iter()
+        .filter(|(_, piece)| piece.shortest_decimal().is_some())
+        .map(|(c, _)| *c)
+        .max()
+        .unwrap_or(0);
     let mut merged: Vec<Interval> = Vec::new();
     let mut run: Option<Interval> = None;
     for (count, piece) in candidates {
@@ -412,6 +422,7 @@ fn most_overlap(intervals: &[Interval]) -> (usize, Vec<Interval>) {
         }
     }
     merged.extend(run);
+    merged.retain(|i| i.shortest_decimal().is_some());
     (best, merged)
 }
 
@@ -566,6 +577,18 @@ mod tests {
         assert_eq!(
             best.iter().map(Interval::exact).collect::<Vec<_>>(),
             vec!["[1, 2)", "[6, 7)"]
+        );
+        // Touching at a third, which no decimal is: no rate holds both.
+        let closed = |lo, hi| Interval {
+            lo,
+            lo_closed: true,
+            hi,
+            hi_closed: true,
+        };
+        let (n, best) = most_overlap(&[closed(r(0, 1), r(1, 3)), closed(r(1, 3), r(1, 1))]);
+        assert_eq!(
+            (n, best.iter().map(Interval::exact).collect::<Vec<_>>()),
+            (1, vec!["[0, 1/3)".to_owned(), "(1/3, 1]".to_owned()])
         );
         let (n, best) = most_overlap(&[iv(0, 1), iv(1, 2)]);
         assert_eq!(
