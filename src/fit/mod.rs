@@ -340,7 +340,8 @@ pub struct CellFit {
 pub struct Fit {
     /// Every published cell.
     pub cells: Vec<CellFit>,
-    /// The most cells any single rate reproduces exactly.
+    /// The most cells any single rate a tariff can hold (a decimal above zero) reproduces
+    /// exactly.
     pub best_count: usize,
     /// Every interval of rates reproducing `best_count` cells (more than one is a tie).
     pub best: Vec<Interval>,
@@ -447,11 +448,15 @@ pub fn fit(model: &Model, display: Display) -> Result<Fit, FitError> {
             };
             let exact = shown_as(p, display).and_then(rates);
             // Shown within the tolerance: from published - tolerance (or zero) to published + it.
-            let within = p
-                .add(tolerance)
-                .ok_or(Overflow)
-                .and_then(|high| shown_between(p.sub(tolerance), high, display))
-                .and_then(rates);
+            let low = if tolerance < p {
+                p.sub(tolerance).map(Some)
+            } else {
+                Some(None)
+            };
+            let within = match (low, p.add(tolerance)) {
+                (Some(low), Some(high)) => shown_between(low, high, display).and_then(rates),
+                _ => Err(Overflow),
+            };
             let (Ok(exact), Ok(within)) = (exact, within) else {
                 return Err(too_large());
             };

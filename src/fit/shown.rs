@@ -25,7 +25,7 @@ pub(super) fn rounds_to(k: u128, places: u32, mode: Rounding) -> Result<Interval
             let even = k.is_multiple_of(2);
             Interval {
                 lo: sub(shown, half)?,
-                lo_closed: even || k == 0,
+                lo_closed: even,
                 hi: add(shown, half)?,
                 hi_closed: even,
             }
@@ -239,7 +239,8 @@ mod tests {
         let r = |n, d| Ratio::new(n, d).unwrap();
         let between = |lo, hi, d| shown_between(lo, hi, d).unwrap().map(|i| i.exact());
         let half_up = display(2, Rounding::HalfUp);
-        // 0.0025 to 0.0035 at 2 places: 0.003 (and 0.0025 itself cannot show: 0.003 at 3).
+        // 0.0025 to 0.0035 at 2 places: only 0.003 is shown there (what rounds to 0.0025 at 4
+        // places is 0.002 or 0.003 at 3).
         assert_eq!(
             between(Some(r(25, 10_000)), r(35, 10_000), half_up).as_deref(),
             Some("[1/400, 7/2000)")
