@@ -1,9 +1,14 @@
 //! Rewriting a tariff file in place without ever leaving it cut off: the new text goes to a
 //! temporary file beside it, is synced, and is renamed over it. A reader sees the old file or
 //! the new one, whole; on any failure the old file is untouched and the temporary file removed.
+//!
+//! Writers exclude each other: each holds an exclusive advisory lock on the tariff file itself
+//! from the moment it compares the file with the text it computed from until its rename is
+//! done, so of two writers working from the same text the second finds the file changed and
+//! writes nothing. No lock file is made, so none is left behind.
 
 use std::fs::{self, File};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -15,16 +20,12 @@ use rust_decimal::Decimal;
 /// is replaced. An error is the reason, the file unchanged.
 pub fn write_rate(path: &Path, loaded: &str, model_id: &str, rate: Decimal) -> Result<(), String> {
     let target = fs::canonicalize(path).map_err(|e| format!("cannot find it: {e}"))?;
-    let meta = fs::metadata(&target).map_err(|e| format!("cannot read it back: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!(
-            "{} is not a regular file; fit --write replaces a tariff file",
-            target.display()
-        ));
-    }
+    let (mut file, meta) = lock(&target)?;
     // Work from the file's own bytes, so a byte order mark and line endings are kept whatever
     // the loader made of them.
-    let bytes = fs::read(&target).map_err(|e| format!("cannot read it back: {e}"))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read it back: {e}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| "it is no longer UTF-8 text; run fit again".to_owned())?;
     // As the loader may have seen it: without a byte order mark, whatever its line endings.
@@ -37,7 +38,52 @@ pub fn write_rate(path: &Path, loaded: &str, model_id: &str, rate: Decimal) -> R
         return Err("it changed since it was read; run fit again".to_owned());
     }
     let new = super::edit::set_rate(&text, model_id, rate)?;
-    replace(&target, new.as_bytes(), &meta)
+    replace(&target, new.as_bytes(), &meta)?;
+    // The lock goes with the handle, after the rename: a writer waiting for it then finds
+    // another file at the path, and locks that one.
+    drop(file);
+    Ok(())
+}
+
+/// The regular file at `target`, open and exclusively locked, with its metadata: waits while
+/// another writer holds it. The file a handle was opened on may be renamed over while it waits
+/// for the lock; it then locks the file now at the path instead.
+fn lock(target: &Path) -> Result<(File, fs::Metadata), String> {
+    loop {
+        let file = File::open(target).map_err(|e| format!("cannot read it back: {e}"))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot read it back: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!(
+                "{} is not a regular file; fit --write replaces a tariff file",
+                target.display()
+            ));
+        }
+        file.lock().map_err(|e| {
+            format!("cannot lock it against another fit --write ({e}); the file is unchanged")
+        })?;
+        let now = fs::metadata(target).map_err(|e| format!("cannot read it back: {e}"))?;
+        if same_file(&meta, &now) {
+            return Ok((file, meta));
+        }
+    }
+}
+
+/// Whether two metadata are of one file.
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (a.dev(), a.ino()) == (b.dev(), b.ino())
+    }
+    // Elsewhere there is no file number in stable std; the file renamed over the old one was
+    // made later, so its creation time tells them apart.
+    #[cfg(not(unix))]
+    {
+        (a.created().ok(), a.modified().ok(), a.len())
+            == (b.created().ok(), b.modified().ok(), b.len())
+    }
 }
 
 /// Replaces the regular file `target` (with metadata `meta`) by `contents`, keeping its
@@ -150,6 +196,34 @@ mod tests {
             fs::read_to_string(&path).unwrap(),
             format!("\u{feff}{}", BUILTIN.replace('\n', "\r\n"))
         );
+    }
+
+    #[test]
+    fn a_writer_waiting_for_the_lock_sees_the_file_that_replaced_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.toml");
+        fs::write(&path, off_rate()).unwrap();
+        // Another writer holds the lock on the file as it was read.
+        let held = File::open(&path).unwrap();
+        held.lock().unwrap();
+        let waiting = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                write_rate(&path, &off_rate(), "flux-dev", Decimal::new(1206, 6))
+            })
+        };
+        // Time for the waiting writer to open the old file (it is refused either way).
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let other = off_rate().replace("Flux.1 [dev]", "Flux.1 [other]");
+        let temp = dir.path().join("other");
+        fs::write(&temp, &other).unwrap();
+        fs::rename(&temp, &path).unwrap();
+        drop(held);
+        assert_eq!(
+            waiting.join().unwrap().unwrap_err(),
+            "it changed since it was read; run fit again"
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), other);
     }
 
     #[test]

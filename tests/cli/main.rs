@@ -8,6 +8,7 @@ mod compare;
 mod dated;
 mod diff;
 mod escape;
+mod fit;
 mod friction;
 mod fuzz_cases;
 mod grid_big;

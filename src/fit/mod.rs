@@ -1,6 +1,10 @@
 //! Fitting a rate to a published grid: for each published cell, the exact interval of rates
-//! that shows its price under the tariff's rounding; where most intervals overlap; and the
-//! shortest decimal there.
+//! that shows its price as `check` prices it (the per-image minimum, the tariff's places and
+//! rounding mode, and an amount that would show as zero shown to its first significant place);
+//! where most intervals overlap; and the shortest decimal there.
+//!
+//! A cell's price is `shown(max(minimum, units x rate))`, which never falls as the rate rises,
+//! so the rates showing any one value, or any values in a range, are one interval.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -11,7 +15,10 @@ use crate::exact::wide_mul;
 use crate::job::Job;
 use crate::pricing::{TooLarge, pixel_steps, quote};
 use crate::size::Size;
-use crate::tariff::{Display, Model, Rounding};
+use crate::tariff::{Display, Model};
+
+mod shown;
+use shown::{rates_for, shown_as, shown_between};
 
 /// A non-negative fraction in lowest terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +33,15 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     }
     a
 }
+
+/// Arithmetic past what `u128` fractions hold.
+#[derive(Clone, Copy, Debug)]
+struct Overflow;
+
+/// The most places a shown amount has (a `Decimal`'s scale).
+const MAX_PLACES: u32 = 28;
+
+const ZERO: Ratio = Ratio { num: 0, den: 1 };
 
 impl Ratio {
     fn new(num: u128, den: u128) -> Option<Ratio> {
@@ -47,6 +63,56 @@ impl Ratio {
         Ratio::new(d.mantissa().unsigned_abs(), 10u128.checked_pow(d.scale())?)
     }
 
+    /// `k / 10^places`.
+    fn decimal(k: u128, places: u32) -> Result<Ratio, Overflow> {
+        Ratio::new(k, 10u128.checked_pow(places).ok_or(Overflow)?).ok_or(Overflow)
+    }
+
+    fn is_zero(self) -> bool {
+        self.num == 0
+    }
+
+    /// `self + other`.
+    fn add(self, other: Ratio) -> Option<Ratio> {
+        let g = gcd(self.den, other.den).max(1);
+        let num = self
+            .num
+            .checked_mul(other.den / g)?
+            .checked_add(other.num.checked_mul(self.den / g)?)?;
+        Ratio::new(num, (self.den / g).checked_mul(other.den)?)
+    }
+
+    /// `self - other`; `None` below zero.
+    fn sub(self, other: Ratio) -> Option<Ratio> {
+        let g = gcd(self.den, other.den).max(1);
+        let num = self
+            .num
+            .checked_mul(other.den / g)?
+            .checked_sub(other.num.checked_mul(self.den / g)?)?;
+        Ratio::new(num, (self.den / g).checked_mul(other.den)?)
+    }
+
+    /// `k` when it is `k / 10^places` exactly.
+    fn at_places(self, places: u32) -> Result<Option<u128>, Overflow> {
+        let scale = 10u128.checked_pow(places).ok_or(Overflow)?;
+        if !scale.is_multiple_of(self.den) {
+            return Ok(None);
+        }
+        self.num
+            .checked_mul(scale / self.den)
+            .map(Some)
+            .ok_or(Overflow)
+    }
+
+    /// `self x 10^places`, rounded down, and whether that was exact.
+    fn scaled(self, places: u32) -> Result<(u128, bool), Overflow> {
+        let scale = 10u128.checked_pow(places).ok_or(Overflow)?;
+        let g = gcd(scale, self.den).max(1);
+        let num = self.num.checked_mul(scale / g).ok_or(Overflow)?;
+        let den = self.den / g;
+        Ok((num / den, num.is_multiple_of(den)))
+    }
+
     /// `self / (n / m)` = `self x m / n`.
     fn div_by(self, n: u128, m: u128) -> Option<Ratio> {
         let (g1, g2) = (gcd(self.num, n).max(1), gcd(m, self.den).max(1));
@@ -58,9 +124,12 @@ impl Ratio {
 
     /// The smallest multiple of 10^-places above (or, with `inclusive`, at or above) it.
     fn ceil_at(self, places: u32, inclusive: bool) -> Option<u128> {
-        let scaled = self.num.checked_mul(10u128.checked_pow(places)?)?;
-        let (q, r) = (scaled / self.den, scaled % self.den);
-        Some(if r == 0 && inclusive { q } else { q + 1 })
+        let (q, exact) = self.scaled(places).ok()?;
+        if exact && inclusive {
+            Some(q)
+        } else {
+            q.checked_add(1)
+        }
     }
 
     /// The decimal value, to at most `digits` significant digits, with `...` when cut.
@@ -127,6 +196,71 @@ pub struct Interval {
 }
 
 impl Interval {
+    fn point(r: Ratio) -> Interval {
+        Interval {
+            lo: r,
+            lo_closed: true,
+            hi: r,
+            hi_closed: true,
+        }
+    }
+
+    /// Whether `rate` is in it.
+    pub fn contains_rate(&self, rate: Decimal) -> bool {
+        Ratio::from_decimal(rate).is_some_and(|r| self.contains(r))
+    }
+
+    /// The interval, or `None` when it is empty.
+    fn nonempty(self) -> Option<Interval> {
+        (!self.is_empty()).then_some(self)
+    }
+
+    /// What both hold; `None` when nothing.
+    fn intersect(&self, other: &Interval) -> Option<Interval> {
+        let (lo, lo_closed) = match self.lo.cmp(&other.lo) {
+            Ordering::Greater => (self.lo, self.lo_closed),
+            Ordering::Less => (other.lo, other.lo_closed),
+            Ordering::Equal => (self.lo, self.lo_closed && other.lo_closed),
+        };
+        let (hi, hi_closed) = match self.hi.cmp(&other.hi) {
+            Ordering::Less => (self.hi, self.hi_closed),
+            Ordering::Greater => (other.hi, other.hi_closed),
+            Ordering::Equal => (self.hi, self.hi_closed && other.hi_closed),
+        };
+        Interval {
+            lo,
+            lo_closed,
+            hi,
+            hi_closed,
+        }
+        .nonempty()
+    }
+
+    /// The least interval holding both (their union, when they touch).
+    fn hull(&self, other: &Interval) -> Interval {
+        let (lo, lo_closed) = match self.lo.cmp(&other.lo) {
+            Ordering::Less => (self.lo, self.lo_closed),
+            Ordering::Greater => (other.lo, other.lo_closed),
+            Ordering::Equal => (self.lo, self.lo_closed || other.lo_closed),
+        };
+        let (hi, hi_closed) = match self.hi.cmp(&other.hi) {
+            Ordering::Greater => (self.hi, self.hi_closed),
+            Ordering::Less => (other.hi, other.hi_closed),
+            Ordering::Equal => (self.hi, self.hi_closed || other.hi_closed),
+        };
+        Interval {
+            lo,
+            lo_closed,
+            hi,
+            hi_closed,
+        }
+    }
+
+    /// Whether every point of it is above `r`.
+    fn above(&self, r: Ratio) -> bool {
+        r < self.lo || (r == self.lo && !self.lo_closed)
+    }
+
     fn contains(&self, r: Ratio) -> bool {
         let above = match r.cmp(&self.lo) {
             Ordering::Greater => true,
@@ -186,73 +320,6 @@ impl Interval {
     }
 }
 
-/// The shown values `x` that round to `shown`: an interval in amounts, before dividing by units.
-fn shown_interval(shown: Ratio, places: u32, mode: Rounding) -> Option<Interval> {
-    let q = Ratio::new(1, 10u128.checked_pow(places)?)?;
-    let half = Ratio::new(1, 2 * 10u128.checked_pow(places)?)?;
-    // `shown` must be a multiple of q, or nothing rounds to it.
-    let k = shown.num.checked_mul(10u128.checked_pow(places)?)?;
-    if k % shown.den != 0 {
-        return None;
-    }
-    let k = k / shown.den;
-    let sub = |a: Ratio, b: Ratio| -> Option<Ratio> {
-        let (l, r) = (a.num.checked_mul(b.den)?, b.num.checked_mul(a.den)?);
-        Ratio::new(l.checked_sub(r)?, a.den.checked_mul(b.den)?)
-    };
-    let add = |a: Ratio, b: Ratio| -> Option<Ratio> {
-        Ratio::new(
-            a.num
-                .checked_mul(b.den)?
-                .checked_add(b.num.checked_mul(a.den)?)?,
-            a.den.checked_mul(b.den)?,
-        )
-    };
-    let zero = Ratio { num: 0, den: 1 };
-    Some(match mode {
-        Rounding::HalfUp if k == 0 => Interval {
-            lo: zero,
-            lo_closed: true,
-            hi: half,
-            hi_closed: false,
-        },
-        Rounding::HalfUp => Interval {
-            lo: sub(shown, half)?,
-            lo_closed: true,
-            hi: add(shown, half)?,
-            hi_closed: false,
-        },
-        Rounding::HalfEven => {
-            let even = k.is_multiple_of(2);
-            let lo = if k == 0 { zero } else { sub(shown, half)? };
-            Interval {
-                lo,
-                lo_closed: even,
-                hi: add(shown, half)?,
-                hi_closed: even,
-            }
-        }
-        Rounding::Up if k == 0 => Interval {
-            lo: zero,
-            lo_closed: true,
-            hi: zero,
-            hi_closed: true,
-        },
-        Rounding::Up => Interval {
-            lo: sub(shown, q)?,
-            lo_closed: false,
-            hi: shown,
-            hi_closed: true,
-        },
-        Rounding::Down => Interval {
-            lo: shown,
-            lo_closed: true,
-            hi: add(shown, q)?,
-            hi_closed: false,
-        },
-    })
-}
-
 /// One published cell with the rates that reproduce it.
 #[derive(Clone, Debug)]
 pub struct CellFit {
@@ -273,7 +340,8 @@ pub struct CellFit {
 pub struct Fit {
     /// Every published cell.
     pub cells: Vec<CellFit>,
-    /// The most cells any single rate reproduces exactly.
+    /// The most cells any single rate a tariff can hold (a decimal above zero) reproduces
+    /// exactly.
     pub best_count: usize,
     /// Every interval of rates reproducing `best_count` cells (more than one is a tie).
     pub best: Vec<Interval>,
@@ -301,7 +369,9 @@ pub enum FitError {
     Price(#[from] TooLarge),
 }
 
-/// The intervals where the most of `intervals` overlap, and how many that is.
+/// The intervals where the most of `intervals` overlap at a rate a tariff can hold (a decimal of
+/// at most 28 places), and how many that is. Where intervals only touch, at a point no decimal
+/// is, no rate reproduces them all: `check` would find none.
 fn most_overlap(intervals: &[Interval]) -> (usize, Vec<Interval>) {
     let mut points: Vec<Ratio> = intervals.iter().flat_map(|i| [i.lo, i.hi]).collect();
     points.sort();
@@ -330,7 +400,12 @@ fn most_overlap(intervals: &[Interval]) -> (usize, Vec<Interval>) {
             candidates.push((count, gap));
         }
     }
-    let best = candidates.iter().map(|(c, _)| *c).max().unwrap_or(0);
+    let best = candidates
+        .iter()
+        .filter(|(_, piece)| piece.shortest_decimal().is_some())
+        .map(|(c, _)| *c)
+        .max()
+        .unwrap_or(0);
     let mut merged: Vec<Interval> = Vec::new();
     let mut run: Option<Interval> = None;
     for (count, piece) in candidates {
@@ -348,6 +423,7 @@ fn most_overlap(intervals: &[Interval]) -> (usize, Vec<Interval>) {
         }
     }
     merged.extend(run);
+    merged.retain(|i| i.shortest_decimal().is_some());
     (best, merged)
 }
 
@@ -360,24 +436,30 @@ pub fn fit(model: &Model, display: Display) -> Result<Fit, FitError> {
     let too_large = || FitError::TooLarge(model.id.clone());
     let unit = u128::from(model.unit_size.pixels());
     let tolerance = Ratio::from_decimal(published.tolerance).ok_or_else(too_large)?;
+    let minimum = Ratio::from_decimal(model.minimum).ok_or_else(too_large)?;
     let mut cells = Vec::new();
     for row in &published.rows {
         for (&size, &price) in published.sizes.iter().zip(&row.prices) {
             let steps = pixel_steps(row.steps, size);
             let p = Ratio::from_decimal(price).ok_or_else(too_large)?;
-            // Amounts x that show `price`, then rates r = x / units = x x unit / steps.
-            let per_rate = |i: Interval| -> Option<Interval> {
-                Some(Interval {
-                    lo: i.lo.div_by(steps, unit)?,
-                    hi: i.hi.div_by(steps, unit)?,
-                    ..i
-                })
+            let rates = |amounts: Option<Interval>| match amounts {
+                Some(a) => rates_for(a, minimum, steps, unit),
+                None => Ok(None),
             };
-            let exact = match shown_interval(p, display.decimals, display.rounding) {
-                Some(i) => Some(per_rate(i).ok_or_else(too_large)?),
-                None => None,
+            let exact = shown_as(p, display).and_then(rates);
+            // Shown within the tolerance: from published - tolerance (or zero) to published + it.
+            let low = if tolerance < p {
+                p.sub(tolerance).map(Some)
+            } else {
+                Some(None)
             };
-            let within = within_interval(p, tolerance, display).and_then(per_rate);
+            let within = match (low, p.add(tolerance)) {
+                (Some(low), Some(high)) => shown_between(low, high, display).and_then(rates),
+                _ => Err(Overflow),
+            };
+            let (Ok(exact), Ok(within)) = (exact, within) else {
+                return Err(too_large());
+            };
             cells.push(CellFit {
                 steps: row.steps,
                 size,
@@ -392,12 +474,15 @@ pub fn fit(model: &Model, display: Display) -> Result<Fit, FitError> {
     let within: Vec<Interval> = cells.iter().filter_map(|c| c.within).collect();
     let all_within_tolerance =
         within.len() == cells.len() && most_overlap(&within).0 == cells.len();
+    let current = Ratio::from_decimal(model.rate).ok_or_else(too_large)?;
+    let current_is_best = best.iter().any(|i| i.contains(current));
+    // A best interval's ends may be past what the shortest-decimal search can scale; the
+    // current rate, when it is in one, is a decimal there all the same.
     let suggested = best
         .iter()
         .filter_map(Interval::shortest_decimal)
-        .min_by_key(|d| (d.scale(), *d));
-    let current = Ratio::from_decimal(model.rate).ok_or_else(too_large)?;
-    let current_is_best = best.iter().any(|i| i.contains(current));
+        .min_by_key(|d| (d.scale(), *d))
+        .or(current_is_best.then_some(model.rate));
     let mut misses = Vec::new();
     if let Some(rate) = suggested {
         let mut at = model.clone();
@@ -429,39 +514,6 @@ pub fn fit(model: &Model, display: Display) -> Result<Fit, FitError> {
     })
 }
 
-/// Amounts that show a price within `tolerance` of `published`: from the lowest to the highest
-/// shown value in [published - tolerance, published + tolerance].
-fn within_interval(published: Ratio, tolerance: Ratio, display: Display) -> Option<Interval> {
-    let scale = 10u128.checked_pow(display.decimals)?;
-    // Shown values are k / scale; the lowest k >= (p - t) x scale and the highest k <= (p + t) x scale.
-    let p = (published.num.checked_mul(scale)?, published.den);
-    let t = (tolerance.num.checked_mul(scale)?, tolerance.den);
-    let den = p.1.checked_mul(t.1)?;
-    let (pn, tn) = (p.0.checked_mul(t.1)?, t.0.checked_mul(p.1)?);
-    let low = pn.saturating_sub(tn);
-    let low_k = low.div_ceil(den);
-    let high_k = pn.checked_add(tn)? / den;
-    if low_k > high_k {
-        return None;
-    }
-    let lowest = shown_interval(
-        Ratio::new(low_k, scale)?,
-        display.decimals,
-        display.rounding,
-    )?;
-    let highest = shown_interval(
-        Ratio::new(high_k, scale)?,
-        display.decimals,
-        display.rounding,
-    )?;
-    Some(Interval {
-        lo: lowest.lo,
-        lo_closed: lowest.lo_closed,
-        hi: highest.hi,
-        hi_closed: highest.hi_closed,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,21 +541,6 @@ mod tests {
         assert_eq!(shown, Decimal::new(15, 4));
         assert!(f.current_is_best);
         assert!(f.all_within_tolerance);
-    }
-
-    #[test]
-    fn intervals_per_rounding_mode() {
-        let p = Ratio::new(3, 1000).unwrap();
-        let up = shown_interval(p, 3, Rounding::Up).unwrap();
-        assert_eq!(up.exact(), "(1/500, 3/1000]");
-        let down = shown_interval(p, 3, Rounding::Down).unwrap();
-        assert_eq!(down.exact(), "[3/1000, 1/250)");
-        let odd = shown_interval(p, 3, Rounding::HalfEven).unwrap();
-        assert_eq!(odd.exact(), "(1/400, 7/2000)");
-        let even = shown_interval(Ratio::new(4, 1000).unwrap(), 3, Rounding::HalfEven).unwrap();
-        assert_eq!(even.exact(), "[7/2000, 9/2000]");
-        // More places than shown: nothing rounds to it.
-        assert!(shown_interval(Ratio::new(15, 10_000).unwrap(), 3, Rounding::HalfUp).is_none());
     }
 
     #[test]
@@ -545,6 +582,18 @@ mod tests {
         assert_eq!(
             best.iter().map(Interval::exact).collect::<Vec<_>>(),
             vec!["[1, 2)", "[6, 7)"]
+        );
+        // Touching at a third, which no decimal is: no rate holds both.
+        let closed = |lo, hi| Interval {
+            lo,
+            lo_closed: true,
+            hi,
+            hi_closed: true,
+        };
+        let (n, best) = most_overlap(&[closed(r(0, 1), r(1, 3)), closed(r(1, 3), r(1, 1))]);
+        assert_eq!(
+            (n, best.iter().map(Interval::exact).collect::<Vec<_>>()),
+            (1, vec!["[0, 1/3)".to_owned(), "(1/3, 1]".to_owned()])
         );
         let (n, best) = most_overlap(&[iv(0, 1), iv(1, 2)]);
         assert_eq!(
