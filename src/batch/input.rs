@@ -685,6 +685,18 @@ impl<R: BufRead> Rows<R> {
                 )));
             }
         }
+        // A `\r` inside a JSON line would be read as blank space between values, or reported
+        // as something else: said as what it is, for every meter.
+        if let Form::Jsonl = self.form
+            && memchr::memchr(b'\r', bytes).is_some()
+        {
+            return Err(Ok(RowError::new(
+                line_no,
+                "row",
+                &String::from_utf8_lossy(bytes),
+                LONE_CR,
+            )));
+        }
         // The common JSON line (a plain request body) in one strict pass; any other line is
         // read by the general reader below, which also writes every error.
         if let Form::Jsonl = self.form
