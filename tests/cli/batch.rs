@@ -71,7 +71,7 @@ fn api_request_bodies_from_stdin() {
     // 2 x 0.00603 + 0.00678375 = 0.01884375.
     assert_eq!(
         out,
-        "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,price\nsubtotal,flux-dev,exact,,,3,15.625,,,,,0.0188\ntotal,,exact,,,3,,,,,,0.0188\n"
+        "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\nsubtotal,flux-dev,exact,,,3,15.625,,,,,0.01884375,0.0188\ntotal,,exact,,,3,,,,,,0.01884375,0.0188\n"
     );
 }
 

@@ -26,8 +26,8 @@ fn batch_csv(input: &str, args: &[&str]) -> (i32, String, String) {
 }
 
 /// Under the built-in tariff, which has token and second models, a JSON Lines batch has every
-/// column, even for image rows alone.
-const PRICED_512_20_X2: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,price\n1,flux-dev,exact,20,512x512,2,10,,,,,0.0121\nsubtotal,flux-dev,exact,,,2,10,,,,,0.0121\ntotal,,exact,,,2,,,,,,0.0121\n";
+/// column (with `exact` beside `price`), even for image rows alone.
+const PRICED_512_20_X2: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n1,flux-dev,exact,20,512x512,2,10,,,,,0.01206,0.0121\nsubtotal,flux-dev,exact,,,2,10,,,,,0.01206,0.0121\ntotal,,exact,,,2,,,,,,0.01206,0.0121\n";
 
 // Model names.
 

@@ -307,7 +307,7 @@ fn a_row_of_zero_images_costs_nothing_whatever_its_size() {
         .arg(&path));
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("\n1,flux-dev,4000000000,4000000000x4000000000,0,0,0.0000\n"),
+        out.contains("\n1,flux-dev,exact,4000000000,4000000000x4000000000,0,0,,,,,0,0.0000\n"),
         "{out}"
     );
 }

@@ -4,9 +4,15 @@ use crate::{BUILTIN, assert_bad_input, dis, run, temp_file};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The header of a JSON Lines batch under the built-in tariff: it has token and second models,
+/// so every line could be chat or speech, and every column is there even for image lines alone.
+const JSONL_HEADER: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n";
 /// Two images of 20 steps at 512x512, as JSON Lines read it.
-const JSONL_OUT: &str = "line,model,steps,size,count,units,price\n1,flux-dev,20,512x512,2,10,0.0121\nsubtotal,flux-dev,,,2,10,0.0121\ntotal,,,,2,,0.0121\n";
-/// The same job as CSV read it: its row is line 2.
+const JSONL_OUT: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n1,flux-dev,exact,20,512x512,2,10,,,,,0.01206,0.0121\nsubtotal,flux-dev,exact,,,2,10,,,,,0.01206,0.0121\ntotal,,exact,,,2,,,,,,0.01206,0.0121\n";
+/// An empty JSON Lines input: no jobs, every column.
+const JSONL_EMPTY: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\ntotal,,exact,,,0,,,,,,0,0.0000\n";
+/// The same job as CSV read it: its row is line 2, and a header without token or second columns
+/// keeps the image columns alone.
 const CSV_OUT: &str = "line,model,steps,size,count,units,price\n2,flux-dev,20,512x512,2,10,0.0121\nsubtotal,flux-dev,,,2,10,0.0121\ntotal,,,,2,,0.0121\n";
 
 const JSONL: &[u8] = b"{\"steps\": 20, \"size\": \"512x512\", \"n\": 2}\n";
@@ -58,11 +64,7 @@ fn a_byte_order_mark_is_dropped_in_files() {
     let (_d, path) = temp_file("empty.jsonl", BOM);
     assert_eq!(
         run(dis().arg("batch").arg(&path).args(["--format", "csv"])),
-        (
-            0,
-            "line,model,steps,size,count,units,price\ntotal,,,,0,,0.0000\n".to_owned(),
-            String::new()
-        )
+        (0, JSONL_EMPTY.to_owned(), String::new())
     );
 }
 
@@ -94,10 +96,10 @@ fn only_one_leading_byte_order_mark_is_dropped() {
     );
     let (code, out, err) = stdin(&[JSONL, BOM, JSONL].concat(), &[]);
     assert_eq!(
-        (code, out.as_str()),
+        (code, out),
         (
             2,
-            "line,model,steps,size,count,units,price\n1,flux-dev,20,512x512,2,10,0.0121\n"
+            format!("{JSONL_HEADER}1,flux-dev,exact,20,512x512,2,10,,,,,0.01206,0.0121\n")
         )
     );
     assert_eq!(
@@ -212,10 +214,10 @@ fn a_json_array_is_refused_with_how_to_convert_it() {
     let (_d, path) = temp_file("jobs.jsonl", &[JSONL, b"[1]\n"].concat());
     let (code, out, err) = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
     assert_eq!(
-        (code, out.as_str()),
+        (code, out),
         (
             2,
-            "line,model,steps,size,count,units,price\n1,flux-dev,20,512x512,2,10,0.0121\n"
+            format!("{JSONL_HEADER}1,flux-dev,exact,20,512x512,2,10,,,,,0.01206,0.0121\n")
         )
     );
     assert!(
@@ -262,17 +264,16 @@ fn standard_input_that_begins_no_form_is_refused() {
     // Named as JSON Lines, an empty input is no jobs.
     assert_eq!(
         stdin(b"\n", &["--input", "jsonl"]),
-        (
-            0,
-            "line,model,steps,size,count,units,price\ntotal,,,,0,,0.0000\n".to_owned(),
-            String::new()
-        )
+        (0, JSONL_EMPTY.to_owned(), String::new())
     );
     // Blank lines before the first object keep their numbers.
     let (code, out, _) = stdin(&[b"\n\n", JSONL].concat(), &[]);
     assert_eq!(
         (code, out.lines().nth(1)),
-        (0, Some("3,flux-dev,20,512x512,2,10,0.0121"))
+        (
+            0,
+            Some("3,flux-dev,exact,20,512x512,2,10,,,,,0.01206,0.0121")
+        )
     );
 }
 
@@ -301,7 +302,7 @@ fn a_repeated_key_is_an_error_naming_it_and_its_line() {
         assert_eq!((code, err.as_str()), (2, want), "{line}");
         assert_eq!(
             out,
-            "line,model,steps,size,count,units,price\n1,flux-dev,5,768x768,1,2.8125,0.0034\n"
+            format!("{JSONL_HEADER}1,flux-dev,exact,5,768x768,1,2.8125,,,,,0.003391875,0.0034\n")
         );
     }
 }
@@ -328,13 +329,13 @@ fn a_row_that_sets_no_price_needs_defaults_ok() {
         "{err}"
     );
     // With --defaults-ok each is the model's defaults: 10 steps, 768x768, one image.
-    let row = "flux-dev,10,768x768,1,5.625,0.0068";
+    let row = "flux-dev,exact,10,768x768,1,5.625,,,,,0.00678375,0.0068";
     assert_eq!(
         stdin(rows.as_bytes(), &["--defaults-ok"]),
         (
             0,
             format!(
-                "line,model,steps,size,count,units,price\n1,{row}\n2,{row}\n3,{row}\nsubtotal,flux-dev,,,3,16.875,0.0204\ntotal,,,,3,,0.0204\n"
+                "{JSONL_HEADER}1,{row}\n2,{row}\n3,{row}\nsubtotal,flux-dev,exact,,,3,16.875,,,,,0.02035125,0.0204\ntotal,,exact,,,3,,,,,,0.02035125,0.0204\n"
             ),
             String::new()
         )
@@ -343,7 +344,10 @@ fn a_row_that_sets_no_price_needs_defaults_ok() {
     let (code, out, _) = stdin(b"{\"n\": 2, \"prompt\": \"a cat\"}\n", &[]);
     assert_eq!(
         (code, out.lines().nth(1)),
-        (0, Some("1,flux-dev,10,768x768,2,11.25,0.0136"))
+        (
+            0,
+            Some("1,flux-dev,exact,10,768x768,2,11.25,,,,,0.0135675,0.0136")
+        )
     );
 }
 

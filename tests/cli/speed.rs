@@ -18,11 +18,11 @@ fn request_bodies_price_exactly() {
     let path = path.to_str().expect("UTF-8 path");
     assert_eq!(
         stdout_of(&["batch", path, "--format", "csv"]),
-        "line,model,steps,size,count,units,price\n\
-         1,flux-dev,20,999x7,3,0.400142669677734375,0.0005\n\
-         2,flux-dev,7,333x999,1,2.22079181671142578125,0.0027\n\
-         subtotal,flux-dev,,,4,2.62093448638916015625,0.0032\n\
-         total,,,,4,,0.0032\n"
+        "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n\
+         1,flux-dev,exact,20,999x7,3,0.400142669677734375,,,,,0.00048257205963134765625,0.0005\n\
+         2,flux-dev,exact,7,333x999,1,2.22079181671142578125,,,,,0.0026782749309539794921875,0.0027\n\
+         subtotal,flux-dev,exact,,,4,2.62093448638916015625,,,,,0.0031608469905853271484375,0.0032\n\
+         total,,exact,,,4,,,,,,0.0031608469905853271484375,0.0032\n"
     );
 }
 
