@@ -1495,13 +1495,18 @@ fn columns(header: &[String], options: ReadOptions) -> Result<(Vec<Column>, Vec<
                 Column::Extra
             }
         };
-        if column != Column::Extra && columns.contains(&column) {
-            let same = match column {
-                Column::Metered(_) => " (compared ignoring case, with -, _ and space alike)",
-                _ => " (count and n are the same column, as are steps and num_inference_steps)",
-            };
+        if let Column::Metered(i) = column
+            && let Some(first) = columns.iter().position(|c| *c == column)
+        {
             return Err(format!(
-                "column {position} {name:?} repeats a column already given{same}"
+                "columns {:?} and {name:?} are both the metered column {:?}; give it once",
+                header[first],
+                super::metered::METERED_COLUMNS[i]
+            ));
+        }
+        if column != Column::Extra && columns.contains(&column) {
+            return Err(format!(
+                "column {position} {name:?} repeats a column already given (count and n are the same column, as are steps and num_inference_steps)"
             ));
         }
         columns.push(column);

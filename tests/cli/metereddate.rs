@@ -63,68 +63,109 @@ const WORK: &str = concat!(
 );
 
 const TABLE: &str = "\
-┌──────┬───────────────┬───────┬───────┬─────────┬───────┬──────────────┬───────────────┬─────────────────────────┬────────┬────────────┬──────────┬────────────┬─────────────┬─────────┐
-│ line ┆ model         ┆ kind  ┆ steps ┆ size    ┆ count ┆ input tokens ┆ output tokens ┆                 seconds ┆  price ┆ date       ┆     rate ┆ input rate ┆ output rate ┆     per │
-╞══════╪═══════════════╪═══════╪═══════╪═════════╪═══════╪══════════════╪═══════════════╪═════════════════════════╪════════╪════════════╪══════════╪════════════╪═════════════╪═════════╡
-│    1 ┆ Llama-3.1 8B  ┆ exact ┆       ┆         ┆       ┆      1000000 ┆        500000 ┆                         ┆ 0.1800 ┆ 2026-11-30 ┆          ┆        0.1 ┆        0.16 ┆ 1000000 │
-│    2 ┆ Llama-3.1 8B  ┆ exact ┆       ┆         ┆       ┆      1000000 ┆        500000 ┆                         ┆ 0.2200 ┆ 2026-12-01 ┆          ┆       0.12 ┆         0.2 ┆ 1000000 │
-│    3 ┆ Llama-3.3 70B ┆ exact ┆       ┆         ┆       ┆         1200 ┆           300 ┆                         ┆ 0.0011 ┆ 2026-11-30 ┆          ┆        0.7 ┆         0.8 ┆ 1000000 │
-│    4 ┆ Chatterbox    ┆ exact ┆       ┆         ┆       ┆              ┆               ┆                      10 ┆ 0.0300 ┆ 2026-11-30 ┆    0.003 ┆            ┆             ┆         │
-│    5 ┆ Chatterbox    ┆ exact ┆       ┆         ┆       ┆              ┆               ┆ 0.5 (minimum 1 charged) ┆ 0.0036 ┆ 2026-12-01 ┆   0.0036 ┆            ┆             ┆         │
-│    6 ┆ Llama-3.1 8B  ┆ bound ┆       ┆         ┆       ┆           99 ┆          1000 ┆                         ┆ 0.0002 ┆ 2026-11-30 ┆          ┆        0.1 ┆        0.16 ┆ 1000000 │
-│    7 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆              ┆               ┆                         ┆ 0.0060 ┆ 2026-11-30 ┆ 0.001206 ┆            ┆             ┆         │
-└──────┴───────────────┴───────┴───────┴─────────┴───────┴──────────────┴───────────────┴─────────────────────────┴────────┴────────────┴──────────┴────────────┴─────────────┴─────────┘
-┌───────────────┬────────────────┬───────┬──────┬─────────────────────────────────┬────────┐
-│ model         ┆ meter          ┆ kind  ┆ rows ┆ units                           ┆  total │
-╞═══════════════╪════════════════╪═══════╪══════╪═════════════════════════════════╪════════╡
-│ flux-dev      ┆ megapixel-step ┆ exact ┆    1 ┆ 5 megapixel-steps (1 image(s))  ┆ 0.0060 │
-│ Llama-3.1 8B  ┆ token          ┆ bound ┆    3 ┆ 2000099 in + 1001000 out tokens ┆ 0.4002 │
-│ Llama-3.3 70B ┆ token          ┆ exact ┆    1 ┆ 1200 in + 300 out tokens        ┆ 0.0011 │
-│ Chatterbox    ┆ second         ┆ exact ┆    2 ┆ 11 s                            ┆ 0.0336 │
-│ at most       ┆                ┆ bound ┆    7 ┆                                 ┆ 0.4409 │
-└───────────────┴────────────────┴───────┴──────┴─────────────────────────────────┴────────┘
-at most 0.4409 USD for 7 row(s) (1 of them upper bounds)
+┌──────┬───────────────┬───────┬───────┬─────────┬───────┬───────┬──────────────┬───────────────┬─────────┬─────────────────┬───────────┬────────┬────────────┬──────────┬────────────┬─────────────┬─────────┐
+│ line ┆ model         ┆ kind  ┆ steps ┆ size    ┆ count ┆ units ┆ input tokens ┆ output tokens ┆ seconds ┆ seconds charged ┆     exact ┆  price ┆ date       ┆     rate ┆ input rate ┆ output rate ┆     per │
+╞══════╪═══════════════╪═══════╪═══════╪═════════╪═══════╪═══════╪══════════════╪═══════════════╪═════════╪═════════════════╪═══════════╪════════╪════════════╪══════════╪════════════╪═════════════╪═════════╡
+│    1 ┆ Llama-3.1 8B  ┆ exact ┆       ┆         ┆       ┆       ┆      1000000 ┆        500000 ┆         ┆                 ┆      0.18 ┆ 0.1800 ┆ 2026-11-30 ┆          ┆        0.1 ┆        0.16 ┆ 1000000 │
+│    2 ┆ Llama-3.1 8B  ┆ exact ┆       ┆         ┆       ┆       ┆      1000000 ┆        500000 ┆         ┆                 ┆      0.22 ┆ 0.2200 ┆ 2026-12-01 ┆          ┆       0.12 ┆         0.2 ┆ 1000000 │
+│    3 ┆ Llama-3.3 70B ┆ exact ┆       ┆         ┆       ┆       ┆         1200 ┆           300 ┆         ┆                 ┆   0.00108 ┆ 0.0011 ┆ 2026-11-30 ┆          ┆        0.7 ┆         0.8 ┆ 1000000 │
+│    4 ┆ Chatterbox    ┆ exact ┆       ┆         ┆       ┆       ┆              ┆               ┆      10 ┆              10 ┆      0.03 ┆ 0.0300 ┆ 2026-11-30 ┆    0.003 ┆            ┆             ┆         │
+│    5 ┆ Chatterbox    ┆ exact ┆       ┆         ┆       ┆       ┆              ┆               ┆     0.5 ┆     1 (minimum) ┆    0.0036 ┆ 0.0036 ┆ 2026-12-01 ┆   0.0036 ┆            ┆             ┆         │
+│    6 ┆ Llama-3.1 8B  ┆ bound ┆       ┆         ┆       ┆       ┆           99 ┆          1000 ┆         ┆                 ┆ 0.0001699 ┆ 0.0002 ┆ 2026-11-30 ┆          ┆        0.1 ┆        0.16 ┆ 1000000 │
+│    7 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆     5 ┆              ┆               ┆         ┆                 ┆   0.00603 ┆ 0.0060 ┆ 2026-11-30 ┆ 0.001206 ┆            ┆             ┆         │
+└──────┴───────────────┴───────┴───────┴─────────┴───────┴───────┴──────────────┴───────────────┴─────────┴─────────────────┴───────────┴────────┴────────────┴──────────┴────────────┴─────────────┴─────────┘
+┌───────────────┬────────────────┬───────┬──────┬────────┬─────────────────────────────────┬────────┐
+│ model         ┆ meter          ┆ kind  ┆ jobs ┆ images ┆ units                           ┆  total │
+╞═══════════════╪════════════════╪═══════╪══════╪════════╪═════════════════════════════════╪════════╡
+│ flux-dev      ┆ megapixel-step ┆ exact ┆    1 ┆      1 ┆ 5                               ┆ 0.0060 │
+│ Llama-3.1 8B  ┆ token          ┆ bound ┆    3 ┆        ┆ 2000099 in + 1001000 out tokens ┆ 0.4002 │
+│ Llama-3.3 70B ┆ token          ┆ exact ┆    1 ┆        ┆ 1200 in + 300 out tokens        ┆ 0.0011 │
+│ Chatterbox    ┆ second         ┆ exact ┆    2 ┆        ┆ 11 s                            ┆ 0.0336 │
+│ at most       ┆                ┆ bound ┆    7 ┆      1 ┆                                 ┆ 0.4409 │
+└───────────────┴────────────────┴───────┴──────┴────────┴─────────────────────────────────┴────────┘
+at most 0.4409 USD for 7 job(s) (1 of them upper bounds)
 ";
 
 const CSV: &str = "\
-line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per
-1,Llama-3.1 8B,exact,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000
-2,Llama-3.1 8B,exact,,,,1000000,500000,,,0.22,0.2200,2026-12-01,,0.12,0.2,1000000
-3,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,2026-11-30,,0.7,0.8,1000000
-4,Chatterbox,exact,,,,,,10,10,0.03,0.0300,2026-11-30,0.003,,,
-5,Chatterbox,exact,,,,,,0.5,1,0.0036,0.0036,2026-12-01,0.0036,,,
-6,Llama-3.1 8B,bound,,,,99,1000,,,0.0001699,0.0002,2026-11-30,,0.1,0.16,1000000
-7,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-11-30,0.001206,,,
-subtotal,flux-dev,exact,,,1,,,,,0.00603,0.0060,,,,,
-subtotal,Llama-3.1 8B,bound,,,,2000099,1001000,,,0.4001699,0.4002,,,,,
-subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,,,,
-subtotal,Chatterbox,exact,,,,,,,11,0.0336,0.0336,,,,,
-total,,bound,,,,,,,,0.4408799,0.4409,,,,,
+line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per
+1,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000
+2,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.22,0.2200,2026-12-01,,0.12,0.2,1000000
+3,Llama-3.3 70B,exact,,,,,1200,300,,,0.00108,0.0011,2026-11-30,,0.7,0.8,1000000
+4,Chatterbox,exact,,,,,,,10,10,0.03,0.0300,2026-11-30,0.003,,,
+5,Chatterbox,exact,,,,,,,0.5,1,0.0036,0.0036,2026-12-01,0.0036,,,
+6,Llama-3.1 8B,bound,,,,,99,1000,,,0.0001699,0.0002,2026-11-30,,0.1,0.16,1000000
+7,flux-dev,exact,20,512x512,1,5,,,,,0.00603,0.0060,2026-11-30,0.001206,,,
+subtotal,flux-dev,exact,,,1,5,,,,,0.00603,0.0060,,,,,
+subtotal,Llama-3.1 8B,bound,,,,,2000099,1001000,,,0.4001699,0.4002,,,,,
+subtotal,Llama-3.3 70B,exact,,,,,1200,300,,,0.00108,0.0011,,,,,
+subtotal,Chatterbox,exact,,,,,,,,11,0.0336,0.0336,,,,,
+total,,bound,,,1,,,,,,0.4408799,0.4409,,,,,
 ";
 
 const MARKDOWN: &str = "\
-| line | model | kind | steps | size | count | input\\_tokens | output\\_tokens | seconds | price | date | rate | input\\_rate | output\\_rate | per |
-| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |
-| 1 | Llama-3.1 8B | exact |  |  |  | 1000000 | 500000 |  | 0.1800 | 2026-11-30 |  | 0.1 | 0.16 | 1000000 |
-| 2 | Llama-3.1 8B | exact |  |  |  | 1000000 | 500000 |  | 0.2200 | 2026-12-01 |  | 0.12 | 0.2 | 1000000 |
-| 3 | Llama-3.3 70B | exact |  |  |  | 1200 | 300 |  | 0.0011 | 2026-11-30 |  | 0.7 | 0.8 | 1000000 |
-| 4 | Chatterbox | exact |  |  |  |  |  | 10 | 0.0300 | 2026-11-30 | 0.003 |  |  |  |
-| 5 | Chatterbox | exact |  |  |  |  |  | 0.5 (minimum 1 charged) | 0.0036 | 2026-12-01 | 0.0036 |  |  |  |
-| 6 | Llama-3.1 8B | bound |  |  |  | 99 | 1000 |  | 0.0002 | 2026-11-30 |  | 0.1 | 0.16 | 1000000 |
-| 7 | flux-dev | exact | 20 | 512x512 | 1 |  |  |  | 0.0060 | 2026-11-30 | 0.001206 |  |  |  |
+| line | model | kind | steps | size | count | units | input_tokens | output_tokens | seconds | seconds_charged | exact | price | date | rate | input_rate | output_rate | per |
+| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |
+| 1 | Llama-3.1 8B | exact |  |  |  |  | 1000000 | 500000 |  |  | 0.18 | 0.1800 | 2026-11-30 |  | 0.1 | 0.16 | 1000000 |
+| 2 | Llama-3.1 8B | exact |  |  |  |  | 1000000 | 500000 |  |  | 0.22 | 0.2200 | 2026-12-01 |  | 0.12 | 0.2 | 1000000 |
+| 3 | Llama-3.3 70B | exact |  |  |  |  | 1200 | 300 |  |  | 0.00108 | 0.0011 | 2026-11-30 |  | 0.7 | 0.8 | 1000000 |
+| 4 | Chatterbox | exact |  |  |  |  |  |  | 10 | 10 | 0.03 | 0.0300 | 2026-11-30 | 0.003 |  |  |  |
+| 5 | Chatterbox | exact |  |  |  |  |  |  | 0.5 | 1 | 0.0036 | 0.0036 | 2026-12-01 | 0.0036 |  |  |  |
+| 6 | Llama-3.1 8B | bound |  |  |  |  | 99 | 1000 |  |  | 0.0001699 | 0.0002 | 2026-11-30 |  | 0.1 | 0.16 | 1000000 |
+| 7 | flux-dev | exact | 20 | 512x512 | 1 | 5 |  |  |  |  | 0.00603 | 0.0060 | 2026-11-30 | 0.001206 |  |  |  |
 
-| model | meter | kind | rows | units | total |
-| --- | --- | --- | ---: | --- | ---: |
-| flux-dev | megapixel-step | exact | 1 | 5 megapixel-steps (1 image(s)) | 0.0060 |
-| Llama-3.1 8B | token | bound | 3 | 2000099 in + 1001000 out tokens | 0.4002 |
-| Llama-3.3 70B | token | exact | 1 | 1200 in + 300 out tokens | 0.0011 |
-| Chatterbox | second | exact | 2 | 11 s | 0.0336 |
-| **at most** |  | bound | 7 |  | **0.4409 USD** |
+| model | meter | kind | jobs | images | units | total |
+| --- | --- | --- | ---: | ---: | --- | ---: |
+| flux-dev | megapixel-step | exact | 1 | 1 | 5 | 0.0060 |
+| Llama-3.1 8B | token | bound | 3 |  | 2000099 in + 1001000 out tokens | 0.4002 |
+| Llama-3.3 70B | token | exact | 1 |  | 1200 in + 300 out tokens | 0.0011 |
+| Chatterbox | second | exact | 2 |  | 11 s | 0.0336 |
+| **at most** |  | bound | 7 | 1 |  | **0.4409 USD** |
 ";
 
-const TEXT_TO_IMAGE: &str = "https://docs.distribute.ai/distribute-for-enterprise/enterprise-inference-api/billing/text-to-image";
-const TEXT_TO_TEXT: &str = "https://docs.distribute.ai/distribute-for-enterprise/enterprise-inference-api/billing/text-to-text";
-const TEXT_TO_SPEECH: &str = "https://docs.distribute.ai/distribute-for-enterprise/enterprise-inference-api/billing/text-to-speech";
+/// Every member of a job row, in order (schema 2): `null` where a row's meter has none.
+const ROW_MEMBERS: [&str; 22] = [
+    "line",
+    "model",
+    "meter",
+    "kind",
+    "steps",
+    "size",
+    "width",
+    "height",
+    "count",
+    "units",
+    "input_tokens",
+    "output_tokens",
+    "seconds",
+    "seconds_charged",
+    "exact",
+    "price",
+    "date",
+    "rate",
+    "input_rate",
+    "output_rate",
+    "per",
+    "rate_from",
+];
+
+/// `json` as the batch writes it: the tree pretty-printed, but each job row on one compact
+/// line.
+fn laid_out(json: &serde_json::Value) -> String {
+    let mut outline = json.clone();
+    outline["jobs"] = json!([]);
+    let rows = json["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| format!("    {}", serde_json::to_string(row).unwrap()))
+        .collect::<Vec<_>>()
+        .join(",\n");
+    serde_json::to_string_pretty(&outline).unwrap().replacen(
+        "\"jobs\": []",
+        &format!("\"jobs\": [\n{rows}\n  ]"),
+        1,
+    ) + "\n"
+}
 
 #[test]
 fn chat_and_speech_rows_show_their_day_and_rates_in_every_format() {
@@ -159,11 +200,12 @@ fn chat_and_speech_rows_show_their_day_and_rates_in_every_format() {
                 date: &str,
                 rates: (&str, &str),
                 from: Option<&str>| {
-        json!({"line": line, "model": model, "kind": kind, "meter": "token",
-               "input_tokens": tokens.0, "output_tokens": tokens.1, "exact": exact,
-               "price": price, "date": date, "input_rate": rates.0, "output_rate": rates.1,
-               "per": 1_000_000, "rate_from": from, "model_source": TEXT_TO_TEXT,
-               "model_as_of": "2026-11-25"})
+        json!({"line": line, "model": model, "meter": "token", "kind": kind,
+               "steps": null, "size": null, "width": null, "height": null, "count": null,
+               "units": null, "input_tokens": tokens.0, "output_tokens": tokens.1,
+               "seconds": null, "seconds_charged": null, "exact": exact, "price": price,
+               "date": date, "rate": null, "input_rate": rates.0, "output_rate": rates.1,
+               "per": 1_000_000, "rate_from": from})
     };
     let speech = |line: u64,
                   seconds: (&str, &str),
@@ -172,10 +214,12 @@ fn chat_and_speech_rows_show_their_day_and_rates_in_every_format() {
                   date: &str,
                   rate: &str,
                   from: &str| {
-        json!({"line": line, "model": "Chatterbox", "kind": "exact", "meter": "second",
+        json!({"line": line, "model": "Chatterbox", "meter": "second", "kind": "exact",
+               "steps": null, "size": null, "width": null, "height": null, "count": null,
+               "units": null, "input_tokens": null, "output_tokens": null,
                "seconds": seconds.0, "seconds_charged": seconds.1, "exact": exact,
-               "price": price, "date": date, "rate": rate, "rate_from": from,
-               "model_source": TEXT_TO_SPEECH, "model_as_of": "2026-11-25"})
+               "price": price, "date": date, "rate": rate, "input_rate": null,
+               "output_rate": null, "per": null, "rate_from": from})
     };
     let tokens = (1_000_000, 500_000);
     let (old, new) = (("0.1", "0.16"), ("0.12", "0.2"));
@@ -188,60 +232,28 @@ fn chat_and_speech_rows_show_their_day_and_rates_in_every_format() {
             speech(4, ("10", "10"), "0.03", "0.0300", "2026-11-30", "0.003", "2026-06-01"),
             speech(5, ("0.5", "1"), "0.0036", "0.0036", "2026-12-01", "0.0036", "2026-12-01"),
             chat(6, "Llama-3.1 8B", "bound", (99, 1000), "0.0001699", "0.0002", "2026-11-30", old, Some("2026-06-01")),
-            {"line": 7, "model": "flux-dev", "kind": "exact", "meter": "megapixel-step",
-             "steps": 20, "size": "512x512", "count": 1, "units": "5", "exact": "0.00603",
-             "price": "0.0060", "date": "2026-11-30", "rate": "0.001206", "rate_from": null,
-             "model_source": TEXT_TO_IMAGE, "model_as_of": "2026-11-25"},
+            {"line": 7, "model": "flux-dev", "meter": "megapixel-step", "kind": "exact",
+             "steps": 20, "size": "512x512", "width": 512, "height": 512, "count": 1,
+             "units": "5", "input_tokens": null, "output_tokens": null, "seconds": null,
+             "seconds_charged": null, "exact": "0.00603", "price": "0.0060",
+             "date": "2026-11-30", "rate": "0.001206", "input_rate": null,
+             "output_rate": null, "per": null, "rate_from": null},
         ])
     );
-    // Members in the order an image row has them: the figures, then the day and the rates.
+    // Every row, whatever its meter, has every member in one order: the figures, then the
+    // day and the rates.
     let keys = |row: &serde_json::Value| -> Vec<String> {
         row.as_object().unwrap().keys().cloned().collect()
     };
-    assert_eq!(
-        keys(&v["jobs"][0]),
-        [
-            "line",
-            "model",
-            "kind",
-            "meter",
-            "input_tokens",
-            "output_tokens",
-            "exact",
-            "price",
-            "date",
-            "input_rate",
-            "output_rate",
-            "per",
-            "rate_from",
-            "model_source",
-            "model_as_of"
-        ]
-    );
-    assert_eq!(
-        keys(&v["jobs"][3]),
-        [
-            "line",
-            "model",
-            "kind",
-            "meter",
-            "seconds",
-            "seconds_charged",
-            "exact",
-            "price",
-            "date",
-            "rate",
-            "rate_from",
-            "model_source",
-            "model_as_of"
-        ]
-    );
+    for row in v["jobs"].as_array().unwrap() {
+        assert_eq!(keys(row), ROW_MEMBERS, "{row}");
+    }
     assert_eq!(
         (&v["exact"], &v["total"]),
         (&json!("0.4408799"), &json!("0.4409"))
     );
     assert_eq!(v["tariff"]["priced_on"], "2026-11-30");
-    assert_eq!(out, serde_json::to_string_pretty(&v).unwrap() + "\n");
+    assert_eq!(out, laid_out(&v));
 }
 
 #[test]
@@ -259,14 +271,14 @@ fn rows_without_a_day_take_the_rates_of_the_as_of_day() {
         rows,
         [
             // Dated lines keep their own day.
-            "1,Llama-3.1 8B,exact,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000",
-            "2,Llama-3.1 8B,exact,,,,1000000,500000,,,0.22,0.2200,2026-12-01,,0.12,0.2,1000000",
-            "3,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,2026-12-05,,0.7,0.8,1000000",
-            "4,Chatterbox,exact,,,,,,10,10,0.03,0.0300,2026-11-30,0.003,,,",
-            "5,Chatterbox,exact,,,,,,0.5,1,0.0036,0.0036,2026-12-01,0.0036,,,",
+            "1,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000",
+            "2,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.22,0.2200,2026-12-01,,0.12,0.2,1000000",
+            "3,Llama-3.3 70B,exact,,,,,1200,300,,,0.00108,0.0011,2026-12-05,,0.7,0.8,1000000",
+            "4,Chatterbox,exact,,,,,,,10,10,0.03,0.0300,2026-11-30,0.003,,,",
+            "5,Chatterbox,exact,,,,,,,0.5,1,0.0036,0.0036,2026-12-01,0.0036,,,",
             // The bound is priced on --as-of, past the change: 99 x 0.12 + 1000 x 0.2 per 1M.
-            "6,Llama-3.1 8B,bound,,,,99,1000,,,0.00021188,0.0002,2026-12-05,,0.12,0.2,1000000",
-            "7,flux-dev,exact,20,512x512,1,,,,,0.00603,0.0060,2026-12-05,0.001206,,,",
+            "6,Llama-3.1 8B,bound,,,,,99,1000,,,0.00021188,0.0002,2026-12-05,,0.12,0.2,1000000",
+            "7,flux-dev,exact,20,512x512,1,5,,,,,0.00603,0.0060,2026-12-05,0.001206,,,",
         ]
     );
     let v: serde_json::Value = serde_json::from_str(&ok(&mut batch(
@@ -302,37 +314,37 @@ fn a_csv_rows_date_cell_is_the_day_shown_and_carried_cells_follow_the_rates() {
     assert_eq!(
         ok(&mut batch(&tariff, "2026-12-05", &file, &["--format", "csv"])),
         "\
-line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per,team
-2,Llama-3.1 8B,exact,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000,a
-3,Llama-3.1 8B,exact,,,,1000000,500000,,,0.22,0.2200,2026-12-01,,0.12,0.2,1000000,b
-4,Chatterbox,exact,,,,,,0.5,1,0.003,0.0030,2026-11-30,0.003,,,,c
-5,Chatterbox,exact,,,,,,0.5,1,0.0036,0.0036,2026-12-01,0.0036,,,,d
-6,Chatterbox,exact,,,,,,2,2,0.0072,0.0072,2026-12-05,0.0036,,,,e
-subtotal,Llama-3.1 8B,exact,,,,2000000,1000000,,,0.4,0.4000,,,,,,
-subtotal,Chatterbox,exact,,,,,,,4,0.0138,0.0138,,,,,,
-total,,exact,,,,,,,,0.4138,0.4138,,,,,,
+line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per,team
+2,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000,a
+3,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.22,0.2200,2026-12-01,,0.12,0.2,1000000,b
+4,Chatterbox,exact,,,,,,,0.5,1,0.003,0.0030,2026-11-30,0.003,,,,c
+5,Chatterbox,exact,,,,,,,0.5,1,0.0036,0.0036,2026-12-01,0.0036,,,,d
+6,Chatterbox,exact,,,,,,,2,2,0.0072,0.0072,2026-12-05,0.0036,,,,e
+subtotal,Llama-3.1 8B,exact,,,,,2000000,1000000,,,0.4,0.4000,,,,,,
+subtotal,Chatterbox,exact,,,,,,,,4,0.0138,0.0138,,,,,,
+total,,exact,,,0,,,,,,0.4138,0.4138,,,,,,
 "
     );
     assert_eq!(
         ok(&mut batch(&tariff, "2026-12-05", &file, &[])),
         "\
-┌──────┬──────────────┬───────┬───────┬──────┬───────┬──────────────┬───────────────┬─────────────────────────┬────────┬────────────┬────────┬────────────┬─────────────┬─────────┬──────┐
-│ line ┆ model        ┆ kind  ┆ steps ┆ size ┆ count ┆ input tokens ┆ output tokens ┆                 seconds ┆  price ┆ date       ┆   rate ┆ input rate ┆ output rate ┆     per ┆ team │
-╞══════╪══════════════╪═══════╪═══════╪══════╪═══════╪══════════════╪═══════════════╪═════════════════════════╪════════╪════════════╪════════╪════════════╪═════════════╪═════════╪══════╡
-│    2 ┆ Llama-3.1 8B ┆ exact ┆       ┆      ┆       ┆      1000000 ┆        500000 ┆                         ┆ 0.1800 ┆ 2026-11-30 ┆        ┆        0.1 ┆        0.16 ┆ 1000000 ┆ a    │
-│    3 ┆ Llama-3.1 8B ┆ exact ┆       ┆      ┆       ┆      1000000 ┆        500000 ┆                         ┆ 0.2200 ┆ 2026-12-01 ┆        ┆       0.12 ┆         0.2 ┆ 1000000 ┆ b    │
-│    4 ┆ Chatterbox   ┆ exact ┆       ┆      ┆       ┆              ┆               ┆ 0.5 (minimum 1 charged) ┆ 0.0030 ┆ 2026-11-30 ┆  0.003 ┆            ┆             ┆         ┆ c    │
-│    5 ┆ Chatterbox   ┆ exact ┆       ┆      ┆       ┆              ┆               ┆ 0.5 (minimum 1 charged) ┆ 0.0036 ┆ 2026-12-01 ┆ 0.0036 ┆            ┆             ┆         ┆ d    │
-│    6 ┆ Chatterbox   ┆ exact ┆       ┆      ┆       ┆              ┆               ┆                       2 ┆ 0.0072 ┆ 2026-12-05 ┆ 0.0036 ┆            ┆             ┆         ┆ e    │
-└──────┴──────────────┴───────┴───────┴──────┴───────┴──────────────┴───────────────┴─────────────────────────┴────────┴────────────┴────────┴────────────┴─────────────┴─────────┴──────┘
-┌──────────────┬────────┬───────┬──────┬─────────────────────────────────┬────────┐
-│ model        ┆ meter  ┆ kind  ┆ rows ┆ units                           ┆  total │
-╞══════════════╪════════╪═══════╪══════╪═════════════════════════════════╪════════╡
-│ Llama-3.1 8B ┆ token  ┆ exact ┆    2 ┆ 2000000 in + 1000000 out tokens ┆ 0.4000 │
-│ Chatterbox   ┆ second ┆ exact ┆    3 ┆ 4 s                             ┆ 0.0138 │
-│ total        ┆        ┆ exact ┆    5 ┆                                 ┆ 0.4138 │
-└──────────────┴────────┴───────┴──────┴─────────────────────────────────┴────────┘
-0.4138 USD for 5 row(s)
+┌──────┬──────────────┬───────┬───────┬──────┬───────┬───────┬──────────────┬───────────────┬─────────┬─────────────────┬────────┬────────┬────────────┬────────┬────────────┬─────────────┬─────────┬──────┐
+│ line ┆ model        ┆ kind  ┆ steps ┆ size ┆ count ┆ units ┆ input tokens ┆ output tokens ┆ seconds ┆ seconds charged ┆  exact ┆  price ┆ date       ┆   rate ┆ input rate ┆ output rate ┆     per ┆ team │
+╞══════╪══════════════╪═══════╪═══════╪══════╪═══════╪═══════╪══════════════╪═══════════════╪═════════╪═════════════════╪════════╪════════╪════════════╪════════╪════════════╪═════════════╪═════════╪══════╡
+│    2 ┆ Llama-3.1 8B ┆ exact ┆       ┆      ┆       ┆       ┆      1000000 ┆        500000 ┆         ┆                 ┆   0.18 ┆ 0.1800 ┆ 2026-11-30 ┆        ┆        0.1 ┆        0.16 ┆ 1000000 ┆ a    │
+│    3 ┆ Llama-3.1 8B ┆ exact ┆       ┆      ┆       ┆       ┆      1000000 ┆        500000 ┆         ┆                 ┆   0.22 ┆ 0.2200 ┆ 2026-12-01 ┆        ┆       0.12 ┆         0.2 ┆ 1000000 ┆ b    │
+│    4 ┆ Chatterbox   ┆ exact ┆       ┆      ┆       ┆       ┆              ┆               ┆     0.5 ┆     1 (minimum) ┆  0.003 ┆ 0.0030 ┆ 2026-11-30 ┆  0.003 ┆            ┆             ┆         ┆ c    │
+│    5 ┆ Chatterbox   ┆ exact ┆       ┆      ┆       ┆       ┆              ┆               ┆     0.5 ┆     1 (minimum) ┆ 0.0036 ┆ 0.0036 ┆ 2026-12-01 ┆ 0.0036 ┆            ┆             ┆         ┆ d    │
+│    6 ┆ Chatterbox   ┆ exact ┆       ┆      ┆       ┆       ┆              ┆               ┆       2 ┆               2 ┆ 0.0072 ┆ 0.0072 ┆ 2026-12-05 ┆ 0.0036 ┆            ┆             ┆         ┆ e    │
+└──────┴──────────────┴───────┴───────┴──────┴───────┴───────┴──────────────┴───────────────┴─────────┴─────────────────┴────────┴────────┴────────────┴────────┴────────────┴─────────────┴─────────┴──────┘
+┌──────────────┬────────┬───────┬──────┬────────┬─────────────────────────────────┬────────┐
+│ model        ┆ meter  ┆ kind  ┆ jobs ┆ images ┆ units                           ┆  total │
+╞══════════════╪════════╪═══════╪══════╪════════╪═════════════════════════════════╪════════╡
+│ Llama-3.1 8B ┆ token  ┆ exact ┆    2 ┆        ┆ 2000000 in + 1000000 out tokens ┆ 0.4000 │
+│ Chatterbox   ┆ second ┆ exact ┆    3 ┆        ┆ 4 s                             ┆ 0.0138 │
+│ total        ┆        ┆ exact ┆    5 ┆      0 ┆                                 ┆ 0.4138 │
+└──────────────┴────────┴───────┴──────┴────────┴─────────────────────────────────┴────────┘
+0.4138 USD for 5 job(s)
 "
     );
     // The JSON row's carried cells come after its rates.
@@ -345,12 +357,16 @@ total,,exact,,,,,,,,0.4138,0.4138,,,,,,
     .unwrap();
     assert_eq!(
         v["jobs"][0],
-        json!({"line": 2, "model": "Llama-3.1 8B", "kind": "exact", "meter": "token",
-               "input_tokens": 1_000_000, "output_tokens": 500_000, "exact": "0.18",
-               "price": "0.1800", "date": "2026-11-30", "input_rate": "0.1",
-               "output_rate": "0.16", "per": 1_000_000, "rate_from": "2026-06-01",
-               "model_source": TEXT_TO_TEXT, "model_as_of": "2026-11-25", "extra": ["a"]})
+        json!({"line": 2, "model": "Llama-3.1 8B", "meter": "token", "kind": "exact",
+               "steps": null, "size": null, "width": null, "height": null, "count": null,
+               "units": null, "input_tokens": 1_000_000, "output_tokens": 500_000,
+               "seconds": null, "seconds_charged": null, "exact": "0.18", "price": "0.1800",
+               "date": "2026-11-30", "rate": null, "input_rate": "0.1", "output_rate": "0.16",
+               "per": 1_000_000, "rate_from": "2026-06-01", "columns": {"team": "a"}})
     );
+    let keys: Vec<&String> = v["jobs"][0].as_object().unwrap().keys().collect();
+    assert_eq!(keys[..ROW_MEMBERS.len()], ROW_MEMBERS);
+    assert_eq!(keys[ROW_MEMBERS.len()..], ["columns"]);
 }
 
 #[test]
@@ -372,11 +388,11 @@ fn a_chat_models_per_is_its_own_and_each_row_says_it() {
     ));
     assert_eq!(
         out.lines().nth(3).unwrap(),
-        "3,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,2026-11-30,,0.0007,0.0008,1000"
+        "3,Llama-3.3 70B,exact,,,,,1200,300,,,0.00108,0.0011,2026-11-30,,0.0007,0.0008,1000"
     );
     assert_eq!(
         out.lines().nth(1).unwrap(),
-        "1,Llama-3.1 8B,exact,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000"
+        "1,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.18,0.1800,2026-11-30,,0.1,0.16,1000000"
     );
 }
 
@@ -389,27 +405,27 @@ fn totals_alone_and_the_plain_total_show_no_rates() {
     assert_eq!(
         ok(&mut batch(&tariff, "2026-11-30", &file, &["--format", "csv", "--summary"])),
         "\
-line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per
-subtotal,flux-dev,exact,,,1,,,,,0.00603,0.0060,,,,,
-subtotal,Llama-3.1 8B,bound,,,,2000099,1001000,,,0.4001699,0.4002,,,,,
-subtotal,Llama-3.3 70B,exact,,,,1200,300,,,0.00108,0.0011,,,,,
-subtotal,Chatterbox,exact,,,,,,,11,0.0336,0.0336,,,,,
-total,,bound,,,,,,,,0.4408799,0.4409,,,,,
+line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price,date,rate,input_rate,output_rate,per
+subtotal,flux-dev,exact,,,1,5,,,,,0.00603,0.0060,,,,,
+subtotal,Llama-3.1 8B,bound,,,,,2000099,1001000,,,0.4001699,0.4002,,,,,
+subtotal,Llama-3.3 70B,exact,,,,,1200,300,,,0.00108,0.0011,,,,,
+subtotal,Chatterbox,exact,,,,,,,,11,0.0336,0.0336,,,,,
+total,,bound,,,1,,,,,,0.4408799,0.4409,,,,,
 "
     );
     assert_eq!(
         ok(&mut batch(&tariff, "2026-11-30", &file, &["--summary"])),
         "\
-┌───────────────┬────────────────┬───────┬──────┬─────────────────────────────────┬────────┐
-│ model         ┆ meter          ┆ kind  ┆ rows ┆ units                           ┆  total │
-╞═══════════════╪════════════════╪═══════╪══════╪═════════════════════════════════╪════════╡
-│ flux-dev      ┆ megapixel-step ┆ exact ┆    1 ┆ 5 megapixel-steps (1 image(s))  ┆ 0.0060 │
-│ Llama-3.1 8B  ┆ token          ┆ bound ┆    3 ┆ 2000099 in + 1001000 out tokens ┆ 0.4002 │
-│ Llama-3.3 70B ┆ token          ┆ exact ┆    1 ┆ 1200 in + 300 out tokens        ┆ 0.0011 │
-│ Chatterbox    ┆ second         ┆ exact ┆    2 ┆ 11 s                            ┆ 0.0336 │
-│ at most       ┆                ┆ bound ┆    7 ┆                                 ┆ 0.4409 │
-└───────────────┴────────────────┴───────┴──────┴─────────────────────────────────┴────────┘
-at most 0.4409 USD for 7 row(s) (1 of them upper bounds)
+┌───────────────┬────────────────┬───────┬──────┬────────┬─────────────────────────────────┬────────┐
+│ model         ┆ meter          ┆ kind  ┆ jobs ┆ images ┆ units                           ┆  total │
+╞═══════════════╪════════════════╪═══════╪══════╪════════╪═════════════════════════════════╪════════╡
+│ flux-dev      ┆ megapixel-step ┆ exact ┆    1 ┆      1 ┆ 5                               ┆ 0.0060 │
+│ Llama-3.1 8B  ┆ token          ┆ bound ┆    3 ┆        ┆ 2000099 in + 1001000 out tokens ┆ 0.4002 │
+│ Llama-3.3 70B ┆ token          ┆ exact ┆    1 ┆        ┆ 1200 in + 300 out tokens        ┆ 0.0011 │
+│ Chatterbox    ┆ second         ┆ exact ┆    2 ┆        ┆ 11 s                            ┆ 0.0336 │
+│ at most       ┆                ┆ bound ┆    7 ┆      1 ┆                                 ┆ 0.4409 │
+└───────────────┴────────────────┴───────┴──────┴────────┴─────────────────────────────────┴────────┘
+at most 0.4409 USD for 7 job(s) (1 of them upper bounds)
 "
     );
 }
@@ -425,8 +441,8 @@ fn an_undated_output_has_no_rate_columns_but_its_json_rows_name_their_rates() {
     assert_eq!(
         csv.lines().take(2).collect::<Vec<_>>(),
         [
-            "line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price",
-            "1,Llama-3.1 8B,exact,,,,1000000,500000,,,0.18,0.1800",
+            "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price",
+            "1,Llama-3.1 8B,exact,,,,,1000000,500000,,,0.18,0.1800",
         ]
     );
     let mut cmd = dis();
@@ -472,7 +488,7 @@ fn a_carried_column_named_like_a_rate_column_is_refused_only_when_rows_are_dated
         assert_eq!(
             err,
             format!(
-                "error: {}: line 1: column {column:?} has the name of the output's column {key:?}, which dated rows add (output columns: line, model, kind, steps, size, count, input_tokens, output_tokens, seconds, price, date, rate, input_rate, output_rate, per); rename it (names are compared ignoring case and surrounding spaces)\n",
+                "error: {}: line 1: column {column:?} has the name of the output's column {key:?} (output columns: line, model, kind, steps, size, count, units, input_tokens, output_tokens, exact, price, date, rate, input_rate, output_rate, per); rename it (names are compared ignoring case and surrounding spaces)\n",
                 file.display()
             )
         );
@@ -482,9 +498,9 @@ fn a_carried_column_named_like_a_rate_column_is_refused_only_when_rows_are_dated
             out.lines().take(2).collect::<Vec<_>>(),
             [
                 format!(
-                    "line,model,kind,steps,size,count,input_tokens,output_tokens,seconds,seconds_charged,exact,price,{column}"
+                    "line,model,kind,steps,size,count,units,input_tokens,output_tokens,exact,price,{column}"
                 ),
-                "2,Llama-3.3 70B,exact,,,,1,2,,,0.0000023,0.000002,x".to_owned(),
+                "2,Llama-3.3 70B,exact,,,,,1,2,0.0000023,0.000002,x".to_owned(),
             ]
         );
     }

@@ -774,9 +774,20 @@ fn a_batch_prices_chat_and_speech_lines_at_the_rate_of_their_day() {
         "{out}"
     );
     // A line's day before the model's first rate is an error naming the line, as is an
-    // undated line on such a day.
+    // undated line on such a day. Rows stream: the four before it are written, with no total.
     let (code, out, err) = batch("2026-05-01");
-    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(code, 2);
+    assert_eq!(
+        columns(&out, &names)[..4],
+        [
+            ["0.2600", "2026-11-30", "", "0.1", "0.16", "1000000"],
+            ["0.3200", "2026-12-01", "", "0.12", "0.2", "1000000"],
+            ["0.0300", "2026-11-30", "0.003", "", "", ""],
+            ["0.0360", "2026-12-01", "0.0036", "", "", ""],
+        ],
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 5, "{out}");
     assert_eq!(
         err,
         "error: line 5: date \"2026-05-01\": is before the first rate of model \"Chatterbox\", which takes effect on 2026-06-01 (the line has no date, so it is priced on --as-of, or today); the tariff has no price for that day\n"

@@ -149,10 +149,7 @@ fn the_minimum_second_and_the_zero_that_is_not_zero() {
     );
     // The table shows the seconds given and, in seconds charged, the minimum.
     let table = ok(&[r#"{"model":"Chatterbox","seconds":0.25}"#], &[]);
-    assert!(
-        table.contains("┆    0.25 ┆     1 (minimum) ┆"),
-        "{table}"
-    );
+    assert!(table.contains("┆    0.25 ┆     1 (minimum) ┆"), "{table}");
 }
 
 #[test]
@@ -479,7 +476,10 @@ fn baselines_compare_chat_and_mixed_workloads() {
         .arg("batch")
         .arg(&chat)
         .arg("--baseline-tariff")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tariffs/distribute.toml"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tariffs/distribute.toml"
+        ))
         .args(["--format", "csv"]));
     assert_eq!((code, err.as_str()), (0, ""));
     assert!(

@@ -6,9 +6,9 @@ use std::process::Stdio;
 
 use super::{dis, run, temp_file};
 
-const IMAGE: &str = "{\"model\": \"flux-dev\", \"num_inference_steps\": 20, \"size\": \"512x512\"}\n";
-const CHAT: &str =
-    "{\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 1000, \"completion_tokens\": 500}}\n";
+const IMAGE: &str =
+    "{\"model\": \"flux-dev\", \"num_inference_steps\": 20, \"size\": \"512x512\"}\n";
+const CHAT: &str = "{\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 1000, \"completion_tokens\": 500}}\n";
 
 /// Runs `args` with `input` on standard input.
 fn with_stdin(args: &[&str], input: &str) -> (i32, String, String) {
@@ -26,8 +26,16 @@ fn a_piped_head_is_read_once_and_compared_whole() {
         for head in ["-", "/dev/stdin"] {
             let (code, out, err) = with_stdin(
                 &[
-                    "batch", head, "--input", "jsonl", "--baseline", base, "--fail-above", "10",
-                    "--format", "json",
+                    "batch",
+                    head,
+                    "--input",
+                    "jsonl",
+                    "--baseline",
+                    base,
+                    "--fail-above",
+                    "10",
+                    "--format",
+                    "json",
                 ],
                 &twice,
             );
@@ -167,7 +175,12 @@ fn blank_token_and_second_cells_leave_an_image_row() {
     let row = reader.records().next().unwrap().unwrap();
     let cell = |name: &str| &row[headers.iter().position(|h| h == name).unwrap()];
     assert_eq!(
-        (cell("kind"), cell("steps"), cell("input_tokens"), cell("price")),
+        (
+            cell("kind"),
+            cell("steps"),
+            cell("input_tokens"),
+            cell("price")
+        ),
         ("exact", "20", "", "0.0060")
     );
 }

@@ -191,7 +191,7 @@ fn keys_that_set_the_price_or_the_day_cannot_be_ignored() {
         assert_eq!(
             err.lines().next().unwrap_or_default(),
             format!(
-                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} {why} cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date and names like them)"
+                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} {why} cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date, messages, usage, input, voice, input_tokens, output_tokens, seconds, max_tokens, max_completion_tokens, speed and names like them)"
             )
         );
     }

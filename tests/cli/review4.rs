@@ -82,14 +82,14 @@ fn pieces_that_shrink_read_no_stale_bytes() {
     let mut bytes = [long(7), long(9)].concat();
     bytes.extend_from_slice(b"{\"steps\":3}\r\n{\"steps\":4}\n{\"steps\":5}");
     // The built-in tariff has token and second models: JSON Lines rows have every column.
-    let expected = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,price\n\
-        1,flux-dev,exact,7,768x768,1,3.9375,,,,,0.0047\n\
-        2,flux-dev,exact,9,768x768,1,5.0625,,,,,0.0061\n\
-        3,flux-dev,exact,3,768x768,1,1.6875,,,,,0.0020\n\
-        4,flux-dev,exact,4,768x768,1,2.25,,,,,0.0027\n\
-        5,flux-dev,exact,5,768x768,1,2.8125,,,,,0.0034\n\
-        subtotal,flux-dev,exact,,,5,15.75,,,,,0.0190\n\
-        total,,exact,,,5,,,,,,0.0190\n";
+    let expected = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n\
+        1,flux-dev,exact,7,768x768,1,3.9375,,,,,0.004748625,0.0047\n\
+        2,flux-dev,exact,9,768x768,1,5.0625,,,,,0.006105375,0.0061\n\
+        3,flux-dev,exact,3,768x768,1,1.6875,,,,,0.002035125,0.0020\n\
+        4,flux-dev,exact,4,768x768,1,2.25,,,,,0.0027135,0.0027\n\
+        5,flux-dev,exact,5,768x768,1,2.8125,,,,,0.003391875,0.0034\n\
+        subtotal,flux-dev,exact,,,5,15.75,,,,,0.0189945,0.0190\n\
+        total,,exact,,,5,,,,,,0.0189945,0.0190\n";
     let (_dir, path) = temp_file("work.jsonl", &bytes);
     let from_file = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
     assert_eq!(from_file, (0, expected.to_owned(), String::new()));
@@ -107,11 +107,11 @@ fn a_line_at_the_cap_is_read_and_one_byte_more_is_refused_with_every_ending() {
         line.extend_from_slice(b"\"}");
         line
     };
-    let row = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,price\n\
-        1,flux-dev,exact,20,768x768,1,11.25,,,,,0.0136\n\
-        2,flux-dev,exact,3,768x768,1,1.6875,,,,,0.0020\n\
-        subtotal,flux-dev,exact,,,2,12.9375,,,,,0.0156\n\
-        total,,exact,,,2,,,,,,0.0156\n";
+    let row = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n\
+        1,flux-dev,exact,20,768x768,1,11.25,,,,,0.0135675,0.0136\n\
+        2,flux-dev,exact,3,768x768,1,1.6875,,,,,0.002035125,0.0020\n\
+        subtotal,flux-dev,exact,,,2,12.9375,,,,,0.015602625,0.0156\n\
+        total,,exact,,,2,,,,,,0.015602625,0.0156\n";
     for ending in [&b"\n"[..], b""] {
         for (content, ok) in [(MIB, true), (MIB + 1, false)] {
             let mut bytes = line(content);
@@ -125,7 +125,10 @@ fn a_line_at_the_cap_is_read_and_one_byte_more_is_refused_with_every_ending() {
                 assert_eq!((code, out.as_str(), err.as_str()), (0, row, ""));
             } else if ok {
                 assert_eq!(code, 0, "{err}");
-                assert!(out.ends_with("total,,exact,,,1,,,,,,0.0136\n"), "{out}");
+                assert!(
+                    out.ends_with("total,,exact,,,1,,,,,,0.0135675,0.0136\n"),
+                    "{out}"
+                );
             } else {
                 assert_eq!((code, out.as_str()), (2, ""), "{ending:?}");
                 assert!(

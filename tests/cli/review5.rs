@@ -53,7 +53,7 @@ fn a_bad_row_late_in_a_long_file_stops_the_run_there() {
         "error: line 180000: num_inference_steps \"abc\": is not a whole number from 0 to 4294967295\n"
     );
     assert!(
-        out.ends_with("\n179999,flux-dev,exact,20,512x512,1,5,,,,,0.0060\n"),
+        out.ends_with("\n179999,flux-dev,exact,20,512x512,1,5,,,,,0.00603,0.0060\n"),
         "{}",
         &out[out.len() - 200..]
     );
@@ -67,7 +67,7 @@ fn a_bad_row_late_in_a_long_file_stops_the_run_there() {
         "{err}"
     );
     assert!(
-        out.ends_with("\ntotal,,exact,,,199999,,,,,,1205.9940\n"),
+        out.ends_with("\ntotal,,exact,,,199999,,,,,,1205.99397,1205.9940\n"),
         "{}",
         &out[out.len() - 200..]
     );
