@@ -2036,7 +2036,7 @@ pub(super) fn json_row(
         return Err(RowError::new(
             line,
             "size",
-            &format!("{:?}", row.size.map(|s| s.to_string())),
+            &row.size.map(|s| s.to_string()).unwrap_or_default(),
             "give either size or width and height, not both",
         ));
     }

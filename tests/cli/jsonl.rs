@@ -390,3 +390,15 @@ fn price_keys_hold_numbers_and_strings_not_null_or_look_alikes() {
     );
     assert_eq!((code, out.as_str()), (0, JSONL_OUT));
 }
+
+/// A value in a message is the value as written, never Rust's debug text.
+#[test]
+fn size_beside_width_names_the_size_as_written() {
+    let err = super::assert_bad_input(
+        super::dis()
+            .args(["batch", "-", "--input", "jsonl"])
+            .write_stdin("{\"prompt\":\"x\",\"size\":\"512x512\",\"width\":512}\n"),
+        &["size \"512x512\": give either size or width and height, not both"],
+    );
+    assert!(!err.contains("Some("), "{err}");
+}
