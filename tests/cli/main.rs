@@ -8,6 +8,7 @@ mod compare;
 mod dated;
 mod diff;
 mod escape;
+mod exponents;
 mod friction;
 mod fuzz_cases;
 mod grid_big;
