@@ -17,8 +17,10 @@ pub(super) struct Parts {
 
 pub(super) fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
     let schema = r.required(&mut root, "schema");
-    if let Some((value, path)) = &schema
-        && let Some(n) = r.whole(field!(value, *path), 0)
+    let version = schema
+        .as_ref()
+        .and_then(|(value, path)| Some((r.whole(field!(value, *path), 0)?, value, path)));
+    if let Some((n, value, path)) = version
         && !(OLDEST_SCHEMA..=SCHEMA).contains(&n)
     {
         r.problem(
@@ -29,12 +31,7 @@ pub(super) fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Par
             ),
         );
     }
-    let schema = schema
-        .and_then(|(value, _)| match value.get_ref() {
-            toml::de::DeValue::Integer(i) => i.as_str().parse::<u32>().ok(),
-            _ => None,
-        })
-        .unwrap_or(SCHEMA);
+    let schema = version.map_or(SCHEMA, |(n, _, _)| n);
     let provider = required_string(r, &mut root, "provider", false);
     let currency = r.required(&mut root, "currency").and_then(|(v, path)| {
         let code = r.string(field!(v, path))?;

@@ -30,6 +30,7 @@ mod review3;
 mod review4;
 mod review5;
 mod review6;
+mod schema;
 mod shell;
 mod speed;
 mod speed2;
