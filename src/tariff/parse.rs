@@ -150,8 +150,14 @@ pub(super) fn check_rate(r: &mut Reader, model: &Model, display: Display, path: 
             span,
             path,
             format!(
-                "rate {} cannot price {which} shown to {} places: {e} (lower the rate or display.decimals)",
-                model.rate, display.decimals
+                "rate {} cannot price {which} shown to {} places: {e} ({})",
+                model.rate,
+                display.decimals,
+                if e.is_below_one() {
+                    "give the rate fewer significant digits, or unit_size fewer factors of 2 and 5"
+                } else {
+                    "lower the rate or display.decimals"
+                }
             ),
         );
     }
@@ -378,10 +384,17 @@ pub(super) fn read_model(
             r.problem(
                 v.span(),
                 &path,
-                format!(
-                    "unit_size {size} has {} pixels, which is not a product of 2s and 5s up to 10^28, so units would not be exact decimals (use e.g. 1024x1024 or 1000x1000)",
-                    size.pixels()
-                ),
+                match crate::exact::two_five_factors(size.pixels()) {
+                    Some((twos, fives)) => format!(
+                        "unit_size {size} has {} pixels, 2^{twos} x 5^{fives}: more than 28 {}, so units would not be exact decimals of at most 28 places (at most 2^28 x 5^28; use e.g. 1024x1024 or 1000x1000)",
+                        size.pixels(),
+                        if twos > 28 { "twos" } else { "fives" }
+                    ),
+                    None => format!(
+                        "unit_size {size} has {} pixels, which is not a product of 2s and 5s, so units would not be exact decimals (use e.g. 1024x1024 or 1000x1000)",
+                        size.pixels()
+                    ),
+                },
             );
             None
         }

@@ -198,7 +198,7 @@ proptest! {
         let expected = format!("write seconds as plain digits: {}", value.normalize());
         prop_assert!(err.contains(&expected), "{}", err);
         if value.fract().is_zero() {
-            let (code, _, err) = run(dis().args(["--model", "llama-3.1-8b", "--input-tokens", &written]));
+            let (code, _, err) = run(dis().args(["--model", "Llama-3.1 8B", "--input-tokens", &written]));
             prop_assert_eq!(code, 2);
             let expected = format!("write a token count as plain digits: {}", value.normalize());
             prop_assert!(err.contains(&expected), "{}", err);

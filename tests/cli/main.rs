@@ -17,6 +17,7 @@ mod hostile;
 mod job;
 mod jsonl;
 mod laws;
+mod messages;
 mod metereddate;
 mod meterextra;
 mod meters;
