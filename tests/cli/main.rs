@@ -17,6 +17,7 @@ mod hostile;
 mod job;
 mod jsonl;
 mod laws;
+mod limits;
 mod messages;
 mod metereddate;
 mod meterextra;
