@@ -78,6 +78,70 @@ fn rounds_in_every_mode_once() {
     assert_eq!(e("3.5").round(0, Rounding::HalfEven), Some(d("4")));
 }
 
+/// Ties after an even digit and after an odd one, just below and just above a tie, in every
+/// mode: half-up and half-even differ on the even ones, up and down on all.
+#[test]
+fn rounds_ties_on_even_and_odd_digits_in_every_mode() {
+    use Rounding::{Down, HalfEven, HalfUp, Up};
+    // value, places: half-up, half-even, up, down
+    let cases: [(&str, u32, [&str; 4]); 10] = [
+        ("0.00025", 4, ["0.0003", "0.0002", "0.0003", "0.0002"]),
+        ("0.00035", 4, ["0.0004", "0.0004", "0.0004", "0.0003"]),
+        ("0.00005", 4, ["0.0001", "0.0000", "0.0001", "0.0000"]),
+        ("0.00245", 4, ["0.0025", "0.0024", "0.0025", "0.0024"]),
+        ("0.000249999", 4, ["0.0002", "0.0002", "0.0003", "0.0002"]),
+        ("0.000250001", 4, ["0.0003", "0.0003", "0.0003", "0.0002"]),
+        ("2.5", 0, ["3", "2", "3", "2"]),
+        ("4.5", 0, ["5", "4", "5", "4"]),
+        ("0.5", 0, ["1", "0", "1", "0"]),
+        ("1.5", 0, ["2", "2", "2", "1"]),
+    ];
+    for (value, places, shown) in cases {
+        for (mode, shown) in [HalfUp, HalfEven, Up, Down].into_iter().zip(shown) {
+            assert_eq!(
+                e(value).round(places, mode),
+                Some(d(shown)),
+                "{value} {mode:?}"
+            );
+        }
+    }
+}
+
+/// `numer / denom` rounded to `places` in `mode`, worked out by hand on integers: an oracle
+/// sharing no code with [`Exact::round`].
+fn round_by_hand(numer: u128, denom: u128, places: u32, mode: Rounding) -> u128 {
+    let scaled = numer * 10u128.pow(places);
+    let (kept, rest) = (scaled / denom, scaled % denom);
+    let up = match mode {
+        Rounding::Down => false,
+        Rounding::Up => rest > 0,
+        Rounding::HalfUp => 2 * rest >= denom,
+        Rounding::HalfEven => 2 * rest > denom || (2 * rest == denom && kept % 2 == 1),
+    };
+    kept + u128::from(up)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Rounding agrees with rounding by hand on every value of a few places, in every mode:
+    /// ties (a last digit of 5), near ties and all others.
+    #[test]
+    fn rounds_as_by_hand(numer in 0u128..10_000_000, scale in 0u32..9, places in 0u32..8) {
+        let value = Exact::from_decimal(Decimal::from_i128_with_scale(
+            i128::try_from(numer).unwrap(),
+            scale,
+        ))
+        .unwrap();
+        let denom = 10u128.pow(scale);
+        for mode in Rounding::ALL {
+            let by_hand = round_by_hand(numer, denom, places, mode);
+            let expected = Decimal::from_i128_with_scale(i128::try_from(by_hand).unwrap(), places);
+            proptest::prop_assert_eq!(value.round(places, mode), Some(expected), "{} {:?}", value, mode);
+        }
+    }
+}
+
 #[test]
 fn adds_and_multiplies_exactly() {
     assert_eq!(
