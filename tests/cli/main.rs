@@ -36,6 +36,7 @@ mod schema;
 mod shell;
 mod speed;
 mod speed2;
+mod support;
 mod table;
 mod tariff;
 mod tools;
