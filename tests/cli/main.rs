@@ -11,6 +11,7 @@ mod escape;
 mod exponents;
 mod friction;
 mod fuzz_cases;
+mod gates;
 mod grid_big;
 mod header;
 mod hostile;
