@@ -68,10 +68,14 @@ pub enum AffordError {
         most: u128,
     },
     /// The cost of the answer has more digits than can be held exactly.
-    #[error("the cost of {most} image(s) of {size} has more digits than can be held exactly")]
+    #[error(
+        "the cost of {count} image(s) of {size} at {steps} steps has more digits than can be held exactly"
+    )]
     Spent {
-        /// The count found.
-        most: u128,
+        /// Images: the count found, or the count asked for when steps were found.
+        count: u128,
+        /// Steps per image: given, or found.
+        steps: u32,
         /// The size.
         size: Size,
     },
@@ -100,19 +104,22 @@ fn largest(
     Ok(Some(lo))
 }
 
+/// The answer `most` (images or steps), costing `spent` (`None` when that did not fit) out of
+/// `budget`; `unfit` names the job that costs `spent`.
 fn answer(
     most: u128,
     spent: Option<Exact>,
     budget: Exact,
-    size: Size,
+    unfit: AffordError,
 ) -> Result<Affordable, AffordError> {
-    let spent = spent.ok_or(AffordError::Spent { most, size })?;
+    let Some(spent) = spent else {
+        return Err(unfit);
+    };
+    let leftover = budget.checked_sub(spent).ok_or(unfit)?;
     Ok(Affordable {
         most,
         spent,
-        leftover: budget
-            .checked_sub(spent)
-            .ok_or(AffordError::Spent { most, size })?,
+        leftover,
     })
 }
 
@@ -149,7 +156,12 @@ pub fn images(
             size,
         });
     }
-    answer(most, one.checked_mul_int(most), budget, size)
+    let unfit = AffordError::Spent {
+        count: most,
+        steps,
+        size,
+    };
+    answer(most, one.checked_mul_int(most), budget, unfit)
 }
 
 /// How many requests of exact price `one` (above zero: the caller refuses a free request)
@@ -201,10 +213,15 @@ pub fn steps(
         });
     };
     let steps = u32::try_from(most).unwrap_or(u32::MAX);
-    let spent = quote(model, &Job { steps, size, count }, display)
-        .ok()
-        .map(|q| q.exact);
-    answer(most, spent, budget, size)
+    // A cost that cannot be shown at the tariff's places is the pricing's error, which names
+    // the job: `count` images at the steps found.
+    let spent = quote(model, &Job { steps, size, count }, display)?.exact;
+    let unfit = AffordError::Spent {
+        count: u128::from(count),
+        steps,
+        size,
+    };
+    answer(most, Some(spent), budget, unfit)
 }
 
 #[cfg(test)]

@@ -17,104 +17,152 @@ pub fn parse_u32(text: &str) -> Result<u32, String> {
         .map_err(|_| format!("{text:?} is larger than {}, the largest accepted", u32::MAX))
 }
 
-/// Reads an exact decimal: `0.001206`, `-1.5`, `1_000`, `1.206e-3`.
+/// Reads an exact decimal: `0.001206`, `-1.5`, `1_000`, `1.206e-3`, `1.206E+0`.
 ///
 /// The value is never rounded: a literal with more digits than a `Decimal` holds (28 places,
-/// 96 bits) is an error, as are `NaN`, `inf` and anything else that is not a plain number. A
-/// zero is zero at any exponent; any other value whose exponent puts it above
-/// 79228162514264337593543950335 or below 28 places is refused at once, without working
-/// through the exponent.
+/// 96 bits) is an error, as are `NaN`, `inf` and anything else that is not a plain number. An
+/// exponent moves the point and nothing else, so `12.50e-1`, `1.250e0`, `1250e-3` and `1.250`
+/// are one value with the same places; a zero exponent in any spelling (`e0`, `E+00`,
+/// `e-000`) moves nothing. A zero is zero at any exponent; any other value whose exponent puts
+/// it above 79228162514264337593543950335 or below 28 places is refused at once, without
+/// working through the exponent.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let bad = || format!("{text:?} is not a decimal number (expected e.g. 0.001206)");
     let cleaned: String = strip_underscores(text.trim()).ok_or_else(bad)?;
     let (mantissa, exponent) = match cleaned.find(['e', 'E']) {
-        Some(at) => (&cleaned[..at], cleaned.get(at.saturating_add(1)..)),
+        Some(at) => (
+            &cleaned[..at],
+            Some(cleaned.get(at.saturating_add(1)..).unwrap_or("")),
+        ),
         None => (cleaned.as_str(), None),
     };
     if !is_plain_decimal(mantissa) {
         return Err(bad());
     }
-    let too_precise = || {
-        format!("{text:?} has more digits than can be held exactly (at most 28 significant digits)")
+    let exponent = match exponent {
+        None => 0,
+        Some(exponent) => read_exponent(exponent).ok_or_else(bad)?,
     };
-    let too_large = || {
-        format!(
+    let negative = mantissa.starts_with('-');
+    let unsigned = mantissa.trim_start_matches(['+', '-']);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    // The value is digits x 10^-scale, digits being every digit written, point removed.
+    let places = i64::try_from(fraction.len()).unwrap_or(i64::MAX);
+    let scale = places.saturating_sub(exponent);
+    let digits = format!("{whole}{fraction}");
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        let scale = u32::try_from(scale.clamp(0, i64::from(MAX_PLACES))).unwrap_or(0);
+        return Ok(Decimal::new(0, scale));
+    }
+    exact(digits, scale, negative).map_err(|problem| match problem {
+        Unfit::Large => format!(
             "{text:?} is too large: the largest amount is {} (about 7.9e28)",
             Decimal::MAX
-        )
-    };
-    let value = Decimal::from_str_exact(mantissa).map_err(|_| {
-        let whole = mantissa.trim_start_matches(['+', '-']);
-        let whole = whole.split('.').next().unwrap_or(whole);
-        if whole.trim_start_matches('0').len() > 28 {
-            too_large()
-        } else {
-            too_precise()
-        }
-    })?;
-    let Some(exponent) = exponent else {
-        return Ok(value);
-    };
-    let (negative, digits) = match exponent.as_bytes().first() {
-        Some(b'-') => (true, &exponent[1..]),
-        Some(b'+') => (false, &exponent[1..]),
-        _ => (false, exponent),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    if value.is_zero() {
-        return Ok(Decimal::ZERO);
-    }
-    // Any exponent past a few digits is out of range for a non-zero value; a cap keeps the
-    // arithmetic below small whatever was typed.
-    let magnitude = digits
-        .trim_start_matches('0')
-        .parse::<u32>()
-        .unwrap_or(u32::MAX)
-        .min(MAX_SHIFT);
-    let exponent = if negative {
-        i64::from(magnitude).wrapping_neg()
-    } else {
-        i64::from(magnitude)
-    };
-    shift(value, exponent).map_err(|problem| match problem {
-        Shift::TooLarge => too_large(),
-        Shift::TooPrecise => format!(
+        ),
+        Unfit::Places => format!(
             "{text:?} has more decimal places than can be held exactly (at most 28 places, 28 significant digits)"
+        ),
+        Unfit::Digits => format!(
+            "{text:?} has more digits than can be held exactly (at most 28 significant digits)"
         ),
     })
 }
 
-/// The most an exponent can move a non-zero value and still leave something a `Decimal`
-/// holds: 28 places one way, 28 digits the other, and the digits already there.
-const MAX_SHIFT: u32 = 64;
+/// The most places a `Decimal` holds.
+const MAX_PLACES: u32 = 28;
 
-/// Why a shifted value does not fit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Shift {
-    TooLarge,
-    TooPrecise,
-}
-
-/// `value` x 10^exponent, exactly, for a non-zero `value` and `|exponent| <= MAX_SHIFT`.
-fn shift(value: Decimal, exponent: i64) -> Result<Decimal, Shift> {
-    let value = value.normalize();
-    let scale = i64::from(value.scale())
-        .checked_sub(exponent)
-        .ok_or(Shift::TooLarge)?;
-    if scale >= 0 {
-        let scale = u32::try_from(scale).map_err(|_| Shift::TooPrecise)?;
-        return Decimal::try_from_i128_with_scale(value.mantissa(), scale)
-            .map_err(|_| Shift::TooPrecise);
+/// An exponent's digits with an optional sign (`3`, `-03`, `+0`, `000`) as a number, held at
+/// a million either way: no value that fits moves further than a few dozen places, so past
+/// that it only needs to stay out of range. `None` when it is not digits.
+fn read_exponent(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let power = u32::try_from(scale.unsigned_abs()).map_err(|_| Shift::TooLarge)?;
-    let mantissa = 10i128
-        .checked_pow(power)
-        .and_then(|p| value.mantissa().checked_mul(p))
-        .ok_or(Shift::TooLarge)?;
-    Decimal::try_from_i128_with_scale(mantissa, 0).map_err(|_| Shift::TooLarge)
+    const CAP: i64 = 1_000_000;
+    let significant = digits.trim_start_matches('0');
+    let magnitude = if significant.len() > 7 {
+        CAP
+    } else {
+        significant.parse::<i64>().unwrap_or(0).min(CAP)
+    };
+    Some(if negative {
+        magnitude.saturating_neg()
+    } else {
+        magnitude
+    })
 }
+
+/// Why digits and a scale do not make a `Decimal`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unfit {
+    /// Above `Decimal::MAX`.
+    Large,
+    /// More than 28 places, even without the zeros at the end.
+    Places,
+    /// Within range and 28 places, but more significant digits than 96 bits hold.
+    Digits,
+}
+
+/// `digits` (ASCII, no leading zero, not empty) x 10^-`scale`, exactly, keeping the places
+/// written where they fit; zeros at the end are dropped only where the places or the 96 bits
+/// would not hold them.
+fn exact(digits: &str, scale: i64, negative: bool) -> Result<Decimal, Unfit> {
+    let mut digits = digits.to_owned();
+    let mut scale = scale;
+    // Places past 28 that are zeros go; others cannot.
+    while scale > i64::from(MAX_PLACES) && digits.ends_with('0') {
+        digits.pop();
+        scale = scale.saturating_sub(1);
+    }
+    if scale > i64::from(MAX_PLACES) {
+        return Err(Unfit::Places);
+    }
+    // A negative scale is zeros to write after the digits: past 29 digits in all it is out of
+    // range whatever they are.
+    if scale < 0 {
+        let zeros = usize::try_from(scale.unsigned_abs()).unwrap_or(usize::MAX);
+        if digits.len().saturating_add(zeros) > 29 {
+            return Err(Unfit::Large);
+        }
+        digits.extend(std::iter::repeat_n('0', zeros));
+        scale = 0;
+    }
+    // Too many digits for 96 bits: drop zeros at the end of the fraction while there are any.
+    let fits = |d: &str| d.len() <= 29 && d.parse::<i128>().is_ok_and(|m| m <= MAX_MANTISSA);
+    while !fits(&digits) && scale > 0 && digits.ends_with('0') {
+        digits.pop();
+        scale = scale.saturating_sub(1);
+    }
+    if !fits(&digits) {
+        let whole_digits = digits
+            .len()
+            .saturating_sub(usize::try_from(scale).unwrap_or(0));
+        let whole = &digits[..whole_digits];
+        let too_large = whole.len() > 29 || whole.parse::<i128>().is_ok_and(|w| w > MAX_MANTISSA);
+        return Err(if too_large {
+            Unfit::Large
+        } else {
+            Unfit::Digits
+        });
+    }
+    let mantissa = digits.parse::<i128>().map_err(|_| Unfit::Digits)?;
+    let mantissa = if negative {
+        mantissa.saturating_neg()
+    } else {
+        mantissa
+    };
+    let scale = u32::try_from(scale).map_err(|_| Unfit::Places)?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| Unfit::Digits)
+}
+
+/// The largest mantissa a `Decimal` holds, 2^96 - 1.
+const MAX_MANTISSA: i128 = 79_228_162_514_264_337_593_543_950_335;
 
 /// `[+-]digits[.digits]` or `[+-].digits`-free forms like `1.` are refused: TOML's own number
 /// syntax needs a digit on both sides of the point.
@@ -147,6 +195,8 @@ fn strip_underscores(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    // Test arithmetic on small numbers of places.
+    #![allow(clippy::arithmetic_side_effects)]
     use super::*;
     use std::str::FromStr;
 
@@ -197,6 +247,112 @@ mod tests {
         );
         assert_eq!(parse_decimal("120e-2"), Ok(d("1.2")));
         assert_eq!(parse_decimal("1e0000000000000000000003"), Ok(d("1000")));
+    }
+
+    #[test]
+    fn a_zero_exponent_moves_nothing_in_any_spelling() {
+        for (text, plain) in [
+            ("0.001206e0", "0.001206"),
+            ("1e0", "1"),
+            ("5e0", "5"),
+            ("6.03e-0", "6.03"),
+            ("2.5E+00", "2.5"),
+            ("1e000", "1"),
+            ("1.50e-000", "1.50"),
+            ("-7e+0", "-7"),
+            (
+                "79228162514264337593543950335e0",
+                "79228162514264337593543950335",
+            ),
+            (
+                "0.0000000000000000000000000001e-0",
+                "0.0000000000000000000000000001",
+            ),
+        ] {
+            let value = parse_decimal(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(value, d(plain), "{text}");
+            assert_eq!(value.to_string(), plain, "{text} keeps its places");
+        }
+    }
+
+    /// A plain decimal and its digits: sign, whole part, fraction.
+    fn plain() -> impl proptest::strategy::Strategy<Value = (bool, String, String)> {
+        use proptest::prelude::*;
+        (any::<bool>(), "[0-9]{1,16}", "[0-9]{0,16}")
+    }
+
+    /// How an exponent is spelled: the letter, its sign and zeros before its digits.
+    fn spelling() -> impl proptest::strategy::Strategy<Value = (char, u8, usize)> {
+        use proptest::prelude::*;
+        (prop::sample::select(vec!['e', 'E']), 0u8..3, 0usize..4)
+    }
+
+    /// `digits` with the point after `point` digits (which may be before the first digit or
+    /// past the last), as a mantissa TOML and the flags read.
+    fn with_point(digits: &str, point: i64) -> String {
+        let len = i64::try_from(digits.len()).unwrap();
+        if point <= 0 {
+            format!("0.{}{digits}", "0".repeat(usize::try_from(-point).unwrap()))
+        } else if point >= len {
+            format!(
+                "{digits}{}",
+                "0".repeat(usize::try_from(point - len).unwrap())
+            )
+        } else {
+            let (w, f) = digits.split_at(usize::try_from(point).unwrap());
+            format!("{w}.{f}")
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Written as `m x 10^k` with the point moved k places, in any spelling of k (e0, e-0,
+        /// E+00, e000, and nonzero ones), a number reads as the same exact value as its plain
+        /// form, with the same places where the point stays among the digits written; and the
+        /// plain form reads as rust_decimal's own exact reader reads it.
+        #[test]
+        fn an_exponent_only_moves_the_point(
+            (negative, whole, fraction) in plain(),
+            k in -40i64..=40,
+            (letter, sign, zeros) in spelling(),
+        ) {
+            let sign_text = if negative { "-" } else { "" };
+            let plain = if fraction.is_empty() {
+                format!("{sign_text}{whole}")
+            } else {
+                format!("{sign_text}{whole}.{fraction}")
+            };
+            let digits = format!("{whole}{fraction}");
+            let point = i64::try_from(whole.len()).unwrap() - k;
+            let mantissa = with_point(&digits, point);
+            let exponent_sign = match (k.signum(), sign) {
+                (-1, _) => "-",
+                (0, 1) => "-",
+                (_, 2) => "+",
+                _ => "",
+            };
+            let written = format!(
+                "{sign_text}{mantissa}{letter}{exponent_sign}{}{}",
+                "0".repeat(zeros),
+                k.unsigned_abs()
+            );
+            let read_plain = parse_decimal(&plain);
+            let read = parse_decimal(&written);
+            if let Ok(oracle) = Decimal::from_str_exact(&plain) {
+                proptest::prop_assert_eq!(read_plain.clone(), Ok(oracle), "{}", plain);
+            }
+            match (&read_plain, &read) {
+                (Ok(p), Ok(r)) => {
+                    proptest::prop_assert_eq!(p, r, "{} vs {}", plain, written);
+                    if point <= i64::try_from(digits.len()).unwrap() {
+                        proptest::prop_assert_eq!(p.scale(), r.scale(), "{} vs {}", plain, written);
+                    }
+                }
+                (Err(_), Err(_)) => {}
+                _ => proptest::prop_assert!(false, "{plain} -> {read_plain:?}, {written} -> {read:?}"),
+            }
+        }
     }
 
     #[test]

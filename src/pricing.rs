@@ -40,19 +40,38 @@ pub struct JobPrice {
     pub minimum_applied: bool,
 }
 
-/// A job whose price is too large to compute exactly.
+/// A job whose price cannot be computed exactly: too large, or (below 1) with more digits than
+/// the arithmetic holds.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("the price of {count} image(s) of {size} at {steps} steps is too large to compute exactly")]
+#[error(
+    "the price of {count} image(s) of {size} at {steps} steps {}",
+    if *below_one {
+        "is below 1 with more digits than can be computed exactly"
+    } else {
+        "is too large to compute exactly"
+    }
+)]
 pub struct TooLarge {
     steps: u32,
     size: Size,
     count: u32,
+    below_one: bool,
 }
 
 impl TooLarge {
-    /// The job that could not be priced.
+    /// The job that could not be priced, for a price too large.
     pub fn new(steps: u32, size: Size, count: u32) -> TooLarge {
-        TooLarge { steps, size, count }
+        TooLarge {
+            steps,
+            size,
+            count,
+            below_one: false,
+        }
+    }
+
+    /// Whether the price is below 1 (too many digits, not too large).
+    pub fn is_below_one(&self) -> bool {
+        self.below_one
     }
 }
 
@@ -88,7 +107,7 @@ impl Meter {
     /// Prices a job, rounding with `display`, with its per-image figures.
     pub fn quote(&self, job: &Job, display: Display) -> Result<Quote, TooLarge> {
         let priced = self.job_price(job, display)?;
-        let too_large = || TooLarge::new(job.steps, job.size, job.count);
+        let too_large = || self.unfit(job);
         let (twos, fives) = self.unit.ok_or_else(too_large)?;
         let units_per_image = Exact::over(pixel_steps(job.steps, job.size), twos, fives);
         let per_image = match (priced.minimum_applied, self.minimum) {
@@ -110,7 +129,7 @@ impl Meter {
     /// Prices a job, rounding with `display`: its units and price only.
     #[inline]
     pub fn job_price(&self, job: &Job, display: Display) -> Result<JobPrice, TooLarge> {
-        let too_large = || TooLarge::new(job.steps, job.size, job.count);
+        let too_large = || self.unfit(job);
         let per_image_steps = pixel_steps(job.steps, job.size);
         let (twos, fives) = self.unit.ok_or_else(too_large)?;
         let job_steps = per_image_steps
@@ -143,6 +162,22 @@ impl Meter {
 }
 
 impl Meter {
+    /// Why `job` cannot be priced exactly: its price is too large, or below 1 with too many
+    /// digits (told apart by a comparison that never overflows).
+    #[cold]
+    fn unfit(&self, job: &Job) -> TooLarge {
+        let below_one = self.within(
+            job.steps,
+            job.size,
+            u128::from(job.count),
+            Exact::from_int(1),
+        ) == Some(true);
+        TooLarge {
+            below_one,
+            ..TooLarge::new(job.steps, job.size, job.count)
+        }
+    }
+
     /// Whether `count` images of `size` at `steps` cost at most `budget`, EXACTLY: the same
     /// figure [`Meter::quote`] computes, compared without ever overflowing, at any count (even
     /// past a job's `u32`). `None` when the model cannot be priced exactly at all.
@@ -186,6 +221,18 @@ pub fn shown(exact: Exact, display: Display) -> Option<Decimal> {
         }
     }
     exact.round(28, crate::tariff::Rounding::Up)
+}
+
+/// An amount of money left, as shown: rounded down to the tariff's places, so it never shows
+/// more money than there is, and, like [`shown`], never zero when it is not: an amount below
+/// the last place is shown to the place of its first significant digit, rounded down. `None`
+/// when that is past 28 places (the caller shows the exact figure).
+pub fn shown_left(exact: Exact, display: Display) -> Option<Decimal> {
+    let down = crate::tariff::Rounding::Down;
+    (display.decimals..=28).find_map(|places| {
+        let rounded = exact.round(places, down)?;
+        (!rounded.is_zero() || exact.is_zero()).then_some(rounded)
+    })
 }
 
 /// What is priced, whatever the model's meter: the type every reader produces.

@@ -810,7 +810,7 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<(
         "size": view.size.to_string(),
         "spent": a.spent.to_string(),
         "leftover": a.leftover.to_string(),
-        "leftover_shown": a.leftover.round(places, crate::tariff::Rounding::Down).map(|d| money(d, places)),
+        "leftover_shown": crate::pricing::shown_left(a.leftover, view.tariff.display).map(|d| money(d, places)),
         "tariff": provenance(view.tariff),
     });
     if let Some(charge) = &view.request {

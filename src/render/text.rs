@@ -176,13 +176,9 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
     } = view;
     let currency = &tariff.currency;
     let places = tariff.display.decimals;
-    let spent = answer
-        .spent
-        .round(places, tariff.display.rounding)
+    let spent = crate::pricing::shown(answer.spent, tariff.display)
         .map_or_else(|| answer.spent.to_string(), |d| money(d, places));
-    let left = answer
-        .leftover
-        .round(places, crate::tariff::Rounding::Down)
+    let left = crate::pricing::shown_left(answer.leftover, tariff.display)
         .map_or_else(|| answer.leftover.to_string(), |d| money(d, places));
     let budget = budget.to_string();
     if let Some(charge) = request {

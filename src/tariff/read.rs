@@ -207,37 +207,63 @@ impl Reader {
         }
     }
 
-    /// A whole number from `min` to u32::MAX.
+    /// A whole number from `min` to u32::MAX: a TOML integer in any base (`50`, `5_0`,
+    /// `0x32`), or a number with no fraction (`50.0`, `5e1`). A JSON Schema cannot tell `50.0`
+    /// from `50` (both are the integer 50 to it), so neither does the loader: the value is
+    /// exact either way.
     pub fn whole(&mut self, field: Field<'_, '_>, min: u32) -> Option<u32> {
-        let DeValue::Integer(int) = field.value.get_ref() else {
-            self.wrong_type(field, "a whole number");
-            return None;
+        let (text, value) = match field.value.get_ref() {
+            DeValue::Integer(int) => (
+                int.as_str().to_owned(),
+                i128::from_str_radix(&int.as_str().replace('_', ""), int.radix()).ok(),
+            ),
+            DeValue::Float(f) => (
+                f.as_str().to_owned(),
+                parse_decimal(f.as_str())
+                    .ok()
+                    .filter(|v| v.fract().is_zero())
+                    .and_then(|v| i128::try_from(v).ok()),
+            ),
+            _ => {
+                self.wrong_type(field, "a whole number");
+                return None;
+            }
         };
-        let value = i128::from_str_radix(int.as_str(), int.radix()).ok();
         match value.and_then(|v| u32::try_from(v).ok()) {
             Some(v) if v >= min => Some(v),
             _ => {
                 self.problem(
                     field.value.span(),
                     field.path,
-                    format!(
-                        "{} is not a whole number from {min} to {}",
-                        int.as_str(),
-                        u32::MAX
-                    ),
+                    format!("{text} is not a whole number from {min} to {}", u32::MAX),
                 );
                 None
             }
         }
     }
 
-    /// An exact decimal, written as a string (`"0.001206"`) or a TOML number (`0.001206`).
-    /// A number is read from its literal text, so it is as exact as the string.
+    /// An exact decimal, written as a string (`"0.001206"`) or a TOML number (`0.001206`,
+    /// `1.206e-3`, `0.001_206`, or an integer in any base). A number is read from its literal
+    /// text, so it is as exact as the string. A string holds the number alone, as the JSON
+    /// Schema says: no blank space around it and no digit separators, which a TOML number may
+    /// have and a string of money should not.
     pub fn decimal(&mut self, field: Field<'_, '_>) -> Option<Decimal> {
         let text = match field.value.get_ref() {
-            DeValue::String(s) => s.to_string(),
+            DeValue::String(s) => {
+                if let Some(why) = not_plain_string(s) {
+                    self.problem(field.value.span(), field.path, why);
+                    return None;
+                }
+                s.to_string()
+            }
             DeValue::Float(f) => f.as_str().to_owned(),
             DeValue::Integer(i) if i.radix() == 10 => i.as_str().to_owned(),
+            DeValue::Integer(i) => {
+                match i128::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(v) => v.to_string(),
+                    Err(_) => i.as_str().to_owned(),
+                }
+            }
             _ => {
                 self.wrong_type(
                     field,
@@ -287,6 +313,28 @@ impl Reader {
             }
         }
     }
+}
+
+/// Why a decimal in a string is not written as the number alone: blank space around it, or
+/// digit separators; `None` when it is (whether it is a number is for `parse_decimal`).
+fn not_plain_string(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let plain = trimmed.replace('_', "");
+    let why = if trimmed != text {
+        "has blank space around it"
+    } else if plain != trimmed {
+        "has digit separators"
+    } else {
+        return None;
+    };
+    Some(match parse_decimal(&plain) {
+        Ok(_) => format!(
+            "the string {text:?} {why}; a decimal in a string is the number alone: write \"{plain}\""
+        ),
+        Err(_) => format!(
+            "the string {text:?} {why}, and is not a decimal number (expected e.g. \"0.001206\")"
+        ),
+    })
 }
 
 /// What a value is, for "expected X, found Y".

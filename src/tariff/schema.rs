@@ -1,7 +1,12 @@
 //! A JSON Schema of the tariff format, so editors (taplo / Even Better TOML) can complete and
 //! check tariffs as they are typed. The loader stays the authority: the schema covers keys,
 //! types, calendar dates, positive prices and repeated values it can see, not rules between
-//! values (min above max, a default outside its limits, refused ranges that overlap).
+//! values (min above max, a default outside its limits, refused ranges that overlap) nor the
+//! 28 digits a decimal holds.
+//!
+//! On each value alone the two agree (a property test holds them to it): a decimal in a string
+//! is the number alone, and a whole number may be written `4.0` or `1e6`, since JSON Schema's
+//! integer is any number without a fraction and the schema cannot refuse one.
 
 use serde_json::{Value, json};
 
@@ -16,14 +21,26 @@ const DATE: &str = concat!(
     ")$"
 );
 
+/// Every product of 2s and 5s from 1 to u32::MAX, smallest first: the values `per` may take,
+/// so that a price per token is an exact decimal.
+fn products_of_twos_and_fives() -> Vec<u32> {
+    let mut products: Vec<u32> = std::iter::successors(Some(1u32), |p| p.checked_mul(5))
+        .flat_map(|five| std::iter::successors(Some(five), |p| p.checked_mul(2)))
+        .collect();
+    products.sort_unstable();
+    products
+}
+
 /// The schema, draft 2020-12.
 pub fn json_schema() -> Value {
-    let decimal = |description: &str| {
+    // A decimal of 0 or more: no minus sign but on a zero. A string holds the number alone (no
+    // blank space, no digit separators), as the loader reads it.
+    let non_negative = |description: &str| {
         json!({
             "description": description,
             "anyOf": [
-                { "type": "string", "pattern": "^[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$" },
-                { "type": "number" }
+                { "type": "string", "pattern": "^(\\+?[0-9]+(\\.[0-9]+)?|-0+(\\.0+)?)([eE][+-]?[0-9]+)?$" },
+                { "type": "number", "minimum": 0 }
             ]
         })
     };
@@ -88,7 +105,7 @@ pub fn json_schema() -> Value {
             "aliases": aliases,
             "source": source,
             "as_of": model_as_of,
-            "per": { "description": "How many tokens each rate is for (e.g. 1000000); a product of 2s and 5s.", "type": "integer", "minimum": 1, "maximum": u32::MAX },
+            "per": { "description": "How many tokens each rate is for (e.g. 1000000); a product of 2s and 5s.", "type": "integer", "enum": products_of_twos_and_fives() },
             "input_rate": positive("Currency per `per` input (prompt) tokens, above 0. Give input_rate and output_rate, or rates."),
             "output_rate": positive("Currency per `per` output (completion) tokens, above 0."),
             "rates": dated_rates(
@@ -120,7 +137,7 @@ pub fn json_schema() -> Value {
                 "Instead of rate: its changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
                 json!({ "rate": positive("Currency per second of audio from that day, above 0.") }),
             ),
-            "minimum_seconds": decimal("Seconds charged at least per request, 0 or more (default 0).")
+            "minimum_seconds": non_negative("Seconds charged at least per request, 0 or more (default 0).")
         }
     });
     let model = json!({
@@ -148,7 +165,7 @@ pub fn json_schema() -> Value {
                 "Instead of rate: the rate's changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
                 json!({ "rate": positive("Currency per unit from that day, above 0.") }),
             ),
-            "minimum": decimal("Least charge per image, 0 or more (default 0)."),
+            "minimum": non_negative("Least charge per image, 0 or more (default 0)."),
             "steps": {
                 "description": "Accepted steps and the default.",
                 "type": "object",
@@ -182,7 +199,7 @@ pub fn json_schema() -> Value {
                 "additionalProperties": false,
                 "required": ["tolerance", "sizes", "rows"],
                 "properties": {
-                    "tolerance": decimal("How far a shown price may be from a published one."),
+                    "tolerance": non_negative("How far a shown price may be from a published one."),
                     "sizes": { "description": "The columns, each size once.", "type": "array", "minItems": 1, "uniqueItems": true, "items": size("A published column.") },
                     "rows": {
                         "description": "The rows, each steps value once.",

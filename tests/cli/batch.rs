@@ -365,15 +365,15 @@ proptest! {
         // Exact prices of every job, summed as exact rationals over 10^k.
         let sum: u128 = v["jobs"].as_array().unwrap().iter().map(|j| scaled(j["exact"].as_str().unwrap())).sum();
         prop_assert_eq!(sum, scaled(v["exact"].as_str().unwrap()));
-        // And the sum of the same jobs priced one at a time.
-        let tariff = dis_price::tariff::Tariff::builtin().unwrap();
-        let single = jobs.iter().fold(dis_price::exact::Exact::ZERO, |total, &(s, w, h, n)| {
-            let job = dis_price::job::Job { steps: s, size: dis_price::size::Size::new(w, h), count: n };
-            let q = dis_price::pricing::quote(tariff.default_model(), &job, tariff.display).unwrap();
-            total.checked_add(q.exact).unwrap()
-        });
-        prop_assert_eq!(single.to_string(), v["exact"].as_str().unwrap());
+        // And the same jobs priced by hand, as integer fractions over one denominator, summed,
+        // and rounded once (the shipped tariff's 4 places, half up).
+        let denom = crate::laws::price_by_hand(1, 1, 1, 1).1;
+        let numer: u128 = jobs.iter().map(|&(s, w, h, n)| crate::laws::price_by_hand(s, w, h, n).0).sum();
+        // 10^-30 units of the exact total: denom is 2^20 x 10^6, which divides 10^30.
+        prop_assert_eq!(numer * (10u128.pow(30) / denom), scaled(v["exact"].as_str().unwrap()));
+        let rounded = crate::laws::round_by_hand(numer, denom, 4, dis_price::tariff::Rounding::HalfUp);
         let total = Decimal::from_str_exact(v["total"].as_str().unwrap()).unwrap();
+        prop_assert_eq!(total, Decimal::from_i128_with_scale(i128::try_from(rounded).unwrap(), 4));
         prop_assert!(total.scale() == 4);
         // The same rows shuffled: the same total.
         let mut lines: Vec<&str> = text.lines().skip(1).collect();

@@ -104,7 +104,7 @@ fn afford_and_the_gate_agree_around_every_boundary() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn afford_and_the_gate_agree_on_any_job(

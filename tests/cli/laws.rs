@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use dis_price::exact::Exact;
 use dis_price::job::{Job, Request};
-use dis_price::pricing::{quote, shown};
+use dis_price::pricing::{Detail, Usage, price, quote};
 use dis_price::render::{QuoteView, json};
 use dis_price::size::Size;
 use dis_price::tariff::{Display, Rounding, Tariff};
@@ -43,27 +43,94 @@ fn parse_exact(text: &str) -> Exact {
     })
 }
 
+/// The shipped image rate, 0.001206, as an integer fraction: the oracle's own figures.
+const RATE_NUMER: u128 = 1206;
+const RATE_DENOM: u128 = 1_000_000;
+/// 1024 x 1024, the pixels of one unit.
+const UNIT: u128 = 1 << 20;
+
+/// The exact price of `count` images as `numer / denom`, by integer arithmetic alone.
+pub fn price_by_hand(steps: u32, width: u32, height: u32, count: u32) -> (u128, u128) {
+    let pixel_steps = u128::from(steps) * u128::from(width) * u128::from(height);
+    (
+        pixel_steps * u128::from(count) * RATE_NUMER,
+        UNIT * RATE_DENOM,
+    )
+}
+
+/// `numer / denom` (numer x 10^places must fit) rounded to `places` in `mode`, by hand.
+pub fn round_by_hand(numer: u128, denom: u128, places: u32, mode: Rounding) -> u128 {
+    let scaled = numer * 10u128.pow(places);
+    let (kept, rest) = (scaled / denom, scaled % denom);
+    let up = match mode {
+        Rounding::Down => false,
+        Rounding::Up => rest > 0,
+        Rounding::HalfUp => 2 * rest >= denom,
+        Rounding::HalfEven => 2 * rest > denom || (2 * rest == denom && kept % 2 == 1),
+    };
+    kept + u128::from(up)
+}
+
+/// A price as shown, by hand: rounded once at the tariff's places, or, when that shows a
+/// price that is not zero as zero, at the first place that does not.
+pub fn shown_by_hand(numer: u128, denom: u128, display: Display) -> Decimal {
+    let mut places = display.decimals;
+    loop {
+        let digits = round_by_hand(numer, denom, places, display.rounding);
+        if digits != 0 || numer == 0 || places == 28 {
+            return Decimal::from_i128_with_scale(i128::try_from(digits).unwrap(), places);
+        }
+        places += 1;
+    }
+}
+
+/// An exact figure as `numer / denom`, for the oracle to compare with.
+fn as_fraction(exact: Exact) -> (u128, u128) {
+    let text = exact.to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    (
+        format!("{whole}{fraction}").parse().unwrap(),
+        10u128.pow(u32::try_from(fraction.len()).unwrap()),
+    )
+}
+
+/// A fraction in lowest terms.
+fn lowest((numer, denom): (u128, u128)) -> (u128, u128) {
+    let (mut a, mut b) = (numer, denom);
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    (numer / a, denom / a)
+}
+
+/// Whether two fractions are the same number.
+fn same(a: (u128, u128), b: (u128, u128)) -> bool {
+    lowest(a) == lowest(b)
+}
+
 proptest! {
     #[test]
-    fn price_is_linear_in_steps(s in 1u32..=25, k in 1u32..=2, w in 1u32..=1024, h in 1u32..=1024) {
+    fn price_is_linear_in_steps(s in 1u32..=50, k in 1u32..=100_000, w in 1u32..=1024, h in 1u32..=1024) {
         let t = tariff();
         let m = t.default_model();
         let one = quote(m, &job(s, w, h, 1), t.display).unwrap();
         let many = quote(m, &job(s * k, w, h, 1), t.display).unwrap();
         prop_assert_eq!(Some(many.exact), one.exact.checked_mul_int(u128::from(k)));
+        prop_assert!(same(as_fraction(many.exact), price_by_hand(s * k, w, h, 1)));
     }
 
     #[test]
-    fn price_is_linear_in_count_and_rounded_once(s in 1u32..=50, w in 1u32..=1024, h in 1u32..=1024, n in 1u32..=100_000, display in rounding()) {
+    fn price_is_linear_in_count_and_rounded_once(s in 1u32..=50, w in 1u32..=1024, h in 1u32..=1024, n in 1u32..=u32::MAX, display in rounding()) {
         let t = tariff();
         let m = t.default_model();
         let one = quote(m, &job(s, w, h, 1), display).unwrap();
         let many = quote(m, &job(s, w, h, n), display).unwrap();
         prop_assert_eq!(Some(many.exact), one.exact.checked_mul_int(u128::from(n)));
-        // Rounded once, from the exact total: never n x the rounded price of one image.
-        prop_assert_eq!(Some(many.price), shown(many.exact, display));
-        let exact = many.exact.to_decimal().unwrap();
-        prop_assert!((many.price - exact).abs() < Decimal::new(1, display.decimals));
+        // The exact price and its one rounding, worked out by hand: never n x the rounded
+        // price of one image.
+        let (numer, denom) = price_by_hand(s, w, h, n);
+        prop_assert!(same(as_fraction(many.exact), (numer, denom)), "{}", many.exact);
+        prop_assert_eq!(many.price, shown_by_hand(numer, denom, display));
     }
 
     #[test]
@@ -77,12 +144,12 @@ proptest! {
     }
 
     #[test]
-    fn price_is_monotone_in_width_and_height(s in 1u32..=50, w in 1u32..=1023, h in 1u32..=1023, dw in 0u32..=1, dh in 0u32..=1) {
+    fn price_is_monotone_in_width_and_height(s in 1u32..=50, w in 1u32..=1024, h in 1u32..=1024, dw in 0u32..=4096, dh in 0u32..=4096, display in rounding()) {
         let t = tariff();
         let m = t.default_model();
-        let small = quote(m, &job(s, w, h, 1), t.display).unwrap();
-        let wider = quote(m, &job(s, w + dw, h, 1), t.display).unwrap();
-        let taller = quote(m, &job(s, w, h + dh, 1), t.display).unwrap();
+        let small = quote(m, &job(s, w, h, 1), display).unwrap();
+        let wider = quote(m, &job(s, w + dw, h, 1), display).unwrap();
+        let taller = quote(m, &job(s, w, h + dh, 1), display).unwrap();
         prop_assert!(wider.exact >= small.exact && wider.price >= small.price);
         prop_assert!(taller.exact >= small.exact && taller.price >= small.price);
     }
@@ -227,7 +294,7 @@ fn table_cell_in_every_format(steps: u32, size: &str) -> Vec<(String, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn a_table_cell_is_the_single_job_price_byte_for_byte(steps in 1u32..=50, w in side(), h in side()) {
@@ -237,5 +304,82 @@ proptest! {
         for (format, price) in &shown {
             prop_assert_eq!(price, &plain, "{} at {} steps, {}", format, steps, size);
         }
+    }
+}
+
+/// The price of a chat request of the shipped `Llama-3.1 8B` (0.10 and 0.16 per million
+/// input and output tokens), exactly and as shown.
+fn chat(input: u64, output: u64, display: Display) -> (Exact, Decimal) {
+    let t = tariff();
+    let m = t.find_model("Llama-3.1 8B").unwrap();
+    let c = price(m, &Usage::Tokens { input, output }, display).unwrap();
+    (c.exact, c.price)
+}
+
+/// The same by hand: (input x 10 + output x 16) / 10^8.
+fn chat_by_hand(input: u64, output: u64) -> (u128, u128) {
+    (
+        u128::from(input) * 10 + u128::from(output) * 16,
+        100 * 1_000_000,
+    )
+}
+
+/// Seconds with up to 4 places, from their count of ten-thousandths.
+fn seconds(tenths_of_ms: u64) -> Decimal {
+    Decimal::new(i64::try_from(tenths_of_ms).unwrap(), 4)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Each side is priced at its own rate, linearly, and the two add up; the shown price is
+    /// the exact one rounded once.
+    #[test]
+    fn chat_price_is_linear_in_tokens_per_rate(input in 0u64..=10_000_000_000, output in 0u64..=10_000_000_000, k in 1u64..=1000, display in rounding()) {
+        let (both, shown) = chat(input, output, display);
+        let (numer, denom) = chat_by_hand(input, output);
+        prop_assert!(same(as_fraction(both), (numer, denom)), "{}", both);
+        prop_assert_eq!(shown, shown_by_hand(numer, denom, display));
+        let (only_input, _) = chat(input, 0, display);
+        let (only_output, _) = chat(0, output, display);
+        prop_assert_eq!(only_input.checked_add(only_output), Some(both));
+        let (scaled, _) = chat(input * k, output * k, display);
+        prop_assert_eq!(Some(scaled), both.checked_mul_int(u128::from(k)));
+    }
+
+    /// More tokens of either kind never cost less, exactly or as shown.
+    #[test]
+    fn chat_price_is_monotone_in_tokens(input in 0u64..=1_000_000_000, output in 0u64..=1_000_000_000, more_in in 0u64..=1_000_000, more_out in 0u64..=1_000_000, display in rounding()) {
+        let (base, shown) = chat(input, output, display);
+        let (bigger, bigger_shown) = chat(input + more_in, output + more_out, display);
+        prop_assert!(bigger >= base && bigger_shown >= shown);
+    }
+
+    /// The per-request minimum is charged exactly when the seconds are below it, and the price
+    /// is the seconds charged times the rate, rounded once.
+    #[test]
+    fn speech_minimum_applies_exactly_below_it(given in 0u64..=100_000_000, display in rounding()) {
+        let t = tariff();
+        let m = t.find_model("Chatterbox").unwrap();
+        let c = price(m, &Usage::Seconds(seconds(given)), display).unwrap();
+        let Detail::Seconds { charged, minimum_applied, .. } = c.detail else {
+            panic!("not a speech price: {:?}", c.detail);
+        };
+        // The minimum is 1 s, 10000 ten-thousandths.
+        prop_assert_eq!(minimum_applied, given < 10_000);
+        prop_assert_eq!(charged, seconds(given.max(10_000)));
+        let (numer, denom) = (u128::from(given.max(10_000)) * 30, 10_000 * 10_000);
+        prop_assert!(same(as_fraction(c.exact), (numer, denom)), "{}", c.exact);
+        prop_assert_eq!(c.price, shown_by_hand(numer, denom, display));
+    }
+
+    /// More seconds never cost less; above the minimum, the price is linear in them.
+    #[test]
+    fn speech_price_is_monotone_and_linear_above_the_minimum(given in 10_000u64..=10_000_000, more in 0u64..=10_000_000, k in 1u64..=1000) {
+        let t = tariff();
+        let m = t.find_model("Chatterbox").unwrap();
+        let exact = |s: u64| price(m, &Usage::Seconds(seconds(s)), t.display).unwrap().exact;
+        prop_assert!(exact(given + more) >= exact(given));
+        prop_assert_eq!(Some(exact(given * k)), exact(given).checked_mul_int(u128::from(k)));
     }
 }

@@ -23,18 +23,10 @@ fn path_with_binary() -> String {
         .into_owned()
 }
 
-/// Whether `program` can be run; says on stderr why a test is skipped when not (a skip must be
-/// visible in the test output).
-#[allow(clippy::print_stderr)]
+/// Whether `program` can be run: a missing one skips the test, saying so, and fails it under
+/// CI (see [`crate::support::require_tool`]).
 fn have(program: &str) -> bool {
-    let found = Process::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: {program} is not installed (.ci/run installs it)");
-    }
-    found
+    crate::support::require_tool(program, "a shell-integration test")
 }
 
 /// A folder holding `mine.toml` and `notes.txt`, with a home of its own for the shells.

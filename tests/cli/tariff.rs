@@ -334,7 +334,7 @@ const RULES: &[(&str, &str, &str, &str, &str)] = &[
         "\"0.00000000000000000000000000001\", \"0.009\"",
         "models.flux-dev.published.rows[2].prices[0]",
         "\"0.00000000000000000000000000001\"",
-        "more digits than can be held",
+        "more decimal places than can be held",
     ),
     (
         "rows = [\n  { steps = 10, prices = [\"0.0008\", \"0.003\", \"0.0068\"] },\n  { steps = 20, prices = [\"0.0016\", \"0.006\", \"0.0136\"] },\n  { steps = 30, prices = [\"0.0023\", \"0.009\", \"0.0204\"] },\n]",
