@@ -16,7 +16,9 @@ pub enum Kind {
     ModelRemoved,
     /// An alias that names no model any more.
     AliasRemoved,
-    /// An id or alias that names another model now.
+    /// A display name that names no model any more.
+    NameRemoved,
+    /// An id, alias or display name that names another model now.
     NameMoved,
     /// A new model.
     ModelAdded,
@@ -52,6 +54,7 @@ impl Kind {
             Kind::Display => "display",
             Kind::ModelRemoved => "model-removed",
             Kind::AliasRemoved => "alias-removed",
+            Kind::NameRemoved => "name-removed",
             Kind::NameMoved => "name-moved",
             Kind::ModelAdded => "model-added",
             Kind::Rate => "rate",

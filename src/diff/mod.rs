@@ -8,6 +8,7 @@
 
 mod cells;
 mod change;
+mod days;
 mod display;
 mod image;
 mod meters;
@@ -18,6 +19,7 @@ use rust_decimal::Decimal;
 
 pub use cells::{DiffCell, ModelDiff};
 pub use change::{Change, Kind};
+pub use days::{DayDiff, days, keep_new};
 pub use percent::{Delta, Overflow, Percent};
 
 use crate::grid::Grid;

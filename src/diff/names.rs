@@ -17,17 +17,28 @@ pub(super) fn default_model(old: &Tariff, new: &Tariff) -> Option<Change> {
     })
 }
 
-/// What jobs naming each of `old`'s id and aliases get now.
+/// What jobs get now under each name they may give `old` (its id, aliases and display name,
+/// each matched as the tariff's lookup matches it: trimmed, in any case): a name that names no
+/// model now, or another model, fails any gate.
 pub(super) fn name_changes(old: &Model, new: &Tariff) -> Vec<Change> {
     let mut changes = Vec::new();
-    for name in old.names() {
-        let is_id = name == old.id;
+    let mut seen: Vec<String> = Vec::new();
+    for (i, written) in old.job_names().enumerate() {
+        let name = written.trim();
+        // A display name spelled as the id or an alias is the same name to a job.
+        let lowered = name.to_lowercase();
+        if seen.contains(&lowered) {
+            continue;
+        }
+        seen.push(lowered);
         match new.find_model(name) {
             None => changes.push(Change {
-                kind: if is_id {
+                kind: if i == 0 {
                     Kind::ModelRemoved
-                } else {
+                } else if i <= old.aliases.len() {
                     Kind::AliasRemoved
+                } else {
+                    Kind::NameRemoved
                 },
                 model: Some(old.id.clone()),
                 old: name.to_owned(),

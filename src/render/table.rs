@@ -557,10 +557,21 @@ impl super::BatchSink for Batch {
     }
 }
 
-/// Each model's cells under both tariffs, then every other change.
+/// Each model's cells under both tariffs, then every other change; then, under a heading with
+/// its day, what a later day's scheduled prices change.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
-    let (old, new) = (view.old, view.new);
-    for (i, m) in view.diff.models.iter().enumerate() {
+    diff_day(out, view.first())?;
+    for (day, scheduled) in view.scheduled() {
+        writeln!(out, "\nFrom {day} (scheduled):")?;
+        diff_day(out, scheduled)?;
+    }
+    Ok(())
+}
+
+/// One day's comparison: each model's cells, then every other change.
+fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<()> {
+    let (old, new) = (day.old, day.new);
+    for (i, m) in day.diff.models.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
@@ -631,14 +642,14 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         }
         frame.bottom(out)?;
     }
-    if !view.diff.changes.is_empty() {
-        if !view.diff.models.is_empty() {
+    if !day.diff.changes.is_empty() {
+        if !day.diff.models.is_empty() {
             writeln!(out)?;
         }
         writeln!(out, "Other changes:")?;
         let header = super::DIFF_CHANGE_COLUMNS.map(String::from).to_vec();
         let mut table = new_table(header, &[4]);
-        for c in &view.diff.changes {
+        for c in &day.diff.changes {
             table.add_row(super::change_row(c).to_vec());
         }
         writeln!(out, "{table}")?;
