@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 
+use super::minimum::Least;
 use super::{Change, DiffError, Kind, Overflow, Percent};
 use crate::exact::Exact;
 use crate::tariff::{Model, describe_spans};
@@ -71,17 +72,7 @@ pub(super) fn model_changes(
         );
         let p = Percent::between(old, new).map_err(|Overflow| too_large("minimum"))?;
         let shown = |d: Decimal| d.normalize().to_string();
-        let effect = match p {
-            None => format!(
-                "images that cost less than {} {currency} now cost {} {currency}",
-                shown(n.minimum),
-                shown(n.minimum)
-            ),
-            Some(p) if new.is_zero() => {
-                format!("no minimum now; an image priced at the minimum pays {p}% or less")
-            }
-            Some(p) => format!("an image priced at the minimum pays {p}%"),
-        };
+        let effect = Least::Image { currency }.effect(o.minimum, n.minimum, p);
         changes.push(Change {
             percent: p,
             always_fails: p.is_none(),

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 
+use super::minimum::Least;
 use super::{Change, DiffError, Kind, Overflow, Percent};
 use crate::exact::Exact;
 use crate::tariff::{Metering, Model};
@@ -96,11 +97,7 @@ pub(super) fn meter_changes(o: &Model, n: &Model) -> Result<Vec<Change>, DiffErr
                 changes.push(Change {
                     percent: p,
                     always_fails: p.is_none(),
-                    effect: format!(
-                        "a request shorter than {} s is charged {} s",
-                        b.minimum_seconds.normalize(),
-                        b.minimum_seconds.normalize()
-                    ),
+                    effect: Least::Seconds.effect(a.minimum_seconds, b.minimum_seconds, p),
                     ..change(
                         Kind::MinimumSeconds,
                         a.minimum_seconds.normalize().to_string(),

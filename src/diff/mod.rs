@@ -12,6 +12,7 @@ mod days;
 mod display;
 mod image;
 mod meters;
+mod minimum;
 mod names;
 mod percent;
 

@@ -386,7 +386,8 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
                 .map(|c| {
                     let mut v = cell(&c.cell, places);
                     v["published"] = json!(exact(c.published));
-                    v["difference"] = json!(money(c.difference, places));
+                    // Signed as the table and markdown write it: `+0.0001`, `-0.0001`, `0.0000`.
+                    v["difference"] = json!(super::signed(c.difference, c.difference.scale()));
                     v["status"] = json!(c.status.name());
                     v
                 })

@@ -482,7 +482,7 @@ fn a_minimum_per_image_counts_against_the_gate() {
             "",
             "",
             "true",
-            "images that cost less than 0.0001 USD now cost 0.0001 USD"
+            "an image metered below 0.0001 USD is charged 0.0001 USD now; there was no minimum"
         ])]
     );
     let (code, err) = p.gate("1000");
@@ -490,7 +490,7 @@ fn a_minimum_per_image_counts_against_the_gate() {
         (code, err.as_str()),
         (
             1,
-            "price rise: 1 change(s) go past --fail-above 1000%; the first: flux-dev minimum 0 -> 0.0001: images that cost less than 0.0001 USD now cost 0.0001 USD (this has no percentage and fails any --fail-above)\n"
+            "price rise: 1 change(s) go past --fail-above 1000%; the first: flux-dev minimum 0 -> 0.0001: an image metered below 0.0001 USD is charged 0.0001 USD now; there was no minimum (this has no percentage and fails any --fail-above)\n"
         )
     );
     // From one minimum to another: the rise of an image at the minimum.
@@ -509,7 +509,7 @@ fn a_minimum_per_image_counts_against_the_gate() {
             "",
             "+200.00",
             "false",
-            "an image priced at the minimum pays +200.00%"
+            "an image metered below 0.0003 USD is charged 0.0003 USD (was at least 0.0001 USD): one metered at 0.0001 USD or less pays +200.00%"
         ])]
     );
     assert_eq!(p.gate("200").0, 0);
