@@ -7,6 +7,7 @@ mod check;
 mod compare;
 mod dated;
 mod diff;
+mod diff_gate;
 mod escape;
 mod friction;
 mod fuzz_cases;
