@@ -57,6 +57,11 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
         let (before, later) = days.split_at_mut(i);
         crate::diff::keep_new(&before[i - 1].diff, &mut later[0].diff);
     }
+    // A later day with nothing new is not shown.
+    let mut first = true;
+    days.retain(|d| {
+        std::mem::take(&mut first) || !d.diff.models.is_empty() || !d.diff.changes.is_empty()
+    });
     let view = DiffView { days: &days };
     match args.format {
         GridFormat::Table => render::table::diff(io.out, &view)?,

@@ -184,7 +184,7 @@ pub struct FitView<'a> {
 }
 
 /// Two tariffs' prices side by side: on the day asked for, then on each later day on which
-/// either one's prices change (only what is new that day).
+/// either one's prices change and something is judged differently (only what is new that day).
 pub struct DiffView<'a> {
     /// The comparisons, the day asked for first; never empty.
     pub days: &'a [crate::diff::DayDiff<'a>],

@@ -95,11 +95,24 @@ fn a_schedule_both_tariffs_share_is_nothing_new_and_passes_any_gate() {
     let (code, out, err) = diff(&both, &both, &["--fail-above", "0", "--format", "json"]);
     assert_eq!((code, err.as_str()), (0, ""));
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    // The later day is compared, and nothing is judged differently on it.
-    assert_eq!(v["scheduled"][0]["models"], serde_json::json!([]));
-    assert_eq!(v["scheduled"][0]["changes"], serde_json::json!([]));
+    // The later day is compared, and nothing is judged differently on it: it is not shown.
+    assert_eq!(v["scheduled"], serde_json::json!([]));
     let (_, table, _) = diff(&both, &both, &[]);
-    assert!(!table.contains("Other changes"), "{table}");
+    assert!(
+        !table.contains("scheduled") && table.contains("(on 2026-11-25 -> on 2026-11-25)"),
+        "{table}"
+    );
+    // Both rise alike on that day, and NEW is 10% dearer throughout: told once, on the first day.
+    let dearer = flux_rates(r#"{ from = "2027-01-01", rate = "0.0026532" }"#).replacen(
+        "rate = \"0.001206\" }",
+        "rate = \"0.0013266\" }",
+        1,
+    );
+    let (code, out, _) = diff(&both, &dearer, &["--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["models"][0]["cells"][0]["percent"], "+10.00");
+    assert_eq!(v["scheduled"], serde_json::json!([]));
 }
 
 #[test]
