@@ -206,6 +206,22 @@ impl<'a> DiffView<'a> {
     }
 }
 
+/// Writes `view`'s first day with `write`, then each later day after its heading, `From DAY
+/// (scheduled)` between the two parts of `around`.
+pub fn each_day(
+    out: &mut dyn std::io::Write,
+    view: &DiffView<'_>,
+    (before, after): (&str, &str),
+    write: impl Fn(&mut dyn std::io::Write, &crate::diff::DayDiff<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    write(out, view.first())?;
+    for (day, scheduled) in view.scheduled() {
+        writeln!(out, "{before}From {day} (scheduled){after}")?;
+        write(out, scheduled)?;
+    }
+    Ok(())
+}
+
 /// A workload's cost change with what produced it.
 pub struct CompareView<'a> {
     /// The base side.

@@ -557,18 +557,12 @@ impl super::BatchSink for Batch {
     }
 }
 
-/// Each model's cells under both tariffs, then every other change; then, under a heading with
-/// its day, what a later day's scheduled prices change.
+/// The day asked for, then each later day with something new under `From DAY (scheduled):`.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
-    diff_day(out, view.first())?;
-    for (day, scheduled) in view.scheduled() {
-        writeln!(out, "\nFrom {day} (scheduled):")?;
-        diff_day(out, scheduled)?;
-    }
-    Ok(())
+    super::each_day(out, view, ("\n", ":"), diff_day)
 }
 
-/// One day's comparison: each model's cells, then every other change.
+/// One day: each model's cells under both tariffs, then every other change.
 fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<()> {
     let (old, new) = (day.old, day.new);
     for (i, m) in day.diff.models.iter().enumerate() {
