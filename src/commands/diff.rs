@@ -4,10 +4,9 @@ use super::Streams;
 use super::load::load_tariff;
 use crate::cli::{DiffArgs, GridFormat};
 use crate::date::Day;
-use crate::diff::{DayDiff, Offence};
+use crate::diff::Offence;
 use crate::error::{Error, Outcome};
 use crate::render::{self, DiffView};
-use crate::tariff::Tariff;
 
 /// `day` prices OLD, and NEW unless `--to` names another day.
 pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Outcome, Error> {
@@ -29,10 +28,7 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
     }
     let (old, new) = (load_tariff(Some(&args.old))?, load_tariff(Some(new_path))?);
     // The day asked for, then every later day on which either tariff's prices change.
-    let priced: Vec<(Tariff, Tariff)> = crate::diff::days(&old, &new, day, args.to)
-        .into_iter()
-        .map(|(old_day, new_day)| (old.clone().on(old_day), new.clone().on(new_day)))
-        .collect();
+    let priced = crate::diff::priced(&old, &new, day, args.to);
     // Each side must price every model it has on its day: a model with no rate yet is not
     // "removed", and no cell of it is comparable.
     for (old, new) in &priced {
@@ -44,24 +40,7 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
     }
     let steps = args.steps.as_ref().map(|l| l.0.as_slice());
     let sizes = args.sizes.as_ref().map(|l| l.0.as_slice());
-    let mut days = Vec::with_capacity(priced.len());
-    for (old, new) in &priced {
-        days.push(DayDiff {
-            old,
-            new,
-            diff: crate::diff::diff(old, new, steps, sizes)?,
-        });
-    }
-    // Each later day keeps what is new since the day before it, compared while that is whole.
-    for i in (1..days.len()).rev() {
-        let (before, later) = days.split_at_mut(i);
-        crate::diff::keep_new(&before[i - 1].diff, &mut later[0].diff);
-    }
-    // A later day with nothing new is not shown.
-    let mut first = true;
-    days.retain(|d| {
-        std::mem::take(&mut first) || !d.diff.models.is_empty() || !d.diff.changes.is_empty()
-    });
+    let days = crate::diff::over_days(&priced, steps, sizes)?;
     let view = DiffView { days: &days };
     match args.format {
         GridFormat::Table => render::table::diff(io.out, &view)?,

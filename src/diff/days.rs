@@ -6,14 +6,15 @@
 
 use std::collections::BTreeSet;
 
-use super::{Change, DiffCell, TariffDiff};
+use super::{Change, DiffCell, DiffError, TariffDiff};
 use crate::date::Day;
+use crate::size::Size;
 use crate::tariff::Tariff;
 
 /// The pairs of days to compare, `(OLD's day, NEW's day)`: first the one asked for (`day`, and
 /// `to` or `day`); then, without `to`, each later day on which either tariff's prices change,
 /// in order.
-pub fn days(old: &Tariff, new: &Tariff, day: Day, to: Option<Day>) -> Vec<(Day, Day)> {
+fn days(old: &Tariff, new: &Tariff, day: Day, to: Option<Day>) -> Vec<(Day, Day)> {
     if let Some(to) = to {
         return vec![(day, to)];
     }
@@ -24,6 +25,41 @@ pub fn days(old: &Tariff, new: &Tariff, day: Day, to: Option<Day>) -> Vec<(Day, 
     std::iter::once((day, day))
         .chain(later.into_iter().map(|d| (d, d)))
         .collect()
+}
+
+/// OLD and NEW priced on each pair of [`days`].
+pub fn priced(old: &Tariff, new: &Tariff, day: Day, to: Option<Day>) -> Vec<(Tariff, Tariff)> {
+    days(old, new, day, to)
+        .into_iter()
+        .map(|(old_day, new_day)| (old.clone().on(old_day), new.clone().on(new_day)))
+        .collect()
+}
+
+/// Each pair of [`priced`] compared (see [`super::diff`]): the first in full; each later one
+/// with only what is new since the one before it, and left out when nothing is.
+pub fn over_days<'a>(
+    priced: &'a [(Tariff, Tariff)],
+    steps: Option<&[u32]>,
+    sizes: Option<&[Size]>,
+) -> Result<Vec<DayDiff<'a>>, DiffError> {
+    let mut days = Vec::with_capacity(priced.len());
+    for (old, new) in priced {
+        days.push(DayDiff {
+            old,
+            new,
+            diff: super::diff(old, new, steps, sizes)?,
+        });
+    }
+    // From the last, so that each is compared with the one before it while that is whole.
+    for i in (1..days.len()).rev() {
+        let (before, later) = days.split_at_mut(i);
+        keep_new(&before[i - 1].diff, &mut later[0].diff);
+    }
+    let mut first = true;
+    days.retain(|d| {
+        std::mem::take(&mut first) || !d.diff.models.is_empty() || !d.diff.changes.is_empty()
+    });
+    Ok(days)
 }
 
 /// Every day on which some model's rate takes effect.
@@ -58,7 +94,7 @@ impl DayDiff<'_> {
 /// and the changes whose kind, model or percent were not listed that day (a new model at its
 /// new rate is not listed again). The lists of added and removed models are not dated, so
 /// they are given once, on the first day.
-pub fn keep_new(before: &TariffDiff<'_>, later: &mut TariffDiff<'_>) {
+fn keep_new(before: &TariffDiff<'_>, later: &mut TariffDiff<'_>) {
     let judged = |c: &DiffCell| (c.percent, c.delta.sign);
     later.models.retain(|m| {
         before

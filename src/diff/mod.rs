@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 pub use cells::{DiffCell, ModelDiff};
 pub use change::{Change, Kind};
-pub use days::{DayDiff, days, keep_new};
+pub use days::{DayDiff, over_days, priced};
 pub use percent::{Delta, Overflow, Percent};
 
 use crate::grid::Grid;
