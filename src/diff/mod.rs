@@ -3,8 +3,15 @@
 //!
 //! Every change and percentage is worked out from exact prices and rounded once, for display;
 //! the `--fail-above` gate compares exact percentages. A change whose effect has no percentage
-//! (a removed model, a changed default model, narrower limits, a minimum from 0, a rounding that
-//! can show more) fails any gate.
+//! (a removed model, or a name a job may give that names another model or none, a changed
+//! default model, narrower limits, a minimum from 0, a rounding that can show more) fails any
+//! gate. Tariffs with dated rates are compared on every later day on which a price changes
+//! too ([`over_days`]).
+//!
+//! One concern a file: `percent` (exact percentages and signed amounts), `cells` (the grid
+//! under both), `change` (what a change is), `names` (which model a job's name gets),
+//! `display` (rounding), `image` and `meters` (a model's own changes), `minimum` (a least
+//! charge in words), `days` (changes over days).
 
 mod cells;
 mod change;
