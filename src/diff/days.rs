@@ -27,7 +27,8 @@ fn days(old: &Tariff, new: &Tariff, day: Day, to: Option<Day>) -> Vec<(Day, Day)
         .collect()
 }
 
-/// OLD and NEW priced on each pair of [`days`].
+/// OLD and NEW priced on each pair of days to compare: `day` (NEW on `to`, if given); then,
+/// without `to`, each later day on which either tariff's prices change, both on that day.
 pub fn priced(old: &Tariff, new: &Tariff, day: Day, to: Option<Day>) -> Vec<(Tariff, Tariff)> {
     days(old, new, day, to)
         .into_iter()
