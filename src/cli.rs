@@ -648,6 +648,9 @@ pub struct DiffArgs {
 
     /// Price NEW on this day, YYYY-MM-DD, and OLD on --as-of (default today): what a tariff's
     /// dated rate changes do between two days.
+    ///
+    /// Without --to, both tariffs are compared on --as-of and again on every later day on which
+    /// either one's prices change; with it, on the two days named only.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, value_hint = clap::ValueHint::Other)]
     pub to: Option<Day>,
 
@@ -661,9 +664,10 @@ pub struct DiffArgs {
 
     /// Exit 1 when a cell or other change raises a price by more than PERCENT, compared exactly.
     ///
-    /// A change with no percentage (a removed model or alias, a changed default model, narrower
-    /// limits, a minimum from 0, a rounding that can show more) fails any PERCENT; a price that
-    /// falls never does.
+    /// A change with no percentage (a removed model, alias or display name, a changed default
+    /// model, narrower limits, a minimum from 0, a rounding that can show more) fails any
+    /// PERCENT; a price that falls never does. Without --to, a rise scheduled for a later day
+    /// (dated rates) counts as well, named with its day.
     #[arg(long, value_name = "PERCENT", value_parser = parse_change, allow_negative_numbers = true)]
     pub fail_above: Option<Decimal>,
 

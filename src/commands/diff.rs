@@ -4,6 +4,7 @@ use super::Streams;
 use super::load::load_tariff;
 use crate::cli::{DiffArgs, GridFormat};
 use crate::date::Day;
+use crate::diff::Offence;
 use crate::error::{Error, Outcome};
 use crate::render::{self, DiffView};
 
@@ -25,23 +26,22 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
                 .to_owned(),
         ));
     }
-    let old = load_tariff(Some(&args.old))?.on(day);
-    let new = load_tariff(Some(new_path))?.on(args.to.unwrap_or(day));
+    let (old, new) = (load_tariff(Some(&args.old))?, load_tariff(Some(new_path))?);
+    // The day asked for, then every later day on which either tariff's prices change.
+    let priced = crate::diff::priced(&old, &new, day, args.to);
     // Each side must price every model it has on its day: a model with no rate yet is not
     // "removed", and no cell of it is comparable.
-    for side in [&old, &new] {
-        for model in &side.models {
-            super::load::in_force(side, model)?;
+    for (old, new) in &priced {
+        for side in [old, new] {
+            for model in &side.models {
+                super::load::in_force(side, model)?;
+            }
         }
     }
     let steps = args.steps.as_ref().map(|l| l.0.as_slice());
     let sizes = args.sizes.as_ref().map(|l| l.0.as_slice());
-    let changes = crate::diff::diff(&old, &new, steps, sizes)?;
-    let view = DiffView {
-        old: &old,
-        new: &new,
-        diff: &changes,
-    };
+    let days = crate::diff::over_days(&priced, steps, sizes)?;
+    let view = DiffView { days: &days };
     match args.format {
         GridFormat::Table => render::table::diff(io.out, &view)?,
         GridFormat::Markdown => render::markdown::diff(io.out, &view)?,
@@ -51,18 +51,23 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
     let Some(limit) = args.fail_above else {
         return Ok(Outcome::Success);
     };
-    let mut offences = changes.offences(limit);
-    let Some(first) = offences.next() else {
+    let mut offences = days.iter().enumerate().flat_map(|(i, d)| {
+        d.diff
+            .offences(limit)
+            .map(move |offence| (i > 0, d, offence))
+    });
+    let Some((scheduled, first_day, first)) = offences.next() else {
         return Ok(Outcome::Success);
     };
     let count = offences.count().saturating_add(1);
+    let (old, new) = (first_day.old, first_day.new);
     let what = match first {
-        crate::diff::Offence::Change(c) if c.always_fails => format!(
+        Offence::Change(c) if c.always_fails => format!(
             "{} (this has no percentage and fails any --fail-above)",
             c.describe()
         ),
-        crate::diff::Offence::Change(c) => c.describe(),
-        crate::diff::Offence::Cell(model, cell) => format!(
+        Offence::Change(c) => c.describe(),
+        Offence::Cell(model, cell) => format!(
             "{} at {} steps, {}: {} -> {} ({})",
             model.new.id,
             cell.steps,
@@ -72,9 +77,13 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
             render::percent(cell.percent),
         ),
     };
+    let when = match first_day.day() {
+        Some(day) if scheduled => format!("from {day} (scheduled): "),
+        _ => String::new(),
+    };
     writeln!(
         io.err,
-        "{} {} change(s) go past --fail-above {}%; the first: {what}",
+        "{} {} change(s) go past --fail-above {}%; the first: {when}{what}",
         io.err_paint.error("price rise:"),
         count,
         render::exact(limit),

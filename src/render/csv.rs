@@ -295,20 +295,32 @@ impl super::BatchSink for Batch {
 }
 
 /// One table: a row per cell of every model in both tariffs (`kind` is `cell`), then a row per
-/// other change (`kind` names it), so a consumer sees every change in one valid CSV.
+/// other change (`kind` names it), so a consumer sees every change in one valid CSV; then the
+/// same for each later day on which either tariff's prices change. `old_day` and `new_day` say
+/// which days a row compares, wherever days matter (a dated tariff, or two days).
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
     record(out, &super::DIFF_CSV_COLUMNS)?;
+    for day in view.days {
+        diff_day(out, day)?;
+    }
+    Ok(())
+}
+
+/// One day's cells, then its other changes.
+fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<()> {
+    let days = super::diff_day_pair(day.old, day.new)
+        .map_or_else(|| ",".to_owned(), |(a, b)| format!("{a},{b}"));
     // A row per cell, built in one reused buffer: every field but the model id is a figure.
     let mut line = Vec::new();
-    for m in &view.diff.models {
+    for m in &day.diff.models {
         for c in m.cells() {
             line.clear();
             line.extend_from_slice(b"cell,");
             field(&mut line, &m.new.id)?;
             write!(line, ",{},{},", c.steps, c.size)?;
-            super::push_money(&mut line, c.old, view.old.display.decimals);
+            super::push_money(&mut line, c.old, day.old.display.decimals);
             line.push(b',');
-            super::push_money(&mut line, c.new, view.new.display.decimals);
+            super::push_money(&mut line, c.new, day.new.display.decimals);
             write!(line, ",{},", c.delta)?;
             if let Some(p) = c.percent {
                 write!(line, "{p}")?;
@@ -316,27 +328,30 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             let from_zero = c.percent.is_none();
             writeln!(
                 line,
-                ",{},{}",
+                ",{},{},{days}",
                 from_zero && c.new_exact > c.old_exact,
                 if from_zero { "from 0" } else { "" }
             )?;
             out.write_all(&line)?;
         }
     }
-    for c in &view.diff.changes {
+    let (old_day, new_day) = days.split_once(',').unwrap_or_default();
+    for c in &day.diff.changes {
         let fields = [
-            c.kind.name().to_owned(),
-            c.model.clone().unwrap_or_default(),
-            String::new(),
-            String::new(),
-            c.old.clone(),
-            c.new.clone(),
-            String::new(),
-            c.percent.map(|p| p.to_string()).unwrap_or_default(),
-            c.always_fails.to_string(),
-            c.effect.clone(),
+            c.kind.name(),
+            c.model.as_deref().unwrap_or_default(),
+            "",
+            "",
+            &c.old,
+            &c.new,
+            "",
+            &c.percent.map(|p| p.to_string()).unwrap_or_default(),
+            if c.always_fails { "true" } else { "false" },
+            &c.effect,
+            old_day,
+            new_day,
         ];
-        record(out, &fields.iter().map(String::as_str).collect::<Vec<_>>())?;
+        record(out, &fields)?;
     }
     Ok(())
 }

@@ -390,7 +390,8 @@ pub fn check(out: &mut dyn Write, view: &CheckView<'_>) -> io::Result<()> {
                 .map(|c| {
                     let mut v = cell(&c.cell, places);
                     v["published"] = json!(exact(c.published));
-                    v["difference"] = json!(money(c.difference, places));
+                    // Signed as the table and markdown write it: `+0.0001`, `-0.0001`, `0.0000`.
+                    v["difference"] = json!(super::signed(c.difference, c.difference.scale()));
                     v["status"] = json!(c.status.name());
                     v
                 })
@@ -901,49 +902,103 @@ pub fn fit(out: &mut dyn Write, view: &super::FitView<'_>) -> io::Result<()> {
 }
 
 /// Two tariffs compared: every cell, exact and shown, then every other change; the cells are
-/// written as they are worked out.
+/// written as they are worked out. Then `scheduled`: each later day on which either tariff's
+/// prices change, with its days and what is new that day, in the same shape.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
-    let (old_places, new_places) = (view.old.display.decimals, view.new.display.decimals);
+    let first = view.first();
     let mut doc = Open::object(out, 0)?;
     doc.member(out, "schema_version", &json!(SCHEMA_VERSION))?;
-    doc.member(out, "currency", &json!(view.diff.currency))?;
+    doc.member(out, "currency", &json!(first.diff.currency))?;
+    diff_day(out, &mut doc, first)?;
+    let ids = |models: &[&Model]| json!(models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>());
+    doc.member(out, "added", &ids(&first.diff.added))?;
+    doc.member(out, "removed", &ids(&first.diff.removed))?;
+    doc.key(out, "scheduled")?;
+    let mut scheduled = Open::array(out, 1)?;
+    for (_, day) in view.scheduled() {
+        scheduled.next(out)?;
+        let mut entry = Open::object(out, 2)?;
+        entry.member(
+            out,
+            "old_day",
+            &json!(day.old.priced_on.map(|d| d.to_string())),
+        )?;
+        entry.member(
+            out,
+            "new_day",
+            &json!(day.new.priced_on.map(|d| d.to_string())),
+        )?;
+        diff_day(out, &mut entry, day)?;
+        entry.close(out)?;
+    }
+    scheduled.close(out)?;
+    doc.member(
+        out,
+        "tariff",
+        &json!({ "old": provenance(first.old), "new": provenance(first.new) }),
+    )?;
+    doc.close(out)?;
+    writeln!(out)
+}
+
+/// One day's `models` (every cell, streamed) and `changes`, as members of `doc`.
+fn diff_day(out: &mut dyn Write, doc: &mut Open, day: &crate::diff::DayDiff<'_>) -> io::Result<()> {
+    let (old_places, new_places) = (day.old.display.decimals, day.new.display.decimals);
+    let depth = doc.depth + 1;
+    // A cell's members and its closing brace, indented as serde_json's pretty printer would.
+    let member = format!(",\n{}\"", "  ".repeat(depth + 4));
+    let close = format!("\n{}}}", "  ".repeat(depth + 3));
     doc.key(out, "models")?;
-    let mut models = Open::array(out, 1)?;
+    let mut models = Open::array(out, depth)?;
     let mut buffer = Vec::with_capacity(CHUNK + 512);
     let mut ints = itoa::Buffer::new();
-    for m in &view.diff.models {
+    for m in &day.diff.models {
         models.next(out)?;
-        let mut model = Open::object(out, 2)?;
+        let mut model = Open::object(out, depth + 1)?;
         model.member(out, "model", &json!(m.new.id))?;
         model.member(out, "old_rate", &json!(exact(m.old.rate)))?;
         model.member(out, "old_rate_from", &rate_from(m.old))?;
         model.member(out, "new_rate", &json!(exact(m.new.rate)))?;
         model.member(out, "new_rate_from", &rate_from(m.new))?;
         model.key(out, "cells")?;
-        let mut cells = Open::array(out, 3)?;
+        let mut cells = Open::array(out, depth + 2)?;
         for c in m.cells() {
             cells.next(&mut buffer)?;
             let b = &mut buffer;
-            b.extend_from_slice(b"{\n          \"steps\": ");
+            b.push(b'{');
+            b.extend_from_slice(&member.as_bytes()[1..]);
+            b.extend_from_slice(b"steps\": ");
             b.extend_from_slice(ints.format(c.steps).as_bytes());
-            b.extend_from_slice(b",\n          \"size\": \"");
+            b.extend_from_slice(member.as_bytes());
+            b.extend_from_slice(b"size\": \"");
             b.extend_from_slice(ints.format(c.size.width).as_bytes());
             b.push(b'x');
             b.extend_from_slice(ints.format(c.size.height).as_bytes());
-            b.extend_from_slice(b"\",\n          \"old\": \"");
+            b.push(b'"');
+            b.extend_from_slice(member.as_bytes());
+            b.extend_from_slice(b"old\": \"");
             super::push_money(b, c.old, old_places);
-            b.extend_from_slice(b"\",\n          \"new\": \"");
+            b.push(b'"');
+            b.extend_from_slice(member.as_bytes());
+            b.extend_from_slice(b"new\": \"");
             super::push_money(b, c.new, new_places);
-            b.extend_from_slice(b"\",\n          \"old_exact\": \"");
+            b.push(b'"');
+            b.extend_from_slice(member.as_bytes());
+            b.extend_from_slice(b"old_exact\": \"");
             c.old_exact.push_to(b);
-            b.extend_from_slice(b"\",\n          \"new_exact\": \"");
+            b.push(b'"');
+            b.extend_from_slice(member.as_bytes());
+            b.extend_from_slice(b"new_exact\": \"");
             c.new_exact.push_to(b);
-            write!(b, "\",\n          \"difference\": \"{}\"", c.delta)?;
+            b.push(b'"');
+            b.extend_from_slice(member.as_bytes());
+            write!(b, "difference\": \"{}\"", c.delta)?;
+            b.extend_from_slice(member.as_bytes());
             match c.percent {
-                Some(p) => write!(b, ",\n          \"percent\": \"{p}\"")?,
-                None => b.extend_from_slice(b",\n          \"percent\": null"),
+                Some(p) => write!(b, "percent\": \"{p}\"")?,
+                None => b.extend_from_slice(b"percent\": null"),
             }
-            b.extend_from_slice(b"\n        }");
+            b.extend_from_slice(close.as_bytes());
             if buffer.len() >= CHUNK {
                 out.write_all(&buffer)?;
                 buffer.clear();
@@ -955,7 +1010,7 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         model.close(out)?;
     }
     models.close(out)?;
-    let changes: Vec<Value> = view
+    let changes: Vec<Value> = day
         .diff
         .changes
         .iter()
@@ -971,17 +1026,7 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             })
         })
         .collect();
-    doc.member(out, "changes", &json!(changes))?;
-    let ids = |models: &[&Model]| json!(models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>());
-    doc.member(out, "added", &ids(&view.diff.added))?;
-    doc.member(out, "removed", &ids(&view.diff.removed))?;
-    doc.member(
-        out,
-        "tariff",
-        &json!({ "old": provenance(view.old), "new": provenance(view.new) }),
-    )?;
-    doc.close(out)?;
-    writeln!(out)
+    doc.member(out, "changes", &json!(changes))
 }
 
 /// A workload's cost change: both sides with their provenance (file, tariff, rows), the change

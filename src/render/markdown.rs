@@ -211,9 +211,10 @@ impl super::BatchSink for Batch {
     }
 }
 
-/// A pull-request comment for a tariff change: each model's cells, then every other change.
+/// A pull-request comment for a tariff change: each model's cells, then every other change;
+/// then, under a heading with its day, what a later day's scheduled prices change.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
-    let (old, new) = (view.old, view.new);
+    let (old, new) = (view.first().old, view.first().new);
     writeln!(
         out,
         "**Tariff change**: {} as of {} → {} as of {}\n",
@@ -222,7 +223,24 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         cell(&new.provider),
         new.as_of
     )?;
-    for m in &view.diff.models {
+    diff_day(out, view.first())?;
+    let mut before = view.first();
+    for (day, scheduled) in view.scheduled() {
+        // The models' tables end in a blank line, the other changes' table does not.
+        if !before.diff.changes.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "### From {day} (scheduled)\n")?;
+        diff_day(out, scheduled)?;
+        before = scheduled;
+    }
+    Ok(())
+}
+
+/// One day's comparison: each model's cells, then every other change.
+fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<()> {
+    let (old, new) = (day.old, day.new);
+    for m in &day.diff.models {
         writeln!(
             out,
             "**{}**: rate {} → {} {} per {}{}\n",
@@ -231,7 +249,7 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
             exact(m.new.rate),
             new.currency,
             cell(&m.new.unit),
-            super::diff_days(view.old, new).replace("->", "→")
+            super::diff_days(old, new).replace("->", "→")
         )?;
         row(out, super::DIFF_COLUMNS.map(String::from))?;
         row(
@@ -259,14 +277,14 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         }
         writeln!(out)?;
     }
-    if !view.diff.changes.is_empty() {
+    if !day.diff.changes.is_empty() {
         writeln!(out, "**Other changes**\n")?;
         row(out, super::DIFF_CHANGE_COLUMNS.map(String::from))?;
         row(
             out,
             ["---", "---", "---", "---", "---:", "---", "---"].map(String::from),
         )?;
-        for c in &view.diff.changes {
+        for c in &day.diff.changes {
             row(out, super::change_row(c).map(|text| cell(&text)))?;
         }
     }

@@ -183,14 +183,43 @@ pub struct FitView<'a> {
     pub written: Option<std::path::PathBuf>,
 }
 
-/// Two tariffs' prices side by side.
+/// Two tariffs' prices side by side: on the day asked for, then on each later day on which
+/// either one's prices change and something is judged differently (only what is new that day).
 pub struct DiffView<'a> {
-    /// The old tariff.
-    pub old: &'a Tariff,
-    /// The new tariff.
-    pub new: &'a Tariff,
-    /// What changed.
-    pub diff: &'a crate::diff::TariffDiff<'a>,
+    /// The comparisons, the day asked for first; never empty.
+    pub days: &'a [crate::diff::DayDiff<'a>],
+}
+
+impl<'a> DiffView<'a> {
+    /// The comparison on the day asked for.
+    pub fn first(&self) -> &'a crate::diff::DayDiff<'a> {
+        &self.days[0]
+    }
+
+    /// The comparisons on later days, each with the day it holds from.
+    pub fn scheduled(
+        &self,
+    ) -> impl Iterator<Item = (crate::date::Day, &'a crate::diff::DayDiff<'a>)> {
+        self.days[1..]
+            .iter()
+            .filter_map(|d| d.day().map(|day| (day, d)))
+    }
+}
+
+/// Writes `view`'s first day with `write`, then each later day after its heading, `From DAY
+/// (scheduled)` between the two parts of `around`.
+pub fn each_day(
+    out: &mut dyn std::io::Write,
+    view: &DiffView<'_>,
+    (before, after): (&str, &str),
+    write: impl Fn(&mut dyn std::io::Write, &crate::diff::DayDiff<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    write(out, view.first())?;
+    for (day, scheduled) in view.scheduled() {
+        writeln!(out, "{before}From {day} (scheduled){after}")?;
+        write(out, scheduled)?;
+    }
+    Ok(())
 }
 
 /// A workload's cost change with what produced it.
@@ -278,11 +307,14 @@ pub fn checked_dated(tariff: &Tariff, model: &Model) -> String {
 /// The days two priced tariffs compare, when either has dated rates or the days differ:
 /// ` (on 2026-11-30 -> on 2026-12-01)`; empty otherwise.
 pub fn diff_days(old: &Tariff, new: &Tariff) -> String {
+    diff_day_pair(old, new).map_or_else(String::new, |(a, b)| format!(" (on {a} -> on {b})"))
+}
+
+/// The days two priced tariffs compare, when either has dated rates or the days differ.
+pub fn diff_day_pair(old: &Tariff, new: &Tariff) -> Option<(crate::date::Day, crate::date::Day)> {
     match (old.priced_on, new.priced_on) {
-        (Some(a), Some(b)) if a != b || old.is_dated() || new.is_dated() => {
-            format!(" (on {a} -> on {b})")
-        }
-        _ => String::new(),
+        (Some(a), Some(b)) if a != b || old.is_dated() || new.is_dated() => Some((a, b)),
+        _ => None,
     }
 }
 
@@ -395,7 +427,7 @@ pub const DIFF_CHANGE_COLUMNS: [&str; 7] = [
     "effect",
 ];
 /// Column names of a tariff diff as CSV: one row per cell (`kind` is `cell`) or other change.
-pub const DIFF_CSV_COLUMNS: [&str; 10] = [
+pub const DIFF_CSV_COLUMNS: [&str; 12] = [
     "kind",
     "model",
     "steps",
@@ -406,6 +438,8 @@ pub const DIFF_CSV_COLUMNS: [&str; 10] = [
     "percent",
     "always_fails",
     "effect",
+    "old_day",
+    "new_day",
 ];
 
 /// A rounded amount at exactly `places` places: `0.0060`, not `0.006`.

@@ -581,10 +581,15 @@ impl Batch {
     }
 }
 
-/// Each model's cells under both tariffs, then every other change.
+/// The day asked for, then each later day with something new under `From DAY (scheduled):`.
 pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
-    let (old, new) = (view.old, view.new);
-    for (i, m) in view.diff.models.iter().enumerate() {
+    super::each_day(out, view, ("\n", ":"), diff_day)
+}
+
+/// One day: each model's cells under both tariffs, then every other change.
+fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<()> {
+    let (old, new) = (day.old, day.new);
+    for (i, m) in day.diff.models.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
@@ -655,14 +660,14 @@ pub fn diff(out: &mut dyn Write, view: &super::DiffView<'_>) -> io::Result<()> {
         }
         frame.bottom(out)?;
     }
-    if !view.diff.changes.is_empty() {
-        if !view.diff.models.is_empty() {
+    if !day.diff.changes.is_empty() {
+        if !day.diff.models.is_empty() {
             writeln!(out)?;
         }
         writeln!(out, "Other changes:")?;
         let header = super::DIFF_CHANGE_COLUMNS.map(String::from).to_vec();
         let mut table = new_table(header, &[4]);
-        for c in &view.diff.changes {
+        for c in &day.diff.changes {
             table.add_row(super::change_row(c).to_vec());
         }
         writeln!(out, "{table}")?;

@@ -523,7 +523,7 @@ impl Tariff {
         let wanted = query.trim().to_lowercase();
         self.models
             .iter()
-            .flat_map(|m| m.names().chain(std::iter::once(m.name.as_str())))
+            .flat_map(Model::job_names)
             .map(|n| (strsim::levenshtein(&n.to_lowercase(), &wanted), n))
             .min_by_key(|(d, _)| *d)
             .filter(|(d, n)| *d <= (n.len() / 2).max(2))
@@ -536,7 +536,7 @@ impl Tariff {
 fn lookup(models: &[Model]) -> Vec<(Box<str>, usize)> {
     let mut names: Vec<(Box<str>, usize)> = Vec::new();
     for (index, model) in models.iter().enumerate() {
-        for name in model.names().chain(std::iter::once(model.name.as_str())) {
+        for name in model.job_names() {
             let lowered: Box<str> = name.trim().to_lowercase().into();
             if !names.iter().any(|(n, _)| *n == lowered) {
                 names.push((lowered, index));
@@ -602,6 +602,12 @@ impl Model {
     /// Its id and then its aliases.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.id.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Every name a job may give it, as written: its id, its aliases, then its display name
+    /// (a job's name matches one of them trimmed and in any case; see [`Tariff::model_index`]).
+    pub fn job_names(&self) -> impl Iterator<Item = &str> {
+        self.names().chain(std::iter::once(self.name.as_str()))
     }
 
     /// Every name a job may use, for a message: `flux-dev (or "Flux.1 [dev]", flux.1-dev)`;

@@ -68,3 +68,54 @@ fn a_zero_tolerance_fails_the_shipped_grid() {
     let (code, _, _) = run(dis().arg("--tariff").arg(&path).arg("check"));
     assert_eq!(code, 1);
 }
+
+/// The difference column of `check --format FORMAT` under `path`, cell by cell, and the status.
+fn differences(path: &std::path::Path, format: &str) -> (Vec<String>, i32) {
+    let (code, out, err) = run(dis()
+        .arg("--tariff")
+        .arg(path)
+        .args(["check", "--format", format]));
+    assert!(code == 0 || code == 1, "{err}");
+    let column = match format {
+        "json" => {
+            let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+            v["models"][0]["cells"]
+                .as_array()
+                .expect("cells")
+                .iter()
+                .map(|c| c["difference"].as_str().expect("a string").to_owned())
+                .collect()
+        }
+        // Rows of the markdown table: `| steps | size | computed | published | difference |`.
+        _ => out
+            .lines()
+            .filter(|l| l.starts_with("| ") && l.as_bytes()[2].is_ascii_digit())
+            .map(|l| l.split(" | ").nth(4).expect("a difference").to_owned())
+            .collect(),
+    };
+    (column, code)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 16, ..Default::default() })]
+
+    /// Whatever the rate, JSON writes each difference as the table does: signed when it is not
+    /// 0 (`+0.0001`, `-0.0001`), `0.0000` when it is.
+    #[test]
+    fn json_signs_each_difference_as_the_table_does(millionths in 1000u32..=1400) {
+        let text = edited("rate = \"0.001206\"", &format!("rate = \"0.{millionths:06}\""));
+        let (_d, path) = temp_file("t.toml", text.as_bytes());
+        let (json, code) = differences(&path, "json");
+        let (markdown, _) = differences(&path, "markdown");
+        proptest::prop_assert_eq!(json.len(), 9);
+        proptest::prop_assert_eq!(&json, &markdown);
+        for d in &json {
+            let zero = d.trim_start_matches(['0', '.']).is_empty();
+            proptest::prop_assert!(zero || d.starts_with('+') || d.starts_with('-'), "{}", d);
+        }
+        // A check that passes has no cell off by more than the tolerance, 0.0001.
+        if code == 0 {
+            proptest::prop_assert!(json.iter().all(|d| matches!(d.as_str(), "0.0000" | "+0.0001" | "-0.0001")));
+        }
+    }
+}

@@ -85,7 +85,9 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
             "difference",
             "percent",
             "always_fails",
-            "effect"
+            "effect",
+            "old_day",
+            "new_day"
         ]
     );
     reader
@@ -99,8 +101,11 @@ fn changes(rows: &[Vec<String>]) -> Vec<Vec<String>> {
     rows.iter().filter(|r| r[0] != "cell").cloned().collect()
 }
 
+/// A row of undated tariffs compared on one day: `old_day` and `new_day` are empty.
 fn row(fields: [&str; 10]) -> Vec<String> {
-    fields.map(str::to_owned).to_vec()
+    let mut row = fields.map(str::to_owned).to_vec();
+    row.extend([String::new(), String::new()]);
+    row
 }
 
 #[test]
@@ -321,6 +326,18 @@ fn a_removed_model_and_its_aliases_always_fail_the_gate() {
                 "true",
                 "jobs that name \"schnell\" can no longer be priced"
             ]),
+            row([
+                "name-removed",
+                "flux-schnell",
+                "",
+                "",
+                "Flux.1 [schnell]",
+                "",
+                "",
+                "",
+                "true",
+                "jobs that name \"Flux.1 [schnell]\" can no longer be priced"
+            ]),
         ]
     );
     let (code, err) = p.gate("50");
@@ -328,7 +345,7 @@ fn a_removed_model_and_its_aliases_always_fail_the_gate() {
         (code, err.as_str()),
         (
             1,
-            "price rise: 2 change(s) go past --fail-above 50%; the first: flux-schnell model-removed: jobs that name \"flux-schnell\" can no longer be priced (this has no percentage and fails any --fail-above)\n"
+            "price rise: 3 change(s) go past --fail-above 50%; the first: flux-schnell model-removed: jobs that name \"flux-schnell\" can no longer be priced (this has no percentage and fails any --fail-above)\n"
         )
     );
 }
@@ -359,13 +376,15 @@ fn a_renamed_model_fails_the_gate_even_when_its_old_id_is_an_alias() {
             ("name-moved", "flux-dev", "flux-1"),
             ("name-moved", "flux-dev", "flux-1"),
             ("name-moved", "flux-dev", "flux-1"),
+            // The display name, "Flux.1 [dev]", too.
+            ("name-moved", "flux-dev", "flux-1"),
             ("model-added", "", "flux-1"),
         ]
     );
     let (code, err) = p.gate("0");
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("price rise: 4 change(s) go past --fail-above 0%; the first: default-model flux-dev -> flux-1"),
+        err.starts_with("price rise: 5 change(s) go past --fail-above 0%; the first: default-model flux-dev -> flux-1"),
         "{err}"
     );
 }
@@ -463,7 +482,7 @@ fn a_minimum_per_image_counts_against_the_gate() {
             "",
             "",
             "true",
-            "images that cost less than 0.0001 USD now cost 0.0001 USD"
+            "an image metered below 0.0001 USD is charged 0.0001 USD now; there was no minimum"
         ])]
     );
     let (code, err) = p.gate("1000");
@@ -471,7 +490,7 @@ fn a_minimum_per_image_counts_against_the_gate() {
         (code, err.as_str()),
         (
             1,
-            "price rise: 1 change(s) go past --fail-above 1000%; the first: flux-dev minimum 0 -> 0.0001: images that cost less than 0.0001 USD now cost 0.0001 USD (this has no percentage and fails any --fail-above)\n"
+            "price rise: 1 change(s) go past --fail-above 1000%; the first: flux-dev minimum 0 -> 0.0001: an image metered below 0.0001 USD is charged 0.0001 USD now; there was no minimum (this has no percentage and fails any --fail-above)\n"
         )
     );
     // From one minimum to another: the rise of an image at the minimum.
@@ -490,7 +509,7 @@ fn a_minimum_per_image_counts_against_the_gate() {
             "",
             "+200.00",
             "false",
-            "an image priced at the minimum pays +200.00%"
+            "an image metered below 0.0003 USD is charged 0.0003 USD (was at least 0.0001 USD): one metered at 0.0001 USD or less pays +200.00%"
         ])]
     );
     assert_eq!(p.gate("200").0, 0);

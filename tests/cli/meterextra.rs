@@ -315,11 +315,11 @@ fn diff_lists_and_gates_a_token_rate_change() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(
         out,
-        "kind,model,steps,size,old,new,difference,percent,always_fails,effect
-cell,flux-dev,10,256x256,0.0008,0.0008,0,0.00,false,
-input-rate,Llama-3.1 8B,,,0.1 per 1000000,0.12 per 1000000,,+20.00,false,an input token pays +20.00%
-output-rate,Llama-3.1 8B,,,0.16 per 1000000,0.2 per 1000000,,+25.00,false,an output token pays +25.00%
-rate,Chatterbox,,,0.003,0.0036,,+20.00,false,a second of audio pays +20.00%
+        "kind,model,steps,size,old,new,difference,percent,always_fails,effect,old_day,new_day
+cell,flux-dev,10,256x256,0.0008,0.0008,0,0.00,false,,2026-11-30,2026-12-01
+input-rate,Llama-3.1 8B,,,0.1 per 1000000,0.12 per 1000000,,+20.00,false,an input token pays +20.00%,2026-11-30,2026-12-01
+output-rate,Llama-3.1 8B,,,0.16 per 1000000,0.2 per 1000000,,+25.00,false,an output token pays +25.00%,2026-11-30,2026-12-01
+rate,Chatterbox,,,0.003,0.0036,,+20.00,false,a second of audio pays +20.00%,2026-11-30,2026-12-01
 "
     );
     assert_eq!(

@@ -473,8 +473,8 @@ fn diff_compares_rates_per_meter_and_a_changed_meter_always_fails() {
         .args(["--fail-above", "10"]));
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("input-rate,Llama-3.3 70B,,,0.7 per 1000000,0.77 per 1000000,,+10.00,false,an input token pays +10.00%\n")
-            && out.contains("rate,Chatterbox,,,0.003,0.0033,,+10.00,false,a second of audio pays +10.00%\n"),
+        out.contains("input-rate,Llama-3.3 70B,,,0.7 per 1000000,0.77 per 1000000,,+10.00,false,an input token pays +10.00%,,\n")
+            && out.contains("rate,Chatterbox,,,0.003,0.0033,,+10.00,false,a second of audio pays +10.00%,,\n"),
         "{out}"
     );
     let (code, _, _) = run(dis()
@@ -505,7 +505,7 @@ fn diff_compares_rates_per_meter_and_a_changed_meter_always_fails() {
         .args(["--fail-above", "1000"]));
     assert_eq!(code, 1, "{err}");
     assert!(
-        out.contains("meter,Chatterbox,,,second,token,,,true,\"the model bills per token now, not per second: its prices cannot be compared\"\n"),
+        out.contains("meter,Chatterbox,,,second,token,,,true,\"the model bills per token now, not per second: its prices cannot be compared\",,\n"),
         "{out}"
     );
 }

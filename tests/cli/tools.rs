@@ -175,11 +175,11 @@ fn diff_lists_changes_added_and_removed_models_and_gates_rises() {
     let (_, csv, _) = diff(&["--format", "csv", "--steps", "10", "--sizes", "1024"]);
     assert_eq!(
         csv,
-        "kind,model,steps,size,old,new,difference,percent,always_fails,effect\n\
-         cell,flux-dev,10,1024x1024,0.0121,0.0133,+0.001206,+10.00,false,\n\
-         rate,flux-dev,,,0.001206,0.0013266,,+10.00,false,a metered image pays +10.00%\n\
-         model-removed,legacy,,,legacy,,,,true,\"jobs that name \"\"legacy\"\" can no longer be priced\"\n\
-         model-added,flux-schnell,,,,flux-schnell,,,false,\"a new model, flux-schnell, at 0.0005 USD per megapixel-step\"\n"
+        "kind,model,steps,size,old,new,difference,percent,always_fails,effect,old_day,new_day\n\
+         cell,flux-dev,10,1024x1024,0.0121,0.0133,+0.001206,+10.00,false,,,\n\
+         rate,flux-dev,,,0.001206,0.0013266,,+10.00,false,a metered image pays +10.00%,,\n\
+         model-removed,legacy,,,legacy,,,,true,\"jobs that name \"\"legacy\"\" can no longer be priced\",,\n\
+         model-added,flux-schnell,,,,flux-schnell,,,false,\"a new model, flux-schnell, at 0.0005 USD per megapixel-step\",,\n"
     );
 }
 
