@@ -28,7 +28,11 @@ def plain(d):
 
 
 writer = csv.writer(sys.stdout, lineterminator="\n")
-writer.writerow(["line", "model", "steps", "size", "count", "units", "price"])
+# Under a tariff that also prices chat and speech, a JSON Lines listing carries their columns
+# (blank on image rows), the row's kind and its exact price.
+writer.writerow(["line", "model", "kind", "steps", "size", "count", "units", "input_tokens",
+                 "output_tokens", "seconds", "seconds_charged", "exact", "price"])
+BLANK = ["", "", "", ""]
 images, units_total, total = 0, Decimal(0), Decimal(0)
 with open(sys.argv[1], encoding="utf-8") as f:
     for line, text in enumerate(f, start=1):
@@ -40,8 +44,9 @@ with open(sys.argv[1], encoding="utf-8") as f:
         images += count
         units_total += units
         total += exact
-        writer.writerow([line, body["model"], steps, size, count, plain(units),
-                         shown(exact)])
+        writer.writerow([line, body["model"], "exact", steps, size, count, plain(units),
+                         *BLANK, plain(exact), shown(exact)])
 price = shown(total)
-writer.writerow(["subtotal", "flux-dev", "", "", images, plain(units_total), price])
-writer.writerow(["total", "", "", "", images, "", price])
+writer.writerow(["subtotal", "flux-dev", "exact", "", "", images, plain(units_total), *BLANK,
+                 plain(total), price])
+writer.writerow(["total", "", "exact", "", "", images, "", *BLANK, plain(total), price])

@@ -22,9 +22,10 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
 
 /// The underlying I/O error, so a closed pipe is still recognised as one.
 fn io_error(e: csv::Error) -> io::Error {
+    let text = e.to_string();
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
+        _ => io::Error::other(text),
     }
 }
 
