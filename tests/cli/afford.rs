@@ -1,4 +1,5 @@
-//! TODO
+//! `afford`: how many images or requests a budget buys, at exact boundaries, for every meter,
+//! at the dated rate, and what it prints.
 
 use crate::support::{BUILTIN, assert_bad_input, dis, edited, run, temp_file};
 

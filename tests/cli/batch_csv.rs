@@ -1,4 +1,5 @@
 //! CSV job files whose header is not what it looks like: refused with exit 2 and one `error:`
+//! line naming the file, the line, the bad value and what would be accepted, or read right.
 
 use crate::support::{dis, run, temp_file};
 

@@ -1,4 +1,5 @@
-//! JSON Lines, byte order marks and the form of a job input, through the real binary.
+//! JSON Lines and API request bodies: byte order marks, the form of a job input, repeated keys,
+//! fields that do not change the price.
 
 use crate::support::{BUILTIN, assert_bad_input, dis, run, temp_file};
 

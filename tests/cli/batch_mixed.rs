@@ -1,4 +1,5 @@
 //! A whole workload in one batch file: image jobs, chat results, chat request bounds, speech
+//! estimates and token or seconds rows, in JSON Lines and CSV.
 
 use crate::support::{assert_bad_input, dis, run, temp_file};
 use rust_decimal::Decimal;

@@ -1,4 +1,6 @@
 //! A mixed workload read a line at a time: exact output in every format (dated rates
+//! included), a bad row anywhere stops the run with its error and no total, messages appear
+//! once, and standard input and pipes read as files do.
 
 use crate::support::{assert_bad_input, dis, edited, run, temp_file};
 use std::io::Write;

@@ -1,4 +1,6 @@
-//! A chat or speech key is found however it is written: with escapes in its name
+//! A chat or speech key is found however it is written (escapes in its name, blanks before its
+//! colon, cut by the key scan's reads, late in a long file), and the line priced as the request
+//! it is.
 
 use crate::support::{dis, run, temp_file};
 

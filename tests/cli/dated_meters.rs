@@ -1,4 +1,5 @@
-//! Dated rates for token and second models, `afford` for chat and speech requests, and the
+//! Dated rates for token and second models: one request, batches, `diff`, `models`, `validate`
+//! and the schema.
 
 use crate::support::{BUILTIN, assert_bad_input, dis, run, temp_file};
 

@@ -1,4 +1,5 @@
 //! Chat and speech rows of a dated mixed batch show the day they were priced on and the rates
+//! they were priced with, in every format.
 
 use crate::support::{BUILTIN, assert_bad_input, dis, run, temp_file};
 use serde_json::json;

@@ -1,4 +1,6 @@
-//! The fast batch paths through the real binary: request bodies read in one pass (and every
+//! The fast batch paths held to the general reader: request bodies read in one pass, pieces of
+//! any size, lines at the line cap, late bad rows, lines written alike, JSON rows rendered on
+//! every core, and the drawn table streaming past the rows it holds.
 
 use crate::support::{assert_bad_input, dis, run, stdout_of, temp_file};
 

@@ -1,4 +1,4 @@
-//! Help, completions, the man page, usage errors.
+//! Help, usage errors, and flags given to a command that does not take them.
 
 use crate::support::{BUILTIN, dis, refused, run, stdout_of, temp_file};
 use assert_cmd::Command;

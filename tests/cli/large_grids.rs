@@ -1,4 +1,5 @@
 //! Big grids: `table` and `diff` stream their cells, warn once per distinct out-of-range value,
+//! and still leave standard output empty on an error.
 
 use crate::support::{BUILTIN, assert_bad_input, dis, edited, run, temp_file};
 use serde_json::Value;

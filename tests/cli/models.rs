@@ -1,4 +1,5 @@
-//! TODO
+//! Finding a model (by id, alias or display name, in any case), the suggestions for an unknown
+//! one, and `dis-price models`.
 
 use crate::support::{BUILTIN, assert_bad_input, dis, refused, run, stdout_of, temp_file};
 

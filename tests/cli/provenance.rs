@@ -1,4 +1,4 @@
-//! TODO
+//! Every JSON output names the tariff that made it.
 
 use crate::support::{BUILTIN, dis, run, stdout_of, temp_file};
 

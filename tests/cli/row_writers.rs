@@ -1,4 +1,5 @@
-//! Per-job CSV and JSON rows keep the fields rows priced alike share (the model, the day, the
+//! The row writers: fields rows priced alike share are reused only while they are alike, and
+//! figures at the widths where the digit writers change method.
 
 use crate::support::{dis, edited, run, temp_file};
 

@@ -1,4 +1,4 @@
-//! TODO
+//! Standard input: a tariff read from it, and read for one thing only.
 
 use crate::support::{BUILTIN, dis, refused, run, temp_file};
 

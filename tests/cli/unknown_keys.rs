@@ -1,4 +1,5 @@
-//! TODO
+//! Unknown keys and columns: refused with `--ignore-key` offered, near misses suggested, and keys
+//! that set the price or the day never ignored.
 
 use crate::support::{dis, refused, run};
 use assert_cmd::Command;

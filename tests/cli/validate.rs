@@ -1,4 +1,4 @@
-//! TODO
+//! `dis-price validate`: errors, warnings, strictness, one tariff, and carets under the problem.
 
 use crate::support::{BUILTIN, assert_bad_input, dis, edited, refused, run, stdout_of, temp_file};
 
