@@ -1,9 +1,8 @@
 //! `dis-price batch`, budgets and `afford`, through the real binary.
 
+use crate::support::{assert_bad_input, dis, run, temp_file};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-
-use crate::{assert_bad_input, dis, run, temp_file};
 
 fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
@@ -53,33 +52,10 @@ fn csv_jobs_with_defaults_extras_and_totals() {
 }
 
 #[test]
-fn api_request_bodies_from_stdin() {
-    let body = r#"{"model": "flux-dev", "prompt": "a red fox", "num_inference_steps": 20, "size": "512x512", "n": 2, "seed": 7, "guidance_scale": 3.5, "response_format": "url"}
-{"prompt": "defaults"}
-"#;
-    let (code, out, err) = run(dis()
-        .args([
-            "batch",
-            "-",
-            "--format",
-            "csv",
-            "--summary",
-            "--defaults-ok",
-        ])
-        .write_stdin(body));
-    assert_eq!(code, 0, "{err}");
-    // 2 x 0.00603 + 0.00678375 = 0.01884375.
-    assert_eq!(
-        out,
-        "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\nsubtotal,flux-dev,exact,,,3,15.625,,,,,0.01884375,0.0188\ntotal,,exact,,,3,,,,,,0.01884375,0.0188\n"
-    );
-}
-
-#[test]
 fn per_model_subtotals() {
     let tariff = format!(
         "{}\n[models.cheap]\nname = \"Cheap\"\nunit = \"megapixel-step\"\nunit_size = \"1024x1024\"\nrate = \"0.001\"\nsteps = {{ min = 1, max = 50, default = 10 }}\nside = {{ min = 1, max = 1024 }}\ndefault_size = \"1024x1024\"\n",
-        crate::BUILTIN
+        crate::support::BUILTIN
     );
     let (_t, tariff) = temp_file("two.toml", tariff.as_bytes());
     let (_d, jobs) = temp_file("jobs.jsonl", b"{\"model\": \"cheap\", \"steps\": 10}\n{\"steps\": 10, \"size\": \"1024\"}\n{\"model\": \"cheap\", \"steps\": 5, \"n\": 2}\n");
@@ -228,122 +204,6 @@ fn a_line_longer_than_the_cap_stops_the_run() {
         dis().arg("batch").arg(&path),
         &["line 1 is longer than 1048576 bytes"],
     );
-}
-
-#[test]
-fn budget_gates_exit_1_over_and_0_within_with_the_output_printed() {
-    let (_d, path) = temp_file("jobs.csv", b"steps,size,n\n20,512,10\n");
-    // The total is 0.0603.
-    let (code, out, err) = run(dis().arg("batch").arg(&path).args([
-        "--summary",
-        "--format",
-        "csv",
-        "--budget",
-        "0.06",
-    ]));
-    assert_eq!(code, 1);
-    assert!(out.contains("total,,,,10,,0.0603"), "{out}");
-    assert!(
-        err.contains("total 0.0603 USD is above the budget 0.06 USD by 0.0003 USD"),
-        "{err}"
-    );
-    let (code, _, err) =
-        run(dis()
-            .arg("batch")
-            .arg(&path)
-            .args(["--summary", "--budget", "0.0603"]));
-    assert_eq!((code, err.as_str()), (0, ""));
-    let (code, _, err) = run(dis().arg("batch").arg(&path).args([
-        "--summary",
-        "--budget",
-        "0.07",
-        "--warn-at",
-        "80",
-    ]));
-    assert_eq!(code, 0);
-    assert!(
-        err.starts_with("warning:") && err.contains("past 80% of the budget 0.07"),
-        "{err}"
-    );
-    let (code, _, err) = run(dis().arg("batch").arg(&path).args([
-        "--summary",
-        "--budget",
-        "0.1",
-        "--warn-at",
-        "80",
-    ]));
-    assert_eq!((code, err.as_str()), (0, ""));
-    // One job too.
-    let (code, out, _) = run(dis().args([
-        "--steps", "20", "--size", "512", "--format", "plain", "--budget", "0.005",
-    ]));
-    assert_eq!((code, out.as_str()), (1, "0.0060\n"));
-    assert_bad_input(dis().args(["--budget=-1"]), &["\"-1\"", "negative"]);
-    assert_bad_input(
-        dis().args(["--budget", "1", "--warn-at", "120"]),
-        &["\"120\""],
-    );
-}
-
-#[test]
-fn afford_images_and_steps_at_exact_boundaries() {
-    let plain = |args: &[&str]| {
-        let (code, out, err) = run(dis().arg("afford").args(args).args(["--format", "plain"]));
-        assert_eq!(code, 0, "{err}");
-        out.trim().parse::<u32>().unwrap()
-    };
-    // 512x512 at 20 steps is exactly 0.00603: 0.0603 buys 10, a hair less buys 9.
-    assert_eq!(
-        plain(&["--budget", "0.0603", "--steps", "20", "--size", "512"]),
-        10
-    );
-    assert_eq!(
-        plain(&["--budget", "0.06029999", "--steps", "20", "--size", "512"]),
-        9
-    );
-    assert_eq!(
-        plain(&["--budget", "0", "--steps", "20", "--size", "512"]),
-        0
-    );
-    // Four 1024x1024 images cost 0.004824 per step: 0.04824 buys 10 steps.
-    assert_eq!(
-        plain(&["--budget", "0.04824", "--count", "4", "--size", "1024"]),
-        10
-    );
-    assert_eq!(
-        plain(&["--budget", "0.048239", "--count", "4", "--size", "1024"]),
-        9
-    );
-    assert_eq!(
-        plain(&["--budget", "1000", "--count", "4", "--size", "1024"]),
-        50
-    );
-    let (_, out, _) = run(dis().args([
-        "afford",
-        "--budget",
-        "10",
-        "--steps",
-        "28",
-        "--size",
-        "1024x1024",
-        "--format",
-        "json",
-    ]));
-    let v = json(&out);
-    assert_eq!(
-        (v["images"].as_u64(), v["leftover"].as_str()),
-        (Some(296), Some("0.004672"))
-    );
-    let (_, text, _) = run(dis().args([
-        "afford",
-        "--budget",
-        "10",
-        "--steps",
-        "28",
-        "--size",
-        "1024x1024",
-    ]));
-    assert!(text.contains("buys 296 image(s)"), "{text}");
 }
 
 proptest! {

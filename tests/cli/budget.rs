@@ -1,10 +1,63 @@
 //! Budgets and `afford`: one rule (the exact total against the budget) everywhere, and no
-//! overflow anywhere on the money path, through the real binary.
 
+use crate::support::{assert_bad_input, dis, edited, run, temp_file};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::{assert_bad_input, dis, edited, run, temp_file};
+#[test]
+fn budget_gates_exit_1_over_and_0_within_with_the_output_printed() {
+    let (_d, path) = temp_file("jobs.csv", b"steps,size,n\n20,512,10\n");
+    // The total is 0.0603.
+    let (code, out, err) = run(dis().arg("batch").arg(&path).args([
+        "--summary",
+        "--format",
+        "csv",
+        "--budget",
+        "0.06",
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.contains("total,,,,10,,0.0603"), "{out}");
+    assert!(
+        err.contains("total 0.0603 USD is above the budget 0.06 USD by 0.0003 USD"),
+        "{err}"
+    );
+    let (code, _, err) =
+        run(dis()
+            .arg("batch")
+            .arg(&path)
+            .args(["--summary", "--budget", "0.0603"]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, _, err) = run(dis().arg("batch").arg(&path).args([
+        "--summary",
+        "--budget",
+        "0.07",
+        "--warn-at",
+        "80",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        err.starts_with("warning:") && err.contains("past 80% of the budget 0.07"),
+        "{err}"
+    );
+    let (code, _, err) = run(dis().arg("batch").arg(&path).args([
+        "--summary",
+        "--budget",
+        "0.1",
+        "--warn-at",
+        "80",
+    ]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    // One job too.
+    let (code, out, _) = run(dis().args([
+        "--steps", "20", "--size", "512", "--format", "plain", "--budget", "0.005",
+    ]));
+    assert_eq!((code, out.as_str()), (1, "0.0060\n"));
+    assert_bad_input(dis().args(["--budget=-1"]), &["\"-1\"", "negative"]);
+    assert_bad_input(
+        dis().args(["--budget", "1", "--warn-at", "120"]),
+        &["\"120\""],
+    );
+}
 
 /// The exact price of `count` images, as the one-job JSON gives it.
 fn exact_price(tariff: &[&str], steps: u32, size: &str, count: u32) -> Decimal {
@@ -391,19 +444,5 @@ fn help_states_the_rule() {
     assert!(
         out.contains("The count alone (images, or steps per image with --count)"),
         "{out}"
-    );
-}
-
-#[test]
-fn afford_text_says_left_is_rounded_down() {
-    let (code, out, _) = run(dis().args([
-        "afford", "--budget", "0.01", "--steps", "20", "--size", "512",
-    ]));
-    assert_eq!(
-        (code, out.as_str()),
-        (
-            0,
-            "0.01 USD buys 1 image(s) of 512x512 at 20 steps with Flux.1 [dev]: 0.0060 USD, 0.0039 USD left (rounded down)\n"
-        )
     );
 }

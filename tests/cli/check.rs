@@ -1,6 +1,6 @@
 //! `dis-price check` against the published grid.
 
-use crate::{dis, edited, run, stdout_of, temp_file};
+use crate::support::{dis, edited, refused, run, stdout_of, temp_file};
 
 #[test]
 fn the_shipped_tariff_passes_with_one_cell_within_tolerance() {
@@ -118,4 +118,63 @@ proptest::proptest! {
             proptest::prop_assert!(json.iter().all(|d| matches!(d.as_str(), "0.0000" | "+0.0001" | "-0.0001")));
         }
     }
+}
+
+/// A fixture from tests/readme.
+fn readme(name: &str) -> String {
+    format!("{}/tests/readme/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The README's prices.toml with its first rate moved to `from`.
+fn first_rate_from(from: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let text = std::fs::read_to_string(readme("prices.toml")).expect("fixture");
+    assert!(text.contains("from = \"2026-06-01\""));
+    crate::support::temp_file(
+        "prices.toml",
+        text.replace("from = \"2026-06-01\"", &format!("from = \"{from}\""))
+            .as_bytes(),
+    )
+}
+
+#[test]
+fn check_and_fit_compare_the_published_grid_on_the_tariff_as_of() {
+    let prices = readme("prices.toml");
+    // Later than the second rate's day, with nothing changed: still the rate of as_of.
+    let (code, out, err) = run(dis()
+        .env("DIS_PRICE_TODAY", "2026-12-02")
+        .args(["--tariff", &prices, "check"]));
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert!(out.starts_with("Flux.1 [dev] (flux-dev) against its published prices, USD per image at 0.001206 USD per megapixel-step (the rate from 2026-06-01, in force on 2026-11-25, the tariff's as_of, when its published prices were read)\n"), "{out}");
+    let (code, out, _) = run(dis()
+        .env("DIS_PRICE_TODAY", "2026-12-02")
+        .args(["--tariff", &prices, "fit"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("  current rate:   0.001206 USD (the rate from 2026-06-01, in force on 2026-11-25, the tariff's as_of, when its published prices were read), inside the best interval\n"), "{out}");
+    // An explicit --as-of is that day, and the heading says so; a bad DIS_PRICE_TODAY is not read.
+    let (code, out, _) = run(dis().env("DIS_PRICE_TODAY", "garbage").args([
+        "--tariff",
+        &prices,
+        "check",
+        "--as-of",
+        "2026-12-02",
+    ]));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("Flux.1 [dev] (flux-dev) against its published prices, USD per image at 0.0013 USD per megapixel-step (the rate from 2026-12-01, in force on 2026-12-02 as --as-of asks; the published prices were read on 2026-11-25)\n"), "{out}");
+    // The first rate after as_of: check, fit and validate say the same thing.
+    let (_dir, later) = first_rate_from("2026-11-26");
+    let later = later.to_str().expect("UTF-8 path");
+    let said = "model \"flux-dev\" has no rate on the tariff's as_of 2026-11-25, the day its published prices were read: its first rate takes effect on 2026-11-26, so they cannot be checked against it (add the rate in force on 2026-11-25 to the tariff's rates, or correct as_of)";
+    for command in ["check", "fit"] {
+        assert_eq!(
+            refused(dis().args(["--tariff", later, command])),
+            format!("error: {said}; or check another day with --as-of\n")
+        );
+    }
+    let (code, out, err) = run(dis().args(["validate", later]));
+    assert_eq!(code, 0);
+    assert!(out.ends_with("valid, 1 model, 1 warning\n"), "{out}");
+    assert!(
+        err.starts_with("warning: ") && err.contains(&format!("models.flux-dev: {said}\n")),
+        "{err}"
+    );
 }

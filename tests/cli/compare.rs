@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 
-use crate::{assert_bad_input, dis, edited, run};
+use crate::support::{assert_bad_input, dis, edited, run};
 
 /// 0.02412 in all: 10 units of 1024x1024 at 0.001206 (0.01206), and two 512x512 images of 20
 /// steps (2.5 units each, 0.01206).
@@ -305,7 +305,7 @@ fn a_bad_row_on_either_side_is_exit_2_with_nothing_on_stdout() {
     let (_d, batch) = workspace(&[
         ("good.csv", BASE),
         ("bad.csv", bad),
-        ("old.toml", crate::BUILTIN),
+        ("old.toml", crate::support::BUILTIN),
         ("base.txt", BASE),
     ]);
     for format in ["table", "markdown", "csv", "json", "plain"] {
@@ -401,7 +401,7 @@ fn baseline_tariff_prices_the_same_jobs_under_two_tariffs() {
 /// The shipped tariff, written into the workspace.
 fn builtin_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let path = dir.path().join("builtin.toml");
-    std::fs::write(&path, crate::BUILTIN).expect("write");
+    std::fs::write(&path, crate::support::BUILTIN).expect("write");
     path
 }
 
@@ -562,7 +562,7 @@ fn plain_is_the_total_alone() {
 /// file naming a model the other tariff lacks is an error naming the file and the tariff.
 #[test]
 fn models_are_matched_by_id_across_tariffs() {
-    let renamed = crate::BUILTIN
+    let renamed = crate::support::BUILTIN
         .replace("models.flux-dev", "models.flux-new")
         .replace(
             "default_model = \"flux-dev\"",
@@ -573,7 +573,7 @@ fn models_are_matched_by_id_across_tariffs() {
         ("jobs.csv", "steps,size\n20,1024x1024\n"),
         ("named.csv", "steps,size,model\n20,1024x1024,flux-dev\n"),
         ("new.toml", &renamed),
-        ("old.toml", crate::BUILTIN),
+        ("old.toml", crate::support::BUILTIN),
     ]);
     let v = json(&ok(batch().args([
         "--tariff",

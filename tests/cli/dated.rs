@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{TODAY, assert_bad_input, dis, edited, run, temp_file};
+use crate::support::{TODAY, assert_bad_input, dis, edited, run, temp_file};
 
 /// The shipped rate line.
 const RATE: &str = "rate = \"0.001206\"     # USD per megapixel-step; see the note at the top";
@@ -550,4 +550,160 @@ fn validate_warns_when_as_of_is_more_than_ninety_days_old() {
         .env("DIS_PRICE_TODAY", "2027-02-24")
         .args(["validate", "--strict"]));
     assert_eq!(code, 1);
+}
+
+/// A fixture from tests/readme.
+fn readme(name: &str) -> String {
+    format!("{}/tests/readme/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `batch -` on `input` under the README's dated prices.toml: (status, stdout, stderr).
+fn dated_batch(input: &str, args: &[&str]) -> (i32, String, String) {
+    run(dis()
+        .args(["--tariff", &readme("prices.toml"), "batch", "-"])
+        .args(args)
+        .write_stdin(input.to_owned()))
+}
+
+#[test]
+fn date_like_csv_columns_are_refused_not_carried() {
+    for name in [
+        "created_utc",
+        "createdAt",
+        "created-time",
+        "created_time",
+        "Creation",
+        "issued_at",
+        "submitted_at",
+        "request_time",
+        "updatedAt",
+        "paid_on",
+        "job ts",
+        "DAY",
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("steps,size,{name}\n20,512x512,2026-12-05\n"),
+            &["--format", "plain"],
+        );
+        assert_eq!((code, out.as_str()), (2, ""), "{name}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: -: line 1: column 3 {name:?} looks like the price column \"date\" ("
+            )),
+            "{name}: {err}"
+        );
+    }
+    // Whole words only, and `time` beside a unit or duration word is not a moment: carried.
+    for name in [
+        "runtime",
+        "uptime",
+        "timeout",
+        "time_ms",
+        "gpu_time",
+        "timezone",
+        "update",
+        "candidate",
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("steps,size,{name}\n20,512x512,2026-12-05\n"),
+            &["--format", "csv"],
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(
+            out.starts_with(&format!(
+                "line,model,steps,size,count,units,price,date,rate,{name}\n"
+            )),
+            "{name}: {out}"
+        );
+    }
+    // Beside a date column, another moment is carried: the day is the one named `date`.
+    let (code, out, err) = dated_batch(
+        "steps,size,date,created_at\n20,512x512,2026-12-05,x\n",
+        &["--format", "plain"],
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, "0.0065\n");
+    // A date-like JSON key says what the date keys are, without offering --ignore-key.
+    let (code, out, err) = dated_batch("{\"steps\":20,\"submitted_at\":1}\n", &[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("error: line 1: submitted_at \"1\": looks like the day the job ran (it has the word \"submitted\" in it), which picks the rate and cannot be left out: give it as \"created\""),
+        "{err}"
+    );
+    assert!(!err.contains("--ignore-key"), "{err}");
+}
+
+#[test]
+fn leap_seconds_and_implausible_timestamps() {
+    // A leap second is the last second of its UTC day, whatever the offset it is written with.
+    for time in [
+        "2026-11-30T23:59:60Z",
+        "2026-12-01T00:59:60+01:00",
+        "2026-11-30T18:59:60-05:00",
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("{{\"steps\":20,\"size\":\"512x512\",\"created\":\"{time}\"}}\n"),
+            &["--format", "csv"],
+        );
+        assert_eq!((code, err.as_str()), (0, ""), "{time}");
+        assert!(
+            out.contains("\n1,flux-dev,20,512x512,1,5,0.0060,2026-11-30,0.001206\n"),
+            "{time}: {out}"
+        );
+    }
+    let (_, _, err) = dated_batch(
+        "steps,size,date\n20,512x512,2026-11-30T12:00:60Z\n",
+        &["--format", "plain"],
+    );
+    assert!(err.starts_with("error: line 2: date \"2026-11-30T12:00:60Z\": is not a date: second 60 is a leap second, which can only be the last second of a UTC day (23:59:60Z); expected "), "{err}");
+    // Numbers before 2000-01-01 are not guessed at; a compact date gets its hint.
+    for (given, json, hint) in [
+        (
+            "20261201",
+            "20261201",
+            "if it is the date 2026-12-01, write it as 2026-12-01",
+        ),
+        (
+            "20261201",
+            "\"20261201\"",
+            "if it is the date 2026-12-01, write it as 2026-12-01",
+        ),
+        ("0", "0", "if it is a date, write it as YYYY-MM-DD"),
+    ] {
+        let (code, out, err) = dated_batch(
+            &format!("{{\"steps\":20,\"size\":\"512x512\",\"created\":{json}}}\n"),
+            &[],
+        );
+        assert_eq!((code, out.as_str()), (2, ""), "{json}");
+        assert!(
+            err.starts_with(&format!(
+                "error: line 1: created \"{given}\": is a Unix timestamp of "
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                ", before 2000-01-01, which no priced job has; {hint}; expected "
+            )),
+            "{err}"
+        );
+    }
+    // A time or a timestamp is quoted as given, with the UTC day it falls on.
+    let (code, out, err) = dated_batch(
+        "steps,size,date\n20,512x512,2000-01-01T00:00:00+05:00\n",
+        &["--format", "plain"],
+    );
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: line 2: date \"2000-01-01T00:00:00+05:00\": is before the first rate of model \"flux-dev\", which takes effect on 2026-06-01 (its UTC day is 1999-12-31); the tariff has no price for that day\n"
+    );
+    let (_, _, err) = dated_batch(
+        "{\"steps\":20,\"size\":\"512x512\",\"created\":946684800}\n",
+        &[],
+    );
+    assert_eq!(
+        err,
+        "error: line 1: date \"946684800\": is before the first rate of model \"flux-dev\", which takes effect on 2026-06-01 (its UTC day is 2000-01-01); the tariff has no price for that day\n"
+    );
 }

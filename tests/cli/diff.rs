@@ -1,7 +1,7 @@
 //! `dis-price diff OLD NEW`: every change that alters what a job pays, in every format, and the
 //! `--fail-above` gate.
 
-use crate::{BUILTIN, dis, edited, run};
+use crate::support::{BUILTIN, dis, edited, run};
 
 /// A second model, without a published grid: its one cell is its default job.
 const SCHNELL: &str = "

@@ -2,7 +2,7 @@
 //! compared on that day, shown with its day in every format, and counted by `--fail-above`;
 //! with `--to`, the two days named are compared and no other.
 
-use crate::{BUILTIN, TODAY, dis, edited, run, temp_file};
+use crate::support::{BUILTIN, TODAY, dis, edited, run, temp_file};
 
 /// The shipped tariff with flux-dev's rate replaced by dated `rates`.
 fn flux_rates(rates: &str) -> String {

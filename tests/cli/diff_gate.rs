@@ -9,7 +9,7 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::{dis, run, temp_file};
+use crate::support::{BUILTIN, dis, edited, run, temp_file};
 
 /// The day compared.
 const DAY: &str = "2026-11-25";
@@ -315,4 +315,73 @@ fn the_drawn_tariffs_load_and_every_spelling_names_its_model() {
         }
     }
     assert!(exact(&path, Some("nothing"), jobs(Meter::Image)[0], DAY).is_none());
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn diff_lists_changes_added_and_removed_models_and_gates_rises() {
+    let extra = |id: &str| {
+        format!(
+            "\n[models.{id}]\nname = \"{id}\"\nunit = \"megapixel-step\"\nunit_size = \"1024x1024\"\nrate = \"0.0005\"\nsteps = {{ min = 1, max = 4, default = 4 }}\nside = {{ min = 1, max = 1024 }}\ndefault_size = \"1024x1024\"\n"
+        )
+    };
+    let old = format!("{BUILTIN}{}", extra("legacy"));
+    let new = format!(
+        "{}{}",
+        edited("rate = \"0.001206\"", "rate = \"0.0013266\""),
+        extra("flux-schnell")
+    );
+    let (_a, old) = temp_file("old.toml", old.as_bytes());
+    let (_b, new) = temp_file("new.toml", new.as_bytes());
+    let diff = |args: &[&str]| run(dis().arg("diff").arg(&old).arg(&new).args(args));
+    let (code, out, _) = diff(&["--format", "json"]);
+    assert_eq!(code, 0);
+    let v = json(&out);
+    assert_eq!(
+        (v["added"][0].as_str(), v["removed"][0].as_str()),
+        (Some("flux-schnell"), Some("legacy"))
+    );
+    let cells = v["models"][0]["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 9);
+    // 768x768 at 30 steps: 0.0204 -> 0.0224 shown, exactly +10%.
+    let last = &cells[8];
+    assert_eq!(
+        (
+            last["old"].as_str(),
+            last["new"].as_str(),
+            last["percent"].as_str()
+        ),
+        (Some("0.0204"), Some("0.0224"), Some("+10.00"))
+    );
+    assert_eq!(
+        v["tariff"]["old"]["sha256"].as_str().map(str::len),
+        Some(64)
+    );
+    let (code, _, err) = diff(&["--fail-above", "5"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("11 change(s) go past --fail-above 5%; the first: flux-dev rate 0.001206 -> 0.0013266: a metered image pays +10.00%"), "{err}");
+    // Above every rise, the removed model still fails the gate: its jobs cannot be priced.
+    let (code, _, err) = diff(&["--fail-above", "15"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("1 change(s) go past --fail-above 15%; the first: legacy model-removed"),
+        "{err}"
+    );
+    let (_, md, _) = diff(&["--format", "markdown"]);
+    assert!(
+        md.contains("| model-added | flux-schnell |") && md.contains("| model-removed | legacy |"),
+        "{md}"
+    );
+    let (_, csv, _) = diff(&["--format", "csv", "--steps", "10", "--sizes", "1024"]);
+    assert_eq!(
+        csv,
+        "kind,model,steps,size,old,new,difference,percent,always_fails,effect,old_day,new_day\n\
+         cell,flux-dev,10,1024x1024,0.0121,0.0133,+0.001206,+10.00,false,,,\n\
+         rate,flux-dev,,,0.001206,0.0013266,,+10.00,false,a metered image pays +10.00%,,\n\
+         model-removed,legacy,,,legacy,,,,true,\"jobs that name \"\"legacy\"\" can no longer be priced\",,\n\
+         model-added,flux-schnell,,,,flux-schnell,,,false,\"a new model, flux-schnell, at 0.0005 USD per megapixel-step\",,\n"
+    );
 }

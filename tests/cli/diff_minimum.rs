@@ -2,7 +2,7 @@
 //! `minimum`: in each of its moves (from none, to none, up, down) the words say what is charged
 //! now and what was, never a minimum of 0, and the gate fails only where jobs can pay more.
 
-use crate::{dis, edited, run, temp_file};
+use crate::support::{dis, edited, run, temp_file};
 
 /// The shipped tariff with Chatterbox's least seconds, then flux-dev's least charge, set.
 fn least(seconds: &str, image: &str) -> String {

@@ -2,7 +2,7 @@
 //! does (in any case, blanks around it ignored), so one that names another model now, or none,
 //! is reported and fails any `--fail-above`; one only spelled in another case is no change.
 
-use crate::{BUILTIN, dis, run, temp_file};
+use crate::support::{BUILTIN, dis, run, temp_file};
 
 /// A dearer model, named `name` for jobs.
 fn pro(name: &str) -> String {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-use crate::{BUILTIN, dis, edited, temp_file};
+use crate::support::{BUILTIN, dis, edited, temp_file};
 
 /// Runs and returns (status, stdout, stderr) as raw bytes, nothing decoded away.
 fn run_raw(cmd: &mut Command) -> (i32, Vec<u8>, Vec<u8>) {

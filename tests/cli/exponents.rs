@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 
-use crate::{BUILTIN, dis, edited, run, temp_file};
+use crate::support::{BUILTIN, dis, edited, run, temp_file};
 
 /// A plain decimal (`whole[.fraction]`) and the same number written as a mantissa with the
 /// point moved and an exponent, in one of the spellings people use.
@@ -204,4 +204,150 @@ proptest! {
             prop_assert!(err.contains(&expected), "{}", err);
         }
     }
+}
+
+#[test]
+fn token_and_second_flags_take_plain_digits_and_say_what_to_write() {
+    let seconds: [(&str, &str); 12] = [
+        (
+            "1e30",
+            "\"1e30\" is written with an exponent and is more seconds than can be held exactly (at most 79228162514264337593543950335, to 28 decimal places); write seconds as plain digits, e.g. 12.5",
+        ),
+        (
+            "1e3",
+            "\"1e3\" is written with an exponent; write seconds as plain digits: 1000",
+        ),
+        (
+            "1e-30",
+            "\"1e-30\" is written with an exponent and has more decimal places than can be held exactly (at most 28); write seconds as plain digits, e.g. 12.5",
+        ),
+        (
+            "-0",
+            "\"-0\" has a minus sign; seconds are 0 or more: write 0",
+        ),
+        (
+            "-1",
+            "\"-1\" is negative; seconds of audio are 0 or more (e.g. 12.5)",
+        ),
+        (
+            "0x10",
+            "\"0x10\" is a hexadecimal number; write seconds as plain digits: 16",
+        ),
+        (
+            "1_000",
+            "\"1_000\" has digit separators; write seconds as plain digits: 1000",
+        ),
+        (
+            "+5",
+            "\"+5\" has a plus sign; write seconds as plain digits: 5",
+        ),
+        (
+            " 5",
+            "\" 5\" has blank space around it; write seconds as plain digits: 5",
+        ),
+        (
+            ".5",
+            "\".5\" has a bare decimal point; write seconds as plain digits: 0.5",
+        ),
+        (
+            "99999999999999999999999999999999",
+            "\"99999999999999999999999999999999\" is more seconds than can be held exactly (at most 79228162514264337593543950335, to 28 decimal places)",
+        ),
+        (
+            "12.5s",
+            "\"12.5s\" is not a number of seconds (expected e.g. 12 or 12.5)",
+        ),
+    ];
+    for (given, said) in seconds {
+        let (code, out, err) = run(dis().args(["--model", "chatterbox", "--seconds", given]));
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (
+                2,
+                "",
+                format!("error: invalid value '{given}' for '--seconds <S>': {said}\n\nFor more information, try '--help'.\n").as_str()
+            ),
+            "{given}"
+        );
+    }
+    let tokens: [(&str, &str); 9] = [
+        (
+            "1e30",
+            "\"1e30\" is written with an exponent and is more than 18446744073709551615, the most tokens accepted; write a token count as plain digits, e.g. 1500",
+        ),
+        (
+            "1e3",
+            "\"1e3\" is written with an exponent; write a token count as plain digits: 1000",
+        ),
+        (
+            "1e-3",
+            "\"1e-3\" is written with an exponent and is not a whole number of tokens; write a token count as plain digits, e.g. 1500",
+        ),
+        (
+            "-0",
+            "\"-0\" has a minus sign; a token count is 0 or more: write 0",
+        ),
+        (
+            "0x10",
+            "\"0x10\" is a hexadecimal number; write a token count as plain digits: 16",
+        ),
+        (
+            "1,000",
+            "\"1,000\" has digit separators; write a token count as plain digits: 1000",
+        ),
+        (
+            "+5",
+            "\"+5\" has a plus sign; write a token count as plain digits: 5",
+        ),
+        (
+            "5 ",
+            "\"5 \" has blank space around it; write a token count as plain digits: 5",
+        ),
+        (
+            "18446744073709551616",
+            "\"18446744073709551616\" is larger than 18446744073709551615, the most tokens accepted",
+        ),
+    ];
+    for (given, said) in tokens {
+        for flag in ["--input-tokens", "--output-tokens"] {
+            let other = if flag == "--input-tokens" {
+                "--output-tokens"
+            } else {
+                "--input-tokens"
+            };
+            let (code, out, err) =
+                run(dis().args(["--model", "Llama-3.1 8B", other, "1", flag, given]));
+            assert_eq!(
+                (code, out.as_str(), err.as_str()),
+                (
+                    2,
+                    "",
+                    format!("error: invalid value '{given}' for '{flag} <N>': {said}\n\nFor more information, try '--help'.\n").as_str()
+                ),
+                "{flag} {given}"
+            );
+        }
+    }
+    // afford reads the same flags the same way.
+    let (code, _, err) = run(dis().args([
+        "afford",
+        "--budget",
+        "1",
+        "--model",
+        "chatterbox",
+        "--seconds",
+        "1e30",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("\"1e30\" is written with an exponent"),
+        "{err}"
+    );
+    // A grid's list of seconds too.
+    let (code, _, err) = run(dis().args(["table", "--model", "chatterbox", "--seconds", "1, 1e3"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--seconds \"1, 1e3\": \"1e3\" is written with an exponent; write seconds as plain digits: 1000"),
+        "{err}"
+    );
 }

@@ -11,7 +11,7 @@ use dis_price::tariff::{Display, Model, Origin, Rounding, Tariff};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::{BUILTIN, dis, run, temp_file};
+use crate::support::{BUILTIN, assert_bad_input, dis, edited, run, stdout_of, temp_file};
 
 /// A one-model tariff; `rates` is the model's rate lines (`rate = "..."` or dated `rates`).
 fn tariff_text(
@@ -183,7 +183,7 @@ proptest! {
 
 /// The shipped tariff with flux-dev's published grid replaced.
 fn with_grid(rate: &str, minimum: &str, decimals: u32, tolerance: &str, rows: &str) -> String {
-    let text = crate::edited("rate = \"0.001206\"", &format!("rate = \"{rate}\""))
+    let text = crate::support::edited("rate = \"0.001206\"", &format!("rate = \"{rate}\""))
         .replacen("minimum = \"0\"", &format!("minimum = \"{minimum}\""), 1)
         .replacen("decimals = 4", &format!("decimals = {decimals}"), 1);
     let start = text.find("tolerance = ").unwrap();
@@ -279,7 +279,7 @@ fn two_models() -> String {
         .replace("Flux.1 [dev]", "Flux two");
     format!(
         "{}\n{second}",
-        crate::edited("rate = \"0.001206\"", "rate = \"0.0012\"")
+        crate::support::edited("rate = \"0.001206\"", "rate = \"0.0012\"")
     )
     .replacen("rate = \"0.001206\"", "rate = \"0.0012\"", 1)
 }
@@ -303,7 +303,7 @@ fn two_writes_at_once_never_lose_one() {
         let start = |model: &str| {
             std::process::Command::new(env!("CARGO_BIN_EXE_dis-price"))
                 .env_remove("DIS_PRICE_TARIFF")
-                .env("DIS_PRICE_TODAY", crate::TODAY)
+                .env("DIS_PRICE_TODAY", crate::support::TODAY)
                 .arg("--tariff")
                 .arg(&path)
                 .args(["fit", "--model", model, "--write"])
@@ -355,7 +355,7 @@ fn two_writes_at_once_never_lose_one() {
 fn cells_that_meet_only_at_a_rate_no_decimal_is_are_not_all_reproduced() {
     // 7 and 49 steps at 64x64 allow rates up to and from 433742969/5468750 (a seventh in its
     // denominator): no decimal rate shows both, so check can never pass at tolerance 0.
-    let text = crate::edited("rate = \"0.001206\"", "rate = \"79.313\"")
+    let text = crate::support::edited("rate = \"0.001206\"", "rate = \"79.313\"")
         .replacen("decimals = 4", "decimals = 8", 1)
         .replacen("rounding = \"half-up\"", "rounding = \"half-even\"", 1);
     let start = text.find("tolerance = ").unwrap();
@@ -371,4 +371,120 @@ fn cells_that_meet_only_at_a_rate_no_decimal_is_are_not_all_reproduced() {
     );
     assert!(out.contains("no rate shows every cell within it"), "{out}");
     assert_eq!(check_on(&path).0, 1);
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// The shipped tariff with its published grid replaced.
+fn with_sizes_grid(sizes: &str, rows: &str, tolerance: &str) -> String {
+    let start = BUILTIN.find("tolerance = ").unwrap();
+    format!(
+        "{}tolerance = \"{tolerance}\"\nsizes = {sizes}\nrows = [\n{rows}]\n",
+        &BUILTIN[..start]
+    )
+}
+
+fn fit_json(text: &str) -> (i32, serde_json::Value) {
+    let (_d, path) = temp_file("t.toml", text.as_bytes());
+    let (code, out, err) = run(dis()
+        .arg("--tariff")
+        .arg(&path)
+        .args(["fit", "--format", "json"]));
+    assert!(code == 0 || code == 1, "{err}");
+    (code, json(&out))
+}
+
+#[test]
+fn fit_finds_the_shipped_interval_and_odd_cell() {
+    let out = stdout_of(&["fit"]);
+    assert!(out.contains("best: 8 of 9 cells exactly"), "{out}");
+    assert!(
+        out.contains("[0.0012059259259..., 0.0012066666666...)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("20 steps, 256x256: published 0.0016, the model shows 0.0015"),
+        "{out}"
+    );
+    assert!(out.contains("suggested rate: 0.001206"), "{out}");
+    assert!(out.contains("inside the best interval"), "{out}");
+    let v = json(&stdout_of(&["fit", "--format", "json"]));
+    assert_eq!(v["best"][0]["exact"], "[407/337500, 181/150000)");
+    assert_eq!(
+        (
+            v["best_count"].as_u64(),
+            v["suggested"].as_str(),
+            v["misses"].as_u64()
+        ),
+        (Some(8), Some("0.001206"), Some(1))
+    );
+    assert_eq!(v["all_within_tolerance"], true);
+}
+
+#[test]
+fn fit_a_grid_every_cell_of_which_fits() {
+    // Prices of rate 0.001 at 4 places, half-up.
+    let rows = "  { steps = 10, prices = [\"0.0006\", \"0.0025\", \"0.0056\"] },\n  { steps = 20, prices = [\"0.0013\", \"0.005\", \"0.0113\"] },\n  { steps = 30, prices = [\"0.0019\", \"0.0075\", \"0.0169\"] },\n";
+    let text = with_sizes_grid("[\"256x256\", \"512x512\", \"768x768\"]", rows, "0");
+    let (code, v) = fit_json(&text);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (v["best_count"].as_u64(), v["misses"].as_u64()),
+        (Some(9), Some(0))
+    );
+    // The suggested rate passes a check with no tolerance at all.
+    let suggested = v["suggested"].as_str().unwrap().to_owned();
+    let fitted = text.replace("rate = \"0.001206\"", &format!("rate = \"{suggested}\""));
+    let (_d, path) = temp_file("fitted.toml", fitted.as_bytes());
+    let (code, out, _) = run(dis().arg("--tariff").arg(&path).arg("check"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("9 exact"), "{out}");
+}
+
+#[test]
+fn fit_a_grid_no_cell_of_which_fits() {
+    // Five places under a 4-place display: no rate shows any of them.
+    let rows = "  { steps = 10, prices = [\"0.00081\", \"0.00301\"] },\n";
+    let (code, v) = fit_json(&with_sizes_grid("[\"256x256\", \"512x512\"]", rows, "0"));
+    assert_eq!(code, 1);
+    assert_eq!(v["best_count"], 0);
+    assert!(v["suggested"].is_null());
+    assert!(v["cells"][0]["rates"].is_null());
+}
+
+#[test]
+fn fit_reports_ties() {
+    // 10 steps at 1024x1024 for 0.0100 wants a rate near 0.001; 20 steps for 0.0300 near 0.0015.
+    let rows =
+        "  { steps = 10, prices = [\"0.0100\"] },\n  { steps = 20, prices = [\"0.0300\"] },\n";
+    let (code, v) = fit_json(&with_sizes_grid("[\"1024x1024\"]", rows, "0"));
+    assert_eq!(code, 1, "no single rate shows both within a tolerance of 0");
+    assert_eq!(v["best_count"], 1);
+    let best: Vec<&str> = v["best"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["exact"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        best,
+        vec!["[199/200000, 201/200000)", "[599/400000, 601/400000)"]
+    );
+    assert_eq!(v["suggested"], "0.001");
+}
+
+#[test]
+fn fit_write_changes_the_rate_and_nothing_else() {
+    let (_d, path) = temp_file(
+        "mine.toml",
+        edited("rate = \"0.001206\"", "rate = \"0.0012\"").as_bytes(),
+    );
+    let (code, out, err) = run(dis().arg("--tariff").arg(&path).args(["fit", "--write"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote rate = 0.001206"), "{out}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), BUILTIN);
+    // The built-in tariff is not a file to write.
+    assert_bad_input(dis().args(["fit", "--write"]), &["--tariff PATH"]);
 }

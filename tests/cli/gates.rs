@@ -4,7 +4,7 @@
 //! just above it. The job files hold one image job each, so nothing depends on how a batch is
 //! read beyond that.
 
-use crate::{BUILTIN, dis, run};
+use crate::support::{BUILTIN, dis, run};
 
 /// 20 steps of 512x512: 0.00603 exactly.
 const BASE: &str = "steps,size\n20,512x512\n";
@@ -139,4 +139,34 @@ fn a_tariff_change_fails_only_past_the_allowed_percent() {
         assert_eq!(code, i32::from(fails), "diff --fail-above {percent}: {err}");
         assert_eq!(err.contains("go past --fail-above"), fails, "{err}");
     }
+}
+
+#[test]
+fn a_gate_shows_enough_of_the_percent_to_be_above_its_limit() {
+    // 0.001206 -> 0.00132666024 is a rise of 10.00499...%: two places would show +10.00%.
+    let new = crate::support::edited("rate = \"0.001206\"", "rate = \"0.00132666024\"");
+    let (_o, old) = crate::support::temp_file("old.toml", BUILTIN.as_bytes());
+    let (_n, new) = crate::support::temp_file("new.toml", new.as_bytes());
+    let (_w, jobs) = crate::support::temp_file("w.csv", b"steps,size\n20,1024x1024\n");
+    let gate = |limit: &str| {
+        run(dis()
+            .arg("--tariff")
+            .arg(&new)
+            .arg("batch")
+            .arg(&jobs)
+            .arg("--baseline-tariff")
+            .arg(&old)
+            .args(["--fail-above", limit, "--format", "plain"]))
+    };
+    assert_eq!(
+        gate("10"),
+        (
+            1,
+            "+0.0024\n".to_owned(),
+            "cost rise: the total rises by 0.0024 USD (exactly 0.0024132048 USD), +10.004...%, above --fail-above 10%\n".to_owned()
+        )
+    );
+    let (code, _, err) = gate("9");
+    assert_eq!(code, 1);
+    assert!(err.contains(", +10.00%, above --fail-above 9%\n"), "{err}");
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::{BUILTIN, dis, edited, run, temp_file};
+use crate::support::{BUILTIN, dis, edited, run, temp_file};
 
 /// Runs `args` (with `tariff` as --tariff when given) and checks the contract.
 fn refused(args: &[&str], tariff: Option<&Path>, needle: &str) {

@@ -205,7 +205,7 @@ proptest! {
 
 /// The price strings of a one-row table in every format, and the single job's.
 fn table_cell_in_every_format(steps: u32, size: &str) -> Vec<(String, String)> {
-    let run = |args: &[&str]| crate::stdout_of(args);
+    let run = |args: &[&str]| crate::support::stdout_of(args);
     let plain = run(&[
         "--steps",
         &steps.to_string(),

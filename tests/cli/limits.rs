@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::{BUILTIN, assert_bad_input, dis, run};
+use crate::support::{BUILTIN, assert_bad_input, dis, run};
 
 /// A quote as JSON.
 fn quote(tariff: Option<&str>, args: &[&str]) -> Value {

@@ -1,6 +1,6 @@
 //! Token and second meters: the tariff, one request, the grid, and the image-only commands.
 
-use crate::{BUILTIN, assert_bad_input, dis, run, stdout_of, temp_file};
+use crate::support::{BUILTIN, assert_bad_input, dis, run, stdout_of, temp_file};
 
 /// One request's output in `format`.
 fn priced(args: &[&str]) -> (i32, String, String) {
@@ -542,8 +542,8 @@ input_rate = "0.1"
 output_rate = "0.2"
 minimum_seconds = "1"
 "#;
-    let (_dir, path) = crate::temp_file("t.toml", tariff.as_bytes());
-    let out = crate::dis()
+    let (_dir, path) = crate::support::temp_file("t.toml", tariff.as_bytes());
+    let out = crate::support::dis()
         .arg("validate")
         .arg(&path)
         .output()
@@ -559,7 +559,7 @@ minimum_seconds = "1"
 /// One chat or speech request in JSON names the model's own price page and date.
 #[test]
 fn a_metered_request_names_its_models_own_source() {
-    let out = crate::dis()
+    let out = crate::support::dis()
         .args([
             "--model",
             "chatterbox",

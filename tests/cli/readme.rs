@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::dis;
+use crate::support::dis;
 
 /// The README, as the repository holds it.
 fn readme_path() -> PathBuf {
@@ -171,7 +171,7 @@ fn run_steps(steps: &[Step]) -> Vec<Ran> {
         .env("PATH", path)
         .env("HOME", dir.path())
         // "Today" pinned, so no example depends on the day it runs.
-        .env("DIS_PRICE_TODAY", crate::TODAY)
+        .env("DIS_PRICE_TODAY", crate::support::TODAY)
         .stdin(Stdio::null())
         .output()
         .expect("sh runs");
@@ -360,7 +360,7 @@ fn readme_tariff_format_example_is_valid() {
         .iter()
         .find(|b| b.info == "toml" && b.lines.first().is_some_and(|l| l.starts_with("schema = ")))
         .expect("a ```toml block with the format");
-    let (_dir, path) = crate::temp_file("example.toml", toml.lines.join("\n").as_bytes());
+    let (_dir, path) = crate::support::temp_file("example.toml", toml.lines.join("\n").as_bytes());
     let out = dis()
         .arg("validate")
         .arg("--strict")
@@ -539,7 +539,7 @@ fn readme_ci_script_gates_as_described() {
             .current_dir(dir.path())
             .env_clear()
             .env("PATH", &path)
-            .env("DIS_PRICE_TODAY", crate::TODAY)
+            .env("DIS_PRICE_TODAY", crate::support::TODAY)
             .stdin(Stdio::null())
             .output()
             .expect("bash runs");

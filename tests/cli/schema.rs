@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
-use crate::{BUILTIN, dis, run, stdout_of, temp_file};
+use crate::support::{BUILTIN, dis, edited, run, stdout_of, temp_file};
 
 /// What a numeric field holds.
 #[derive(Clone, Debug)]
@@ -375,4 +375,87 @@ fn the_reported_disagreements_are_gone() {
         ),
         "{err}"
     );
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// The tariff as JSON, for the schema validator.
+fn as_json(text: &str) -> serde_json::Value {
+    serde_json::to_value(toml::from_str::<toml::Value>(text).unwrap()).unwrap()
+}
+
+#[test]
+fn the_schema_accepts_the_shipped_tariff_and_rejects_what_the_loader_rejects() {
+    let schema = json(&stdout_of(&["tariff", "--schema"]));
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    assert!(
+        validator.is_valid(&as_json(BUILTIN)),
+        "{:?}",
+        validator
+            .iter_errors(&as_json(BUILTIN))
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert!(validator.is_valid(&as_json(&edited("rate = \"0.001206\"", "rate = 0.001206"))));
+    // What the loader accepts, the schema accepts: leap days, positive prices in any form.
+    for (from, to) in [
+        ("as_of = \"2026-11-25\"", "as_of = \"2024-02-29\""),
+        ("as_of = \"2026-11-25\"", "as_of = \"2000-02-29\""),
+        ("\"0.0016\", \"0.006\"", "\"0.0016\", 6e-3"),
+        ("\"0.0016\", \"0.006\"", "\"0.0016\", \"+0.0060\""),
+        ("rate = \"0.001206\"", "rate = \"1206e-6\""),
+    ] {
+        let text = edited(from, to);
+        assert!(
+            validator.is_valid(&as_json(&text)),
+            "the schema refused {to:?}"
+        );
+        let (_d, path) = temp_file("t.toml", text.as_bytes());
+        assert_eq!(
+            run(dis().arg("--tariff").arg(&path).arg("validate")).0,
+            0,
+            "the loader refused {to:?}"
+        );
+    }
+    for (from, to) in [
+        ("rate = \"0.001206\"", "rat = \"0.001206\""),
+        ("schema = 2", "schema = 2\nextra = true"),
+        ("rate = \"0.001206\"", "rate = true"),
+        ("decimals = 4", "decimals = \"4\""),
+        ("rounding = \"half-up\"", "rounding = \"nearest\""),
+        ("currency = \"USD\"", "currency = \"usd\""),
+        (
+            "steps = { min = 1, max = 50, default = 10 }",
+            "steps = { min = 1, max = 50 }",
+        ),
+        ("unit = \"megapixel-step\"\n", ""),
+        ("as_of = \"2026-11-25\"", "as_of = \"2026-02-29\""),
+        ("as_of = \"2026-11-25\"", "as_of = \"2026-04-31\""),
+        ("rate = \"0.001206\"", "rate = 0"),
+        ("rate = \"0.001206\"", "rate = \"-0.001206\""),
+        ("\"0.0016\", \"0.006\"", "\"0.0016\", \"0.000\""),
+        ("\"0.0016\", \"0.006\"", "\"0.0016\", -0.006"),
+        (
+            "sizes = [\"256x256\", \"512x512\", \"768x768\"]",
+            "sizes = [\"256x256\", \"512x512\", \"512x512\"]",
+        ),
+        (
+            "rows = [\n  { steps = 10, prices = [\"0.0008\", \"0.003\", \"0.0068\"] },\n  { steps = 20, prices = [\"0.0016\", \"0.006\", \"0.0136\"] },\n  { steps = 30, prices = [\"0.0023\", \"0.009\", \"0.0204\"] },\n]",
+            "rows = []",
+        ),
+    ] {
+        let text = edited(from, to);
+        assert!(
+            !validator.is_valid(&as_json(&text)),
+            "the schema accepted {to:?}"
+        );
+        let (_d, path) = temp_file("t.toml", text.as_bytes());
+        assert_eq!(
+            run(dis().arg("--tariff").arg(&path).arg("validate")).0,
+            2,
+            "the loader accepted {to:?}"
+        );
+    }
 }

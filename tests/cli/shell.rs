@@ -8,7 +8,7 @@ use std::process::Command as Process;
 use clap::CommandFactory;
 use dis_price::cli::Cli;
 
-use crate::{assert_bad_input, dis, run, stdout_of};
+use crate::support::{assert_bad_input, dis, run, stdout_of};
 
 /// The folder of the binary under test, first on PATH, so the shells run that binary.
 fn path_with_binary() -> String {
@@ -564,11 +564,11 @@ fn colour_on_a_terminal_unless_term_is_dumb() {
 
 #[test]
 fn models_fits_80_columns() {
-    let two = crate::edited(
+    let two = crate::support::edited(
         "[models.flux-dev.published]",
         "[models.schnell-with-a-long-id]\nname = \"Flux.1 [schnell], a long display name\"\naliases = [\"schnell-alias-that-is-long\"]\nunit = \"megapixel-step\"\nunit_size = \"1024x1024\"\nrate = \"0.000123456\"\nminimum = \"0.001\"\nsteps = { min = 1, max = 8, default = 4 }\nside = { min = 64, max = 2048 }\ndefault_size = \"1024x1024\"\n\n[models.flux-dev.published]",
     );
-    let (_d, path) = crate::temp_file("two.toml", two.as_bytes());
+    let (_d, path) = crate::support::temp_file("two.toml", two.as_bytes());
     for out in [
         stdout_of(&["models"]),
         String::from_utf8(
@@ -597,5 +597,78 @@ fn models_fits_80_columns() {
             out.lines().last().unwrap().starts_with("source: https://"),
             "{out}"
         );
+    }
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = stdout_of(&["completions", shell]);
+        assert!(
+            out.contains("dis-price") && out.contains("allow-out-of-range"),
+            "{shell}"
+        );
+    }
+    let man = stdout_of(&["man"]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH dis-price"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    assert!(man.contains("allow\\-out\\-of\\-range"));
+}
+
+/// A fixture from tests/readme.
+fn readme(name: &str) -> String {
+    format!("{}/tests/readme/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The README's prices.toml with its first rate moved to `from`.
+fn first_rate_from(from: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let text = std::fs::read_to_string(readme("prices.toml")).expect("fixture");
+    assert!(text.contains("from = \"2026-06-01\""));
+    crate::support::temp_file(
+        "prices.toml",
+        text.replace("from = \"2026-06-01\"", &format!("from = \"{from}\""))
+            .as_bytes(),
+    )
+}
+
+#[test]
+fn colour_follows_the_clicolors_convention() {
+    let tariff = first_rate_from("2026-11-26");
+    let path = tariff.1.to_str().expect("UTF-8 path").to_owned();
+    // A warning on stderr, which is not a terminal here: colour only when forced.
+    for (force, coloured) in [("1", true), ("yes", true), ("0", false), ("", false)] {
+        let (code, _, err) = run(dis().env("CLICOLOR_FORCE", force).args(["validate", &path]));
+        assert_eq!(code, 0);
+        assert_eq!(
+            err.starts_with("\u{1b}["),
+            coloured,
+            "CLICOLOR_FORCE={force:?}: {err}"
+        );
+        assert!(err.contains("warning:"), "{err}");
+    }
+}
+
+#[test]
+fn day_flags_complete_no_file_names() {
+    let bash = crate::support::stdout_of(&["completions", "bash"]);
+    for flag in ["--as-of)", "--to)"] {
+        let at = bash
+            .find(flag)
+            .unwrap_or_else(|| panic!("{flag} in bash completions"));
+        let next = &bash[at..at + 120];
+        assert!(
+            next.contains("COMPREPLY=(\"${cur}\")") && !next.contains("compgen -f"),
+            "{next}"
+        );
+    }
+    let fish = crate::support::stdout_of(&["completions", "fish"]);
+    for line in fish
+        .lines()
+        .filter(|l| l.contains(" -l as-of ") || l.contains(" -l to "))
+    {
+        assert!(line.ends_with(" -r -f"), "{line}");
     }
 }

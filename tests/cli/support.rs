@@ -1,6 +1,82 @@
 //! Helpers shared by the test modules.
 
 use std::io::Write;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The shipped tariff's text.
+pub const BUILTIN: &str = include_str!("../../tariffs/distribute.toml");
+
+/// The day every test runs on: no test depends on the clock.
+pub const TODAY: &str = "2026-11-25";
+
+/// `dis-price` with a clean environment: no tariff override, no NO_COLOR, and today fixed to
+/// [`TODAY`].
+pub fn dis() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dis-price"));
+    cmd.env_remove("DIS_PRICE_TARIFF")
+        .env_remove("NO_COLOR")
+        .env("DIS_PRICE_TODAY", TODAY);
+    cmd
+}
+
+/// Standard output of a successful run, as text.
+pub fn stdout_of(args: &[&str]) -> String {
+    let out = dis().args(args).output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Runs and returns (status, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("runs");
+    (
+        out.status.code().expect("exited"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Asserts a bad-input failure: status 2, nothing on stdout, `error:` first on stderr, naming
+/// every `needle`.
+pub fn assert_bad_input(cmd: &mut Command, needles: &[&str]) -> String {
+    let (code, out, err) = run(cmd);
+    assert_eq!(code, 2, "stderr: {err}");
+    assert!(out.is_empty(), "stdout should be empty, got: {out}");
+    assert!(err.starts_with("error:"), "{err}");
+    for needle in needles {
+        assert!(err.contains(needle), "{needle:?} not in: {err}");
+    }
+    err
+}
+
+/// A temporary directory holding `name` with `text`, kept alive by the returned guard.
+pub fn temp_file(name: &str, text: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    (dir, path)
+}
+
+/// The shipped tariff with `from` replaced by `to` (which must occur).
+pub fn edited(from: &str, to: &str) -> String {
+    assert!(
+        BUILTIN.contains(from),
+        "{from:?} is not in the shipped tariff"
+    );
+    BUILTIN.replacen(from, to, 1)
+}
 
 /// Whether `program` (a name on PATH, or an absolute path) can be run, for `test`, which needs
 /// it. When it cannot: under CI (`CI` set and not empty) the test fails, since `.ci/run`
@@ -59,4 +135,11 @@ fn a_tool_that_exists_is_found_and_one_that_does_not_is_not() {
 #[ignore = "run by a_tool_that_exists_is_found_and_one_that_does_not_is_not with CI set"]
 fn a_missing_tool_fails_under_ci() {
     require_tool("no-such-tool-dis-price", "this test");
+}
+
+/// Asserts a refusal (status 2, nothing on stdout) and returns its stderr.
+pub fn refused(cmd: &mut Command) -> String {
+    let (code, out, err) = run(cmd);
+    assert_eq!((code, out.as_str()), (2, ""), "stderr: {err}");
+    err
 }

@@ -1,6 +1,6 @@
 //! `dis-price table`.
 
-use crate::{assert_bad_input, dis, run, stdout_of};
+use crate::support::{assert_bad_input, dis, run, stdout_of};
 
 #[test]
 fn the_published_axes_in_every_format() {

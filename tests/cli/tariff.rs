@@ -1,6 +1,6 @@
 //! Loading tariffs: the file, the environment, and every validation rule with its position.
 
-use crate::{BUILTIN, assert_bad_input, dis, edited, run, stdout_of, temp_file};
+use crate::support::{BUILTIN, assert_bad_input, dis, edited, run, stdout_of, temp_file};
 
 /// 1-based line and character column of the first `needle` in `text`.
 fn position(text: &str, needle: &str) -> (usize, usize) {
@@ -472,21 +472,6 @@ fn tariff_prints_the_tariff_in_use_and_it_loads_back() {
     let (_dir, path) = temp_file("mine.toml", stdout_of(&["tariff"]).as_bytes());
     let out = run(dis().arg("--tariff").arg(&path).arg("tariff"));
     assert_eq!(out.1, BUILTIN);
-}
-
-#[test]
-fn models_lists_ids_rates_limits_and_defaults() {
-    let out = stdout_of(&["models"]);
-    insta::assert_snapshot!("models_table", out);
-    let v: serde_json::Value =
-        serde_json::from_str(&stdout_of(&["models", "--format", "json"])).unwrap();
-    let m = &v["models"][0];
-    assert_eq!(m["id"], "flux-dev");
-    assert_eq!(m["rate"], "0.001206");
-    assert_eq!(m["steps"]["max"], 50);
-    assert_eq!(m["side"]["max"], 1024);
-    assert_eq!(m["default_size"], "768x768");
-    assert_eq!(m["default"], true);
 }
 
 /// `validate FILE` and `validate --tariff FILE` on a tariff with one problem: exit 2, nothing on

@@ -6,11 +6,11 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::{BUILTIN, temp_file};
+use crate::support::{BUILTIN, temp_file};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dis-price");
 
-/// The command with a clean environment, as `crate::dis` but a plain `std` command (for
+/// The command with a clean environment, as `crate::support::dis` but a plain `std` command (for
 /// streams and users `assert_cmd` does not set).
 fn bare(args: &[&str]) -> Command {
     bare_at(Path::new(BIN), args)

@@ -1,11 +1,103 @@
-//! A chat or speech key is found however it is written: with escapes in its name
-//! (`"mess\u0061ges"`), or with any number of blanks before its colon wherever the file's
-//! pieces are cut. Every form of the run (per-job rows, a summary, the plain total, standard
-//! input) then prices the line as the chat request it is.
+//! A chat or speech key is found however it is written (escapes in its name, blanks before its
+//! colon, cut by the key scan's reads, late in a long file), and the line priced as the request
+//! it is.
 
-use crate::{dis, run, temp_file};
+use crate::support::{dis, run, temp_file};
+
+const MIB: usize = 1 << 20;
+
+/// Image lines of exactly `n` bytes in all (`n` at least 60), each under the line cap.
+fn image_lines(mut n: usize) -> Vec<u8> {
+    assert!(n >= 60);
+    let (head, tail) = (br#"{"steps":20,"size":"512x512","prompt":""#, b"\"}\n");
+    let mut out = Vec::with_capacity(n);
+    while n > 0 {
+        let mut take = n.min(200_000);
+        if n - take > 0 && n - take < 60 {
+            take = n - 60;
+        }
+        out.extend_from_slice(head);
+        out.resize(out.len() + take - head.len() - tail.len(), b'a');
+        out.extend_from_slice(tail);
+        n -= take;
+    }
+    out
+}
+
+/// The plain total and status of a run over `bytes` as a file.
+fn plain_total(bytes: &[u8]) -> (i32, String, String) {
+    let (_dir, path) = temp_file("work.jsonl", bytes);
+    run(dis()
+        .arg("batch")
+        .arg(&path)
+        .args(["--summary", "--format", "plain"]))
+}
+
+#[test]
+fn an_escaped_speech_key_cut_by_the_scans_reads_is_found() {
+    for name in [
+        r"\u0069np\u0075t",
+        r"\u0069\u006E\u0070\u0075\u0074",
+        r"inpu\u0074",
+    ] {
+        for d in [-130isize, -127, -7, -3, -2, -1, 0, 1, 3] {
+            // The byte before the name's first escape falls `d` bytes from the end of the scan's
+            // first 1 MiB read.
+            let key_at = speech(name).iter().position(|&b| b == b'\\').unwrap() - 1;
+            let before = (MIB as isize + d) as usize - key_at;
+            let mut bytes = image_lines(before);
+            bytes.extend_from_slice(&speech(name));
+            bytes.extend_from_slice(&image_lines(1000));
+            // The same file with the key written plainly: the line priced as speech.
+            let plain = String::from_utf8(bytes.clone())
+                .unwrap()
+                .replacen(name, "input", 1);
+            let expected = plain_total(plain.as_bytes());
+            assert_eq!(expected.0, 0, "{}", expected.2);
+            assert_eq!(plain_total(&bytes), expected, "{name} at {d}");
+        }
+    }
+}
+
+/// A speech line whose input text is under `name` (as written in the file).
+fn speech(name: &str) -> Vec<u8> {
+    format!(r#"{{"{name}" :"Hi","model":"Chatterbox","voice":"a","seconds":1}}"#)
+        .into_bytes()
+        .into_iter()
+        .chain(*b"\n")
+        .collect()
+}
 
 const IMAGE: &str = r#"{"model": "flux-dev", "prompt": "a: b", "num_inference_steps": 20, "size": "512x512", "n": 1, "seed": 3}"#;
+
+/// 200,000 image bodies (per-job JSON rows of them pass 32 MiB near line 156,000), with
+/// `lines` put in at their line numbers.
+fn bodies(lines: &[(usize, &str)]) -> Vec<u8> {
+    let mut text = String::with_capacity(200_000 * 106);
+    for n in 1..=200_000 {
+        text.push_str(lines.iter().find(|(at, _)| *at == n).map_or(IMAGE, |l| l.1));
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
+/// A chat line late in the file (its key written with escapes) makes the
+/// whole file a mixed workload: every row is written, the chat row priced by tokens, and the
+/// total holds both.
+#[test]
+fn a_chat_line_late_in_a_long_file_is_priced_as_chat() {
+    // The key `usage` with every letter escaped: the plain key is found the same way.
+    let chat = r#"{"model":"Llama-3.3 70B","\u0075\u0073\u0061\u0067\u0065":{"prompt_tokens":1200,"completion_tokens":300}}"#;
+    let (_dir, path) = temp_file("held.jsonl", &bodies(&[(170_000, chat)]));
+    let (code, out, err) = run(dis().args(["batch", "--format", "json"]).arg(&path));
+    assert_eq!((code, err.as_str()), (0, ""));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["jobs"].as_array().unwrap().len(), 200_000);
+    assert_eq!(v["jobs"][169_999]["model"], "Llama-3.3 70B");
+    assert_eq!(v["jobs"][169_999]["meter"], "token");
+    assert_eq!(v["exact"], "1205.99505");
+    assert_eq!(v["total"], "1205.9951");
+}
 
 /// Exit status, plain total and standard error of every form of a run over `text`; the
 /// summary's total and the per-job run's total must be the plain one.

@@ -1,15 +1,18 @@
 //! A whole workload in one batch file: image jobs, chat results, chat request bounds, speech
 //! estimates and token or seconds rows, in JSON Lines and CSV.
 
+use crate::support::{assert_bad_input, dis, run, temp_file};
 use rust_decimal::Decimal;
 
-use crate::{assert_bad_input, dis, run, temp_file};
-
 const IMAGE: &str = r#"{"num_inference_steps": 20, "size": "512x512"}"#;
+
 const RESULT: &str = r#"{"id":"c1","object":"chat.completion","created":1764115200,"model":"Llama-3.3 70B","choices":[],"usage":{"prompt_tokens":1200,"completion_tokens":300,"total_tokens":1500}}"#;
+
 const REQUEST: &str = r#"{"model":"Llama-3.1 8B","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Name three primes."}],"max_tokens":64,"temperature":0.2}"#;
+
 const SPEECH: &str =
     r#"{"model":"Chatterbox","input":"Hello there, world.","voice":"alloy","seconds":0.4}"#;
+
 const TOKENS: &str = r#"{"model":"Llama-3.1 8B","input_tokens":100,"output_tokens":0}"#;
 
 /// Runs `batch` on a JSON Lines file of `lines` with `args`.

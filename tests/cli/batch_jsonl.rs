@@ -1,21 +1,26 @@
-//! JSON Lines, byte order marks and the form of a job input, through the real binary.
+//! JSON Lines and API request bodies: byte order marks, the form of a job input, repeated keys,
+//! fields that do not change the price.
 
-use crate::{BUILTIN, assert_bad_input, dis, run, temp_file};
+use crate::support::{BUILTIN, assert_bad_input, dis, run, temp_file};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The header of a JSON Lines batch under the built-in tariff: it has token and second models,
 /// so every line could be chat or speech, and every column is there even for image lines alone.
 const JSONL_HEADER: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n";
+
 /// Two images of 20 steps at 512x512, as JSON Lines read it.
 const JSONL_OUT: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n1,flux-dev,exact,20,512x512,2,10,,,,,0.01206,0.0121\nsubtotal,flux-dev,exact,,,2,10,,,,,0.01206,0.0121\ntotal,,exact,,,2,,,,,,0.01206,0.0121\n";
+
 /// An empty JSON Lines input: no jobs, every column.
 const JSONL_EMPTY: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\ntotal,,exact,,,0,,,,,,0,0.0000\n";
+
 /// The same job as CSV read it: its row is line 2, and a header without token or second columns
 /// keeps the image columns alone.
 const CSV_OUT: &str = "line,model,steps,size,count,units,price\n2,flux-dev,20,512x512,2,10,0.0121\nsubtotal,flux-dev,,,2,10,0.0121\ntotal,,,,2,,0.0121\n";
 
 const JSONL: &[u8] = b"{\"steps\": 20, \"size\": \"512x512\", \"n\": 2}\n";
+
 const CSV: &[u8] = b"steps,size,n\n20,512x512,2\n";
 
 fn with_bom(text: &[u8]) -> Vec<u8> {
@@ -394,11 +399,72 @@ fn price_keys_hold_numbers_and_strings_not_null_or_look_alikes() {
 /// A value in a message is the value as written, never Rust's debug text.
 #[test]
 fn size_beside_width_names_the_size_as_written() {
-    let err = super::assert_bad_input(
-        super::dis()
+    let err = crate::support::assert_bad_input(
+        crate::support::dis()
             .args(["batch", "-", "--input", "jsonl"])
             .write_stdin("{\"prompt\":\"x\",\"size\":\"512x512\",\"width\":512}\n"),
         &["size \"512x512\": give either size or width and height, not both"],
     );
     assert!(!err.contains("Some("), "{err}");
+}
+
+#[test]
+fn api_request_bodies_from_stdin() {
+    let body = r#"{"model": "flux-dev", "prompt": "a red fox", "num_inference_steps": 20, "size": "512x512", "n": 2, "seed": 7, "guidance_scale": 3.5, "response_format": "url"}
+{"prompt": "defaults"}
+"#;
+    let (code, out, err) = run(dis()
+        .args([
+            "batch",
+            "-",
+            "--format",
+            "csv",
+            "--summary",
+            "--defaults-ok",
+        ])
+        .write_stdin(body));
+    assert_eq!(code, 0, "{err}");
+    // 2 x 0.00603 + 0.00678375 = 0.01884375.
+    assert_eq!(
+        out,
+        "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\nsubtotal,flux-dev,exact,,,3,15.625,,,,,0.01884375,0.0188\ntotal,,exact,,,3,,,,,,0.01884375,0.0188\n"
+    );
+}
+
+/// A job file's CSV output from `batch - --format csv` with `args`, on `input`.
+fn batch_csv(input: &str, args: &[&str]) -> (i32, String, String) {
+    run(dis()
+        .args(["batch", "-", "--format", "csv"])
+        .args(args)
+        .write_stdin(input.to_owned()))
+}
+
+/// Under the built-in tariff, which has token and second models, a JSON Lines batch has every
+/// column (with `exact` beside `price`), even for image rows alone.
+const PRICED_512_20_X2: &str = "line,model,kind,steps,size,count,units,input_tokens,output_tokens,seconds,seconds_charged,exact,price\n1,flux-dev,exact,20,512x512,2,10,,,,,0.01206,0.0121\nsubtotal,flux-dev,exact,,,2,10,,,,,0.01206,0.0121\ntotal,,exact,,,2,,,,,,0.01206,0.0121\n";
+
+// Request bodies.
+
+#[test]
+fn openai_image_fields_that_do_not_change_the_price_are_ignored() {
+    let body = "{\"model\": \"flux-dev\", \"prompt\": \"a cat\", \"num_inference_steps\": 20, \"size\": \"512x512\", \"n\": 2, \"user\": \"u1\", \"quality\": \"hd\", \"output_format\": \"png\", \"output_compression\": 80, \"background\": \"auto\", \"moderation\": \"low\", \"response_format\": \"b64_json\", \"style\": \"vivid\", \"stream\": false, \"partial_images\": 0, \"safety_identifier\": \"s\", \"seed\": 7, \"guidance_scale\": 3.5}\n";
+    assert_eq!(
+        batch_csv(body, &[]),
+        (0, PRICED_512_20_X2.to_owned(), String::new())
+    );
+}
+
+#[test]
+fn partial_images_above_zero_are_refused_not_ignored() {
+    let body = "{\"steps\": 20, \"size\": \"512x512\", \"n\": 2, \"partial_images\": 2}\n";
+    let (code, out, err) = batch_csv(body, &[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: line 1: partial_images \"2\": asks for streamed partial images, which may be billed as images and are not in the tariff; only the number 0 or null is priced (--ignore-key partial_images prices the final images alone)\n"
+    );
+    assert_eq!(
+        batch_csv(body, &["--ignore-key", "partial_images"]),
+        (0, PRICED_512_20_X2.to_owned(), String::new())
+    );
 }

@@ -1,9 +1,8 @@
 //! Big grids: `table` and `diff` stream their cells, warn once per distinct out-of-range value,
 //! and still leave standard output empty on an error.
 
+use crate::support::{BUILTIN, assert_bad_input, dis, edited, run, temp_file};
 use serde_json::Value;
-
-use crate::{BUILTIN, assert_bad_input, dis, edited, run, temp_file};
 
 /// 40 square sizes, 960x960 to 999x999.
 fn sizes() -> String {

@@ -2,10 +2,9 @@
 //! included), a bad row anywhere stops the run with its error and no total, messages appear
 //! once, and standard input and pipes read as files do.
 
+use crate::support::{assert_bad_input, dis, edited, run, temp_file};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-use crate::{assert_bad_input, dis, edited, run, temp_file};
 
 /// The shipped rate line.
 const RATE: &str = "rate = \"0.001206\"     # USD per megapixel-step; see the note at the top";

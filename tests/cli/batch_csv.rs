@@ -1,7 +1,7 @@
 //! CSV job files whose header is not what it looks like: refused with exit 2 and one `error:`
 //! line naming the file, the line, the bad value and what would be accepted, or read right.
 
-use crate::{dis, run, temp_file};
+use crate::support::{dis, run, temp_file};
 
 /// Runs `batch jobs.csv ARGS` on `text`, from the file's directory so errors name `jobs.csv`.
 fn batch(text: &[u8], args: &[&str]) -> (i32, String, String) {

@@ -1,6 +1,6 @@
 //! Pricing one job.
 
-use crate::{assert_bad_input, dis, run, stdout_of};
+use crate::support::{assert_bad_input, dis, run, stdout_of};
 
 #[test]
 fn one_job_in_every_format() {
@@ -85,34 +85,6 @@ fn count_multiplies_before_rounding() {
         ]),
         "0.0603\n"
     );
-}
-
-#[test]
-fn models_by_alias_in_any_case() {
-    for model in ["flux-dev", "FLUX-DEV", "Flux.1-Dev", "flux-1-dev"] {
-        assert_eq!(
-            stdout_of(&["--model", model, "--format", "plain"]),
-            "0.0068\n",
-            "{model}"
-        );
-    }
-}
-
-#[test]
-fn an_unknown_model_lists_the_models_and_suggests_the_nearest() {
-    assert_bad_input(
-        dis().args(["--model", "flux-de"]),
-        &[
-            "\"flux-de\"",
-            "did you mean \"flux-dev\"",
-            "flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev)",
-        ],
-    );
-    let err = assert_bad_input(
-        dis().args(["--model", "stable-diffusion"]),
-        &["\"stable-diffusion\"", "flux-dev"],
-    );
-    assert!(!err.contains("did you mean"), "{err}");
 }
 
 #[test]
@@ -292,7 +264,7 @@ fn a_row_of_zero_images_costs_nothing_whatever_its_size() {
     let (_dir, path) = built_in_at_rate("79228162514264.337593543950");
     let rows =
         "{\"steps\": 4000000000, \"width\": 4000000000, \"height\": 4000000000, \"count\": 0}\n";
-    let (_rows_dir, rows_path) = crate::temp_file("zero.jsonl", rows.as_bytes());
+    let (_rows_dir, rows_path) = crate::support::temp_file("zero.jsonl", rows.as_bytes());
     let (code, out, err) = run(dis()
         .args([
             "batch",
@@ -324,5 +296,5 @@ fn built_in_at_rate(rate: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         "the built-in rate moved"
     );
     let tariff = tariff.replace("rate = \"0.001206\"", &format!("rate = \"{rate}\""));
-    crate::temp_file("rate.toml", tariff.as_bytes())
+    crate::support::temp_file("rate.toml", tariff.as_bytes())
 }

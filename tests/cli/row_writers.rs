@@ -1,8 +1,98 @@
-//! Per-job CSV and JSON rows keep the fields rows priced alike share (the model, the day, the
-//! rate and its first day) from one row to the next; rows that differ in any of them, in any
-//! order, each show their own.
+//! The row writers: fields rows priced alike share are reused only while they are alike, and
+//! figures at the widths where the digit writers change method.
 
-use crate::{dis, edited, run, temp_file};
+use crate::support::{dis, edited, run, temp_file};
+
+/// A tariff with limits wide enough for any figure, and a model id that CSV must quote and
+/// defuse, longer than 64 bytes.
+const WIDE: &str = r#"schema = 2
+provider = "Test"
+currency = "USD"
+source = "https://example.com"
+as_of = "2026-11-25"
+default_model = "wide"
+
+[display]
+decimals = 4
+rounding = "half-up"
+
+[models.wide]
+name = "Wide"
+unit = "megapixel-step"
+unit_size = "1024x1024"
+rate = "0.001206"
+minimum = "0"
+steps = { min = 1, max = 4294967295, default = 10 }
+side = { min = 1, max = 4294967295 }
+default_size = "768x768"
+
+[models."=cmd,\"quoted\" a model id well past sixty four bytes long, with, commas"]
+name = "Long"
+unit = "megapixel-step"
+unit_size = "1024x1024"
+rate = "0.001206"
+minimum = "0"
+steps = { min = 1, max = 4294967295, default = 10 }
+side = { min = 1, max = 4294967295 }
+default_size = "768x768"
+"#;
+
+/// Figures at 10^8 - 1 and 10^8 (where whole numbers stop being written eight digits at once)
+/// and at u32::MAX, prices past 10^8 units of their last place, and a long quoted model id,
+/// in CSV and JSON rows: checked against values worked out by hand (units are
+/// steps x width x height x count / 2^20, the price 0.001206 per unit).
+#[test]
+fn figures_at_the_digit_writers_edges() {
+    let (_tdir, tariff) = temp_file("wide.toml", WIDE.as_bytes());
+    let jobs = [
+        r#"{"steps": 100000000, "size": "1024x1024", "n": 1}"#,
+        r#"{"steps": 99999999, "size": "1024x1024", "n": 1}"#,
+        r#"{"steps": 1, "size": "1x1", "n": 100000000}"#,
+        r#"{"steps": 4294967295, "size": "4294967295x1", "n": 4294967295}"#,
+        r#"{"model": "=cmd,\"quoted\" a model id well past sixty four bytes long, with, commas", "steps": 99999999, "size": "99999999x100000000", "n": 99999999}"#,
+    ];
+    let (_dir, path) = temp_file("wide.jsonl", (jobs.join("\n") + "\n").as_bytes());
+    let tariff = tariff.to_str().unwrap();
+    let path = path.to_str().unwrap();
+    let out = crate::support::stdout_of(&["--tariff", tariff, "batch", path, "--format", "csv"]);
+    assert_eq!(
+        out,
+        "line,model,steps,size,count,units,price\n\
+         1,wide,100000000,1024x1024,1,100000000,120600.0000\n\
+         2,wide,99999999,1024x1024,1,99999999,120599.9988\n\
+         3,wide,1,1x1,100000000,95.367431640625,0.1150\n\
+         4,wide,4294967295,4294967295x1,4294967295,75557863673137765298175.99999904632568359375,91122783589804144949.6003\n\
+         5,\"'=cmd,\"\"quoted\"\" a model id well past sixty four bytes long, with, commas\",99999999,99999999x100000000,99999999,95367428779602079391479396.820068359375,115013119108200107746124.1526\n\
+         subtotal,wide,,,4394967297,75557863673137965298270.36743068695068359375,91122783589804386149.7141\n\
+         subtotal,\"'=cmd,\"\"quoted\"\" a model id well past sixty four bytes long, with, commas\",,,99999999,95367428779602079391479396.820068359375,115013119108200107746124.1526\n\
+         total,,,,4494967296,,115104241891789912132273.8666\n"
+    );
+    let out = crate::support::stdout_of(&["--tariff", tariff, "batch", path, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let job = |i: usize, key: &str| v["jobs"][i][key].as_str().unwrap().to_owned();
+    assert_eq!(job(0, "exact"), "120600");
+    assert_eq!(job(1, "exact"), "120599.998794");
+    assert_eq!(job(2, "exact"), "0.11501312255859375");
+    assert_eq!(
+        job(3, "exact"),
+        "91122783589804144949.6002559988498687744140625"
+    );
+    assert_eq!(
+        job(4, "model"),
+        "=cmd,\"quoted\" a model id well past sixty four bytes long, with, commas"
+    );
+    assert_eq!(job(4, "units"), "95367428779602079391479396.820068359375");
+    assert_eq!(
+        job(4, "exact"),
+        "115013119108200107746124.15256500244140625"
+    );
+    assert_eq!(job(4, "price"), "115013119108200107746124.1526");
+    assert_eq!(v["jobs"][4]["width"], 99_999_999);
+    assert_eq!(v["jobs"][4]["height"], 100_000_000);
+    // A JSON row of more than 256 bytes, written whole.
+    let row = out.lines().find(|l| l.contains("\"line\":5,")).unwrap();
+    assert!(row.len() > 256, "{row}");
+}
 
 /// A tariff whose default model's rate changes on 2026-12-01.
 fn dated_tariff() -> String {
@@ -97,7 +187,7 @@ fn rows_of_two_models_in_turn_each_show_their_own_model() {
     // The second model has the first one's rate, so only its name tells its rows apart.
     let tariff = format!(
         "{}\n[models.cheap]\nname = \"Cheap\"\nunit = \"megapixel-step\"\nunit_size = \"1024x1024\"\nrate = \"0.001206\"\nsteps = {{ min = 1, max = 50, default = 10 }}\nside = {{ min = 1, max = 1024 }}\ndefault_size = \"1024x1024\"\n",
-        crate::BUILTIN
+        crate::support::BUILTIN
     );
     let (_t, tariff) = temp_file("two.toml", tariff.as_bytes());
     // flux-dev, cheap, cheap, flux-dev, flux-dev, flux-dev, cheap, ...

@@ -1,13 +1,9 @@
 //! Chat and speech rows of a dated mixed batch show the day they were priced on and the rates
-//! they were priced with, in every format: `rate` is a speech row's rate per second (an image
-//! row's per megapixel-step), blank on a chat row, whose two rates are `input_rate` and
-//! `output_rate`, each per `per` tokens.
+//! they were priced with, in every format.
 
-use std::path::{Path, PathBuf};
-
+use crate::support::{BUILTIN, assert_bad_input, dis, run, temp_file};
 use serde_json::json;
-
-use crate::{BUILTIN, assert_bad_input, dis, run, temp_file};
+use std::path::{Path, PathBuf};
 
 /// The shipped tariff with Llama-3.1 8B and Chatterbox given dated rates, up on 2026-12-01
 /// (as in the meterextra tests); flux-dev and Llama-3.3 70B keep one undated rate.

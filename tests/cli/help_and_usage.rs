@@ -1,0 +1,141 @@
+//! Help, usage errors, and flags given to a command that does not take them.
+
+use crate::support::{BUILTIN, dis, refused, run, stdout_of, temp_file};
+use assert_cmd::Command;
+
+#[test]
+fn help_explains_flags_and_ends_with_examples() {
+    let help = stdout_of(&["--help"]);
+    for flag in [
+        "--steps",
+        "--size",
+        "--count",
+        "--model",
+        "--tariff",
+        "--format",
+        "--allow-out-of-range",
+        "--color",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+    assert!(
+        help.contains("Examples:")
+            && help.contains("Exit status: 0 success, 1 a check failed (a published cell off, over budget), 2 bad usage"),
+        "{help}"
+    );
+    for command in [
+        "table",
+        "check",
+        "batch",
+        "afford",
+        "models",
+        "tariff",
+        "completions",
+        "man",
+    ] {
+        let sub = stdout_of(&[command, "--help"]);
+        assert!(sub.contains("Usage: dis-price"), "{command}: {sub}");
+    }
+    assert!(stdout_of(&["table", "--help"]).contains("Examples:"));
+}
+
+#[test]
+fn usage_errors_exit_2_with_nothing_on_stdout() {
+    for args in [
+        &["--bogus"][..],
+        &["table", "--format", "xml"],
+        &["--format", "csv"],
+        &["--steps", "20", "table"],
+        &["completions", "tcsh"],
+    ] {
+        let (code, out, err) = run(dis().args(args));
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}");
+        assert!(err.starts_with("error:"), "{args:?}: {err}");
+    }
+}
+
+/// The first line of a refusal's stderr.
+fn first_line(cmd: &mut Command) -> String {
+    refused(cmd).lines().next().unwrap_or_default().to_owned()
+}
+
+// Flags before a command, and values typed another way.
+
+#[test]
+fn a_one_job_flag_before_a_command_says_who_takes_it() {
+    assert_eq!(
+        first_line(dis().args(["--budget", "1", "table"])),
+        "error: --budget before `table` prices one job and cannot be used with a command; `table` takes no --budget; it is taken by one job without a command (dis-price --budget ...), and by batch, afford"
+    );
+    assert_eq!(
+        first_line(dis().args(["--count", "2", "check"])),
+        "error: --count before `check` prices one job and cannot be used with a command; `check` takes no --count; it is taken by one job without a command (dis-price --count ...), and by afford"
+    );
+    // Where the command has the flag, the suggestion is that command's flag, which works.
+    assert_eq!(
+        first_line(dis().args(["--budget", "1", "batch", "x.csv"])),
+        "error: --budget before `batch` prices one job and cannot be used with a command; put the command's own flags after it (dis-price batch --budget ...)"
+    );
+    let (code, _, err) = run(dis().args(["table", "--format", "json"]));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        first_line(dis().args(["--format", "json", "table"])),
+        "error: --format before `table` prices one job and cannot be used with a command; put the command's own flags after it (dis-price table --format ...)"
+    );
+}
+
+// Which tariff.
+
+#[test]
+fn diff_takes_its_tariffs_as_arguments_not_tariff() {
+    let (_dir, path) = temp_file("t.toml", BUILTIN.as_bytes());
+    assert_eq!(
+        refused(
+            dis()
+                .arg("--tariff")
+                .arg("x.toml")
+                .arg("diff")
+                .arg(&path)
+                .arg(&path)
+        ),
+        "error: diff compares the two tariffs it is given (dis-price diff OLD NEW) and takes no --tariff; drop --tariff x.toml, or give it as OLD or NEW\n"
+    );
+    assert_eq!(
+        refused(
+            dis()
+                .arg("diff")
+                .arg(&path)
+                .arg(&path)
+                .arg("--tariff")
+                .arg("x.toml")
+        ),
+        "error: diff compares the two tariffs it is given (dis-price diff OLD NEW) and takes no --tariff; drop --tariff x.toml, or give it as OLD or NEW\n"
+    );
+}
+
+/// A fixture from tests/readme.
+fn readme(name: &str) -> String {
+    format!("{}/tests/readme/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `batch -` on `input` under the README's dated prices.toml: (status, stdout, stderr).
+fn dated_batch(input: &str, args: &[&str]) -> (i32, String, String) {
+    run(dis()
+        .args(["--tariff", &readme("prices.toml"), "batch", "-"])
+        .args(args)
+        .write_stdin(input.to_owned()))
+}
+
+#[test]
+fn plain_with_skip_invalid_is_refused() {
+    let (code, out, err) = dated_batch(
+        "steps,size\n20,512x512\nx,512x512\n",
+        &["--format", "plain", "--skip-invalid"],
+    );
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: --skip-invalid cannot be used with --format plain: the number alone would be a total that leaves the bad rows out; fix the rows, or use --format csv or json with --skip-invalid (rows and a total that says it leaves them out)\n"
+    );
+}

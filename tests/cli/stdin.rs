@@ -1,0 +1,170 @@
+//! Standard input: a tariff read from it, and read for one thing only.
+
+use crate::support::{BUILTIN, dis, refused, run, temp_file};
+
+#[test]
+fn a_tariff_is_read_from_standard_input() {
+    let cheap = BUILTIN.replacen("rate = \"0.001206\"", "rate = \"0.0006\"", 1);
+    let (code, out, err) = run(dis()
+        .args([
+            "--tariff", "-", "--steps", "20", "--size", "512", "--format", "plain",
+        ])
+        .write_stdin(cheap.clone()));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "0.0030\n", ""));
+    let (code, out, err) = run(dis().args(["validate", "-"]).write_stdin(BUILTIN));
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (0, "standard input: valid, 4 models, 0 warnings\n", "")
+    );
+    let (code, out, err) = run(dis()
+        .args(["--tariff", "-", "--steps", "20", "--format", "json"])
+        .write_stdin(BUILTIN));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.contains("\"origin\": \"-\""), "{out}");
+    // The environment variable may name it too.
+    let (code, out, _) = run(dis()
+        .env("DIS_PRICE_TARIFF", "-")
+        .args(["--steps", "20", "--size", "512", "--format", "plain"])
+        .write_stdin(cheap.clone()));
+    assert_eq!((code, out.as_str()), (0, "0.0030\n"));
+    // One side of a diff.
+    let (_dir, path) = temp_file("new.toml", cheap.as_bytes());
+    let (code, out, err) = run(dis()
+        .args(["diff", "-"])
+        .arg(&path)
+        .args(["--format", "json"])
+        .write_stdin(BUILTIN));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.contains("\"0.0006\""), "{out}");
+}
+
+#[test]
+fn a_tariff_from_standard_input_gets_the_same_checks() {
+    let broken = BUILTIN.replacen("rate = \"0.001206\"", "rate = \"-1\"", 1);
+    let err = refused(dis().args(["validate", "-"]).write_stdin(broken.clone()));
+    assert!(
+        err.starts_with("error: invalid tariff standard input: 1 problem\nstandard input:"),
+        "{err}"
+    );
+    let err = refused(dis().args(["--tariff", "-", "models"]).write_stdin(broken));
+    assert!(
+        err.starts_with("error: invalid tariff standard input: 1 problem\n"),
+        "{err}"
+    );
+    let big = "#".repeat(1024 * 1024 + 1);
+    assert_eq!(
+        refused(dis().args(["validate", "-"]).write_stdin(big)),
+        "error: cannot read tariff standard input: it is larger than 1048576 bytes, the most a tariff may be\n"
+    );
+    assert!(
+        refused(
+            dis()
+                .args(["validate", "-"])
+                .write_stdin(b"a = \xff".to_vec())
+        )
+        .starts_with("error: cannot read tariff standard input: it is not UTF-8 text")
+    );
+}
+
+#[test]
+fn standard_input_is_read_for_one_thing_only() {
+    assert_eq!(
+        refused(
+            dis()
+                .args(["--tariff", "-", "batch", "-"])
+                .write_stdin(BUILTIN)
+        ),
+        "error: standard input can be read only once, and both --tariff - and batch - (FILE) ask for it; give one of them as a file\n"
+    );
+    assert_eq!(
+        refused(
+            dis()
+                .env("DIS_PRICE_TARIFF", "-")
+                .args(["batch", "-"])
+                .write_stdin(BUILTIN)
+        ),
+        "error: standard input can be read only once, and both DIS_PRICE_TARIFF=- and batch - (FILE) ask for it; give one of them as a file\n"
+    );
+    assert_eq!(
+        refused(dis().args(["diff", "-", "-"]).write_stdin(BUILTIN)),
+        "error: diff reads at most one tariff from standard input (-); give the other as a file\n"
+    );
+    assert_eq!(
+        refused(
+            dis()
+                .args(["--tariff", "-", "fit", "--write"])
+                .write_stdin(BUILTIN)
+        ),
+        "error: fit --write rewrites a tariff file; this one was read from standard input; name one with --tariff PATH\n"
+    );
+}
+
+/// A fixture from tests/readme.
+fn readme(name: &str) -> String {
+    format!("{}/tests/readme/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Arguments, environment and the pair of readers named.
+type Collision<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
+#[test]
+fn standard_input_is_read_for_one_thing_only_in_every_command() {
+    let jobs = readme("jobs.csv");
+    let old = readme("old.toml");
+    let cases: [Collision<'_>; 7] = [
+        (
+            &["batch", "-", "--baseline-tariff", "-"],
+            &[],
+            "--baseline-tariff - and batch - (FILE)",
+        ),
+        (
+            &["--tariff", "-", "batch", &jobs, "--baseline", "-"],
+            &[],
+            "--tariff - and --baseline -",
+        ),
+        (
+            &["--tariff", "-", "batch", &jobs, "--baseline-tariff", "-"],
+            &[],
+            "--tariff - and --baseline-tariff -",
+        ),
+        (
+            &["batch", &jobs, "--baseline", "-", "--baseline-tariff", "-"],
+            &[],
+            "--baseline-tariff - and --baseline -",
+        ),
+        (
+            &["batch", "-", "--baseline", "-"],
+            &[],
+            "batch - (FILE) and --baseline -",
+        ),
+        (
+            &["batch", &jobs, "--baseline", "-"],
+            &[("DIS_PRICE_TARIFF", "-")],
+            "DIS_PRICE_TARIFF=- and --baseline -",
+        ),
+        (
+            &["batch", &jobs, "--baseline-tariff", "-"],
+            &[("DIS_PRICE_TARIFF", "-")],
+            "DIS_PRICE_TARIFF=- and --baseline-tariff -",
+        ),
+    ];
+    for (args, env, pair) in cases {
+        let mut cmd = dis();
+        cmd.args(args).write_stdin(BUILTIN);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        assert_eq!(
+            refused(&mut cmd),
+            format!(
+                "error: standard input can be read only once, and both {pair} ask for it; give one of them as a file\n"
+            ),
+            "{args:?}"
+        );
+    }
+    // One reader of standard input is fine, whichever it is.
+    let (code, _, err) = run(dis()
+        .args(["batch", &jobs, "--baseline-tariff", "-"])
+        .write_stdin(std::fs::read(&old).expect("fixture")));
+    assert_eq!(code, 0, "{err}");
+}
