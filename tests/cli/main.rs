@@ -2,6 +2,7 @@
 
 mod alike;
 mod batch;
+mod batch_schema;
 mod budget;
 mod check;
 mod compare;
