@@ -288,6 +288,7 @@ Examples:
   dis-price batch jobs.csv --baseline base.csv --fail-above 10 --format markdown
   dis-price --tariff new.toml batch jobs.csv --baseline-tariff old.toml
   dis-price --tariff prices.toml batch november.csv --as-of 2026-11-30
+  dis-price batch --schema > batch.schema.json                  what --format json writes
 
 Exit status: 0 success, 1 over budget or a rise past --fail-above/--fail-increase, 2 a bad row or
 bad input.")]
@@ -458,7 +459,14 @@ pub enum ManPage {
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// The job file, or - for standard input.
-    #[arg(value_name = "FILE")]
+    // Empty (and so never a file) only with --schema, which reads no file.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "schema",
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from),
+        default_value = "",
+        hide_default_value = true
+    )]
     pub file: PathBuf,
 
     /// The input form [default: from the extension].
@@ -537,6 +545,11 @@ pub struct BatchArgs {
     /// exactly; a fall never fails.
     #[arg(long, value_name = "AMOUNT", value_parser = parse_increase, allow_hyphen_values = true)]
     pub fail_increase: Option<Exact>,
+
+    /// Print a JSON Schema (draft 2020-12) of what --format json writes instead, and read no
+    /// file: the listing, with or without --summary, and the comparison.
+    #[arg(long, conflicts_with = "file")]
+    pub schema: bool,
 }
 
 /// `afford`.

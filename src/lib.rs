@@ -1,36 +1,72 @@
-//! dis-price: know what a Distribute.ai image job will cost before you run it.
+//! dis-price: know what a Distribute.ai job will cost before you run it: images per
+//! megapixel-step, chat per token, speech per second.
 //!
 //! The library behind the `dis-price` command: a checked [`tariff::Tariff`] read from TOML, a
-//! [`job::Job`], exact [`pricing`] on `Decimal`, the steps x sizes [`grid`] and its check against
-//! published prices, and one renderer per output format in [`render`].
+//! [`job::Job`], exact [`pricing`] on `Decimal` for images, chat and speech, the steps x sizes
+//! [`grid`] and its check against published prices, [`batch`] pricing of whole workloads, and
+//! one renderer per output format in [`render`].
+//!
+//! The price of one image job under the built-in tariff: 512x512 at 20 steps on flux-dev is
+//! 5 megapixel-steps at 0.001206 USD, exactly 0.00603, shown at the tariff's 4 places.
+//!
+//! ```
+//! use dis_price::job::Job;
+//! use dis_price::{pricing, render};
+//! use dis_price::size::Size;
+//! use dis_price::tariff::Tariff;
+//!
+//! let tariff = Tariff::builtin().expect("the built-in tariff loads");
+//! let model = tariff.find_model("flux-dev").expect("a model of the tariff");
+//! let job = Job {
+//!     steps: 20,
+//!     size: Size { width: 512, height: 512 },
+//!     count: 1,
+//! };
+//! let quote = pricing::quote(model, &job, tariff.display).expect("a price in range");
+//! assert_eq!(quote.exact.to_string(), "0.00603");
+//! // Rounded once, as the tariff says, and shown at its places.
+//! let shown = render::money(quote.price, tariff.display.decimals);
+//! assert_eq!(shown, "0.0060");
+//! ```
 
 pub mod afford;
+#[doc(hidden)]
 pub mod axis;
 pub mod batch;
 pub mod budget;
+#[doc(hidden)]
 pub mod cli;
+#[doc(hidden)]
 pub mod commands;
 pub mod compare;
+#[doc(hidden)]
 pub mod completions;
 pub mod date;
 pub mod diff;
+#[doc(hidden)]
 pub mod digits;
 pub mod error;
+#[doc(hidden)]
 pub mod escape;
 pub mod exact;
 pub mod fit;
 pub mod grid;
 pub mod job;
+#[doc(hidden)]
 pub mod manpage;
 pub mod meter_grid;
+#[doc(hidden)]
 pub mod number;
+#[doc(hidden)]
 pub mod output;
 pub mod pricing;
 pub mod render;
 pub mod size;
 pub mod tariff;
+#[doc(hidden)]
 pub mod workload;
 
+#[doc(hidden)]
 pub use commands::{Streams, run};
 pub use error::{Error, Outcome};
 
@@ -44,6 +80,7 @@ use render::Paint;
 /// not force), none with `CLICOLOR=0`, and otherwise colour only on a terminal whose `TERM` is
 /// set, not empty and not `dumb` (or with `CLICOLOR` set, or in CI). anstream itself forces
 /// colour for `CLICOLOR_FORCE=0` and takes an empty `TERM` as a capable one.
+#[doc(hidden)]
 pub fn paint_for<S: anstream::stream::RawStream>(choice: ColorChoice, stream: &S) -> Paint {
     let enabled = match choice {
         ColorChoice::Always => true,
@@ -71,6 +108,7 @@ fn auto_colour(terminal: bool, var: impl Fn(&str) -> Option<std::ffi::OsString>)
 }
 
 /// Styling for standard output and standard error, as they are now.
+#[doc(hidden)]
 pub fn paints(choice: ColorChoice) -> (Paint, Paint) {
     (
         paint_for(choice, &std::io::stdout()),

@@ -81,6 +81,10 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             return Ok(Outcome::Success);
         }
         Some(Command::Man(args)) => return man::man(args, io),
+        Some(Command::Batch(args)) if args.schema => {
+            io.out.write_all(crate::render::schema::BATCH.as_bytes())?;
+            return Ok(Outcome::Success);
+        }
         Some(Command::Tariff(args)) if args.schema => {
             serde_json::to_writer_pretty(&mut *io.out, &crate::tariff::schema::json_schema())
                 .map_err(std::io::Error::from)?;

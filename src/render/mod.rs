@@ -6,6 +6,7 @@ pub mod json;
 pub mod markdown;
 pub mod plain;
 pub mod rows;
+pub mod schema;
 pub mod table;
 pub mod text;
 

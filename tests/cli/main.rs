@@ -6,6 +6,7 @@ mod batch_csv;
 mod batch_jsonl;
 mod batch_mixed;
 mod batch_mixed_streamed;
+mod batch_schema;
 mod budget;
 mod chat_keys;
 mod check;
