@@ -1,7 +1,7 @@
 //! The fast path for JSON Lines: one strict pass over the common line, an object of the known
 //! keys with plain values (an API request body), read in place with nothing allocated.
 //!
-//! It accepts a strict subset of what the general reader (`json_row`, over `serde_json`)
+//! It accepts a strict subset of what the general reader (`json_row` in `json_lines.rs`, over `serde_json`)
 //! accepts, and gives the same row for it. Anything else (an unknown or repeated key, a
 //! number with a sign, fraction, exponent or ten digits, a string with a `\u` escape or a
 //! control character, bytes that are not UTF-8, nesting, `null`, whitespace other than spaces
@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::input::{MAX_LINE_BYTES, Row, size_text};
+use super::row::{MAX_LINE_BYTES, Row, size_text};
 use crate::size::Size;
 
 /// Which known key a member is.
@@ -676,19 +676,6 @@ fn object<'a>(
     (priced || defaults_ok).then_some(row)
 }
 
-/// Whether the fast path agrees with the general reader on one line (without its ending):
-/// a line it takes must be valid UTF-8 and read by the general reader to the same row.
-/// For tests and fuzzing.
-pub fn agrees(bytes: &[u8], defaults_ok: bool) -> bool {
-    let Some(fast) = fast_row(7, bytes, defaults_ok) else {
-        return true;
-    };
-    match std::str::from_utf8(bytes) {
-        Ok(text) => super::input::json_row(7, text, defaults_ok, &[]).as_ref() == Ok(&fast),
-        Err(_) => false,
-    }
-}
-
 /// Whether each line of `piece`, read in turn as a piece is read (each line's leads kept for
 /// the next), reads as it reads alone. For tests and fuzzing.
 pub fn agrees_in_turn(piece: &[u8], defaults_ok: bool) -> bool {
@@ -711,6 +698,7 @@ pub fn agrees_in_turn(piece: &[u8], defaults_ok: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::rows::agrees;
 
     const TAKEN: &[&str] = &[
         r#"{"model": "sdxl", "prompt": "a cat, \"quoted\" \\ / \n\t", "num_inference_steps": 20, "size": "512x512", "n": 2, "seed": 42}"#,
@@ -964,9 +952,9 @@ mod tests {
 
     #[test]
     fn every_name_read_in_place_is_the_key_it_names() {
-        let names: Vec<&str> = super::super::input::PRICE_KEYS
+        let names: Vec<&str> = super::super::keys::PRICE_KEYS
             .into_iter()
-            .chain(super::super::input::IGNORED_KEYS)
+            .chain(super::super::keys::IGNORED_KEYS)
             .collect();
         for &name in &names {
             let known = key(name.as_bytes());
@@ -1090,7 +1078,7 @@ mod tests {
     /// value (a body from an OpenAI SDK carries `user`, `quality`, ...), and agrees.
     #[test]
     fn every_ignored_key_is_taken() {
-        for key in super::super::input::IGNORED_KEYS {
+        for key in super::super::keys::IGNORED_KEYS {
             for value in [r#""x""#, "1", "-2.5e3", "true", "null"] {
                 let line = format!(r#"{{"{key}": {value}, "steps": 1}}"#);
                 assert!(fast_row(1, line.as_bytes(), false).is_some(), "{line}");

@@ -10,7 +10,11 @@ use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::input::{ReadOptions, Row, RowError, json_row};
+use super::json_lines::json_row;
+use super::keys::{
+    DATE_KEYS, IGNORED_KEYS, METERED_KEYS, PRICE_KEYS, date_like, ignore_hint, plausible_key,
+};
+use super::row::{ReadOptions, Row, RowError};
 use crate::pricing::Usage;
 
 /// How sure a row's figure is.
@@ -78,22 +82,6 @@ pub enum Item<'a> {
     /// A chat or speech row.
     Metered(Metered<'a>),
 }
-
-/// Keys that make a JSON line (or CSV column names that make a file) a metered one.
-pub const METERED_KEYS: [&str; 9] = [
-    "messages",
-    "usage",
-    "input",
-    "voice",
-    "input_tokens",
-    "output_tokens",
-    "seconds",
-    "max_tokens",
-    "max_completion_tokens",
-];
-
-/// CSV columns of metered rows, beside the image columns.
-pub const METERED_COLUMNS: [&str; 3] = ["input_tokens", "output_tokens", "seconds"];
 
 /// A JSON value read strictly: a key repeated in any object, at any depth, is an error (the
 /// plain reader would keep the last, silently changing a count).
@@ -291,11 +279,11 @@ fn only_keys(
         {
             continue;
         }
-        let hint = super::input::plausible_key(key, known.iter().chain(ignored).copied())
+        let hint = plausible_key(key, known.iter().chain(ignored).copied())
             .map(|k| format!("; did you mean {k:?}?"))
-            .or_else(|| super::keys::ignore_hint(key).map(|h| format!("; {h}")))
+            .or_else(|| ignore_hint(key).map(|h| format!("; {h}")))
             .or_else(|| {
-                super::input::date_like(key).map(|how| {
+                date_like(key).map(|how| {
                     format!("; it looks like the day the job ran ({how}), which picks the rate: give it as \"created\" or \"date\", or drop it to price on --as-of")
                 })
             })
@@ -742,16 +730,14 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
     let image_key = object.keys().any(|k| {
         let k = k.as_str();
         let known = || {
-            super::input::PRICE_KEYS
+            PRICE_KEYS
                 .iter()
-                .chain(&super::input::IGNORED_KEYS)
-                .chain(&super::input::DATE_KEYS)
+                .chain(&IGNORED_KEYS)
+                .chain(&DATE_KEYS)
                 .copied()
         };
         let lower = k.to_lowercase();
-        k != "model"
-            && (known().any(|p| p == lower)
-                || super::input::plausible_key(&lower, known()).is_some())
+        k != "model" && (known().any(|p| p == lower) || plausible_key(&lower, known()).is_some())
     });
     json_row(line, text, options.defaults_ok, options.ignore_keys)
         .map(Item::Image)

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Streams;
 use super::gate::{gate, judge};
-use crate::batch::input::InputError;
+use crate::batch::row::InputError;
 use crate::batch::{InputFormat, Kind, Pricer, ReadOptions, Rows};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::error::{Error, Outcome};
