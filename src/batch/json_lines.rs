@@ -114,6 +114,15 @@ fn not_an_object(line: u64, text: &str) -> RowError {
     )
 }
 
+/// A row error about `field` holding the JSON `value`, quoted as [`value_text`] writes it.
+pub(super) fn err(line: u64, field: &str, value: &Value, message: impl Into<String>) -> RowError {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    RowError::new(line, field, &text, message)
+}
+
 /// A JSON value as messages show it, cut short when long.
 fn short(value: &Value) -> String {
     let text = value.to_string();
