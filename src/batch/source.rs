@@ -1,10 +1,60 @@
-//! Where rows come from: an input's start read to tell its form (a UTF-8 byte order mark
+//! Where rows come from: a job file or standard input opened, its start read to tell its form (a UTF-8 byte order mark
 //! dropped, UTF-16 and UTF-32 refused, CSV or JSON Lines told from the first byte), and the
 //! one capped line reader, which takes lines in place from the read buffer.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, BufReader};
+use std::path::Path;
+use std::sync::Arc;
 
 use super::row::{InputError, InputFormat, MAX_LINE_BYTES};
+
+/// The form of a job file: `given` (`--input`), else the extension; `None` for standard input
+/// (`-`) without `given`, whose form the reader tells from its first bytes. The error says why
+/// the form cannot be told, and what would tell it.
+pub fn input_form(given: Option<InputFormat>, file: &Path) -> Result<Option<InputFormat>, String> {
+    if let Some(form) = given {
+        return Ok(Some(form));
+    }
+    if file.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => Ok(Some(InputFormat::Csv)),
+        Some("jsonl" | "ndjson") => Ok(Some(InputFormat::Jsonl)),
+        _ => Err(format!(
+            "cannot tell the form of {}: its extension is not .csv, .jsonl or .ndjson (give --input csv or --input jsonl)",
+            file.display()
+        )),
+    }
+}
+
+/// Opens a job file, or standard input for `-`; a directory is refused. `held` is the whole
+/// input when it was read ahead, to be read again.
+pub fn open(file: &Path, held: Option<Arc<[u8]>>) -> Result<Box<dyn BufRead>, InputError> {
+    let cannot_read = |source: io::Error| InputError::Io {
+        name: file.display().to_string(),
+        source,
+    };
+    Ok(if let Some(bytes) = held {
+        Box::new(io::Cursor::new(bytes))
+    } else if file.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        if file.is_dir() {
+            return Err(cannot_read(io::Error::other(
+                "it is a directory; expected a job file",
+            )));
+        }
+        Box::new(BufReader::with_capacity(
+            64 * 1024,
+            std::fs::File::open(file).map_err(cannot_read)?,
+        ))
+    })
+}
 
 /// An input whose start has been read to tell its form: the bytes read put back in front of
 /// the rest (a leading UTF-8 byte order mark left out), so nothing is lost.

@@ -1,4 +1,5 @@
 //! The fast path held to the general reader: lines it takes, lines it leaves, and lines read in turn.
+
 use super::*;
 use crate::batch::rows::agrees;
 
