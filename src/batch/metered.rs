@@ -636,8 +636,9 @@ pub fn no_rate(
     ))
 }
 
-/// A CSV row of a mixed file: `metered` holds the row's cells of [`METERED_COLUMNS`] (by
-/// index into that list), blank ones as `None`. A row with none is an image row.
+/// A CSV row of a mixed file: `metered` holds the row's cells of
+/// [`METERED_COLUMNS`](super::keys::METERED_COLUMNS) (by index into that list), blank ones as
+/// `None`. A row with none is an image row.
 pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>, RowError> {
     let line = row.line;
     let [input, output, secs] = metered;

@@ -29,8 +29,9 @@ pub struct ReadOptions {
     pub delimiter: u8,
     /// Accept input in which nothing affects the price, so every job is the model's defaults.
     pub defaults_ok: bool,
-    /// JSON Lines keys to leave out of the price besides [`IGNORED_KEYS`] (`--ignore-key`);
-    /// `'static` so the options stay `Copy` for the pieces read in parallel.
+    /// JSON Lines keys to leave out of the price besides
+    /// [`IGNORED_KEYS`](super::keys::IGNORED_KEYS) (`--ignore-key`); `'static` so the options
+    /// stay `Copy` for the pieces read in parallel.
     pub ignore_keys: &'static [String],
     /// Output tokens of a chat request that names no maximum (`--max-output-tokens`).
     pub max_output_tokens: Option<u64>,
