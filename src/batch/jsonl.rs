@@ -1,12 +1,13 @@
 //! The fast path for JSON Lines: one strict pass over the common line, an object of the known
 //! keys with plain values (an API request body), read in place with nothing allocated.
 //!
-//! It accepts a strict subset of what the general reader (`json_row` in `json_lines.rs`, over `serde_json`)
-//! accepts, and gives the same row for it. Anything else (an unknown or repeated key, a
-//! number with a sign, fraction, exponent or ten digits, a string with a `\u` escape or a
-//! control character, bytes that are not UTF-8, nesting, `null`, whitespace other than spaces
+//! It accepts a strict subset of what the general reader (`json_row` in `json_lines.rs`, over
+//! `serde_json`) accepts, and gives the same row for it. Anything else (an unknown or repeated
+//! key, a number with a sign, fraction, exponent or ten digits, a string with a `\u` escape or
+//! a control character, bytes that are not UTF-8, nesting, `null`, whitespace other than spaces
 //! and tabs, a row that sets no price, ...) returns `None`, and the general reader then reads
-//! the line and writes the exact error, if there is one.
+//! the line and writes the exact error, if there is one. This file never calls the general
+//! reader: `rows.rs` chooses between the two, and holds the check that they agree (`agrees`).
 
 use std::borrow::Cow;
 
