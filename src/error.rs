@@ -4,7 +4,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::batch::RowError;
-use crate::batch::input::InputError;
+use crate::batch::row::InputError;
 use crate::job::Breach;
 use crate::pricing::{TooLarge, TooLargeTotal};
 use crate::tariff::Diagnostics;

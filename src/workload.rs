@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use crate::batch::chunks::{Block, Chunks, Pool};
 use std::borrow::Cow;
 
-use crate::batch::input::{Body, InputError, Row};
 use crate::batch::jsonl::LinesBefore;
+use crate::batch::row::{InputError, Row};
+use crate::batch::rows::Body;
 use crate::batch::{OutOfRange, Priced, PricedItem, Pricer, RowError, Totals};
 use crate::error::Error;
 use crate::job::Breach;

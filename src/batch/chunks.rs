@@ -3,7 +3,7 @@
 use std::io::{self, Read};
 use std::sync::Mutex;
 
-use super::input::MAX_LINE_BYTES;
+use super::row::MAX_LINE_BYTES;
 
 /// Buffers handed back after use, to be used again: a run reuses a few buffers instead of
 /// asking the allocator (and the kernel, for fresh pages) for new ones for every piece.

@@ -10,7 +10,12 @@ use rust_decimal::Decimal;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::input::{ReadOptions, Row, RowError, json_row};
+use super::chat_bound::input_bound;
+use super::json_lines::{err, json_row};
+use super::keys::{
+    DATE_KEYS, IGNORED_KEYS, METERED_KEYS, PRICE_KEYS, date_like, ignore_hint, plausible_key,
+};
+use super::row::{ReadOptions, Row, RowError};
 use crate::pricing::Usage;
 
 /// How sure a row's figure is.
@@ -37,18 +42,6 @@ impl Kind {
 
 /// The shapes a JSON line may have, for messages.
 pub const SHAPES: &str = "an image request ({\"num_inference_steps\": 20, \"size\": \"512x512\"}), a chat result with usage ({\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 12, \"completion_tokens\": 40}}), a chat request ({\"model\": \"Llama-3.1 8B\", \"messages\": [...], \"max_tokens\": 256}), a speech request ({\"model\": \"Chatterbox\", \"input\": \"Hello\", \"voice\": \"alloy\", \"seconds\": 2}) or a metered row ({\"model\": \"Llama-3.1 8B\", \"input_tokens\": 12, \"output_tokens\": 40} or {\"model\": \"Chatterbox\", \"seconds\": 2.5})";
-
-/// Llama 3.1's chat template, as tokens (special ones count 1; text at most its bytes):
-/// `<|begin_of_text|>` (1) and the system block the template always writes, with its
-/// knowledge-date lines ("Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n",
-/// 63 bytes) and its header (`<|start_header_id|>system<|end_header_id|>\n\n` ... `<|eot_id|>`:
-/// 3 special tokens + 6 + 2 bytes), and the generation prompt that ends the input
-/// (`<|start_header_id|>assistant<|end_header_id|>\n\n`: 2 special tokens + 9 + 2 bytes).
-pub const TEMPLATE_TOKENS: u64 = 1 + 63 + (3 + 6 + 2) + (2 + 9 + 2);
-
-/// Per message: `<|start_header_id|>`, `<|end_header_id|>`, `\n\n` (2 bytes) and `<|eot_id|>`,
-/// plus the role's bytes.
-pub const MESSAGE_TOKENS: u64 = 3 + 2;
 
 /// A metered row: a model, what it used, and how sure that is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,22 +71,6 @@ pub enum Item<'a> {
     /// A chat or speech row.
     Metered(Metered<'a>),
 }
-
-/// Keys that make a JSON line (or CSV column names that make a file) a metered one.
-pub const METERED_KEYS: [&str; 9] = [
-    "messages",
-    "usage",
-    "input",
-    "voice",
-    "input_tokens",
-    "output_tokens",
-    "seconds",
-    "max_tokens",
-    "max_completion_tokens",
-];
-
-/// CSV columns of metered rows, beside the image columns.
-pub const METERED_COLUMNS: [&str; 3] = ["input_tokens", "output_tokens", "seconds"];
 
 /// A JSON value read strictly: a key repeated in any object, at any depth, is an error (the
 /// plain reader would keep the last, silently changing a count).
@@ -210,17 +187,6 @@ pub const SPEECH_IGNORED: [&str; 6] = [
     "stream_format",
 ];
 
-/// Roles of the chat template.
-const ROLES: [&str; 5] = ["system", "user", "assistant", "tool", "ipython"];
-
-fn err(line: u64, field: &str, value: &Value, message: impl Into<String>) -> RowError {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    RowError::new(line, field, &text, message)
-}
-
 /// A whole number of tokens from 0 to u64::MAX.
 fn tokens(line: u64, field: &str, value: &Value) -> Result<u64, RowError> {
     value.as_u64().ok_or_else(|| {
@@ -291,11 +257,11 @@ fn only_keys(
         {
             continue;
         }
-        let hint = super::input::plausible_key(key, known.iter().chain(ignored).copied())
+        let hint = plausible_key(key, known.iter().chain(ignored).copied())
             .map(|k| format!("; did you mean {k:?}?"))
-            .or_else(|| super::keys::ignore_hint(key).map(|h| format!("; {h}")))
+            .or_else(|| ignore_hint(key).map(|h| format!("; {h}")))
             .or_else(|| {
-                super::input::date_like(key).map(|how| {
+                date_like(key).map(|how| {
                     format!("; it looks like the day the job ran ({how}), which picks the rate: give it as \"created\" or \"date\", or drop it to price on --as-of")
                 })
             })
@@ -312,162 +278,6 @@ fn only_keys(
         ));
     }
     Ok(())
-}
-
-/// The UTF-8 bytes of a message's text: a string, or an array of text parts.
-fn content_bytes(line: u64, content: &Value) -> Result<u64, RowError> {
-    let bytes = |s: &str| u64::try_from(s.len()).unwrap_or(u64::MAX);
-    match content {
-        Value::String(s) => Ok(bytes(s)),
-        Value::Null => Ok(0),
-        Value::Array(parts) => {
-            let mut total: u64 = 0;
-            for (i, part) in parts.iter().enumerate() {
-                // Servers join text parts with a newline ("\n".join in vLLM's chat utilities):
-                // one byte between each two.
-                if i > 0 {
-                    total = total.saturating_add(1);
-                }
-                let text = match part {
-                    Value::Object(p)
-                        if p.get("type").and_then(Value::as_str) == Some("text")
-                            && p.len() == 2 =>
-                    {
-                        p.get("text").and_then(Value::as_str)
-                    }
-                    _ => None,
-                };
-                let Some(text) = text else {
-                    return Err(err(
-                        line,
-                        "content",
-                        part,
-                        "is not a text part ({\"type\": \"text\", \"text\": \"...\"}); only text is priced by its bytes",
-                    ));
-                };
-                total = total.saturating_add(bytes(text));
-            }
-            Ok(total)
-        }
-        other => Err(err(
-            line,
-            "content",
-            other,
-            "is not message text (a string or an array of text parts)",
-        )),
-    }
-}
-
-/// The most bytes `text` takes as the chat template's `tojson` writes it: two quotes, and each
-/// character at most as long as its longest escape (`\"`, `\n`: 2; other control characters and
-/// the HTML-safe `<`, `>`, `&`, `'`: 6, `\u003c`; past ASCII 6 per UTF-16 unit, `\u00e9`, which
-/// is also at least its UTF-8 bytes).
-fn tojson_bytes(text: &str) -> u64 {
-    let mut total: u64 = 2;
-    for c in text.chars() {
-        let n: u64 = match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            '<' | '>' | '&' | '\'' => 6,
-            c if u32::from(c) < 0x20 => 6,
-            c if c.is_ascii() => 1,
-            c if c.len_utf16() == 1 => 6,
-            _ => 12,
-        };
-        total = total.saturating_add(n);
-    }
-    total
-}
-
-/// The most input tokens `messages` can be under Llama 3.1's chat template: every token of its
-/// byte-level BPE covers at least one byte, so text is at most its bytes; see
-/// [`TEMPLATE_TOKENS`] and [`MESSAGE_TOKENS`].
-pub fn input_bound(line: u64, messages: &Value) -> Result<u64, RowError> {
-    let Value::Array(list) = messages else {
-        return Err(err(
-            line,
-            "messages",
-            messages,
-            "is not an array of messages ({\"role\": \"user\", \"content\": \"...\"})",
-        ));
-    };
-    if list.is_empty() {
-        return Err(err(
-            line,
-            "messages",
-            messages,
-            "is empty; a chat request has at least one message",
-        ));
-    }
-    let mut total = TEMPLATE_TOKENS;
-    for message in list {
-        let Value::Object(m) = message else {
-            return Err(err(
-                line,
-                "messages",
-                message,
-                "holds something that is not a message object",
-            ));
-        };
-        for (key, value) in m {
-            match key.as_str() {
-                "role" | "content" | "name" => {}
-                _ => {
-                    return Err(err(
-                        line,
-                        key,
-                        value,
-                        "is not a message key dis-price can bound (role, content, name); tool calls and other parts change the prompt in ways it cannot count",
-                    ));
-                }
-            }
-        }
-        let role = match m.get("role") {
-            Some(Value::String(r)) if ROLES.contains(&r.as_str()) => r,
-            Some(other) => {
-                return Err(err(
-                    line,
-                    "role",
-                    other,
-                    format!("is not a role of the chat template ({})", ROLES.join(", ")),
-                ));
-            }
-            None => {
-                return Err(RowError::new(line, "role", "", "is missing from a message"));
-            }
-        };
-        let content = m.get("content").unwrap_or(&Value::Null);
-        // The template writes a tool result as `message.content | tojson` under the header
-        // `ipython`: quoted and escaped, so its bytes are bounded by `tojson_bytes`.
-        let tool = matches!(role.as_str(), "tool" | "ipython");
-        let content = if tool {
-            match content {
-                Value::String(text) => tojson_bytes(text),
-                other => {
-                    return Err(err(
-                        line,
-                        "content",
-                        other,
-                        "is not a string; a tool result is written by the chat template as JSON, and only a string one is bounded here",
-                    ));
-                }
-            }
-        } else {
-            content_bytes(line, content)?
-        };
-        let role: &str = if tool { "ipython" } else { role };
-        let name = match m.get("name") {
-            None => 0,
-            Some(Value::String(n)) => u64::try_from(n.len()).unwrap_or(u64::MAX),
-            Some(other) => return Err(err(line, "name", other, "is not a string")),
-        };
-        let role = u64::try_from(role.len()).unwrap_or(u64::MAX);
-        total = total
-            .saturating_add(MESSAGE_TOKENS)
-            .saturating_add(role)
-            .saturating_add(name)
-            .saturating_add(content);
-    }
-    Ok(total)
 }
 
 /// Whether a JSON object's own keys (not those of the values inside it) include one of
@@ -742,16 +552,14 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
     let image_key = object.keys().any(|k| {
         let k = k.as_str();
         let known = || {
-            super::input::PRICE_KEYS
+            PRICE_KEYS
                 .iter()
-                .chain(&super::input::IGNORED_KEYS)
-                .chain(&super::input::DATE_KEYS)
+                .chain(&IGNORED_KEYS)
+                .chain(&DATE_KEYS)
                 .copied()
         };
         let lower = k.to_lowercase();
-        k != "model"
-            && (known().any(|p| p == lower)
-                || super::input::plausible_key(&lower, known()).is_some())
+        k != "model" && (known().any(|p| p == lower) || plausible_key(&lower, known()).is_some())
     });
     json_row(line, text, options.defaults_ok, options.ignore_keys)
         .map(Item::Image)
@@ -828,8 +636,9 @@ pub fn no_rate(
     ))
 }
 
-/// A CSV row of a mixed file: `metered` holds the row's cells of [`METERED_COLUMNS`] (by
-/// index into that list), blank ones as `None`. A row with none is an image row.
+/// A CSV row of a mixed file: `metered` holds the row's cells of
+/// [`METERED_COLUMNS`](super::keys::METERED_COLUMNS) (by index into that list), blank ones as
+/// `None`. A row with none is an image row.
 pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>, RowError> {
     let line = row.line;
     let [input, output, secs] = metered;
@@ -917,11 +726,5 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("repeats the key \"prompt_tokens\""), "{e}");
-    }
-
-    #[test]
-    fn the_bound_counts_bytes_and_the_template() {
-        let m = serde_json::json!([{"role": "user", "content": "héllo"}]);
-        assert_eq!(input_bound(1, &m).unwrap(), TEMPLATE_TOKENS + 5 + 4 + 6);
     }
 }

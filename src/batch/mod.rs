@@ -1,14 +1,20 @@
 //! Pricing whole workloads: rows read one at a time, priced, and summed exactly.
 
+pub mod chat_bound;
 pub mod chunks;
-pub mod input;
+pub mod csv;
+pub mod json_lines;
 pub mod jsonl;
 pub mod keys;
 pub mod metered;
+pub mod row;
+pub mod rows;
+pub mod source;
 pub mod totals;
 
-pub use input::{InputFormat, ReadOptions, Row, RowError, Rows};
 pub use metered::{Item, Kind, Metered};
+pub use row::{InputFormat, ReadOptions, Row, RowError};
+pub use rows::Rows;
 pub use totals::{ModelTotal, RateTotal, Summary, Totals};
 
 use std::borrow::Cow;

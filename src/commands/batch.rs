@@ -1,90 +1,17 @@
 //! `batch`: price a job file row by row, with totals and the budget gate.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::io::Write;
 
 use super::Streams;
 use super::gate::{gate, judge};
-use crate::batch::input::InputError;
-use crate::batch::{InputFormat, Kind, Pricer, ReadOptions, Rows};
+use super::input::open_rows;
+use crate::batch::row::InputError;
+use crate::batch::{Kind, Pricer};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::error::{Error, Outcome};
 use crate::render::{self, BatchHeader, BatchSink};
 use crate::tariff::Tariff;
 use crate::workload;
-
-/// The form of a batch input: `--input`, else the extension; `None` for standard input
-/// without `--input`, whose form the reader tells from its first bytes.
-fn input_form(args: &BatchArgs, file: &Path) -> Result<Option<InputFormat>, Error> {
-    if let Some(form) = args.input {
-        return Ok(Some(form));
-    }
-    if file.as_os_str() == "-" {
-        return Ok(None);
-    }
-    let ext = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("csv") => Ok(Some(InputFormat::Csv)),
-        Some("jsonl" | "ndjson") => Ok(Some(InputFormat::Jsonl)),
-        _ => Err(Error::Usage(format!(
-            "cannot tell the form of {}: its extension is not .csv, .jsonl or .ndjson (give --input csv or --input jsonl)",
-            file.display()
-        ))),
-    }
-}
-
-/// Opens a job file, or standard input for `-`, and reads its header (a CSV's columns).
-/// `held` is the whole input when it was read ahead, to be read again.
-pub(super) fn open_rows(
-    args: &BatchArgs,
-    file: &Path,
-    held: Option<std::sync::Arc<[u8]>>,
-) -> Result<Rows<Box<dyn BufRead>>, Error> {
-    let name = file.display().to_string();
-    let cannot_read = |source: std::io::Error| InputError::Io {
-        name: name.clone(),
-        source,
-    };
-    let input: Box<dyn BufRead> = if let Some(bytes) = held {
-        Box::new(std::io::Cursor::new(bytes))
-    } else if file.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        if file.is_dir() {
-            return Err(cannot_read(std::io::Error::other(
-                "it is a directory; expected a job file",
-            ))
-            .into());
-        }
-        Box::new(BufReader::with_capacity(
-            64 * 1024,
-            std::fs::File::open(file).map_err(cannot_read)?,
-        ))
-    };
-    rows_from(args, file, input)
-}
-
-/// The rows of `input`, named and formed as `file` (a path, or `-`).
-pub(super) fn rows_from(
-    args: &BatchArgs,
-    file: &Path,
-    input: Box<dyn BufRead>,
-) -> Result<Rows<Box<dyn BufRead>>, Error> {
-    let name = file.display().to_string();
-    let form = input_form(args, file)?;
-    let options = ReadOptions {
-        delimiter: args.delimiter,
-        defaults_ok: args.defaults_ok,
-        // Kept for the rest of the run, which is the rest of the process.
-        ignore_keys: Box::leak(args.ignore_key.clone().into_boxed_slice()),
-        max_output_tokens: args.max_output_tokens,
-        seconds_per_char: args.seconds_per_char,
-    };
-    Ok(Rows::open(name, input, form, options)?)
-}
 
 pub(super) fn batch(
     tariff: &Tariff,

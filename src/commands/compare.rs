@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::Streams;
-use super::batch::open_rows;
 use super::gate::{gate, judge};
+use super::input::open_rows;
 use super::load::load_tariff;
-use crate::batch::input::InputError;
+use crate::batch::row::InputError;
 use crate::batch::{MeteredRow, Priced, Pricer, Summary, Totals};
 use crate::cli::{BatchArgs, BatchFormat};
 use crate::compare::{Comparison, Side};

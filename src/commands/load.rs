@@ -39,7 +39,7 @@ pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
     .map_err(fail)?;
     // A UTF-8 byte order mark is kept: the TOML reader accepts it, and `text` stays the file
     // as written, so a rewrite keeps it.
-    if let Some(reason) = crate::batch::input::not_utf8_start(&bytes) {
+    if let Some(reason) = crate::batch::source::not_utf8_start(&bytes) {
         return Err(fail(reason));
     }
     let text = String::from_utf8(bytes).map_err(|e| {

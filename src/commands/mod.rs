@@ -10,6 +10,7 @@ mod compare;
 mod diff;
 mod fit;
 mod gate;
+mod input;
 mod load;
 mod man;
 mod quote;
