@@ -220,7 +220,7 @@ pub fn shown(exact: Exact, display: Display) -> Option<Decimal> {
             return Some(deeper);
         }
     }
-    exact.round(28, crate::tariff::Rounding::Up)
+    exact.round(28, crate::exact::Rounding::Up)
 }
 
 /// An amount of money left, as shown: rounded down to the tariff's places, so it never shows
@@ -228,7 +228,7 @@ pub fn shown(exact: Exact, display: Display) -> Option<Decimal> {
 /// the last place is shown to the place of its first significant digit, rounded down. `None`
 /// when that is past 28 places (the caller shows the exact figure).
 pub fn shown_left(exact: Exact, display: Display) -> Option<Decimal> {
-    let down = crate::tariff::Rounding::Down;
+    let down = crate::exact::Rounding::Down;
     (display.decimals..=28).find_map(|places| {
         let rounded = exact.round(places, down)?;
         (!rounded.is_zero() || exact.is_zero()).then_some(rounded)

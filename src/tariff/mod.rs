@@ -37,6 +37,7 @@ use parse::*;
 use read::{Field, Reader, Table};
 
 use crate::date::Day;
+use crate::exact::Rounding;
 use crate::size::Size;
 
 /// The tariff compiled into the binary, from `tariffs/distribute.toml`.
@@ -111,39 +112,6 @@ pub struct Display {
     pub decimals: u32,
     /// The rounding mode.
     pub rounding: Rounding,
-}
-
-/// A rounding mode for shown amounts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rounding {
-    /// Half away from zero.
-    HalfUp,
-    /// Half to the even neighbour (banker's rounding).
-    HalfEven,
-    /// Away from zero.
-    Up,
-    /// Toward zero.
-    Down,
-}
-
-impl Rounding {
-    /// Every mode, in the order the docs list them.
-    pub const ALL: [Rounding; 4] = [
-        Rounding::HalfUp,
-        Rounding::HalfEven,
-        Rounding::Up,
-        Rounding::Down,
-    ];
-
-    /// The name used in tariffs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Rounding::HalfUp => "half-up",
-            Rounding::HalfEven => "half-even",
-            Rounding::Up => "up",
-            Rounding::Down => "down",
-        }
-    }
 }
 
 /// What a model bills by.

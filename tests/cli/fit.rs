@@ -2,12 +2,13 @@
 //! below the tariff's places, every rounding mode, dated rates; and `fit --write` never loses
 //! another writer's update.
 
+use dis_price::exact::Rounding;
 use dis_price::fit::{Fit, fit};
 use dis_price::grid::{Check, Status};
 use dis_price::job::Job;
 use dis_price::pricing::quote;
 use dis_price::size::Size;
-use dis_price::tariff::{Display, Model, Origin, Rounding, Tariff};
+use dis_price::tariff::{Display, Model, Origin, Tariff};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

@@ -3,11 +3,12 @@
 use std::str::FromStr;
 
 use dis_price::exact::Exact;
+use dis_price::exact::Rounding;
 use dis_price::job::{Job, Request};
 use dis_price::pricing::{Detail, Usage, price, quote};
 use dis_price::render::{QuoteView, json};
 use dis_price::size::Size;
-use dis_price::tariff::{Display, Rounding, Tariff};
+use dis_price::tariff::{Display, Tariff};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
