@@ -8,6 +8,7 @@ pub mod afford;
 pub mod axis;
 pub mod batch;
 pub mod budget;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod compare;

@@ -100,7 +100,7 @@ pub fn pick_checked<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t M
         Error::NoRateYet { model, day, first } if day.to_string() == tariff.as_of => {
             Error::Usage(format!(
                 "{}; or check another day with --as-of",
-                crate::tariff::lint::no_rate_on_as_of(&model, &tariff.as_of, first)
+                crate::checks::no_rate_on_as_of(&model, &tariff.as_of, first)
             ))
         }
         e => e,

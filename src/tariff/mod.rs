@@ -16,7 +16,6 @@ macro_rules! field {
 mod diagnostic;
 pub mod edit;
 mod image;
-pub mod lint;
 mod meters;
 mod parse;
 mod read;
@@ -34,6 +33,7 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 use image::*;
 use meters::*;
 use parse::*;
+pub(crate) use read::child_path;
 use read::{Field, Reader, Table};
 
 use crate::date::Day;

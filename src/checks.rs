@@ -1,9 +1,8 @@
 //! Findings that are not errors: a tariff that loads but deserves a second look.
 
-use super::read::child_path;
-use super::{Diagnostic, Tariff};
 use crate::grid::{Check, Status};
 use crate::render::{exact, money};
+use crate::tariff::{Diagnostic, Tariff, child_path};
 
 /// Days after which a tariff's `as_of` is old enough that its prices may have changed.
 pub const STALE_DAYS: i64 = 90;
