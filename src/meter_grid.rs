@@ -110,7 +110,6 @@ fn check_len<T>(flag: &str, text: &str, values: Vec<T>) -> Result<Vec<T>, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tariff::Tariff;
 
     #[test]
     fn lists_are_checked() {
@@ -126,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_token_grid_is_row_by_row() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let m = t.find_model("Llama-3.3 70B").unwrap();
         let MeterGrid::Tokens { cells, .. } =
             MeterGrid::compute(m, t.display, &[1000, 2000], &[0, 1000], &[]).unwrap()

@@ -20,7 +20,7 @@ pub fn is_stdin(path: &Path) -> bool {
 /// and checks either way.
 pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
     let Some(path) = path else {
-        return Ok(Tariff::builtin()?);
+        return Ok(crate::checks::builtin()?);
     };
     let stdin = is_stdin(path);
     let fail = |reason: String| Error::ReadTariff {
@@ -53,7 +53,7 @@ pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
     } else {
         Origin::File(path.to_owned())
     };
-    Ok(Tariff::parse(origin, text)?)
+    Ok(crate::checks::parse(origin, text)?)
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn tariff() -> Tariff {
-    Tariff::builtin().expect("the shipped tariff loads")
+    dis_price::checks::builtin().expect("the shipped tariff loads")
 }
 
 /// A side the API accepts: 1 to 999, or 1024.
