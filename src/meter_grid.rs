@@ -80,7 +80,9 @@ impl MeterGrid {
 pub fn parse_tokens_list(flag: &str, text: &str) -> Result<Vec<u64>, String> {
     let values: Vec<u64> = text
         .split(',')
-        .map(|part| crate::cli::parse_tokens(part).map_err(|e| format!("{flag} {text:?}: {e}")))
+        .map(|part| {
+            crate::number::flags::parse_tokens(part).map_err(|e| format!("{flag} {text:?}: {e}"))
+        })
         .collect::<Result<_, _>>()?;
     check_len(flag, text, values)
 }
@@ -90,7 +92,7 @@ pub fn parse_seconds_list(text: &str) -> Result<Vec<Decimal>, String> {
     let values: Vec<Decimal> = text
         .split(',')
         .map(|part| {
-            crate::cli::parse_seconds_flag(part.trim())
+            crate::number::flags::parse_seconds_flag(part.trim())
                 .map_err(|e| format!("--seconds {text:?}: {e}"))
         })
         .collect::<Result<_, _>>()?;
