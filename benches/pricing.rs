@@ -11,7 +11,6 @@ use dis_price::job::Job;
 use dis_price::pricing::Meter;
 use dis_price::render::{BatchHeader, BatchSink, csv};
 use dis_price::size::Size;
-use dis_price::tariff::Tariff;
 
 fn jobs(n: usize) -> String {
     let mut text = String::from("steps,size,n\n");
@@ -37,10 +36,10 @@ fn jobs(n: usize) -> String {
 
 fn benches(c: &mut Criterion) {
     c.bench_function("load the built-in tariff", |b| {
-        b.iter(|| Tariff::builtin().unwrap())
+        b.iter(|| dis_price::checks::builtin().unwrap())
     });
 
-    let tariff = Tariff::builtin().unwrap();
+    let tariff = dis_price::checks::builtin().unwrap();
     let meter = Meter::new(tariff.default_model());
     let job = Job {
         steps: 20,

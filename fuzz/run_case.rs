@@ -159,7 +159,7 @@ impl Workspace {
     pub fn new(dir: PathBuf) -> Workspace {
         Workspace {
             dir,
-            builtin: dis_price::tariff::Tariff::builtin()
+            builtin: dis_price::checks::builtin()
                 .expect("the built-in tariff loads")
                 .text,
             written: HashMap::new(),

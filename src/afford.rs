@@ -227,7 +227,6 @@ pub fn steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tariff::Tariff;
 
     fn e(s: &str) -> Exact {
         Exact::from_decimal(s.parse().unwrap()).unwrap()
@@ -235,7 +234,7 @@ mod tests {
 
     #[test]
     fn a_budget_of_exactly_n_images_buys_n() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let m = t.default_model();
         // 512x512 at 20 steps is 0.00603 exactly.
         let a = images(m, t.display, 20, Size::new(512, 512), e("0.0603")).unwrap();
@@ -260,7 +259,7 @@ mod tests {
 
     #[test]
     fn counts_past_a_jobs_u32_exactly() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let m = t.default_model();
         let a = images(m, t.display, 20, Size::new(512, 512), e("1e28")).unwrap();
         // 1e28 / 0.00603 = 1658374792703150912106135986733.003...
@@ -277,7 +276,7 @@ mod tests {
 
     #[test]
     fn the_most_steps_that_fit() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let m = t.default_model();
         // Four 1024x1024 images cost 4 x 0.001206 = 0.004824 per step.
         let a = steps(m, t.display, Size::new(1024, 1024), 4, e("0.04824"), 1, 50).unwrap();

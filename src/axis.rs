@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use crate::number::parse_u32;
+use crate::number::{looks_like_range, parse_u32};
 use crate::size::Size;
 
 /// The most values one axis may have, so a typo like `1..4000000000` cannot exhaust memory.
@@ -15,18 +15,6 @@ pub struct StepsList(pub Vec<u32>);
 /// A list of sizes, comma-separated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SizeList(pub Vec<Size>);
-
-/// The two ends of text that looks like a range written another way (`10-50`, `10–50`,
-/// `10...50`, `10 to 50`), to suggest `10..50`; `None` for anything else.
-pub fn looks_like_range(text: &str) -> Option<(&str, &str)> {
-    let text = text.trim();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    ["...", "..", "-", "–", "—", " to "]
-        .iter()
-        .filter_map(|sep| text.split_once(sep))
-        .map(|(from, to)| (from.trim(), to.trim()))
-        .find(|&(from, to)| digits(from) && digits(to))
-}
 
 impl FromStr for StepsList {
     type Err = String;

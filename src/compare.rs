@@ -252,7 +252,7 @@ mod tests {
 
     #[test]
     fn sizes_come_largest_change_first_falls_included() {
-        let tariff = Tariff::builtin().unwrap();
+        let tariff = crate::checks::builtin().unwrap();
         let base = side(&tariff, &[(20, "512x512", 1), (10, "1024x1024", 2)]);
         let head = side(&tariff, &[(20, "512x512", 1), (10, "768x768", 1)]);
         let c = Comparison::new(&base, &head).unwrap();
@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn a_rise_from_zero_has_no_percentage_and_fails_any_percent_gate() {
-        let tariff = Tariff::builtin().unwrap();
+        let tariff = crate::checks::builtin().unwrap();
         let (empty, head) = (side(&tariff, &[]), side(&tariff, &[(1, "512x512", 1)]));
         let rise = Comparison::new(&empty, &head).unwrap().total;
         assert_eq!(rise.percent, None);

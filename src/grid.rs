@@ -247,11 +247,10 @@ impl Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tariff::Tariff;
 
     #[test]
     fn the_shipped_rate_reproduces_eight_cells_and_the_ninth_within_tolerance() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let check = Check::run(t.default_model(), t.display).unwrap().unwrap();
         assert_eq!(check.cells.len(), 9);
         assert_eq!(check.count(Status::Exact), 8);
@@ -293,7 +292,7 @@ mod tests {
 
     #[test]
     fn rows_follow_the_steps() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let g = Grid::compute(
             t.default_model(),
             t.display,

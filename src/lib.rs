@@ -11,11 +11,10 @@
 //!
 //! ```
 //! use dis_price::job::Job;
-//! use dis_price::{pricing, render};
+//! use dis_price::{checks, pricing, render};
 //! use dis_price::size::Size;
-//! use dis_price::tariff::Tariff;
 //!
-//! let tariff = Tariff::builtin().expect("the built-in tariff loads");
+//! let tariff = checks::builtin().expect("the built-in tariff loads and passes its checks");
 //! let model = tariff.find_model("flux-dev").expect("a model of the tariff");
 //! let job = Job {
 //!     steps: 20,
@@ -34,6 +33,7 @@ pub mod afford;
 pub mod axis;
 pub mod batch;
 pub mod budget;
+pub mod checks;
 #[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]

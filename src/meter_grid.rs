@@ -80,7 +80,9 @@ impl MeterGrid {
 pub fn parse_tokens_list(flag: &str, text: &str) -> Result<Vec<u64>, String> {
     let values: Vec<u64> = text
         .split(',')
-        .map(|part| crate::cli::parse_tokens(part).map_err(|e| format!("{flag} {text:?}: {e}")))
+        .map(|part| {
+            crate::number::flags::parse_tokens(part).map_err(|e| format!("{flag} {text:?}: {e}"))
+        })
         .collect::<Result<_, _>>()?;
     check_len(flag, text, values)
 }
@@ -90,7 +92,7 @@ pub fn parse_seconds_list(text: &str) -> Result<Vec<Decimal>, String> {
     let values: Vec<Decimal> = text
         .split(',')
         .map(|part| {
-            crate::cli::parse_seconds_flag(part.trim())
+            crate::number::flags::parse_seconds_flag(part.trim())
                 .map_err(|e| format!("--seconds {text:?}: {e}"))
         })
         .collect::<Result<_, _>>()?;
@@ -110,7 +112,6 @@ fn check_len<T>(flag: &str, text: &str, values: Vec<T>) -> Result<Vec<T>, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tariff::Tariff;
 
     #[test]
     fn lists_are_checked() {
@@ -126,7 +127,7 @@ mod tests {
 
     #[test]
     fn a_token_grid_is_row_by_row() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let m = t.find_model("Llama-3.3 70B").unwrap();
         let MeterGrid::Tokens { cells, .. } =
             MeterGrid::compute(m, t.display, &[1000, 2000], &[0, 1000], &[]).unwrap()

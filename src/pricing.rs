@@ -220,7 +220,7 @@ pub fn shown(exact: Exact, display: Display) -> Option<Decimal> {
             return Some(deeper);
         }
     }
-    exact.round(28, crate::tariff::Rounding::Up)
+    exact.round(28, crate::exact::Rounding::Up)
 }
 
 /// An amount of money left, as shown: rounded down to the tariff's places, so it never shows
@@ -228,7 +228,7 @@ pub fn shown(exact: Exact, display: Display) -> Option<Decimal> {
 /// the last place is shown to the place of its first significant digit, rounded down. `None`
 /// when that is past 28 places (the caller shows the exact figure).
 pub fn shown_left(exact: Exact, display: Display) -> Option<Decimal> {
-    let down = crate::tariff::Rounding::Down;
+    let down = crate::exact::Rounding::Down;
     (display.decimals..=28).find_map(|places| {
         let rounded = exact.round(places, down)?;
         (!rounded.is_zero() || exact.is_zero()).then_some(rounded)
@@ -392,10 +392,9 @@ pub fn price(model: &Model, usage: &Usage, display: Display) -> Result<Charge, P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tariff::Tariff;
 
     fn price(steps: u32, width: u32, height: u32, count: u32) -> Quote {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let job = Job {
             steps,
             size: Size::new(width, height),
@@ -425,7 +424,7 @@ mod tests {
 
     #[test]
     fn the_minimum_is_per_image() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let mut model = t.default_model().clone();
         model.minimum = Decimal::new(1, 2);
         let job = Job {
@@ -446,7 +445,7 @@ mod tests {
 
     #[test]
     fn tokens_and_seconds_are_exact() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let llama = t.find_model("llama-3.1 8b").unwrap();
         let p = super::price(
             llama,
@@ -484,7 +483,7 @@ mod tests {
 
     #[test]
     fn never_shown_as_zero_unless_zero() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let tiny = Exact::from_decimal(Decimal::new(14, 6)).unwrap();
         assert_eq!(shown(tiny, t.display).unwrap().to_string(), "0.00001");
         assert_eq!(shown(Exact::ZERO, t.display).unwrap().to_string(), "0.0000");
@@ -494,7 +493,7 @@ mod tests {
 
     #[test]
     fn an_overflow_is_an_error() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let job = Job {
             steps: u32::MAX,
             size: Size::new(u32::MAX, u32::MAX),

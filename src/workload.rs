@@ -682,7 +682,7 @@ mod tests {
 
     /// Per-job CSV rows of `text`, on one core or on every core.
     fn priced(text: &[u8], parallel: bool) -> (Vec<u8>, Totals) {
-        let tariff = Tariff::builtin().unwrap();
+        let tariff = crate::checks::builtin().unwrap();
         let rows = Rows::open(
             "t".into(),
             std::io::Cursor::new(text.to_vec()),
@@ -737,7 +737,7 @@ mod tests {
         let (one, one_totals) = priced(text.as_bytes(), false);
         let (every, every_totals) = priced(text.as_bytes(), true);
         assert_eq!(one, every);
-        let tariff = Tariff::builtin().unwrap();
+        let tariff = crate::checks::builtin().unwrap();
         let (a, b) = (
             one_totals.summary(&tariff).unwrap(),
             every_totals.summary(&tariff).unwrap(),

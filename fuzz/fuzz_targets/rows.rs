@@ -17,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 static TARIFF: std::sync::OnceLock<Tariff> = std::sync::OnceLock::new();
 
 fuzz_target!(|bytes: &[u8]| {
-    let tariff = TARIFF.get_or_init(|| Tariff::builtin().expect("the built-in tariff loads"));
+    let tariff = TARIFF.get_or_init(|| dis_price::checks::builtin().expect("the built-in tariff loads"));
     // The JSON Lines fast path takes only lines the general reader reads to the same row.
     for line in bytes.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);

@@ -3,12 +3,12 @@
 #![no_main]
 
 use dis_price::grid::{Check, Grid};
-use dis_price::tariff::{Origin, Tariff};
+use dis_price::tariff::Origin;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(text) = std::str::from_utf8(bytes) else { return };
-    let Ok(tariff) = Tariff::parse(Origin::BuiltIn, text.to_owned()) else { return };
+    let Ok(tariff) = dis_price::checks::parse(Origin::BuiltIn, text.to_owned()) else { return };
     for model in &tariff.models {
         // A loaded tariff's own grid must price: its sizes and steps passed validation.
         if let Ok(Some(check)) = Check::run(model, tariff.display) {

@@ -201,7 +201,7 @@ fn tokens(line: u64, field: &str, value: &Value) -> Result<u64, RowError> {
 
 /// Seconds: an exact decimal, 0 or more, from a JSON number or a CSV cell.
 pub fn seconds_text(line: u64, field: &str, text: &str) -> Result<Decimal, RowError> {
-    crate::cli::parse_seconds(text)
+    crate::number::flags::parse_seconds(text)
         .map_err(|m| RowError::new(line, field, text, format!("is not seconds of audio: {m}")))
 }
 
@@ -663,7 +663,7 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
         ));
     }
     let count = |field: &str, text: &str| {
-        crate::cli::parse_tokens(text).map_err(|m| RowError::new(line, field, text, m))
+        crate::number::flags::parse_tokens(text).map_err(|m| RowError::new(line, field, text, m))
     };
     let usage = match (input, output, secs) {
         (Some(i), Some(o), None) => Usage::Tokens {

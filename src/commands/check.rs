@@ -42,9 +42,9 @@ pub(super) fn check(
         }
     }
     match format {
-        CheckFormat::Table => render::table::check(io.out, &view)?,
+        CheckFormat::Table => render::table::grids::check(io.out, &view)?,
         CheckFormat::Markdown => render::markdown::check(io.out, &view)?,
-        CheckFormat::Json => render::json::check(io.out, &view)?,
+        CheckFormat::Json => render::json::grids::check(io.out, &view)?,
     }
     let passed = view.checks.iter().all(|(_, c)| c.passed());
     Ok(if passed {

@@ -43,10 +43,10 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
     let days = crate::diff::over_days(&priced, steps, sizes)?;
     let view = DiffView { days: &days };
     match args.format {
-        GridFormat::Table => render::table::diff(io.out, &view)?,
+        GridFormat::Table => render::table::grids::diff(io.out, &view)?,
         GridFormat::Markdown => render::markdown::diff(io.out, &view)?,
         GridFormat::Csv => render::csv::diff(io.out, &view)?,
-        GridFormat::Json => render::json::diff(io.out, &view)?,
+        GridFormat::Json => render::json::grids::diff(io.out, &view)?,
     }
     let Some(limit) = args.fail_above else {
         return Ok(Outcome::Success);

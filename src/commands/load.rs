@@ -20,7 +20,7 @@ pub fn is_stdin(path: &Path) -> bool {
 /// and checks either way.
 pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
     let Some(path) = path else {
-        return Ok(Tariff::builtin()?);
+        return Ok(crate::checks::builtin()?);
     };
     let stdin = is_stdin(path);
     let fail = |reason: String| Error::ReadTariff {
@@ -53,7 +53,7 @@ pub fn load_tariff(path: Option<&Path>) -> Result<Tariff, Error> {
     } else {
         Origin::File(path.to_owned())
     };
-    Ok(Tariff::parse(origin, text)?)
+    Ok(crate::checks::parse(origin, text)?)
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
@@ -100,7 +100,7 @@ pub fn pick_checked<'t>(tariff: &'t Tariff, query: Option<&str>) -> Result<&'t M
         Error::NoRateYet { model, day, first } if day.to_string() == tariff.as_of => {
             Error::Usage(format!(
                 "{}; or check another day with --as-of",
-                crate::tariff::lint::no_rate_on_as_of(&model, &tariff.as_of, first)
+                crate::checks::no_rate_on_as_of(&model, &tariff.as_of, first)
             ))
         }
         e => e,

@@ -62,10 +62,10 @@ pub(super) fn table(
         grid: &grid,
     };
     match args.format {
-        GridFormat::Table => render::table::grid(io.out, &view)?,
+        GridFormat::Table => render::table::grids::grid(io.out, &view)?,
         GridFormat::Markdown => render::markdown::grid(io.out, &view)?,
         GridFormat::Csv => render::csv::grid(io.out, &view)?,
-        GridFormat::Json => render::json::grid(io.out, &view)?,
+        GridFormat::Json => render::json::grids::grid(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }

@@ -15,7 +15,7 @@ pub(super) fn validate(
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
     let tariff = load_tariff(path)?;
-    let warnings = crate::tariff::lint::warnings(&tariff, &today.to_string());
+    let warnings = crate::checks::warnings(&tariff, &today.to_string());
     for w in &warnings {
         writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;
     }

@@ -129,7 +129,7 @@ mod tests {
     fn dated(rates: &str) -> Tariff {
         let from = "rate = \"0.001206\"";
         assert!(BUILTIN.contains(from));
-        Tariff::parse(
+        crate::checks::parse(
             Origin::BuiltIn,
             BUILTIN.replacen(from, &format!("rates = [{rates}]"), 1),
         )
@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn every_later_day_of_either_tariff_is_compared() {
-        let plain = Tariff::builtin().unwrap();
+        let plain = crate::checks::builtin().unwrap();
         let new = dated(
             r#"{ from = "2026-01-01", rate = "0.001206" }, { from = "2027-01-01", rate = "0.002" }"#,
         );

@@ -1,7 +1,8 @@
 //! The display: places and rounding of shown prices.
 
 use super::{Change, Kind};
-use crate::tariff::{Display, Rounding, Tariff};
+use crate::exact::Rounding;
+use crate::tariff::{Display, Tariff};
 
 /// The display's change, if any: whether some shown price can be higher for the same exact
 /// price decides whether it fails the gate.

@@ -245,12 +245,12 @@ mod tests {
 
     fn edited(from: &str, to: &str) -> Tariff {
         assert!(BUILTIN.contains(from), "{from}");
-        Tariff::parse(Origin::BuiltIn, BUILTIN.replacen(from, to, 1)).unwrap()
+        crate::checks::parse(Origin::BuiltIn, BUILTIN.replacen(from, to, 1)).unwrap()
     }
 
     #[test]
     fn a_rate_rise_shows_in_every_cell() {
-        let old = Tariff::builtin().unwrap();
+        let old = crate::checks::builtin().unwrap();
         let new = edited("rate = \"0.001206\"", "rate = \"0.002412\"");
         let t = diff(&old, &new, None, None).unwrap();
         assert_eq!(t.models.len(), 1);

@@ -6,8 +6,8 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+use crate::exact::Rounding;
 use crate::exact::{Exact, wide_mul, write_point};
-use crate::tariff::Rounding;
 
 /// A figure that does not fit exact arithmetic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

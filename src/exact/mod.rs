@@ -8,13 +8,16 @@
 //! Every operation is checked: where a result would not fit, it returns `None`, never a
 //! rounded value.
 
+mod rounding;
+
+pub use rounding::Rounding;
+
 use std::cmp::Ordering;
 use std::fmt;
 
 use rust_decimal::Decimal;
 
 use crate::digits::Block;
-use crate::tariff::Rounding;
 
 /// An exact amount, at least zero, kept reduced so that equal amounts compare equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

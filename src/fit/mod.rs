@@ -517,11 +517,10 @@ pub fn fit(model: &Model, display: Display) -> Result<Fit, FitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tariff::Tariff;
 
     #[test]
     fn the_shipped_grid() {
-        let t = Tariff::builtin().unwrap();
+        let t = crate::checks::builtin().unwrap();
         let f = fit(t.default_model(), t.display).unwrap();
         assert_eq!(f.best_count, 8);
         assert_eq!(f.best.len(), 1);

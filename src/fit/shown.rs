@@ -2,7 +2,8 @@
 //! computes, turned around.
 
 use super::{Interval, MAX_PLACES, Overflow, Ratio, ZERO};
-use crate::tariff::{Display, Rounding};
+use crate::exact::Rounding;
+use crate::tariff::Display;
 
 /// The amounts that round to `k / 10^places` at `places` under `mode` (for `k = 0`, those
 /// that round to zero).

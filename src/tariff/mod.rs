@@ -1,7 +1,8 @@
 //! The tariff: a provider's price list, read from TOML and checked once.
 //!
-//! `Tariff::parse` turns text into checked types or a list of positioned problems; nothing past
-//! this module sees an unchecked value.
+//! `Tariff::parse_with` turns text into checked types or a list of positioned problems; nothing
+//! past this module sees an unchecked value. The checks that price a job live above pricing, in
+//! `crate::checks`, which passes them in (`crate::checks::parse`, `crate::checks::builtin`).
 
 /// A field to read: its value and its path, for `Reader`'s methods.
 macro_rules! field {
@@ -16,7 +17,6 @@ macro_rules! field {
 mod diagnostic;
 pub mod edit;
 mod image;
-pub mod lint;
 mod meters;
 mod parse;
 mod read;
@@ -34,9 +34,11 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 use image::*;
 use meters::*;
 use parse::*;
+pub(crate) use read::child_path;
 use read::{Field, Reader, Table};
 
 use crate::date::Day;
+use crate::exact::Rounding;
 use crate::size::Size;
 
 /// The tariff compiled into the binary, from `tariffs/distribute.toml`.
@@ -104,6 +106,10 @@ pub struct Tariff {
     pub priced_on: Option<Day>,
 }
 
+/// A check of an image model's rate that the tariff cannot make itself, since it prices a job:
+/// given the model at the rate to check and the display, the problem's message, if any.
+pub type RateCheck = fn(&Model, Display) -> Option<String>;
+
 /// How shown amounts are rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Display {
@@ -111,39 +117,6 @@ pub struct Display {
     pub decimals: u32,
     /// The rounding mode.
     pub rounding: Rounding,
-}
-
-/// A rounding mode for shown amounts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rounding {
-    /// Half away from zero.
-    HalfUp,
-    /// Half to the even neighbour (banker's rounding).
-    HalfEven,
-    /// Away from zero.
-    Up,
-    /// Toward zero.
-    Down,
-}
-
-impl Rounding {
-    /// Every mode, in the order the docs list them.
-    pub const ALL: [Rounding; 4] = [
-        Rounding::HalfUp,
-        Rounding::HalfEven,
-        Rounding::Up,
-        Rounding::Down,
-    ];
-
-    /// The name used in tariffs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Rounding::HalfUp => "half-up",
-            Rounding::HalfEven => "half-even",
-            Rounding::Up => "up",
-            Rounding::Down => "down",
-        }
-    }
 }
 
 /// What a model bills by.
@@ -396,13 +369,13 @@ pub struct PublishedRow {
 }
 
 impl Tariff {
-    /// The built-in tariff.
-    pub fn builtin() -> Result<Tariff, Diagnostics> {
-        Tariff::parse(Origin::BuiltIn, BUILTIN.to_owned())
-    }
-
-    /// Reads and checks a tariff from its text.
-    pub fn parse(origin: Origin, text: String) -> Result<Tariff, Diagnostics> {
+    /// Reads and checks a tariff from its text; `check` is asked about each rate of each image
+    /// model, and its findings are placed at the rate like the reader's own.
+    pub fn parse_with(
+        origin: Origin,
+        text: String,
+        check: RateCheck,
+    ) -> Result<Tariff, Diagnostics> {
         let file = origin.name();
         let place = |p: read::Problem| Diagnostic::new(&file, &text, p.span, &p.key, p.message);
         let raw = raw_controls(&text);
@@ -435,7 +408,7 @@ impl Tariff {
         }
         let mut reader = Reader::default();
         let root = Table::new(String::new(), 0..0, document.get_ref());
-        let checked = read_tariff(&mut reader, root);
+        let checked = read_tariff(&mut reader, root, check);
         match checked {
             Some(parts) if reader.problems.is_empty() => Ok(Tariff {
                 origin,

@@ -15,7 +15,11 @@ pub(super) struct Parts {
     pub(super) default_model: usize,
 }
 
-pub(super) fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Parts> {
+pub(super) fn read_tariff(
+    r: &mut Reader,
+    mut root: Table<'_, '_>,
+    check: RateCheck,
+) -> Option<Parts> {
     let schema = r.required(&mut root, "schema");
     let version = schema
         .as_ref()
@@ -93,7 +97,7 @@ pub(super) fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Par
     }
     if let Some(display) = display {
         for model in &models {
-            check_priceable(r, model, display);
+            check_priceable(r, model, display, check);
         }
     }
     Some(Parts {
@@ -107,59 +111,33 @@ pub(super) fn read_tariff(r: &mut Reader, mut root: Table<'_, '_>) -> Option<Par
     })
 }
 
-/// A rate that loads but cannot price the model's own default job, or a cell of its published
-/// grid, at the shown places would fail every command that uses it; it is placed at the rate.
-pub(super) fn check_priceable(r: &mut Reader, model: &Model, display: Display) {
+/// Each rate of an image model, asked of `check` (see [`RateCheck`]); a problem is placed at the
+/// rate.
+pub(super) fn check_priceable(r: &mut Reader, model: &Model, display: Display, check: RateCheck) {
     if !model.is_image() {
         return;
     }
     if model.rates.is_empty() {
         let path = format!("{}.rate", read::child_path("models", &model.id));
-        check_rate(r, model, display, &path);
+        check_rate(r, model, display, &path, check);
     }
     for (i, change) in model.rates.iter().enumerate() {
         let path = format!("{}.rates[{i}].rate", read::child_path("models", &model.id));
         let mut dated = model.clone();
         dated.rate = change.rate;
-        check_rate(r, &dated, display, &path);
+        check_rate(r, &dated, display, &path, check);
     }
 }
 
 /// [`check_priceable`] for the model's `rate`, found at `path`.
-pub(super) fn check_rate(r: &mut Reader, model: &Model, display: Display, path: &str) {
-    let job = crate::job::Request::default().resolve(model).job;
-    let failed = crate::pricing::quote(model, &job, display)
-        .err()
-        .map(|e| (e, "its default job"))
-        .or_else(|| {
-            // A published price too far off to compare is `check`'s to report, not the rate's.
-            match crate::grid::Check::run(model, display) {
-                Err(crate::grid::CheckError::TooLarge(e)) => {
-                    Some((e, "a cell of its published grid"))
-                }
-                _ => None,
-            }
-        });
-    if let Some((e, which)) = failed {
+fn check_rate(r: &mut Reader, model: &Model, display: Display, path: &str, check: RateCheck) {
+    if let Some(message) = check(model, display) {
         let span = r
             .spans
             .iter()
             .find(|(k, _)| k == path)
             .map_or(0..0, |(_, s)| s.clone());
-        r.problem(
-            span,
-            path,
-            format!(
-                "rate {} cannot price {which} shown to {} places: {e} ({})",
-                model.rate,
-                display.decimals,
-                if e.is_below_one() {
-                    "give the rate fewer significant digits, or unit_size fewer factors of 2 and 5"
-                } else {
-                    "lower the rate or display.decimals"
-                }
-            ),
-        );
+        r.problem(span, path, message);
     }
 }
 

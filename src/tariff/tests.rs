@@ -13,7 +13,7 @@ fn sha256_of_known_bytes() {
 
 #[test]
 fn the_builtin_tariff_loads() {
-    let t = Tariff::builtin().unwrap();
+    let t = crate::checks::builtin().unwrap();
     let m = t.default_model();
     assert_eq!(m.id, "flux-dev");
     assert_eq!(m.rate, Decimal::new(1206, 6));
@@ -191,7 +191,7 @@ proptest::proptest! {
             && !overlapping_or_touching
             && !accepted.is_empty();
         let default = accepted.first().copied().unwrap_or(min);
-        let loaded = Tariff::parse(Origin::BuiltIn, side_tariff(min, max, &refused, default));
+        let loaded = crate::checks::parse(Origin::BuiltIn, side_tariff(min, max, &refused, default));
         proptest::prop_assert_eq!(loaded.is_ok(), valid, "{:?}", loaded.as_ref().err().map(ToString::to_string));
         let Ok(tariff) = loaded else { return Ok(()) };
         let model = tariff.default_model();
@@ -238,7 +238,7 @@ proptest::proptest! {
 
 #[test]
 fn models_are_found_by_id_or_alias_in_any_case() {
-    let t = Tariff::builtin().unwrap();
+    let t = crate::checks::builtin().unwrap();
     for q in [
         "flux-dev",
         "FLUX-DEV",
@@ -265,7 +265,7 @@ fn models_are_found_by_id_or_alias_in_any_case() {
 #[test]
 fn a_number_rate_is_as_exact_as_a_string() {
     let text = BUILTIN.replace("rate = \"0.001206\"", "rate = 0.001206");
-    let t = Tariff::parse(Origin::BuiltIn, text).unwrap();
+    let t = crate::checks::parse(Origin::BuiltIn, text).unwrap();
     assert_eq!(t.default_model().rate.to_string(), "0.001206");
 }
 
@@ -274,7 +274,7 @@ fn reports_every_problem_at_once() {
     let text = BUILTIN
         .replace("rate = \"0.001206\"", "rat = \"0.001206\"")
         .replace("rounding = \"half-up\"", "rounding = \"nearest\"");
-    let err = Tariff::parse(Origin::BuiltIn, text).unwrap_err();
+    let err = crate::checks::parse(Origin::BuiltIn, text).unwrap_err();
     let keys: Vec<&str> = err.0.iter().map(|d| d.key.as_str()).collect();
     assert!(keys.contains(&"display.rounding"), "{keys:?}");
     assert!(keys.contains(&"models.flux-dev.rate"), "{keys:?}");

@@ -231,7 +231,7 @@ proptest! {
         let numer: u128 = jobs.iter().map(|&(s, w, h, n)| crate::laws::price_by_hand(s, w, h, n).0).sum();
         // 10^-30 units of the exact total: denom is 2^20 x 10^6, which divides 10^30.
         prop_assert_eq!(numer * (10u128.pow(30) / denom), scaled(v["exact"].as_str().unwrap()));
-        let rounded = crate::laws::round_by_hand(numer, denom, 4, dis_price::tariff::Rounding::HalfUp);
+        let rounded = crate::laws::round_by_hand(numer, denom, 4, dis_price::exact::Rounding::HalfUp);
         let total = Decimal::from_str_exact(v["total"].as_str().unwrap()).unwrap();
         prop_assert_eq!(total, Decimal::from_i128_with_scale(i128::try_from(rounded).unwrap(), 4));
         prop_assert!(total.scale() == 4);

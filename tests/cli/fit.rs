@@ -2,12 +2,13 @@
 //! below the tariff's places, every rounding mode, dated rates; and `fit --write` never loses
 //! another writer's update.
 
+use dis_price::exact::Rounding;
 use dis_price::fit::{Fit, fit};
 use dis_price::grid::{Check, Status};
 use dis_price::job::Job;
 use dis_price::pricing::quote;
 use dis_price::size::Size;
-use dis_price::tariff::{Display, Model, Origin, Rounding, Tariff};
+use dis_price::tariff::{Display, Model, Origin};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -29,7 +30,7 @@ fn tariff_text(
 }
 
 fn model_of(text: String, day: &str) -> Model {
-    let tariff = Tariff::parse(Origin::BuiltIn, text.clone())
+    let tariff = dis_price::checks::parse(Origin::BuiltIn, text.clone())
         .unwrap_or_else(|e| panic!("{e}\n{text}"))
         .on(day.parse().unwrap());
     tariff.models[0].clone()
@@ -285,7 +286,7 @@ fn two_models() -> String {
 }
 
 fn rate_of(text: &str, model: &str) -> Decimal {
-    Tariff::parse(Origin::BuiltIn, text.to_owned())
+    dis_price::checks::parse(Origin::BuiltIn, text.to_owned())
         .unwrap_or_else(|e| panic!("{e}"))
         .find_model(model)
         .unwrap()

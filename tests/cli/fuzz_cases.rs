@@ -8,7 +8,7 @@ use dis_price::axis::{MAX_VALUES, StepsList};
 use dis_price::batch::{InputFormat, PricedItem, Pricer, ReadOptions, Rows};
 use dis_price::pricing::shown;
 use dis_price::size::Size;
-use dis_price::tariff::{Origin, Tariff};
+use dis_price::tariff::Origin;
 
 #[path = "../../fuzz/run_case.rs"]
 mod run_case;
@@ -70,7 +70,7 @@ fn tariff_cases() {
         let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
-        let Ok(tariff) = Tariff::parse(Origin::BuiltIn, text) else {
+        let Ok(tariff) = dis_price::checks::parse(Origin::BuiltIn, text) else {
             continue;
         };
         for model in &tariff.models {
@@ -82,7 +82,7 @@ fn tariff_cases() {
 
 #[test]
 fn rows_cases() {
-    let tariff = Tariff::builtin().unwrap();
+    let tariff = dis_price::checks::builtin().unwrap();
     for (name, bytes) in cases("rows") {
         for form in [InputFormat::Csv, InputFormat::Jsonl] {
             let Ok(mut rows) = Rows::new(

@@ -3,16 +3,17 @@
 use std::str::FromStr;
 
 use dis_price::exact::Exact;
+use dis_price::exact::Rounding;
 use dis_price::job::{Job, Request};
 use dis_price::pricing::{Detail, Usage, price, quote};
 use dis_price::render::{QuoteView, json};
 use dis_price::size::Size;
-use dis_price::tariff::{Display, Rounding, Tariff};
+use dis_price::tariff::{Display, Tariff};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn tariff() -> Tariff {
-    Tariff::builtin().expect("the shipped tariff loads")
+    dis_price::checks::builtin().expect("the shipped tariff loads")
 }
 
 /// A side the API accepts: 1 to 999, or 1024.

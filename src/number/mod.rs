@@ -1,6 +1,8 @@
 //! Numbers as people type them: whole counts for flags, exact decimals for money.
 #![deny(clippy::arithmetic_side_effects)]
 
+pub mod flags;
+
 use rust_decimal::Decimal;
 
 /// Reads a whole number from 0 to 4294967295: digits only, never wrapped, rounded or truncated.
@@ -191,6 +193,18 @@ fn strip_underscores(text: &str) -> Option<String> {
         }
     }
     Some(text.replace('_', ""))
+}
+
+/// The two ends of text that looks like a range written another way (`10-50`, `10–50`,
+/// `10...50`, `10 to 50`), to suggest `10..50`; `None` for anything else.
+pub fn looks_like_range(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    ["...", "..", "-", "–", "—", " to "]
+        .iter()
+        .filter_map(|sep| text.split_once(sep))
+        .map(|(from, to)| (from.trim(), to.trim()))
+        .find(|&(from, to)| digits(from) && digits(to))
 }
 
 #[cfg(test)]

@@ -1,9 +1,49 @@
-//! Findings that are not errors: a tariff that loads but deserves a second look.
+//! The tariff's checks that price a job: at load time, a rate that cannot price its model's
+//! default job or a published cell is an error ([`parse`], [`builtin`]); `validate`'s
+//! [`warnings`] are findings that are not errors, a tariff that loads but deserves a second look.
 
-use super::read::child_path;
-use super::{Diagnostic, Tariff};
 use crate::grid::{Check, Status};
 use crate::render::{exact, money};
+use crate::tariff::{BUILTIN, Diagnostic, Diagnostics, Display, Model, Origin, Tariff, child_path};
+
+/// The built-in tariff, read and checked.
+pub fn builtin() -> Result<Tariff, Diagnostics> {
+    parse(Origin::BuiltIn, BUILTIN.to_owned())
+}
+
+/// Reads a tariff from its text and checks that each image model's rates can price.
+pub fn parse(origin: Origin, text: String) -> Result<Tariff, Diagnostics> {
+    Tariff::parse_with(origin, text, rate_prices)
+}
+
+/// A rate that loads but cannot price the model's own default job, or a cell of its published
+/// grid, at the shown places would fail every command that uses it: the problem, placed at the
+/// rate by the reader.
+fn rate_prices(model: &Model, display: Display) -> Option<String> {
+    let job = crate::job::Request::default().resolve(model).job;
+    let (e, which) = crate::pricing::quote(model, &job, display)
+        .err()
+        .map(|e| (e, "its default job"))
+        .or_else(|| {
+            // A published price too far off to compare is `check`'s to report, not the rate's.
+            match crate::grid::Check::run(model, display) {
+                Err(crate::grid::CheckError::TooLarge(e)) => {
+                    Some((e, "a cell of its published grid"))
+                }
+                _ => None,
+            }
+        })?;
+    Some(format!(
+        "rate {} cannot price {which} shown to {} places: {e} ({})",
+        model.rate,
+        display.decimals,
+        if e.is_below_one() {
+            "give the rate fewer significant digits, or unit_size fewer factors of 2 and 5"
+        } else {
+            "lower the rate or display.decimals"
+        }
+    ))
+}
 
 /// Days after which a tariff's `as_of` is old enough that its prices may have changed.
 pub const STALE_DAYS: i64 = 90;
@@ -131,7 +171,6 @@ pub fn today_utc() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tariff::{BUILTIN, Origin};
 
     #[test]
     fn dates_from_day_counts() {
@@ -144,7 +183,7 @@ mod tests {
 
     #[test]
     fn the_shipped_tariff_has_no_warnings() {
-        let t = Tariff::builtin().unwrap();
+        let t = builtin().unwrap();
         assert_eq!(warnings(&t, "2026-11-25"), vec![]);
         // Read before the day it says it was read: a warning on as_of.
         let w = warnings(&t, "2026-11-24");
@@ -156,7 +195,7 @@ mod tests {
     #[test]
     fn a_default_job_shown_as_zero_is_a_warning() {
         let text = BUILTIN.replace("decimals = 4", "decimals = 1");
-        let t = Tariff::parse(Origin::BuiltIn, text).unwrap();
+        let t = parse(Origin::BuiltIn, text).unwrap();
         let w = warnings(&t, "2026-11-25");
         assert_eq!(w[0].key, "display.decimals");
         assert_eq!(
@@ -167,7 +206,7 @@ mod tests {
         let text = BUILTIN
             .replace("decimals = 4", "decimals = 1")
             .replace("rounding = \"half-up\"", "rounding = \"up\"");
-        let t = Tariff::parse(Origin::BuiltIn, text).unwrap();
+        let t = parse(Origin::BuiltIn, text).unwrap();
         assert!(
             warnings(&t, "2026-11-25")
                 .iter()
@@ -179,7 +218,7 @@ mod tests {
     fn off_cells_and_unpublished_models_are_placed() {
         let text = BUILTIN.replace("\"0.0023\", \"0.009\"", "\"0.0030\", \"0.009\"")
             + "\n[models.other]\nname = \"Other\"\nunit = \"u\"\nunit_size = \"1x1\"\nrate = \"1\"\nsteps = { min = 1, max = 2, default = 1 }\nside = { min = 1, max = 2 }\ndefault_size = \"1\"\n";
-        let t = Tariff::parse(Origin::BuiltIn, text.clone()).unwrap();
+        let t = parse(Origin::BuiltIn, text.clone()).unwrap();
         let w = warnings(&t, "2026-11-25");
         let keys: Vec<&str> = w.iter().map(|d| d.key.as_str()).collect();
         assert_eq!(
