@@ -28,8 +28,9 @@ fn value_text(value: &Value) -> String {
     }
 }
 
-/// Every key that changes a job's price, for messages: [`PRICE_KEYS`] and [`DATE_KEYS`].
-pub fn price_key_list() -> String {
+/// Every key that changes an image job's price, for messages: [`PRICE_KEYS`] and [`DATE_KEYS`]
+/// (the keys of every meter: [`super::keys::price_key_list`]).
+pub fn image_key_list() -> String {
     PRICE_KEYS
         .iter()
         .chain(&DATE_KEYS)
@@ -253,7 +254,7 @@ pub(super) fn json_row(
             other => {
                 let known = format!(
                     "(price keys: {}; ignored: {})",
-                    price_key_list(),
+                    image_key_list(),
                     IGNORED_KEYS.join(", ")
                 );
                 // A near miss is most likely a typo of a price key: no escape hatch offered.
