@@ -186,6 +186,8 @@ fn alone_as_in_file(read: &[(u64, Read)], bytes: &[u8], first: u64, before: &[u8
     }
     for (line, in_file) in read {
         let Some(text) = line.checked_sub(first).and_then(|i| lines.get(i as usize)) else { continue };
+        // A byte order mark is dropped where the file starts, and read as text anywhere else.
+        let text = if *line == 1 { text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text) } else { text };
         let mut input = before.to_vec();
         input.extend_from_slice(text);
         // What the file starts with may refuse it (as UTF-16, say) where the line alone starts.

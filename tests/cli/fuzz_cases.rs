@@ -183,6 +183,8 @@ const RUN_SEEDS: &[(&str, Reached)] = &[
     ("batch-csv", Exit(0)),
     ("batch-delimiter", Exit(1)),
     ("batch-jsonl-summary", Exit(0)),
+    ("batch-mixed-csv", Exit(0)),
+    ("batch-mixed-jsonl", Exit(0)),
     ("batch-no-extension", Exit(2)),
     ("batch-skip-invalid", Exit(2)),
     ("batch-summary-csv", Exit(0)),
