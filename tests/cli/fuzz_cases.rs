@@ -8,7 +8,7 @@ use dis_price::axis::{MAX_VALUES, StepsList};
 use dis_price::batch::{InputFormat, PricedItem, Pricer, ReadOptions, Rows};
 use dis_price::pricing::shown;
 use dis_price::size::Size;
-use dis_price::tariff::Origin;
+use dis_price::tariff::{Origin, Tariff};
 
 #[path = "../../fuzz/run_case.rs"]
 mod run_case;
@@ -80,42 +80,77 @@ fn tariff_cases() {
     }
 }
 
+/// The CSV header the `rows` target also reads every case under (see its docs).
+const EVERY_COLUMN: &[u8] = b"model,steps,size,count,input_tokens,output_tokens,seconds,date\n";
+
 #[test]
 fn rows_cases() {
     let tariff = dis_price::checks::builtin().unwrap();
+    let estimates = ReadOptions {
+        max_output_tokens: Some(100),
+        seconds_per_char: Some(rust_decimal::Decimal::new(6, 2)),
+        ..ReadOptions::default()
+    };
     for (name, bytes) in cases("rows") {
-        for form in [InputFormat::Csv, InputFormat::Jsonl] {
-            let Ok(mut rows) = Rows::new(
-                "case".into(),
-                BufReader::with_capacity(16, &bytes[..]),
-                form,
-                ReadOptions::default(),
-            ) else {
-                continue;
-            };
-            let pricer = Pricer::new(&tariff, true, true);
-            loop {
-                match rows.next_row() {
-                    Ok(None) | Err(Err(_)) => break,
-                    Err(Ok(_)) => {}
-                    Ok(Some(row)) => match pricer.price_item(row) {
-                        Ok((PricedItem::Image(priced), _)) => {
-                            let quote = priced.quote.unwrap();
-                            assert!(quote.price >= rust_decimal::Decimal::ZERO, "{name}");
-                            assert_eq!(
-                                shown(quote.exact, tariff.display),
-                                Some(quote.price),
-                                "{name}"
-                            );
-                        }
-                        Ok((PricedItem::Metered(row), _)) => {
-                            assert!(row.price >= rust_decimal::Decimal::ZERO, "{name}");
-                            assert_eq!(shown(row.exact, tariff.display), Some(row.price), "{name}");
-                        }
-                        Err(_) => {}
-                    },
+        let headed = [EVERY_COLUMN, &bytes[..]].concat();
+        let forms = [
+            (&bytes[..], InputFormat::Csv),
+            (&headed[..], InputFormat::Csv),
+            (&bytes[..], InputFormat::Jsonl),
+        ];
+        for options in [ReadOptions::default(), estimates] {
+            for (input, form) in forms {
+                rows_case(&tariff, &name, input, form, options);
+            }
+        }
+    }
+}
+
+/// Every item of `input` prices to a non-negative price shown as its exact price rounded once,
+/// and a 16-byte buffer reads what a large one reads.
+fn rows_case(tariff: &Tariff, name: &str, input: &[u8], form: InputFormat, options: ReadOptions) {
+    let open = |capacity| {
+        Rows::new(
+            "case".into(),
+            BufReader::with_capacity(capacity, input),
+            form,
+            options,
+        )
+    };
+    let (Ok(mut small), Ok(mut large)) = (open(16), open(1 << 20)) else {
+        assert_eq!(open(16).is_ok(), open(1 << 20).is_ok(), "{name}");
+        return;
+    };
+    let pricer = Pricer::new(tariff, true, true);
+    loop {
+        let (a, b) = (small.next_row(), large.next_row());
+        match (a, b) {
+            (Ok(None), Ok(None)) | (Err(Err(_)), Err(Err(_))) => break,
+            (Err(Ok(a)), Err(Ok(b))) => assert_eq!(a, b, "{name}"),
+            (Ok(Some(row)), Ok(Some(other))) => {
+                assert_eq!(row, other, "{name}");
+                match pricer.price_item(row) {
+                    Ok((PricedItem::Image(priced), _)) => {
+                        let quote = priced.quote.unwrap();
+                        assert!(quote.price >= rust_decimal::Decimal::ZERO, "{name}");
+                        assert_eq!(
+                            shown(quote.exact, tariff.display),
+                            Some(quote.price),
+                            "{name}"
+                        );
+                    }
+                    Ok((PricedItem::Metered(row), _)) => {
+                        assert!(row.price >= rust_decimal::Decimal::ZERO, "{name}");
+                        assert_eq!(shown(row.exact, tariff.display), Some(row.price), "{name}");
+                    }
+                    Err(_) => {}
                 }
             }
+            (a, b) => panic!(
+                "{name}: a 16-byte buffer read otherwise ({}, {})",
+                a.is_ok(),
+                b.is_ok()
+            ),
         }
     }
 }
@@ -148,6 +183,8 @@ const RUN_SEEDS: &[(&str, Reached)] = &[
     ("batch-csv", Exit(0)),
     ("batch-delimiter", Exit(1)),
     ("batch-jsonl-summary", Exit(0)),
+    ("batch-mixed-csv", Exit(0)),
+    ("batch-mixed-jsonl", Exit(0)),
     ("batch-no-extension", Exit(2)),
     ("batch-skip-invalid", Exit(2)),
     ("batch-summary-csv", Exit(0)),
