@@ -567,11 +567,14 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             if image_key || object.is_empty() {
                 e
             } else {
+                // The image reader's words without its `line N: `, which the row's error gives.
+                let said = e.to_string();
+                let said = said.split_once(": ").map_or(said.as_str(), |(_, rest)| rest);
                 RowError::new(
                     line,
                     "row",
                     text,
-                    format!("fits no shape dis-price prices ({e}); a line is {SHAPES}"),
+                    format!("fits no shape dis-price prices ({said}); a line is {SHAPES}"),
                 )
             }
         })

@@ -165,3 +165,19 @@ fn keys_that_set_the_price_or_the_day_cannot_be_ignored() {
     );
     assert_eq!((code, out.as_str(), err.as_str()), (0, "0.0060\n", ""));
 }
+
+/// A line that fits no shape names its line once: the image reader's words it quotes do not
+/// repeat the line number (which would be wrong where a line is read alone).
+#[test]
+fn a_line_of_no_shape_names_its_line_once() {
+    let (code, _, err) = crate::support::run(
+        crate::support::dis()
+            .args(["batch", "-", "--input", "jsonl"])
+            .write_stdin("{\"steps\": 20}\n{\"foo\": 1}\n"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 2: row"), "{err}");
+    assert!(err.contains("fits no shape dis-price prices (foo \"1\": is not a key"), "{err}");
+    assert_eq!(err.matches("line 2").count(), 1, "{err}");
+    assert!(!err.contains("line 1"), "{err}");
+}
