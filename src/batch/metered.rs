@@ -569,7 +569,9 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             } else {
                 // The image reader's words without its `line N: `, which the row's error gives.
                 let said = e.to_string();
-                let said = said.split_once(": ").map_or(said.as_str(), |(_, rest)| rest);
+                let said = said
+                    .split_once(": ")
+                    .map_or(said.as_str(), |(_, rest)| rest);
                 RowError::new(
                     line,
                     "row",

@@ -177,7 +177,10 @@ fn a_line_of_no_shape_names_its_line_once() {
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("line 2: row"), "{err}");
-    assert!(err.contains("fits no shape dis-price prices (foo \"1\": is not a key"), "{err}");
+    assert!(
+        err.contains("fits no shape dis-price prices (foo \"1\": is not a key"),
+        "{err}"
+    );
     assert_eq!(err.matches("line 2").count(), 1, "{err}");
     assert!(!err.contains("line 1"), "{err}");
 }
