@@ -564,7 +564,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
     json_row(line, text, options.defaults_ok, options.ignore_keys)
         .map(Item::Image)
         .map_err(|e| {
-            if image_key || object.is_empty() {
+            if image_key || object.keys().all(|k| k == "model") {
                 e
             } else {
                 // The image reader's words without its `line N: `, which the row's error gives.
