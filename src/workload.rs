@@ -105,36 +105,6 @@ impl Piece {
         }
     }
 
-    /// Takes in the rows, messages and counts of a piece read after this one's last line.
-    /// Takes in a line priced alone by the general path: its output, messages, breaches, rows
-    /// and totals; `false` when the run must stop (`stop` says why).
-    fn absorb(&mut self, alone: Piece) -> bool {
-        self.good_rows += alone.good_rows;
-        self.append(&alone);
-        if let Err(e) = self.totals.merge(&alone.totals) {
-            self.stop = Some(e.into());
-            return false;
-        }
-        if alone.stop.is_some() {
-            self.stop = alone.stop;
-            return false;
-        }
-        true
-    }
-
-    fn append(&mut self, alone: &Piece) {
-        let (out_base, err_base) = (self.out.len(), self.err.len());
-        self.out.extend_from_slice(&alone.out);
-        self.err.extend_from_slice(&alone.err);
-        for &(out_at, err_at) in &alone.marks {
-            self.marks.push((out_base + out_at, err_base + err_at));
-        }
-        self.breaches.extend_from_slice(&alone.breaches);
-        for (&key, &n) in &alone.repeats {
-            *self.repeats.entry(key).or_insert(0) += n;
-        }
-    }
-
     /// Adds a priced row: its out-of-range messages, its sums, and its rendering when rows
     /// are wanted; `false` when the run must stop (`stop` says why).
     fn take_item<'k>(
@@ -195,7 +165,7 @@ impl Piece {
 
 /// One piece of JSON Lines: each plain request body is read in one pass over its bytes where
 /// it lies in the piece, then priced, summed and rendered; any other line, or a body the
-/// pricer refuses, is read on its own by [`price_rows`], which writes its row or its message.
+/// pricer refuses, is read on its own by [`price_into`], which writes its row or its message.
 #[allow(clippy::too_many_arguments)]
 fn body_piece<'k, 'p, 't: 'p>(
     body: &Body,
@@ -249,17 +219,17 @@ fn body_piece<'k, 'p, 't: 'p>(
             continue;
         }
         let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |at| start + at + 1);
-        let alone = price_rows(
+        let lines = &piece[start..end];
+        if !price_into(
+            &mut result,
             body,
-            &piece[start..end],
+            lines,
             line,
             pricer,
             sink.as_deref_mut(),
             header,
             settings,
-            Vec::new(),
-        );
-        if !result.absorb(alone) {
+        ) {
             return result;
         }
         start = end;
@@ -270,7 +240,7 @@ fn body_piece<'k, 'p, 't: 'p>(
 
 /// Totals of one piece of a numeric-only CSV file for a summary: each plain line goes from its
 /// decoded job straight to the integer totals; any other line (blank, unusual, bad, outside
-/// the limits) is read on its own by [`price_rows`], which also reports it.
+/// the limits) is read on its own by [`price_into`], which also reports it.
 fn total_piece(
     body: &Body,
     piece: &[u8],
@@ -315,7 +285,8 @@ fn total_piece(
                 result.good_rows += 1;
             }
             _ => {
-                let alone = price_rows(
+                if !price_into(
+                    &mut result,
                     body,
                     whole,
                     line,
@@ -323,10 +294,7 @@ fn total_piece(
                     None,
                     header,
                     settings,
-                    Vec::new(),
-                );
-                // `alone` renders no rows: its messages all go here.
-                if !result.absorb(alone) {
+                ) {
                     return result;
                 }
             }
@@ -369,13 +337,39 @@ fn price_rows<'k>(
     piece: &[u8],
     first_line: u64,
     pricer: &Pricer<'_>,
-    mut sink: Option<&mut (dyn BatchSink + 'k)>,
+    sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
     out: Vec<u8>,
 ) -> Piece {
     let mut result = Piece::new(header.tariff, out);
-    let mut rows = body.rows(piece, first_line);
+    price_into(
+        &mut result,
+        body,
+        piece,
+        first_line,
+        pricer,
+        sink,
+        header,
+        settings,
+    );
+    result
+}
+
+/// Reads, prices and renders whole lines row by row into `result`; `false` when the run must
+/// stop (`result.stop` says why).
+#[allow(clippy::too_many_arguments)]
+fn price_into<'k>(
+    result: &mut Piece,
+    body: &Body,
+    lines: &[u8],
+    first_line: u64,
+    pricer: &Pricer<'_>,
+    mut sink: Option<&mut (dyn BatchSink + 'k)>,
+    header: &BatchHeader<'_>,
+    settings: Settings,
+) -> bool {
+    let mut rows = body.rows(lines, first_line);
     let warn = settings.err_paint.warning("warning:");
     let skip = |bad: RowError, result: &mut Piece| {
         if settings.skip_invalid {
@@ -390,14 +384,14 @@ fn price_rows<'k>(
     loop {
         let row = match rows.next_row() {
             Ok(Some(row)) => row,
-            Ok(None) => return result,
+            Ok(None) => return true,
             Err(Err(fatal)) => {
                 result.stop = Some(fatal.into());
-                return result;
+                return false;
             }
             Err(Ok(bad)) => {
-                if skip(bad, &mut result) {
-                    return result;
+                if skip(bad, result) {
+                    return false;
                 }
                 continue;
             }
@@ -405,12 +399,12 @@ fn price_rows<'k>(
         match pricer.price_item(row) {
             Ok(priced) => {
                 if !result.take_item(priced, &warn, sink.as_deref_mut(), header, settings) {
-                    return result;
+                    return false;
                 }
             }
             Err(bad) => {
-                if skip(bad, &mut result) {
-                    return result;
+                if skip(bad, result) {
+                    return false;
                 }
             }
         }

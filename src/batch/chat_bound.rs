@@ -2,9 +2,10 @@
 //! chat template: every token covers at least one byte, so text is at most its bytes.
 #![deny(clippy::arithmetic_side_effects)]
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::json_lines::err;
+use super::json_object::{self, Members};
 use super::row::RowError;
 
 /// Llama 3.1's chat template, as tokens (special ones count 1; text at most its bytes):
@@ -23,12 +24,16 @@ pub const MESSAGE_TOKENS: u64 = 3 + 2;
 const ROLES: [&str; 5] = ["system", "user", "assistant", "tool", "ipython"];
 
 /// The UTF-8 bytes of a message's text: a string, or an array of text parts.
-fn content_bytes(line: u64, content: &Value) -> Result<u64, RowError> {
+fn content_bytes(line: u64, content: Option<&RawValue>) -> Result<u64, RowError> {
     let bytes = |s: &str| u64::try_from(s.len()).unwrap_or(u64::MAX);
-    match content {
-        Value::String(s) => Ok(bytes(s)),
-        Value::Null => Ok(0),
-        Value::Array(parts) => {
+    let Some(content) = content.filter(|c| c.get() != "null") else {
+        return Ok(0);
+    };
+    if let Some(s) = json_object::string(content) {
+        return Ok(bytes(&s));
+    }
+    match serde_json::from_str::<Vec<&RawValue>>(content.get()) {
+        Ok(parts) => {
             let mut total: u64 = 0;
             for (i, part) in parts.iter().enumerate() {
                 // Servers join text parts with a newline ("\n".join in vLLM's chat utilities):
@@ -36,31 +41,28 @@ fn content_bytes(line: u64, content: &Value) -> Result<u64, RowError> {
                 if i > 0 {
                     total = total.saturating_add(1);
                 }
-                let text = match part {
-                    Value::Object(p)
-                        if p.get("type").and_then(Value::as_str) == Some("text")
-                            && p.len() == 2 =>
-                    {
-                        p.get("text").and_then(Value::as_str)
-                    }
-                    _ => None,
-                };
+                let text = Members::inner(part).ok().and_then(|p| {
+                    let text = p.get("type").and_then(json_object::string)?;
+                    (text == "text" && p.len() == 2)
+                        .then(|| p.get("text").and_then(json_object::string))
+                        .flatten()
+                });
                 let Some(text) = text else {
                     return Err(err(
                         line,
                         "content",
-                        part,
+                        &json_object::value(part),
                         "is not a text part ({\"type\": \"text\", \"text\": \"...\"}); only text is priced by its bytes",
                     ));
                 };
-                total = total.saturating_add(bytes(text));
+                total = total.saturating_add(bytes(&text));
             }
             Ok(total)
         }
-        other => Err(err(
+        Err(_) => Err(err(
             line,
             "content",
-            other,
+            &json_object::value(content),
             "is not message text (a string or an array of text parts)",
         )),
     }
@@ -89,12 +91,12 @@ fn tojson_bytes(text: &str) -> u64 {
 /// The most input tokens `messages` can be under Llama 3.1's chat template: every token of its
 /// byte-level BPE covers at least one byte, so text is at most its bytes; see
 /// [`TEMPLATE_TOKENS`] and [`MESSAGE_TOKENS`].
-pub fn input_bound(line: u64, messages: &Value) -> Result<u64, RowError> {
-    let Value::Array(list) = messages else {
+pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
+    let Ok(list) = serde_json::from_str::<Vec<&RawValue>>(messages.get()) else {
         return Err(err(
             line,
             "messages",
-            messages,
+            &json_object::value(messages),
             "is not an array of messages ({\"role\": \"user\", \"content\": \"...\"})",
         ));
     };
@@ -102,40 +104,41 @@ pub fn input_bound(line: u64, messages: &Value) -> Result<u64, RowError> {
         return Err(err(
             line,
             "messages",
-            messages,
+            &json_object::value(messages),
             "is empty; a chat request has at least one message",
         ));
     }
     let mut total = TEMPLATE_TOKENS;
     for message in list {
-        let Value::Object(m) = message else {
+        let Ok(m) = Members::inner(message) else {
             return Err(err(
                 line,
                 "messages",
-                message,
+                &json_object::value(message),
                 "holds something that is not a message object",
             ));
         };
-        for (key, value) in m {
-            match key.as_str() {
+        for (key, value) in m.iter() {
+            match key {
                 "role" | "content" | "name" => {}
                 _ => {
                     return Err(err(
                         line,
                         key,
-                        value,
+                        &json_object::value(value),
                         "is not a message key dis-price can bound (role, content, name); tool calls and other parts change the prompt in ways it cannot count",
                     ));
                 }
             }
         }
-        let role = match m.get("role") {
-            Some(Value::String(r)) if ROLES.contains(&r.as_str()) => r,
-            Some(other) => {
+        let role = m.get("role").map(|raw| (raw, json_object::string(raw)));
+        let role = match role {
+            Some((_, Some(r))) if ROLES.contains(&r.as_ref()) => r,
+            Some((other, _)) => {
                 return Err(err(
                     line,
                     "role",
-                    other,
+                    &json_object::value(other),
                     format!("is not a role of the chat template ({})", ROLES.join(", ")),
                 ));
             }
@@ -143,18 +146,18 @@ pub fn input_bound(line: u64, messages: &Value) -> Result<u64, RowError> {
                 return Err(RowError::new(line, "role", "", "is missing from a message"));
             }
         };
-        let content = m.get("content").unwrap_or(&Value::Null);
+        let content = m.get("content");
         // The template writes a tool result as `message.content | tojson` under the header
         // `ipython`: quoted and escaped, so its bytes are bounded by `tojson_bytes`.
-        let tool = matches!(role.as_str(), "tool" | "ipython");
+        let tool = matches!(role.as_ref(), "tool" | "ipython");
         let content = if tool {
-            match content {
-                Value::String(text) => tojson_bytes(text),
+            match content.map(|raw| (raw, json_object::string(raw))) {
+                Some((_, Some(text))) => tojson_bytes(&text),
                 other => {
                     return Err(err(
                         line,
                         "content",
-                        other,
+                        &other.map_or(serde_json::Value::Null, |(raw, _)| json_object::value(raw)),
                         "is not a string; a tool result is written by the chat template as JSON, and only a string one is bounded here",
                     ));
                 }
@@ -162,11 +165,18 @@ pub fn input_bound(line: u64, messages: &Value) -> Result<u64, RowError> {
         } else {
             content_bytes(line, content)?
         };
-        let role: &str = if tool { "ipython" } else { role };
-        let name = match m.get("name") {
+        let role: &str = if tool { "ipython" } else { &role };
+        let name = match m.get("name").map(|raw| (raw, json_object::string(raw))) {
             None => 0,
-            Some(Value::String(n)) => u64::try_from(n.len()).unwrap_or(u64::MAX),
-            Some(other) => return Err(err(line, "name", other, "is not a string")),
+            Some((_, Some(n))) => u64::try_from(n.len()).unwrap_or(u64::MAX),
+            Some((other, None)) => {
+                return Err(err(
+                    line,
+                    "name",
+                    &json_object::value(other),
+                    "is not a string",
+                ));
+            }
         };
         let role = u64::try_from(role.len()).unwrap_or(u64::MAX);
         total = total
@@ -184,7 +194,10 @@ mod tests {
 
     #[test]
     fn the_bound_counts_bytes_and_the_template() {
-        let m = serde_json::json!([{"role": "user", "content": "héllo"}]);
-        assert_eq!(input_bound(1, &m).unwrap(), TEMPLATE_TOKENS + 5 + 4 + 6);
+        let m = RawValue::from_string(r#"[{"role": "user", "content": "héllo"}]"#.to_owned());
+        assert_eq!(
+            input_bound(1, &m.unwrap()).unwrap(),
+            TEMPLATE_TOKENS + 5 + 4 + 6
+        );
     }
 }

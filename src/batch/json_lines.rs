@@ -4,8 +4,10 @@
 
 use std::borrow::Cow;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::json_object::{self, Members};
 
 use super::keys::{DATE_KEYS, IGNORED_KEYS, PRICE_KEYS, date_like, ignore_hint, plausible_key};
 use super::row::{Row, RowError, dated, sides, size};
@@ -13,10 +15,11 @@ use crate::number::parse_u32;
 
 /// Whether `key` holding `value` is left out of the price: one of [`IGNORED_KEYS`], one the user
 /// named with `--ignore-key`, or `partial_images` asking for none.
-fn ignored_key(key: &str, value: &Value, extra: &[String]) -> bool {
+fn ignored_key(key: &str, value: &RawValue, extra: &[String]) -> bool {
     IGNORED_KEYS.contains(&key)
         || extra.iter().any(|k| k == key)
-        || (key == "partial_images" && (value.is_null() || value.as_u64() == Some(0)))
+        || (key == "partial_images"
+            && (value.get() == "null" || json_object::whole(value) == Some(0)))
 }
 
 /// A JSON value as a message quotes it: a string by its text (the message adds the quotes),
@@ -39,51 +42,6 @@ pub fn image_key_list() -> String {
         .join(", ")
 }
 
-/// The members of one JSON object in the order written, repeats kept, keys borrowed from the
-/// line where they hold no escapes: no map is built, and a repeated key can be told.
-struct Members<'a>(Vec<(Cow<'a, str>, Value)>);
-
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(key)))
-            }
-            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
-                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8).min(16));
-                while let Some(Key(key)) = map.next_key()? {
-                    members.push((key, map.next_value::<Value>()?));
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(MembersVisitor)
-    }
-}
-
 /// Why a line that is not one JSON object cannot be a job, in the words used since lines were
 /// read whole as values: only lines that fail go this slower way.
 fn not_an_object(line: u64, text: &str) -> RowError {
@@ -99,7 +57,7 @@ fn not_an_object(line: u64, text: &str) -> RowError {
         Value::Array(_) => "an array",
         Value::Object(_) => {
             // Not reached: an object read as a value is read as members too.
-            let why = serde_json::from_str::<Members<'_>>(text)
+            let why = Members::parse(text)
                 .err()
                 .map_or_else(String::new, |e| e.to_string());
             return RowError::new(line, "row", text, format!("is not JSON: {why}"));
@@ -139,10 +97,20 @@ pub(super) fn json_row(
     defaults_ok: bool,
     ignore_keys: &[String],
 ) -> Result<Row<'static>, RowError> {
-    let members = match serde_json::from_str::<Members<'_>>(text) {
-        Ok(Members(members)) => members,
-        Err(_) => return Err(not_an_object(line, text)),
-    };
+    match Members::parse(text) {
+        Ok(members) => image_row(line, text, &members, defaults_ok, ignore_keys),
+        Err(_) => Err(not_an_object(line, text)),
+    }
+}
+
+/// An image job from the members of its JSON line `text`.
+pub(super) fn image_row(
+    line: u64,
+    text: &str,
+    members: &Members<'_>,
+    defaults_ok: bool,
+    ignore_keys: &[String],
+) -> Result<Row<'static>, RowError> {
     let mut row = Row {
         line,
         ..Row::default()
@@ -153,22 +121,22 @@ pub(super) fn json_row(
     let mut seen_date = None;
     // At most one pass per distinct known key: a repeat or an unknown key ends the loop, so
     // the search for repeats stays short whatever the line holds.
-    for (at, (key, value)) in members.iter().enumerate() {
-        let key = key.as_ref();
-        if let Some((_, first)) = members[..at].iter().find(|(k, _)| k == key) {
+    for (at, (key, raw)) in members.iter().enumerate() {
+        if let Some(first) = members.earlier(at, key) {
             return Err(RowError::new(
                 line,
                 key,
-                &value_text(value),
+                &value_text(&json_object::value(raw)),
                 format!(
                     "repeats the key {key:?} (first given as {}); give each key once",
-                    short(first)
+                    short(&json_object::value(first))
                 ),
             ));
         }
-        if ignored_key(key, value, ignore_keys) {
+        if ignored_key(key, raw, ignore_keys) {
             continue;
         }
+        let value = &json_object::value(raw);
         let shown = || value_text(value);
         if value.is_null() && (PRICE_KEYS.contains(&key) || DATE_KEYS.contains(&key)) {
             return Err(RowError::new(
@@ -311,12 +279,13 @@ mod tests {
 
     #[test]
     fn ignored_keys_and_partial_images() {
-        assert!(ignored_key("user", &Value::from("u1"), &[]));
-        assert!(ignored_key("trace", &Value::from(1), &["trace".to_owned()]));
-        assert!(!ignored_key("trace", &Value::from(1), &[]));
-        assert!(ignored_key("partial_images", &Value::from(0), &[]));
-        assert!(ignored_key("partial_images", &Value::Null, &[]));
-        assert!(!ignored_key("partial_images", &Value::from(2), &[]));
+        let raw = |text: &str| RawValue::from_string(text.to_owned()).unwrap();
+        assert!(ignored_key("user", &raw("\"u1\""), &[]));
+        assert!(ignored_key("trace", &raw("1"), &["trace".to_owned()]));
+        assert!(!ignored_key("trace", &raw("1"), &[]));
+        assert!(ignored_key("partial_images", &raw("0"), &[]));
+        assert!(ignored_key("partial_images", &raw("null"), &[]));
+        assert!(!ignored_key("partial_images", &raw("2"), &[]));
         for key in PRICE_KEYS {
             assert!(!IGNORED_KEYS.contains(&key), "{key}");
         }

@@ -4,14 +4,14 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 use std::borrow::Cow;
-use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::chat_bound::input_bound;
-use super::json_lines::{err, json_row};
+use super::json_lines::{err, image_row, json_row};
+use super::json_object::{self, Members};
 use super::keys::{
     DATE_KEYS, IGNORED_KEYS, METERED_KEYS, PRICE_KEYS, date_like, ignore_hint, plausible_key,
 };
@@ -72,79 +72,6 @@ pub enum Item<'a> {
     Metered(Metered<'a>),
 }
 
-/// A JSON value read strictly: a key repeated in any object, at any depth, is an error (the
-/// plain reader would keep the last, silently changing a count).
-struct Strict(Value);
-
-/// serde_json's marker of an arbitrary-precision number (feature `arbitrary_precision`).
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
-
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Strict;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Strict, E> {
-                Ok(Strict(Value::Bool(v)))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Strict, E> {
-                Ok(Strict(Value::from(v)))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Strict, E> {
-                Ok(Strict(Value::from(v)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Strict, E> {
-                serde_json::Number::from_f64(v)
-                    .map(|n| Strict(Value::Number(n)))
-                    .ok_or_else(|| E::custom("a number that is not finite"))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
-                Ok(Strict(Value::String(v.to_owned())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Strict, E> {
-                Ok(Strict(Value::String(v)))
-            }
-            fn visit_unit<E>(self) -> Result<Strict, E> {
-                Ok(Strict(Value::Null))
-            }
-            fn visit_none<E>(self) -> Result<Strict, E> {
-                Ok(Strict(Value::Null))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
-                let mut items = Vec::new();
-                while let Some(Strict(v)) = seq.next_element()? {
-                    items.push(v);
-                }
-                Ok(Strict(Value::Array(items)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
-                let mut out = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == NUMBER_TOKEN {
-                        let text: String = map.next_value()?;
-                        let number = text
-                            .parse::<serde_json::Number>()
-                            .map_err(de::Error::custom)?;
-                        return Ok(Strict(Value::Number(number)));
-                    }
-                    let Strict(value) = map.next_value()?;
-                    if out.contains_key(&key) {
-                        return Err(de::Error::custom(format!(
-                            "repeats the key {key:?}; give each key once"
-                        )));
-                    }
-                    out.insert(key, value);
-                }
-                Ok(Strict(Value::Object(out)))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
 /// Keys of a chat request that do not change its price (or its bound): sampling settings,
 /// the caller's id, streaming.
 pub const CHAT_IGNORED: [&str; 16] = [
@@ -188,12 +115,12 @@ pub const SPEECH_IGNORED: [&str; 6] = [
 ];
 
 /// A whole number of tokens from 0 to u64::MAX.
-fn tokens(line: u64, field: &str, value: &Value) -> Result<u64, RowError> {
-    value.as_u64().ok_or_else(|| {
+fn tokens(line: u64, field: &str, value: &RawValue) -> Result<u64, RowError> {
+    json_object::whole(value).ok_or_else(|| {
         err(
             line,
             field,
-            value,
+            &json_object::value(value),
             format!("is not a whole number of tokens from 0 to {}", u64::MAX),
         )
     })
@@ -205,10 +132,13 @@ pub fn seconds_text(line: u64, field: &str, text: &str) -> Result<Decimal, RowEr
         .map_err(|m| RowError::new(line, field, text, format!("is not seconds of audio: {m}")))
 }
 
-fn seconds(line: u64, field: &str, value: &Value) -> Result<Decimal, RowError> {
+fn seconds(line: u64, field: &str, raw: &RawValue) -> Result<Decimal, RowError> {
+    // A JSON number's text is its digits as written: read them exactly, no float.
+    if json_object::is_number(raw) {
+        return seconds_text(line, field, raw.get());
+    }
+    let value = &json_object::value(raw);
     match value {
-        // arbitrary_precision keeps the number's own digits: read them exactly, no float.
-        Value::Number(n) => seconds_text(line, field, &n.to_string()),
         // As for the image keys: a count is a JSON number, and a string is not read as one.
         Value::String(text) if seconds_text(line, field, text).is_ok() => Err(err(
             line,
@@ -228,10 +158,16 @@ fn seconds(line: u64, field: &str, value: &Value) -> Result<Decimal, RowError> {
     }
 }
 
-fn model_of(line: u64, object: &Map<String, Value>, shape: &str) -> Result<String, RowError> {
-    match object.get("model") {
-        Some(Value::String(m)) if !m.trim().is_empty() => Ok(m.trim().to_owned()),
-        Some(other) => Err(err(line, "model", other, "is not a model id")),
+fn model_of(line: u64, object: &Members<'_>, shape: &str) -> Result<String, RowError> {
+    let raw = object.get("model");
+    match raw.map(|raw| (raw, json_object::string(raw))) {
+        Some((_, Some(m))) if !m.trim().is_empty() => Ok(m.trim().to_owned()),
+        Some((other, _)) => Err(err(
+            line,
+            "model",
+            &json_object::value(other),
+            "is not a model id",
+        )),
         None => Err(RowError::new(
             line,
             "model",
@@ -244,15 +180,15 @@ fn model_of(line: u64, object: &Map<String, Value>, shape: &str) -> Result<Strin
 /// Refuses any key of `object` that is not `known` or `ignored` (or `--ignore-key`).
 fn only_keys(
     line: u64,
-    object: &Map<String, Value>,
+    object: &Members<'_>,
     shape: &str,
     known: &[&str],
     ignored: &[&str],
     extra: &[String],
 ) -> Result<(), RowError> {
-    for (key, value) in object {
-        if known.contains(&key.as_str())
-            || ignored.contains(&key.as_str())
+    for (key, value) in object.iter() {
+        if known.contains(&key)
+            || ignored.contains(&key)
             || extra.iter().any(|k| k == key)
         {
             continue;
@@ -269,7 +205,7 @@ fn only_keys(
         return Err(err(
             line,
             key,
-            value,
+            &json_object::value(value),
             format!(
                 "is not a key of a {shape} dis-price knows{hint} (price keys: {}; ignored: {})",
                 known.join(", "),
@@ -280,42 +216,20 @@ fn only_keys(
     Ok(())
 }
 
-/// Whether a JSON object's own keys (not those of the values inside it) include one of
-/// [`METERED_KEYS`]; false for a line that is not a JSON object.
-fn has_metered_key(text: &str) -> bool {
-    serde_json::from_str::<Map<String, Value>>(text)
-        .is_ok_and(|object| METERED_KEYS.iter().any(|k| object.contains_key(*k)))
-}
-
 /// Reads one JSON line of any meter: an image request, a chat result or request, a speech
 /// request, or a row of tokens or seconds.
 pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'static>, RowError> {
-    let value = match serde_json::from_str::<Strict>(text) {
-        Ok(Strict(v)) => v,
-        // A line with no chat or speech key is the image reader's, whose words for what is
-        // wrong with an image request are its own.
-        Err(e) if e.is_data() && !has_metered_key(text) => {
-            return json_row(line, text, options.defaults_ok, options.ignore_keys).map(Item::Image);
-        }
-        Err(e) if e.is_data() => {
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_owned();
-            return Err(RowError::new(line, "row", text, message));
-        }
-        // Not JSON at all: the image reader says so as it always has.
-        Err(_) => {
-            return json_row(line, text, options.defaults_ok, options.ignore_keys).map(Item::Image);
-        }
-    };
-    let Value::Object(object) = value else {
+    let Ok(object) = Members::parse(text) else {
+        // Not a JSON object: the image reader says what it is, as it always has.
         return json_row(line, text, options.defaults_ok, options.ignore_keys).map(Item::Image);
     };
-    let has = |k: &str| object.contains_key(k);
+    let has = |k: &str| object.has(k);
     let is_metered = METERED_KEYS.iter().any(|k| has(k));
+    // A chat or speech line refuses a key given twice at any depth (the plain reading would keep
+    // the last, silently changing a count); an image line's reader says so in its own words.
+    if is_metered && let Some(message) = object.first_repeat() {
+        return Err(RowError::new(line, "row", text, message.to_owned()));
+    }
     // A metered line may carry its day, as an image line does: `created` or `date`.
     let date = if is_metered {
         line_date(line, &object)?
@@ -345,7 +259,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             extra: Vec::new(),
         }))
     };
-    if has("usage") {
+    if let Some(usage) = object.get("usage") {
         let shape = "chat result";
         only_keys(
             line,
@@ -356,18 +270,17 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             extra,
         )?;
         let model = model_of(line, &object, shape)?;
-        let usage = &object["usage"];
-        let Value::Object(u) = usage else {
+        let Ok(u) = Members::inner(usage) else {
             return Err(err(
                 line,
                 "usage",
-                usage,
+                &json_object::value(usage),
                 "is not an object ({\"prompt_tokens\": 12, \"completion_tokens\": 40})",
             ));
         };
         only_keys(
             line,
-            u,
+            &u,
             "chat result's usage",
             &["prompt_tokens", "completion_tokens", "total_tokens"],
             &["prompt_tokens_details", "completion_tokens_details"],
@@ -390,7 +303,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 return Err(err(
                     line,
                     "total_tokens",
-                    total,
+                    &json_object::value(total),
                     format!(
                         "is not prompt_tokens + completion_tokens ({input} + {output}); the usage does not add up"
                     ),
@@ -399,7 +312,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         }
         return metered(model, Usage::Tokens { input, output }, Kind::Exact, shape);
     }
-    if has("messages") {
+    if let Some(messages) = object.get("messages") {
         let shape = "chat request";
         only_keys(
             line,
@@ -417,16 +330,16 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         )?;
         let model = model_of(line, &object, shape)?;
         if let Some(n) = object.get("n")
-            && n.as_u64() != Some(1)
+            && json_object::whole(n) != Some(1)
         {
             return Err(err(
                 line,
                 "n",
-                n,
+                &json_object::value(n),
                 "asks for more than one completion (or is not a count); only n = 1 is priced",
             ));
         }
-        let input = input_bound(line, &object["messages"])?;
+        let input = input_bound(line, messages)?;
         let max = match (
             object.get("max_tokens"),
             object.get("max_completion_tokens"),
@@ -435,8 +348,11 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 return Err(err(
                     line,
                     "max_completion_tokens",
-                    b,
-                    format!("is given beside max_tokens ({a}); give one of them"),
+                    &json_object::value(b),
+                    format!(
+                        "is given beside max_tokens ({}); give one of them",
+                        json_object::value(a)
+                    ),
                 ));
             }
             (Some(v), None) => Some(tokens(line, "max_tokens", v)?),
@@ -464,13 +380,14 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             extra,
         )?;
         let model = model_of(line, &object, shape)?;
-        let text = match object.get("input") {
-            Some(Value::String(s)) => s,
-            Some(other) => {
+        let input = object.get("input");
+        let text = match input.map(|raw| (raw, json_object::string(raw))) {
+            Some((_, Some(s))) => s,
+            Some((other, None)) => {
                 return Err(err(
                     line,
                     "input",
-                    other,
+                    &json_object::value(other),
                     "is not the text to speak (a string)",
                 ));
             }
@@ -488,12 +405,13 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             return metered(model, Usage::Seconds(s), Kind::Estimate, shape);
         }
         if let Some(speed) = object.get("speed")
-            && !matches!(speed, Value::Number(n) if n.to_string().parse::<Decimal>().ok() == Some(Decimal::ONE))
+            && !(json_object::is_number(speed)
+                && speed.get().parse::<Decimal>().ok() == Some(Decimal::ONE))
         {
             return Err(err(
                 line,
                 "speed",
-                speed,
+                &json_object::value(speed),
                 "changes the audio's length, which --seconds-per-char assumes at speed 1; give the line's seconds instead",
             ));
         }
@@ -539,18 +457,17 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         let (input, output) = (side("input_tokens")?, side("output_tokens")?);
         return metered(model, Usage::Tokens { input, output }, Kind::Exact, shape);
     }
-    if has("seconds") {
+    if let Some(given) = object.get("seconds") {
         let shape = "metered row";
         only_keys(line, &object, shape, &["model", "seconds"], &[], extra)?;
         let model = model_of(line, &object, shape)?;
-        let s = seconds(line, "seconds", &object["seconds"])?;
+        let s = seconds(line, "seconds", given)?;
         return metered(model, Usage::Seconds(s), Kind::Exact, shape);
     }
     // A line with no key of any shape (model aside) fits none: say which shapes there are.
     // A line with a key of an image request (a price key, a key that does not change the
     // price, or a near miss of one) is one, and the image reader's words say what is wrong.
-    let image_key = object.keys().any(|k| {
-        let k = k.as_str();
+    let image_key = object.iter().any(|(k, _)| {
         let known = || {
             PRICE_KEYS
                 .iter()
@@ -561,10 +478,10 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         let lower = k.to_lowercase();
         k != "model" && (known().any(|p| p == lower) || plausible_key(&lower, known()).is_some())
     });
-    json_row(line, text, options.defaults_ok, options.ignore_keys)
+    image_row(line, text, &object, options.defaults_ok, options.ignore_keys)
         .map(Item::Image)
         .map_err(|e| {
-            if image_key || object.keys().all(|k| k == "model") {
+            if image_key || object.iter().all(|(k, _)| k == "model") {
                 e
             } else {
                 // The image reader's words without its `line N: `, which the row's error gives.
@@ -584,7 +501,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
 
 /// The day a metered JSON line gives: `created` (a Unix timestamp or a date, as the API
 /// writes it) or `date`, read as image lines read them; both at once is an error.
-fn line_date(line: u64, object: &Map<String, Value>) -> Result<Option<crate::date::Day>, RowError> {
+fn line_date(line: u64, object: &Members<'_>) -> Result<Option<crate::date::Day>, RowError> {
     let read = |key: &str, value: &Value| match value {
         Value::String(text) => {
             crate::date::Day::parse_row(text).map_err(|m| RowError::new(line, key, text, m))
@@ -598,15 +515,16 @@ fn line_date(line: u64, object: &Map<String, Value>) -> Result<Option<crate::dat
             "is not a day (a date like \"2026-12-01\", an RFC 3339 time or a Unix timestamp)",
         )),
     };
-    match (object.get("created"), object.get("date")) {
+    let value = |key| object.get(key).map(json_object::value);
+    match (value("created"), value("date")) {
         (Some(_), Some(d)) => Err(err(
             line,
             "date",
-            d,
+            &d,
             "is given beside created; a line gives its day once (created or date)",
         )),
-        (Some(v), None) => read("created", v).map(Some),
-        (None, Some(v)) => read("date", v).map(Some),
+        (Some(v), None) => read("created", &v).map(Some),
+        (None, Some(v)) => read("date", &v).map(Some),
         (None, None) => Ok(None),
     }
 }

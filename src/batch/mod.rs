@@ -4,6 +4,7 @@ pub mod chat_bound;
 pub mod chunks;
 pub mod csv;
 pub mod json_lines;
+pub mod json_object;
 pub mod jsonl;
 pub mod keys;
 pub mod metered;

@@ -318,7 +318,7 @@ fn mixed_batch_files() {
         (
             "huge-seconds.jsonl",
             b"{\"model\":\"Chatterbox\",\"seconds\":1e400}\n".to_vec(),
-            "1e+400",
+            "1e400",
         ),
         (
             "too-precise.jsonl",
