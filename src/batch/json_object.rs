@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -53,6 +53,11 @@ impl<'a> Members<'a> {
     /// How many members there are, repeats counted.
     pub fn len(&self) -> usize {
         self.members.len()
+    }
+
+    /// Whether the object is `{}`.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
     }
 
     /// The members in the order written.
@@ -237,7 +242,10 @@ mod tests {
     use super::*;
 
     fn first_repeat(text: &str) -> Option<String> {
-        Members::parse(text).unwrap().first_repeat().map(str::to_owned)
+        Members::parse(text)
+            .unwrap()
+            .first_repeat()
+            .map(str::to_owned)
     }
 
     #[test]
@@ -252,7 +260,10 @@ mod tests {
             Some(r#"repeats the key "p"; give each key once"#)
         );
         // The same key in two objects, side by side or nested, is no repeat.
-        assert_eq!(first_repeat(r#"{"m":[{"r":1},{"r":2}],"r":{"r":{"r":1}}}"#), None);
+        assert_eq!(
+            first_repeat(r#"{"m":[{"r":1},{"r":2}],"r":{"r":{"r":1}}}"#),
+            None
+        );
         // The first in reading order wins: the nested one comes before the outer repeat.
         assert_eq!(
             first_repeat(r#"{"a":{"b":1,"b":2},"a":1}"#).as_deref(),
@@ -277,14 +288,19 @@ mod tests {
 
     #[test]
     fn values_read_as_written() {
-        let m = Members::parse(r#"{"n":12,"f":1.50,"s":"a\"b","t":"plain","big":18446744073709551616}"#)
-            .unwrap();
+        let m = Members::parse(
+            r#"{"n":12,"f":1.50,"s":"a\"b","t":"plain","big":18446744073709551616}"#,
+        )
+        .unwrap();
         assert_eq!(m.get("n").and_then(whole), Some(12));
         assert_eq!(m.get("f").and_then(whole), None);
         assert_eq!(m.get("f").map(|r| r.get()), Some("1.50"));
         assert_eq!(m.get("big").and_then(whole), None);
         assert_eq!(m.get("s").and_then(string).as_deref(), Some("a\"b"));
-        assert!(matches!(m.get("t").and_then(string), Some(Cow::Borrowed("plain"))));
+        assert!(matches!(
+            m.get("t").and_then(string),
+            Some(Cow::Borrowed("plain"))
+        ));
         assert_eq!(m.get("n").and_then(string), None);
         assert!(m.get("n").is_some_and(is_number) && !m.get("s").is_some_and(is_number));
     }

@@ -187,10 +187,7 @@ fn only_keys(
     extra: &[String],
 ) -> Result<(), RowError> {
     for (key, value) in object.iter() {
-        if known.contains(&key)
-            || ignored.contains(&key)
-            || extra.iter().any(|k| k == key)
-        {
+        if known.contains(&key) || ignored.contains(&key) || extra.iter().any(|k| k == key) {
             continue;
         }
         let hint = plausible_key(key, known.iter().chain(ignored).copied())
@@ -478,25 +475,31 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         let lower = k.to_lowercase();
         k != "model" && (known().any(|p| p == lower) || plausible_key(&lower, known()).is_some())
     });
-    image_row(line, text, &object, options.defaults_ok, options.ignore_keys)
-        .map(Item::Image)
-        .map_err(|e| {
-            if image_key || object.iter().all(|(k, _)| k == "model") {
-                e
-            } else {
-                // The image reader's words without its `line N: `, which the row's error gives.
-                let said = e.to_string();
-                let said = said
-                    .split_once(": ")
-                    .map_or(said.as_str(), |(_, rest)| rest);
-                RowError::new(
-                    line,
-                    "row",
-                    text,
-                    format!("fits no shape dis-price prices ({said}); a line is {SHAPES}"),
-                )
-            }
-        })
+    image_row(
+        line,
+        text,
+        &object,
+        options.defaults_ok,
+        options.ignore_keys,
+    )
+    .map(Item::Image)
+    .map_err(|e| {
+        if image_key || object.iter().all(|(k, _)| k == "model") {
+            e
+        } else {
+            // The image reader's words without its `line N: `, which the row's error gives.
+            let said = e.to_string();
+            let said = said
+                .split_once(": ")
+                .map_or(said.as_str(), |(_, rest)| rest);
+            RowError::new(
+                line,
+                "row",
+                text,
+                format!("fits no shape dis-price prices ({said}); a line is {SHAPES}"),
+            )
+        }
+    })
 }
 
 /// The day a metered JSON line gives: `created` (a Unix timestamp or a date, as the API

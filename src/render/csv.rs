@@ -199,16 +199,79 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         row: &crate::batch::MeteredRow<'_>,
     ) -> io::Result<()> {
-        let cells = super::rows::metered_cells(header, row, row.model.id.clone());
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
+        // The columns of `rows::metered_cells`, written straight into `out`.
+        let layout = header.layout;
+        let mut number = itoa::Buffer::new();
+        out.extend_from_slice(number.format(row.line).as_bytes());
+        out.push(b',');
+        push_text(out, &row.model.id);
+        out.push(b',');
+        out.extend_from_slice(row.kind.name().as_bytes());
+        // steps, size, count and units are an image's.
+        out.extend_from_slice(b",,,,");
+        let tokens = |out: &mut Vec<u8>, a: u64, b: u64| {
+            for n in [a, b] {
                 out.push(b',');
+                out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
             }
-            // Only the model is text from a file or tariff; the rest are figures and words.
-            if i == 1 {
-                push_text(out, cell);
-            } else {
-                out.extend_from_slice(cell.as_bytes());
+        };
+        let rate = match row.used {
+            crate::batch::Used::Tokens { input, output, .. } => {
+                if layout.tokens {
+                    tokens(out, input, output);
+                }
+                if layout.seconds {
+                    out.extend_from_slice(b",,");
+                }
+                None
+            }
+            crate::batch::Used::Seconds {
+                given,
+                charged,
+                rate,
+            } => {
+                if layout.tokens {
+                    out.extend_from_slice(b",,");
+                }
+                if layout.seconds {
+                    for s in [given, charged] {
+                        out.push(b',');
+                        out.extend_from_slice(super::exact(s).as_bytes());
+                    }
+                }
+                Some(rate)
+            }
+        };
+        out.push(b',');
+        row.exact.push_to(out);
+        out.push(b',');
+        super::push_money(out, row.price, header.tariff.display.decimals);
+        if header.dated {
+            out.push(b',');
+            if let Some(day) = row.day {
+                out.extend_from_slice(day.to_string().as_bytes());
+            }
+            out.push(b',');
+            if let Some(rate) = rate {
+                out.extend_from_slice(super::exact(rate).as_bytes());
+            }
+            if layout.tokens {
+                match row.used {
+                    crate::batch::Used::Tokens {
+                        input_rate,
+                        output_rate,
+                        per,
+                        ..
+                    } => {
+                        for r in [input_rate, output_rate] {
+                            out.push(b',');
+                            out.extend_from_slice(super::exact(r).as_bytes());
+                        }
+                        out.push(b',');
+                        out.extend_from_slice(number.format(per).as_bytes());
+                    }
+                    crate::batch::Used::Seconds { .. } => out.extend_from_slice(b",,,"),
+                }
             }
         }
         for extra in &row.extra {

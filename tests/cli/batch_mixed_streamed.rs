@@ -495,3 +495,67 @@ fn a_line_too_long_is_named_and_stops_the_run_even_with_skip_invalid() {
     assert!(out.contains("\n1,flux-dev,exact,20,512x512,1,"), "{out}");
     assert!(!out.contains("\n3,") && !out.contains("total"), "{out}");
 }
+
+/// The job rows of `--format markdown`, cell by cell (no model name here holds a `|`).
+fn markdown_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// The job rows of `--format csv`, read by a CSV reader: subtotal and total rows left out.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|r| !matches!(r[0].as_str(), "subtotal" | "total"))
+        .collect()
+}
+
+use proptest::prelude::{ProptestConfig, Strategy, prop_assert_eq};
+
+proptest::proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// CSV rows are written straight to bytes for speed; markdown's come from the cell list
+    /// every drawn format shares. Both say the same, cell for cell, for any mix of meters, with
+    /// and without dated rates.
+    #[test]
+    fn csv_rows_say_what_the_shared_cells_say(
+        lines in proptest::collection::vec(
+            proptest::prop_oneof![
+                (1u32..51, 1u32..1000, 1u32..1000, 1u32..5).prop_map(|(s, w, h, n)| format!(
+                    "{{\"num_inference_steps\": {s}, \"size\": \"{w}x{h}\", \"n\": {n}}}"
+                )),
+                (0u64..u64::MAX / 4, 0u64..5_000_000, proptest::bool::ANY).prop_map(|(i, o, big)| format!(
+                    "{{\"model\":\"{}\",\"usage\":{{\"prompt_tokens\":{i},\"completion_tokens\":{o}}}}}",
+                    if big { "Llama-3.3 70B" } else { "Llama-3.1 8B" }
+                )),
+                (0u64..10_000_000, 0u32..6, 0u32..40).prop_map(|(m, scale, day)| format!(
+                    "{{\"model\":\"Chatterbox\",\"seconds\":{},\"date\":\"2026-11-{:02}\"}}",
+                    rust_decimal::Decimal::new(i64::try_from(m).unwrap(), scale),
+                    1 + day % 30
+                )),
+            ],
+            1..12,
+        ),
+        dated in proptest::bool::ANY,
+    ) {
+        let (_t, tariff) = if dated {
+            dated_tariff()
+        } else {
+            temp_file("tariff.toml", edited(RATE, RATE).as_bytes())
+        };
+        let (_d, file) = temp_file("work.jsonl", (lines.join("\n") + "\n").as_bytes());
+        let csv = csv_rows(&ok(&mut batch(&tariff, &file, &["--format", "csv"])));
+        let markdown = markdown_rows(&ok(&mut batch(&tariff, &file, &["--format", "markdown"])));
+        prop_assert_eq!(csv.len(), lines.len());
+        prop_assert_eq!(csv, markdown);
+    }
+}
