@@ -29,8 +29,8 @@ fn content_bytes(line: u64, content: Option<&RawValue>) -> Result<u64, RowError>
     let Some(content) = content.filter(|c| c.get() != "null") else {
         return Ok(0);
     };
-    if let Some(s) = json_object::string(content) {
-        return Ok(bytes(&s));
+    if let Some(n) = json_object::string_bytes(content) {
+        return Ok(u64::try_from(n).unwrap_or(u64::MAX));
     }
     match serde_json::from_str::<Vec<&RawValue>>(content.get()) {
         Ok(parts) => {
@@ -166,9 +166,12 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
             content_bytes(line, content)?
         };
         let role: &str = if tool { "ipython" } else { &role };
-        let name = match m.get("name").map(|raw| (raw, json_object::string(raw))) {
+        let name = match m
+            .get("name")
+            .map(|raw| (raw, json_object::string_bytes(raw)))
+        {
             None => 0,
-            Some((_, Some(n))) => u64::try_from(n.len()).unwrap_or(u64::MAX),
+            Some((_, Some(n))) => u64::try_from(n).unwrap_or(u64::MAX),
             Some((other, None)) => {
                 return Err(err(
                     line,

@@ -31,8 +31,10 @@ impl<'a> Members<'a> {
             if walk.repeat.is_none() && members[..at].iter().any(|(k, _)| k == key) {
                 walk.repeat = Some(repeats(key));
             }
-            let mut reader = serde_json::Deserializer::from_str(raw.get());
-            (NoRepeats(&mut walk)).deserialize(&mut reader)?;
+            if can_hide_anything(raw) {
+                let mut reader = serde_json::Deserializer::from_str(raw.get());
+                (NoRepeats(&mut walk)).deserialize(&mut reader)?;
+            }
         }
         Ok(Members {
             members,
@@ -89,6 +91,15 @@ impl<'a> Members<'a> {
     }
 }
 
+/// Whether walking a value can find what reading it past did not check: a key repeated in an
+/// object inside it, or a `\u` escape that does not decode (a lone surrogate). Its syntax, its
+/// other escapes and its numbers were checked as it was read. A `{` or `\u` inside a string
+/// only makes the walk happen.
+fn can_hide_anything(raw: &RawValue) -> bool {
+    let text = raw.get().as_bytes();
+    memchr::memchr(b'{', text).is_some() || memchr::memmem::find(text, b"\\u").is_some()
+}
+
 /// The words for a key given twice in one object.
 fn repeats(key: &str) -> String {
     format!("repeats the key {key:?}; give each key once")
@@ -106,6 +117,17 @@ pub fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
     serde_json::from_str::<Key<'_>>(raw.get())
         .ok()
         .map(|Key(s)| s)
+}
+
+/// The UTF-8 bytes of a member's text, counted where it lies when it holds no escape (the
+/// line is already UTF-8 and its strings were checked as it was read); `None` if it is not a
+/// string.
+pub fn string_bytes(raw: &RawValue) -> Option<usize> {
+    let text = raw.get();
+    if text.starts_with('"') && memchr::memchr(b'\\', text.as_bytes()).is_none() {
+        return Some(text.len().saturating_sub(2));
+    }
+    string(raw).map(|s| s.len())
 }
 
 /// A member's value as a whole number from 0 to `u64::MAX`, read from the digits as written
@@ -279,11 +301,32 @@ mod tests {
             r#"{"prompt":"\ud800"}"#,
             r#"{"a":{"b":["\udc00"]}}"#,
             r#"{"a":{"\ud800":1}}"#,
+            r#"{"a":["x","\udfff"]}"#,
+            r#"{"a":"no object here \\ but \udfff"}"#,
         ] {
             let e = Members::parse(text).err().map(|e| e.to_string());
             assert!(e.is_some_and(|e| e.contains("escape")), "{text}");
         }
         assert!(Members::parse(r#"{"a":"\ud83d\ude00"}"#).is_ok());
+    }
+
+    #[test]
+    fn text_is_counted_in_bytes_as_decoded_with_or_without_escapes() {
+        for (text, bytes) in [
+            (r#""plain""#, Some(5)),
+            (r#""café""#, Some(5)),
+            (r#""a\"b""#, Some(3)),
+            (r#""\u00e9\n""#, Some(3)),
+            (r#""\ud83d\ude00""#, Some(4)),
+            (r#""""#, Some(0)),
+            ("12", None),
+            (r#"["a"]"#, None),
+            ("null", None),
+        ] {
+            let raw = RawValue::from_string(text.to_owned()).unwrap();
+            assert_eq!(string_bytes(&raw), bytes, "{text}");
+            assert_eq!(string(&raw).map(|s| s.len()), bytes, "{text}");
+        }
     }
 
     #[test]

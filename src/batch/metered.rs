@@ -378,9 +378,10 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         )?;
         let model = model_of(line, &object, shape)?;
         let input = object.get("input");
-        let text = match input.map(|raw| (raw, json_object::string(raw))) {
-            Some((_, Some(s))) => s,
-            Some((other, None)) => {
+        // The text is decoded only to be counted, when no seconds are given.
+        let text = match input {
+            Some(raw) if raw.get().starts_with('"') => raw,
+            Some(other) => {
                 return Err(err(
                     line,
                     "input",
@@ -420,7 +421,8 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 "is missing, and the audio's length is not known before the call; give the line's \"seconds\" (an estimate), or --seconds-per-char RATE to estimate every speech request from its text",
             ));
         };
-        let chars = Decimal::from(u64::try_from(text.chars().count()).unwrap_or(u64::MAX));
+        let chars = json_object::string(text).map_or(0, |text| text.chars().count());
+        let chars = Decimal::from(u64::try_from(chars).unwrap_or(u64::MAX));
         let s = chars.checked_mul(rate).ok_or_else(|| {
             RowError::new(
                 line,
