@@ -270,7 +270,7 @@ pub(super) fn separator_name(separator: u8) -> String {
 /// The cells of a header line: UTF-8, no stray carriage return, split on `delimiter` with quotes.
 pub(super) fn header_cells(line: &[u8], delimiter: u8) -> Result<Vec<String>, String> {
     if memchr::memchr(b'\r', line).is_some() {
-        return Err("the header has a carriage return (\\r) that does not end the line: the file seems to end its lines in \\r alone (old Mac line endings), which are not read; convert them first, e.g. tr '\\r' '\\n' < old.csv > new.csv".into());
+        return Err("the header has a carriage return (\\r) that does not end the line: the file seems to end its lines in \\r alone (old Mac line endings), which are not read; convert them first: tr '\\r' '\\n' makes each \\r a line end".into());
     }
     let text = std::str::from_utf8(line).map_err(|e| {
         format!(

@@ -181,7 +181,7 @@ impl InputError {
 }
 
 /// What a line too long to be a job line, holding carriage returns, most likely is.
-const CR_ONLY_HINT: &str = " (it holds carriage returns: if the file ends its lines in \\r alone, convert them first, e.g. tr '\\r' '\\n' < old.csv > new.csv)";
+const CR_ONLY_HINT: &str = " (it holds carriage returns: if the file ends its lines in \\r alone, convert them first: tr '\\r' '\\n' makes each \\r a line end)";
 
 /// Plain ASCII digits, read without the general parser; `None` sends the field there.
 pub(super) fn digits(text: &str) -> Option<u32> {

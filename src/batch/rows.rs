@@ -22,7 +22,7 @@ use super::source::{Input, Lines, blank, choose_form, input_error, start};
 use crate::job::Request;
 
 /// Why a CSV line with a carriage return inside it is refused.
-const LONE_CR: &str = "has a carriage return (\\r) that does not end the line; lines end in \\n or \\r\\n, and a \\r inside a line is refused rather than read into a field or a number (convert a file with \\r-only line endings: tr '\\r' '\\n' < old.csv > new.csv)";
+const LONE_CR: &str = "has a carriage return (\\r) that does not end the line; lines end in \\n or \\r\\n, and a \\r inside a line is refused rather than read into a field or a number (a file with \\r-only line endings is converted by tr '\\r' '\\n', which makes each \\r a line end)";
 
 /// Reads jobs one at a time.
 pub struct Rows<R> {

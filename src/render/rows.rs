@@ -138,7 +138,15 @@ pub fn metered_cells(header: &BatchHeader<'_>, row: &MeteredRow<'_>, model: Stri
             rate,
         } => (
             [blank(), blank()],
-            [exact(given), exact(charged)],
+            // What was charged is marked where the minimum raised it.
+            [
+                exact(given),
+                if given == charged {
+                    exact(charged)
+                } else {
+                    format!("{} (minimum)", exact(charged))
+                },
+            ],
             Some(rate),
         ),
     };

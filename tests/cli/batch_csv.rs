@@ -223,9 +223,9 @@ fn carriage_returns_that_do_not_end_a_line_are_refused() {
     // Old Mac line endings: the whole file is one line.
     assert_eq!(
         refused(b"steps,size\r20,512\r30,512\r", &[]),
-        "error: jobs.csv: line 1: the header has a carriage return (\\r) that does not end the line: the file seems to end its lines in \\r alone (old Mac line endings), which are not read; convert them first, e.g. tr '\\r' '\\n' < old.csv > new.csv\n"
+        "error: jobs.csv: line 1: the header has a carriage return (\\r) that does not end the line: the file seems to end its lines in \\r alone (old Mac line endings), which are not read; convert them first: tr '\\r' '\\n' makes each \\r a line end\n"
     );
-    let row_error = "has a carriage return (\\r) that does not end the line; lines end in \\n or \\r\\n, and a \\r inside a line is refused rather than read into a field or a number (convert a file with \\r-only line endings: tr '\\r' '\\n' < old.csv > new.csv)";
+    let row_error = "has a carriage return (\\r) that does not end the line; lines end in \\n or \\r\\n, and a \\r inside a line is refused rather than read into a field or a number (a file with \\r-only line endings is converted by tr '\\r' '\\n', which makes each \\r a line end)";
     assert_eq!(
         refused(b"steps,size\n20,512\r30,512\n", &[]),
         format!("error: line 2: row \"20,512\\r30,512\": {row_error}\n")

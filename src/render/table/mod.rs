@@ -272,16 +272,7 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         r: &crate::batch::MeteredRow<'_>,
     ) -> io::Result<()> {
-        let mut cells = rows::metered_cells(header, r, esc(&r.model.id).into_owned());
-        // The table shows the seconds given, and what was charged when the minimum applied.
-        if let crate::batch::Used::Seconds { given, charged, .. } = r.used
-            && given != charged
-            && let Some(at) = rows::output_columns(header)
-                .iter()
-                .position(|c| *c == "seconds_charged")
-        {
-            cells[at] = format!("{} (minimum)", exact(charged));
-        }
+        let cells = rows::metered_cells(header, r, esc(&r.model.id).into_owned());
         self.draw(out, header, cells, &r.extra)
     }
 
