@@ -73,7 +73,7 @@ fn benches(c: &mut Criterion) {
                 };
                 let pricer = Pricer::new(&tariff, false, !summary);
                 let mut totals = Totals::new(&tariff);
-                let mut sink = csv::Batch::default();
+                let mut sink = csv::Batch;
                 let mut out = Vec::with_capacity(input.len() * 3);
                 sink.begin(&mut out, &header).unwrap();
                 while let Ok(Some(Item::Image(row))) = reader.next_row() {

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex, mpsc};
 use crate::batch::chunks::{Block, Chunks, Pool};
 use std::borrow::Cow;
 
-use crate::batch::jsonl::LinesBefore;
 use crate::batch::row::{InputError, Row};
 use crate::batch::rows::Body;
 use crate::batch::{OutOfRange, Priced, PricedItem, Pricer, RowError, Totals};
@@ -185,17 +184,12 @@ fn body_piece<'k, 'p, 't: 'p>(
     let warn = settings.err_paint.warning("warning:");
     let mut start = 0;
     let mut line = first_line;
-    let mut before = LinesBefore::default();
     // The model named by the last plain body, and its index.
     let mut known: Option<(&str, usize)> = None;
     let mut price = |row: Row<'p>| {
         let index = match (&row.model, known) {
-            // A model named as the line before is the same text (see `LinesBefore`).
-            (Some(name), Some((last, index)))
-                if std::ptr::eq::<str>(name.as_ref(), last) || **name == *last =>
-            {
-                index
-            }
+            // A model named as the line before is the same model.
+            (Some(name), Some((last, index))) if **name == *last => index,
             _ => {
                 let index = pricer.model_index(&row)?;
                 if let Some(Cow::Borrowed(name)) = row.model {
@@ -208,7 +202,7 @@ fn body_piece<'k, 'p, 't: 'p>(
     };
     while start < piece.len() {
         // The line is found by reading it; the line end is looked for only when it is not plain.
-        if let Some((row, length)) = body.plain_line(line, &piece[start..], &mut before)
+        if let Some((row, length)) = body.plain_line(line, &piece[start..])
             && let Ok(priced) = price(row)
         {
             if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
@@ -706,7 +700,7 @@ mod tests {
             },
             worker_sink: || Box::<crate::render::csv::Batch>::default(),
         };
-        let mut sink = crate::render::csv::Batch::default();
+        let mut sink = crate::render::csv::Batch;
         let mut out = Vec::new();
         let (totals, _) = run(
             &batch,

@@ -406,119 +406,8 @@ fn json_number(bytes: &[u8]) -> Option<usize> {
 /// that is not plain (which the general reader then reads, and reports if it is wrong).
 pub fn fast_row(line: u64, bytes: &[u8], defaults_ok: bool) -> Option<Row<'_>> {
     let mut scan = Scan { bytes, at: 0 };
-    let row = object(&mut scan, line, defaults_ok, &mut LinesBefore::default())?;
+    let row = object(&mut scan, line, defaults_ok)?;
     (scan.at == bytes.len()).then_some(row)
-}
-
-/// What the lines read before were like, so that a run of lines written alike (as a program
-/// writes them) is read in fewer steps: the model named by the last line, as written and as
-/// read (its name is read once), and the bytes before each value, member by member.
-#[derive(Default)]
-pub struct LinesBefore<'a> {
-    last: Option<(&'a [u8], &'a str)>,
-    leads: [Lead; LEADS],
-}
-
-/// Members whose leads are kept.
-const LEADS: usize = 8;
-
-/// Bytes of a lead compared at once.
-const LEAD: usize = 32;
-
-/// The bytes before a member's value as a line read before had them, from the end of the value
-/// before it (or the line's start): blanks, the comma (or the opening brace), the quoted
-/// name, the colon and the blanks after it. The same bytes at the same member of another line,
-/// followed by a byte that is not a blank, are read the same way, to the same key, so they are
-/// passed in one comparison.
-#[derive(Clone, Copy, Default)]
-struct Lead {
-    /// The bytes, then zeros.
-    bytes: [u64; LEAD / 8],
-    /// Which bits of `bytes` are the lead's.
-    mask: [u64; LEAD / 8],
-    /// Its length; 0 when none is kept.
-    len: usize,
-    /// The key and its bit, as [`Scan::known_key`] gives them.
-    key: Option<(Key, u32)>,
-}
-
-impl Lead {
-    /// The lead of `bytes`, read to `key`; `None` when it is too long to keep (the byte after
-    /// it must be among the bytes compared).
-    fn new(bytes: &[u8], key: (Key, u32)) -> Option<Lead> {
-        if bytes.is_empty() || bytes.len() >= LEAD {
-            return None;
-        }
-        let mut padded = [0u8; LEAD];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        let mut ones = [0u8; LEAD];
-        ones[..bytes.len()].fill(0xff);
-        let words = |b: [u8; LEAD]| {
-            std::array::from_fn(|i| {
-                u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default())
-            })
-        };
-        Some(Lead {
-            bytes: words(padded),
-            mask: words(ones),
-            len: bytes.len(),
-            key: Some(key),
-        })
-    }
-
-    /// Whether `rest` starts with the lead and then a byte that is not a blank (a line may
-    /// have more blanks there than the line the lead was kept from): the key it leads to, and
-    /// its length.
-    #[inline(always)]
-    fn read(&self, rest: &[u8]) -> Option<((Key, u32), usize)> {
-        let key = self.key?;
-        let head = rest.first_chunk::<LEAD>()?;
-        let mut differ = 0;
-        for (i, (bytes, mask)) in self.bytes.iter().zip(&self.mask).enumerate() {
-            let word = u64::from_le_bytes(head[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-            differ |= (word ^ bytes) & mask;
-        }
-        let next = *head.get(self.len)?;
-        (differ == 0 && next != b' ' && next != b'\t').then_some((key, self.len))
-    }
-}
-
-impl<'a> LinesBefore<'a> {
-    /// The model's name read from `written`, the bytes between its quotes (without escapes).
-    #[inline(always)]
-    fn read(&mut self, written: &'a [u8]) -> Option<&'a str> {
-        match self.last {
-            Some((bytes, text)) if same_bytes(bytes, written) => Some(text),
-            _ => {
-                let text = std::str::from_utf8(written).ok()?.trim();
-                self.last = Some((written, text));
-                Some(text)
-            }
-        }
-    }
-}
-
-/// Whether `a` and `b` hold the same bytes: a name of 4 to 16 bytes (most model names) is
-/// compared as two words of a length known when compiling, overlapping when it is shorter,
-/// with no call to the C library's compare.
-#[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    // The first and last N bytes of each, when both have N.
-    fn ends<const N: usize>(a: &[u8], b: &[u8]) -> Option<bool> {
-        Some(
-            a.first_chunk::<N>()? == b.first_chunk::<N>()?
-                && a.last_chunk::<N>()? == b.last_chunk::<N>()?,
-        )
-    }
-    if a.len() <= 16
-        && let Some(same) = ends::<8>(a, b).or_else(|| ends::<4>(a, b))
-    {
-        return same;
-    }
-    a == b
 }
 
 /// A size written `WxH` (or `WXH`) in plain digits, as [`size_text`] reads it; anything else
@@ -547,14 +436,9 @@ fn size_bytes(text: &[u8]) -> Option<Size> {
 /// a string is a control character, and ends nothing else), so `rest` can be the rest of a
 /// whole piece, and the line is found by reading it.
 #[inline]
-pub fn fast_line<'a>(
-    line: u64,
-    rest: &'a [u8],
-    defaults_ok: bool,
-    before: &mut LinesBefore<'a>,
-) -> Option<(Row<'a>, usize)> {
+pub fn fast_line<'a>(line: u64, rest: &'a [u8], defaults_ok: bool) -> Option<(Row<'a>, usize)> {
     let mut scan = Scan { bytes: rest, at: 0 };
-    let row = object(&mut scan, line, defaults_ok, before)?;
+    let row = object(&mut scan, line, defaults_ok)?;
     let mut end = scan.at;
     if rest.get(end) == Some(&b'\r') {
         end += 1;
@@ -568,15 +452,9 @@ pub fn fast_line<'a>(
 }
 
 /// Reads one object of known keys with plain values, and the spaces after it; the row it
-/// prices, if it sets a price (or `defaults_ok`). A member's lead, as kept from a line
-/// before, is passed at once.
+/// prices, if it sets a price (or `defaults_ok`).
 #[inline(always)]
-fn object<'a>(
-    scan: &mut Scan<'a>,
-    line: u64,
-    defaults_ok: bool,
-    before: &mut LinesBefore<'a>,
-) -> Option<Row<'a>> {
+fn object<'a>(scan: &mut Scan<'a>, line: u64, defaults_ok: bool) -> Option<Row<'a>> {
     let bytes = scan.bytes;
     let mut row = Row {
         line,
@@ -586,48 +464,27 @@ fn object<'a>(
     let mut seen = 0u32;
     let mut steps_seen = false;
     let mut count_seen = false;
-    let mut member = 0;
+    let mut first = true;
     loop {
-        // The bytes before the value: as at this member of a line before (passed at once), or
-        // read here. A name `known_key` does not take is not one of `key`'s as written
-        // (escaped, or another name): the general reader reads the line.
-        let lead = before
-            .leads
-            .get(member)
-            .and_then(|lead| lead.read(&bytes[scan.at..]));
-        let (key, bit) = match lead {
-            Some((key, length)) => {
-                scan.at += length;
-                key
+        // The bytes before the value. A name `known_key` does not take is not one of `key`'s
+        // as written (escaped, or another name): the general reader reads the line.
+        scan.spaces();
+        if first {
+            scan.eat(b'{')?;
+            scan.spaces();
+            if bytes.get(scan.at) == Some(&b'}') {
+                break;
             }
-            None => {
-                let start = scan.at;
-                scan.spaces();
-                if member == 0 {
-                    scan.eat(b'{')?;
-                    scan.spaces();
-                    if bytes.get(scan.at) == Some(&b'}') {
-                        break;
-                    }
-                } else {
-                    // Each value reader ends at a byte that may follow a value.
-                    match *bytes.get(scan.at)? {
-                        b',' => scan.comma(),
-                        b'}' => break,
-                        _ => return None,
-                    }
-                }
-                let key = scan.known_key()?;
-                scan.colon()?;
-                if let (Some(slot), Some(lead)) = (
-                    before.leads.get_mut(member),
-                    Lead::new(&bytes[start..scan.at], key),
-                ) {
-                    *slot = lead;
-                }
-                key
+        } else {
+            // Each value reader ends at a byte that may follow a value.
+            match *bytes.get(scan.at)? {
+                b',' => scan.comma(),
+                b'}' => break,
+                _ => return None,
             }
-        };
+        }
+        let (key, bit) = scan.known_key()?;
+        scan.colon()?;
         if seen & bit != 0 {
             return None;
         }
@@ -639,7 +496,7 @@ fn object<'a>(
                 if escaped {
                     return None;
                 }
-                row.model = Some(Cow::Borrowed(before.read(text)?));
+                row.model = Some(Cow::Borrowed(std::str::from_utf8(text).ok()?.trim()));
             }
             Key::Steps => {
                 if std::mem::replace(&mut steps_seen, true) {
@@ -663,7 +520,7 @@ fn object<'a>(
             Key::Width => width = Some(scan.number()?),
             Key::Height => height = Some(scan.number()?),
         }
-        member += 1;
+        first = false;
     }
     // At the closing brace: past it and the spaces after it.
     scan.at += 1;
@@ -675,25 +532,6 @@ fn object<'a>(
     }
     let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();
     (priced || defaults_ok).then_some(row)
-}
-
-/// Whether each line of `piece`, read in turn as a piece is read (each line's leads kept for
-/// the next), reads as it reads alone. For tests and fuzzing.
-pub fn agrees_in_turn(piece: &[u8], defaults_ok: bool) -> bool {
-    let mut before = LinesBefore::default();
-    let mut start = 0;
-    let mut line = 1;
-    while start < piece.len() {
-        let rest = &piece[start..];
-        if fast_line(line, rest, defaults_ok, &mut before)
-            != fast_line(line, rest, defaults_ok, &mut LinesBefore::default())
-        {
-            return false;
-        }
-        start += memchr::memchr(b'\n', rest).map_or(rest.len(), |at| at + 1);
-        line += 1;
-    }
-    true
 }
 
 #[cfg(test)]

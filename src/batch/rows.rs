@@ -331,14 +331,9 @@ impl Body {
     /// The row of the plain request body that `rest` starts with, and the length of its
     /// line with its ending (see [`super::jsonl::fast_line`]); `None` for CSV, or for any
     /// other line, which [`Body::rows`] then reads and, if need be, reports.
-    pub fn plain_line<'l>(
-        &self,
-        line: u64,
-        rest: &'l [u8],
-        before: &mut super::jsonl::LinesBefore<'l>,
-    ) -> Option<(Row<'l>, usize)> {
+    pub fn plain_line<'l>(&self, line: u64, rest: &'l [u8]) -> Option<(Row<'l>, usize)> {
         match self.form {
-            Form::Jsonl => super::jsonl::fast_line(line, rest, self.options.defaults_ok, before),
+            Form::Jsonl => super::jsonl::fast_line(line, rest, self.options.defaults_ok),
             Form::Csv { .. } => None,
         }
     }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{GridView, money};
-use crate::digits::{Block, Text};
+use crate::digits::Block;
 
 /// Writes `steps,256x256,...` and a row per steps.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
@@ -32,12 +32,7 @@ fn io_error(e: csv::Error) -> io::Error {
 /// Batch output: a row per job (with the carried-through columns), then a `subtotal` row per
 /// model and a `total` row, all under one header.
 #[derive(Default)]
-pub struct Batch {
-    /// The model of the last row (its place in the tariff, which does not move while rows are
-    /// rendered) and its id as a field: a run of rows of one model writes its field without
-    /// looking at its text again.
-    model: Option<(usize, Text)>,
-}
+pub struct Batch;
 
 /// Whether a spreadsheet opening the file would take `text` for a formula: it starts (after any
 /// spaces) with `=`, `+`, `-`, `@`, a tab or a `\r`, OWASP's list. A plain number such as `-5` or
@@ -129,16 +124,7 @@ impl super::BatchSink for Batch {
         let mut block = Block::new(out);
         block.u64(row.line);
         block.byte(b',');
-        let at = std::ptr::from_ref(row.model) as usize;
-        let model = match &mut self.model {
-            Some((model, field)) if *model == at => field,
-            slot => {
-                let mut field = Vec::new();
-                push_text(&mut field, &row.model.id);
-                &mut slot.insert((at, Text::new(&field))).1
-            }
-        };
-        block.text(model);
+        push_text(block.out(), &row.model.id);
         let layout = header.layout;
         if layout.metered() {
             block.literal(b",exact");

@@ -105,7 +105,6 @@ fn near_misses_agree_with_the_general_reader() {
                     piece.extend_from_slice(ending.as_bytes());
                     assert_same_line(&piece, defaults_ok);
                 }
-                assert_read_as_alone(line.as_bytes(), &bytes, defaults_ok);
             }
         }
     }
@@ -113,33 +112,8 @@ fn near_misses_agree_with_the_general_reader() {
     assert!(taken > tried / 50 && taken < tried, "{taken} of {tried}");
 }
 
-/// `second`, read after `first` in one piece (the leads of `first`'s members kept), is
-/// read as it is read alone: a lead passed at once is never read otherwise.
-fn assert_read_as_alone(first: &[u8], second: &[u8], defaults_ok: bool) {
-    let mut piece = first.to_vec();
-    piece.push(b'\n');
-    piece.extend_from_slice(second);
-    // A line after it, so that a lead can be compared in whole words to its last member.
-    piece.extend_from_slice(b"\n{\"steps\": 2, \"prompt\": \"a long enough line\"}\n");
-    assert!(
-        agrees_in_turn(&piece, defaults_ok),
-        "{:?} after {:?}",
-        String::from_utf8_lossy(second),
-        String::from_utf8_lossy(first)
-    );
-}
-
 #[test]
-fn a_line_after_another_is_read_as_it_is_alone() {
-    let lines: Vec<&str> = TAKEN.iter().chain(DECLINED).copied().collect();
-    for first in &lines {
-        for second in &lines {
-            for defaults_ok in [false, true] {
-                assert_read_as_alone(first.as_bytes(), second.as_bytes(), defaults_ok);
-            }
-        }
-    }
-    // Lines written alike, as a program writes them: read with their leads.
+fn lines_written_alike_read_one_after_another() {
     let body = |steps: u32, size: &str| {
         format!(
             r#"{{"model": "flux-dev", "prompt": "a cat", "num_inference_steps": {steps}, "size": "{size}", "n": 2}}"#
@@ -151,41 +125,23 @@ fn a_line_after_another_is_read_as_it_is_alone() {
         piece.push('\n');
     }
     piece.push_str(&body(7, "8x8"));
-    let mut before = LinesBefore::default();
     let mut at = 0;
     let mut rows = Vec::new();
-    while let Some((row, length)) = fast_line(1, &piece.as_bytes()[at..], false, &mut before) {
-        rows.push((row.steps, row.size));
+    while let Some((row, length)) = fast_line(1, &piece.as_bytes()[at..], false) {
+        rows.push((row.model, row.steps, row.size));
         at += length;
     }
     assert_eq!(at, piece.len());
+    let flux = Some(Cow::Borrowed("flux-dev"));
     assert_eq!(
         rows,
         [
-            (Some(20), Some(Size::new(512, 512))),
-            (Some(4), Some(Size::new(1024, 768))),
-            (Some(50), Some(Size::new(64, 64))),
-            (Some(7), Some(Size::new(8, 8))),
+            (flux.clone(), Some(20), Some(Size::new(512, 512))),
+            (flux.clone(), Some(4), Some(Size::new(1024, 768))),
+            (flux.clone(), Some(50), Some(Size::new(64, 64))),
+            (flux, Some(7), Some(Size::new(8, 8))),
         ]
     );
-    // Each member's lead was kept, and is passed at once where the next line has it, up
-    // to its value; not where more blanks follow it, nor where it differs.
-    let next = body(9, "9x9");
-    let reads = |at: &str| {
-        let rest = format!("{}\n{}", &next[next.find(at).unwrap()..], next);
-        (0..LEADS).find_map(|i| before.leads[i].read(rest.as_bytes()))
-    };
-    assert!(matches!(reads("{"), Some(((Key::Model, 1), 10))));
-    assert!(matches!(
-        reads(", \"prompt\""),
-        Some(((Key::Ignored, _), 12))
-    ));
-    assert!(matches!(reads(", \"num_"), Some(((Key::Steps, _), 25))));
-    assert!(matches!(reads(", \"n\""), Some(((Key::Count, _), 7))));
-    let rest = b", \"n\":  2}\n{\"steps\": 1, \"prompt\": \"a\"}";
-    assert!(before.leads.iter().all(|lead| lead.read(rest).is_none()));
-    let rest = b", \"m\": 2}\n{\"steps\": 1, \"prompt\": \"a long line\"}";
-    assert!(before.leads.iter().all(|lead| lead.read(rest).is_none()));
 }
 
 /// The first line of `piece` as the line reader reads it: found by its line end, that end
@@ -203,7 +159,7 @@ fn by_its_end(piece: &[u8], defaults_ok: bool) -> Option<(Row<'_>, usize)> {
 /// [`fast_line`], which finds the line by reading it, takes the same line as
 /// [`by_its_end`], to the same row and length.
 fn assert_same_line(piece: &[u8], defaults_ok: bool) {
-    let found = fast_line(1, piece, defaults_ok, &mut LinesBefore::default());
+    let found = fast_line(1, piece, defaults_ok);
     assert_eq!(
         found,
         by_its_end(piece, defaults_ok),
@@ -229,27 +185,12 @@ fn a_line_read_to_its_end_is_the_line_found_by_its_end() {
         let fill = "a".repeat(MAX_LINE_BYTES - head.len() - 2 + extra);
         let piece = format!("{head}{fill}\"}}\n{{}}");
         assert_eq!(piece.find('\n'), Some(MAX_LINE_BYTES + extra));
-        let found = fast_line(1, piece.as_bytes(), false, &mut LinesBefore::default());
+        let found = fast_line(1, piece.as_bytes(), false);
         assert_eq!(
             found.map(|(_, n)| n),
             (extra == 0).then_some(MAX_LINE_BYTES + 1)
         );
         assert_same_line(piece.as_bytes(), false);
-    }
-}
-
-#[test]
-fn bytes_compare_as_slices_do() {
-    let text: Vec<u8> = (0..40).map(|i| b'a' + i % 3).collect();
-    for a_len in 0..24 {
-        for b_len in [a_len, a_len + 1] {
-            for a_at in 0..8 {
-                for b_at in 0..8 {
-                    let (a, b) = (&text[a_at..a_at + a_len], &text[b_at..b_at + b_len]);
-                    assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
-                }
-            }
-        }
     }
 }
 
