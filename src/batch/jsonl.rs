@@ -157,7 +157,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The content of the string at the cursor. Escapes other than `\u` are checked but not decoded: the flag
-    /// tells whether there were any. One pass: [`skip_plain`] goes straight to the next byte
+    /// tells whether there were any. One pass: [`plain::skip_plain`] goes straight to the next byte
     /// that is not a plain character. A quote ends the string, an escape is checked, a control character
     /// is refused (JSON requires it escaped), and a byte past ASCII starts a character that
     /// must be UTF-8.
@@ -169,7 +169,7 @@ impl<'a> Scan<'a> {
         let mut at = start;
         let mut escaped = false;
         loop {
-            at = skip_plain(bytes, at);
+            at = plain::skip_plain(bytes, at);
             // Past the line's end (a string not closed), `get` gives `None`.
             match *bytes.get(at)? {
                 b'"' => {
@@ -244,73 +244,6 @@ impl<'a> Scan<'a> {
         self.at += length;
         matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b',' | b'}')).then_some(())
     }
-}
-
-/// The place of the first byte at or after `at` that is not a plain character in a JSON
-/// string (printable ASCII other than `"` and `\\`), or a place past the end of `bytes`.
-/// Sixteen bytes at a time with vector compares where the processor has them (SSE2, part of
-/// every x86-64), eight at a time in a `u64` otherwise and for the last bytes.
-#[inline(always)]
-fn skip_plain(bytes: &[u8], mut at: usize) -> usize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use safe_arch::*;
-        let quote = set_splat_i8_m128i(b'"' as i8);
-        let backslash = set_splat_i8_m128i(b'\\' as i8);
-        let space = set_splat_i8_m128i(0x20);
-        // Whole blocks of 16 from `at`, with no bounds to check inside the loop.
-        let (blocks, _) = bytes.get(at..).unwrap_or_default().as_chunks::<16>();
-        for block in blocks {
-            let v = load_unaligned_m128i(block);
-            // Signed: below 0x20 (a control character) or past ASCII (negative).
-            let other = cmp_lt_mask_i8_m128i(v, space);
-            let stops = bitor_m128i(
-                cmp_eq_mask_i8_m128i(v, quote),
-                cmp_eq_mask_i8_m128i(v, backslash),
-            );
-            let mask = move_mask_i8_m128i(bitor_m128i(stops, other));
-            if mask != 0 {
-                return at + mask.trailing_zeros() as usize;
-            }
-            at += 16;
-        }
-    }
-    loop {
-        let mask = specials(bytes, at);
-        if mask != 0 {
-            return at + mask.trailing_zeros() as usize / 8;
-        }
-        at += BLOCK;
-    }
-}
-
-/// Bytes looked at together when passing plain characters in a string: one `u64`.
-const BLOCK: usize = 8;
-
-/// The high bit of each byte of a `u64` that is not a plain character in a JSON string
-/// (printable ASCII other than `"` and `\`), read from `BLOCK` bytes at `at`; past the end
-/// of `bytes` every byte counts as not plain, so the mask of a block that runs past the end is
-/// never 0. Only the lowest bit set is exact (a borrow can also set a bit in a byte above a
-/// true one), and it is the only one used: it marks the first byte that is not plain.
-#[inline(always)]
-fn specials(bytes: &[u8], at: usize) -> u64 {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let word = match bytes.get(at..at + BLOCK) {
-        Some(whole) => u64::from_le_bytes(whole.try_into().unwrap_or_default()),
-        None => {
-            let mut block = [0u8; BLOCK];
-            let rest = bytes.get(at..).unwrap_or_default();
-            block[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(block)
-        }
-    };
-    // A byte below `n` (`n` at most 0x80) or equal to 0 sets its high bit here.
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
-    let control = below(word, 0x20);
-    let quote = below(word ^ (ONES * u64::from(b'"')), 1);
-    let backslash = below(word ^ (ONES * u64::from(b'\\')), 1);
-    (control | quote | backslash | word) & HIGH
 }
 
 /// The length of the UTF-8 character `bytes` starts with (its first byte is past ASCII);
@@ -534,5 +467,6 @@ fn object<'a>(scan: &mut Scan<'a>, line: u64, defaults_ok: bool) -> Option<Row<'
     (priced || defaults_ok).then_some(row)
 }
 
+mod plain;
 #[cfg(test)]
 mod tests;
