@@ -78,7 +78,7 @@ mod tests {
     /// The plain twin: one byte at a time.
     fn plainly(bytes: &[u8], mut at: usize) -> usize {
         while let Some(&b) = bytes.get(at) {
-            if b < 0x20 || b >= 0x80 || b == b'"' || b == b'\\' {
+            if !(0x20..0x80).contains(&b) || b == b'"' || b == b'\\' {
                 return at;
             }
             at += 1;
