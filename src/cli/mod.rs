@@ -12,18 +12,20 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
 use crate::axis::{SizeList, StepsList};
-use crate::batch::InputFormat;
 use crate::budget::Budget;
 use crate::date::Day;
 use crate::exact::Exact;
 use crate::number::flags::{
-    parse_amount, parse_change, parse_day, parse_delimiter, parse_increase, parse_percent,
-    parse_seconds, parse_seconds_flag, parse_size, parse_steps, parse_token_flag, parse_tokens,
+    parse_amount, parse_change, parse_day, parse_percent, parse_seconds_flag, parse_size,
+    parse_steps, parse_token_flag,
 };
 use crate::number::parse_u32;
 use crate::size::Size;
 
+mod batch;
 mod parse;
+
+pub use batch::BatchArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -163,6 +165,10 @@ impl BudgetArgs {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one Command is parsed per run; boxing would only move the bytes"
+)]
 pub enum Command {
     /// Print the steps x sizes price grid computed from the model.
     #[command(after_help = "\
@@ -386,103 +392,6 @@ pub enum ManPage {
     Completions,
     /// dis-price-man(1).
     Man,
-}
-
-/// `batch`.
-#[derive(Debug, Args)]
-pub struct BatchArgs {
-    /// The job file, or - for standard input.
-    // Empty (and so never a file) only with --schema, which reads no file.
-    #[arg(
-        value_name = "FILE",
-        required_unless_present = "schema",
-        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from),
-        default_value = "",
-        hide_default_value = true
-    )]
-    pub file: PathBuf,
-
-    /// The input form [default: from the extension].
-    #[arg(long, value_enum, value_name = "FORM")]
-    pub input: Option<InputFormat>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = BatchFormat::Table)]
-    pub format: BatchFormat,
-
-    /// Print only the totals: no per-job rows.
-    #[arg(long)]
-    pub summary: bool,
-
-    /// Cap on output tokens for chat request lines that give no max_tokens: their price is
-    /// then an upper bound at this many output tokens.
-    #[arg(long, value_name = "N", value_parser = parse_tokens)]
-    pub max_output_tokens: Option<u64>,
-
-    /// Estimate the audio of speech request lines that give no seconds: this many seconds
-    /// per character of their input text (an exact decimal, e.g. 0.06). Marked as estimates.
-    #[arg(long, value_name = "RATE", value_parser = parse_seconds)]
-    pub seconds_per_char: Option<Decimal>,
-
-    /// Report bad rows on stderr and price the rest (the exit status is still 2).
-    #[arg(long)]
-    pub skip_invalid: bool,
-
-    /// The CSV field separator: one ASCII character, or `tab`.
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, default_value = ",")]
-    pub delimiter: u8,
-
-    /// Accept input in which nothing affects the price: every job is then the model's defaults.
-    #[arg(long)]
-    pub defaults_ok: bool,
-
-    /// Leave this JSON Lines key out of the price, besides those always left out (repeatable).
-    ///
-    /// For a key of your own in request bodies (`"trace_id"`). A key that sets the price
-    /// (model, steps, size, n, ...) cannot be ignored. CSV needs none: columns that are not
-    /// price columns are carried through.
-    #[arg(long, value_name = "KEY", value_parser = parse_ignore_key)]
-    pub ignore_key: Vec<String>,
-
-    /// Price rows outside the model's limits, with a warning each.
-    #[arg(long)]
-    pub allow_out_of_range: bool,
-
-    /// Budget gate for CI; with a baseline, on the head total.
-    #[command(flatten)]
-    pub budget: BudgetArgs,
-
-    /// Compare with this workload (a job file in any form FILE may take, or - when FILE is not):
-    /// show the cost change from BASE to FILE instead of the jobs.
-    ///
-    /// BASE is read like FILE (--input, --delimiter, --defaults-ok and --allow-out-of-range apply
-    /// to both), and both are read in full before anything is written. --summary changes
-    /// nothing (a comparison is a summary); --skip-invalid is refused.
-    #[arg(long, value_name = "BASE")]
-    pub baseline: Option<PathBuf>,
-
-    /// Price the base under this tariff: the change from FILE (or BASE, with --baseline) under
-    /// OLD.toml to FILE under --tariff, DIS_PRICE_TARIFF or the built-in one. Currencies must
-    /// match.
-    #[arg(long, value_name = "OLD.toml")]
-    pub baseline_tariff: Option<PathBuf>,
-
-    /// With a baseline: exit 1 when the total rises by more than PERCENT, compared exactly.
-    ///
-    /// A rise from a base total of 0 has no percentage and fails any PERCENT; a fall never
-    /// fails.
-    #[arg(long, value_name = "PERCENT", value_parser = parse_change, allow_hyphen_values = true)]
-    pub fail_above: Option<Decimal>,
-
-    /// With a baseline: exit 1 when the total rises by more than AMOUNT (0 or more), compared
-    /// exactly; a fall never fails.
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_increase, allow_hyphen_values = true)]
-    pub fail_increase: Option<Exact>,
-
-    /// Print a JSON Schema (draft 2020-12) of what --format json writes instead, and read no
-    /// file: the listing, with or without --summary, and the comparison.
-    #[arg(long, conflicts_with = "file")]
-    pub schema: bool,
 }
 
 /// `afford`.
@@ -758,7 +667,7 @@ pub enum ColorChoice {
 
 /// A JSON Lines key to leave out of the price: any key but one that sets a price of any meter
 /// or picks the rate (see [`crate::batch::keys::ignorable`]).
-fn parse_ignore_key(text: &str) -> Result<String, String> {
+pub(crate) fn parse_ignore_key(text: &str) -> Result<String, String> {
     crate::batch::keys::ignorable(text).map(|()| text.to_owned())
 }
 
