@@ -37,6 +37,7 @@ mod provenance;
 mod quote;
 mod read_once;
 mod readme;
+mod review;
 mod row_writers;
 mod schema;
 mod shell;
