@@ -89,6 +89,12 @@ pub struct Global {
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day, value_hint = clap::ValueHint::Other)]
     pub as_of: Option<Day>,
 
+    /// Exit 1 when the tariff's as_of is more than DAYS before today (UTC, or DIS_PRICE_TODAY):
+    /// prices that old may have changed. For validate and every command that prices; not for a
+    /// --baseline-tariff, which is old by design.
+    #[arg(long, global = true, value_name = "DAYS", value_parser = parse_u32)]
+    pub max_age: Option<u32>,
+
     /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
     /// set (CLICOLOR_FORCE, unless empty or 0, asks for it anywhere); always and never override both.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]

@@ -4,17 +4,21 @@ use std::path::Path;
 
 use super::Streams;
 use super::load::load_tariff;
+use crate::cli::ValidateArgs;
 use crate::error::{Error, Outcome};
 
 /// `validate`: errors end the run (all of them, placed); warnings are listed and, with
 /// `strict`, fail it.
 pub(super) fn validate(
     path: Option<&Path>,
-    strict: bool,
+    args: &ValidateArgs,
+    max_age: Option<u32>,
     today: crate::date::Day,
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
+    let strict = args.strict;
     let tariff = load_tariff(path)?;
+    super::check_age(&tariff, max_age, today)?;
     let warnings = crate::checks::warnings(&tariff, &today.to_string());
     for w in &warnings {
         writeln!(io.err, "{} {w}", io.err_paint.warning("warning:"))?;

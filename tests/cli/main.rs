@@ -30,6 +30,7 @@ mod hostile;
 mod large_grids;
 mod laws;
 mod limits;
+mod max_age;
 mod messages;
 mod meters;
 mod models;
