@@ -469,6 +469,9 @@ pub enum BatchFormat {
     Json,
     /// The total alone (with a baseline, the change alone), for $(...).
     Plain,
+    /// GitHub Actions: annotations and one notice on stdout; the markdown review appended to
+    /// $GITHUB_STEP_SUMMARY and the figures to $GITHUB_OUTPUT, where set.
+    Github,
 }
 
 /// `tariff`.
@@ -548,6 +551,10 @@ pub struct ValidateArgs {
     /// Exit 1 when there are warnings.
     #[arg(long)]
     pub strict: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
 }
 
 /// Formats of a fit.
@@ -649,6 +656,19 @@ pub enum CheckFormat {
     Markdown,
     /// JSON.
     Json,
+    /// GitHub Actions: an annotation per cell off, one notice; the markdown to
+    /// $GITHUB_STEP_SUMMARY and the verdict to $GITHUB_OUTPUT, where set.
+    Github,
+}
+
+/// Formats of a validation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// A line on stdout, warnings on stderr.
+    Text,
+    /// GitHub Actions: an annotation per error and warning at its line, one notice; the
+    /// verdict to $GITHUB_OUTPUT, where set.
+    Github,
 }
 
 /// Formats of the model list.

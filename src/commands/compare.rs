@@ -42,6 +42,7 @@ pub(super) fn compare(
     tariff: &Tariff,
     args: &BatchArgs,
     io: &mut Streams<'_>,
+    report: &mut super::github::Report,
 ) -> Result<Outcome, Error> {
     if args.skip_invalid {
         return Err(Error::Usage(
@@ -123,6 +124,7 @@ pub(super) fn compare(
         BatchFormat::Csv => render::csv::compare(&mut out, &view)?,
         BatchFormat::Json => render::json::compare(&mut out, &view)?,
         BatchFormat::Plain => render::plain::compare(&mut out, &view)?,
+        BatchFormat::Github => github_report(&view, report),
     }
     io.out.write_all(&out)?;
     report_gates(&view, args.budget.budget(), io)?;
@@ -374,4 +376,47 @@ impl Write for Prefixed<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// What `--format github` reports of a comparison: the markdown review for the job summary,
+/// one notice with the change and the verdict, and the figures as step outputs.
+fn github_report(view: &CompareView<'_>, report: &mut super::github::Report) {
+    let c = view.comparison;
+    let t = &c.total;
+    let verdict = view.review.verdict();
+    let currency = crate::escape::escaped(view.currency());
+    let (base_label, head_label) = view.labels();
+    let percent = t.percent.map_or_else(String::new, |p| p.to_string());
+    let change = render::signed(t.shown_change, c.places);
+    report.summary = render::review::markdown_text(view);
+    report.notice = Some(format!(
+        "cost change {change} {currency} ({}): {} -> {} {currency}, {} against {}; verdict {verdict}",
+        render::line_percent(t),
+        render::money(t.base.shown, view.base.tariff.display.decimals),
+        render::money(t.head.shown, view.head.tariff.display.decimals),
+        crate::escape::escaped(head_label),
+        crate::escape::escaped(base_label),
+    ));
+    let mut outputs = vec![
+        (
+            "total",
+            render::money(t.head.shown, view.head.tariff.display.decimals),
+        ),
+        ("change", change),
+        ("percent", percent),
+        ("verdict", verdict.to_string()),
+        ("total_exact", t.head.exact.to_string()),
+        (
+            "base_total",
+            render::money(t.base.shown, view.base.tariff.display.decimals),
+        ),
+        ("base_total_exact", t.base.exact.to_string()),
+        ("change_exact", t.change.to_string()),
+    ];
+    if let Some(a) = t.attribution {
+        outputs.push(("prices_exact", a.prices.to_string()));
+        outputs.push(("workload_exact", a.workload.to_string()));
+    }
+    outputs.push(("currency", view.currency().to_owned()));
+    report.outputs = outputs;
 }

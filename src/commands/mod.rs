@@ -10,6 +10,7 @@ mod compare;
 mod diff;
 mod fit;
 mod gate;
+mod github;
 mod input;
 mod load;
 mod man;
@@ -19,7 +20,9 @@ mod validate;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, ModelsFormat, QuoteFormat};
+use crate::cli::{
+    BatchFormat, CheckFormat, Cli, Command, ModelsFormat, QuoteFormat, ValidateFormat,
+};
 use crate::error::{Error, Outcome};
 use crate::render::{self, Paint};
 
@@ -108,6 +111,25 @@ fn check_age(
 /// Runs one command. Everything is checked and computed before the first byte is written, so an
 /// error leaves standard output empty.
 pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let github = match &cli.command {
+        Some(Command::Batch(args)) => args.format == BatchFormat::Github && !args.schema,
+        Some(Command::Check(args)) => args.format == CheckFormat::Github,
+        Some(Command::Validate(args)) => args.format == ValidateFormat::Github,
+        _ => false,
+    };
+    if github {
+        github::run(io, |io, report| run_reporting(cli, io, report))
+    } else {
+        run_reporting(cli, io, &mut github::Report::default())
+    }
+}
+
+/// [`run`], with what `--format github` reports gathered in `report`.
+fn run_reporting(
+    cli: Cli,
+    io: &mut Streams<'_>,
+    report: &mut github::Report,
+) -> Result<Outcome, Error> {
     refuse_max_age(&cli)?;
     // Commands that need no tariff, or name their own.
     match &cli.command {
@@ -165,6 +187,7 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             cli.global.max_age,
             today()?,
             io,
+            report,
         );
     }
     refuse_stdin_twice(&cli, path.as_deref())?;
@@ -190,8 +213,10 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             io,
         ),
         Some(Command::Table(args)) => table::table(&tariff, &args, io),
-        Some(Command::Check(args)) => check::check(&tariff, args.model.as_deref(), args.format, io),
-        Some(Command::Batch(args)) => batch::batch(&tariff, &args, io),
+        Some(Command::Check(args)) => {
+            check::check(&tariff, args.model.as_deref(), args.format, io, report)
+        }
+        Some(Command::Batch(args)) => batch::batch(&tariff, &args, io, report),
         Some(Command::Afford(args)) => afford::afford(&tariff, &args, io),
         Some(Command::Fit(args)) => fit::fit(&tariff, &args, io),
         Some(Command::Models(args)) => {

@@ -2,6 +2,7 @@
 //! pricer made; they never price.
 
 pub mod csv;
+pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod plain;

@@ -25,6 +25,7 @@ mod fast_paths;
 mod fit;
 mod fuzz_cases;
 mod gates;
+mod github;
 mod help_and_usage;
 mod hostile;
 mod large_grids;
