@@ -1,5 +1,6 @@
 //! Runs the real `dis-price` binary: every command, format, error and exit status.
 
+mod action;
 mod afford;
 mod batch;
 mod batch_csv;
