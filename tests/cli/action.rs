@@ -147,12 +147,16 @@ impl Context {
 }
 
 /// The throwaway repository, the runner's folders and the stand-in `gh`.
-struct Runner {
+pub(crate) struct Runner {
     _root: tempfile::TempDir,
-    repo: PathBuf,
-    runner: PathBuf,
-    bin: PathBuf,
-    gh_log: PathBuf,
+    /// The repository, on its topic branch.
+    pub(crate) repo: PathBuf,
+    /// The runner's own folder (outputs, summary, temporary files), outside the repository.
+    pub(crate) runner: PathBuf,
+    /// A folder holding the stand-in `gh`, to put first on `PATH`.
+    pub(crate) bin: PathBuf,
+    /// Where the stand-in `gh` records its calls.
+    pub(crate) gh_log: PathBuf,
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -183,7 +187,7 @@ exit 0
 
 /// A repository whose main branch holds `base` as jobs.csv (or nothing, for None), and whose
 /// topic branch changes it to `head`; origin is the repository itself.
-fn runner(base: Option<&str>, head: &str) -> Runner {
+pub(crate) fn runner(base: Option<&str>, head: &str) -> Runner {
     let root = tempfile::tempdir().expect("temp dir");
     let (repo, runner, bin) = (
         root.path().join("repo"),
@@ -356,13 +360,13 @@ fn run_action(r: &Runner, with: &[(&str, &str)], pr: Option<&str>) -> Outcome {
     }
 }
 
-fn have_tools(test: &str) -> bool {
+pub(crate) fn have_tools(test: &str) -> bool {
     crate::support::require_tool("bash", test) && crate::support::require_tool("git", test)
 }
 
-const BASE: &str = "steps,size,count\n10,1024x1024,1\n20,512x512,2\n";
+pub(crate) const BASE: &str = "steps,size,count\n10,1024x1024,1\n20,512x512,2\n";
 /// +0.01206 on 0.02412: +50%.
-const HEAD: &str = "steps,size,count\n20,1024x1024,1\n20,512x512,2\n";
+pub(crate) const HEAD: &str = "steps,size,count\n20,1024x1024,1\n20,512x512,2\n";
 
 #[test]
 fn the_action_reviews_a_pull_request_and_keeps_one_comment() {

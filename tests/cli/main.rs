@@ -40,6 +40,7 @@ mod provenance;
 mod quote;
 mod read_once;
 mod readme;
+mod readme_review;
 mod review;
 mod row_writers;
 mod schema;
