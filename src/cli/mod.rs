@@ -216,7 +216,10 @@ JSON Lines. A missing field takes the model's default. Lines are read up to 1 Mi
 With --baseline BASE, FILE is compared with BASE under the same tariff: the totals, the change
 and its percentage, jobs and images on each side, the change per model and the sizes that changed
 most. With --baseline-tariff OLD.toml, FILE (or BASE) is priced under OLD.toml as the base. Both
-sides are read in full before anything is written. --fail-above and --fail-increase gate a rise.
+sides are read in full before anything is written. --fail-above and --fail-increase gate a rise
+(exit 1); --warn-above and --warn-increase only warn. A base of 0 has no percentage: a new workload
+is judged by --fail-increase and --budget, not by percent. --format github writes annotations and
+fills GitHub's job summary and step outputs.
 
 Dates: a CSV date (or created) column, or a JSON created (or date) key, prices the row at the rate
 in force on its day: YYYY-MM-DD, an RFC 3339 time with its offset (its UTC day), or a Unix
@@ -231,6 +234,7 @@ Examples:
   generate-requests | dis-price batch - --format json > priced.json
   dis-price batch jobs.csv --format plain                       the total alone
   dis-price batch jobs.csv --baseline base.csv --fail-above 10 --format markdown
+  dis-price batch jobs.csv --baseline base.csv --warn-above 5 --fail-increase 5 --format github
   dis-price --tariff new.toml batch jobs.csv --baseline-tariff old.toml
   dis-price --tariff prices.toml batch november.csv --as-of 2026-11-30
   dis-price batch --schema > batch.schema.json                  what --format json writes

@@ -217,7 +217,10 @@ fn from_error(e: &Error, file: Option<&str>) -> Vec<Annotation> {
             Annotation::new(Level::Error, "bad row", e.to_string())
                 .at(file.filter(|f| *f != "-"), Some(row.line)),
         ],
-        Error::InFile { file, source } => from_error(source, Some(file)),
+        // A side priced under a second tariff is named `FILE under TARIFF`.
+        Error::InFile { file, source } => {
+            from_error(source, Some(file.split(" under ").next().unwrap_or(file)))
+        }
         other => vec![Annotation::new(Level::Error, "error", other.to_string()).at(file, None)],
     }
 }
