@@ -474,7 +474,7 @@ pub enum BatchFormat {
     /// The total alone (with a baseline, the change alone), for $(...).
     Plain,
     /// GitHub Actions: annotations and one notice on stdout; the markdown review appended to
-    /// $GITHUB_STEP_SUMMARY and the figures to $GITHUB_OUTPUT, where set.
+    /// GITHUB_STEP_SUMMARY and the figures to GITHUB_OUTPUT, where set.
     Github,
 }
 
@@ -661,7 +661,7 @@ pub enum CheckFormat {
     /// JSON.
     Json,
     /// GitHub Actions: an annotation per cell off, one notice; the markdown to
-    /// $GITHUB_STEP_SUMMARY and the verdict to $GITHUB_OUTPUT, where set.
+    /// GITHUB_STEP_SUMMARY and the verdict to GITHUB_OUTPUT, where set.
     Github,
 }
 
@@ -671,7 +671,7 @@ pub enum ValidateFormat {
     /// A line on stdout, warnings on stderr.
     Text,
     /// GitHub Actions: an annotation per error and warning at its line, one notice; the
-    /// verdict to $GITHUB_OUTPUT, where set.
+    /// verdict to GITHUB_OUTPUT, where set.
     Github,
 }
 

@@ -179,9 +179,16 @@ fn from_stderr(text: &str, file: Option<&str>) -> Option<Annotation> {
         Some(rest) => ("skipped row", rest),
         None => (title, message.strip_prefix("line ").unwrap_or("")),
     };
-    let line = rest
-        .split_once(':')
-        .and_then(|(n, _)| n.parse::<u64>().ok());
+    // The line goes in the annotation's place, not its text.
+    let placed = rest
+        .split_once(": ")
+        .and_then(|(n, text)| Some((n.parse::<u64>().ok()?, text)));
+    let line = placed.map(|(n, _)| n);
+    let message = match placed {
+        Some((_, text)) if title == "skipped row" => format!("skipped: {text}"),
+        Some((_, text)) => text.to_owned(),
+        None => message.to_owned(),
+    };
     // A gate's or a total's line is about no row: placed in no file, unless a side's.
     let title = if line.is_none() && level == Level::Warning {
         "cost warning"
@@ -254,7 +261,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             a.command(),
-            "::warning file=jobs.csv,line=3,title=skipped row::steps \"1.5\": not a whole number\n"
+            "::warning file=jobs.csv,line=3,title=skipped row::skipped: steps \"1.5\": not a whole number\n"
         );
         let a = from_stderr(
             "base.csv under old.toml: warning: line 4: steps 60 is outside",

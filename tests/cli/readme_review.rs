@@ -56,7 +56,11 @@ fn work_tree_is_clean(r: &Runner) {
         .args(["status", "--porcelain", "--untracked-files=all"])
         .output()
         .expect("git");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "files left in the work tree");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "",
+        "files left in the work tree"
+    );
 }
 
 #[test]
@@ -74,9 +78,14 @@ fn the_review_script_posts_one_comment_and_exits_1_only_for_a_gate() {
     let (code, err, gh) = review(&r, Some("7"));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("above --fail-above 10%"), "{err}");
-    assert!(gh.contains("gh api --method POST repos/{owner}/{repo}/issues/7/comments -F body=@"), "{gh}");
     assert!(
-        gh.contains("  | **Cost up by 0.0121 USD (+50.00%)**: 0.0241 → 0.0362 USD, topic against main."),
+        gh.contains("gh api --method POST repos/{owner}/{repo}/issues/7/comments -F body=@"),
+        "{gh}"
+    );
+    assert!(
+        gh.contains(
+            "  | **Cost up by 0.0121 USD (+50.00%)**: 0.0241 → 0.0362 USD, topic against main."
+        ),
         "{gh}"
     );
     assert!(gh.contains("  | - **failed** --fail-above: "), "{gh}");
@@ -85,9 +94,14 @@ fn the_review_script_posts_one_comment_and_exits_1_only_for_a_gate() {
     let (code, _, gh) = review(&r, Some("7"));
     assert_eq!(code, 1);
     assert_eq!(gh.matches("--method POST").count(), 1, "{gh}");
-    assert!(gh.contains("gh api --method PATCH repos/{owner}/{repo}/issues/comments/42 -F body=@"), "{gh}");
+    assert!(
+        gh.contains("gh api --method PATCH repos/{owner}/{repo}/issues/comments/42 -F body=@"),
+        "{gh}"
+    );
     // Its temporary files are gone too.
-    let left = std::fs::read_dir(r.runner.join("tmp")).expect("tmp").count();
+    let left = std::fs::read_dir(r.runner.join("tmp"))
+        .expect("tmp")
+        .count();
     assert_eq!(left, 0);
 }
 
@@ -100,7 +114,10 @@ fn a_new_workload_passes_when_cheap_and_a_bad_one_is_2() {
     let r = runner(None, HEAD);
     let (code, err, gh) = review(&r, Some("3"));
     assert_eq!(code, 0, "{err}");
-    assert!(gh.contains("  | **Cost up by 0.0362 USD (from 0)**"), "{gh}");
+    assert!(
+        gh.contains("  | **Cost up by 0.0362 USD (from 0)**"),
+        "{gh}"
+    );
     assert!(gh.contains("  | - not judged --fail-above: "), "{gh}");
     // An expensive new workload fails: 900 images of 50 steps at 1024x1024, 54.27 USD.
     let r = runner(None, "steps,size,count\n50,1024x1024,900\n");
