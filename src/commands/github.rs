@@ -189,13 +189,13 @@ fn from_stderr(text: &str, file: Option<&str>) -> Option<Annotation> {
         Some((_, text)) => text.to_owned(),
         None => message.to_owned(),
     };
-    // A gate's or a total's line is about no row: placed in no file, unless a side's.
+    // A line about no row (a gate, the total) is placed in the workload's file, at no line.
     let title = if line.is_none() && level == Level::Warning {
         "cost warning"
     } else {
         title
     };
-    let file = side.or(line.and(file)).filter(|f| *f != "-");
+    let file = side.or(file).filter(|f| *f != "-");
     Some(Annotation::new(level, title, message).at(file, line))
 }
 
@@ -272,7 +272,7 @@ mod tests {
         let a = from_stderr("cost rise: the total rises by 1 USD", Some("jobs.csv")).unwrap();
         assert_eq!(
             a.command(),
-            "::error title=cost rise::the total rises by 1 USD\n"
+            "::error file=jobs.csv,title=cost rise::the total rises by 1 USD\n"
         );
         assert_eq!(from_stderr("note: a note", None), None);
         assert_eq!(from_stderr("something else", None), None);

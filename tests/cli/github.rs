@@ -310,7 +310,9 @@ fn a_batch_without_baseline_tells_its_total_and_budget() {
     assert_eq!(ran.code, 0, "{}", ran.err);
     let warnings = of_kind(&ran, "warning");
     assert_eq!(warnings.len(), 1);
-    assert_eq!(warnings[0].properties.get("file"), None);
+    // About the whole workload: placed in its file, at no line.
+    assert_eq!(warnings[0].properties["file"], "jobs.csv");
+    assert_eq!(warnings[0].properties.get("line"), None);
     assert_eq!(
         of_kind(&ran, "notice")[0].data,
         "total 0.1539 USD: 3 job(s), 7 image(s)"
