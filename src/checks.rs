@@ -45,6 +45,24 @@ fn rate_prices(model: &Model, display: Display) -> Option<String> {
     ))
 }
 
+/// Where a tariff's `as_of` is more than `max_age` days before `today`: a finding placed at
+/// `as_of`, saying how old it is and where the prices came from; `None` when it is not (or
+/// when `as_of` is not a day, which loading reports).
+pub fn too_old(tariff: &Tariff, today: crate::date::Day, max_age: u32) -> Option<Diagnostic> {
+    let read: crate::date::Day = tariff.as_of.parse().ok()?;
+    let age = read.days_until(today);
+    (age > i64::from(max_age)).then(|| {
+        tariff.diagnostic(
+            "as_of",
+            format!(
+                "as_of {} is {age} days before today ({today}), more than --max-age {max_age}: the prices, from {}, may have changed since; check them and update the rates and as_of",
+                tariff.as_of,
+                crate::escape::escaped(&tariff.source)
+            ),
+        )
+    })
+}
+
 /// Days after which a tariff's `as_of` is old enough that its prices may have changed.
 pub const STALE_DAYS: i64 = 90;
 

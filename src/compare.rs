@@ -2,8 +2,13 @@
 //! side, in total, per model and per image size.
 //!
 //! Every change and percentage is worked out from the exact totals and rounded once, for
-//! display; the gates compare exact figures. A base total of 0 has no percentage: a rise from 0
-//! fails any `--fail-above` (as in `diff`), no change from 0 passes it.
+//! display; the gates compare exact figures. A base total of 0 has no percentage: a percent gate
+//! does not judge a rise from 0 (see [`crate::review`]); the money gates do.
+//!
+//! With two tariffs, each change is split into its two causes ([`Attribution`]): the prices
+//! (the base workload under the head's prices against under the base's) and the workload (the
+//! head workload against the base workload, both under the head's prices). The two add up to
+//! the change exactly: nothing is rounded in between.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -78,11 +83,27 @@ pub struct Line {
     pub shown_change: Decimal,
     /// Exact percent change from base; `None` when the base amount is 0.
     pub percent: Option<Percent>,
+    /// The change split into prices and workload; `None` when the base workload was not priced
+    /// under the head's prices.
+    pub attribution: Option<Attribution>,
+}
+
+/// A change split into its two causes: `prices + workload = change`, exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attribution {
+    /// The base workload under the head's prices minus under the base's prices.
+    pub prices: Delta,
+    /// The head workload minus the base workload, both under the head's prices.
+    pub workload: Delta,
+    /// `prices` rounded once for display, as [`Line::shown_change`] is.
+    pub shown_prices: Decimal,
+    /// `workload` rounded once for display.
+    pub shown_workload: Decimal,
 }
 
 /// A change rounded once at `places`; a change that is not zero but would show as zero is shown
 /// at the first place where it is not, so a gate that fails on it never points at a "0.0000".
-fn shown_change(change: &Delta, places: u32) -> Option<Decimal> {
+pub fn shown_change(change: &Delta, places: u32) -> Option<Decimal> {
     let rounded = change.round(places)?;
     if !rounded.is_zero() || change.sign == Ordering::Equal {
         return Some(rounded);
@@ -94,9 +115,29 @@ fn shown_change(change: &Delta, places: u32) -> Option<Decimal> {
 }
 
 impl Line {
-    fn new(name: String, base: Share, head: Share, places: u32) -> Result<Line, TooLargeTotal> {
+    fn new(
+        name: String,
+        base: Share,
+        head: Share,
+        pivot: Option<Share>,
+        places: u32,
+    ) -> Result<Line, TooLargeTotal> {
         let change = Delta::between(base.exact, head.exact).ok_or(TooLargeTotal)?;
+        let attribution = pivot
+            .map(|pivot| {
+                let prices = Delta::between(base.exact, pivot.exact)?;
+                let workload = Delta::between(pivot.exact, head.exact)?;
+                Some(Attribution {
+                    prices,
+                    workload,
+                    shown_prices: shown_change(&prices, places)?,
+                    shown_workload: shown_change(&workload, places)?,
+                })
+            })
+            .map(|a| a.ok_or(TooLargeTotal))
+            .transpose()?;
         Ok(Line {
+            attribution,
             name,
             base,
             head,
@@ -107,12 +148,9 @@ impl Line {
     }
 
     /// Whether it is a rise of more than `limit` percent, compared exactly; a rise from 0 has
-    /// no percentage and always is.
+    /// no percentage and is not judged by one (false).
     pub fn rises_above_percent(&self, limit: Decimal) -> bool {
-        match self.percent {
-            Some(p) => p.exceeds(limit),
-            None => self.change.sign == Ordering::Greater,
-        }
+        self.percent.is_some_and(|p| p.exceeds(limit))
     }
 
     /// Whether it is a rise of more than `limit`, compared exactly.
@@ -135,8 +173,13 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// Compares `head` against `base`.
-    pub fn new(base: &Side<'_>, head: &Side<'_>) -> Result<Comparison, TooLargeTotal> {
+    /// Compares `head` against `base`; with `pivot` (the base workload priced under the head's
+    /// tariff), each line's change is split into prices and workload.
+    pub fn new(
+        base: &Side<'_>,
+        head: &Side<'_>,
+        pivot: Option<&Side<'_>>,
+    ) -> Result<Comparison, TooLargeTotal> {
         let places = base
             .tariff
             .display
@@ -152,10 +195,18 @@ impl Comparison {
             String::new(),
             whole(&base.summary),
             whole(&head.summary),
+            pivot.map(|p| whole(&p.summary)),
             places,
         )?;
         let mut model_ids: Vec<&str> = Vec::new();
-        for m in head.summary.by_model.iter().chain(&base.summary.by_model) {
+        let pivot_models = pivot.map_or(&[][..], |p| &p.summary.by_model[..]);
+        for m in head
+            .summary
+            .by_model
+            .iter()
+            .chain(&base.summary.by_model)
+            .chain(pivot_models)
+        {
             if !model_ids.contains(&m.model.id.as_str()) {
                 model_ids.push(&m.model.id);
             }
@@ -178,6 +229,7 @@ impl Comparison {
                     id.to_owned(),
                     model_share(base, id)?,
                     model_share(head, id)?,
+                    pivot.map(|p| model_share(p, id)).transpose()?,
                     places,
                 )
             })
@@ -186,6 +238,7 @@ impl Comparison {
             .by_size
             .keys()
             .chain(head.by_size.keys())
+            .chain(pivot.into_iter().flat_map(|p| p.by_size.keys()))
             .copied()
             .collect();
         sizes.sort_unstable();
@@ -201,6 +254,7 @@ impl Comparison {
                     size.to_string(),
                     size_share(base, size)?,
                     size_share(head, size)?,
+                    pivot.map(|p| size_share(p, size)).transpose()?,
                     places,
                 )
             })
@@ -255,7 +309,7 @@ mod tests {
         let tariff = crate::checks::builtin().unwrap();
         let base = side(&tariff, &[(20, "512x512", 1), (10, "1024x1024", 2)]);
         let head = side(&tariff, &[(20, "512x512", 1), (10, "768x768", 1)]);
-        let c = Comparison::new(&base, &head).unwrap();
+        let c = Comparison::new(&base, &head, None).unwrap();
         let order: Vec<(&str, String)> = c
             .sizes
             .iter()
@@ -275,13 +329,14 @@ mod tests {
     }
 
     #[test]
-    fn a_rise_from_zero_has_no_percentage_and_fails_any_percent_gate() {
+    fn a_rise_from_zero_has_no_percentage_and_no_percent_gate_judges_it() {
         let tariff = crate::checks::builtin().unwrap();
         let (empty, head) = (side(&tariff, &[]), side(&tariff, &[(1, "512x512", 1)]));
-        let rise = Comparison::new(&empty, &head).unwrap().total;
+        let rise = Comparison::new(&empty, &head, None).unwrap().total;
         assert_eq!(rise.percent, None);
-        assert!(rise.rises_above_percent(Decimal::MAX));
-        let none = Comparison::new(&empty, &empty).unwrap().total;
+        assert!(!rise.rises_above_percent(Decimal::ZERO));
+        assert!(rise.rises_above(Exact::ZERO));
+        let none = Comparison::new(&empty, &empty, None).unwrap().total;
         assert_eq!(none.percent, None);
         assert!(!none.rises_above_percent(Decimal::ZERO));
         assert!(!none.rises_above(Exact::ZERO));

@@ -145,16 +145,23 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A tariff older than `--max-age` allows: exit 1, as a failed check.
+    #[error("stale tariff: {0}")]
+    Stale(Box<crate::tariff::Diagnostic>),
+
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),
 }
 
 impl Error {
-    /// The exit status: 2 for every error but a closed output pipe, which ends quietly with 0.
+    /// The exit status: 2 for every error but a stale tariff (1, a failed check) and a closed
+    /// output pipe, which ends quietly with 0.
     pub fn exit_code(&self) -> u8 {
         if self.is_broken_pipe() {
             EXIT_OK
+        } else if matches!(self, Error::Stale(_)) {
+            EXIT_CHECK_FAILED
         } else {
             EXIT_BAD_INPUT
         }

@@ -61,6 +61,7 @@ pub mod number;
 pub mod output;
 pub mod pricing;
 pub mod render;
+pub mod review;
 pub mod size;
 pub mod tariff;
 #[doc(hidden)]

@@ -12,18 +12,20 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
 use crate::axis::{SizeList, StepsList};
-use crate::batch::InputFormat;
 use crate::budget::Budget;
 use crate::date::Day;
 use crate::exact::Exact;
 use crate::number::flags::{
-    parse_amount, parse_change, parse_day, parse_delimiter, parse_increase, parse_percent,
-    parse_seconds, parse_seconds_flag, parse_size, parse_steps, parse_token_flag, parse_tokens,
+    parse_amount, parse_change, parse_day, parse_percent, parse_seconds_flag, parse_size,
+    parse_steps, parse_token_flag,
 };
 use crate::number::parse_u32;
 use crate::size::Size;
 
+mod batch;
 mod parse;
+
+pub use batch::BatchArgs;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -86,6 +88,12 @@ pub struct Global {
     /// with their own date are priced on that date instead.
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_day, value_hint = clap::ValueHint::Other)]
     pub as_of: Option<Day>,
+
+    /// Exit 1 when the tariff's as_of is more than DAYS before today (UTC, or DIS_PRICE_TODAY):
+    /// prices that old may have changed. For validate and every command that prices; not for a
+    /// --baseline-tariff, which is old by design.
+    #[arg(long, global = true, value_name = "DAYS", value_parser = parse_u32)]
+    pub max_age: Option<u32>,
 
     /// When to use colour: auto uses it on a terminal whose TERM is not dumb, unless NO_COLOR is
     /// set (CLICOLOR_FORCE, unless empty or 0, asks for it anywhere); always and never override both.
@@ -163,6 +171,10 @@ impl BudgetArgs {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one Command is parsed per run; boxing would only move the bytes"
+)]
 pub enum Command {
     /// Print the steps x sizes price grid computed from the model.
     #[command(after_help = "\
@@ -204,7 +216,10 @@ JSON Lines. A missing field takes the model's default. Lines are read up to 1 Mi
 With --baseline BASE, FILE is compared with BASE under the same tariff: the totals, the change
 and its percentage, jobs and images on each side, the change per model and the sizes that changed
 most. With --baseline-tariff OLD.toml, FILE (or BASE) is priced under OLD.toml as the base. Both
-sides are read in full before anything is written. --fail-above and --fail-increase gate a rise.
+sides are read in full before anything is written. --fail-above and --fail-increase gate a rise
+(exit 1); --warn-above and --warn-increase only warn. A base of 0 has no percentage: a new workload
+is judged by --fail-increase and --budget, not by percent. --format github writes annotations and
+fills GitHub's job summary and step outputs.
 
 Dates: a CSV date (or created) column, or a JSON created (or date) key, prices the row at the rate
 in force on its day: YYYY-MM-DD, an RFC 3339 time with its offset (its UTC day), or a Unix
@@ -219,6 +234,7 @@ Examples:
   generate-requests | dis-price batch - --format json > priced.json
   dis-price batch jobs.csv --format plain                       the total alone
   dis-price batch jobs.csv --baseline base.csv --fail-above 10 --format markdown
+  dis-price batch jobs.csv --baseline base.csv --warn-above 5 --fail-increase 5 --format github
   dis-price --tariff new.toml batch jobs.csv --baseline-tariff old.toml
   dis-price --tariff prices.toml batch november.csv --as-of 2026-11-30
   dis-price batch --schema > batch.schema.json                  what --format json writes
@@ -388,103 +404,6 @@ pub enum ManPage {
     Man,
 }
 
-/// `batch`.
-#[derive(Debug, Args)]
-pub struct BatchArgs {
-    /// The job file, or - for standard input.
-    // Empty (and so never a file) only with --schema, which reads no file.
-    #[arg(
-        value_name = "FILE",
-        required_unless_present = "schema",
-        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from),
-        default_value = "",
-        hide_default_value = true
-    )]
-    pub file: PathBuf,
-
-    /// The input form [default: from the extension].
-    #[arg(long, value_enum, value_name = "FORM")]
-    pub input: Option<InputFormat>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = BatchFormat::Table)]
-    pub format: BatchFormat,
-
-    /// Print only the totals: no per-job rows.
-    #[arg(long)]
-    pub summary: bool,
-
-    /// Cap on output tokens for chat request lines that give no max_tokens: their price is
-    /// then an upper bound at this many output tokens.
-    #[arg(long, value_name = "N", value_parser = parse_tokens)]
-    pub max_output_tokens: Option<u64>,
-
-    /// Estimate the audio of speech request lines that give no seconds: this many seconds
-    /// per character of their input text (an exact decimal, e.g. 0.06). Marked as estimates.
-    #[arg(long, value_name = "RATE", value_parser = parse_seconds)]
-    pub seconds_per_char: Option<Decimal>,
-
-    /// Report bad rows on stderr and price the rest (the exit status is still 2).
-    #[arg(long)]
-    pub skip_invalid: bool,
-
-    /// The CSV field separator: one ASCII character, or `tab`.
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, default_value = ",")]
-    pub delimiter: u8,
-
-    /// Accept input in which nothing affects the price: every job is then the model's defaults.
-    #[arg(long)]
-    pub defaults_ok: bool,
-
-    /// Leave this JSON Lines key out of the price, besides those always left out (repeatable).
-    ///
-    /// For a key of your own in request bodies (`"trace_id"`). A key that sets the price
-    /// (model, steps, size, n, ...) cannot be ignored. CSV needs none: columns that are not
-    /// price columns are carried through.
-    #[arg(long, value_name = "KEY", value_parser = parse_ignore_key)]
-    pub ignore_key: Vec<String>,
-
-    /// Price rows outside the model's limits, with a warning each.
-    #[arg(long)]
-    pub allow_out_of_range: bool,
-
-    /// Budget gate for CI; with a baseline, on the head total.
-    #[command(flatten)]
-    pub budget: BudgetArgs,
-
-    /// Compare with this workload (a job file in any form FILE may take, or - when FILE is not):
-    /// show the cost change from BASE to FILE instead of the jobs.
-    ///
-    /// BASE is read like FILE (--input, --delimiter, --defaults-ok and --allow-out-of-range apply
-    /// to both), and both are read in full before anything is written. --summary changes
-    /// nothing (a comparison is a summary); --skip-invalid is refused.
-    #[arg(long, value_name = "BASE")]
-    pub baseline: Option<PathBuf>,
-
-    /// Price the base under this tariff: the change from FILE (or BASE, with --baseline) under
-    /// OLD.toml to FILE under --tariff, DIS_PRICE_TARIFF or the built-in one. Currencies must
-    /// match.
-    #[arg(long, value_name = "OLD.toml")]
-    pub baseline_tariff: Option<PathBuf>,
-
-    /// With a baseline: exit 1 when the total rises by more than PERCENT, compared exactly.
-    ///
-    /// A rise from a base total of 0 has no percentage and fails any PERCENT; a fall never
-    /// fails.
-    #[arg(long, value_name = "PERCENT", value_parser = parse_change, allow_hyphen_values = true)]
-    pub fail_above: Option<Decimal>,
-
-    /// With a baseline: exit 1 when the total rises by more than AMOUNT (0 or more), compared
-    /// exactly; a fall never fails.
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_increase, allow_hyphen_values = true)]
-    pub fail_increase: Option<Exact>,
-
-    /// Print a JSON Schema (draft 2020-12) of what --format json writes instead, and read no
-    /// file: the listing, with or without --summary, and the comparison.
-    #[arg(long, conflicts_with = "file")]
-    pub schema: bool,
-}
-
 /// `afford`.
 #[derive(Debug, Args)]
 pub struct AffordArgs {
@@ -554,6 +473,9 @@ pub enum BatchFormat {
     Json,
     /// The total alone (with a baseline, the change alone), for $(...).
     Plain,
+    /// GitHub Actions: annotations and one notice on stdout; the markdown review appended to
+    /// GITHUB_STEP_SUMMARY and the figures to GITHUB_OUTPUT, where set.
+    Github,
 }
 
 /// `tariff`.
@@ -633,6 +555,10 @@ pub struct ValidateArgs {
     /// Exit 1 when there are warnings.
     #[arg(long)]
     pub strict: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
 }
 
 /// Formats of a fit.
@@ -734,6 +660,19 @@ pub enum CheckFormat {
     Markdown,
     /// JSON.
     Json,
+    /// GitHub Actions: an annotation per cell off, one notice; the markdown to
+    /// GITHUB_STEP_SUMMARY and the verdict to GITHUB_OUTPUT, where set.
+    Github,
+}
+
+/// Formats of a validation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// A line on stdout, warnings on stderr.
+    Text,
+    /// GitHub Actions: an annotation per error and warning at its line, one notice; the
+    /// verdict to GITHUB_OUTPUT, where set.
+    Github,
 }
 
 /// Formats of the model list.
@@ -758,7 +697,7 @@ pub enum ColorChoice {
 
 /// A JSON Lines key to leave out of the price: any key but one that sets a price of any meter
 /// or picks the rate (see [`crate::batch::keys::ignorable`]).
-fn parse_ignore_key(text: &str) -> Result<String, String> {
+pub(crate) fn parse_ignore_key(text: &str) -> Result<String, String> {
     crate::batch::keys::ignorable(text).map(|()| text.to_owned())
 }
 

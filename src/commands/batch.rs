@@ -17,9 +17,13 @@ pub(super) fn batch(
     tariff: &Tariff,
     args: &BatchArgs,
     io: &mut Streams<'_>,
+    report: &mut super::github::Report,
 ) -> Result<Outcome, Error> {
+    let github = args.format == BatchFormat::Github;
+    report.read_stderr = true;
+    report.file = Some(args.file.display().to_string());
     if args.baseline.is_some() || args.baseline_tariff.is_some() {
-        return super::compare::compare(tariff, args, io);
+        return super::compare::compare(tariff, args, io, report);
     }
     super::compare::refuse_gates_without_baseline(args)?;
     if args.skip_invalid && args.format == BatchFormat::Plain {
@@ -30,7 +34,8 @@ pub(super) fn batch(
     }
     let rows = open_rows(args, &args.file, None)?;
     let name = args.file.display().to_string();
-    let summary_only = args.summary || args.format == BatchFormat::Plain;
+    // GitHub's summary is the markdown totals: no rows.
+    let summary_only = args.summary || args.format == BatchFormat::Plain || github;
     let extra = rows.extra_columns().to_vec();
     // The columns are known before the first row: a CSV's own, or every meter of the tariff
     // for JSON Lines, whose lines may be of any meter.
@@ -69,7 +74,7 @@ pub(super) fn batch(
     }
     let mut sink: Box<dyn BatchSink> = match args.format {
         BatchFormat::Table => Box::<render::table::Batch>::default(),
-        BatchFormat::Markdown => Box::<render::markdown::Batch>::default(),
+        BatchFormat::Markdown | BatchFormat::Github => Box::<render::markdown::Batch>::default(),
         BatchFormat::Csv => Box::<render::csv::Batch>::default(),
         BatchFormat::Json => Box::<render::json::Batch>::default(),
         BatchFormat::Plain => Box::<render::plain::Batch>::default(),
@@ -113,7 +118,29 @@ pub(super) fn batch(
         sink.begin(out, &header)?;
     }
     sink.end(out, &header, &summary)?;
-    io.out.write_all(&held)?;
+    if github {
+        report.summary = String::from_utf8_lossy(&held).into_owned();
+        let verdict = match judged.as_ref().map(super::gate::verdict_of) {
+            _ if summary.skipped > 0 => "fail",
+            Some(crate::budget::Verdict::Over { .. }) => "fail",
+            Some(crate::budget::Verdict::Warn { .. }) => "warn",
+            _ => "pass",
+        };
+        let total = render::money(summary.price, tariff.display.decimals);
+        report.notice = Some(format!(
+            "total {total} {}: {} job(s), {} image(s)",
+            crate::escape::escaped(&tariff.currency),
+            summary.jobs,
+            summary.images
+        ));
+        report.outputs = vec![
+            ("total", total),
+            ("total_exact", summary.exact.to_string()),
+            ("verdict", verdict.to_owned()),
+        ];
+    } else {
+        io.out.write_all(&held)?;
+    }
     if summary.skipped > 0 {
         writeln!(
             io.err,

@@ -16,6 +16,7 @@ use crate::compare::{Comparison, Side};
 use crate::error::{Error, Outcome};
 use crate::pricing::TooLargeTotal;
 use crate::render::{self, BatchHeader, BatchSink, CompareView};
+use crate::review::{Judgement, Limit, Review, Tier, Verdict};
 use crate::size::Size;
 use crate::tariff::Tariff;
 use crate::workload;
@@ -24,7 +25,9 @@ use crate::workload;
 pub(super) fn refuse_gates_without_baseline(args: &BatchArgs) -> Result<(), Error> {
     let given = [
         ("--fail-above", args.fail_above.is_some()),
+        ("--warn-above", args.warn_above.is_some()),
         ("--fail-increase", args.fail_increase.is_some()),
+        ("--warn-increase", args.warn_increase.is_some()),
     ];
     match given.iter().find(|(_, set)| *set) {
         Some((flag, _)) => Err(Error::Usage(format!(
@@ -39,6 +42,7 @@ pub(super) fn compare(
     tariff: &Tariff,
     args: &BatchArgs,
     io: &mut Streams<'_>,
+    report: &mut super::github::Report,
 ) -> Result<Outcome, Error> {
     if args.skip_invalid {
         return Err(Error::Usage(
@@ -69,77 +73,139 @@ pub(super) fn compare(
     // Standard input named twice was refused before the tariff was read.
     let base_file = args.baseline.as_deref().unwrap_or(&args.file);
     // One workload under two tariffs: read twice, from memory unless it is a plain file that
-    // reads the same again (standard input, a pipe or a FIFO does not).
+    // reads the same again (standard input, a pipe or a FIFO does not). So is a base read under
+    // both tariffs, for the attribution.
     let held = match args.baseline {
         // A directory is left to the reader, which says so.
         None if !is_plain_file(&args.file) && !args.file.is_dir() => Some(read_all(&args.file)?),
         _ => None,
     };
     let two_tariffs = old.is_some();
-    let base = price_side(base_tariff, two_tariffs, args, base_file, held.clone(), io)?;
+    let held_base = match args.baseline.as_deref() {
+        Some(b) if two_tariffs && !is_plain_file(b) && !b.is_dir() => Some(read_all(b)?),
+        _ => held.clone(),
+    };
+    let base = price_side(
+        base_tariff,
+        two_tariffs,
+        args,
+        base_file,
+        held_base.clone(),
+        io,
+    )?;
     let head = price_side(tariff, two_tariffs, args, &args.file, held, io)?;
-    let comparison = Comparison::new(&base, &head)?;
+    // The base workload under the head's prices splits the change into prices and workload.
+    let priced_again = match (two_tariffs, args.baseline.is_some()) {
+        (true, true) => pivot_side(tariff, args, base_file, held_base, io),
+        _ => None,
+    };
+    let pivot = match (two_tariffs, &priced_again) {
+        (true, Some(p)) => Some(p),
+        // One workload under two tariffs: the head is the base workload at the head's prices.
+        (true, None) if args.baseline.is_none() => Some(&head),
+        (true, None) => None,
+        // One tariff: the base is already at the head's prices.
+        (false, _) => Some(&base),
+    };
+    let comparison = Comparison::new(&base, &head, pivot)?;
+    let review = Review::judge(&comparison.total, &args.thresholds(), args.budget.budget());
     let view = CompareView {
         base: &base,
         head: &head,
         comparison: &comparison,
+        review: &review,
+        base_label: args.base_label.as_deref(),
+        head_label: args.head_label.as_deref(),
     };
     let mut out = Vec::new();
     match args.format {
         BatchFormat::Table => render::table::compare(&mut out, &view)?,
-        BatchFormat::Markdown => render::markdown::compare(&mut out, &view)?,
+        BatchFormat::Markdown => render::review::markdown(&mut out, &view)?,
         BatchFormat::Csv => render::csv::compare(&mut out, &view)?,
         BatchFormat::Json => render::json::compare(&mut out, &view)?,
         BatchFormat::Plain => render::plain::compare(&mut out, &view)?,
+        BatchFormat::Github => github_report(&view, report),
     }
     io.out.write_all(&out)?;
-    let rose = gates(args, &view, io)?;
-    let judged = judge(args.budget.budget(), head.summary.exact, head.summary.price);
-    let budget = gate(judged, tariff, io)?;
-    Ok(if rose { Outcome::CheckFailed } else { budget })
+    report_gates(&view, args.budget.budget(), io)?;
+    Ok(match review.verdict() {
+        Verdict::Fail => Outcome::CheckFailed,
+        Verdict::Warn | Verdict::Pass => Outcome::Success,
+    })
 }
 
-/// Reports each rise gate passed; true when one was.
-fn gates(args: &BatchArgs, view: &CompareView<'_>, io: &mut Streams<'_>) -> Result<bool, Error> {
-    let total = &view.comparison.total;
-    let currency = crate::escape::escaped(view.currency());
-    let mut change = format!(
-        "{} {currency}",
-        render::money(total.shown_change.abs(), view.comparison.places)
-    );
-    if crate::exact::Exact::from_decimal(total.shown_change.abs()) != Some(total.change.size) {
-        change.push_str(&format!(" (exactly {} {currency})", total.change.size));
-    }
-    let label = io.err_paint.error("cost rise:");
-    let mut rose = false;
-    if let Some(limit) = args.fail_above
-        && total.rises_above_percent(limit)
-    {
-        let limit = render::exact(limit);
-        match total.percent {
-            Some(p) => writeln!(
+/// The base workload priced under the head's tariff, for the attribution; `None` (with a note)
+/// when it cannot be, e.g. a base row names a model only the base tariff has. Its warnings were
+/// given when the base was priced.
+fn pivot_side<'t>(
+    tariff: &'t Tariff,
+    args: &BatchArgs,
+    file: &Path,
+    held: Option<Arc<[u8]>>,
+    io: &mut Streams<'_>,
+) -> Option<Side<'t>> {
+    let gone = std::cell::Cell::new(false);
+    let mut quiet = Streams {
+        out: &mut std::io::sink(),
+        err: &mut std::io::sink(),
+        out_paint: io.out_paint,
+        err_paint: io.err_paint,
+        out_gone: &gone,
+    };
+    match price_side(tariff, true, args, file, held, &mut quiet) {
+        Ok(side) => Some(side),
+        Err(e) => {
+            let _ = writeln!(
                 io.err,
-                "{label} the total rises by {change}, {}%, above --fail-above {limit}%",
-                p.beside(args.fail_above.unwrap_or_default())
-                    .unwrap_or_else(|| p.to_string())
-            )?,
-            None => writeln!(
-                io.err,
-                "{label} the total rises from 0 by {change}; a rise from 0 has no percentage and fails any --fail-above ({limit}%)"
-            )?,
+                "{} the change is not split into prices and workload: the base workload cannot be priced under {} ({e})",
+                io.err_paint.bold("note:"),
+                tariff.origin.name()
+            );
+            None
         }
-        rose = true;
     }
-    if let Some(limit) = args.fail_increase
-        && total.rises_above(limit)
-    {
-        writeln!(
-            io.err,
-            "{label} the total rises by {change}, above --fail-increase {limit} {currency}"
-        )?;
-        rose = true;
+}
+
+/// Reports each breached gate on standard error: `cost rise:` for a failed rise gate,
+/// `warning:` for a warning, unless a failing gate on the same measure already failed (fail
+/// wins), and a note for a percent gate that a rise from 0 leaves unjudged; then the budget, as
+/// every command reports it.
+fn report_gates(
+    view: &CompareView<'_>,
+    budget: Option<crate::budget::Budget>,
+    io: &mut Streams<'_>,
+) -> Result<(), Error> {
+    let gates = &view.review.gates;
+    let same = |a: &Limit, b: &Limit| {
+        matches!(
+            (a, b),
+            (Limit::Percent(_), Limit::Percent(_))
+                | (Limit::Increase(_), Limit::Increase(_))
+                | (Limit::Budget(_), Limit::BudgetShare { .. })
+        )
+    };
+    let failed = |limit: &Limit| {
+        gates
+            .iter()
+            .any(|g| g.tier == Tier::Fail && g.breached() && same(&g.limit, limit))
+    };
+    for gate in gates {
+        let label = match (gate.judgement, gate.tier, gate.limit) {
+            // The budget speaks as it does in every command, below.
+            (_, _, Limit::Budget(_) | Limit::BudgetShare { .. }) | (Judgement::Passed, _, _) => {
+                continue;
+            }
+            (Judgement::NoPercentage, _, _) => io.err_paint.bold("note:"),
+            (Judgement::Breached, Tier::Fail, _) => io.err_paint.error("cost rise:"),
+            (Judgement::Breached, Tier::Warn, limit) if failed(&limit) => continue,
+            (Judgement::Breached, Tier::Warn, _) => io.err_paint.warning("warning:"),
+        };
+        let sentence = render::review::gate_sentence(gate, view);
+        writeln!(io.err, "{label} {sentence}")?;
     }
-    Ok(rose)
+    let head = &view.head.summary;
+    gate(judge(budget, head.exact, head.price), view.head.tariff, io)?;
+    Ok(())
 }
 
 fn is_plain_file(path: &Path) -> bool {
@@ -310,4 +376,47 @@ impl Write for Prefixed<'_> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// What `--format github` reports of a comparison: the markdown review for the job summary,
+/// one notice with the change and the verdict, and the figures as step outputs.
+fn github_report(view: &CompareView<'_>, report: &mut super::github::Report) {
+    let c = view.comparison;
+    let t = &c.total;
+    let verdict = view.review.verdict();
+    let currency = crate::escape::escaped(view.currency());
+    let (base_label, head_label) = view.labels();
+    let percent = t.percent.map_or_else(String::new, |p| p.to_string());
+    let change = render::signed(t.shown_change, c.places);
+    report.summary = render::review::markdown_text(view);
+    report.notice = Some(format!(
+        "cost change {change} {currency} ({}): {} -> {} {currency}, {} against {}; verdict {verdict}",
+        render::line_percent(t),
+        render::money(t.base.shown, view.base.tariff.display.decimals),
+        render::money(t.head.shown, view.head.tariff.display.decimals),
+        crate::escape::escaped(head_label),
+        crate::escape::escaped(base_label),
+    ));
+    let mut outputs = vec![
+        (
+            "total",
+            render::money(t.head.shown, view.head.tariff.display.decimals),
+        ),
+        ("change", change),
+        ("percent", percent),
+        ("verdict", verdict.to_string()),
+        ("total_exact", t.head.exact.to_string()),
+        (
+            "base_total",
+            render::money(t.base.shown, view.base.tariff.display.decimals),
+        ),
+        ("base_total_exact", t.base.exact.to_string()),
+        ("change_exact", t.change.to_string()),
+    ];
+    if let Some(a) = t.attribution {
+        outputs.push(("prices_exact", a.prices.to_string()));
+        outputs.push(("workload_exact", a.workload.to_string()));
+    }
+    outputs.push(("currency", view.currency().to_owned()));
+    report.outputs = outputs;
 }

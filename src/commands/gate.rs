@@ -92,6 +92,11 @@ pub(super) struct Judged {
     shown: Decimal,
 }
 
+/// The verdict a judged total came to.
+pub(super) fn verdict_of(judged: &Judged) -> Verdict {
+    judged.verdict.clone()
+}
+
 /// Judges the EXACT total against the budget (the one rule, shared with `afford`).
 pub(super) fn judge(budget: Option<Budget>, exact: Exact, shown: Decimal) -> Option<Judged> {
     budget.map(|budget| Judged {

@@ -10,6 +10,7 @@ mod compare;
 mod diff;
 mod fit;
 mod gate;
+mod github;
 mod input;
 mod load;
 mod man;
@@ -19,7 +20,9 @@ mod validate;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, ModelsFormat, QuoteFormat};
+use crate::cli::{
+    BatchFormat, CheckFormat, Cli, Command, ModelsFormat, QuoteFormat, ValidateFormat,
+};
 use crate::error::{Error, Outcome};
 use crate::render::{self, Paint};
 
@@ -71,9 +74,63 @@ fn refuse_stdin_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(),
     }
 }
 
+/// `--max-age` is for commands that read a tariff to price with or check: not for those that
+/// read none, nor for `diff`, whose OLD tariff is old by design.
+fn refuse_max_age(cli: &Cli) -> Result<(), Error> {
+    let Some(days) = cli.global.max_age else {
+        return Ok(());
+    };
+    let refused = match &cli.command {
+        Some(Command::Batch(args)) if args.schema => Some("batch --schema"),
+        Some(Command::Tariff(args)) if args.schema => Some("tariff --schema"),
+        Some(c @ (Command::Completions { .. } | Command::Man(_) | Command::Diff(_))) => {
+            Some(c.name())
+        }
+        _ => None,
+    };
+    match refused {
+        Some(command) => Err(Error::Usage(format!(
+            "--max-age {days} judges the age of the tariff a command prices with, and {command} prices with none; use it with validate or a pricing command"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Fails a tariff older than `--max-age` days on `today`.
+fn check_age(
+    tariff: &crate::tariff::Tariff,
+    max_age: Option<u32>,
+    today: crate::date::Day,
+) -> Result<(), Error> {
+    match max_age.and_then(|days| crate::checks::too_old(tariff, today, days)) {
+        Some(found) => Err(Error::Stale(Box::new(found))),
+        None => Ok(()),
+    }
+}
+
 /// Runs one command. Everything is checked and computed before the first byte is written, so an
 /// error leaves standard output empty.
 pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
+    let github = match &cli.command {
+        Some(Command::Batch(args)) => args.format == BatchFormat::Github && !args.schema,
+        Some(Command::Check(args)) => args.format == CheckFormat::Github,
+        Some(Command::Validate(args)) => args.format == ValidateFormat::Github,
+        _ => false,
+    };
+    if github {
+        github::run(io, |io, report| run_reporting(cli, io, report))
+    } else {
+        run_reporting(cli, io, &mut github::Report::default())
+    }
+}
+
+/// [`run`], with what `--format github` reports gathered in `report`.
+fn run_reporting(
+    cli: Cli,
+    io: &mut Streams<'_>,
+    report: &mut github::Report,
+) -> Result<Outcome, Error> {
+    refuse_max_age(&cli)?;
     // Commands that need no tariff, or name their own.
     match &cli.command {
         Some(Command::Completions { shell }) => {
@@ -126,13 +183,18 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
         }
         return validate::validate(
             args.path.as_deref().or(path.as_deref()),
-            args.strict,
+            args,
+            cli.global.max_age,
             today()?,
             io,
+            report,
         );
     }
     refuse_stdin_twice(&cli, path.as_deref())?;
     let tariff = load_tariff(path.as_deref())?;
+    if cli.global.max_age.is_some() {
+        check_age(&tariff, cli.global.max_age, today()?)?;
+    }
     let day = match (cli.global.as_of, &cli.command) {
         (Some(day), _) => day,
         // A published grid was read on the tariff's as_of: check it (and fit to it) against the
@@ -151,8 +213,10 @@ pub fn run(cli: Cli, io: &mut Streams<'_>) -> Result<Outcome, Error> {
             io,
         ),
         Some(Command::Table(args)) => table::table(&tariff, &args, io),
-        Some(Command::Check(args)) => check::check(&tariff, args.model.as_deref(), args.format, io),
-        Some(Command::Batch(args)) => batch::batch(&tariff, &args, io),
+        Some(Command::Check(args)) => {
+            check::check(&tariff, args.model.as_deref(), args.format, io, report)
+        }
+        Some(Command::Batch(args)) => batch::batch(&tariff, &args, io, report),
         Some(Command::Afford(args)) => afford::afford(&tariff, &args, io),
         Some(Command::Fit(args)) => fit::fit(&tariff, &args, io),
         Some(Command::Models(args)) => {

@@ -9,7 +9,7 @@ use super::{CheckView, GridView, exact, money, rows, signed};
 /// would read as markup: `|` (a new cell), `` ` `` (code), `*` and `_` (emphasis), `~`
 /// (strike-through), `[` and `]` (links, images), `<`, `>` and `&` (HTML and entities, such as
 /// `<img src=x onerror=...>` in a pull-request comment), `$` (maths), and the backslash itself.
-pub(super) fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let text = crate::escape::escaped(text);
     let mut shown = String::with_capacity(text.len());
     for c in text.chars() {
@@ -287,91 +287,6 @@ fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<(
         for c in &day.diff.changes {
             row(out, super::change_row(c).map(|text| cell(&text)))?;
         }
-    }
-    Ok(())
-}
-
-/// A workload's cost change as a pull-request comment: a one-line verdict with the total
-/// change, then one small table (totals, models, and the sizes that changed most).
-pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result<()> {
-    use super::{count_change, line_percent};
-    use std::cmp::Ordering;
-    let (base, head, c) = (view.base, view.head, view.comparison);
-    let currency = cell(view.currency());
-    let t = &c.total;
-    let amount = money(t.shown_change.abs(), c.places);
-    let verdict = match (t.change.sign, t.percent) {
-        (Ordering::Equal, _) => "No cost change".to_owned(),
-        (Ordering::Greater, None) => format!("Cost up by {amount} {currency} (from 0)"),
-        (Ordering::Greater, Some(p)) => format!("Cost up by {amount} {currency} ({p}%)"),
-        (Ordering::Less, Some(p)) => format!("Cost down by {amount} {currency} ({p}%)"),
-        (Ordering::Less, None) => format!("Cost down by {amount} {currency}"),
-    };
-    write!(
-        out,
-        "**{verdict}**: {} → {} {currency}, ",
-        money(t.base.shown, base.tariff.display.decimals),
-        money(t.head.shown, head.tariff.display.decimals),
-    )?;
-    if base.file == head.file && view.two_tariffs() {
-        write!(out, "{}", cell(&head.file))?;
-    } else {
-        write!(out, "{} against {}", cell(&head.file), cell(&base.file))?;
-    }
-    if view.two_tariffs() {
-        write!(
-            out,
-            ", priced under {} against {}",
-            cell(&head.tariff.origin.name()),
-            cell(&base.tariff.origin.name())
-        )?;
-    }
-    writeln!(out, ".\n")?;
-    row(
-        out,
-        ["", "base", "head", "change", "percent"].map(String::from),
-    )?;
-    writeln!(out, "| --- | ---: | ---: | ---: | ---: |")?;
-    let money_row = |out: &mut dyn Write, line: &crate::compare::Line, name: String| {
-        row(
-            out,
-            [
-                name,
-                money(line.base.shown, base.tariff.display.decimals),
-                money(line.head.shown, head.tariff.display.decimals),
-                signed(line.shown_change, c.places),
-                line_percent(line),
-            ],
-        )
-    };
-    money_row(out, t, "**total**".to_owned())?;
-    for (name, b, h) in [
-        ("jobs", u128::from(t.base.jobs), u128::from(t.head.jobs)),
-        ("images", t.base.images, t.head.images),
-    ] {
-        row(
-            out,
-            [
-                name.to_owned(),
-                b.to_string(),
-                h.to_string(),
-                count_change(b, h),
-                String::new(),
-            ],
-        )?;
-    }
-    for line in &c.models {
-        money_row(out, line, format!("model {}", cell(&line.name)))?;
-    }
-    let (sizes, more) = view.top_sizes();
-    for line in sizes {
-        money_row(out, line, format!("size {}", line.name))?;
-    }
-    if more > 0 {
-        writeln!(
-            out,
-            "\n{more} more size(s) changed less; --format csv or json lists every size."
-        )?;
     }
     Ok(())
 }

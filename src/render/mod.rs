@@ -2,9 +2,11 @@
 //! pricer made; they never price.
 
 pub mod csv;
+pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod plain;
+pub mod review;
 pub mod rows;
 pub mod schema;
 pub mod table;
@@ -231,12 +233,31 @@ pub struct CompareView<'a> {
     pub head: &'a crate::compare::Side<'a>,
     /// The change.
     pub comparison: &'a crate::compare::Comparison,
+    /// Its gates.
+    pub review: &'a crate::review::Review,
+    /// The base side's name as the user gave it (`--base-label`).
+    pub base_label: Option<&'a str>,
+    /// The head side's name as the user gave it (`--head-label`).
+    pub head_label: Option<&'a str>,
 }
 
 impl CompareView<'_> {
     /// The currency both sides price in.
     pub fn currency(&self) -> &str {
         &self.head.tariff.currency
+    }
+
+    /// The sides' names, base then head: their labels, or else their files.
+    pub fn labels(&self) -> (&str, &str) {
+        (
+            self.base_label.unwrap_or(&self.base.file),
+            self.head_label.unwrap_or(&self.head.file),
+        )
+    }
+
+    /// Whether either side was given a label.
+    pub fn labelled(&self) -> bool {
+        self.base_label.is_some() || self.head_label.is_some()
     }
 
     /// Whether the two sides were priced under different tariffs.

@@ -262,7 +262,8 @@ fn budget_is_on_the_head_total_and_combines() {
     );
 }
 
-/// A base of 0 has no percentage: a rise from it fails any `--fail-above`; none passes.
+/// A base of 0 has no percentage: `--fail-above` does not judge a rise from it (a note says
+/// so); `--fail-increase` and `--budget` do.
 #[test]
 fn a_base_of_zero() {
     let (_d, batch) = workspace(&[
@@ -276,16 +277,34 @@ fn a_base_of_zero() {
         "--format",
         "json",
         "--fail-above",
-        "1000000",
+        "0",
     ]));
-    assert_eq!(code, 1);
+    assert_eq!(code, 0, "{err}");
     let v = json(&out);
     assert_eq!(v["change"]["percent"], serde_json::Value::Null);
     assert_eq!(v["base"]["jobs"].as_u64(), Some(0));
+    assert_eq!(v["verdict"], "pass");
     assert_eq!(
         err,
-        "cost rise: the total rises from 0 by 0.0241 USD (exactly 0.02412 USD); a rise from 0 has no percentage and fails any --fail-above (1000000%)\n"
+        "note: the total rises from 0 by 0.0241 USD (exactly 0.02412 USD); a base of 0 has no percentage, so --fail-above 0% does not judge it (--fail-increase and --budget do)\n"
     );
+    // The money gates judge a new workload: a cheap one passes, an expensive one fails.
+    let new = |increase: &str| {
+        run(batch().args([
+            "head.csv",
+            "--baseline",
+            "empty.csv",
+            "--format",
+            "plain",
+            "--fail-above",
+            "10",
+            "--fail-increase",
+            increase,
+        ]))
+        .0
+    };
+    assert_eq!(new("0.03"), 0);
+    assert_eq!(new("0.02"), 1);
     let (code, out, err) = run(batch().args([
         "empty.csv",
         "--baseline",

@@ -1,5 +1,6 @@
 //! Runs the real `dis-price` binary: every command, format, error and exit status.
 
+mod action;
 mod afford;
 mod batch;
 mod batch_csv;
@@ -25,11 +26,13 @@ mod fast_paths;
 mod fit;
 mod fuzz_cases;
 mod gates;
+mod github;
 mod help_and_usage;
 mod hostile;
 mod large_grids;
 mod laws;
 mod limits;
+mod max_age;
 mod messages;
 mod meters;
 mod models;
@@ -37,6 +40,8 @@ mod provenance;
 mod quote;
 mod read_once;
 mod readme;
+mod readme_review;
+mod review;
 mod row_writers;
 mod schema;
 mod shell;

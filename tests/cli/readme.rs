@@ -1,6 +1,7 @@
-//! The README's examples are tests, so the README cannot drift from what the program prints.
+//! The README's examples (and docs/ci.md's) are tests, so neither can drift from what the
+//! program prints.
 //!
-//! Every ```` ```console ```` block in README.md is a transcript: a line starting `$ ` is a command,
+//! Every ```` ```console ```` block in README.md and docs/ci.md is a transcript: a line starting `$ ` is a command,
 //! the lines after it are exactly what a terminal shows (standard output and standard error, in
 //! the order written). Each block runs in `sh`, in a fresh copy of `tests/readme/` (the files the
 //! examples name), with the `dis-price` under test first on `PATH` and a clean environment. A
@@ -26,7 +27,7 @@ fn fixtures() -> PathBuf {
 }
 
 /// `PATH` with the `dis-price` under test first.
-fn path_with_binary() -> std::ffi::OsString {
+pub(crate) fn path_with_binary() -> std::ffi::OsString {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_dis-price"));
     std::env::join_paths(
         std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
@@ -38,13 +39,13 @@ fn path_with_binary() -> std::ffi::OsString {
 
 /// A fenced block of a markdown file.
 #[derive(Debug)]
-struct Block {
+pub(crate) struct Block {
     /// The info string after the opening fence (`console`, `sh`, ...).
-    info: String,
+    pub(crate) info: String,
     /// The 1-based line number of the first line inside the fence.
     first_line: usize,
     /// The lines inside the fence.
-    lines: Vec<String>,
+    pub(crate) lines: Vec<String>,
     /// Why the block is not run, when a `<!-- not run: REASON -->` comment precedes it.
     not_run: Option<String>,
 }
@@ -69,7 +70,7 @@ struct Ran {
 }
 
 /// Splits a markdown text into its fenced blocks. Fences are ```` ``` ```` at the start of a line.
-fn blocks(name: &str, text: &str) -> Result<Vec<Block>, String> {
+pub(crate) fn blocks(name: &str, text: &str) -> Result<Vec<Block>, String> {
     let lines: Vec<&str> = text.lines().collect();
     let mut found = Vec::new();
     let mut i = 0;
@@ -265,29 +266,41 @@ fn check(name: &str, text: &str) -> Checked {
 }
 
 #[test]
+fn readme_examples_print_what_the_readme_shows() {
+    check_document(&readme_path(), "README.md");
+}
+
+/// docs/ci.md's examples run as the README's do.
+#[test]
+fn ci_guide_examples_print_what_it_shows() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md");
+    check_document(&path, "docs/ci.md");
+}
+
+/// Runs every console block of the document at `path` (named `name`), and fails on drift; with
+/// `README_UPDATE=1` outside CI, rewrites the outputs that differ instead.
 #[allow(
     clippy::print_stderr,
-    reason = "says that the README was rewritten, for the one who asked"
+    reason = "says that the document was rewritten, for the one who asked"
 )]
-fn readme_examples_print_what_the_readme_shows() {
-    let path = readme_path();
-    let text = std::fs::read_to_string(&path).expect("README.md");
-    let checked = check("README.md", &text);
+fn check_document(path: &Path, name: &str) {
+    let text = std::fs::read_to_string(path).expect(name);
+    let checked = check(name, &text);
     if checked.problems.is_empty() {
         return;
     }
     let update = std::env::var_os("README_UPDATE").is_some_and(|v| !v.is_empty() && v != "0");
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
     if update && !ci && checked.updated != text {
-        std::fs::write(&path, &checked.updated).expect("write README.md");
-        eprintln!("README.md: rewrote the outputs that differed; review `git diff README.md`");
-        let again = check("README.md", &checked.updated);
+        std::fs::write(path, &checked.updated).expect("write the document");
+        eprintln!("{name}: rewrote the outputs that differed; review `git diff {name}`");
+        let again = check(name, &checked.updated);
         assert!(again.problems.is_empty(), "{}", again.problems.join("\n"));
         return;
     }
     panic!(
-        "{} README example(s) out of date:\n\n{}\n\nIf the new output is right, run \
-         `README_UPDATE=1 cargo test --test cli readme::` and review `git diff README.md`.",
+        "{} {name} example(s) out of date:\n\n{}\n\nIf the new output is right, run \
+         `README_UPDATE=1 cargo test --test cli readme::` and review `git diff {name}`.",
         checked.problems.len(),
         checked.problems.join("\n")
     );

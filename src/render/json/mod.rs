@@ -537,12 +537,22 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
             "percent": l.percent.map(|p| p.to_string()),
         })
     };
+    // prices + workload = change, exactly: both as exact signed decimal strings.
+    let attribution = |l: &Line| {
+        l.attribution.map(|a| {
+            json!({
+                "prices": a.prices.to_string(),
+                "workload": a.workload.to_string(),
+            })
+        })
+    };
     let line = |key: &str, l: &Line| {
         json!({
             key: l.name,
             "base": share(&l.base, base.tariff),
             "head": share(&l.head, head.tariff),
             "change": change(l),
+            "attribution": attribution(l),
         })
     };
     let side = |s: &crate::compare::Side<'_>, l: &Share| {
@@ -563,6 +573,17 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
             "base": side(base, &c.total.base),
             "head": side(head, &c.total.head),
             "change": change(&c.total),
+            "attribution": attribution(&c.total),
+            "verdict": view.review.verdict().to_string(),
+            "gates": view.review.gates.iter().map(|g| json!({
+                "flag": g.flag,
+                "tier": match g.tier {
+                    crate::review::Tier::Fail => "fail",
+                    crate::review::Tier::Warn => "warn",
+                },
+                "outcome": super::review::outcome_word(g),
+                "reason": super::review::gate_sentence(g, view),
+            })).collect::<Vec<_>>(),
             "by_model": c.models.iter().map(|l| line("model", l)).collect::<Vec<_>>(),
             "by_size": c.sizes.iter().map(|l| line("size", l)).collect::<Vec<_>>(),
         }),

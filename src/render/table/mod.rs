@@ -372,14 +372,15 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     use super::{count_change, line_percent};
     let (base, head, c) = (view.base, view.head, view.comparison);
     let currency = esc(view.currency());
-    if base.file == head.file && view.two_tariffs() {
+    if base.file == head.file && view.two_tariffs() && !view.labelled() {
         write!(out, "Cost change in {currency} of {}", esc(&head.file))?;
     } else {
+        let (b, h) = view.labels();
         write!(
             out,
             "Cost change in {currency}: {} against {}",
-            esc(&head.file),
-            esc(&base.file)
+            esc(h),
+            esc(b)
         )?;
     }
     if view.two_tariffs() {
@@ -404,6 +405,20 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     let t = &c.total;
     let mut table = new_table(header.to_vec(), &[1, 2, 3, 4]);
     table.add_row(money_row(t, "total".to_owned()));
+    // What moved the total, with two tariffs: prices + workload = change.
+    if view.two_tariffs()
+        && let Some(a) = t.attribution
+    {
+        for (name, shown) in [("prices", a.shown_prices), ("workload", a.shown_workload)] {
+            table.add_row(vec![
+                format!("  {name}"),
+                String::new(),
+                String::new(),
+                signed(shown, c.places),
+                String::new(),
+            ]);
+        }
+    }
     for (name, b, h) in [
         ("jobs", u128::from(t.base.jobs), u128::from(t.head.jobs)),
         ("images", t.base.images, t.head.images),
