@@ -33,7 +33,7 @@ hello="$work/hello/target/release/hello"
 
 # median of N wall-clock seconds of a command (every comparison uses the same N and the median
 # on both sides)
-best() {
+median() {
   local n=$1; shift
   python3 - "$n" "$@" <<'PY'
 import statistics, subprocess, sys, time
@@ -51,16 +51,16 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
 echo "input: $rows jobs, $(du -h "$work/jobs.csv" | cut -f1)"
 
-py=$(best 3 python3 benches/baseline.py "$work/jobs.csv")
-ours=$(best 3 "$bin" batch "$work/jobs.csv" --format csv)
+py=$(median 3 python3 benches/baseline.py "$work/jobs.csv")
+ours=$(median 3 "$bin" batch "$work/jobs.csv" --format csv)
 echo "per-job CSV:  dis-price ${ours}s, Python csv+decimal ${py}s: $(ratio "$py" "$ours")x faster (target >= 25)"
 
-wc=$(best 5 wc -l "$work/jobs.csv")
-summary=$(best 5 "$bin" batch "$work/jobs.csv" --summary --format json)
+wc=$(median 5 wc -l "$work/jobs.csv")
+summary=$(median 5 "$bin" batch "$work/jobs.csv" --summary --format json)
 echo "--summary:    dis-price ${summary}s, wc -l ${wc}s: $(ratio "$summary" "$wc")x the time of wc -l (target <= 10)"
 
-one=$(best 50 "$bin" --steps 20 --size 512x512 --format plain)
-floor=$(best 50 "$hello")
+one=$(median 50 "$bin" --steps 20 --size 512x512 --format plain)
+floor=$(median 50 "$hello")
 echo "one job:      dis-price ${one}s, hello-world ${floor}s: $(ratio "$one" "$floor")x (target <= 1.5)"
 
 # Peak resident memory (KiB) of a command, its output thrown away.
@@ -82,13 +82,13 @@ rows_out=()
 row() { rows_out+=("| $1 | $2 | $3 |"); }
 
 # Both sides run three times and keep their median.
-pyj=$(best 3 python3 benches/baseline_json.py "$work/bodies.jsonl")
-jcsv=$(best 3 "$bin" batch "$work/bodies.jsonl" --format csv)
+pyj=$(median 3 python3 benches/baseline_json.py "$work/bodies.jsonl")
+jcsv=$(median 3 "$bin" batch "$work/bodies.jsonl" --format csv)
 row "JSONL request bodies -> per-job CSV vs Python json+decimal" "$(ratio "$pyj" "$jcsv")x faster (${jcsv}s vs ${pyj}s)" ">= 25x faster"
-wcj=$(best 5 wc -l "$work/bodies.jsonl")
-jsum=$(best 5 "$bin" batch "$work/bodies.jsonl" --summary --format json)
+wcj=$(median 5 wc -l "$work/bodies.jsonl")
+jsum=$(median 5 "$bin" batch "$work/bodies.jsonl" --summary --format json)
 row "JSONL request bodies --summary vs wc -l" "$(ratio "$jsum" "$wcj")x (${jsum}s vs ${wcj}s)" "<= 5x"
-jjson=$(best 3 "$bin" batch "$work/bodies.jsonl" --format json)
+jjson=$(median 3 "$bin" batch "$work/bodies.jsonl" --format json)
 row "per-job --format json vs --format csv, same input" "$(ratio "$jjson" "$jcsv")x (${jjson}s vs ${jcsv}s)" "<= 1.5x"
 row "per-job --format table at $rows rows, peak memory" "$(( $(peak "$bin" batch "$work/bodies.jsonl") / 1024 )) MiB" "<= 64 MiB"
 # Every batch format at ten times the rows: peak memory must not grow with the input.
@@ -116,19 +116,20 @@ grid_dir=$(mktemp -d)
 grid_sizes=$(python3 -c "print(','.join(f'{w}x{1000 - w}' for w in range(1, 1000)))")
 cp tariffs/distribute.toml "$grid_dir/old.toml"
 sed 's/^rate = "0.001206"/rate = "0.0013266"/' tariffs/distribute.toml > "$grid_dir/new.toml"
-grid_run() { # grid_run OUT CMD...: "<best-of-3 wall s> <best-of-3 CPU s> <peak KiB>", stdout to OUT
+grid_run() { # grid_run OUT CMD...: "<median-of-3 wall s> <median-of-3 CPU s> <peak KiB>", stdout to OUT
   local timing
   timing=$(python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
+import resource, statistics, subprocess, sys, time
 out, cmd = sys.argv[1], sys.argv[2:]
-wall = cpu = float("inf")
+walls, cpus = [], []
 cpu_of = lambda r: r.ru_utime + r.ru_stime
 for _ in range(3):
     with open(out, "wb") as f:
         before, t = cpu_of(resource.getrusage(resource.RUSAGE_CHILDREN)), time.perf_counter()
         subprocess.run(cmd, stdout=f, stderr=subprocess.DEVNULL, check=True)
-        wall = min(wall, time.perf_counter() - t)
-        cpu = min(cpu, cpu_of(resource.getrusage(resource.RUSAGE_CHILDREN)) - before)
+        walls.append(time.perf_counter() - t)
+        cpus.append(cpu_of(resource.getrusage(resource.RUSAGE_CHILDREN)) - before)
+wall, cpu = statistics.median(walls), statistics.median(cpus)
 # Max RSS of the children: an upper bound (it can count the forked Python before exec).
 print(f"{wall:.3f} {cpu:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
 PY
@@ -141,17 +142,17 @@ PY
   echo "$timing"
 }
 grid_wc() { python3 - "$1" <<'PY'
-import subprocess, sys, time
-best = float("inf")
+import statistics, subprocess, sys, time
+times = []
 for _ in range(3):
     t = time.perf_counter()
     subprocess.run(["wc", "-l", sys.argv[1]], stdout=subprocess.DEVNULL, check=True)
-    best = min(best, time.perf_counter() - t)
-print(f"{best:.4f}")
+    times.append(time.perf_counter() - t)
+print(f"{statistics.median(times):.4f}")
 PY
 }
 echo
-echo "grid: 1000 steps x 999 sizes (999,000 cells); best of 3; x = wall time / wc -l's on the output"
+echo "grid: 1000 steps x 999 sizes (999,000 cells); median of 3; x = wall time / wc -l's on the output"
 printf '%-7s %-9s %8s %8s %8s %10s %8s   %s\n' command format "wall s" "CPU s" "x wc -l" "peak KiB" output target
 for grid_cmd in table diff; do
   for grid_format in json table markdown csv; do
@@ -181,8 +182,8 @@ mixed_dir=$(mktemp -d)
 mixed_n=$rows
 python3 benches/gen_mixed.py "$mixed_n" "$mixed_dir/mixed.jsonl"
 head -n "$mixed_n" "$work/bodies.jsonl" > "$mixed_dir/images.jsonl"
-mixed_s=$(best 5 "$bin" batch "$mixed_dir/mixed.jsonl" --format csv)
-images_s=$(best 5 "$bin" batch "$mixed_dir/images.jsonl" --format csv)
+mixed_s=$(median 5 "$bin" batch "$mixed_dir/mixed.jsonl" --format csv)
+images_s=$(median 5 "$bin" batch "$mixed_dir/images.jsonl" --format csv)
 echo
 echo "mixed file vs image-only file of $mixed_n lines, per-job CSV: ${mixed_s}s vs ${images_s}s: $(ratio "$mixed_s" "$images_s")x (target <= 2)"
 for _ in $(seq 10); do cat "$mixed_dir/mixed.jsonl"; done > "$mixed_dir/big.jsonl"
