@@ -2,7 +2,7 @@
 //! integers through `itoa`, decimals digit by digit, with nothing allocated.
 
 /// A row's figures appended to a buffer in order.
-pub struct Block<'o> {
+pub struct Figures<'o> {
     out: &'o mut Vec<u8>,
 }
 
@@ -26,13 +26,13 @@ impl Text {
 /// drops trailing zeros of the fraction (and the point, if nothing is left). `false`, with
 /// nothing written, for more places.
 pub fn push_point_u64(out: &mut Vec<u8>, digits: u64, places: u32, trim: bool) -> bool {
-    Block::new(out).point(digits, places, trim)
+    Figures::new(out).point(digits, places, trim)
 }
 
-impl<'o> Block<'o> {
+impl<'o> Figures<'o> {
     /// Figures appended to `out`.
-    pub fn new(out: &'o mut Vec<u8>) -> Block<'o> {
-        Block { out }
+    pub fn new(out: &'o mut Vec<u8>) -> Figures<'o> {
+        Figures { out }
     }
 
     /// The buffer.
@@ -40,7 +40,7 @@ impl<'o> Block<'o> {
         self.out
     }
 
-    /// The block's work is done.
+    /// The figures's work is done.
     pub fn finish(self) {}
 
     /// One byte.
@@ -134,7 +134,7 @@ mod tests {
         assert!(!push_point_u64(&mut Vec::new(), 1, 20, false));
     }
 
-    /// One figure written to a block, and the text it must give.
+    /// One figure written to a figures, and the text it must give.
     #[derive(Clone, Debug)]
     enum Figure {
         Int(u64),
@@ -160,36 +160,36 @@ mod tests {
     }
 
     proptest! {
-        /// Any run of figures, however many fill the block, lands in the buffer whole, in
+        /// Any run of figures, however many, lands in the buffer whole, in
         /// order, as the standard library (and the general writers) write each one.
         #[test]
-        fn figures_land_as_written(figures in proptest::collection::vec(figure(), 0..40)) {
+        fn figures_land_as_written(list in proptest::collection::vec(figure(), 0..40)) {
             let mut out = b"ab".to_vec();
             let mut expected = b"ab".to_vec();
-            let mut block = Block::new(&mut out);
-            for f in &figures {
+            let mut figures = Figures::new(&mut out);
+            for f in &list {
                 match f {
                     Figure::Int(n) => {
-                        block.u64(*n);
+                        figures.u64(*n);
                         expected.extend_from_slice(n.to_string().as_bytes());
                     }
                     Figure::Byte(b) => {
-                        block.byte(*b);
+                        figures.byte(*b);
                         expected.push(*b);
                     }
                     Figure::Text(bytes) => {
-                        block.text(&Text::new(bytes));
+                        figures.text(&Text::new(bytes));
                         expected.extend_from_slice(bytes);
                     }
                     Figure::Point(n, places, trim) => {
-                        prop_assert!(block.point(*n, *places, *trim));
+                        prop_assert!(figures.point(*n, *places, *trim));
                         let mut general = String::new();
                         crate::exact::write_point(&mut general, u128::from(*n), *places, *trim)
                             .unwrap();
                         expected.extend_from_slice(general.as_bytes());
                     }
                     Figure::Binary(whole, rest, twos) => {
-                        block.binary(*whole, *rest, *twos);
+                        figures.binary(*whole, *rest, *twos);
                         // As the exact amount's `Display` writes whole + rest / 2^twos.
                         let numer = (u128::from(*whole) << twos) + u128::from(*rest);
                         let exact = crate::exact::Exact::over(numer, *twos, 0);
@@ -197,8 +197,8 @@ mod tests {
                     }
                 }
             }
-            block.literal(b"--");
-            block.finish();
+            figures.literal(b"--");
+            figures.finish();
             expected.extend_from_slice(b"--");
             prop_assert_eq!(out, expected);
         }

@@ -1,12 +1,12 @@
-//! Running a batch: the input cut into pieces of whole lines, each piece read, priced and
+//! Running a batch: the input cut into chunks of whole lines, each chunk read, priced and
 //! rendered into its own buffers, the buffers written in input order. When rows need no
-//! renderer state (CSV rows, or totals only), pieces are priced on every core.
+//! renderer state (CSV rows, or totals only), chunks are priced on every core.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex, mpsc};
 
-use crate::batch::chunks::{Block, Chunks, Pool};
+use crate::batch::chunks::{Chunk, Chunks, Pool};
 use std::borrow::Cow;
 
 use crate::batch::row::{InputError, Row};
@@ -17,15 +17,15 @@ use crate::job::Breach;
 use crate::render::{BatchHeader, BatchSink, Paint};
 use crate::tariff::Tariff;
 
-/// Bytes per piece: large enough that handing pieces around costs nothing next to pricing them,
-/// small enough that the pieces in flight stay well within a few MiB. CSV lines are short and
+/// Bytes per chunk: large enough that handing chunks around costs nothing next to pricing them,
+/// small enough that the chunks in flight stay well within a few MiB. CSV lines are short and
 /// their rows are written longer than they are read; JSON Lines request bodies are long (a few
-/// hundred bytes each) and their rows shorter, so their pieces are larger.
+/// hundred bytes each) and their rows shorter, so their chunks are larger.
 const PIECE_BYTES: usize = 64 * 1024;
 
-/// Bytes per piece of JSON Lines (see [`PIECE_BYTES`]): a piece holds a few thousand request
+/// Bytes per chunk of JSON Lines (see [`PIECE_BYTES`]): a chunk holds a few thousand request
 /// bodies, so each hand-over between threads is paid once per few thousand rows (at 256 KiB,
-/// waking threads was 5% of the time of a summary). The pieces in flight (two per core) and
+/// waking threads was 5% of the time of a summary). The chunks in flight (two per core) and
 /// their rows stay within about 15 MiB.
 const JSONL_PIECE_BYTES: usize = 1024 * 1024;
 
@@ -36,14 +36,14 @@ pub struct Settings {
     pub skip_invalid: bool,
     /// Render per-job rows.
     pub rows: bool,
-    /// Price pieces on every core (rows, if any, rendered by `Batch::worker_sink`).
+    /// Price chunks on every core (rows, if any, rendered by `Batch::worker_sink`).
     pub parallel: bool,
     /// Styling of warnings.
     pub err_paint: Paint,
 }
 
-/// What one piece produced.
-struct Piece {
+/// What one chunk produced.
+struct ChunkOutput {
     out: Vec<u8>,
     err: Vec<u8>,
     /// Where each message for standard error goes among the rows: `(out.len(), err.len())`
@@ -52,7 +52,7 @@ struct Piece {
     /// For each mark, the out-of-range breach its message first reports, with its line: the
     /// emitter writes each distinct breach once, for the whole input.
     breaches: Vec<Option<(BreachKey, u64)>>,
-    /// Rows of this piece with a breach already reported in it: they get no message.
+    /// Rows of this chunk with a breach already reported in it: they get no message.
     repeats: HashMap<BreachKey, u64>,
     totals: Totals,
     good_rows: u64,
@@ -62,11 +62,11 @@ struct Piece {
 /// An out-of-range breach: the model's index, the part and its value.
 type BreachKey = (usize, &'static str, u32);
 
-impl Piece {
-    /// A piece that renders into `out` (a buffer used before: emptied here).
-    fn new(tariff: &Tariff, mut out: Vec<u8>) -> Piece {
+impl ChunkOutput {
+    /// A chunk that renders into `out` (a buffer used before: emptied here).
+    fn new(tariff: &Tariff, mut out: Vec<u8>) -> ChunkOutput {
         out.clear();
-        Piece {
+        ChunkOutput {
             out,
             err: Vec::new(),
             marks: Vec::new(),
@@ -134,7 +134,7 @@ impl Piece {
         true
     }
 
-    /// Adds a priced image job: see [`Piece::take_item`].
+    /// Adds a priced image job: see [`ChunkOutput::take_item`].
     #[inline(always)]
     fn take<'k>(
         &mut self,
@@ -162,24 +162,24 @@ impl Piece {
     }
 }
 
-/// One piece of JSON Lines: each plain request body is read in one pass over its bytes where
-/// it lies in the piece, then priced, summed and rendered; any other line, or a body the
+/// One chunk of JSON Lines: each plain request body is read in one pass over its bytes where
+/// it lies in the chunk, then priced, summed and rendered; any other line, or a body the
 /// pricer refuses, is read on its own by [`price_into`], which writes its row or its message.
 #[allow(clippy::too_many_arguments)]
-fn body_piece<'k, 'p, 't: 'p>(
+fn body_chunk<'k, 'p, 't: 'p>(
     body: &Body,
-    piece: &'p [u8],
+    chunk: &'p [u8],
     first_line: u64,
     pricer: &Pricer<'t>,
     mut sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
     out: Vec<u8>,
-) -> Piece {
-    let mut result = Piece::new(header.tariff, out);
+) -> ChunkOutput {
+    let mut result = ChunkOutput::new(header.tariff, out);
     if settings.rows {
         // Rows are written shorter than request bodies: room for them all, grown once at most.
-        result.out.reserve(piece.len() / 2);
+        result.out.reserve(chunk.len() / 2);
     }
     let warn = settings.err_paint.warning("warning:");
     let mut start = 0;
@@ -200,9 +200,9 @@ fn body_piece<'k, 'p, 't: 'p>(
         };
         pricer.price_at(row, index)
     };
-    while start < piece.len() {
+    while start < chunk.len() {
         // The line is found by reading it; the line end is looked for only when it is not plain.
-        if let Some((row, length)) = body.plain_line(line, &piece[start..])
+        if let Some((row, length)) = body.plain_line(line, &chunk[start..])
             && let Ok(priced) = price(row)
         {
             if !result.take(priced, &warn, sink.as_deref_mut(), header, settings) {
@@ -212,8 +212,8 @@ fn body_piece<'k, 'p, 't: 'p>(
             line += 1;
             continue;
         }
-        let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |at| start + at + 1);
-        let lines = &piece[start..end];
+        let end = memchr::memchr(b'\n', &chunk[start..]).map_or(chunk.len(), |at| start + at + 1);
+        let lines = &chunk[start..end];
         if !price_into(
             &mut result,
             body,
@@ -232,17 +232,17 @@ fn body_piece<'k, 'p, 't: 'p>(
     result
 }
 
-/// Totals of one piece of a numeric-only CSV file for a summary: each plain line goes from its
+/// Totals of one chunk of a numeric-only CSV file for a summary: each plain line goes from its
 /// decoded job straight to the integer totals; any other line (blank, unusual, bad, outside
 /// the limits) is read on its own by [`price_into`], which also reports it.
-fn total_piece(
+fn total_chunk(
     body: &Body,
-    piece: &[u8],
+    chunk: &[u8],
     first_line: u64,
     pricer: &Pricer<'_>,
     header: &BatchHeader<'_>,
     settings: Settings,
-) -> Piece {
+) -> ChunkOutput {
     let tariff = header.tariff;
     let model_index = tariff.default_model_index();
     let model = &tariff.models[model_index];
@@ -250,7 +250,7 @@ fn total_piece(
     let Some(slot) = pricer.default_slot(model_index) else {
         return price_rows(
             body,
-            piece,
+            chunk,
             first_line,
             pricer,
             None,
@@ -259,12 +259,12 @@ fn total_piece(
             Vec::new(),
         );
     };
-    let mut result = Piece::new(tariff, Vec::new());
+    let mut result = ChunkOutput::new(tariff, Vec::new());
     let mut start = 0;
     let mut line = first_line;
-    while start < piece.len() {
-        let end = memchr::memchr(b'\n', &piece[start..]).map_or(piece.len(), |at| start + at + 1);
-        let whole = &piece[start..end];
+    while start < chunk.len() {
+        let end = memchr::memchr(b'\n', &chunk[start..]).map_or(chunk.len(), |at| start + at + 1);
+        let whole = &chunk[start..end];
         let content = whole.strip_suffix(b"\n").unwrap_or(whole);
         let content = content.strip_suffix(b"\r").unwrap_or(content);
         let job = body
@@ -299,48 +299,48 @@ fn total_piece(
     result
 }
 
-/// Reads, prices and renders one piece of whole lines: the summary fast path when it applies
+/// Reads, prices and renders one chunk of whole lines: the summary fast path when it applies
 /// (totals only, a CSV whose columns are all numbers, a model with no minimum, so no per-row
 /// price is needed), JSON Lines body by body, else row by row.
 #[allow(clippy::too_many_arguments)]
-fn price_piece<'k>(
+fn price_chunk<'k>(
     body: &Body,
-    piece: &[u8],
+    chunk: &[u8],
     first_line: u64,
     pricer: &Pricer<'_>,
     sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
     out: Vec<u8>,
-) -> Piece {
+) -> ChunkOutput {
     let lean =
         !settings.rows && body.numeric_only() && header.tariff.default_model().minimum.is_zero();
     if lean {
-        total_piece(body, piece, first_line, pricer, header, settings)
+        total_chunk(body, chunk, first_line, pricer, header, settings)
     } else if body.is_jsonl() {
-        body_piece(body, piece, first_line, pricer, sink, header, settings, out)
+        body_chunk(body, chunk, first_line, pricer, sink, header, settings, out)
     } else {
-        price_rows(body, piece, first_line, pricer, sink, header, settings, out)
+        price_rows(body, chunk, first_line, pricer, sink, header, settings, out)
     }
 }
 
-/// Reads, prices and renders one piece of whole lines, row by row.
+/// Reads, prices and renders one chunk of whole lines, row by row.
 #[allow(clippy::too_many_arguments)]
 fn price_rows<'k>(
     body: &Body,
-    piece: &[u8],
+    chunk: &[u8],
     first_line: u64,
     pricer: &Pricer<'_>,
     sink: Option<&mut (dyn BatchSink + 'k)>,
     header: &BatchHeader<'_>,
     settings: Settings,
     out: Vec<u8>,
-) -> Piece {
-    let mut result = Piece::new(header.tariff, out);
+) -> ChunkOutput {
+    let mut result = ChunkOutput::new(header.tariff, out);
     price_into(
         &mut result,
         body,
-        piece,
+        chunk,
         first_line,
         pricer,
         sink,
@@ -354,7 +354,7 @@ fn price_rows<'k>(
 /// stop (`result.stop` says why).
 #[allow(clippy::too_many_arguments)]
 fn price_into<'k>(
-    result: &mut Piece,
+    result: &mut ChunkOutput,
     body: &Body,
     lines: &[u8],
     first_line: u64,
@@ -365,7 +365,7 @@ fn price_into<'k>(
 ) -> bool {
     let mut rows = body.rows(lines, first_line);
     let warn = settings.err_paint.warning("warning:");
-    let skip = |bad: RowError, result: &mut Piece| {
+    let skip = |bad: RowError, result: &mut ChunkOutput| {
         if settings.skip_invalid {
             result.note(format_args!("{warn} skipped {bad}\n"));
             result.totals.skipped += 1;
@@ -405,7 +405,7 @@ fn price_into<'k>(
     }
 }
 
-/// Writes pieces in order and keeps the running totals.
+/// Writes chunks in order and keeps the running totals.
 struct Emitter<'s, 'w> {
     sink: &'s mut dyn BatchSink,
     totals: Totals,
@@ -417,45 +417,45 @@ struct Emitter<'s, 'w> {
     /// Each distinct breach in the order reported: its first line and how many rows after it
     /// had it too.
     reported: Vec<(BreachKey, u64, u64)>,
-    /// Output buffers written and handed back, for pieces to render into again.
+    /// Output buffers written and handed back, for chunks to render into again.
     spare: &'s Pool,
 }
 
 impl Emitter<'_, '_> {
-    /// Writes a piece, and hands its output buffer back.
-    fn write(&mut self, mut piece: Piece, header: &BatchHeader<'_>) -> Result<(), Error> {
+    /// Writes a chunk, and hands its output buffer back.
+    fn write(&mut self, mut chunk: ChunkOutput, header: &BatchHeader<'_>) -> Result<(), Error> {
         // The first job written drops what only separates it from the one before.
         let mut skip = 0;
-        if piece.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
+        if chunk.good_rows > 0 && !std::mem::replace(&mut self.started, true) {
             self.sink.begin(self.out, header)?;
             let lead = self.sink.lead();
-            if piece.out.starts_with(lead) {
+            if chunk.out.starts_with(lead) {
                 skip = lead.len();
             }
         }
-        let end = (piece.out.len(), piece.err.len());
+        let end = (chunk.out.len(), chunk.err.len());
         let mut from = (skip, 0);
-        for (i, &(out_at, err_at)) in piece.marks.iter().chain([&end]).enumerate() {
+        for (i, &(out_at, err_at)) in chunk.marks.iter().chain([&end]).enumerate() {
             let out_at = out_at.max(skip);
-            self.out.write_all(&piece.out[from.0..out_at])?;
-            let first = match piece.breaches.get(i).copied().flatten() {
+            self.out.write_all(&chunk.out[from.0..out_at])?;
+            let first = match chunk.breaches.get(i).copied().flatten() {
                 Some((key, line)) => self.first(key, line, 1),
                 None => true,
             };
             if first {
-                self.err.write_all(&piece.err[from.1..err_at])?;
+                self.err.write_all(&chunk.err[from.1..err_at])?;
             }
             from = (out_at, err_at);
         }
-        for (&key, &n) in &piece.repeats {
+        for (&key, &n) in &chunk.repeats {
             if n > 0 {
-                // Reported above, or by an earlier piece.
+                // Reported above, or by an earlier chunk.
                 self.first(key, 0, n);
             }
         }
-        self.totals.merge(&piece.totals)?;
-        self.spare.give(std::mem::take(&mut piece.out));
-        match piece.stop {
+        self.totals.merge(&chunk.totals)?;
+        self.spare.give(std::mem::take(&mut chunk.out));
+        match chunk.stop {
             Some(stop) => Err(stop),
             None => Ok(()),
         }
@@ -476,7 +476,7 @@ impl Emitter<'_, '_> {
         }
     }
 
-    /// After the last piece: how many more rows had each breach already reported, in one
+    /// After the last chunk: how many more rows had each breach already reported, in one
     /// write.
     fn finish(self, header: &BatchHeader<'_>, paint: Paint) -> Result<(Totals, bool), Error> {
         let warn = paint.warning("warning:");
@@ -509,8 +509,8 @@ pub struct Batch<'a> {
     pub header: &'a BatchHeader<'a>,
     /// How to run.
     pub settings: Settings,
-    /// A renderer of rows for one worker, when pieces are priced in parallel with rows: it
-    /// must keep no state between rows (each worker renders its pieces alone).
+    /// A renderer of rows for one worker, when chunks are priced in parallel with rows: it
+    /// must keep no state between rows (each worker renders its chunks alone).
     pub worker_sink: fn() -> Box<dyn BatchSink>,
 }
 
@@ -539,7 +539,7 @@ pub fn run(
         PIECE_BYTES
     };
     let pool = Pool::default();
-    // Output buffers go round as input buffers do: a piece's rows are rendered into a buffer
+    // Output buffers go round as input buffers do: a chunk's rows are rendered into a buffer
     // already faulted in, not fresh pages.
     let spare = Pool::default();
     let mut chunks = Chunks::new(input, body.next_line(), size, &pool);
@@ -563,10 +563,10 @@ pub fn run(
         .map_or(1, |n| n.get())
         .min(8);
     if !settings.parallel || workers < 2 {
-        while let Some((piece, first)) = chunks.next_chunk().map_err(cannot_read)? {
-            let result = price_piece(
+        while let Some((chunk, first)) = chunks.next_chunk().map_err(cannot_read)? {
+            let result = price_chunk(
                 body,
-                piece.lines(),
+                chunk.lines(),
                 first,
                 pricer,
                 Some(&mut *emitter.sink),
@@ -574,16 +574,16 @@ pub fn run(
                 settings,
                 spare.take(),
             );
-            pool.give(piece.into_buffer());
+            pool.give(chunk.into_buffer());
             emitter.write(result, header)?;
         }
         return emitter.finish(header, settings.err_paint);
     }
     let rows_sink = || settings.rows.then(worker_sink);
     std::thread::scope(|scope| {
-        let (work_tx, work_rx) = mpsc::channel::<(u64, Block, u64)>();
+        let (work_tx, work_rx) = mpsc::channel::<(u64, Chunk, u64)>();
         let work_rx = Arc::new(Mutex::new(work_rx));
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Piece)>();
+        let (done_tx, done_rx) = mpsc::channel::<(u64, ChunkOutput)>();
         let mut handles = Vec::with_capacity(workers);
         for _ in 0..workers {
             let (work_rx, done_tx) = (Arc::clone(&work_rx), done_tx.clone());
@@ -592,12 +592,12 @@ pub fn run(
             handles.push(scope.spawn(move || {
                 loop {
                     let next = work_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((seq, piece, first))) = next else {
+                    let Ok(Ok((seq, chunk, first))) = next else {
                         return;
                     };
-                    let result = price_piece(
+                    let result = price_chunk(
                         body,
-                        piece.lines(),
+                        chunk.lines(),
                         first,
                         pricer,
                         sink.as_deref_mut(),
@@ -605,7 +605,7 @@ pub fn run(
                         settings,
                         spare.take(),
                     );
-                    pool.give(piece.into_buffer());
+                    pool.give(chunk.into_buffer());
                     if done_tx.send((seq, result)).is_err() {
                         return;
                     }
@@ -613,18 +613,18 @@ pub fn run(
             }));
         }
         drop(done_tx);
-        // At most this many pieces are read but not yet written: memory stays bounded.
+        // At most this many chunks are read but not yet written: memory stays bounded.
         let limit = 2 * workers as u64;
         let (mut sent, mut next) = (0u64, 0u64);
-        let mut waiting: BTreeMap<u64, Piece> = BTreeMap::new();
+        let mut waiting: BTreeMap<u64, ChunkOutput> = BTreeMap::new();
         let mut more = true;
         let result = (|| -> Result<(), Error> {
             loop {
                 while more && sent - next < limit {
                     match chunks.next_chunk().map_err(cannot_read)? {
-                        Some((piece, first)) => {
+                        Some((chunk, first)) => {
                             // A closed channel means every worker has stopped: nothing to do but end.
-                            if work_tx.send((sent, piece, first)).is_err() {
+                            if work_tx.send((sent, chunk, first)).is_err() {
                                 more = false;
                             }
                             sent += 1;
@@ -635,12 +635,12 @@ pub fn run(
                 if next == sent {
                     break Ok(());
                 }
-                let Ok((seq, piece)) = done_rx.recv() else {
+                let Ok((seq, chunk)) = done_rx.recv() else {
                     break Ok(());
                 };
-                waiting.insert(seq, piece);
-                while let Some(piece) = waiting.remove(&next) {
-                    emitter.write(piece, header)?;
+                waiting.insert(seq, chunk);
+                while let Some(chunk) = waiting.remove(&next) {
+                    emitter.write(chunk, header)?;
                     next += 1;
                 }
             }

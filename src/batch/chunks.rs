@@ -1,4 +1,4 @@
-//! Cutting an input into pieces of whole lines, so they can be read and priced apart.
+//! Cutting an input into chunks of whole lines, so they can be read and priced apart.
 
 use std::io::{self, Read};
 use std::sync::Mutex;
@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use super::row::MAX_LINE_BYTES;
 
 /// Buffers handed back after use, to be used again: a run reuses a few buffers instead of
-/// asking the allocator (and the kernel, for fresh pages) for new ones for every piece.
+/// asking the allocator (and the kernel, for fresh pages) for new ones for every chunk.
 #[derive(Default)]
 pub struct Pool {
     spare: Mutex<Vec<Vec<u8>>>,
@@ -36,15 +36,15 @@ impl Pool {
     }
 }
 
-/// A piece of whole lines: `bytes[..len]`. The buffer's bytes after `len` are left from
-/// earlier use; the buffer goes back to the [`Pool`] it came from once the piece is read.
-pub struct Block {
+/// A chunk of whole lines: `bytes[..len]`. The buffer's bytes after `len` are left from
+/// earlier use; the buffer goes back to the [`Pool`] it came from once the chunk is read.
+pub struct Chunk {
     bytes: Vec<u8>,
     len: usize,
 }
 
-impl Block {
-    /// The piece's lines.
+impl Chunk {
+    /// The chunk's lines.
     pub fn lines(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
@@ -55,27 +55,27 @@ impl Block {
     }
 }
 
-/// Pieces of about `size` bytes, each ending at a line end (or the input's end), with the
-/// number of their first line. A line longer than the line cap ends a piece early; reading it
+/// Chunks of about `size` bytes, each ending at a line end (or the input's end), with the
+/// number of their first line. A line longer than the line cap ends a chunk early; reading it
 /// then reports the line as too long.
 ///
-/// Bytes are read straight into the piece's buffer, taken from a [`Pool`] and kept at its full
+/// Bytes are read straight into the chunk's buffer, taken from a [`Pool`] and kept at its full
 /// length, so no byte is zeroed or copied on the way (a buffered reader passes a read of at
 /// least its own size through to the file once its buffer is empty); the part of a line after
-/// a piece's last line end is carried to the start of the next piece.
+/// a chunk's last line end is carried to the start of the next chunk.
 pub struct Chunks<'p, R> {
     input: R,
     next_line: u64,
     size: usize,
     pool: &'p Pool,
-    /// The start of a line read after the last piece's end.
+    /// The start of a line read after the last chunk's end.
     carry: Vec<u8>,
     /// Whether the input has ended.
     done: bool,
 }
 
 impl<'p, R: Read> Chunks<'p, R> {
-    /// Pieces of `input`, whose first line is number `first_line`, in buffers from `pool`.
+    /// Chunks of `input`, whose first line is number `first_line`, in buffers from `pool`.
     pub fn new(input: R, first_line: u64, size: usize, pool: &'p Pool) -> Self {
         Chunks {
             input,
@@ -103,8 +103,8 @@ impl<'p, R: Read> Chunks<'p, R> {
         Ok(())
     }
 
-    /// The next piece and its first line number; `None` at the end.
-    pub fn next_chunk(&mut self) -> io::Result<Option<(Block, u64)>> {
+    /// The next chunk and its first line number; `None` at the end.
+    pub fn next_chunk(&mut self) -> io::Result<Option<(Chunk, u64)>> {
         let mut buffer = self.pool.take();
         let want = self.size.max(self.carry.len() + 1);
         if buffer.len() < want {
@@ -117,7 +117,7 @@ impl<'p, R: Read> Chunks<'p, R> {
             let size = self.size;
             self.fill(&mut buffer[..size], &mut filled)?;
         }
-        // End the piece at its last line end, reading on while its only line has none.
+        // End the chunk at its last line end, reading on while its only line has none.
         let mut searched = 0;
         let mut len = filled;
         while !self.done {
@@ -144,7 +144,7 @@ impl<'p, R: Read> Chunks<'p, R> {
         }
         let first = self.next_line;
         self.next_line += memchr::memchr_iter(b'\n', &buffer[..len]).count() as u64;
-        Ok(Some((Block { bytes: buffer, len }, first)))
+        Ok(Some((Chunk { bytes: buffer, len }, first)))
     }
 }
 
@@ -153,31 +153,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pieces_end_at_line_ends_and_count_lines() {
+    fn chunks_end_at_line_ends_and_count_lines() {
         let text = b"a\nbb\nccc\ndddd\ne";
         for size in [1, 2, 3, 5, 100] {
             let pool = Pool::default();
             let mut chunks =
                 Chunks::new(io::BufReader::with_capacity(3, &text[..]), 2, size, &pool);
-            let mut pieces = Vec::new();
-            while let Some((block, first)) = chunks.next_chunk().unwrap() {
-                let piece = block.lines().to_vec();
-                // Used again, with the bytes of this piece still in it.
-                pool.give(block.into_buffer());
+            let mut read = Vec::new();
+            while let Some((chunk, first)) = chunks.next_chunk().unwrap() {
+                let text = chunk.lines().to_vec();
+                // Used again, with the bytes of this chunk still in it.
+                pool.give(chunk.into_buffer());
                 assert!(
-                    piece.ends_with(b"\n") || piece.ends_with(b"e"),
-                    "{size}: {piece:?}"
+                    text.ends_with(b"\n") || text.ends_with(b"e"),
+                    "{size}: {text:?}"
                 );
-                pieces.push((String::from_utf8(piece).unwrap(), first));
+                read.push((String::from_utf8(text).unwrap(), first));
             }
-            let joined: String = pieces.iter().map(|(p, _)| p.as_str()).collect();
-            assert!(pieces.iter().all(|(p, _)| !p.is_empty()), "size {size}");
+            let joined: String = read.iter().map(|(p, _)| p.as_str()).collect();
+            assert!(read.iter().all(|(p, _)| !p.is_empty()), "size {size}");
             assert_eq!(joined, "a\nbb\nccc\ndddd\ne", "size {size}");
-            // Each piece's first line number counts the lines before it, from line 2.
+            // Each chunk's first line number counts the lines before it, from line 2.
             let mut line = 2;
-            for (piece, first) in &pieces {
+            for (text, first) in &read {
                 assert_eq!(*first, line, "size {size}");
-                line += piece.matches('\n').count() as u64;
+                line += text.matches('\n').count() as u64;
             }
         }
     }
@@ -199,31 +199,31 @@ mod tests {
     }
 
     #[test]
-    fn short_reads_and_lines_longer_than_a_piece() {
+    fn short_reads_and_lines_longer_than_a_chunk() {
         let text = b"1\n22222222222\n3\n\n4444\n55";
         for size in [1, 2, 4, 64] {
             let pool = Pool::default();
             let mut chunks = Chunks::new(Trickle(text), 1, size, &pool);
             let mut joined = Vec::new();
             let mut line = 1;
-            while let Some((block, first)) = chunks.next_chunk().unwrap() {
-                let piece = block.lines().to_vec();
-                pool.give(block.into_buffer());
+            while let Some((chunk, first)) = chunks.next_chunk().unwrap() {
+                let text = chunk.lines().to_vec();
+                pool.give(chunk.into_buffer());
                 assert_eq!(first, line, "size {size}");
-                // Every piece but the last ends at a line end.
+                // Every chunk but the last ends at a line end.
                 assert!(
-                    piece.ends_with(b"\n") || piece.ends_with(b"55"),
+                    text.ends_with(b"\n") || text.ends_with(b"55"),
                     "size {size}"
                 );
-                line += memchr::memchr_iter(b'\n', &piece).count() as u64;
-                joined.extend_from_slice(&piece);
+                line += memchr::memchr_iter(b'\n', &text).count() as u64;
+                joined.extend_from_slice(&text);
             }
             assert_eq!(joined, text, "size {size}");
         }
     }
 
     /// Bytes left in a used buffer are never taken for the input's: a buffer full of line
-    /// ends, handed out first, changes no piece.
+    /// ends, handed out first, changes no chunk.
     #[test]
     fn bytes_left_in_a_used_buffer_are_not_read() {
         let text = b"one\ntwo two\nthree three three";
@@ -234,9 +234,9 @@ mod tests {
             }
             let mut chunks = Chunks::new(&text[..], 1, size, &pool);
             let mut joined = Vec::new();
-            while let Some((block, _)) = chunks.next_chunk().unwrap() {
-                joined.extend_from_slice(block.lines());
-                pool.give(block.into_buffer());
+            while let Some((chunk, _)) = chunks.next_chunk().unwrap() {
+                joined.extend_from_slice(chunk.lines());
+                pool.give(chunk.into_buffer());
             }
             assert_eq!(joined, text, "size {size}");
         }

@@ -367,7 +367,7 @@ fn size_bytes(text: &[u8]) -> Option<Size> {
 /// `rest`. `None` for a line that is not plain, or longer than the line cap: it is the
 /// general reader's. No part of the body's grammar reads past a line end (a line end inside
 /// a string is a control character, and ends nothing else), so `rest` can be the rest of a
-/// whole piece, and the line is found by reading it.
+/// whole chunk, and the line is found by reading it.
 #[inline]
 pub fn fast_line<'a>(line: u64, rest: &'a [u8], defaults_ok: bool) -> Option<(Row<'a>, usize)> {
     let mut scan = Scan { bytes: rest, at: 0 };

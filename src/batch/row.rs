@@ -31,7 +31,7 @@ pub struct ReadOptions {
     pub defaults_ok: bool,
     /// JSON Lines keys to leave out of the price besides
     /// [`IGNORED_KEYS`](super::keys::IGNORED_KEYS) (`--ignore-key`); `'static` so the options
-    /// stay `Copy` for the pieces read in parallel.
+    /// stay `Copy` for the chunks read in parallel.
     pub ignore_keys: &'static [String],
     /// Output tokens of a chat request that names no maximum (`--max-output-tokens`).
     pub max_output_tokens: Option<u64>,

@@ -119,7 +119,7 @@ impl<R: BufRead> Rows<R> {
     }
 
     /// Splits into the reader, just past the lines read so far, and what reading the rest
-    /// needs: rows can then be read from pieces of the input (see [`Body::rows`]).
+    /// needs: rows can then be read from chunks of the input (see [`Body::rows`]).
     pub fn into_body(mut self) -> (Input<R>, Body) {
         self.lines
             .inner
@@ -354,9 +354,9 @@ impl Body {
         matches!(&self.form, Form::Csv { columns, extra, .. } if extra.is_empty() && !columns.contains(&Column::Model) && !columns.contains(&Column::Date))
     }
 
-    /// Rows of `piece`, a run of whole lines of the input starting at line `first_line`.
-    pub fn rows<'p>(&self, piece: &'p [u8], first_line: u64) -> Rows<&'p [u8]> {
-        self.rows_of(piece, first_line)
+    /// Rows of `chunk`, a run of whole lines of the input starting at line `first_line`.
+    pub fn rows<'p>(&self, chunk: &'p [u8], first_line: u64) -> Rows<&'p [u8]> {
+        self.rows_of(chunk, first_line)
     }
 
     /// Rows read from `input`, whole lines of the input starting at line `first_line` (the

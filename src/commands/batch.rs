@@ -84,7 +84,7 @@ pub(super) fn batch(
         skip_invalid: args.skip_invalid,
         rows: !summary_only,
         // CSV, JSON and Markdown rows and totals keep no renderer state between rows, so
-        // pieces can go to every core.
+        // chunks can go to every core.
         parallel: summary_only || args.format != BatchFormat::Table,
         err_paint: io.err_paint,
     };

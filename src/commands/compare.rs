@@ -269,7 +269,7 @@ fn price_side<'t>(
     let pricer = Pricer::new(tariff, args.allow_out_of_range, false);
     let settings = workload::Settings {
         skip_invalid: false,
-        // Each row reaches the per-size sums through the sink, one piece after another.
+        // Each row reaches the per-size sums through the sink, one chunk after another.
         rows: true,
         parallel: false,
         err_paint: io.err_paint,

@@ -7,7 +7,7 @@ use super::Percent;
 
 /// What changed beyond the grid's cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum ChangeKind {
     /// The model of jobs that name none.
     DefaultModel,
     /// Decimal places or rounding mode of shown prices.
@@ -46,28 +46,28 @@ pub enum Kind {
     MinimumSeconds,
 }
 
-impl Kind {
+impl ChangeKind {
     /// How output names it.
     pub fn name(self) -> &'static str {
         match self {
-            Kind::DefaultModel => "default-model",
-            Kind::Display => "display",
-            Kind::ModelRemoved => "model-removed",
-            Kind::AliasRemoved => "alias-removed",
-            Kind::NameRemoved => "name-removed",
-            Kind::NameMoved => "name-moved",
-            Kind::ModelAdded => "model-added",
-            Kind::Rate => "rate",
-            Kind::Minimum => "minimum",
-            Kind::Steps => "steps",
-            Kind::Sides => "sides",
-            Kind::DefaultSteps => "default-steps",
-            Kind::DefaultSize => "default-size",
-            Kind::DefaultJob => "default-job",
-            Kind::Meter => "meter",
-            Kind::InputRate => "input-rate",
-            Kind::OutputRate => "output-rate",
-            Kind::MinimumSeconds => "minimum-seconds",
+            ChangeKind::DefaultModel => "default-model",
+            ChangeKind::Display => "display",
+            ChangeKind::ModelRemoved => "model-removed",
+            ChangeKind::AliasRemoved => "alias-removed",
+            ChangeKind::NameRemoved => "name-removed",
+            ChangeKind::NameMoved => "name-moved",
+            ChangeKind::ModelAdded => "model-added",
+            ChangeKind::Rate => "rate",
+            ChangeKind::Minimum => "minimum",
+            ChangeKind::Steps => "steps",
+            ChangeKind::Sides => "sides",
+            ChangeKind::DefaultSteps => "default-steps",
+            ChangeKind::DefaultSize => "default-size",
+            ChangeKind::DefaultJob => "default-job",
+            ChangeKind::Meter => "meter",
+            ChangeKind::InputRate => "input-rate",
+            ChangeKind::OutputRate => "output-rate",
+            ChangeKind::MinimumSeconds => "minimum-seconds",
         }
     }
 }
@@ -76,7 +76,7 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     /// What changed.
-    pub kind: Kind,
+    pub kind: ChangeKind,
     /// The model it belongs to; `None` for the whole tariff.
     pub model: Option<String>,
     /// The value as it was; empty for something added.

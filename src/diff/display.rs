@@ -1,6 +1,6 @@
 //! The display: places and rounding of shown prices.
 
-use super::{Change, Kind};
+use super::{Change, ChangeKind};
 use crate::exact::Rounding;
 use crate::tariff::{Display, Tariff};
 
@@ -13,7 +13,7 @@ pub(super) fn change(old: &Tariff, new: &Tariff) -> Option<Change> {
     let words = |d: Display| format!("{} places, {}", d.decimals, d.rounding.name());
     let rises = !never_shows_more(old.display, new.display);
     Some(Change {
-        kind: Kind::Display,
+        kind: ChangeKind::Display,
         model: None,
         old: words(old.display),
         new: words(new.display),

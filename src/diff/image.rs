@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::minimum::Least;
-use super::{Change, DiffError, Kind, Overflow, Percent};
+use super::{Change, ChangeKind, DiffError, Overflow, Percent};
 use crate::exact::Exact;
 use crate::tariff::{Model, describe_spans};
 
@@ -62,7 +62,7 @@ pub(super) fn model_changes(
         changes.push(Change {
             percent: Some(p),
             effect: format!("a metered image pays {p}%"),
-            ..change(Kind::Rate, words(o), words(n))
+            ..change(ChangeKind::Rate, words(o), words(n))
         });
     }
     if o.minimum != n.minimum {
@@ -77,14 +77,14 @@ pub(super) fn model_changes(
             percent: p,
             always_fails: p.is_none(),
             effect,
-            ..change(Kind::Minimum, shown(o.minimum), shown(n.minimum))
+            ..change(ChangeKind::Minimum, shown(o.minimum), shown(n.minimum))
         });
     }
     let steps = |m: &Model| vec![(m.steps.min, m.steps.max)];
     if steps(o) != steps(n) {
         changes.push(limits(
             change(
-                Kind::Steps,
+                ChangeKind::Steps,
                 describe_spans(&steps(o)),
                 describe_spans(&steps(n)),
             ),
@@ -97,7 +97,7 @@ pub(super) fn model_changes(
     if old_sides != new_sides {
         changes.push(limits(
             change(
-                Kind::Sides,
+                ChangeKind::Sides,
                 describe_spans(&old_sides),
                 describe_spans(&new_sides),
             ),
@@ -115,7 +115,7 @@ pub(super) fn model_changes(
             effect: format!(
                 "jobs that give no steps run {nd} steps instead of {od}; a metered image pays {p}%{with_rate}"
             ),
-            ..change(Kind::DefaultSteps, od.to_string(), nd.to_string())
+            ..change(ChangeKind::DefaultSteps, od.to_string(), nd.to_string())
         });
     }
     if oz != nz {
@@ -129,7 +129,7 @@ pub(super) fn model_changes(
             effect: format!(
                 "jobs that give no size get {nz} instead of {oz}; a metered image pays {p}%{with_rate}"
             ),
-            ..change(Kind::DefaultSize, oz.to_string(), nz.to_string())
+            ..change(ChangeKind::DefaultSize, oz.to_string(), nz.to_string())
         });
     }
     if od != nd && oz != nz {
@@ -144,7 +144,7 @@ pub(super) fn model_changes(
                 "jobs that give neither steps nor size get {nd} steps at {nz} instead of {od} steps at {oz}; a metered image pays {p}%{with_rate}"
             ),
             ..change(
-                Kind::DefaultJob,
+                ChangeKind::DefaultJob,
                 format!("{od} steps, {oz}"),
                 format!("{nd} steps, {nz}"),
             )

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::minimum::Least;
-use super::{Change, DiffError, Kind, Overflow, Percent};
+use super::{Change, ChangeKind, DiffError, Overflow, Percent};
 use crate::exact::Exact;
 use crate::tariff::{Metering, Model};
 
@@ -52,8 +52,8 @@ pub(super) fn meter_changes(o: &Model, n: &Model) -> Result<Vec<Change>, DiffErr
     match (o.metering, n.metering) {
         (Metering::Token(a), Metering::Token(b)) => {
             for (kind, what, (ra, rb)) in [
-                (Kind::InputRate, "input", (a.input, b.input)),
-                (Kind::OutputRate, "output", (a.output, b.output)),
+                (ChangeKind::InputRate, "input", (a.input, b.input)),
+                (ChangeKind::OutputRate, "output", (a.output, b.output)),
             ] {
                 if (ra, a.per) == (rb, b.per) {
                     continue;
@@ -82,7 +82,7 @@ pub(super) fn meter_changes(o: &Model, n: &Model) -> Result<Vec<Change>, DiffErr
                     always_fails: p.is_none(),
                     effect: p.map_or_else(String::new, |p| format!("a second of audio pays {p}%")),
                     ..change(
-                        Kind::Rate,
+                        ChangeKind::Rate,
                         a.rate.normalize().to_string(),
                         b.rate.normalize().to_string(),
                     )
@@ -99,7 +99,7 @@ pub(super) fn meter_changes(o: &Model, n: &Model) -> Result<Vec<Change>, DiffErr
                     always_fails: p.is_none(),
                     effect: Least::Seconds.effect(a.minimum_seconds, b.minimum_seconds, p),
                     ..change(
-                        Kind::MinimumSeconds,
+                        ChangeKind::MinimumSeconds,
                         a.minimum_seconds.normalize().to_string(),
                         b.minimum_seconds.normalize().to_string(),
                     )
@@ -113,7 +113,7 @@ pub(super) fn meter_changes(o: &Model, n: &Model) -> Result<Vec<Change>, DiffErr
                 b.name(),
                 a.name()
             ),
-            ..change(Kind::Meter, a.name().to_owned(), b.name().to_owned())
+            ..change(ChangeKind::Meter, a.name().to_owned(), b.name().to_owned())
         }),
     }
     Ok(changes)

@@ -26,7 +26,7 @@ mod percent;
 use rust_decimal::Decimal;
 
 pub use cells::{DiffCell, ModelDiff};
-pub use change::{Change, Kind};
+pub use change::{Change, ChangeKind};
 pub use days::{DayDiff, over_days, priced};
 pub use percent::{Delta, Overflow, Percent};
 
@@ -207,7 +207,7 @@ pub fn diff<'a>(
         .filter(|n| !old.models.iter().any(|o| o.id == n.id))
         .collect();
     changes.extend(added.iter().map(|n| Change {
-        kind: Kind::ModelAdded,
+        kind: ChangeKind::ModelAdded,
         model: Some(n.id.clone()),
         old: String::new(),
         new: n.id.clone(),
@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(c.delta.to_string(), "+0.00603");
         assert!(c.rises_above(d("99.99")) && !c.rises_above(Decimal::ONE_HUNDRED));
         assert_eq!(t.changes.len(), 1);
-        assert_eq!(t.changes[0].kind, Kind::Rate);
+        assert_eq!(t.changes[0].kind, ChangeKind::Rate);
         assert!(t.added.is_empty() && t.removed.is_empty());
     }
 }

@@ -1,13 +1,13 @@
 //! Which model a job gets by each name it may give, and by giving none.
 
-use super::{Change, Kind};
+use super::{Change, ChangeKind};
 use crate::tariff::{Model, Tariff};
 
 /// The change of the model jobs get when they name none, if any: it fails any gate.
 pub(super) fn default_model(old: &Tariff, new: &Tariff) -> Option<Change> {
     let (od, nd) = (old.default_model(), new.default_model());
     (od.id != nd.id).then(|| Change {
-        kind: Kind::DefaultModel,
+        kind: ChangeKind::DefaultModel,
         model: None,
         old: od.id.clone(),
         new: nd.id.clone(),
@@ -34,11 +34,11 @@ pub(super) fn name_changes(old: &Model, new: &Tariff) -> Vec<Change> {
         match new.find_model(name) {
             None => changes.push(Change {
                 kind: if i == 0 {
-                    Kind::ModelRemoved
+                    ChangeKind::ModelRemoved
                 } else if i <= old.aliases.len() {
-                    Kind::AliasRemoved
+                    ChangeKind::AliasRemoved
                 } else {
-                    Kind::NameRemoved
+                    ChangeKind::NameRemoved
                 },
                 model: Some(old.id.clone()),
                 old: name.to_owned(),
@@ -48,7 +48,7 @@ pub(super) fn name_changes(old: &Model, new: &Tariff) -> Vec<Change> {
                 effect: format!("jobs that name {name:?} can no longer be priced"),
             }),
             Some(n) if n.id != old.id => changes.push(Change {
-                kind: Kind::NameMoved,
+                kind: ChangeKind::NameMoved,
                 model: Some(old.id.clone()),
                 old: old.id.clone(),
                 new: n.id.clone(),

@@ -17,7 +17,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::digits::Block;
+use crate::digits::Figures;
 
 /// An exact amount, at least zero, kept reduced so that equal amounts compare equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -197,28 +197,28 @@ impl Exact {
 
     /// Appends the exact expansion (as `Display` writes it) to a byte buffer.
     pub fn push_to(self, out: &mut Vec<u8>) {
-        let mut block = Block::new(out);
-        self.write_to(&mut block);
-        block.finish();
+        let mut figures = Figures::new(out);
+        self.write_to(&mut figures);
+        figures.finish();
     }
 
-    /// Writes the exact expansion (as `Display` writes it) to a row's block.
+    /// Writes the exact expansion (as `Display` writes it) to a row's figures.
     #[inline]
-    pub fn write_to(self, block: &mut Block<'_>) {
+    pub fn write_to(self, figures: &mut Figures<'_>) {
         // A denominator that is a power of two (units of a 1024x1024 image are) and a numerator
         // of 64 bits: the whole part, then the fraction digit by digit, with no division.
         if self.fives == 0
             && self.twos <= 60
             && let Ok(numer) = u64::try_from(self.numer)
         {
-            block.binary(
+            figures.binary(
                 numer >> self.twos,
                 numer & ((1u64 << self.twos) - 1),
                 self.twos,
             );
             return;
         }
-        let out = block.out();
+        let out = figures.out();
         match self.scaled() {
             Some((digits, places)) => push_point(out, digits, places, true),
             None => out.extend_from_slice(self.to_string().as_bytes()),

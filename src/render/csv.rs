@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{GridView, money};
-use crate::digits::Block;
+use crate::digits::Figures;
 
 /// Writes `steps,256x256,...` and a row per steps.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
@@ -121,13 +121,13 @@ impl super::BatchSink for Batch {
         header: &super::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let mut block = Block::new(out);
-        block.u64(row.line);
-        block.byte(b',');
-        push_text(block.out(), &row.model.id);
+        let mut figures = Figures::new(out);
+        figures.u64(row.line);
+        figures.byte(b',');
+        push_text(figures.out(), &row.model.id);
         let layout = header.layout;
         if layout.metered() {
-            block.literal(b",exact");
+            figures.literal(b",exact");
         }
         for (separator, n) in [
             (b',', row.job.steps),
@@ -135,31 +135,31 @@ impl super::BatchSink for Batch {
             (b'x', row.job.size.height),
             (b',', row.job.count),
         ] {
-            block.byte(separator);
-            block.u64(u64::from(n));
+            figures.byte(separator);
+            figures.u64(u64::from(n));
         }
-        block.byte(b',');
+        figures.byte(b',');
         // The separator after the units, and the blank chat and speech cells of an image row.
-        let blanks = |block: &mut Block<'_>| match (layout.tokens, layout.seconds) {
-            (false, false) => block.byte(b','),
-            (true, true) => block.literal(b",,,,,"),
-            _ => block.literal(b",,,"),
+        let blanks = |figures: &mut Figures<'_>| match (layout.tokens, layout.seconds) {
+            (false, false) => figures.byte(b','),
+            (true, true) => figures.literal(b",,,,,"),
+            _ => figures.literal(b",,,"),
         };
         if let Some(quote) = row.quote {
-            quote.units.write_to(&mut block);
-            blanks(&mut block);
+            quote.units.write_to(&mut figures);
+            blanks(&mut figures);
             if layout.metered() {
-                quote.exact.write_to(&mut block);
-                block.byte(b',');
+                quote.exact.write_to(&mut figures);
+                figures.byte(b',');
             }
-            super::block_money(&mut block, quote.price, header.tariff.display.decimals);
+            super::money_figures(&mut figures, quote.price, header.tariff.display.decimals);
         } else {
-            blanks(&mut block);
+            blanks(&mut figures);
             if layout.metered() {
-                block.byte(b',');
+                figures.byte(b',');
             }
         }
-        let out = block.out();
+        let out = figures.out();
         if header.dated {
             out.push(b',');
             if let Some(day) = row.day {

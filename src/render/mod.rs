@@ -413,21 +413,21 @@ pub trait BatchSink: Send {
 
 /// [`money`], appended to a byte buffer.
 pub fn push_money(out: &mut Vec<u8>, rounded: Decimal, places: u32) {
-    let mut block = crate::digits::Block::new(out);
-    block_money(&mut block, rounded, places);
-    block.finish();
+    let mut figures = crate::digits::Figures::new(out);
+    money_figures(&mut figures, rounded, places);
+    figures.finish();
 }
 
-/// [`push_money`] into a row's block.
+/// [`push_money`] into a row's figures.
 #[inline]
-pub fn block_money(block: &mut crate::digits::Block<'_>, rounded: Decimal, places: u32) {
+pub fn money_figures(figures: &mut crate::digits::Figures<'_>, rounded: Decimal, places: u32) {
     if rounded.scale() == places
         && let Ok(digits) = u64::try_from(rounded.mantissa())
-        && block.point(digits, places, false)
+        && figures.point(digits, places, false)
     {
         return;
     }
-    let out = block.out();
+    let out = figures.out();
     match u128::try_from(rounded.mantissa()) {
         Ok(digits) if rounded.scale() == places => {
             crate::exact::push_point(out, digits, places, false)

@@ -280,7 +280,7 @@ fn many_jobs(n: usize, bad: &[usize]) -> String {
 
 #[test]
 fn large_inputs_come_out_whole_and_in_order_on_every_path() {
-    // Well past one piece (64 KiB), so pieces are priced apart and written in order.
+    // Well past one chunk (64 KiB), so chunks are priced apart and written in order.
     let (_d, path) = temp_file("many.csv", many_jobs(60_000, &[]).as_bytes());
     let (code, csv, err) = run(dis().arg("batch").arg(&path).args(["--format", "csv"]));
     assert_eq!(code, 0, "{err}");

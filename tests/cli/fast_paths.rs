@@ -1,4 +1,4 @@
-//! The fast batch paths held to the general reader: request bodies read in one pass, pieces of
+//! The fast batch paths held to the general reader: request bodies read in one pass, chunks of
 //! any size, lines at the line cap, late bad rows, lines written alike, JSON rows rendered on
 //! every core, and the drawn table streaming past the rows it holds.
 
@@ -119,7 +119,7 @@ fn many_jobs(n: usize) -> String {
     text
 }
 
-/// JSON rows rendered in pieces on every core come out in input order, the first without a
+/// JSON rows rendered in chunks on every core come out in input order, the first without a
 /// separator, each the same job as the CSV row.
 #[test]
 fn json_rows_in_parallel_pieces_are_whole_and_in_order() {
@@ -261,7 +261,7 @@ fn file(lines: impl Iterator<Item = String>) -> (String, String) {
 
 #[test]
 fn pieces_of_mixed_bodies_read_as_the_general_reader_reads_them() {
-    // Several pieces of 64 KiB, priced on both cores.
+    // Several chunks of 64 KiB, priced on both cores.
     let (fast, slow) = file((0..6000).map(line));
     assert!(fast.len() > 4 * 64 * 1024, "{}", fast.len());
     for format in ["csv", "json", "markdown", "table"] {
@@ -327,7 +327,7 @@ const MIB: usize = 1 << 20;
 
 #[test]
 fn pieces_that_shrink_read_no_stale_bytes() {
-    // Two lines just under the cap fill whole pieces; the short lines after them are read into
+    // Two lines just under the cap fill whole chunks; the short lines after them are read into
     // the same buffers, the last with no line end.
     let long = |steps: u32| {
         let mut line = format!(r#"{{"steps":{steps},"prompt":""#).into_bytes();

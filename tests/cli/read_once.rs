@@ -219,7 +219,7 @@ fn total_of_rows(text: &str, args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn a_chat_line_far_into_a_file_makes_the_summary_a_mixed_one() {
-    // Far past the first pieces read (about 190 bytes a line, pieces of 256 KiB).
+    // Far past the first chunks read (about 190 bytes a line, chunks of 256 KiB).
     for at in [1, 2, 5000, 20000] {
         let text = lines(20000, &[(at, BODY_CHAT)]);
         let (code, out, err) = batch(&text, &["--summary", "--format", "json"]);

@@ -101,9 +101,9 @@ fn near_misses_agree_with_the_general_reader() {
                     String::from_utf8_lossy(&bytes)
                 );
                 for ending in ["", "\n", "\r\n", "\n{\"steps\": 2}\n"] {
-                    let mut piece = bytes.clone();
-                    piece.extend_from_slice(ending.as_bytes());
-                    assert_same_line(&piece, defaults_ok);
+                    let mut chunk = bytes.clone();
+                    chunk.extend_from_slice(ending.as_bytes());
+                    assert_same_line(&chunk, defaults_ok);
                 }
             }
         }
@@ -119,19 +119,19 @@ fn lines_written_alike_read_one_after_another() {
             r#"{{"model": "flux-dev", "prompt": "a cat", "num_inference_steps": {steps}, "size": "{size}", "n": 2}}"#
         )
     };
-    let mut piece = String::new();
+    let mut chunk = String::new();
     for (steps, size) in [(20, "512x512"), (4, "1024x768"), (50, "64X64")] {
-        piece.push_str(&body(steps, size));
-        piece.push('\n');
+        chunk.push_str(&body(steps, size));
+        chunk.push('\n');
     }
-    piece.push_str(&body(7, "8x8"));
+    chunk.push_str(&body(7, "8x8"));
     let mut at = 0;
     let mut rows = Vec::new();
-    while let Some((row, length)) = fast_line(1, &piece.as_bytes()[at..], false) {
+    while let Some((row, length)) = fast_line(1, &chunk.as_bytes()[at..], false) {
         rows.push((row.model, row.steps, row.size));
         at += length;
     }
-    assert_eq!(at, piece.len());
+    assert_eq!(at, chunk.len());
     let flux = Some(Cow::Borrowed("flux-dev"));
     assert_eq!(
         rows,
@@ -144,11 +144,11 @@ fn lines_written_alike_read_one_after_another() {
     );
 }
 
-/// The first line of `piece` as the line reader reads it: found by its line end, that end
+/// The first line of `chunk` as the line reader reads it: found by its line end, that end
 /// (and a `\r` before it) taken off, read by [`fast_row`] when not over the cap.
-fn by_its_end(piece: &[u8], defaults_ok: bool) -> Option<(Row<'_>, usize)> {
-    let end = memchr::memchr(b'\n', piece).map_or(piece.len(), |at| at + 1);
-    let content = piece[..end].strip_suffix(b"\n").unwrap_or(&piece[..end]);
+fn by_its_end(chunk: &[u8], defaults_ok: bool) -> Option<(Row<'_>, usize)> {
+    let end = memchr::memchr(b'\n', chunk).map_or(chunk.len(), |at| at + 1);
+    let content = chunk[..end].strip_suffix(b"\n").unwrap_or(&chunk[..end]);
     if content.len() > MAX_LINE_BYTES {
         return None;
     }
@@ -158,13 +158,13 @@ fn by_its_end(piece: &[u8], defaults_ok: bool) -> Option<(Row<'_>, usize)> {
 
 /// [`fast_line`], which finds the line by reading it, takes the same line as
 /// [`by_its_end`], to the same row and length.
-fn assert_same_line(piece: &[u8], defaults_ok: bool) {
-    let found = fast_line(1, piece, defaults_ok);
+fn assert_same_line(chunk: &[u8], defaults_ok: bool) {
+    let found = fast_line(1, chunk, defaults_ok);
     assert_eq!(
         found,
-        by_its_end(piece, defaults_ok),
+        by_its_end(chunk, defaults_ok),
         "{:?}",
-        String::from_utf8_lossy(piece)
+        String::from_utf8_lossy(chunk)
     );
 }
 
@@ -173,9 +173,9 @@ fn a_line_read_to_its_end_is_the_line_found_by_its_end() {
     for line in TAKEN.iter().chain(DECLINED) {
         for ending in ["", "\n", "\r\n", "\r", "\r\r\n", " \r\n", "\r \n", "\n\n"] {
             for next in ["", "{\"steps\": 2}", "x"] {
-                let piece = format!("{line}{ending}{next}");
-                assert_same_line(piece.as_bytes(), false);
-                assert_same_line(piece.as_bytes(), true);
+                let chunk = format!("{line}{ending}{next}");
+                assert_same_line(chunk.as_bytes(), false);
+                assert_same_line(chunk.as_bytes(), true);
             }
         }
     }
@@ -183,14 +183,14 @@ fn a_line_read_to_its_end_is_the_line_found_by_its_end() {
     for extra in [0, 1] {
         let head = r#"{"steps": 1, "prompt": ""#;
         let fill = "a".repeat(MAX_LINE_BYTES - head.len() - 2 + extra);
-        let piece = format!("{head}{fill}\"}}\n{{}}");
-        assert_eq!(piece.find('\n'), Some(MAX_LINE_BYTES + extra));
-        let found = fast_line(1, piece.as_bytes(), false);
+        let chunk = format!("{head}{fill}\"}}\n{{}}");
+        assert_eq!(chunk.find('\n'), Some(MAX_LINE_BYTES + extra));
+        let found = fast_line(1, chunk.as_bytes(), false);
         assert_eq!(
             found.map(|(_, n)| n),
             (extra == 0).then_some(MAX_LINE_BYTES + 1)
         );
-        assert_same_line(piece.as_bytes(), false);
+        assert_same_line(chunk.as_bytes(), false);
     }
 }
 

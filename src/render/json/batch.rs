@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Alike, BATCH_SCHEMA_VERSION, Batch, count, provenance};
-use crate::digits::{Block, Text};
+use crate::digits::{Figures, Text};
 use crate::render::{exact, money};
 
 /// Appends `text` as a JSON string, escaped as `serde_json` escapes it.
@@ -50,9 +50,9 @@ impl crate::render::BatchSink for Batch {
         header: &crate::render::BatchHeader<'_>,
         row: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let mut block = Block::new(out);
-        block.literal(b",\n    {\"line\":");
-        block.u64(row.line);
+        let mut figures = Figures::new(out);
+        figures.literal(b",\n    {\"line\":");
+        figures.u64(row.line);
         let alike = Alike {
             model: std::ptr::from_ref(row.model) as usize,
             day: row.day,
@@ -83,39 +83,43 @@ impl crate::render::BatchSink for Batch {
                 (&*model, &*dated)
             }
         };
-        block.text(model);
+        figures.text(model);
         let size = row.job.size;
-        block.literal(b",\"steps\":");
-        block.u64(u64::from(row.job.steps));
-        block.literal(b",\"size\":\"");
-        block.u64(u64::from(size.width));
-        block.byte(b'x');
-        block.u64(u64::from(size.height));
-        block.literal(b"\",\"width\":");
-        block.u64(u64::from(size.width));
-        block.literal(b",\"height\":");
-        block.u64(u64::from(size.height));
-        block.literal(b",\"count\":");
-        block.u64(u64::from(row.job.count));
+        figures.literal(b",\"steps\":");
+        figures.u64(u64::from(row.job.steps));
+        figures.literal(b",\"size\":\"");
+        figures.u64(u64::from(size.width));
+        figures.byte(b'x');
+        figures.u64(u64::from(size.height));
+        figures.literal(b"\",\"width\":");
+        figures.u64(u64::from(size.width));
+        figures.literal(b",\"height\":");
+        figures.u64(u64::from(size.height));
+        figures.literal(b",\"count\":");
+        figures.u64(u64::from(row.job.count));
         match row.quote {
             Some(quote) => {
-                block.literal(b",\"units\":\"");
-                quote.units.write_to(&mut block);
-                block.literal(NO_METERED);
-                block.literal(b",\"exact\":\"");
-                quote.exact.write_to(&mut block);
-                block.literal(b"\",\"price\":\"");
-                crate::render::block_money(&mut block, quote.price, header.tariff.display.decimals);
-                block.byte(b'"');
+                figures.literal(b",\"units\":\"");
+                quote.units.write_to(&mut figures);
+                figures.literal(NO_METERED);
+                figures.literal(b",\"exact\":\"");
+                quote.exact.write_to(&mut figures);
+                figures.literal(b"\",\"price\":\"");
+                crate::render::money_figures(
+                    &mut figures,
+                    quote.price,
+                    header.tariff.display.decimals,
+                );
+                figures.byte(b'"');
             }
             None => {
-                block.literal(b",\"units\":\"");
-                block.literal(NO_METERED);
-                block.literal(b",\"exact\":null,\"price\":\"\"");
+                figures.literal(b",\"units\":\"");
+                figures.literal(NO_METERED);
+                figures.literal(b",\"exact\":null,\"price\":\"\"");
             }
         }
-        block.text(dated);
-        let out = block.out();
+        figures.text(dated);
+        let out = figures.out();
         push_columns(out, header, &row.extra);
         out.push(b'}');
         Ok(())

@@ -392,7 +392,7 @@ fn count(n: u128) -> Value {
 /// Batch output: one object, with `jobs` streamed one per line.
 ///
 /// Every job is written as `,\n    {...}`: the runner drops the comma before the first job
-/// it writes ([`super::BatchSink::lead`]), so rows keep no state and pieces of rows can be
+/// it writes ([`super::BatchSink::lead`]), so rows keep no state and chunks of rows can be
 /// rendered on every core.
 #[derive(Default)]
 pub struct Batch {
