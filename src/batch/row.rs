@@ -156,10 +156,11 @@ pub enum InputError {
         /// What is wrong.
         message: String,
     },
-    /// An input whose start shows it is not a job file dis-price can read: UTF-16, a JSON
-    /// array, JSON where CSV was asked for, nothing at all.
+    /// An input refused as a whole: its start shows it is not a job file dis-price can read
+    /// (UTF-16, a JSON array, JSON where CSV was asked for, nothing at all), or it changed
+    /// while it was read.
     #[error("{name}: {message}")]
-    Form {
+    Refused {
         /// The input's name.
         name: String,
         /// What it is, and what would be accepted.
@@ -171,7 +172,7 @@ impl InputError {
     /// An input that read differently the second time (or grew after it was scanned): the
     /// rows written so far are not to be trusted.
     pub fn changed(name: &str, what: &str) -> InputError {
-        InputError::Form {
+        InputError::Refused {
             name: name.to_owned(),
             message: format!(
                 "changed while it was read: {what}; the rows written are not to be trusted and no total is written (price a file that does not change while dis-price reads it)"

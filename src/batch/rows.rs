@@ -67,7 +67,7 @@ impl<R: BufRead> Rows<R> {
         options: ReadOptions,
     ) -> Result<Self, InputError> {
         let (input, start) = start(&name, input)?;
-        let format = choose_form(format, start).map_err(|message| InputError::Form {
+        let format = choose_form(format, start).map_err(|message| InputError::Refused {
             name: name.clone(),
             message,
         })?;

@@ -99,7 +99,7 @@ pub(super) fn start<R: BufRead>(name: &str, mut input: R) -> Result<(Input<R>, S
         name: name.to_owned(),
         source,
     };
-    let refuse = |message: String| InputError::Form {
+    let refuse = |message: String| InputError::Refused {
         name: name.to_owned(),
         message,
     };
