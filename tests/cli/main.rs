@@ -16,6 +16,7 @@ mod dated;
 mod dated_meters;
 mod dated_rows;
 mod diff;
+mod doc_links;
 mod diff_days;
 mod diff_gate;
 mod diff_minimum;

@@ -9,9 +9,9 @@ use crate::action::{BASE, HEAD, Runner, have_tools, runner};
 use crate::readme::{blocks, path_with_binary};
 
 fn script() -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let text = std::fs::read_to_string(path).expect("README.md");
-    blocks("README.md", &text)
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md");
+    let text = std::fs::read_to_string(path).expect("docs/ci.md");
+    blocks("docs/ci.md", &text)
         .expect("blocks")
         .into_iter()
         .find(|b| b.info == "sh" && b.lines.iter().any(|l| l.contains("PR_NUMBER")))
