@@ -117,21 +117,24 @@ impl MeterGridView<'_> {
     }
 }
 
-/// How a shown amount relates to its exact value, when it is not the exact value: rounded to
-/// the tariff's places, or to more places so that it does not show as zero.
+/// How a shown amount relates to its exact value: rounded to the tariff's places, or shown at more
+/// places so that it does not show as zero; `None` for an amount shown exactly at its places.
 pub fn shown_note(price: Decimal, exact: crate::exact::Exact, tariff: &Tariff) -> Option<String> {
-    if crate::exact::Exact::from_decimal(price) == Some(exact) {
-        return None;
-    }
     let (places, mode) = (tariff.display.decimals, tariff.display.rounding.name());
-    Some(if price.scale() > places {
-        format!(
-            "rounded {mode} to {} places, not {places}, so that it does not show as zero",
+    let unrounded = crate::exact::Exact::from_decimal(price) == Some(exact);
+    // An amount shown at more places than the tariff's is always said to be, rounded or not.
+    if price.scale() > places {
+        let how = if unrounded {
+            "at".to_owned()
+        } else {
+            format!("rounded {mode} to")
+        };
+        return Some(format!(
+            "{how} {} places, not {places}, so that it does not show as zero",
             price.scale()
-        )
-    } else {
-        format!("rounded {mode} to {places} places")
-    })
+        ));
+    }
+    (!unrounded).then(|| format!("rounded {mode} to {places} places"))
 }
 
 /// A grid with what produced it.

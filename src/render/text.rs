@@ -89,6 +89,8 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
     let currency = escaped(&tariff.currency);
     let amount = paint.bold(&money(charge.price, tariff.display.decimals));
     let name = escaped(&model.name);
+    // Each request's labels are one column wide: "output" for chat, "seconds" for speech.
+    let mut label_width = "output".len();
     match (charge.detail, model.metering) {
         (
             Detail::Tokens {
@@ -131,6 +133,7 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
             Metering::Second(rates),
         ) => {
             let (given, charged) = (exact(given), exact(charged));
+            label_width = "seconds".len();
             writeln!(
                 out,
                 "{amount} {currency}  for {given} second{} of audio with {name}",
@@ -157,7 +160,7 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
         }
     }
     if let Some(note) = super::shown_note(charge.price, charge.exact, tariff) {
-        writeln!(out, "  shown   {note}")?;
+        writeln!(out, "  {:<w$}  {note}", "shown", w = label_width)?;
     }
     Ok(())
 }
