@@ -2,6 +2,7 @@
 
 mod action;
 mod afford;
+mod bash_completion;
 mod batch;
 mod batch_csv;
 mod batch_jsonl;

@@ -1,4 +1,4 @@
-//! The README's pull-request review script, run as written in a throwaway repository (main and a
+//! docs/ci.md's pull-request review script, run as written in a throwaway repository (main and a
 //! topic branch, an origin to fetch main from) with a stand-in `gh` that records its calls:
 //! where `PR_NUMBER` comes from, exit 1 for a failed gate only and 2 for anything else, no file
 //! left in the work tree, the sides named by branch, one comment kept up to date.
