@@ -125,7 +125,8 @@ __dis_price_models() {
 
 /// Completes `--model` with the tariff's model ids instead of file names (see [`BASH_MODELS`]).
 pub fn bash_model_ids(script: &str) -> String {
-    let files = "                --model)\n                    COMPREPLY=($(compgen -f \"${cur}\"))\n";
+    let files =
+        "                --model)\n                    COMPREPLY=($(compgen -f \"${cur}\"))\n";
     let models = "                --model)\n                    __dis_price_models\n";
     let mut fixed = script.replace(files, models);
     fixed.push_str(BASH_MODELS);

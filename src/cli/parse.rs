@@ -47,9 +47,7 @@ impl Cli {
         }
         let mut cli = Cli::command().styles(clap::builder::Styles::plain());
         cli.build();
-        let batch = cli
-            .find_subcommand_mut("batch")
-            .expect("the batch command");
+        let batch = cli.find_subcommand_mut("batch").expect("the batch command");
         Err(batch.error(
             ErrorKind::MissingRequiredArgument,
             "the following required arguments were not provided:\n  <FILE>\n\n  \
@@ -109,13 +107,22 @@ impl Cli {
 }
 
 /// Flags other tools use to name an output file; dis-price writes to standard output.
-const OUTPUT_FLAGS: [&str; 6] = ["-o", "--output", "--out", "-O", "--output-file", "--outfile"];
+const OUTPUT_FLAGS: [&str; 6] = [
+    "-o",
+    "--output",
+    "--out",
+    "-O",
+    "--output-file",
+    "--outfile",
+];
 
 /// `e` with a tip of ours where clap has none or a misleading one: `--n` for `-n`, `-o FILE`
 /// for a shell redirection, and the shells `completions` takes.
 fn with_tips(mut e: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
     let tip = match (e.kind(), e.get(ContextKind::InvalidArg)) {
-        (ErrorKind::UnknownArgument, Some(ContextValue::String(arg))) => unknown_flag_tip(arg, args),
+        (ErrorKind::UnknownArgument, Some(ContextValue::String(arg))) => {
+            unknown_flag_tip(arg, args)
+        }
         (ErrorKind::MissingRequiredArgument, Some(ContextValue::Strings(missing)))
             if missing.iter().any(|m| m == "<SHELL>") =>
         {

@@ -310,13 +310,14 @@ fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<(
 /// A token or second model's grid as a Markdown table, then the rates it was priced at.
 pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
     let (header, rows) = view.rows();
+    // The caption above the table, as the image grid's title line is.
+    writeln!(out, "{}\n", view.note())?;
     writeln!(out, "| {} |", header.join(" | "))?;
     writeln!(out, "|{}", "---:|".repeat(header.len()))?;
     for row in rows {
         writeln!(out, "| {} |", row.join(" | "))?;
     }
-    writeln!(out)?;
-    writeln!(out, "{}", view.note())
+    Ok(())
 }
 
 #[cfg(test)]

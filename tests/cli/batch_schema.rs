@@ -323,7 +323,10 @@ fn the_printed_schema_is_the_shipped_file() {
     // Without FILE (nor --schema), a pipe is read: here an empty one, which holds no jobs.
     let (code, _, err) = run(dis().arg("batch"));
     assert_eq!(code, 2);
-    assert!(err.starts_with("error: -: there is nothing to read"), "{err}");
+    assert!(
+        err.starts_with("error: -: there is nothing to read"),
+        "{err}"
+    );
 }
 
 /// A change to one row.

@@ -145,11 +145,13 @@ fn plain_with_skip_invalid_is_refused() {
 #[test]
 fn help_covers_images_chat_and_speech() {
     let help = stdout_of(&["--help"]);
-    let tagline = "Know what a Distribute.ai job will cost before you run it: images, chat and speech.";
+    let tagline =
+        "Know what a Distribute.ai job will cost before you run it: images, chat and speech.";
     assert!(help.starts_with(tagline), "{help}");
     assert!(
-        help.contains("\n  dis-price --model \"Llama-3.3 70B\" --input-tokens 1500 --output-tokens 400\n")
-            && help.contains("\n  dis-price --model chatterbox --seconds 12.25 "),
+        help.contains(
+            "\n  dis-price --model \"Llama-3.3 70B\" --input-tokens 1500 --output-tokens 400\n"
+        ) && help.contains("\n  dis-price --model chatterbox --seconds 12.25 "),
         "{help}"
     );
     let man = stdout_of(&["man"]);
@@ -163,7 +165,10 @@ fn help_covers_images_chat_and_speech() {
         manifest.contains("images per megapixel-step, chat per token, speech per second"),
         "the package description names every meter"
     );
-    assert!(stdout_of(&["validate", "--help"]).starts_with("Check a tariff against every rule of schema 2"));
+    assert!(
+        stdout_of(&["validate", "--help"])
+            .starts_with("Check a tariff against every rule of schema 2")
+    );
 }
 
 /// Every command that has formats lists them in its `--help`, each with what it is for.
@@ -180,7 +185,9 @@ fn every_command_s_help_lists_its_formats() {
         (&["diff"], &["table", "markdown", "csv", "json"]),
     ] {
         let help = stdout_of(&[args, &["--help"]].concat());
-        let at = help.find("--format <FORMAT>").unwrap_or_else(|| panic!("{args:?}: {help}"));
+        let at = help
+            .find("--format <FORMAT>")
+            .unwrap_or_else(|| panic!("{args:?}: {help}"));
         let section = &help[at..];
         let end = section[1..].find("\n  -").map_or(section.len(), |e| e + 1);
         for format in formats {

@@ -96,7 +96,8 @@ fn afford_figures(args: &[&str]) -> (String, String, String, String) {
         assert_eq!(code, 0, "{args:?}: {err}");
         out
     };
-    let text = out("text");
+    // The answer's line; a footnote may follow it.
+    let text = out("text").lines().next().unwrap_or_default().to_owned();
     let json: serde_json::Value = serde_json::from_str(&out("json")).unwrap();
     let (_, figures) = text
         .rsplit_once(" each: ")

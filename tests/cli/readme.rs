@@ -31,7 +31,12 @@ pub(crate) fn documents() -> Vec<(String, PathBuf)> {
         .collect();
     let mut docs: Vec<String> = std::fs::read_dir(root.join("docs"))
         .expect("docs/")
-        .map(|e| e.expect("docs/ entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("docs/ entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|n| n.ends_with(".md"))
         .map(|n| format!("docs/{n}"))
         .collect();

@@ -93,7 +93,10 @@ const CASES: &[(&str, &[&str])] = &[
         "dis-price table --format ",
         &["csv", "json", "markdown", "plain", "table"],
     ),
-    ("dis-price --format ", &["json", "markdown", "plain", "text"]),
+    (
+        "dis-price --format ",
+        &["json", "markdown", "plain", "text"],
+    ),
     ("dis-price batch jobs.csv --format c", &["csv"]),
     (
         "dis-price --tariff mine.toml table --format m",
@@ -695,7 +698,9 @@ fn man_finds_pages_installed_beside_cargo_s_bin() {
             .output()
             .expect("man runs")
     };
-    let found = man_w(std::env::join_paths([bin.as_path(), Path::new("/usr/bin"), Path::new("/bin")]).unwrap());
+    let found = man_w(
+        std::env::join_paths([bin.as_path(), Path::new("/usr/bin"), Path::new("/bin")]).unwrap(),
+    );
     assert_eq!(
         String::from_utf8_lossy(&found.stdout).trim(),
         pages.join("dis-price-batch.1").display().to_string(),

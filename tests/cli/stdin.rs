@@ -197,7 +197,10 @@ fn batch_without_a_file_reads_a_pipe() {
             .write_stdin(jobs),
     );
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("standard input can be read only once"), "{err}");
+    assert!(
+        err.contains("standard input can be read only once"),
+        "{err}"
+    );
 }
 
 /// On a terminal nobody types a job file: no FILE is the usage error, with how to give one.
