@@ -123,7 +123,8 @@ __dis_price_models() {
 }
 "#;
 
-/// Completes `--model` with the tariff's model ids instead of file names (see [`BASH_MODELS`]).
+/// Completes `--model` with the tariff's model ids instead of file names, through a shell
+/// function appended to the script (`__dis_price_models`).
 pub fn bash_model_ids(script: &str) -> String {
     let files =
         "                --model)\n                    COMPREPLY=($(compgen -f \"${cur}\"))\n";

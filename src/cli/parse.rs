@@ -128,7 +128,7 @@ fn with_tips(mut e: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
         {
             let shells: Vec<String> = <clap_complete::Shell as clap::ValueEnum>::value_variants()
                 .iter()
-                .filter_map(|s| clap::ValueEnum::to_possible_value(s))
+                .filter_map(clap::ValueEnum::to_possible_value)
                 .map(|v| v.get_name().to_owned())
                 .collect();
             Some(format!(

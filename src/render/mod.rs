@@ -132,7 +132,7 @@ pub fn grouped(n: impl std::fmt::Display) -> String {
     }
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (k, d) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);

@@ -338,6 +338,17 @@ fn document_examples_print_what_the_documents_show() {
     );
 }
 
+/// The README is a guide, not an archive: at most 700 lines, the rest in the documents beside
+/// it.
+#[test]
+fn readme_is_at_most_700_lines() {
+    let lines = document("README.md").lines().count();
+    assert!(
+        lines <= 700,
+        "README.md has {lines} lines; move reference material to docs/"
+    );
+}
+
 /// The README states the minimum Rust version that `Cargo.toml` sets.
 #[test]
 fn readme_names_the_minimum_rust_version() {
