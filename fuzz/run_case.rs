@@ -35,7 +35,7 @@ use clap::Parser;
 use dis_price::axis::{SizeList, StepsList};
 use dis_price::cli::{
     AffordArgs, AffordFormat, BatchFormat, CheckFormat, Cli, Command, FitFormat, GridFormat,
-    ModelsFormat, QuoteFormat,
+    ModelsFormat, QuoteFormat, TableFormat,
 };
 use dis_price::render::Paint;
 use dis_price::{Error, Outcome, Streams};
@@ -249,7 +249,11 @@ fn form_of(cli: &Cli) -> Form {
             Some(QuoteFormat::Plain) => Form::Amount,
             _ => Form::Other,
         },
-        Some(Command::Table(a)) => grid(a.format),
+        Some(Command::Table(a)) => match a.format {
+            TableFormat::Json => Form::Json,
+            TableFormat::Csv => Form::Csv,
+            TableFormat::Table | TableFormat::Markdown | TableFormat::Plain => Form::Other,
+        },
         Some(Command::Diff(a)) => grid(a.format),
         Some(Command::Check(a)) if a.format == CheckFormat::Json => Form::Json,
         Some(Command::Batch(a)) => match a.format {

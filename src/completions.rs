@@ -12,18 +12,126 @@ pub const BIN: &str = "dis-price";
 /// caller writes it and checks the write).
 pub fn script(shell: Shell) -> Vec<u8> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut script);
+    let mut cmd = for_completion(Cli::command());
+    clap_complete::generate(shell, &mut cmd, BIN, &mut script);
     let text = String::from_utf8_lossy(&script);
     match shell {
-        Shell::Bash => fix_bash_arms(&text, BIN).into_bytes(),
+        Shell::Bash => {
+            let fixed = fix_bash_arms(&text, BIN);
+            let fixed = bash_files_after_command(&fixed, &cmd);
+            bash_model_ids(&fixed).into_bytes()
+        }
         Shell::Zsh => fix_zsh_top_level(&text, BIN).into_bytes(),
         Shell::Fish => {
             let mut fixed = fix_fish_value_at_top(&fix_fish_dollars(&text));
-            fixed.push_str(&fish_positional_values(&Cli::command()));
+            fixed.push_str(&fish_positional_values(&cmd));
             fixed.into_bytes()
         }
         _ => script,
     }
+}
+
+/// The command line as the completion scripts see it: a value that is not a path (a number, a
+/// size, a list, a day, an amount) completes to nothing instead of to file names, which is
+/// what a value with no hint gets. `--model` is left to [`bash_model_ids`].
+pub fn for_completion(cmd: clap::Command) -> clap::Command {
+    fn no_files(arg: clap::Arg) -> clap::Arg {
+        use clap::ValueHint;
+        let path = matches!(
+            arg.get_value_hint(),
+            ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
+        );
+        if path
+            || arg.get_id() == "model"
+            || !arg.get_action().takes_values()
+            || !arg.get_possible_values().is_empty()
+        {
+            arg
+        } else {
+            arg.value_hint(ValueHint::Other)
+        }
+    }
+    cmd.mut_args(no_files)
+        .mut_subcommands(|sub| sub.mut_args(no_files))
+}
+
+/// Lists files, not options, right after a command whose first argument is a file
+/// (`dis-price batch <TAB>`).
+///
+/// clap_complete's bash script offers a command's options at the word after its name whatever
+/// is typed there, so readline inserts their common prefix, `-`. For a command whose first
+/// positional is a path, options are offered only once a `-` is typed, and any other word falls
+/// through to bash's file names (the script is registered with `-o default`).
+pub fn bash_files_after_command(script: &str, cmd: &clap::Command) -> String {
+    let mut fixed = script.to_owned();
+    let prefix = BIN.replace('-', "__");
+    for sub in cmd.get_subcommands() {
+        let takes_file = sub.get_positionals().next().is_some_and(|p| {
+            matches!(
+                p.get_value_hint(),
+                clap::ValueHint::AnyPath | clap::ValueHint::FilePath
+            )
+        });
+        if !takes_file {
+            continue;
+        }
+        let arm = format!("        {prefix}{SEP}{})\n", sub.get_name());
+        let Some(start) = fixed.find(&arm) else {
+            continue;
+        };
+        let end = fixed[start..]
+            .find("\n            ;;\n")
+            .map_or(fixed.len(), |e| start + e);
+        let body = fixed[start..end]
+            .replacen(
+                "if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then",
+                "if [[ ${cur} == -* ]] ; then",
+                1,
+            )
+            .replacen(
+                "            COMPREPLY=( $(compgen -W \"${opts}\" -- \"${cur}\") )\n            return 0",
+                "            COMPREPLY=()\n            return 0",
+                1,
+            );
+        fixed.replace_range(start..end, &body);
+    }
+    fixed
+}
+
+/// The bash function that offers the tariff's model ids, each quoted for the shell
+/// (`Llama-3.1\ 8B`): the tariff of `--tariff` on the line, else `DIS_PRICE_TARIFF` or the
+/// built-in one, asked of the very `dis-price` being completed, at the time of the TAB.
+const BASH_MODELS: &str = r#"
+__dis_price_models() {
+    local IFS=$'\n' i word
+    local -a tariff=()
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case "${COMP_WORDS[i]}" in
+            --tariff) tariff=(--tariff "${COMP_WORDS[i+1]}") ;;
+            --tariff=*) tariff=("${COMP_WORDS[i]}") ;;
+        esac
+    done
+    word=${cur//\\/}
+    word=${word#[\"\']}
+    COMPREPLY=($(compgen -W "$(command "${COMP_WORDS[0]}" "${tariff[@]}" models --format plain 2>/dev/null)" -- "${word}"))
+    # Inside quotes the id goes in as it is; outside, its blanks are escaped.
+    if ((${#COMPREPLY[@]})) && [[ ${COMP_WORDS[COMP_CWORD]} != [\"\']* ]]; then
+        COMPREPLY=($(printf '%q\n' "${COMPREPLY[@]}"))
+    fi
+    compopt +o default +o bashdefault 2>/dev/null
+    return 0
+}
+"#;
+
+/// Completes `--model` with the tariff's model ids instead of file names, through a shell
+/// function appended to the script (`__dis_price_models`).
+pub fn bash_model_ids(script: &str) -> String {
+    let files =
+        "                --model)\n                    COMPREPLY=($(compgen -f \"${cur}\"))\n";
+    let models = "                --model)\n                    __dis_price_models\n";
+    let mut fixed = script.replace(files, models);
+    fixed.push_str(BASH_MODELS);
+    fixed
 }
 
 /// Separator clap_complete's bash script puts between command names in its `cmd` values.
@@ -227,7 +335,7 @@ mod tests {
 
     fn upstream(shell: Shell) -> String {
         let mut raw = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), BIN, &mut raw);
+        clap_complete::generate(shell, &mut for_completion(Cli::command()), BIN, &mut raw);
         String::from_utf8(raw).unwrap()
     }
 
@@ -256,7 +364,7 @@ mod tests {
         assert!(fixed.contains("for \\$(...)'"));
         assert_eq!(
             fix_fish_value_at_top(&raw.replace("$(...)", "\\$(...)"))
-                + &fish_positional_values(&Cli::command()),
+                + &fish_positional_values(&for_completion(Cli::command())),
             fixed
         );
         // Outside a value list, and once escaped, nothing changes.

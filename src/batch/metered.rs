@@ -199,14 +199,19 @@ fn only_keys(
                 })
             })
             .unwrap_or_default();
+        // The keys first, then what to do: "(price keys: ...); if it does not change ...".
+        let ignored = if ignored.is_empty() {
+            String::new()
+        } else {
+            format!("; ignored: {}", ignored.join(", "))
+        };
         return Err(err(
             line,
             key,
             &json_object::value(value),
             format!(
-                "is not a key of a {shape} dis-price knows{hint} (price keys: {}; ignored: {})",
+                "is not a key of a {shape} dis-price knows (price keys: {}{ignored}){hint}",
                 known.join(", "),
-                ignored.join(", ")
             ),
         ));
     }

@@ -321,14 +321,14 @@ impl<'t> Pricer<'t> {
             let known: Vec<String> = tariff.models.iter().map(Model::known_as).collect();
             let hint = tariff
                 .nearest_model(query)
-                .map(|n| format!("did you mean {n:?}? "))
+                .map(|n| format!("; did you mean {n:?}?"))
                 .unwrap_or_default();
             RowError::new(
                 line,
                 "model",
                 query,
                 format!(
-                    "is not a model of the tariff; {hint}(models: {})",
+                    "is not a model of the tariff{hint} (models: {})",
                     known.join(", ")
                 ),
             )

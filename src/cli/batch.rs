@@ -17,14 +17,16 @@ use crate::review::Thresholds;
 /// `batch`.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// The job file, or - for standard input.
-    // Empty (and so never a file) only with --schema, which reads no file.
+    /// The job file, or - for standard input [default: standard input, when it is not a
+    /// terminal].
+    // Empty (and so never a file) only with --schema, which reads no file; see
+    // `Cli::batch_from_a_pipe` for a FILE left out.
     #[arg(
         value_name = "FILE",
-        required_unless_present = "schema",
         value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from),
         default_value = "",
-        hide_default_value = true
+        hide_default_value = true,
+        value_hint = clap::ValueHint::FilePath
     )]
     pub file: PathBuf,
 

@@ -23,35 +23,22 @@ use crate::number::parse_u32;
 use crate::size::Size;
 
 mod batch;
+mod help;
 mod parse;
 
 pub use batch::BatchArgs;
 
-const EXAMPLES: &str = "\
-Examples:
-  dis-price --steps 20 --size 512x512                 price one image
-  dis-price --steps 28 --size 1024 -n 4               four 1024x1024 images at 28 steps
-  dis-price --steps 20 --size 512 --format plain      the amount alone, for scripts
-  dis-price table                                     the published grid, from the model
-  dis-price table --steps 10..50:10 --sizes 512,1024 --format markdown
-  dis-price check                                     the model against the published prices
-  dis-price batch jobs.csv --budget 25                price a file of jobs; exit 1 over budget
-  dis-price afford --budget 10 --steps 28 --size 1024 how many images 10 USD buys
-  dis-price tariff > mine.toml                        start a custom tariff
-
-Exit status: 0 success, 1 a check failed (a published cell off, over budget), 2 bad usage or bad
-input.";
-
-/// Know what a Distribute.ai image job will cost before you run it.
+/// Know what a Distribute.ai job will cost before you run it: images, chat and speech.
 ///
-/// dis-price prices text-to-image jobs exactly from a tariff: steps x width x height / 1024^2
-/// megapixel-steps times the model's rate. A tariff for Distribute.ai's "Flux.1 [dev]" is built
-/// in; --tariff or DIS_PRICE_TARIFF replaces it.
+/// dis-price prices jobs exactly from a tariff: an image per megapixel-step (steps x width x
+/// height / 1024^2), a chat request per input and output token, speech per second of audio. A
+/// tariff of Distribute.ai's models (Flux.1 [dev], Llama-3.1 8B, Llama-3.3 70B, Chatterbox) is
+/// built in; --tariff or DIS_PRICE_TARIFF replaces it.
 #[derive(Debug, Parser)]
 #[command(
     name = "dis-price",
     version,
-    after_help = EXAMPLES,
+    after_help = help::MAIN,
     max_term_width = 100
 )]
 pub struct Cli {
@@ -177,23 +164,14 @@ impl BudgetArgs {
 )]
 pub enum Command {
     /// Print the steps x sizes price grid computed from the model.
-    #[command(after_help = "\
-Examples:
-  dis-price table                                   the published grid's axes
-  dis-price table --steps 10..50:10 --sizes 512,768,1024
-  dis-price table --format csv > grid.csv")]
+    #[command(after_help = help::TABLE)]
     Table(TableArgs),
 
     /// Hold each model's computed grid against its published prices.
     ///
     /// Shows every published cell: the computed price, the published one, their difference and
     /// whether it is exact, within the tariff's tolerance, or off. Exits 1 when any cell is off.
-    #[command(after_help = "\
-Examples:
-  dis-price check
-  dis-price check --format json | jq '.models[].cells[] | select(.status != \"exact\")'
-
-Exit status: 0 every cell within tolerance, 1 a cell is off, 2 bad input.")]
+    #[command(after_help = help::CHECK)]
     Check(CheckArgs),
 
     /// Price a file of jobs: CSV, or JSON Lines such as the API's own request bodies.
@@ -202,45 +180,7 @@ Exit status: 0 every cell within tolerance, 1 a cell is off, 2 bad input.")]
     /// the number of jobs and images, and per-model subtotals. A bad row stops the run with exit
     /// 2 naming its line, field and value; with --skip-invalid each bad row is reported on
     /// stderr, the rest are priced, and the exit status is still 2.
-    #[command(after_help = "\
-Input: CSV with a header (columns steps, size, and optionally count or n, model, width and height
-instead of size; other columns are carried through to per-job output), or JSON Lines with the same
-keys or the API's request bodies ({\"num_inference_steps\": 20, \"size\": \"512x512\", \"n\": 2, ...};
-model matches an id, alias or display name in any case; prompt, seed, guidance_scale, style,
-response_format and OpenAI's user, quality, output_format, output_compression, background,
-moderation, stream, safety_identifier and partial_images of 0 are ignored, other keys refused
-unless named with --ignore-key). The form follows the
-extension (.csv, .jsonl, .ndjson) or --input; from stdin (-), a first line starting with { means
-JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
-
-With --baseline BASE, FILE is compared with BASE under the same tariff: the totals, the change
-and its percentage, jobs and images on each side, the change per model and the sizes that changed
-most. With --baseline-tariff OLD.toml, FILE (or BASE) is priced under OLD.toml as the base. Both
-sides are read in full before anything is written. --fail-above and --fail-increase gate a rise
-(exit 1); --warn-above and --warn-increase only warn. A base of 0 has no percentage: a new workload
-is judged by --fail-increase and --budget, not by percent. --format github writes annotations and
-fills GitHub's job summary and step outputs.
-
-Dates: a CSV date (or created) column, or a JSON created (or date) key, prices the row at the rate
-in force on its day: YYYY-MM-DD, an RFC 3339 time with its offset (its UTC day), or a Unix
-timestamp in whole seconds as the API's created is. A row without one is priced on --as-of (default
-today, UTC). Dated rows show their day and rate (columns date and rate; in a file with chat or
-speech rows also input_rate, output_rate and per: a chat row's two rates, each per that many
-tokens, its rate cell blank).
-
-Examples:
-  dis-price batch jobs.csv
-  dis-price batch requests.jsonl --summary --budget 25 --warn-at 80
-  generate-requests | dis-price batch - --format json > priced.json
-  dis-price batch jobs.csv --format plain                       the total alone
-  dis-price batch jobs.csv --baseline base.csv --fail-above 10 --format markdown
-  dis-price batch jobs.csv --baseline base.csv --warn-above 5 --fail-increase 5 --format github
-  dis-price --tariff new.toml batch jobs.csv --baseline-tariff old.toml
-  dis-price --tariff prices.toml batch november.csv --as-of 2026-11-30
-  dis-price batch --schema > batch.schema.json                  what --format json writes
-
-Exit status: 0 success, 1 over budget or a rise past --fail-above/--fail-increase, 2 a bad row or
-bad input.")]
+    #[command(after_help = help::BATCH)]
     Batch(BatchArgs),
 
     /// How many images a budget buys, or with --count, the most steps that still fit.
@@ -251,28 +191,15 @@ bad input.")]
     /// tariff's rounding (which the prices shown follow), so it never shows more money than
     /// there is; JSON gives it exact too (`leftover`). A price of 0 (e.g. 0 steps with
     /// --allow-out-of-range) buys unlimited images: that is refused with exit 2.
-    #[command(after_help = "\
-Examples:
-  dis-price afford --budget 10 --steps 28 --size 1024x1024     how many images
-  dis-price afford --budget 10 --count 500 --size 1024         the most steps per image
-  dis-price afford --budget 10 --steps 28 --size 1024 --format plain   the count alone
-
-Exit status: 0 success, 2 bad input or a count too large to compute exactly.")]
+    #[command(after_help = help::AFFORD)]
     Afford(AffordArgs),
 
     /// List the tariff's models: id, name, rate, unit, limits and defaults.
-    #[command(after_help = "\
-Examples:
-  dis-price models
-  dis-price models --format json | jq -r '.models[].id'    the ids, one a line
-  dis-price --tariff mine.toml models")]
+    #[command(after_help = help::MODELS)]
     Models(ModelsArgs),
 
     /// Print the tariff in use as TOML, to start a custom one, or its format as a JSON Schema.
-    #[command(after_help = "\
-Examples:
-  dis-price tariff > mine.toml && dis-price --tariff mine.toml check
-  dis-price tariff --schema > tariff.schema.json")]
+    #[command(after_help = help::TARIFF)]
     Tariff(TariffArgs),
 
     /// Find the rates that reproduce a model's published grid best, and suggest the shortest.
@@ -281,52 +208,20 @@ Examples:
     /// finds where the most intervals overlap, the cells no rate there reproduces, and the
     /// shortest decimal in that interval. Exits 1 when no rate shows every cell within the
     /// tolerance.
-    #[command(after_help = "\
-Examples:
-  dis-price fit
-  dis-price --tariff new-prices.toml fit --write     set the rate to the suggested one
-
-Exit status: 0 a rate shows every cell within tolerance, 1 none does, 2 bad input.")]
+    #[command(after_help = help::FIT)]
     Fit(FitArgs),
 
     /// Price the same grid under two tariffs and show what changed.
-    #[command(after_help = "\
-Examples:
-  dis-price diff old.toml new.toml
-  dis-price diff old.toml new.toml --format markdown --fail-above 10
-  dis-price diff prices.toml --as-of 2026-11-30 --to 2026-12-01   one tariff on two days
-
-Besides the cells, diff reports every change that alters what a job pays or whether it can be
-priced: the rate, the minimum per image, limits, default steps and size, the default model, removed
-or moved model names and aliases, and the display rounding. Tariffs in different currencies are an
-error.
-
-Exit status: 0 success, 1 a change went past --fail-above, 2 bad input.")]
+    #[command(after_help = help::DIFF)]
     Diff(DiffArgs),
 
-    /// Check a tariff without pricing anything: every error at once, then warnings.
-    #[command(after_help = "\
-Warnings (not errors): a published cell the model is off by more than the tolerance (at the rate
-in force on as_of, for dated rates), an as_of in
-the future, an as_of more than 90 days before today (prices may have changed), a model without a
-published table. Today is the UTC date, or DIS_PRICE_TODAY when set.
-
-Examples:
-  dis-price validate mine.toml
-  dis-price validate --strict mine.toml
-
-Exit status: 0 clean (or warnings only, without --strict), 1 warnings with --strict, 2 errors.")]
+    /// Check a tariff against every rule of schema 2 without pricing anything: every error at
+    /// once, then warnings.
+    #[command(after_help = help::VALIDATE)]
     Validate(ValidateArgs),
 
     /// Print a shell completion script.
-    #[command(after_help = "\
-Examples:
-  dis-price completions bash > ~/.local/share/bash-completion/completions/dis-price
-  dis-price completions zsh > ~/.zfunc/_dis-price
-  dis-price completions fish > ~/.config/fish/completions/dis-price.fish
-
-On a fresh home, create the folder first (mkdir -p ~/.zfunc, ...); zsh also needs
-fpath=(~/.zfunc $fpath) in ~/.zshrc before compinit.")]
+    #[command(after_help = help::COMPLETIONS)]
     Completions {
         /// The shell.
         #[arg(value_enum)]
@@ -336,11 +231,7 @@ fpath=(~/.zfunc $fpath) in ~/.zshrc before compinit.")]
     /// Print a man page (roff), or write every page into a folder with --dir.
     #[command(
         override_usage = "dis-price man [COMMAND]\n       dis-price man --dir <DIR>",
-        after_help = "\
-Examples:
-  dis-price man | man -l -                      read the main page
-  dis-price man table | man -l -                the page of `dis-price table`
-  dis-price man --dir ~/.local/share/man/man1   install every page"
+        after_help = help::MAN
     )]
     Man(ManArgs),
 }
@@ -599,8 +490,8 @@ pub struct TableArgs {
     pub seconds: Option<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = GridFormat::Table)]
-    pub format: GridFormat,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 
     /// Allow steps and sizes outside the model's limits, with a warning.
     #[arg(long)]
@@ -636,6 +527,8 @@ pub enum QuoteFormat {
     Plain,
     /// One JSON object; decimals are strings.
     Json,
+    /// The text answer as a Markdown line and table, e.g. for a pull-request comment.
+    Markdown,
 }
 
 /// Formats of a grid.
@@ -649,6 +542,21 @@ pub enum GridFormat {
     Csv,
     /// JSON with every cell.
     Json,
+}
+
+/// Formats of `table`: those of a grid, and the prices alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// A drawn table with a title.
+    Table,
+    /// A Markdown table, e.g. for a pull-request comment.
+    Markdown,
+    /// CSV with a header row.
+    Csv,
+    /// JSON with every cell.
+    Json,
+    /// The prices alone, a line per row, for scripts.
+    Plain,
 }
 
 /// Formats of a check.
@@ -682,6 +590,8 @@ pub enum ModelsFormat {
     Table,
     /// JSON.
     Json,
+    /// The model ids alone, one a line.
+    Plain,
 }
 
 /// When to colour output.

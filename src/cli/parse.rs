@@ -1,6 +1,7 @@
-//! Reading the process's arguments into [`Cli`], and the one check clap cannot make: one-job
-//! flags given before a command.
+//! Reading the process's arguments into [`Cli`], the one check clap cannot make (one-job flags
+//! given before a command), and tips for the mistakes clap has none for.
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser};
 
 use super::Cli;
@@ -13,18 +14,45 @@ impl Cli {
     /// Usage errors are made without styling, so that the only escape codes one could hold are
     /// the user's own (clap quotes a bad value as it is), which the caller shows escaped.
     pub fn parse_args() -> Result<Cli, clap::Error> {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         let plain = Cli::command().styles(clap::builder::Styles::plain());
         let cli = match plain
-            .try_get_matches()
+            .try_get_matches_from(&args)
             .and_then(|matches| Cli::from_arg_matches(&matches))
         {
             Ok(cli) => cli,
-            Err(e) if e.use_stderr() => return Err(e),
+            Err(e) if e.use_stderr() => return Err(with_tips(e, &args)),
             // Help and version: parsed again, to be shown styled as usual.
             Err(_) => Cli::try_parse()?,
         };
         cli.check_job_flags()?;
+        let mut cli = cli;
+        cli.batch_from_a_pipe(std::io::IsTerminal::is_terminal(&std::io::stdin()))?;
         Ok(cli)
+    }
+
+    /// `batch` without FILE reads standard input when it is not a terminal (`cat jobs.csv |
+    /// dis-price batch`), as `-` does; on a terminal, where nobody would type a job file, it is
+    /// the usage error of a missing FILE.
+    pub fn batch_from_a_pipe(&mut self, stdin_is_terminal: bool) -> Result<(), clap::Error> {
+        let Some(super::Command::Batch(args)) = &mut self.command else {
+            return Ok(());
+        };
+        if args.schema || !args.file.as_os_str().is_empty() {
+            return Ok(());
+        }
+        if !stdin_is_terminal {
+            args.file = std::path::PathBuf::from("-");
+            return Ok(());
+        }
+        let mut cli = Cli::command().styles(clap::builder::Styles::plain());
+        cli.build();
+        let batch = cli.find_subcommand_mut("batch").expect("the batch command");
+        Err(batch.error(
+            ErrorKind::MissingRequiredArgument,
+            "the following required arguments were not provided:\n  <FILE>\n\n  \
+             tip: give a job file, or pipe one in: cat jobs.csv | dis-price batch",
+        ))
     }
 
     /// The one-job flags only apply when no command is given.
@@ -75,5 +103,124 @@ impl Cli {
                 ))
             }
         }
+    }
+}
+
+/// Flags other tools use to name an output file; dis-price writes to standard output.
+const OUTPUT_FLAGS: [&str; 6] = [
+    "-o",
+    "--output",
+    "--out",
+    "-O",
+    "--output-file",
+    "--outfile",
+];
+
+/// `e` with a tip of ours where clap has none or a misleading one: `--n` for `-n`, `-o FILE`
+/// for a shell redirection, and the shells `completions` takes.
+fn with_tips(mut e: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
+    let tip = match (e.kind(), e.get(ContextKind::InvalidArg)) {
+        (ErrorKind::UnknownArgument, Some(ContextValue::String(arg))) => {
+            unknown_flag_tip(arg, args)
+        }
+        (ErrorKind::MissingRequiredArgument, Some(ContextValue::Strings(missing)))
+            if missing.iter().any(|m| m == "<SHELL>") =>
+        {
+            let shells: Vec<String> = <clap_complete::Shell as clap::ValueEnum>::value_variants()
+                .iter()
+                .filter_map(clap::ValueEnum::to_possible_value)
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            Some(format!(
+                "the shells: {}; in ~/.bashrc, source <(dis-price completions bash)",
+                shells.join(", ")
+            ))
+        }
+        _ => None,
+    };
+    if let Some(tip) = tip {
+        // clap's "a similar argument exists" would point `--output` at `--max-output-tokens`.
+        e.remove(ContextKind::SuggestedArg);
+        e.insert(
+            ContextKind::Suggested,
+            ContextValue::StyledStrs(vec![tip.into()]),
+        );
+    }
+    e
+}
+
+/// The tip for an unknown flag `arg`, given on the command line `args`.
+fn unknown_flag_tip(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
+    let flag = arg.split('=').next().unwrap_or(arg);
+    if OUTPUT_FLAGS.contains(&flag) {
+        let words: Vec<String> = args
+            .iter()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let at = words
+            .iter()
+            .position(|w| w == arg || w.strip_prefix(flag).is_some_and(|r| r.starts_with('=')))?;
+        let (file, rest): (String, Vec<&String>) = match words[at].split_once('=') {
+            Some((_, file)) => (
+                file.to_owned(),
+                words
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != at)
+                    .map(|(_, w)| w)
+                    .collect(),
+            ),
+            None => match words.get(at + 1).filter(|w| !w.starts_with('-')) {
+                Some(file) => (
+                    file.clone(),
+                    words
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| *k != at && *k != at + 1)
+                        .map(|(_, w)| w)
+                        .collect(),
+                ),
+                None => (
+                    "FILE".to_owned(),
+                    words
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| *k != at)
+                        .map(|(_, w)| w)
+                        .collect(),
+                ),
+            },
+        };
+        let line: Vec<String> = rest.iter().map(|w| quoted(w)).collect();
+        return Some(format!(
+            "dis-price writes to standard output; to write a file, redirect it: dis-price {} > {}",
+            line.join(" "),
+            quoted(&file)
+        ));
+    }
+    // `--n` for `-n`: a one-letter flag takes one dash.
+    let letter = flag.strip_prefix("--").filter(|l| l.chars().count() == 1)?;
+    let short = letter.chars().next()?;
+    let cli = Cli::command();
+    let known = std::iter::once(&cli)
+        .chain(cli.get_subcommands())
+        .flat_map(clap::Command::get_arguments)
+        .find(|a| a.get_short() == Some(short))?;
+    let long = known
+        .get_long()
+        .map(|l| format!(" (or --{l})"))
+        .unwrap_or_default();
+    Some(format!("a one-letter flag takes one dash: -{short}{long}"))
+}
+
+/// `word` as a shell would need it written: as it is when it holds only safe characters, else
+/// in single quotes.
+fn quoted(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }

@@ -223,6 +223,7 @@ fn run_reporting(
             match args.format {
                 ModelsFormat::Table => render::table::models(io.out, &tariff)?,
                 ModelsFormat::Json => render::json::models(io.out, &tariff)?,
+                ModelsFormat::Plain => render::plain::models(io.out, &tariff)?,
             }
             Ok(Outcome::Success)
         }

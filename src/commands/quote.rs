@@ -45,6 +45,11 @@ pub(super) fn price_one(
         QuoteFormat::Text => render::text::quote(io.out, &view, io.out_paint)?,
         QuoteFormat::Plain => render::plain::quote(io.out, &view)?,
         QuoteFormat::Json => render::json::quote(io.out, &view)?,
+        QuoteFormat::Markdown => {
+            let mut text = Vec::new();
+            render::text::quote(&mut text, &view, render::Paint { enabled: false })?;
+            render::markdown::answer(io.out, &String::from_utf8_lossy(&text))?;
+        }
     }
     gate(judged, tariff, io)
 }
@@ -144,6 +149,11 @@ fn price_metered(
         QuoteFormat::Text => render::text::metered(io.out, &view, io.out_paint)?,
         QuoteFormat::Plain => render::plain::metered(io.out, &view)?,
         QuoteFormat::Json => render::json::metered(io.out, &view)?,
+        QuoteFormat::Markdown => {
+            let mut text = Vec::new();
+            render::text::metered(&mut text, &view, render::Paint { enabled: false })?;
+            render::markdown::answer(io.out, &String::from_utf8_lossy(&text))?;
+        }
     }
     gate(judged, tariff, io)
 }

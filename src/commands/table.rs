@@ -3,7 +3,7 @@
 use super::Streams;
 use super::gate::ManyJobs;
 use super::load::pick_model;
-use crate::cli::{GridFormat, TableArgs};
+use crate::cli::{TableArgs, TableFormat};
 use crate::error::{Error, Outcome};
 use crate::grid::Grid;
 use crate::job::Job;
@@ -62,10 +62,11 @@ pub(super) fn table(
         grid: &grid,
     };
     match args.format {
-        GridFormat::Table => render::table::grids::grid(io.out, &view)?,
-        GridFormat::Markdown => render::markdown::grid(io.out, &view)?,
-        GridFormat::Csv => render::csv::grid(io.out, &view)?,
-        GridFormat::Json => render::json::grids::grid(io.out, &view)?,
+        TableFormat::Table => render::table::grids::grid(io.out, &view)?,
+        TableFormat::Markdown => render::markdown::grid(io.out, &view)?,
+        TableFormat::Csv => render::csv::grid(io.out, &view)?,
+        TableFormat::Json => render::json::grids::grid(io.out, &view)?,
+        TableFormat::Plain => render::plain::grid(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }
@@ -125,10 +126,11 @@ fn metered(
         grid: &grid,
     };
     match args.format {
-        GridFormat::Table => render::table::meter_grid(io.out, &view)?,
-        GridFormat::Markdown => render::markdown::meter_grid(io.out, &view)?,
-        GridFormat::Csv => render::csv::meter_grid(io.out, &view)?,
-        GridFormat::Json => render::json::meter_grid(io.out, &view)?,
+        TableFormat::Table => render::table::meter_grid(io.out, &view)?,
+        TableFormat::Markdown => render::markdown::meter_grid(io.out, &view)?,
+        TableFormat::Csv => render::csv::meter_grid(io.out, &view)?,
+        TableFormat::Json => render::json::meter_grid(io.out, &view)?,
+        TableFormat::Plain => render::plain::meter_grid(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }

@@ -29,6 +29,22 @@ fn row(out: &mut dyn Write, cells: impl IntoIterator<Item = String>) -> io::Resu
     writeln!(out, "| {} |", cells.join(" | "))
 }
 
+/// One job or request, from its text answer (written without colour): the amount and what it
+/// buys as a bold line, then what made it as a two-column table.
+pub fn answer(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let (amount, what) = first.split_once("  ").unwrap_or((first, ""));
+    writeln!(out, "**{}** {}\n", cell(amount), cell(what.trim_start()))?;
+    writeln!(out, "|  |  |\n| --- | --- |")?;
+    for line in lines {
+        let line = line.trim_start();
+        let (label, value) = line.split_once(' ').unwrap_or((line, ""));
+        row(out, [cell(label), cell(value.trim_start())])?;
+    }
+    Ok(())
+}
+
 /// The grid with a title line.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let (model, tariff) = (view.model, view.tariff);
@@ -294,13 +310,14 @@ fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<(
 /// A token or second model's grid as a Markdown table, then the rates it was priced at.
 pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
     let (header, rows) = view.rows();
+    // The caption above the table, as the image grid's title line is.
+    writeln!(out, "{}\n", view.note())?;
     writeln!(out, "| {} |", header.join(" | "))?;
     writeln!(out, "|{}", "---:|".repeat(header.len()))?;
     for row in rows {
         writeln!(out, "| {} |", row.join(" | "))?;
     }
-    writeln!(out)?;
-    writeln!(out, "{}", view.note())
+    Ok(())
 }
 
 #[cfg(test)]

@@ -68,13 +68,13 @@ impl MeterGridView<'_> {
                 cells,
             } => {
                 let header = std::iter::once("input \\ output tokens".to_owned())
-                    .chain(outputs.iter().map(ToString::to_string))
+                    .chain(outputs.iter().map(grouped))
                     .collect();
                 let rows = inputs
                     .iter()
                     .zip(cells.chunks(outputs.len().max(1)))
                     .map(|(input, row)| {
-                        std::iter::once(input.to_string())
+                        std::iter::once(grouped(input))
                             .chain(row.iter().map(|c| money(c.price, places)))
                             .collect()
                     })
@@ -117,21 +117,47 @@ impl MeterGridView<'_> {
     }
 }
 
-/// How a shown amount relates to its exact value, when it is not the exact value: rounded to
-/// the tariff's places, or to more places so that it does not show as zero.
-pub fn shown_note(price: Decimal, exact: crate::exact::Exact, tariff: &Tariff) -> Option<String> {
-    if crate::exact::Exact::from_decimal(price) == Some(exact) {
-        return None;
+/// The footnote of a human format whose shown figures do not add up: each is rounded once from
+/// its exact value, never summed from rounded parts.
+pub const ROUNDED_ONCE: &str =
+    "note: each figure is rounded once from its exact value, so the shown figures need not add up";
+
+/// A whole number as people read it: from five digits on, in groups of three (`8,671,069`,
+/// `10,000`; `1500` stays as it is, as style guides keep four digits whole). For the human
+/// formats only (text, table, markdown); scripts' formats keep plain digits.
+pub fn grouped(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    if digits.len() < 5 {
+        return digits;
     }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, d) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// How a shown amount relates to its exact value: rounded to the tariff's places, or shown at more
+/// places so that it does not show as zero; `None` for an amount shown exactly at its places.
+pub fn shown_note(price: Decimal, exact: crate::exact::Exact, tariff: &Tariff) -> Option<String> {
     let (places, mode) = (tariff.display.decimals, tariff.display.rounding.name());
-    Some(if price.scale() > places {
-        format!(
-            "rounded {mode} to {} places, not {places}, so that it does not show as zero",
+    let unrounded = crate::exact::Exact::from_decimal(price) == Some(exact);
+    // An amount shown at more places than the tariff's is always said to be, rounded or not.
+    if price.scale() > places {
+        let how = if unrounded {
+            "at".to_owned()
+        } else {
+            format!("rounded {mode} to")
+        };
+        return Some(format!(
+            "{how} {} places, not {places}, so that it does not show as zero",
             price.scale()
-        )
-    } else {
-        format!("rounded {mode} to {places} places")
-    })
+        ));
+    }
+    (!unrounded).then(|| format!("rounded {mode} to {places} places"))
 }
 
 /// A grid with what produced it.
@@ -263,6 +289,17 @@ impl CompareView<'_> {
     /// Whether the two sides were priced under different tariffs.
     pub fn two_tariffs(&self) -> bool {
         !std::ptr::eq(self.base.tariff, self.head.tariff)
+    }
+
+    /// Whether some line's shown base and head do not differ by its shown change (`0.1501 ->
+    /// 0.1517`, change `+0.0015`): each is rounded once from its exact value, and the human
+    /// formats then say so under the figures ([`ROUNDED_ONCE`]).
+    pub fn parts_disagree(&self) -> bool {
+        let (sizes, _) = self.top_sizes();
+        std::iter::once(&self.comparison.total)
+            .chain(&self.comparison.models)
+            .chain(sizes)
+            .any(|l| l.head.shown.checked_sub(l.base.shown) != Some(l.shown_change))
     }
 
     /// The sizes shown by the drawn and markdown formats: those that changed most, at most

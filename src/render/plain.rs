@@ -13,6 +13,41 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>) -> io::Result<()> {
     )
 }
 
+/// A grid's prices alone, laid out as its drawn table: a line per row (steps), the cells (sizes)
+/// separated by a space; no title, no axes.
+pub fn grid(out: &mut dyn Write, view: &super::GridView<'_>) -> io::Result<()> {
+    let places = view.tariff.display.decimals;
+    for (_, cells) in view.grid.rows() {
+        let line: Vec<String> = cells.map(|c| money(c.quote.price, places)).collect();
+        writeln!(out, "{}", line.join(" "))?;
+    }
+    Ok(())
+}
+
+/// A chat or speech grid's prices alone, as [`grid`]: a line per input-token count with a
+/// price per output-token count, or a price per line for each number of seconds.
+pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::Result<()> {
+    use crate::meter_grid::MeterGrid;
+    let places = view.tariff.display.decimals;
+    let (cells, width) = match view.grid {
+        MeterGrid::Tokens { outputs, cells, .. } => (cells, outputs.len().max(1)),
+        MeterGrid::Seconds { cells, .. } => (cells, 1),
+    };
+    for row in cells.chunks(width) {
+        let line: Vec<String> = row.iter().map(|c| money(c.price, places)).collect();
+        writeln!(out, "{}", line.join(" "))?;
+    }
+    Ok(())
+}
+
+/// The model ids alone, one a line, as `--model` takes them (shell completion reads them).
+pub fn models(out: &mut dyn Write, tariff: &crate::tariff::Tariff) -> io::Result<()> {
+    for model in &tariff.models {
+        writeln!(out, "{}", model.id)?;
+    }
+    Ok(())
+}
+
 /// The number alone: images, or steps per image.
 pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>) -> io::Result<()> {
     writeln!(out, "{}", view.answer.most)

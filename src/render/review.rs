@@ -257,11 +257,18 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
                 .map(|l| (money_row(l, format!("size {}", l.name)), l)),
         )
         .collect();
-    let footer = if more > 0 {
+    // Where shown parts do not add up, the comment says why, under the figures.
+    let rounded = if view.parts_disagree() {
+        format!("\n{}\n", super::ROUNDED_ONCE)
+    } else {
+        String::new()
+    };
+    let mut footer = if more > 0 {
         format!("\n{more} more size(s) changed less; --format csv or json lists every size.\n")
     } else {
         String::new()
     };
+    footer.push_str(&rounded);
     let room = COMMENT_LIMIT.saturating_sub(text.len() + footer.len());
     let whole: usize = lines.iter().map(|(r, _)| r.len()).sum();
     if whole <= room {
@@ -296,5 +303,6 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
         text,
         "\nand {left} more model and size line(s) that changed less; --format json lists every one."
     );
+    text.push_str(&rounded);
     text
 }

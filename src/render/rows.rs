@@ -128,7 +128,7 @@ pub fn metered_cells(header: &BatchHeader<'_>, row: &MeteredRow<'_>, model: Stri
     ];
     let (tokens, seconds, rate) = match row.used {
         Used::Tokens { input, output, .. } => (
-            [input.to_string(), output.to_string()],
+            [super::grouped(input), super::grouped(output)],
             [blank(), blank()],
             None,
         ),
@@ -190,7 +190,8 @@ pub fn model_units(total: &ModelTotal<'_>) -> String {
     match total.model.metering {
         Metering::Token(_) => format!(
             "{} in + {} out tokens",
-            total.input_tokens, total.output_tokens
+            super::grouped(total.input_tokens),
+            super::grouped(total.output_tokens)
         ),
         Metering::Second(_) => format!("{} s", exact(total.seconds)),
         Metering::MegapixelStep => total.units.to_string(),

@@ -89,6 +89,8 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
     let currency = escaped(&tariff.currency);
     let amount = paint.bold(&money(charge.price, tariff.display.decimals));
     let name = escaped(&model.name);
+    // Each request's labels are one column wide: "output" for chat, "seconds" for speech.
+    let mut label_width = "output".len();
     match (charge.detail, model.metering) {
         (
             Detail::Tokens {
@@ -106,13 +108,15 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
             let per = rates.per;
             writeln!(
                 out,
-                "  input   {input} token{} x {} {currency} per {per} = {input_price} {currency}",
+                "  input   {} token{} x {} {currency} per {per} = {input_price} {currency}",
+                super::grouped(input),
                 if input == 1 { "" } else { "s" },
                 exact(rates.input)
             )?;
             writeln!(
                 out,
-                "  output  {output} token{} x {} {currency} per {per} = {output_price} {currency}",
+                "  output  {} token{} x {} {currency} per {per} = {output_price} {currency}",
+                super::grouped(output),
                 if output == 1 { "" } else { "s" },
                 exact(rates.output)
             )?;
@@ -131,6 +135,7 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
             Metering::Second(rates),
         ) => {
             let (given, charged) = (exact(given), exact(charged));
+            label_width = "seconds".len();
             writeln!(
                 out,
                 "{amount} {currency}  for {given} second{} of audio with {name}",
@@ -157,7 +162,7 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
         }
     }
     if let Some(note) = super::shown_note(charge.price, charge.exact, tariff) {
-        writeln!(out, "  shown   {note}")?;
+        writeln!(out, "  {:<w$}  {note}", "shown", w = label_width)?;
     }
     Ok(())
 }
@@ -181,11 +186,31 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
     let left = crate::pricing::shown_left(answer.leftover, tariff.display)
         .map_or_else(|| answer.leftover.to_string(), |d| money(d, places));
     let budget = budget.to_string();
+    // What was spent and what is left, as shown, may not add up to the budget.
+    let disagree = match (
+        crate::pricing::shown(answer.spent, tariff.display),
+        crate::pricing::shown_left(answer.leftover, tariff.display),
+        budget.parse::<rust_decimal::Decimal>(),
+    ) {
+        (Some(spent), Some(left), Ok(whole)) => spent.checked_add(left) != Some(whole),
+        _ => false,
+    };
+    let footnote = |out: &mut dyn Write| {
+        if disagree && answer.most > 0 {
+            writeln!(out, "{}", super::ROUNDED_ONCE)
+        } else {
+            Ok(())
+        }
+    };
     if let Some(charge) = request {
         use crate::pricing::Detail;
         let what = match charge.detail {
             Detail::Tokens { input, output, .. } => {
-                format!("{input} input and {output} output tokens")
+                format!(
+                    "{} input and {} output tokens",
+                    super::grouped(input),
+                    super::grouped(output)
+                )
             }
             Detail::Seconds {
                 given,
@@ -202,15 +227,16 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
             }
             Detail::Image(_) => String::new(),
         };
-        return writeln!(
+        writeln!(
             out,
             "{budget} {currency} buys {} request(s) of {what} with {} at {} {currency} each: {spent} {currency}, {left} {currency} left (rounded down)",
             paint.bold(&answer.most.to_string()),
             escaped(&model.name),
             charge.exact,
-        );
+        )?;
+        return footnote(out);
     }
-    match (steps, count) {
+    let written = match (steps, count) {
         (Some(steps), _) => writeln!(
             out,
             "{budget} {currency} buys {} image(s) of {size} at {steps} steps with {}: {spent} {currency}, {left} {currency} left (rounded down)",
@@ -229,7 +255,9 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
             model.name
         ),
         (None, None) => Ok(()),
-    }
+    };
+    written?;
+    footnote(out)
 }
 
 /// A fit: the best interval, the cells outside it, the suggested rate.

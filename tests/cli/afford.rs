@@ -59,7 +59,7 @@ fn afford_counts_chat_requests_at_every_boundary() {
     }
     assert_eq!(
         afford("0.000246", "text"),
-        "0.000246 USD buys 3 request(s) of 500 input and 200 output tokens with Llama-3.1 8B at 0.000082 USD each: 0.0002 USD, 0.0000 USD left (rounded down)\n"
+        "0.000246 USD buys 3 request(s) of 500 input and 200 output tokens with Llama-3.1 8B at 0.000082 USD each: 0.0002 USD, 0.0000 USD left (rounded down)\nnote: each figure is rounded once from its exact value, so the shown figures need not add up\n"
     );
     let json: serde_json::Value = serde_json::from_str(&afford("0.0003", "json")).unwrap();
     assert_eq!(json["requests"], 3);
@@ -328,7 +328,7 @@ fn afford_text_says_left_is_rounded_down() {
         (code, out.as_str()),
         (
             0,
-            "0.01 USD buys 1 image(s) of 512x512 at 20 steps with Flux.1 [dev]: 0.0060 USD, 0.0039 USD left (rounded down)\n"
+            "0.01 USD buys 1 image(s) of 512x512 at 20 steps with Flux.1 [dev]: 0.0060 USD, 0.0039 USD left (rounded down)\nnote: each figure is rounded once from its exact value, so the shown figures need not add up\n"
         )
     );
 }
@@ -377,4 +377,37 @@ fn afford_plain_prints_the_count_and_help_says_so_and_how_left_is_rounded() {
         out,
         "1 USD buys 165 image(s) of 512x512 at 20 steps with Flux.1 [dev]: 0.9950 USD, 0.0050 USD left (rounded down)\n"
     );
+}
+
+/// Where what was spent and what is left, as shown, do not add up to the budget, a footnote
+/// says why; where they do, there is none.
+#[test]
+fn a_footnote_where_the_shown_parts_do_not_add_up() {
+    let note = "note: each figure is rounded once from its exact value, so the shown figures need not add up\n";
+    let (code, out, _) = run(dis().args([
+        "afford",
+        "--budget",
+        "10",
+        "--steps",
+        "28",
+        "--size",
+        "1024x1024",
+    ]));
+    assert_eq!(code, 0);
+    // 9.9953 + 0.0046 is 9.9999, not 10.
+    assert!(
+        out.contains(": 9.9953 USD, 0.0046 USD left (rounded down)\n") && out.ends_with(note),
+        "{out}"
+    );
+    let (_, out, _) =
+        run(dis().args(["afford", "--budget", "5", "--steps", "28", "--size", "1024"]));
+    assert!(
+        out.contains(": 4.9977 USD, 0.0023 USD left") && !out.contains("note:"),
+        "{out}"
+    );
+    // Scripts' formats carry no footnote.
+    let (_, plain, _) = run(dis().args([
+        "afford", "--budget", "10", "--steps", "28", "--size", "1024", "--format", "plain",
+    ]));
+    assert_eq!(plain, "296\n");
 }

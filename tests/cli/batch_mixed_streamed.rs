@@ -566,6 +566,11 @@ proptest::proptest! {
             if let Some(number) = marked {
                 m[charged] = number;
             }
+            // Markdown, a human format, groups token counts' digits (10,000); CSV does not.
+            let (input, output) = (7, 8);
+            for token in [input, output] {
+                m[token] = m[token].replace(',', "");
+            }
         }
         prop_assert_eq!(csv, markdown);
     }

@@ -662,3 +662,39 @@ fn a_tiny_change_is_never_shown_as_zero() {
     let out = ok(batch().args(["base.csv", "--baseline", "base.csv", "--format", "plain"]));
     assert_eq!(out, "0.0000\n");
 }
+
+/// Where a shown change is not the difference of the shown totals (0.0060 -> 0.0121, change
+/// +0.0060), the table and markdown say each figure is rounded once; csv and plain do not.
+#[test]
+fn a_footnote_where_the_shown_change_is_not_the_shown_difference() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readme");
+    let note = "note: each figure is rounded once from its exact value, so the shown figures need not add up\n";
+    let compare = |format: &str| {
+        let (code, out, err) = crate::support::run(crate::support::dis().current_dir(&dir).args([
+            "batch",
+            "jobs.csv",
+            "--baseline",
+            "base.csv",
+            "--format",
+            format,
+        ]));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let table = compare("table");
+    assert!(
+        table.contains("│ 512x512   ┆ 0.0060 ┆ 0.0121 ┆ +0.0060 ┆") && table.ends_with(note),
+        "{table}"
+    );
+    assert!(compare("markdown").ends_with(&format!("\n\n{note}")));
+    assert!(!compare("csv").contains("note:"));
+    assert!(!compare("plain").contains("note:"));
+    // The same file on both sides: every change is 0, and adds up.
+    let (_, same, _) = crate::support::run(crate::support::dis().current_dir(&dir).args([
+        "batch",
+        "jobs.csv",
+        "--baseline",
+        "jobs.csv",
+    ]));
+    assert!(!same.contains("note:"), "{same}");
+}

@@ -139,3 +139,92 @@ fn plain_with_skip_invalid_is_refused() {
         "error: --skip-invalid cannot be used with --format plain: the number alone would be a total that leaves the bad rows out; fix the rows, or use --format csv or json with --skip-invalid (rows and a total that says it leaves them out)\n"
     );
 }
+
+/// The tagline, the man page's NAME and the package's description cover all three meters, and
+/// `--help` shows a chat and a speech job beside the images.
+#[test]
+fn help_covers_images_chat_and_speech() {
+    let help = stdout_of(&["--help"]);
+    let tagline =
+        "Know what a Distribute.ai job will cost before you run it: images, chat and speech.";
+    assert!(help.starts_with(tagline), "{help}");
+    assert!(
+        help.contains(
+            "\n  dis-price --model \"Llama-3.3 70B\" --input-tokens 1500 --output-tokens 400\n"
+        ) && help.contains("\n  dis-price --model chatterbox --seconds 12.25 "),
+        "{help}"
+    );
+    let man = stdout_of(&["man"]);
+    assert!(
+        man.contains(".SH NAME\ndis\\-price \\- Know what a Distribute.ai job will cost before you run it: images, chat and speech\n"),
+        "{man}"
+    );
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("Cargo.toml");
+    assert!(
+        manifest.contains("images per megapixel-step, chat per token, speech per second"),
+        "the package description names every meter"
+    );
+    assert!(
+        stdout_of(&["validate", "--help"])
+            .starts_with("Check a tariff against every rule of schema 2")
+    );
+}
+
+/// Every command that has formats lists them in its `--help`, each with what it is for.
+#[test]
+fn every_command_s_help_lists_its_formats() {
+    for (args, formats) in [
+        (&[][..], &["text", "plain", "json", "markdown"][..]),
+        (&["table"], &["table", "markdown", "csv", "json", "plain"]),
+        (&["check"], &["table", "markdown", "json"]),
+        (&["batch"], &["table", "markdown", "csv", "json", "plain"]),
+        (&["afford"], &["text", "plain", "json"]),
+        (&["models"], &["table", "json", "plain"]),
+        (&["fit"], &["text", "json"]),
+        (&["diff"], &["table", "markdown", "csv", "json"]),
+    ] {
+        let help = stdout_of(&[args, &["--help"]].concat());
+        let at = help
+            .find("--format <FORMAT>")
+            .unwrap_or_else(|| panic!("{args:?}: {help}"));
+        let section = &help[at..];
+        let end = section[1..].find("\n  -").map_or(section.len(), |e| e + 1);
+        for format in formats {
+            assert!(
+                section[..end].contains(&format!("\n          - {format}:")),
+                "dis-price {} --help does not list --format {format}:\n{}",
+                args.join(" "),
+                &section[..end]
+            );
+        }
+    }
+}
+
+/// Mistakes clap has no good tip for get one: `--n` for `-n`, `-o FILE` for a redirection,
+/// and `completions` without a shell.
+#[test]
+fn tips_point_to_what_works() {
+    let err = refused(dis().args(["--n", "2"]));
+    assert!(
+        err.starts_with("error: unexpected argument '--n' found\n\n  tip: a one-letter flag takes one dash: -n (or --count)\n"),
+        "{err}"
+    );
+    let err = refused(dis().args(["batch", "jobs.csv", "-o", "out.csv"]));
+    assert!(
+        err.starts_with("error: unexpected argument '-o' found\n\n  tip: dis-price writes to standard output; to write a file, redirect it: dis-price batch jobs.csv > out.csv\n"),
+        "{err}"
+    );
+    assert!(!err.contains("'-- -o'"), "{err}");
+    let err = refused(dis().args(["batch", "my jobs.csv", "--output=x y.csv"]));
+    assert!(
+        err.contains("\n  tip: dis-price writes to standard output; to write a file, redirect it: dis-price batch 'my jobs.csv' > 'x y.csv'\n")
+            && !err.contains("similar argument"),
+        "{err}"
+    );
+    let err = refused(dis().arg("completions"));
+    assert!(
+        err.contains("\n  tip: the shells: bash, elvish, fish, powershell, zsh; in ~/.bashrc, source <(dis-price completions bash)\n"),
+        "{err}"
+    );
+}

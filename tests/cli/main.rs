@@ -2,6 +2,7 @@
 
 mod action;
 mod afford;
+mod bash_completion;
 mod batch;
 mod batch_csv;
 mod batch_jsonl;
@@ -20,6 +21,7 @@ mod diff_days;
 mod diff_gate;
 mod diff_minimum;
 mod diff_names;
+mod doc_links;
 mod escape;
 mod exponents;
 mod fast_paths;

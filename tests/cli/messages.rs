@@ -96,7 +96,8 @@ fn afford_figures(args: &[&str]) -> (String, String, String, String) {
         assert_eq!(code, 0, "{args:?}: {err}");
         out
     };
-    let text = out("text");
+    // The answer's line; a footnote may follow it.
+    let text = out("text").lines().next().unwrap_or_default().to_owned();
     let json: serde_json::Value = serde_json::from_str(&out("json")).unwrap();
     let (_, figures) = text
         .rsplit_once(" each: ")
@@ -400,5 +401,40 @@ fn messages_say_what_is_accepted() {
             err.contains("standard input:1:1: the tariff is empty"),
             "{err}"
         );
+    }
+}
+
+/// A list in parentheses follows its sentence directly, never after a `;`, and a list left
+/// empty is not named: `(price keys: model, seconds)`, not `; (...` or `ignored: )`.
+#[test]
+fn no_message_puts_a_semicolon_before_a_parenthesis() {
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "jobs.csv",
+            "steps,size,model\n20,512,dall-e-3\n",
+            "error: line 2: model \"dall-e-3\": is not a model of the tariff (models: ",
+        ),
+        (
+            "jobs.csv",
+            "steps,size,model\n20,512,flux-de\n",
+            "error: line 2: model \"flux-de\": is not a model of the tariff; did you mean \"flux-dev\"? (models: ",
+        ),
+        (
+            "jobs.jsonl",
+            "{\"model\":\"Chatterbox\",\"seconds\":2,\"trace\":1}\n",
+            "error: line 1: trace \"1\": is not a key of a metered row dis-price knows (price keys: model, seconds); if it does not change the price, --ignore-key \"trace\" leaves it out\n",
+        ),
+        (
+            "jobs.jsonl",
+            "{\"steps\":2,\"trace\":1}\n",
+            "error: line 1: trace \"1\": is not a key dis-price knows (price keys: ",
+        ),
+    ];
+    for (name, text, start) in cases {
+        let (_dir, path) = temp_file(name, text.as_bytes());
+        let (code, out, err) = run(dis().arg("batch").arg(&path));
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert!(err.starts_with(start), "{err}");
+        assert!(!err.contains("; (") && !err.contains(": )"), "{err}");
     }
 }

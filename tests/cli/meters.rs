@@ -67,8 +67,10 @@ fn a_cost_that_is_not_zero_is_never_shown_as_zero() {
     let plain = [&args[..], &["--format", "plain"]].concat();
     assert_eq!(stdout_of(&plain), "0.00001\n");
     let text = stdout_of(&args);
+    // Exactly 0.00001: not rounded, but shown at a place past the tariff's 4, and said so.
     assert!(
-        text.starts_with("0.00001 USD  for 1 chat request with Llama-3.1 8B\n"),
+        text.starts_with("0.00001 USD  for 1 chat request with Llama-3.1 8B\n")
+            && text.ends_with("  shown   at 5 places, not 4, so that it does not show as zero\n"),
         "{text}"
     );
     // 0.000015 exactly: rounded once, at the first place where it is not zero, and said so.
@@ -229,14 +231,14 @@ fn a_token_grid_and_a_seconds_grid() {
     assert_eq!(
         stdout_of(&["table", "--model", "Llama-3.1 8B"]),
         "\
+Llama-3.1 8B bills per token: 0.1 USD per 1000000 input tokens, 0.16 USD per 1000000 output tokens; one request per cell
 ┌───────────────────────┬────────┬────────┬────────┐
-│ input \\ output tokens ┆    100 ┆   1000 ┆  10000 │
+│ input \\ output tokens ┆    100 ┆   1000 ┆ 10,000 │
 ╞═══════════════════════╪════════╪════════╪════════╡
 │                  1000 ┆ 0.0001 ┆ 0.0003 ┆ 0.0017 │
-│                 10000 ┆ 0.0010 ┆ 0.0012 ┆ 0.0026 │
-│                100000 ┆ 0.0100 ┆ 0.0102 ┆ 0.0116 │
+│                10,000 ┆ 0.0010 ┆ 0.0012 ┆ 0.0026 │
+│               100,000 ┆ 0.0100 ┆ 0.0102 ┆ 0.0116 │
 └───────────────────────┴────────┴────────┴────────┘
-Llama-3.1 8B bills per token: 0.1 USD per 1000000 input tokens, 0.16 USD per 1000000 output tokens; one request per cell
 "
     );
     assert_eq!(
@@ -267,7 +269,8 @@ Llama-3.1 8B bills per token: 0.1 USD per 1000000 input tokens, 0.16 USD per 100
     );
     let md = stdout_of(&["table", "--model", "chatterbox", "--format", "markdown"]);
     assert!(
-        md.starts_with("| seconds | price |\n|---:|---:|\n| 1 | 0.0030 |\n"),
+        md.starts_with("Chatterbox bills per second: ")
+            && md.contains("\n\n| seconds | price |\n|---:|---:|\n| 1 | 0.0030 |\n"),
         "{md}"
     );
     let v: serde_json::Value = serde_json::from_str(&stdout_of(&[
@@ -579,4 +582,29 @@ fn a_metered_request_names_its_models_own_source() {
         "{doc}"
     );
     assert_eq!(doc["model_as_of"], "2026-11-25");
+}
+
+/// The labels of a speech request's text line up in one column, as a chat request's do.
+#[test]
+fn a_speech_request_s_labels_line_up() {
+    let text = stdout_of(&["--model", "chatterbox", "--seconds", "12.25"]);
+    assert_eq!(
+        text,
+        "0.0368 USD  for 12.25 seconds of audio with Chatterbox\n  \
+         price    12.25 s x 0.003 USD/s = 0.03675 USD\n  \
+         shown    rounded half-up to 4 places\n"
+    );
+    let text = stdout_of(&["--model", "chatterbox", "--seconds", "0.5"]);
+    let columns: Vec<usize> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.len()
+                - l[2..]
+                    .trim_start_matches(|c: char| c.is_ascii_lowercase())
+                    .trim_start()
+                    .len()
+        })
+        .collect();
+    assert_eq!(columns, [11, 11], "{text}");
 }

@@ -298,3 +298,33 @@ fn built_in_at_rate(rate: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tariff = tariff.replace("rate = \"0.001206\"", &format!("rate = \"{rate}\""));
     crate::support::temp_file("rate.toml", tariff.as_bytes())
 }
+
+/// `--format markdown` on one job or request: the text answer as a bold line and a table, its
+/// markup escaped.
+#[test]
+fn one_job_in_markdown() {
+    assert_eq!(
+        stdout_of(&["--steps", "20", "--size", "512", "--format", "markdown"]),
+        "**0.0060 USD** for 1 image with Flux.1 \\[dev\\]\n\n|  |  |\n| --- | --- |\n\
+         | size | 512x512 |\n| steps | 20 |\n| count | 1 |\n\
+         | price | 5 megapixel-step x 0.001206 USD/megapixel-step = 0.00603 USD |\n\
+         | shown | rounded half-up to 4 places |\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "--model",
+            "Llama-3.3 70B",
+            "--input-tokens",
+            "1500",
+            "--output-tokens",
+            "400",
+            "--format",
+            "markdown"
+        ]),
+        "**0.0014 USD** for 1 chat request with Llama-3.3 70B\n\n|  |  |\n| --- | --- |\n\
+         | input | 1500 tokens x 0.7 USD per 1000000 = 0.00105 USD |\n\
+         | output | 400 tokens x 0.8 USD per 1000000 = 0.00032 USD |\n\
+         | price | 0.00105 + 0.00032 = 0.00137 USD |\n\
+         | shown | rounded half-up to 4 places |\n"
+    );
+}

@@ -1,14 +1,14 @@
-//! The README's examples (and docs/ci.md's) are tests, so neither can drift from what the
-//! program prints.
+//! The documents' examples are tests, so no document can drift from what the program prints.
 //!
-//! Every ```` ```console ```` block in README.md and docs/ci.md is a transcript: a line starting `$ ` is a command,
+//! Every ```` ```console ```` block in README.md and the documents beside it ([`documents`]:
+//! CONTRIBUTING.md, docs/*.md, benches/README.md, fuzz/README.md) is a transcript: a line starting `$ ` is a command,
 //! the lines after it are exactly what a terminal shows (standard output and standard error, in
 //! the order written). Each block runs in `sh`, in a fresh copy of `tests/readme/` (the files the
 //! examples name), with the `dis-price` under test first on `PATH` and a clean environment. A
 //! command that exits non-zero must be followed by `$ echo $?` showing its status, so a failing
 //! example cannot pass for a working one. A block preceded by `<!-- not run: REASON -->` is shown
 //! but not run. `README_UPDATE=1 cargo test --test cli readme::` rewrites the outputs that differ
-//! (never under CI); review the README's diff afterwards.
+//! (never under CI); review the documents' diff afterwards.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,43 @@ use crate::support::dis;
 /// The README, as the repository holds it.
 fn readme_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")
+}
+
+/// Every document whose examples run: the README first, then the documents beside it, each as
+/// (its path from the repository's root, its full path).
+pub(crate) fn documents() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = ["README.md", "CONTRIBUTING.md"]
+        .iter()
+        .map(|n| (*n).to_owned())
+        .collect();
+    let mut docs: Vec<String> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/")
+        .map(|e| {
+            e.expect("docs/ entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(".md"))
+        .map(|n| format!("docs/{n}"))
+        .collect();
+    docs.sort();
+    names.extend(docs);
+    names.extend(["benches/README.md".to_owned(), "fuzz/README.md".to_owned()]);
+    names
+        .into_iter()
+        .map(|n| {
+            let path = root.join(&n);
+            (n, path)
+        })
+        .collect()
+}
+
+/// The text of one document, by its path from the repository's root.
+fn document(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The files the README's examples use (`jobs.csv`, tariffs, ...).
@@ -266,43 +303,66 @@ fn check(name: &str, text: &str) -> Checked {
 }
 
 #[test]
-fn readme_examples_print_what_the_readme_shows() {
-    check_document(&readme_path(), "README.md");
-}
-
-/// docs/ci.md's examples run as the README's do.
-#[test]
-fn ci_guide_examples_print_what_it_shows() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md");
-    check_document(&path, "docs/ci.md");
-}
-
-/// Runs every console block of the document at `path` (named `name`), and fails on drift; with
-/// `README_UPDATE=1` outside CI, rewrites the outputs that differ instead.
 #[allow(
     clippy::print_stderr,
-    reason = "says that the document was rewritten, for the one who asked"
+    reason = "says that a document was rewritten, for the one who asked"
 )]
-fn check_document(path: &Path, name: &str) {
-    let text = std::fs::read_to_string(path).expect(name);
-    let checked = check(name, &text);
-    if checked.problems.is_empty() {
-        return;
-    }
+fn document_examples_print_what_the_documents_show() {
     let update = std::env::var_os("README_UPDATE").is_some_and(|v| !v.is_empty() && v != "0");
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    if update && !ci && checked.updated != text {
-        std::fs::write(path, &checked.updated).expect("write the document");
-        eprintln!("{name}: rewrote the outputs that differed; review `git diff {name}`");
-        let again = check(name, &checked.updated);
-        assert!(again.problems.is_empty(), "{}", again.problems.join("\n"));
-        return;
+    let mut problems = Vec::new();
+    let documents = documents();
+    for (name, path) in &documents {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let checked = check(name, &text);
+        if checked.problems.is_empty() {
+            continue;
+        }
+        if update && !ci && checked.updated != text {
+            std::fs::write(path, &checked.updated).unwrap_or_else(|e| panic!("{name}: {e}"));
+            eprintln!("{name}: rewrote the outputs that differed; review `git diff {name}`");
+            let again = check(name, &checked.updated);
+            problems.extend(again.problems);
+            continue;
+        }
+        problems.extend(checked.problems);
     }
-    panic!(
-        "{} {name} example(s) out of date:\n\n{}\n\nIf the new output is right, run \
-         `README_UPDATE=1 cargo test --test cli readme::` and review `git diff {name}`.",
-        checked.problems.len(),
-        checked.problems.join("\n")
+    // The README and at least the documents this test was written with are read.
+    assert!(documents.len() >= 6, "{documents:?}");
+    assert!(
+        problems.is_empty(),
+        "{} example(s) out of date:\n\n{}\n\nIf the new output is right, run \
+         `README_UPDATE=1 cargo test --test cli readme::` and review `git diff '*.md'`.",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The README is a guide, not an archive: at most 700 lines, the rest in the documents beside
+/// it.
+#[test]
+fn readme_is_at_most_700_lines() {
+    let lines = document("README.md").lines().count();
+    assert!(
+        lines <= 700,
+        "README.md has {lines} lines; move reference material to docs/"
+    );
+}
+
+/// The README states the minimum Rust version that `Cargo.toml` sets.
+#[test]
+fn readme_names_the_minimum_rust_version() {
+    let manifest = document("Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .expect("rust-version in Cargo.toml")
+        .trim_matches('"');
+    let readme = document("README.md");
+    let first_screen: String = readme.lines().take(20).collect::<Vec<_>>().join("\n");
+    assert!(
+        first_screen.contains(&format!("Rust {version} or newer")),
+        "the README's first screen does not say \"Rust {version} or newer\""
     );
 }
 
@@ -348,11 +408,11 @@ fn readme_setup_commands_work() {
     );
 }
 
-/// The provenance object the README shows is the one every JSON output carries.
+/// The provenance object docs/tariff.md shows is the one every JSON output carries.
 #[test]
-fn readme_provenance_matches_the_json_output() {
-    let text = std::fs::read_to_string(readme_path()).expect("README.md");
-    let found = blocks("README.md", &text).expect("blocks");
+fn tariff_doc_provenance_matches_the_json_output() {
+    let text = document("docs/tariff.md");
+    let found = blocks("docs/tariff.md", &text).expect("blocks");
     let shown = found
         .iter()
         .find(|b| b.info == "json" && b.lines.first().is_some_and(|l| l.starts_with("\"tariff\"")))
@@ -364,11 +424,11 @@ fn readme_provenance_matches_the_json_output() {
     assert_eq!(shown["tariff"], printed["tariff"]);
 }
 
-/// The README's example tariff (the format section) is a valid tariff, without warnings.
+/// The example tariff of docs/tariff.md (the format section) is a valid tariff, without warnings.
 #[test]
-fn readme_tariff_format_example_is_valid() {
-    let text = std::fs::read_to_string(readme_path()).expect("README.md");
-    let found = blocks("README.md", &text).expect("blocks");
+fn tariff_doc_format_example_is_valid() {
+    let text = document("docs/tariff.md");
+    let found = blocks("docs/tariff.md", &text).expect("blocks");
     let toml = found
         .iter()
         .find(|b| b.info == "toml" && b.lines.first().is_some_and(|l| l.starts_with("schema = ")))
@@ -525,17 +585,17 @@ fn malformed_blocks_are_reported() {
     );
 }
 
-/// The README's CI gate script, run as written on request files under, over and beside the
+/// The CI gate script of docs/ci.md, run as written on request files under, over and beside the
 /// budget. It needs `bash` and `jq`; without them the test says so and checks nothing, and
 /// fails under CI.
 #[test]
-fn readme_ci_script_gates_as_described() {
-    let test = "readme_ci_script_gates_as_described";
+fn ci_doc_script_gates_as_described() {
+    let test = "ci_doc_script_gates_as_described";
     if !crate::support::require_tool("bash", test) || !crate::support::require_tool("jq", test) {
         return;
     }
-    let text = std::fs::read_to_string(readme_path()).expect("README.md");
-    let found = blocks("README.md", &text).expect("blocks");
+    let text = document("docs/ci.md");
+    let found = blocks("docs/ci.md", &text).expect("blocks");
     let script = found
         .iter()
         .find(|b| b.info == "sh" && b.lines.iter().any(|l| l.contains("requests.jsonl")))

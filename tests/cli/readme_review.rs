@@ -1,4 +1,4 @@
-//! The README's pull-request review script, run as written in a throwaway repository (main and a
+//! docs/ci.md's pull-request review script, run as written in a throwaway repository (main and a
 //! topic branch, an origin to fetch main from) with a stand-in `gh` that records its calls:
 //! where `PR_NUMBER` comes from, exit 1 for a failed gate only and 2 for anything else, no file
 //! left in the work tree, the sides named by branch, one comment kept up to date.
@@ -9,9 +9,9 @@ use crate::action::{BASE, HEAD, Runner, have_tools, runner};
 use crate::readme::{blocks, path_with_binary};
 
 fn script() -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let text = std::fs::read_to_string(path).expect("README.md");
-    blocks("README.md", &text)
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md");
+    let text = std::fs::read_to_string(path).expect("docs/ci.md");
+    blocks("docs/ci.md", &text)
         .expect("blocks")
         .into_iter()
         .find(|b| b.info == "sh" && b.lines.iter().any(|l| l.contains("PR_NUMBER")))

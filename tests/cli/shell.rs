@@ -91,9 +91,12 @@ const CASES: &[(&str, &[&str])] = &[
     // a flag's values: the command's own, not the top level's --format
     (
         "dis-price table --format ",
-        &["csv", "json", "markdown", "table"],
+        &["csv", "json", "markdown", "plain", "table"],
     ),
-    ("dis-price --format ", &["json", "plain", "text"]),
+    (
+        "dis-price --format ",
+        &["json", "markdown", "plain", "text"],
+    ),
     ("dis-price batch jobs.csv --format c", &["csv"]),
     (
         "dis-price --tariff mine.toml table --format m",
@@ -671,4 +674,40 @@ fn day_flags_complete_no_file_names() {
     {
         assert!(line.ends_with(" -r -f"), "{line}");
     }
+}
+
+/// The README's install of the man pages: into `~/.cargo/share/man/man1`, beside cargo's `bin`
+/// on PATH, where `man` looks without any MANPATH, so `man dis-price-batch` finds its page.
+#[test]
+fn man_finds_pages_installed_beside_cargo_s_bin() {
+    if !crate::support::require_tool("man", "man_finds_pages_installed_beside_cargo_s_bin") {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp dir");
+    let bin = home.path().join(".cargo/bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let pages = home.path().join(".cargo/share/man/man1");
+    let (code, _, err) = run(dis().arg("man").arg("--dir").arg(&pages));
+    assert_eq!(code, 0, "{err}");
+    let man_w = |path: std::ffi::OsString| {
+        Process::new("man")
+            .args(["-w", "dis-price-batch"])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", path)
+            .output()
+            .expect("man runs")
+    };
+    let found = man_w(
+        std::env::join_paths([bin.as_path(), Path::new("/usr/bin"), Path::new("/bin")]).unwrap(),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&found.stdout).trim(),
+        pages.join("dis-price-batch.1").display().to_string(),
+        "{}",
+        String::from_utf8_lossy(&found.stderr)
+    );
+    // Without cargo's bin on PATH, man does not look there: the folder is chosen for that.
+    let missing = man_w(std::env::join_paths([Path::new("/usr/bin"), Path::new("/bin")]).unwrap());
+    assert!(!missing.status.success());
 }

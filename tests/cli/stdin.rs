@@ -168,3 +168,59 @@ fn standard_input_is_read_for_one_thing_only_in_every_command() {
         .write_stdin(std::fs::read(&old).expect("fixture")));
     assert_eq!(code, 0, "{err}");
 }
+
+/// `cat jobs.csv | dis-price batch`: with no FILE, a pipe is read as standard input, as `-`.
+#[test]
+fn batch_without_a_file_reads_a_pipe() {
+    let jobs = "steps,size,n\n20,512x512,2\n";
+    let (code, out, err) = crate::support::run(
+        crate::support::dis()
+            .args(["batch", "--format", "plain"])
+            .write_stdin(jobs),
+    );
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "0.0121\n", ""));
+    let (_, with_dash, _) = crate::support::run(
+        crate::support::dis()
+            .args(["batch", "-", "--format", "csv"])
+            .write_stdin(jobs),
+    );
+    let (_, without, _) = crate::support::run(
+        crate::support::dis()
+            .args(["batch", "--format", "csv"])
+            .write_stdin(jobs),
+    );
+    assert_eq!(without, with_dash);
+    // Standard input is still read for one thing only.
+    let (code, _, err) = crate::support::run(
+        crate::support::dis()
+            .args(["batch", "--baseline", "-"])
+            .write_stdin(jobs),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("standard input can be read only once"),
+        "{err}"
+    );
+}
+
+/// On a terminal nobody types a job file: no FILE is the usage error, with how to give one.
+#[test]
+fn batch_without_a_file_on_a_terminal_is_a_usage_error() {
+    if !crate::support::require_tool("script", "batch_without_a_file_on_a_terminal") {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_dis-price");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{bin} batch; echo status=$?"), "/dev/null"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script runs");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(
+        text.starts_with(
+            "error: the following required arguments were not provided:\n  <FILE>\n\n  tip: give a job file, or pipe one in: cat jobs.csv | dis-price batch\n\nUsage: dis-price batch [OPTIONS] [FILE]\n"
+        ) && text.ends_with("status=2\n"),
+        "{text}"
+    );
+}

@@ -125,3 +125,39 @@ fn table_of_an_unknown_model() {
     let (code, out, _) = run(dis().args(["table", "--model", "nope"]));
     assert_eq!((code, out.as_str()), (2, ""));
 }
+
+/// `--format plain`: the prices alone, a line per row as the drawn table lays them out, for
+/// every meter.
+#[test]
+fn plain_prints_the_prices_alone_a_line_per_row() {
+    assert_eq!(
+        stdout_of(&["table", "--format", "plain"]),
+        "0.0008 0.0030 0.0068\n0.0015 0.0060 0.0136\n0.0023 0.0090 0.0204\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "table",
+            "--model",
+            "Llama-3.1 8B",
+            "--input-tokens",
+            "1000,10000",
+            "--output-tokens",
+            "100,1000,10000",
+            "--format",
+            "plain"
+        ]),
+        "0.0001 0.0003 0.0017\n0.0010 0.0012 0.0026\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "table",
+            "--model",
+            "chatterbox",
+            "--seconds",
+            "0.5,12.25",
+            "--format",
+            "plain"
+        ]),
+        "0.0030\n0.0368\n"
+    );
+}

@@ -160,7 +160,7 @@ fn help_and_version_go_out_whole_and_unchanged() {
     let (code, out, err) = outcome(&mut bare(&["--help"]));
     assert_eq!((code, err.as_str()), (0, ""));
     assert!(
-        out.starts_with("Know what a Distribute.ai image job will cost"),
+        out.starts_with("Know what a Distribute.ai job will cost"),
         "{out}"
     );
     assert!(out.ends_with("2 bad usage or bad\ninput.\n"), "{out}");

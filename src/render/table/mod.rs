@@ -117,8 +117,9 @@ pub fn meter_grid(out: &mut dyn Write, view: &super::MeterGridView<'_>) -> io::R
     for row in rows {
         table.add_row(row);
     }
-    writeln!(out, "{table}")?;
-    writeln!(out, "{}", view.note())
+    // The caption above the table, as the image grid's title is.
+    writeln!(out, "{}", view.note())?;
+    writeln!(out, "{table}")
 }
 
 /// A token or second model's rates, and what one request of it is priced by, for `models`.
@@ -443,19 +444,23 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     }
     let (sizes, more) = view.top_sizes();
     if sizes.is_empty() {
-        return writeln!(out, "No size changed in cost.");
+        writeln!(out, "No size changed in cost.")?;
+    } else {
+        header[0] = "size".to_owned();
+        let mut table = new_table(header, &[1, 2, 3, 4]);
+        for line in sizes {
+            table.add_row(money_row(line, line.name.clone()));
+        }
+        writeln!(out, "{table}")?;
+        if more > 0 {
+            writeln!(
+                out,
+                "{more} more size(s) changed less; --format csv or json lists every size."
+            )?;
+        }
     }
-    header[0] = "size".to_owned();
-    let mut table = new_table(header, &[1, 2, 3, 4]);
-    for line in sizes {
-        table.add_row(money_row(line, line.name.clone()));
-    }
-    writeln!(out, "{table}")?;
-    if more > 0 {
-        writeln!(
-            out,
-            "{more} more size(s) changed less; --format csv or json lists every size."
-        )?;
+    if view.parts_disagree() {
+        writeln!(out, "{}", super::ROUNDED_ONCE)?;
     }
     Ok(())
 }

@@ -1,0 +1,157 @@
+//! Bash completion as a person meets it: an interactive bash on a terminal (`script` gives it
+//! one), the script sourced as the README says, and keys typed, TAB included. Each typed line
+//! ends in Enter and runs a stand-in `dis-price` function that prints the words it was given,
+//! so what TAB put on the line is what comes back.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// `PATH` with the `dis-price` under test first.
+fn path_with_binary() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_dis-price"));
+    std::env::join_paths(
+        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH")
+}
+
+/// Types `lines` (each ending in Enter) into an interactive bash in a folder holding one file,
+/// `jobs.csv`, and returns the words each line ran with, as `<word><word>`, one per line.
+fn typed(lines: &[&str], tariff_env: Option<&Path>) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("jobs.csv"), "steps,size\n20,512\n").expect("write");
+    let mut keys = String::from(
+        "source <(dis-price completions bash)\n\
+         dis-price() { printf 'ran:'; printf '<%s>' \"$@\"; printf '\\n'; }\n",
+    );
+    for line in lines {
+        keys.push_str(line);
+        keys.push('\n');
+    }
+    keys.push_str("exit\n");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", "bash --norc --noprofile -i", "/dev/null"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", path_with_binary())
+        .env("HOME", dir.path())
+        .env("TERM", "dumb")
+        .env("INPUTRC", "/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(path) = tariff_env {
+        cmd.env("DIS_PRICE_TARIFF", path);
+    }
+    let mut child = cmd.spawn().expect("script runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(keys.as_bytes())
+        .expect("type");
+    let out = child.wait_with_output().expect("script ends");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .filter_map(|l| l.trim_end_matches('\r').strip_prefix("ran:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn have_script() -> bool {
+    crate::support::require_tool("script", "bash completion in an interactive bash")
+        && crate::support::require_tool("bash", "bash completion in an interactive bash")
+}
+
+#[test]
+fn model_offers_the_tariff_s_ids_quoted_for_the_shell() {
+    if !have_script() {
+        return;
+    }
+    assert_eq!(
+        typed(
+            &[
+                "dis-price --model Chat\t",
+                "dis-price --model Llama-3.3\t",
+                "dis-price --model \"Llama-3.1\t",
+                "dis-price table --model fl\t",
+            ],
+            None,
+        ),
+        [
+            "<--model><Chatterbox>",
+            "<--model><Llama-3.3 70B>",
+            "<--model><Llama-3.1 8B>",
+            "<table><--model><flux-dev>",
+        ]
+    );
+}
+
+#[test]
+fn model_ids_come_from_the_tariff_in_use() {
+    if !have_script() {
+        return;
+    }
+    let tariff = crate::support::edited("[models.Chatterbox]", "[models.Chatterbox-2]");
+    let (_dir, path) = crate::support::temp_file("mine.toml", tariff.as_bytes());
+    let flag = format!("dis-price --tariff {} --model Chat\t", path.display());
+    let got = typed(&[&flag], None);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].ends_with("<--model><Chatterbox-2>"), "{got:?}");
+    assert_eq!(
+        typed(&["dis-price --model Chat\t"], Some(&path)),
+        ["<--model><Chatterbox-2>"]
+    );
+}
+
+#[test]
+fn numeric_flags_offer_no_file_names() {
+    if !have_script() {
+        return;
+    }
+    // With one file in the folder, a TAB that completed file names would put it on the line.
+    assert_eq!(
+        typed(
+            &[
+                "dis-price --steps \t20",
+                "dis-price -n \t2",
+                "dis-price --input-tokens \t5",
+                "dis-price batch jobs.csv --budget \t1",
+                "dis-price table --sizes \t512",
+            ],
+            None,
+        ),
+        [
+            "<--steps><20>",
+            "<-n><2>",
+            "<--input-tokens><5>",
+            "<batch><jobs.csv><--budget><1>",
+            "<table><--sizes><512>",
+        ]
+    );
+}
+
+#[test]
+fn a_command_s_file_argument_lists_files() {
+    if !have_script() {
+        return;
+    }
+    assert_eq!(
+        typed(
+            &[
+                "dis-price batch \t",
+                "dis-price validate \t",
+                "dis-price batch --sk\t jobs.csv"
+            ],
+            None,
+        ),
+        [
+            "<batch><jobs.csv>",
+            "<validate><jobs.csv>",
+            "<batch><--skip-invalid><jobs.csv>",
+        ]
+    );
+}
