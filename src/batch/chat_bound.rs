@@ -51,7 +51,7 @@ fn content_bytes(line: u64, content: Option<&RawValue>) -> Result<u64, RowError>
                     return Err(err(
                         line,
                         "content",
-                        &json_object::value(part),
+                        part,
                         "is not a text part ({\"type\": \"text\", \"text\": \"...\"}); only text is priced by its bytes",
                     ));
                 };
@@ -62,7 +62,7 @@ fn content_bytes(line: u64, content: Option<&RawValue>) -> Result<u64, RowError>
         Err(_) => Err(err(
             line,
             "content",
-            &json_object::value(content),
+            content,
             "is not message text (a string or an array of text parts)",
         )),
     }
@@ -96,7 +96,7 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
         return Err(err(
             line,
             "messages",
-            &json_object::value(messages),
+            messages,
             "is not an array of messages ({\"role\": \"user\", \"content\": \"...\"})",
         ));
     };
@@ -104,7 +104,7 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
         return Err(err(
             line,
             "messages",
-            &json_object::value(messages),
+            messages,
             "is empty; a chat request has at least one message",
         ));
     }
@@ -114,7 +114,7 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
             return Err(err(
                 line,
                 "messages",
-                &json_object::value(message),
+                message,
                 "holds something that is not a message object",
             ));
         };
@@ -125,7 +125,7 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
                     return Err(err(
                         line,
                         key,
-                        &json_object::value(value),
+                        value,
                         "is not a message key dis-price can bound (role, content, name); tool calls and other parts change the prompt in ways it cannot count",
                     ));
                 }
@@ -138,7 +138,7 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
                 return Err(err(
                     line,
                     "role",
-                    &json_object::value(other),
+                    other,
                     format!("is not a role of the chat template ({})", ROLES.join(", ")),
                 ));
             }
@@ -154,12 +154,11 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
             match content.map(|raw| (raw, json_object::string(raw))) {
                 Some((_, Some(text))) => tojson_bytes(&text),
                 other => {
-                    return Err(err(
-                        line,
-                        "content",
-                        &other.map_or(serde_json::Value::Null, |(raw, _)| json_object::value(raw)),
-                        "is not a string; a tool result is written by the chat template as JSON, and only a string one is bounded here",
-                    ));
+                    let message = "is not a string; a tool result is written by the chat template as JSON, and only a string one is bounded here";
+                    return Err(match other {
+                        Some((raw, _)) => err(line, "content", raw, message),
+                        None => RowError::new(line, "content", "null", message),
+                    });
                 }
             }
         } else {
@@ -173,12 +172,7 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
             None => 0,
             Some((_, Some(n))) => u64::try_from(n).unwrap_or(u64::MAX),
             Some((other, None)) => {
-                return Err(err(
-                    line,
-                    "name",
-                    &json_object::value(other),
-                    "is not a string",
-                ));
+                return Err(err(line, "name", other, "is not a string"));
             }
         };
         let role = u64::try_from(role.len()).unwrap_or(u64::MAX);

@@ -22,15 +22,6 @@ fn ignored_key(key: &str, value: &RawValue, extra: &[String]) -> bool {
             && (value.get() == "null" || json_object::whole(value) == Some(0)))
 }
 
-/// A JSON value as a message quotes it: a string by its text (the message adds the quotes),
-/// anything else as JSON.
-fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Every key that changes an image job's price, for messages: [`PRICE_KEYS`] and [`DATE_KEYS`]
 /// (the keys of every meter: [`super::keys::price_key_list`]).
 pub fn image_key_list() -> String {
@@ -73,13 +64,10 @@ fn not_an_object(line: u64, text: &str) -> RowError {
     )
 }
 
-/// A row error about `field` holding the JSON `value`, quoted as [`value_text`] writes it.
-pub(super) fn err(line: u64, field: &str, value: &Value, message: impl Into<String>) -> RowError {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    RowError::new(line, field, &text, message)
+/// A row error about `field` holding the JSON value `raw`, quoted as [`json_object::text`]
+/// writes it: a string's text, anything else as written.
+pub(super) fn err(line: u64, field: &str, raw: &RawValue, message: impl Into<String>) -> RowError {
+    RowError::new(line, field, &json_object::text(raw), message)
 }
 
 /// A JSON value as messages show it, cut short when long.
@@ -126,7 +114,7 @@ pub(super) fn image_row(
             return Err(RowError::new(
                 line,
                 key,
-                &value_text(&json_object::value(raw)),
+                &json_object::text(raw),
                 format!(
                     "repeats the key {key:?} (first given as {}); give each key once",
                     short(&json_object::value(first))
@@ -137,7 +125,7 @@ pub(super) fn image_row(
             continue;
         }
         let value = &json_object::value(raw);
-        let shown = || value_text(value);
+        let shown = || json_object::text(raw);
         if value.is_null() && (PRICE_KEYS.contains(&key) || DATE_KEYS.contains(&key)) {
             return Err(RowError::new(
                 line,
@@ -155,6 +143,10 @@ pub(super) fn image_row(
                         .as_str()
                         .filter(|s| parse_u32(s).is_ok())
                         .map(|s| format!(" (it is a string: write {}, not \"{s}\")", s.trim()))
+                        .or_else(|| {
+                            json_object::plain_digits(raw)
+                                .map(|digits| format!(" (a count is plain digits: write {digits})"))
+                        })
                         .unwrap_or_default();
                     RowError::new(
                         line,

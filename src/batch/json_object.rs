@@ -119,6 +119,25 @@ pub fn string(raw: &RawValue) -> Option<Cow<'_, str>> {
         .map(|Key(s)| s)
 }
 
+/// A member's value as a message quotes it: a string's text (the message adds the quotes),
+/// anything else as written in the line (`1e0` stays `1e0`).
+pub fn text(raw: &RawValue) -> String {
+    string(raw).map_or_else(|| raw.get().to_owned(), Cow::into_owned)
+}
+
+/// The plain digits of a JSON number written with a fraction or an exponent whose value is a
+/// whole number from 0 (`2E0`, `4.0`), for a message that asks for plain digits; `None` for
+/// anything else.
+pub fn plain_digits(raw: &RawValue) -> Option<String> {
+    let written = raw.get();
+    if !is_number(raw) || !written.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let value = crate::number::parse_decimal(written).ok()?;
+    (value.fract().is_zero() && !value.is_sign_negative())
+        .then(|| value.trunc().normalize().to_string())
+}
+
 /// The UTF-8 bytes of a member's text, counted where it lies when it holds no escape (the
 /// line is already UTF-8 and its strings were checked as it was read); `None` if it is not a
 /// string.

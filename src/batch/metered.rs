@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 
 use rust_decimal::Decimal;
-use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::chat_bound::input_bound;
@@ -117,11 +116,17 @@ pub const SPEECH_IGNORED: [&str; 6] = [
 /// A whole number of tokens from 0 to u64::MAX.
 fn tokens(line: u64, field: &str, value: &RawValue) -> Result<u64, RowError> {
     json_object::whole(value).ok_or_else(|| {
+        let plain = json_object::plain_digits(value)
+            .map(|digits| format!(" (a count is plain digits: write {digits})"))
+            .unwrap_or_default();
         err(
             line,
             field,
-            &json_object::value(value),
-            format!("is not a whole number of tokens from 0 to {}", u64::MAX),
+            value,
+            format!(
+                "is not a whole number of tokens from 0 to {}{plain}",
+                u64::MAX
+            ),
         )
     })
 }
@@ -137,22 +142,21 @@ fn seconds(line: u64, field: &str, raw: &RawValue) -> Result<Decimal, RowError> 
     if json_object::is_number(raw) {
         return seconds_text(line, field, raw.get());
     }
-    let value = &json_object::value(raw);
-    match value {
+    match json_object::string(raw) {
         // As for the image keys: a count is a JSON number, and a string is not read as one.
-        Value::String(text) if seconds_text(line, field, text).is_ok() => Err(err(
+        Some(text) if seconds_text(line, field, &text).is_ok() => Err(err(
             line,
             field,
-            value,
+            raw,
             format!(
                 "is a string; a number of seconds is a JSON number (write {}, not \"{text}\")",
                 text.trim()
             ),
         )),
-        other => Err(err(
+        _ => Err(err(
             line,
             field,
-            other,
+            raw,
             "is not a number of seconds (e.g. 2.5)",
         )),
     }
@@ -162,12 +166,7 @@ fn model_of(line: u64, object: &Members<'_>, shape: &str) -> Result<String, RowE
     let raw = object.get("model");
     match raw.map(|raw| (raw, json_object::string(raw))) {
         Some((_, Some(m))) if !m.trim().is_empty() => Ok(m.trim().to_owned()),
-        Some((other, _)) => Err(err(
-            line,
-            "model",
-            &json_object::value(other),
-            "is not a model id",
-        )),
+        Some((other, _)) => Err(err(line, "model", other, "is not a model id")),
         None => Err(RowError::new(
             line,
             "model",
@@ -208,7 +207,7 @@ fn only_keys(
         return Err(err(
             line,
             key,
-            &json_object::value(value),
+            value,
             format!(
                 "is not a key of a {shape} dis-price knows (price keys: {}{ignored}){hint}",
                 known.join(", "),
@@ -276,7 +275,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             return Err(err(
                 line,
                 "usage",
-                &json_object::value(usage),
+                usage,
                 "is not an object ({\"prompt_tokens\": 12, \"completion_tokens\": 40})",
             ));
         };
@@ -305,7 +304,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 return Err(err(
                     line,
                     "total_tokens",
-                    &json_object::value(total),
+                    total,
                     format!(
                         "is not prompt_tokens + completion_tokens ({input} + {output}); the usage does not add up"
                     ),
@@ -337,7 +336,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             return Err(err(
                 line,
                 "n",
-                &json_object::value(n),
+                n,
                 "asks for more than one completion (or is not a count); only n = 1 is priced",
             ));
         }
@@ -350,7 +349,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 return Err(err(
                     line,
                     "max_completion_tokens",
-                    &json_object::value(b),
+                    b,
                     format!(
                         "is given beside max_tokens ({}); give one of them",
                         json_object::value(a)
@@ -390,7 +389,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 return Err(err(
                     line,
                     "input",
-                    &json_object::value(other),
+                    other,
                     "is not the text to speak (a string)",
                 ));
             }
@@ -414,7 +413,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             return Err(err(
                 line,
                 "speed",
-                &json_object::value(speed),
+                speed,
                 "changes the audio's length, which --seconds-per-char assumes at speed 1; give the line's seconds instead",
             ));
         }
@@ -512,29 +511,28 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
 /// The day a metered JSON line gives: `created` (a Unix timestamp or a date, as the API
 /// writes it) or `date`, read as image lines read them; both at once is an error.
 fn line_date(line: u64, object: &Members<'_>) -> Result<Option<crate::date::Day>, RowError> {
-    let read = |key: &str, value: &Value| match value {
-        Value::String(text) => {
-            crate::date::Day::parse_row(text).map_err(|m| RowError::new(line, key, text, m))
+    let read = |key: &str, raw: &RawValue| match json_object::string(raw) {
+        Some(text) => {
+            crate::date::Day::parse_row(&text).map_err(|m| RowError::new(line, key, &text, m))
         }
-        Value::Number(n) => crate::date::Day::parse_row(&n.to_string())
-            .map_err(|m| RowError::new(line, key, &n.to_string(), m)),
-        other => Err(err(
+        None if json_object::is_number(raw) => crate::date::Day::parse_row(raw.get())
+            .map_err(|m| RowError::new(line, key, raw.get(), m)),
+        None => Err(err(
             line,
             key,
-            other,
+            raw,
             "is not a day (a date like \"2026-12-01\", an RFC 3339 time or a Unix timestamp)",
         )),
     };
-    let value = |key| object.get(key).map(json_object::value);
-    match (value("created"), value("date")) {
+    match (object.get("created"), object.get("date")) {
         (Some(_), Some(d)) => Err(err(
             line,
             "date",
-            &d,
+            d,
             "is given beside created; a line gives its day once (created or date)",
         )),
-        (Some(v), None) => read("created", &v).map(Some),
-        (None, Some(v)) => read("date", &v).map(Some),
+        (Some(v), None) => read("created", v).map(Some),
+        (None, Some(v)) => read("date", v).map(Some),
         (None, None) => Ok(None),
     }
 }

@@ -369,11 +369,11 @@ fn price_keys_hold_numbers_and_strings_not_null_or_look_alikes() {
         ),
         (
             "{\"steps\": {\"value\": 20}}",
-            "error: line 1: steps \"{\\\"value\\\":20}\": is not a whole number from 0 to 4294967295\n",
+            "error: line 1: steps \"{\\\"value\\\": 20}\": is not a whole number from 0 to 4294967295\n",
         ),
         (
             "{\"steps\": 20.0}",
-            "error: line 1: steps \"20.0\": is not a whole number from 0 to 4294967295\n",
+            "error: line 1: steps \"20.0\": is not a whole number from 0 to 4294967295 (a count is plain digits: write 20)\n",
         ),
         (
             "{\"Steps\": 20}",

@@ -351,3 +351,43 @@ fn token_and_second_flags_take_plain_digits_and_say_what_to_write() {
         "{err}"
     );
 }
+
+/// A JSON count written with a fraction or an exponent is refused in every reader, quoted as
+/// written (not as the parser spells it again, `1e+0`), with the plain digits to write when its
+/// value is whole.
+#[test]
+fn json_counts_with_exponents_are_quoted_as_written_with_their_plain_digits() {
+    let cases = [
+        (
+            r#"{"num_inference_steps": 2.0e1, "size": "512x512"}"#,
+            r#"num_inference_steps "2.0e1": is not a whole number from 0 to 4294967295 (a count is plain digits: write 20)"#,
+        ),
+        (
+            r#"{"steps": 1E0}"#,
+            r#"steps "1E0": is not a whole number from 0 to 4294967295 (a count is plain digits: write 1)"#,
+        ),
+        (
+            r#"{"steps": 1e400}"#,
+            r#"steps "1e400": is not a whole number from 0 to 4294967295"#,
+        ),
+        (
+            r#"{"model": "Llama-3.1 8B", "usage": {"prompt_tokens": 1E0, "completion_tokens": 1}}"#,
+            r#"prompt_tokens "1E0": is not a whole number of tokens from 0 to 18446744073709551615 (a count is plain digits: write 1)"#,
+        ),
+        (
+            r#"{"model": "Llama-3.1 8B", "messages": [{"role": "user", "content": "a"}], "max_tokens": 2.5e0}"#,
+            r#"max_tokens "2.5e0": is not a whole number of tokens from 0 to 18446744073709551615"#,
+        ),
+        (
+            r#"{"model": "Chatterbox", "seconds": 1, "created": 1.7E9}"#,
+            r#"created "1.7E9""#,
+        ),
+    ];
+    for (line, said) in cases {
+        let (_dir, path) = temp_file("jobs.jsonl", format!("{line}\n").as_bytes());
+        let (code, out, err) = run(dis().arg("batch").arg(&path));
+        assert_eq!(code, 2, "{line}: {out}");
+        assert!(err.contains(said), "{line}:\n{err}");
+        assert!(!err.contains("e+"), "{line}:\n{err}");
+    }
+}

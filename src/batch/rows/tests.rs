@@ -601,7 +601,7 @@ fn bad_json_lines() {
         "line 14: row \"{\\\"model\\\": \\\"flux-dev\\\"}\": no key sets the price",
         "line 15: n \"null\": is null; give a value, or leave the key out",
         "line 16: n \"2\": is not a whole number from 0 to 4294967295 (it is a string: write 2, not \"2\")",
-        "line 17: steps \"{\\\"a\\\":1}\": is not a whole number",
+        "line 17: steps \"{\\\"a\\\": 1}\": is not a whole number",
         "line 18: Steps \"20\": is not a key dis-price knows; did you mean \"steps\"?",
         "line 19: stesp \"null\": is not a key dis-price knows",
         "line 20: n \"2.50\": is not a whole number",
