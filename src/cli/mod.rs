@@ -557,6 +557,8 @@ pub enum TableFormat {
     Json,
     /// The prices alone, a line per row, for scripts.
     Plain,
+    /// An SVG heatmap: a cell per price, coloured by price, with a legend.
+    Svg,
 }
 
 /// Formats of a check.

@@ -67,6 +67,7 @@ pub(super) fn table(
         TableFormat::Csv => render::csv::grid(io.out, &view)?,
         TableFormat::Json => render::json::grids::grid(io.out, &view)?,
         TableFormat::Plain => render::plain::grid(io.out, &view)?,
+        TableFormat::Svg => render::svg::grid(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }
@@ -131,6 +132,7 @@ fn metered(
         TableFormat::Csv => render::csv::meter_grid(io.out, &view)?,
         TableFormat::Json => render::json::meter_grid(io.out, &view)?,
         TableFormat::Plain => render::plain::meter_grid(io.out, &view)?,
+        TableFormat::Svg => render::svg::meter_grid(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }

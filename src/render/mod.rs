@@ -9,6 +9,7 @@ pub mod plain;
 pub mod review;
 pub mod rows;
 pub mod schema;
+pub mod svg;
 pub mod table;
 pub mod text;
 

@@ -49,6 +49,7 @@ mod schema;
 mod shell;
 mod stdin;
 mod support;
+mod svg;
 mod table;
 mod tariff;
 mod unknown_keys;
