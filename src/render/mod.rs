@@ -5,6 +5,7 @@ pub mod csv;
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
 pub mod plain;
 pub mod review;
 pub mod rows;

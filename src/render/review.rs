@@ -269,6 +269,9 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
         String::new()
     };
     footer.push_str(&rounded);
+    // The chart, after the table and its notes.
+    let chart = super::mermaid::review_chart(view).map_or_else(String::new, |c| format!("\n{c}"));
+    footer.push_str(&chart);
     let room = COMMENT_LIMIT.saturating_sub(text.len() + footer.len());
     let whole: usize = lines.iter().map(|(r, _)| r.len()).sum();
     if whole <= room {
@@ -304,5 +307,6 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
         "\nand {left} more model and size line(s) that changed less; --format json lists every one."
     );
     text.push_str(&rounded);
+    text.push_str(&chart);
     text
 }

@@ -686,7 +686,8 @@ fn a_footnote_where_the_shown_change_is_not_the_shown_difference() {
         table.contains("│ 512x512   ┆ 0.0060 ┆ 0.0121 ┆ +0.0060 ┆") && table.ends_with(note),
         "{table}"
     );
-    assert!(compare("markdown").ends_with(&format!("\n\n{note}")));
+    // In the markdown review, the note is under the table, before the chart.
+    assert!(compare("markdown").contains(&format!("\n\n{note}\n```mermaid\n")));
     assert!(!compare("csv").contains("note:"));
     assert!(!compare("plain").contains("note:"));
     // The same file on both sides: every change is 0, and adds up.

@@ -230,6 +230,12 @@ fn a_review_annotates_its_gates_and_publishes_summary_and_outputs() {
         "{}",
         ran.summary
     );
+    // The job summary carries the review's chart, which GitHub draws.
+    assert!(
+        ran.summary.contains("\n```mermaid\nxychart-beta\n"),
+        "{}",
+        ran.summary
+    );
     // The lines on standard error are still there for the log.
     assert!(ran.err.starts_with("cost rise: "), "{}", ran.err);
 }

@@ -44,6 +44,7 @@ mod read_once;
 mod readme;
 mod readme_review;
 mod review;
+mod review_chart;
 mod row_writers;
 mod schema;
 mod shell;

@@ -112,10 +112,14 @@ pub(crate) fn blocks(name: &str, text: &str) -> Result<Vec<Block>, String> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let Some(info) = lines[i].strip_prefix("```") else {
+        // A fence of more backticks holds lines of three (a transcript that prints a fenced
+        // block); it is closed by as many.
+        let fence_len = lines[i].len() - lines[i].trim_start_matches('`').len();
+        if fence_len < 3 {
             i += 1;
             continue;
-        };
+        }
+        let (fence, info) = lines[i].split_at(fence_len);
         let open = i;
         let previous = lines[..open].iter().rev().find(|l| !l.trim().is_empty());
         let not_run = match previous.and_then(|l| l.trim().strip_prefix("<!-- not run")) {
@@ -136,7 +140,7 @@ pub(crate) fn blocks(name: &str, text: &str) -> Result<Vec<Block>, String> {
                 Some(reason.to_owned())
             }
         };
-        let Some(close) = (open + 1..lines.len()).find(|&j| lines[j] == "```") else {
+        let Some(close) = (open + 1..lines.len()).find(|&j| lines[j] == fence) else {
             return Err(format!("{name}:{}: this fence is never closed", open + 1));
         };
         found.push(Block {
@@ -571,6 +575,18 @@ fn a_block_marked_not_run_is_skipped_and_needs_a_reason() {
         check_doc("```sh\nfalse\n```\n").problems,
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn a_longer_fence_holds_a_transcript_that_prints_a_fence() {
+    let doc = "````console\n$ printf '```mermaid\\nx\\n```\\n'\n```mermaid\nx\n```\n````\n";
+    let found = blocks("doc.md", doc).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].lines.len(), 4);
+    assert_eq!(check_doc(doc).problems, Vec::<String>::new());
+    // What it printed differs: the block is out of date, not cut short at its first ```.
+    let wrong = doc.replace("\nx\n```\n````", "\ny\n```\n````");
+    assert_eq!(check_doc(&wrong).problems.len(), 1);
 }
 
 #[test]
