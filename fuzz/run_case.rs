@@ -252,9 +252,11 @@ fn form_of(cli: &Cli) -> Form {
         Some(Command::Table(a)) => match a.format {
             TableFormat::Json => Form::Json,
             TableFormat::Csv => Form::Csv,
-            TableFormat::Table | TableFormat::Markdown | TableFormat::Plain | TableFormat::Svg => {
-                Form::Other
-            }
+            TableFormat::Table
+            | TableFormat::Markdown
+            | TableFormat::Plain
+            | TableFormat::Svg
+            | TableFormat::Html => Form::Other,
         },
         Some(Command::Diff(a)) => grid(a.format),
         Some(Command::Check(a)) if a.format == CheckFormat::Json => Form::Json,

@@ -367,6 +367,8 @@ pub enum BatchFormat {
     /// GitHub Actions: annotations and one notice on stdout; the markdown review appended to
     /// GITHUB_STEP_SUMMARY and the figures to GITHUB_OUTPUT, where set.
     Github,
+    /// One self-contained HTML page: a chart, the rows, the totals (with a baseline, the change).
+    Html,
 }
 
 /// `tariff`.
@@ -559,6 +561,8 @@ pub enum TableFormat {
     Plain,
     /// An SVG heatmap: a cell per price, coloured by price, with a legend.
     Svg,
+    /// One self-contained HTML page: the heatmap, then the grid as a table.
+    Html,
 }
 
 /// Formats of a check.

@@ -78,6 +78,7 @@ pub(super) fn batch(
         BatchFormat::Csv => Box::<render::csv::Batch>::default(),
         BatchFormat::Json => Box::<render::json::Batch>::default(),
         BatchFormat::Plain => Box::<render::plain::Batch>::default(),
+        BatchFormat::Html => Box::<render::html::Batch>::default(),
     };
     let pricer = Pricer::new(tariff, args.allow_out_of_range, !summary_only);
     let settings = workload::Settings {
@@ -98,6 +99,7 @@ pub(super) fn batch(
         worker_sink: match args.format {
             BatchFormat::Json => || Box::<render::json::Batch>::default(),
             BatchFormat::Markdown => || Box::<render::markdown::Batch>::default(),
+            BatchFormat::Html => || Box::<render::html::Batch>::default(),
             _ => || Box::<render::csv::Batch>::default(),
         },
     };

@@ -125,6 +125,7 @@ pub(super) fn compare(
         BatchFormat::Json => render::json::compare(&mut out, &view)?,
         BatchFormat::Plain => render::plain::compare(&mut out, &view)?,
         BatchFormat::Github => github_report(&view, report),
+        BatchFormat::Html => render::html::compare(&mut out, &view)?,
     }
     io.out.write_all(&out)?;
     report_gates(&view, args.budget.budget(), io)?;

@@ -68,6 +68,7 @@ pub(super) fn table(
         TableFormat::Json => render::json::grids::grid(io.out, &view)?,
         TableFormat::Plain => render::plain::grid(io.out, &view)?,
         TableFormat::Svg => render::svg::grid(io.out, &view)?,
+        TableFormat::Html => render::html::grid(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }
@@ -133,6 +134,7 @@ fn metered(
         TableFormat::Json => render::json::meter_grid(io.out, &view)?,
         TableFormat::Plain => render::plain::meter_grid(io.out, &view)?,
         TableFormat::Svg => render::svg::meter_grid(io.out, &view)?,
+        TableFormat::Html => render::html::meter_grid(io.out, &view)?,
     }
     Ok(Outcome::Success)
 }

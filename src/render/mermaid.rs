@@ -68,10 +68,10 @@ pub fn text(raw: &str) -> String {
     out
 }
 
-/// The review's chart: base (a line) and head (bars) cost per model when more than one model's
+/// What the review's charts show: base and head cost per model when more than one model's
 /// cost changed, else per size (those the table shows), else for the one model; the largest
 /// changes first, at most [`MOST_BARS`]. `None` when nothing changed or every figure is 0.
-pub fn review_chart(view: &CompareView<'_>) -> Option<String> {
+pub fn chart_lines<'a>(view: &'a CompareView<'a>) -> Option<(&'static str, Vec<&'a Line>)> {
     let c = view.comparison;
     let mut models: Vec<&Line> = c
         .models
@@ -86,22 +86,15 @@ pub fn review_chart(view: &CompareView<'_>) -> Option<String> {
     } else {
         ("model", models)
     };
-    if lines.is_empty() {
-        return None;
-    }
-    let (base_places, head_places) = (
-        view.base.tariff.display.decimals,
-        view.head.tariff.display.decimals,
-    );
-    let top = lines
+    let any = lines
         .iter()
-        .flat_map(|l| [l.base.shown, l.head.shown])
-        .max()
-        .filter(|top| top.is_sign_positive() && !top.is_zero())?;
-    let places = base_places.max(head_places);
-    let labels: Vec<String> = lines.iter().map(|l| cut(&l.name)).collect();
-    // The sides by their labels, else their files, else (one file under two tariffs) the
-    // tariffs.
+        .any(|l| !l.base.shown.is_zero() || !l.head.shown.is_zero());
+    any.then_some((what, lines))
+}
+
+/// The sides' names for a chart, head then base: their labels, else their files' names, else
+/// (one file under two tariffs) the tariffs'; each cut past [`LABEL_LIMIT`] characters.
+pub fn side_names(view: &CompareView<'_>) -> (String, String) {
     let same = view.base.file == view.head.file && view.two_tariffs() && !view.labelled();
     let name = |label: Option<&str>, side: &crate::compare::Side<'_>| {
         cut(&label.map_or_else(
@@ -115,12 +108,27 @@ pub fn review_chart(view: &CompareView<'_>) -> Option<String> {
             str::to_owned,
         ))
     };
-    let title = format!(
-        "{} per {what}: bars {}, line {}",
-        view.currency(),
+    (
         name(view.head_label, view.head),
-        name(view.base_label, view.base)
+        name(view.base_label, view.base),
+    )
+}
+
+/// The review's chart: head as bars, base as a line, over [`chart_lines`].
+pub fn review_chart(view: &CompareView<'_>) -> Option<String> {
+    let (what, lines) = chart_lines(view)?;
+    let (base_places, head_places) = (
+        view.base.tariff.display.decimals,
+        view.head.tariff.display.decimals,
     );
+    let top = lines
+        .iter()
+        .flat_map(|l| [l.base.shown, l.head.shown])
+        .max()?;
+    let places = base_places.max(head_places);
+    let labels: Vec<String> = lines.iter().map(|l| cut(&l.name)).collect();
+    let (head, base) = side_names(view);
+    let title = format!("{} per {what}: bars {head}, line {base}", view.currency());
     Some(xychart(
         &title,
         &labels,

@@ -31,6 +31,7 @@ mod gates;
 mod github;
 mod help_and_usage;
 mod hostile;
+mod html;
 mod large_grids;
 mod laws;
 mod limits;

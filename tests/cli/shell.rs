@@ -91,7 +91,7 @@ const CASES: &[(&str, &[&str])] = &[
     // a flag's values: the command's own, not the top level's --format
     (
         "dis-price table --format ",
-        &["csv", "json", "markdown", "plain", "svg", "table"],
+        &["csv", "html", "json", "markdown", "plain", "svg", "table"],
     ),
     (
         "dis-price --format ",

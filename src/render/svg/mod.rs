@@ -9,6 +9,8 @@
 //! cells are priced twice as they are drawn (once for the range and the widths, once to draw)
 //! and never held, so memory stays flat however large the grid.
 
+pub mod bars;
+
 use std::io::{self, Write};
 
 use rust_decimal::Decimal;
@@ -423,7 +425,7 @@ fn draw(out: &mut dyn Write, map: &Heatmap<'_>, prices: &Prices<'_>) -> io::Resu
 }
 
 /// Where the prices come from, in two lines of small print.
-fn provenance(tariff: &Tariff) -> [String; 2] {
+pub(crate) fn provenance(tariff: &Tariff) -> [String; 2] {
     use crate::tariff::Origin;
     let origin = match &tariff.origin {
         Origin::BuiltIn => "the built-in tariff".to_owned(),
@@ -442,7 +444,7 @@ fn provenance(tariff: &Tariff) -> [String; 2] {
     ]
 }
 
-fn hex([r, g, b]: [u8; 3]) -> String {
+pub(crate) fn hex([r, g, b]: [u8; 3]) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
