@@ -2,7 +2,6 @@
 //! a CI artifact or an email. The picture first, then the figures as an HTML table, so they can
 //! be read and copied; every text from a file, a label or the tariff escaped.
 
-use std::cmp::Ordering;
 use std::io::{self, Write};
 
 use super::svg::{self, bars};
@@ -69,18 +68,8 @@ fn row(
 
 /// The grid of an image model: the heatmap, then the grid as a table, streamed.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
-    let (model, tariff) = (view.model, view.tariff);
-    let title = format!(
-        "{} ({}): {} per image at {} {} per {}{}",
-        model.name,
-        model.id,
-        tariff.currency,
-        super::exact(model.rate),
-        tariff.currency,
-        model.unit,
-        super::dated(tariff, model)
-    );
-    open(out, &title)?;
+    let tariff = view.tariff;
+    open(out, &svg::grid_title(view))?;
     writeln!(out, "<figure>")?;
     svg::grid(out, view)?;
     writeln!(out, "</figure>\n<table>\n<thead>")?;
@@ -253,15 +242,7 @@ pub fn compare(out: &mut dyn Write, view: &CompareView<'_>) -> io::Result<()> {
     let (base, head, c) = (view.base, view.head, view.comparison);
     let t = &c.total;
     let currency = view.currency();
-    let amount = money(t.shown_change.abs(), c.places);
-    let headline = match (t.change.sign, t.percent) {
-        (Ordering::Equal, _) => "No cost change".to_owned(),
-        (Ordering::Greater, None) => format!("Cost up by {amount} {currency} (from 0)"),
-        (Ordering::Greater, Some(p)) => format!("Cost up by {amount} {currency} ({p}%)"),
-        (Ordering::Less, Some(p)) => format!("Cost down by {amount} {currency} ({p}%)"),
-        (Ordering::Less, None) => format!("Cost down by {amount} {currency}"),
-    };
-    open(out, &headline)?;
+    open(out, &super::review::headline(view, currency))?;
     let (head_name, base_name) = super::mermaid::side_names(view);
     let (base_label, head_label) = view.labels();
     let under = if view.two_tariffs() {

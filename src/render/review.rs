@@ -141,6 +141,20 @@ fn sides(view: &CompareView<'_>) -> String {
     text
 }
 
+/// The total's change in a few words: `Cost up by 0.0378 USD (+32.60%)`, with `currency` as
+/// the format writes it.
+pub fn headline(view: &CompareView<'_>, currency: &str) -> String {
+    let t = &view.comparison.total;
+    let amount = money(t.shown_change.abs(), view.comparison.places);
+    match (t.change.sign, t.percent) {
+        (Ordering::Equal, _) => "No cost change".to_owned(),
+        (Ordering::Greater, None) => format!("Cost up by {amount} {currency} (from 0)"),
+        (Ordering::Greater, Some(p)) => format!("Cost up by {amount} {currency} ({p}%)"),
+        (Ordering::Less, Some(p)) => format!("Cost down by {amount} {currency} ({p}%)"),
+        (Ordering::Less, None) => format!("Cost down by {amount} {currency}"),
+    }
+}
+
 /// A workload's cost change as a pull-request comment: a one-line headline with the total
 /// change; with gates, the verdict and each gate's outcome with its limit; then one small table
 /// (totals, what moved them with two tariffs, models, and the sizes that changed most). With
@@ -156,7 +170,6 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
     let (base, head, c) = (view.base, view.head, view.comparison);
     let currency = cell(view.currency());
     let t = &c.total;
-    let amount = money(t.shown_change.abs(), c.places);
     let verdict = view.review.verdict();
     let gated = !view.review.gates.is_empty();
     let mut text = String::new();
@@ -173,13 +186,7 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
         text.push('\n');
         return text;
     }
-    let headline = match (t.change.sign, t.percent) {
-        (Ordering::Equal, _) => "No cost change".to_owned(),
-        (Ordering::Greater, None) => format!("Cost up by {amount} {currency} (from 0)"),
-        (Ordering::Greater, Some(p)) => format!("Cost up by {amount} {currency} ({p}%)"),
-        (Ordering::Less, Some(p)) => format!("Cost down by {amount} {currency} ({p}%)"),
-        (Ordering::Less, None) => format!("Cost down by {amount} {currency}"),
-    };
+    let headline = headline(view, &currency);
     let _ = writeln!(
         text,
         "**{headline}**: {} → {} {currency}, {}.\n",

@@ -118,6 +118,21 @@ struct Heatmap<'a> {
     per: String,
 }
 
+/// An image grid's title, as the drawn table's: the model, the currency and the rate.
+pub fn grid_title(view: &GridView<'_>) -> String {
+    let (model, tariff) = (view.model, view.tariff);
+    format!(
+        "{} ({}): {} per image at {} {} per {}{}",
+        model.name,
+        model.id,
+        tariff.currency,
+        exact(model.rate),
+        tariff.currency,
+        model.unit,
+        crate::render::dated(tariff, model)
+    )
+}
+
 /// The steps x sizes grid of an image model.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let (model, tariff) = (view.model, view.tariff);
@@ -125,16 +140,7 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let columns: Vec<String> = view.grid.sizes.iter().map(ToString::to_string).collect();
     let map = Heatmap {
         tariff,
-        title: format!(
-            "{} ({}): {} per image at {} {} per {}{}",
-            model.name,
-            model.id,
-            tariff.currency,
-            exact(model.rate),
-            tariff.currency,
-            model.unit,
-            crate::render::dated(tariff, model)
-        ),
+        title: grid_title(view),
         about: format!(
             "The price of one image with {}, by steps ({} rows) and size ({} columns)",
             model.name,
