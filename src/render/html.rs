@@ -1,6 +1,7 @@
 //! `--format html`: one self-contained page (inline CSS and SVG, no script, nothing fetched) for
-//! a CI artifact or an email. The picture first, then the figures as an HTML table, so they can
-//! be read and copied; every text from a file, a label or the tariff escaped.
+//! a CI artifact or an email. A picture, and the figures as HTML tables, so they can be read and
+//! copied; every text from a file, a label or the tariff escaped. A grid's and a review's picture
+//! comes first; a batch's rows are written as they come, so its chart follows its totals.
 
 use std::io::{self, Write};
 
@@ -210,7 +211,7 @@ impl super::BatchSink for Batch {
             let labels: Vec<String> = summary
                 .by_model
                 .iter()
-                .map(|m| m.model.id.clone())
+                .map(|m| super::mermaid::cut(&m.model.id))
                 .collect();
             let series = [bars::Series {
                 name: "total",
