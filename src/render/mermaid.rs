@@ -11,7 +11,7 @@ use crate::compare::Line;
 pub const MOST_BARS: usize = 10;
 
 /// The most characters of a label the chart shows.
-const LABEL_LIMIT: usize = 40;
+pub const LABEL_LIMIT: usize = 40;
 
 /// A chart's figures as text, one per label.
 pub enum Series {
