@@ -559,7 +559,8 @@ pub enum TableFormat {
     Json,
     /// The prices alone, a line per row, for scripts.
     Plain,
-    /// An SVG heatmap: a cell per price, coloured by price, with a legend.
+    /// An SVG heatmap: a cell per price, coloured by price, with a legend (past 1,000 cells
+    /// the prices are tooltips, not text).
     Svg,
     /// One self-contained HTML page: the heatmap, then the grid as a table.
     Html,
