@@ -19,7 +19,9 @@ pub fn parse_u32(text: &str) -> Result<u32, String> {
         .map_err(|_| format!("{text:?} is larger than {}, the largest accepted", u32::MAX))
 }
 
-/// Reads an exact decimal: `0.001206`, `-1.5`, `1_000`, `1.206e-3`, `1.206E+0`.
+/// Reads an exact decimal: `0.001206`, `-1.5`, `1.206e-3`, `1.206E+0`. Digit separators (`1_000`)
+/// are refused: a `_` where a point was meant would change the value tenfold; a TOML number's
+/// separators are read by [`parse_toml_decimal`].
 ///
 /// The value is never rounded: a literal with more digits than a `Decimal` holds (28 places,
 /// 96 bits) is an error, as are `NaN`, `inf` and anything else that is not a plain number. An
@@ -30,13 +32,18 @@ pub fn parse_u32(text: &str) -> Result<u32, String> {
 /// working through the exponent.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let bad = || format!("{text:?} is not a decimal number (expected e.g. 0.001206)");
-    let cleaned: String = strip_underscores(text.trim()).ok_or_else(bad)?;
+    if text.contains('_') {
+        return Err(format!(
+            "{text:?} holds a '_': write the number alone, in digits with a point where one is meant (e.g. 0.001206); a '_' typed for the point would change the value"
+        ));
+    }
+    let cleaned = text.trim();
     let (mantissa, exponent) = match cleaned.find(['e', 'E']) {
         Some(at) => (
             &cleaned[..at],
             Some(cleaned.get(at.saturating_add(1)..).unwrap_or("")),
         ),
-        None => (cleaned.as_str(), None),
+        None => (cleaned, None),
     };
     if !is_plain_decimal(mantissa) {
         return Err(bad());
@@ -178,6 +185,17 @@ fn is_plain_decimal(text: &str) -> bool {
     digits(whole) && fraction.is_none_or(digits)
 }
 
+/// Reads a TOML number's text as [`parse_decimal`] does, its digit separators (`0.001_206`,
+/// `1_000`) dropped first: TOML allows them between digits.
+pub fn parse_toml_decimal(text: &str) -> Result<Decimal, String> {
+    match strip_underscores(text.trim()) {
+        Some(plain) => parse_decimal(&plain),
+        None => Err(format!(
+            "{text:?} is not a decimal number (expected e.g. 0.001206)"
+        )),
+    }
+}
+
 /// TOML allows `_` between digits; anywhere else it is an error (returns `None`).
 fn strip_underscores(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
@@ -244,7 +262,13 @@ mod tests {
         assert_eq!(parse_decimal("1.206e-3"), Ok(d("0.001206")));
         assert_eq!(parse_decimal("1.206E+3"), Ok(d("1206")));
         assert_eq!(parse_decimal("12e2"), Ok(d("1200")));
-        assert_eq!(parse_decimal("1_000.000_1"), Ok(d("1000.0001")));
+        assert_eq!(parse_toml_decimal("1_000.000_1"), Ok(d("1000.0001")));
+        assert!(
+            parse_decimal("1_000.000_1")
+                .unwrap_err()
+                .contains("holds a '_'")
+        );
+        assert!(parse_decimal("0_1").unwrap_err().contains("holds a '_'"));
         assert_eq!(parse_decimal("-0"), Ok(Decimal::ZERO));
         assert_eq!(parse_decimal("-2.5"), Ok(d("-2.5")));
         assert_eq!(

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::number::parse_decimal;
+use crate::number::{parse_decimal, parse_toml_decimal};
 
 /// One problem: where, about which key, and what.
 #[derive(Clone, Debug)]
@@ -219,7 +219,7 @@ impl Reader {
             ),
             DeValue::Float(f) => (
                 f.as_str().to_owned(),
-                parse_decimal(f.as_str())
+                parse_toml_decimal(f.as_str())
                     .ok()
                     .filter(|v| v.fract().is_zero())
                     .and_then(|v| i128::try_from(v).ok()),
@@ -272,7 +272,7 @@ impl Reader {
                 return None;
             }
         };
-        match parse_decimal(&text) {
+        match parse_toml_decimal(&text) {
             Ok(v) => Some(v),
             Err(message) => {
                 self.problem(field.value.span(), field.path, message);

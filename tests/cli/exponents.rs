@@ -391,3 +391,40 @@ fn json_counts_with_exponents_are_quoted_as_written_with_their_plain_digits() {
         assert!(!err.contains("e+"), "{line}:\n{err}");
     }
 }
+
+/// A `_` in an amount, a percent or seconds (a point typed as `_`: `0_001` for `0.001`) is
+/// refused, never read as a digit separator that loosens a gate tenfold; a TOML number in a
+/// tariff keeps TOML's separators.
+#[test]
+fn underscores_are_refused_outside_toml_numbers() {
+    let (_d, jobs) = temp_file("jobs.csv", b"steps,size\n20,512x512\n");
+    for args in [
+        &["--budget", "0_001"][..],
+        &["--fail-above", "1_0", "--baseline"][..],
+        &["--warn-at", "5_0", "--budget", "1"][..],
+    ] {
+        let mut cmd = dis();
+        cmd.arg("batch").arg(&jobs).args(args);
+        if args.contains(&"--baseline") {
+            cmd.arg(&jobs);
+        }
+        let (code, out, err) = run(&mut cmd);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
+        assert!(err.contains("holds a '_'"), "{args:?}: {err}");
+    }
+    let (_s, speech) = temp_file("s.csv", b"model,seconds\nChatterbox,1_0\n");
+    let (code, _, err) = run(dis().arg("batch").arg(&speech));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("seconds \"1_0\""), "{err}");
+    let (code, _, err) = run(dis()
+        .args(["--seconds-per-char", "1_0", "batch"])
+        .arg(&speech));
+    assert_eq!(code, 2, "{err}");
+    let tariff = edited("rate = \"0.001206\"", "rate = 0.001_206");
+    let (_t, path) = temp_file("t.toml", tariff.as_bytes());
+    let (code, out, err) = run(dis()
+        .arg("--tariff")
+        .arg(&path)
+        .args(["--steps", "20", "--size", "512x512", "--format", "plain"]));
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "0.0060\n", ""));
+}
