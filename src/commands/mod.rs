@@ -43,35 +43,86 @@ pub struct Streams<'a> {
     pub out_gone: &'a std::cell::Cell<bool>,
 }
 
-/// Standard input can be read once: at most one of the tariff (`--tariff -` or
-/// `DIS_PRICE_TARIFF=-`), `--baseline-tariff -`, the batch FILE `-` and `--baseline -` may name it,
-/// or a second reader would see it empty and price nothing.
-fn refuse_stdin_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(), Error> {
-    let mut readers: Vec<&str> = Vec::new();
-    if tariff.is_some_and(load::is_stdin) {
-        readers.push(if cli.global.tariff.is_some() {
-            "--tariff -"
+/// Standard input, a pipe or a FIFO can be read once: at most one of the tariff (`--tariff` or
+/// `DIS_PRICE_TARIFF`), `--baseline-tariff`, the batch FILE and `--baseline` may name it, by any
+/// name (`-`, `/dev/stdin`, `/dev/fd/0`, the FIFO's path), or a second reader would see it empty
+/// and price nothing (or wait for a writer that never comes).
+fn refuse_read_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(), Error> {
+    let mut readers: Vec<(String, &std::path::Path)> = Vec::new();
+    if let Some(path) = tariff {
+        let how = if cli.global.tariff.is_some() {
+            "--tariff"
         } else {
-            "DIS_PRICE_TARIFF=-"
-        });
+            "DIS_PRICE_TARIFF="
+        };
+        readers.push((format!("{how}{}", shown_path(path, how)), path));
     }
     if let Some(Command::Batch(args)) = &cli.command {
-        if args.baseline_tariff.as_deref().is_some_and(load::is_stdin) {
-            readers.push("--baseline-tariff -");
+        if let Some(path) = args.baseline_tariff.as_deref() {
+            readers.push((format!("--baseline-tariff {}", path.display()), path));
         }
-        if load::is_stdin(&args.file) {
-            readers.push("batch - (FILE)");
-        }
-        if args.baseline.as_deref().is_some_and(load::is_stdin) {
-            readers.push("--baseline -");
+        readers.push((format!("batch {} (FILE)", args.file.display()), &args.file));
+        if let Some(path) = args.baseline.as_deref() {
+            readers.push((format!("--baseline {}", path.display()), path));
         }
     }
-    match readers.as_slice() {
-        [first, second, ..] => Err(Error::Usage(format!(
-            "standard input can be read only once, and both {first} and {second} ask for it; give one of them as a file"
-        ))),
-        _ => Ok(()),
+    let once: Vec<(&String, Option<(u64, u64)>)> = readers
+        .iter()
+        .map(|(name, path)| (name, read_once_identity(path)))
+        .collect();
+    for (at, (second, id)) in once.iter().enumerate() {
+        let Some(id) = id else { continue };
+        if let Some((first, _)) = once[..at].iter().find(|(_, other)| *other == Some(*id)) {
+            let what = if readers[at].1.as_os_str() == "-" || is_stdin_alias(readers[at].1) {
+                "standard input"
+            } else {
+                "a pipe"
+            };
+            return Err(Error::Usage(format!(
+                "{what} can be read only once, and both {first} and {second} ask for it; give one of them as a file"
+            )));
+        }
     }
+    Ok(())
+}
+
+/// How a tariff path is shown after its flag: `--tariff -`, `DIS_PRICE_TARIFF=-`.
+fn shown_path(path: &std::path::Path, how: &str) -> String {
+    let sep = if how.ends_with('=') { "" } else { " " };
+    format!("{sep}{}", path.display())
+}
+
+/// Whether `path` is one of the names Linux gives standard input.
+fn is_stdin_alias(path: &std::path::Path) -> bool {
+    ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+        .iter()
+        .any(|alias| path.as_os_str() == *alias)
+}
+
+/// What `path` reads, when it can be read only once (`-`, which is the one open standard input,
+/// or a pipe, a FIFO or a terminal by any name): its device and inode, so two names for it are
+/// told apart from two inputs. `None` for a plain file named by its path, which opens afresh
+/// each time, or a path that cannot be looked at (its reader says why).
+fn read_once_identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    let stdin = path.as_os_str() == "-";
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let target = if stdin {
+            std::path::Path::new("/dev/stdin")
+        } else {
+            path
+        };
+        match std::fs::metadata(target) {
+            // `-` is the one open standard input, whatever it is: read once.
+            Ok(m) if stdin || (!m.is_file() && !m.is_dir()) => return Some((m.dev(), m.ino())),
+            Ok(_) => return None,
+            // Standard input that cannot be looked at is still read once.
+            Err(_) => {}
+        }
+    }
+    // Without a device and inode to compare, only the name `-` is known to be read once.
+    stdin.then_some((u64::MAX, u64::MAX))
 }
 
 /// `--max-age` is for commands that read a tariff to price with or check: not for those that
@@ -190,7 +241,7 @@ fn run_reporting(
             report,
         );
     }
-    refuse_stdin_twice(&cli, path.as_deref())?;
+    refuse_read_twice(&cli, path.as_deref())?;
     let tariff = load_tariff(path.as_deref())?;
     if cli.global.max_age.is_some() {
         check_age(&tariff, cli.global.max_age, today()?)?;

@@ -130,6 +130,64 @@ fn a_named_pipe_head_is_read_once() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "+0.0121");
 }
 
+/// Standard input named twice by any of its names, or one named pipe on both sides, is refused
+/// before anything is read (the second reader would see it empty and pass every gate, or wait
+/// for a writer that never comes); a plain file on standard input may be named again by
+/// `/dev/stdin`, which opens it afresh.
+#[cfg(unix)]
+#[test]
+fn an_input_read_once_is_refused_when_named_twice() {
+    for (head, base) in [("-", "/dev/stdin"), ("/dev/stdin", "-"), ("/dev/fd/0", "-")] {
+        let (code, out, err) = with_stdin(
+            &[
+                "batch",
+                head,
+                "--baseline",
+                base,
+                "--input",
+                "jsonl",
+                "--fail-above",
+                "1",
+            ],
+            IMAGE,
+        );
+        assert_eq!((code, out.as_str()), (2, ""), "{head} {base}: {err}");
+        assert!(
+            err.contains("standard input can be read only once"),
+            "{err}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("jobs.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Nothing writes to the pipe: the refusal comes before any read, or the run would hang.
+    let (code, _, err) = run(dis().arg("batch").arg(&fifo).arg("--baseline").arg(&fifo));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a pipe can be read only once"), "{err}");
+    // A plain file on standard input reads again through /dev/stdin.
+    let (_d, file) = temp_file("jobs.jsonl", IMAGE.as_bytes());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dis-price"))
+        .env("DIS_PRICE_TODAY", crate::support::TODAY)
+        .args(["batch", "-", "--baseline", "/dev/stdin", "--input", "jsonl"])
+        .args(["--format", "plain"])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).as_ref()
+        ),
+        (Some(0), "0.0000\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A CSV of tokens without a model (or with a blank one) is refused on either side of a
 /// comparison and alone, never priced as default images.
 #[test]
