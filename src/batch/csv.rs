@@ -77,8 +77,12 @@ pub(super) fn decode_plain<'a>(
             }
         }
     }
-    // An empty line is blank, not a job of defaults: the general path skips it.
-    if at == 0 {
+    // A line of blank cells (an empty line, or `,,` from a spreadsheet) is not a job of
+    // defaults here: the general path skips it or refuses it.
+    if bytes[..at]
+        .iter()
+        .all(|&b| b == delimiter || b == b' ' || b == b'\t')
+    {
         return None;
     }
     match (width, height) {

@@ -281,8 +281,20 @@ impl<R: BufRead> Rows<R> {
                 fields,
                 extra,
             } => {
+                let defaults_ok = self.options.defaults_ok;
+                let every_cell_blank = || {
+                    Err(Ok(RowError::new(
+                        line_no,
+                        "row",
+                        text,
+                        "has only blank cells, so it sets no price (an empty row of a spreadsheet?); remove the row, or give --defaults-ok to price it at the model's defaults",
+                    )))
+                };
                 if !text.contains('"') {
                     split_plain(text, delimiter, fields);
+                    if !defaults_ok && fields.iter().all(|r| text[r.clone()].trim().is_empty()) {
+                        return every_cell_blank();
+                    }
                     return csv_row(
                         line_no,
                         columns,
@@ -294,6 +306,9 @@ impl<R: BufRead> Rows<R> {
                 }
                 let owned = split_csv(text, delimiter)
                     .map_err(|m| Ok(RowError::new(line_no, "row", text, m)))?;
+                if !defaults_ok && owned.iter().all(|f| f.trim().is_empty()) {
+                    return every_cell_blank();
+                }
                 csv_row(line_no, columns, owned.into_iter())
                     .and_then(|row| csv_item(row, columns, extra))
                     .map(Some)

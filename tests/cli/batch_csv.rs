@@ -204,9 +204,11 @@ fn other_separators_price_byte_for_byte_like_the_comma() {
                 &["--format", "markdown"],
                 &["--summary", "--format", "csv"],
             ] {
-                let mut with = args.to_vec();
+                // The rows of blank cells are priced at the defaults, as asked.
+                let args = [args, &["--defaults-ok"]].concat();
+                let mut with = args.clone();
                 with.extend(["--delimiter", delimiter]);
-                let want = priced(text.as_bytes(), args);
+                let want = priced(text.as_bytes(), &args);
                 assert!(want.contains("total"), "{want}");
                 assert_eq!(
                     priced(separated.as_bytes(), &with),
@@ -216,6 +218,37 @@ fn other_separators_price_byte_for_byte_like_the_comma() {
             }
         }
     }
+}
+
+/// A row of blank cells (a spreadsheet's empty row, `,,`) sets no price: it is refused, under any
+/// header and separator, in every mode, unless `--defaults-ok` asks for the defaults; it is
+/// never a default image in a file of chat or speech rows.
+#[test]
+fn a_row_of_blank_cells_is_refused_unless_defaults_are_asked_for() {
+    for (text, args) in [
+        (&b"model,seconds\nChatterbox,2\n,\n"[..], &[][..]),
+        (b"steps,size\n20,512x512\n,\n", &["--summary"]),
+        (b"steps;size\n20;512x512\n\"\";\n", &["--delimiter", ";"]),
+        (
+            b"model,input_tokens,output_tokens\nLlama-3.1 8B,10,10\n , , \n",
+            &["--format", "json"],
+        ),
+    ] {
+        // Rows before it were written as they streamed; the run stops at it, with no total.
+        let (code, out, err) = batch(text, args);
+        assert_eq!(code, 2, "{err}");
+        assert!(!out.contains("total"), "{out}");
+        assert!(
+            err.starts_with("error: line 3: row ")
+                && err.contains("has only blank cells, so it sets no price"),
+            "{err}"
+        );
+    }
+    let out = priced(
+        b"steps,size\n20,512x512\n,\n",
+        &["--defaults-ok", "--format", "plain"],
+    );
+    assert_eq!(out, "0.0128\n");
 }
 
 #[test]

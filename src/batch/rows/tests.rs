@@ -153,7 +153,6 @@ fn the_plain_path_agrees_with_the_general_one() {
     ];
     for line in [
         "20,512x512,2,flux-dev,a",
-        ",,,,",
         "20,512X256,, Flux-Dev ,b c",
         "1,1x1,999999999,m,",
     ] {
@@ -174,6 +173,8 @@ fn the_plain_path_agrees_with_the_general_one() {
         "20,512x512,2,m,a,b",
         "1e3,512x512,,,",
         "20,5×5,,,",
+        // A row of blank cells: the general path refuses it, or with --defaults-ok prices it.
+        ",,,,",
     ] {
         assert!(
             plain_line(1, &columns, b',', line.as_bytes()).is_none(),
@@ -193,7 +194,7 @@ fn the_plain_path_agrees_with_the_general_one() {
         let sep = char::from(delimiter).to_string();
         for (line, plain) in [
             ("20,512x512,2,flux-dev,a", true),
-            (",,,,", true),
+            (",,,,", false),
             ("20,512X256,,Flux-Dev,b-c", true),
             ("20,512x512,2,m,a,b", false),
             ("20,512,2,m,a", false),
@@ -475,15 +476,20 @@ fn headers_that_are_not_headers() {
 fn every_separator_reads_like_the_comma() {
     let text =
         "id,steps,size,n,model\na,20,512x512,2,flux-dev\n\nb,,,,\n\"c\",5,7X9,,m\r\n,1,1,1,\n";
-    let comma = read_with(InputFormat::Csv, text, 8192);
+    // Rows of blank cells are priced at the defaults, as asked.
+    let defaults = ReadOptions {
+        defaults_ok: true,
+        ..ReadOptions::default()
+    };
+    let comma = read_opts(InputFormat::Csv, text, 8192, defaults);
     assert_eq!(comma.len(), 4);
     let numbers = "steps,size,n\n20,512x512,2\n\n,,\n5,7X9,\r\n1,1,1\n";
-    let comma_numbers = read_with(InputFormat::Csv, numbers, 8192);
+    let comma_numbers = read_opts(InputFormat::Csv, numbers, 8192, defaults);
     assert_eq!(comma_numbers.len(), 4);
     for delimiter in [b';', b'\t', b'|', b' '] {
         let options = ReadOptions {
             delimiter,
-            ..ReadOptions::default()
+            ..defaults
         };
         let separated = text.replace(',', &char::from(delimiter).to_string());
         let separated_numbers = numbers.replace(',', &char::from(delimiter).to_string());
