@@ -251,6 +251,11 @@ pub(super) fn image_row(
     if row.size.is_none() {
         row.size = sides(line, width, height)?;
     }
+    // A key repeated inside a value (an ignored `prompt` or `seed` that is an object) is
+    // refused as one at the top is: a line that says two things is not read one way silently.
+    if let Some(message) = members.first_repeat() {
+        return Err(RowError::new(line, "row", text, message.to_owned()));
+    }
     // The model alone prices nothing: steps, size and count would all be its defaults, which
     // is what a request body that lost its parameters looks like.
     let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();

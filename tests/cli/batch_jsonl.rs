@@ -468,3 +468,31 @@ fn partial_images_above_zero_are_refused_not_ignored() {
         (0, PRICED_512_20_X2.to_owned(), String::new())
     );
 }
+
+/// A key repeated inside a value of an image line, even one whose key does not change the
+/// price (`prompt`, `seed`), is refused as a repeat at the top is, as chat and speech lines
+/// refuse it: docs/batch.md says a repeated key anywhere in a line is an error.
+#[test]
+fn a_key_repeated_inside_an_ignored_value_is_refused() {
+    for (line, key) in [
+        (
+            r#"{"num_inference_steps": 20, "size": "512x512", "prompt": {"a": 1, "a": 2}}"#,
+            "a",
+        ),
+        (
+            r#"{"steps": 20, "seed": [{"b": 1}, {"b": 1, "c": {"d": 0, "d": 0}}]}"#,
+            "d",
+        ),
+    ] {
+        let (code, out, err) = stdin(format!("{line}\n").as_bytes(), &[]);
+        assert_eq!((code, out.as_str()), (2, ""), "{line}");
+        assert!(
+            err.contains(&format!("repeats the key \"{key}\"; give each key once")),
+            "{line}: {err}"
+        );
+    }
+    // The same key in two objects side by side is no repeat.
+    let line = r#"{"steps": 20, "seed": [{"b": 1}, {"b": 2}]}"#;
+    let (code, _, err) = stdin(format!("{line}\n").as_bytes(), &[]);
+    assert_eq!(code, 0, "{err}");
+}
