@@ -64,9 +64,10 @@ impl Percent {
     }
 
     /// The percent as a gate message shows it beside `limit`: signed to two places, or, where
-    /// those would not show it above the limit (`+10.00%` for 10.004% above 10%), with as many
-    /// more places as it takes, cut (not rounded) and ending in `...` if more digits follow:
-    /// `+10.004...`. `None` on overflow.
+    /// those would put it on the other side of the limit than it is (`+10.00%` for 10.004%
+    /// above 10%, or for 9.99999% within 9.9999%), with as many more places as it takes, cut
+    /// (not rounded) and ending in `...` if more digits follow: `+10.004...`, `+9.99999...`.
+    /// `None` on overflow.
     pub fn beside(&self, limit: Decimal) -> Option<String> {
         let (m, s) = (limit.mantissa().unsigned_abs(), limit.scale());
         let shown_above = |value: u128, places: u32| -> Option<bool> {
@@ -76,7 +77,8 @@ impl Percent {
             let right = m.checked_mul(10u128.checked_pow(top - s)?)?;
             Some(left > right)
         };
-        if self.sign != Ordering::Greater || shown_above(self.hundredths, 2)? {
+        let above = self.exceeds(limit);
+        if self.sign != Ordering::Greater || shown_above(self.hundredths, 2)? == above {
             return Some(self.to_string());
         }
         let whole = self.numer.checked_mul(100)?;
@@ -85,7 +87,8 @@ impl Percent {
             rest = rest.checked_mul(10)?;
             value = value.checked_mul(10)?.checked_add(rest / self.denom)?;
             rest %= self.denom;
-            if places >= 2 && shown_above(value, places)? {
+            // Within the limit, to the limit's own places at least: `+9.9999%` beside 9.9999.
+            if places >= 2 && (above || places >= s) && shown_above(value, places)? == above {
                 let mut text = String::from("+");
                 let digits = value.to_string();
                 let digits = format!("{digits:0>width$}", width = places as usize + 1);
@@ -178,6 +181,26 @@ impl fmt::Display for Delta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percent_beside_a_limit_is_shown_on_its_own_side_of_it() {
+        let percent = |old: &str, new: &str| Percent::between(e(old), e(new)).unwrap().unwrap();
+        // 9.9999% exactly: within 9.9999, though two places round it to 10.00.
+        assert_eq!(
+            percent("1000000", "1099999").beside(d("9.9999")).as_deref(),
+            Some("+9.9999")
+        );
+        // 10.004%: above 10, though two places round it to 10.00.
+        assert_eq!(
+            percent("100000", "110004").beside(d("10")).as_deref(),
+            Some("+10.004")
+        );
+        // Two places on the right side stay two places.
+        assert_eq!(
+            percent("100", "105").beside(d("10")).as_deref(),
+            Some("+5.00")
+        );
+    }
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
