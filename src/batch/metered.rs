@@ -406,7 +406,9 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             let s = seconds(line, "seconds", given)?;
             return metered(model, Usage::Seconds(s), Kind::Estimate, shape);
         }
+        // `null` is the API's default speed, 1.
         if let Some(speed) = object.get("speed")
+            && speed.get() != "null"
             && !(json_object::is_number(speed)
                 && speed.get().parse::<Decimal>().ok() == Some(Decimal::ONE))
         {

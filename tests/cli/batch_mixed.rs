@@ -179,6 +179,13 @@ fn speech_requests_are_estimates_from_a_rate() {
         &["--seconds-per-char", "0.06"],
         &["line 1", "speed", "2"],
     );
+    // A speed of null or 1 is the API's default: priced from the text as if none were given.
+    for speed in ["null", "1", "1.0"] {
+        let line = format!(r#"{{"model":"Chatterbox","input":"Hi","voice":"a","speed":{speed}}}"#);
+        let plain = r#"{"model":"Chatterbox","input":"Hi","voice":"a"}"#;
+        let args = ["--seconds-per-char", "0.6", "--format", "csv"];
+        assert_eq!(ok(&[&line], &args), ok(&[plain], &args), "{speed}");
+    }
 }
 
 #[test]
