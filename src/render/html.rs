@@ -376,6 +376,7 @@ pub fn compare(out: &mut dyn Write, view: &CompareView<'_>) -> io::Result<()> {
     if view.parts_disagree() {
         notes.push(super::ROUNDED_ONCE.to_owned());
     }
+    notes.extend(view.kinds_note());
     let tariffs: Vec<&Tariff> = if view.two_tariffs() {
         vec![base.tariff, head.tariff]
     } else {

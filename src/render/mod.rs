@@ -305,6 +305,26 @@ impl CompareView<'_> {
             .any(|l| l.head.shown.checked_sub(l.base.shown) != Some(l.shown_change))
     }
 
+    /// The note of the human formats when a side's total is not exact (a chat request's
+    /// upper bound, a speech estimate): the change is only as sure as its sides.
+    pub fn kinds_note(&self) -> Option<String> {
+        use crate::batch::Kind;
+        let (base, head) = (self.base.summary.kind(), self.head.summary.kind());
+        if (base, head) == (Kind::Exact, Kind::Exact) {
+            return None;
+        }
+        let word = |kind: Kind| match kind {
+            Kind::Exact => "exact",
+            Kind::Bound => "an upper bound",
+            Kind::Estimate => "an estimate",
+        };
+        Some(format!(
+            "note: the base's total is {}, the head's {}; the change is only as sure as they are",
+            word(base),
+            word(head)
+        ))
+    }
+
     /// The sizes shown by the drawn and markdown formats: those that changed most, at most
     /// [`TOP_SIZES`]; and how many other sizes changed.
     pub fn top_sizes(&self) -> (&[crate::compare::Line], usize) {

@@ -276,6 +276,9 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
         String::new()
     };
     footer.push_str(&rounded);
+    if let Some(note) = view.kinds_note() {
+        footer.push_str(&format!("\n{note}\n"));
+    }
     // The chart, after the table and its notes.
     let chart = super::mermaid::review_chart(view).map_or_else(String::new, |c| format!("\n{c}"));
     footer.push_str(&chart);

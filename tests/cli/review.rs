@@ -370,3 +370,46 @@ fn the_markdown_review_fits_one_comment() {
     assert!(md.contains("-00049 |"), "{md}");
     assert!(!md.contains("-00000 |"), "{md}");
 }
+
+/// A comparison whose side is not exact (a chat request's upper bound, a speech estimate) says
+/// so under its figures in every human format, and names which side; two exact sides say
+/// nothing of it.
+#[test]
+fn a_side_that_is_not_exact_is_named_under_the_figures() {
+    let request =
+        r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"hi"}],"max_tokens":100}"#;
+    let result = r#"{"model":"Llama-3.1 8B","usage":{"prompt_tokens":10,"completion_tokens":5}}"#;
+    let speech = r#"{"model":"Chatterbox","input":"hello there","voice":"a"}"#;
+    let (_dir, cmd) = in_dir(&[
+        ("req.jsonl", &format!("{request}\n")),
+        ("res.jsonl", &format!("{result}\n")),
+        ("speech.jsonl", &format!("{speech}\n")),
+    ]);
+    for format in ["table", "markdown", "html"] {
+        let (code, out, err) =
+            run(cmd().args(["req.jsonl", "--baseline", "res.jsonl", "--format", format]));
+        assert_eq!(code, 0, "{err}");
+        // HTML writes the apostrophe as an entity.
+        let out = out.replace("&apos;", "'");
+        assert!(
+            out.contains("the base's total is exact, the head's an upper bound; the change is only as sure as they are"),
+            "{format}: {out}"
+        );
+        let (code, out, err) = run(cmd().args([
+            "--seconds-per-char",
+            "0.06",
+            "speech.jsonl",
+            "--baseline",
+            "res.jsonl",
+            "--format",
+            format,
+        ]));
+        assert_eq!(code, 0, "{err}");
+        let out = out.replace("&apos;", "'");
+        assert!(out.contains("the head's an estimate"), "{format}: {out}");
+        let (code, out, err) =
+            run(cmd().args(["res.jsonl", "--baseline", "res.jsonl", "--format", format]));
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("only as sure"), "{format}: {out}");
+    }
+}

@@ -462,5 +462,8 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     if view.parts_disagree() {
         writeln!(out, "{}", super::ROUNDED_ONCE)?;
     }
+    if let Some(note) = view.kinds_note() {
+        writeln!(out, "{note}")?;
+    }
     Ok(())
 }
