@@ -258,8 +258,10 @@ pub(super) fn image_row(
     }
     // The model alone prices nothing: steps, size and count would all be its defaults, which
     // is what a request body that lost its parameters looks like.
+    // A request body (it carries `prompt`) is billed at the API's defaults for what it leaves
+    // out, and each output marks those.
     let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();
-    if !priced && !defaults_ok {
+    if !priced && !defaults_ok && !members.has("prompt") {
         return Err(RowError::new(
             line,
             "row",

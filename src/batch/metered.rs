@@ -58,6 +58,9 @@ pub struct Metered<'a> {
     /// The day the line gives (`created` or `date`, as image lines do), whose rate prices it;
     /// `None` prices it on `--as-of`.
     pub date: Option<crate::date::Day>,
+    /// A chat request that set no cap on its output: how many choices it asks for, each
+    /// bounded by the model's default cap (`usage`'s output is then filled in by the pricer).
+    pub default_cap: Option<u64>,
     /// Carried-through CSV columns.
     pub extra: Vec<Cow<'a, str>>,
 }
@@ -72,8 +75,10 @@ pub enum Item<'a> {
 }
 
 /// Keys of a chat request that do not change its price (or its bound): sampling settings,
-/// the caller's id, streaming.
-pub const CHAT_IGNORED: [&str; 16] = [
+/// the caller's id and tags, streaming, tool choice, and the rest of what Distribute's Chat
+/// Create page documents. Not here: `tools`, whose definitions join the prompt (only an empty
+/// list or null passes).
+pub const CHAT_IGNORED: [&str; 24] = [
     "temperature",
     "top_p",
     "top_k",
@@ -90,16 +95,27 @@ pub const CHAT_IGNORED: [&str; 16] = [
     "logprobs",
     "top_logprobs",
     "response_format",
+    "metadata",
+    "store",
+    "service_tier",
+    "tool_choice",
+    "parallel_tool_calls",
+    "reasoning_effort",
+    "modalities",
+    "safety_identifier",
 ];
 
 /// Keys of a chat result beside `model` and `usage` that do not change its price.
-pub const RESULT_IGNORED: [&str; 6] = [
+/// (`metadata` as the OpenAI SDK's `model_dump_json` writes it; `moderation` only as `null`,
+/// see [`json_item`]).
+pub const RESULT_IGNORED: [&str; 7] = [
     "id",
     "object",
     "created",
     "choices",
     "system_fingerprint",
     "service_tier",
+    "metadata",
 ];
 
 /// Keys of a speech request beside `model`, `input` and `seconds` that do not change its
@@ -257,6 +273,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             kind,
             shape,
             date,
+            default_cap: None,
             extra: Vec::new(),
         }))
     };
@@ -266,10 +283,20 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             line,
             &object,
             shape,
-            &["model", "usage"],
+            &["model", "usage", "moderation"],
             &RESULT_IGNORED,
             extra,
         )?;
+        if let Some(moderation) = object.get("moderation")
+            && moderation.get() != "null"
+        {
+            return Err(err(
+                line,
+                "moderation",
+                moderation,
+                "is a moderation result, which dis-price does not know how Distribute bills; only null is priced (--ignore-key moderation prices the usage alone)",
+            ));
+        }
         let model = model_of(line, &object, shape)?;
         let Ok(u) = Members::inner(usage) else {
             return Err(err(
@@ -325,22 +352,51 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 "max_tokens",
                 "max_completion_tokens",
                 "n",
+                "tools",
             ],
             &CHAT_IGNORED,
             extra,
         )?;
         let model = model_of(line, &object, shape)?;
-        if let Some(n) = object.get("n")
-            && json_object::whole(n) != Some(1)
+        if let Some(tools) = object.get("tools")
+            && !matches!(tools.get(), "null" | "[]")
         {
             return Err(err(
                 line,
-                "n",
-                n,
-                "asks for more than one completion (or is not a count); only n = 1 is priced",
+                "tools",
+                tools,
+                "defines tools, which the chat template writes into the prompt, so the input bound from the messages would not hold; price such requests from their results' usage",
             ));
         }
+        let choices = match object.get("n") {
+            None => 1,
+            Some(n) => match json_object::whole(n) {
+                Some(n) if n >= 1 => n,
+                _ => {
+                    return Err(err(
+                        line,
+                        "n",
+                        n,
+                        "is not a number of completions (a whole number, 1 or more)",
+                    ));
+                }
+            },
+        };
         let input = input_bound(line, messages)?;
+        let cap = |key: &str, raw: &RawValue| -> Result<Option<u64>, RowError> {
+            if raw.get() == "-1" {
+                return match options.max_output_tokens {
+                    Some(n) => Ok(Some(n)),
+                    None => Err(err(
+                        line,
+                        key,
+                        raw,
+                        "asks for no cap on the output, so nothing bounds its price; give --max-output-tokens N to price every such request at N output tokens a choice at most",
+                    )),
+                };
+            }
+            tokens(line, key, raw).map(Some)
+        };
         let max = match (
             object.get("max_tokens"),
             object.get("max_completion_tokens"),
@@ -356,19 +412,36 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                     ),
                 ));
             }
-            (Some(v), None) => Some(tokens(line, "max_tokens", v)?),
-            (None, Some(v)) => Some(tokens(line, "max_completion_tokens", v)?),
+            (Some(v), None) => cap("max_tokens", v)?,
+            (None, Some(v)) => cap("max_completion_tokens", v)?,
             (None, None) => None,
         };
-        let Some(output) = max.or(options.max_output_tokens) else {
-            return Err(RowError::new(
-                line,
-                "max_tokens",
-                "",
-                "is missing, so the request's output has no upper bound; give max_tokens (or max_completion_tokens) in the request, or --max-output-tokens N to price every such request at N output tokens at most",
-            ));
+        let per_choice = max.or(options.max_output_tokens);
+        let (output, default_cap) = match per_choice {
+            Some(cap) => {
+                let output = cap.checked_mul(choices).ok_or_else(|| {
+                    RowError::new(
+                        line,
+                        "n",
+                        &choices.to_string(),
+                        format!("times the cap {cap} is too many tokens to count"),
+                    )
+                })?;
+                (output, None)
+            }
+            // The API caps it at the model's default, which the pricer reads from the tariff.
+            None => (0, Some(choices)),
         };
-        return metered(model, Usage::Tokens { input, output }, Kind::Bound, shape);
+        return Ok(Item::Metered(Metered {
+            line,
+            model,
+            usage: Usage::Tokens { input, output },
+            kind: Kind::Bound,
+            shape,
+            date,
+            default_cap,
+            extra: Vec::new(),
+        }));
     }
     if has("input") || has("voice") {
         let shape = "speech request";
@@ -636,6 +709,7 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
         kind: Kind::Exact,
         shape: "metered row",
         date: row.date,
+        default_cap: None,
         extra: row.extra,
     }))
 }
