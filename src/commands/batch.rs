@@ -165,6 +165,12 @@ pub(super) fn batch(
             summary.estimates
         )?;
     }
+    // The drawn table and Markdown say it under their totals; CSV and plain figures here.
+    if matches!(args.format, BatchFormat::Plain | BatchFormat::Csv)
+        && let Some(note) = render::rows::defaulted(&summary, "--format json lists them per job")
+    {
+        writeln!(io.err, "{} {note}", io.err_paint.bold("note:"))?;
+    }
     if judged.is_some() && summary.estimates > 0 {
         writeln!(
             io.err,
