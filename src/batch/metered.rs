@@ -443,6 +443,29 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             extra: Vec::new(),
         }));
     }
+    if let Some(audio) = object.get("audio") {
+        let shape = "speech audio";
+        // The audio already is what was billed: how it was asked for changes nothing.
+        only_keys(
+            line,
+            &object,
+            shape,
+            &["model", "audio", "input", "speed"],
+            &SPEECH_IGNORED,
+            extra,
+        )?;
+        let model = model_of(line, &object, shape)?;
+        let Some(path) = json_object::string(audio) else {
+            return Err(err(
+                line,
+                "audio",
+                audio,
+                "is not a file name (a string naming a WAV file)",
+            ));
+        };
+        let s = super::audio::seconds(line, &path, options.audio_base)?;
+        return metered(model, Usage::Seconds(s), Kind::Exact, shape);
+    }
     if has("input") || has("voice") {
         let shape = "speech request";
         only_keys(
@@ -645,10 +668,14 @@ pub fn no_rate(
 /// A CSV row of a mixed file: `metered` holds the row's cells of
 /// [`METERED_COLUMNS`](super::keys::METERED_COLUMNS) (by index into that list), blank ones as
 /// `None`. A row with none is an image row.
-pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>, RowError> {
+pub fn csv_item<'a>(
+    row: Row<'a>,
+    metered: [Option<&str>; 4],
+    audio_base: Option<&std::path::Path>,
+) -> Result<Item<'a>, RowError> {
     let line = row.line;
-    let [input, output, secs] = metered;
-    if input.is_none() && output.is_none() && secs.is_none() {
+    let [input, output, secs, audio] = metered;
+    if input.is_none() && output.is_none() && secs.is_none() && audio.is_none() {
         return Ok(Item::Image(row));
     }
     let image_cells = row.steps.is_some() || row.size.is_some() || row.count.is_some();
@@ -671,6 +698,30 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
     let count = |field: &str, text: &str| {
         crate::number::flags::parse_tokens(text).map_err(|m| RowError::new(line, field, text, m))
     };
+    if let Some(file) = audio {
+        if let Some(other) = [("input_tokens", input), ("output_tokens", output), ("seconds", secs)]
+            .into_iter()
+            .find_map(|(name, cell)| cell.map(|text| (name, text)))
+        {
+            return Err(RowError::new(
+                line,
+                other.0,
+                other.1,
+                "is given beside audio; a speech row's seconds are its audio's, so leave the other cells blank",
+            ));
+        }
+        let seconds = super::audio::seconds(line, file, audio_base)?;
+        return Ok(Item::Metered(Metered {
+            line,
+            model,
+            usage: Usage::Seconds(seconds),
+            kind: Kind::Exact,
+            shape: "speech audio",
+            date: row.date,
+            default_cap: None,
+            extra: row.extra,
+        }));
+    }
     let usage = match (input, output, secs) {
         (Some(i), Some(o), None) => Usage::Tokens {
             input: count("input_tokens", i)?,

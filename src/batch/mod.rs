@@ -1,5 +1,6 @@
 //! Pricing whole workloads: rows read one at a time, priced, and summed exactly.
 
+pub mod audio;
 pub mod chat_bound;
 pub mod chunks;
 pub mod csv;

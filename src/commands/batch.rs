@@ -41,9 +41,9 @@ pub(super) fn batch(
     // for JSON Lines, whose lines may be of any meter.
     let layout = match rows.metered_columns() {
         None => render::rows::Layout::of_tariff(tariff),
-        Some([input, output, seconds]) => render::rows::Layout {
+        Some([input, output, seconds, audio]) => render::rows::Layout {
             tokens: input || output,
-            seconds,
+            seconds: seconds || audio,
         },
     };
     let (input, body) = rows.into_body();
