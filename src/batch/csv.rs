@@ -128,6 +128,7 @@ pub(super) fn plain_row<'a>(
             date,
             date_given: None,
             extra,
+            request: false,
         },
         at,
     ))

@@ -260,8 +260,9 @@ pub(super) fn image_row(
     // is what a request body that lost its parameters looks like.
     // A request body (it carries `prompt`) is billed at the API's defaults for what it leaves
     // out, and each output marks those.
+    row.request = members.has("prompt");
     let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();
-    if !priced && !defaults_ok && !members.has("prompt") {
+    if !priced && !defaults_ok && !row.request {
         return Err(RowError::new(
             line,
             "row",

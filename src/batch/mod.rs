@@ -428,7 +428,13 @@ impl<'t> Pricer<'t> {
             Some(change) => (change.rate, Some(change.from)),
             None => (model.rate, None),
         };
-        let defaults = Defaults::of_image(row.steps.is_none(), row.size.is_none(), row.count.is_none());
+        // Only a request body's missing parts are marked: a job row's blank cells were always
+        // the model's defaults, and say so in the file's own columns.
+        let defaults = if row.request {
+            Defaults::of_image(row.steps.is_none(), row.size.is_none(), row.count.is_none())
+        } else {
+            Defaults::NONE
+        };
         let job = Request {
             steps: row.steps,
             size: row.size,

@@ -76,6 +76,9 @@ pub struct Row<'a> {
     pub date_given: Option<Box<str>>,
     /// CSV columns that do not affect the price, carried through in header order.
     pub extra: Vec<Cow<'a, str>>,
+    /// A request body as sent to the API (a JSON line with `prompt`): what it leaves out is
+    /// the API's default, and the output marks each such part.
+    pub request: bool,
 }
 
 /// A row that cannot be priced: where, which field, what it held, and why.

@@ -195,6 +195,7 @@ impl<R: BufRead> Rows<R> {
                         date_given: None,
                         model: None,
                         extra: Vec::new(),
+                        request: false,
                     },
                     used,
                 ))

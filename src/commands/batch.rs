@@ -165,8 +165,9 @@ pub(super) fn batch(
             summary.estimates
         )?;
     }
-    // The drawn table and Markdown say it under their totals; CSV and plain figures here.
-    if matches!(args.format, BatchFormat::Plain | BatchFormat::Csv)
+    // The drawn table and Markdown mark each such cell; CSV's cells are figures alone, so it is
+    // said here (plain is the total alone, and JSON lists them per row).
+    if args.format == BatchFormat::Csv
         && let Some(note) = render::rows::defaulted(&summary, "--format json lists them per job")
     {
         writeln!(io.err, "{} {note}", io.err_paint.bold("note:"))?;
