@@ -162,9 +162,7 @@ fn format(body: &[u8]) -> Result<Format, WavError> {
         )));
     }
     if rate == 0 {
-        return Err(bad(
-            "has a sample rate of 0, so its length is not defined",
-        ));
+        return Err(bad("has a sample rate of 0, so its length is not defined"));
     }
     let frame = u32::from(channels) * u32::from(bits / 8);
     if u32::from(block_align) != frame {
@@ -199,9 +197,7 @@ pub fn read(mut r: impl Read) -> Result<Audio, WavError> {
             .collect();
         return Err(bad(match got {
             0 => "is empty, not a WAV file".to_owned(),
-            _ if &head[0..4] == b"RIFF" => {
-                "is a RIFF file but not a WAVE one".to_owned()
-            }
+            _ if &head[0..4] == b"RIFF" => "is a RIFF file but not a WAVE one".to_owned(),
             _ => format!(
                 "is not a WAV file (it starts with {shown:?}; a WAV starts with \"RIFF\" ... \"WAVE\")"
             ),
@@ -321,7 +317,10 @@ mod tests {
     #[test]
     fn float_and_extensible_headers_with_extra_chunks() {
         // 2 channels of 32-bit float at 8000 Hz: 8 bytes a frame, 20000 frames = 2.5 s.
-        assert_eq!(seconds(&wav(&fmt(3, 2, 8000, 32), &[], 160_000, 160_000)), Ok("2.5".into()));
+        assert_eq!(
+            seconds(&wav(&fmt(3, 2, 8000, 32), &[], 160_000, 160_000)),
+            Ok("2.5".into())
+        );
         let mut fact = b"fact".to_vec();
         fact.extend_from_slice(&4u32.to_le_bytes());
         fact.extend_from_slice(&20_000u32.to_le_bytes());
@@ -356,13 +355,25 @@ mod tests {
     #[test]
     fn what_is_refused_says_what_was_found() {
         let cases: [(Vec<u8>, &str); 7] = [
-            (b"ID3\x04 not a wav at all".to_vec(), "is not a WAV file (it starts with \"ID3.\""),
+            (
+                b"ID3\x04 not a wav at all".to_vec(),
+                "is not a WAV file (it starts with \"ID3.\"",
+            ),
             (Vec::new(), "is empty"),
-            (wav(&fmt(0x11, 1, 8000, 4), &[], 0, 0), "compressed WAV (format tag 0x0011 (IMA ADPCM))"),
+            (
+                wav(&fmt(0x11, 1, 8000, 4), &[], 0, 0),
+                "compressed WAV (format tag 0x0011 (IMA ADPCM))",
+            ),
             (wav(&fmt(1, 1, 0, 16), &[], 0, 0), "sample rate of 0"),
-            (wav(&fmt(1, 1, 8000, 16), &[], 16_000, 100), "data chunk says 16000 bytes, the file holds 100"),
+            (
+                wav(&fmt(1, 1, 8000, 16), &[], 16_000, 100),
+                "data chunk says 16000 bytes, the file holds 100",
+            ),
             (wav(&fmt(1, 9, 8000, 16), &[], 0, 0), "9 channels"),
-            (wav(&fmt(1, 2, 8000, 16), &[], 6, 6), "not a whole number of 4-byte frames"),
+            (
+                wav(&fmt(1, 2, 8000, 16), &[], 6, 6),
+                "not a whole number of 4-byte frames",
+            ),
         ];
         for (bytes, said) in cases {
             let e = seconds(&bytes).unwrap_err();

@@ -54,10 +54,21 @@ mod tests {
     #[test]
     fn names_stay_in_the_job_files_folder() {
         let base = Path::new("jobs");
-        assert_eq!(resolve("a/b.wav", Some(base)), Ok(PathBuf::from("jobs/a/b.wav")));
+        assert_eq!(
+            resolve("a/b.wav", Some(base)),
+            Ok(PathBuf::from("jobs/a/b.wav"))
+        );
         assert_eq!(resolve("b.wav", None), Ok(PathBuf::from("b.wav")));
-        assert!(resolve("/etc/passwd", Some(base)).unwrap_err().contains("absolute"));
-        assert!(resolve("a/../../b.wav", Some(base)).unwrap_err().contains(".."));
+        assert!(
+            resolve("/etc/passwd", Some(base))
+                .unwrap_err()
+                .contains("absolute")
+        );
+        assert!(
+            resolve("a/../../b.wav", Some(base))
+                .unwrap_err()
+                .contains("..")
+        );
         assert!(resolve(" ", Some(base)).unwrap_err().contains("empty"));
     }
 }

@@ -699,9 +699,13 @@ pub fn csv_item<'a>(
         crate::number::flags::parse_tokens(text).map_err(|m| RowError::new(line, field, text, m))
     };
     if let Some(file) = audio {
-        if let Some(other) = [("input_tokens", input), ("output_tokens", output), ("seconds", secs)]
-            .into_iter()
-            .find_map(|(name, cell)| cell.map(|text| (name, text)))
+        if let Some(other) = [
+            ("input_tokens", input),
+            ("output_tokens", output),
+            ("seconds", secs),
+        ]
+        .into_iter()
+        .find_map(|(name, cell)| cell.map(|text| (name, text)))
         {
             return Err(RowError::new(
                 line,

@@ -18,8 +18,14 @@ fn a_request_body_takes_the_apis_defaults_and_every_format_says_so() {
     // 10 steps, 768x768, one image: 0.0068; 10 steps, 512x512, two images: 0.0060.
     let (code, out, err) = batch(text, &["--format", "csv"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\n1,flux-dev,exact,10,768x768,1,5.625,,,,,0.00678375,0.0068\n"), "{out}");
-    assert!(out.contains("\n2,flux-dev,exact,10,512x512,2,5,,,,,0.00603,0.0060\n"), "{out}");
+    assert!(
+        out.contains("\n1,flux-dev,exact,10,768x768,1,5.625,,,,,0.00678375,0.0068\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n2,flux-dev,exact,10,512x512,2,5,,,,,0.00603,0.0060\n"),
+        "{out}"
+    );
     assert_eq!(
         err,
         "note: 2 job(s) priced at the API's default for a key they left out (--format json lists them per job)\n"
@@ -47,17 +53,30 @@ fn a_request_body_takes_the_apis_defaults_and_every_format_says_so() {
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(summary["defaulted"], 2);
     let (_, table, _) = batch(text, &["--format", "table"]);
-    assert!(table.contains("10 (default)") && table.contains("768x768 (default)"), "{table}");
-    assert!(table.contains("2 job(s) priced at the API's default"), "{table}");
+    assert!(
+        table.contains("10 (default)") && table.contains("768x768 (default)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("2 job(s) priced at the API's default"),
+        "{table}"
+    );
     let (_, markdown, _) = batch(text, &["--format", "markdown"]);
-    assert!(markdown.contains("| 10 (default) | 768x768 (default) | 1 (default) |"), "{markdown}");
+    assert!(
+        markdown.contains("| 10 (default) | 768x768 (default) | 1 (default) |"),
+        "{markdown}"
+    );
     let (_, plain, _) = batch(text, &["--format", "plain"]);
     assert_eq!(plain, "0.0188\n");
 }
 
 #[test]
 fn lines_with_no_prompt_and_no_price_key_stay_refused() {
-    for line in ["{}", "{\"model\": \"flux-dev\"}", "{\"model\": \"flux-dev\", \"seed\": 3}"] {
+    for line in [
+        "{}",
+        "{\"model\": \"flux-dev\"}",
+        "{\"model\": \"flux-dev\", \"seed\": 3}",
+    ] {
         let err = assert_bad_input(
             dis().args(["batch", "-"]).write_stdin(format!("{line}\n")),
             &["line 1", "no key sets the price", "--defaults-ok"],
@@ -68,17 +87,43 @@ fn lines_with_no_prompt_and_no_price_key_stay_refused() {
 
 #[test]
 fn chat_results_logged_by_the_openai_sdk_are_priced_from_usage() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/openai/chat_results.jsonl");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/openai/chat_results.jsonl"
+    );
     let (code, out, err) = run(dis().args(["batch", path, "--format", "csv"]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\n1,Llama-3.1 8B,exact,,,,,12,40,,,0.0000076,0.00001"), "{out}");
-    assert!(out.contains("\n2,Llama-3.3 70B,exact,,,,,1000,250,,,0.0009,0.0009"), "{out}");
+    assert!(
+        out.contains("\n1,Llama-3.1 8B,exact,,,,,12,40,,,0.0000076,0.00001"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n2,Llama-3.3 70B,exact,,,,,1000,250,,,0.0009,0.0009"),
+        "{out}"
+    );
     // A field that could change the price and is not understood stays an error.
-    let line = std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_owned();
+    let line = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
     for (from, to, said) in [
-        ("\"moderation\":null", "\"moderation\":{\"flagged\":true}", "moderation"),
-        ("\"metadata\":null", "\"metadata\":null,\"billing\":1", "billing"),
-        ("\"total_tokens\":52", "\"total_tokens\":53", "does not add up"),
+        (
+            "\"moderation\":null",
+            "\"moderation\":{\"flagged\":true}",
+            "moderation",
+        ),
+        (
+            "\"metadata\":null",
+            "\"metadata\":null,\"billing\":1",
+            "billing",
+        ),
+        (
+            "\"total_tokens\":52",
+            "\"total_tokens\":53",
+            "does not add up",
+        ),
     ] {
         assert!(line.contains(from), "{from}");
         let bad = line.replace(from, to);

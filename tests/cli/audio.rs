@@ -84,7 +84,11 @@ fn one_wav_is_priced_at_its_length_and_the_minimum() {
         ("deep.wav", 1, 3, 48_000, 120_000),
         ("wide.wav", 8, 4, 16_000, 40_000),
     ];
-    if !python_wavs(dir.path(), &files, "one_wav_is_priced_at_its_length_and_the_minimum") {
+    if !python_wavs(
+        dir.path(),
+        &files,
+        "one_wav_is_priced_at_its_length_and_the_minimum",
+    ) {
         return;
     }
     let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
@@ -107,7 +111,11 @@ fn one_wav_is_priced_at_its_length_and_the_minimum() {
         (&json["seconds"], &json["seconds_charged"], &json["price"]),
         (&"0.4".into(), &"1".into(), &"0.0030".into())
     );
-    for (name, seconds) in [("stereo.wav", "2.5"), ("deep.wav", "2.5"), ("wide.wav", "2.5")] {
+    for (name, seconds) in [
+        ("stereo.wav", "2.5"),
+        ("deep.wav", "2.5"),
+        ("wide.wav", "2.5"),
+    ] {
         let (code, json, err) = quote(&["--audio", &path(name), "--format", "json"]);
         assert_eq!(code, 0, "{name}: {err}");
         let json: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -137,28 +145,53 @@ fn float_extensible_and_extra_chunks_are_read_and_bad_files_are_refused() {
     fact.extend_from_slice(&60_000u32.to_le_bytes());
     let extra = [list, fact].concat();
     for (name, bytes) in [
-        ("float.wav", handmade(&fmt(3, 1, 24_000, 32), &extra, 240_000, 240_000)),
-        ("ext.wav", handmade(&extensible(3, 2, 24_000, 64), &extra, 960_000, 960_000)),
-        ("ext_pcm.wav", handmade(&extensible(1, 1, 24_000, 16), &[], 120_000, 120_000)),
+        (
+            "float.wav",
+            handmade(&fmt(3, 1, 24_000, 32), &extra, 240_000, 240_000),
+        ),
+        (
+            "ext.wav",
+            handmade(&extensible(3, 2, 24_000, 64), &extra, 960_000, 960_000),
+        ),
+        (
+            "ext_pcm.wav",
+            handmade(&extensible(1, 1, 24_000, 16), &[], 120_000, 120_000),
+        ),
     ] {
         let (code, out, err) = quote(&["--audio", &write(name, &bytes), "--format", "plain"]);
         assert_eq!((code, out.as_str()), (0, "0.0075\n"), "{name}: {err}");
     }
     for (name, bytes, said) in [
-        ("song.mp3", b"ID3\x04\0\0\0\0\0\0".to_vec(), "is not a WAV file (it starts with \"ID3.\""),
-        ("adpcm.wav", handmade(&fmt(0x11, 1, 8000, 4), &[], 0, 0), "is a compressed WAV (format tag 0x0011 (IMA ADPCM))"),
-        ("cut.wav", handmade(&fmt(1, 1, 24_000, 16), &[], 48_000, 1000), "is truncated: its data chunk says 48000 bytes, the file holds 1000"),
-        ("zero.wav", handmade(&fmt(1, 1, 0, 16), &[], 0, 0), "has a sample rate of 0"),
+        (
+            "song.mp3",
+            b"ID3\x04\0\0\0\0\0\0".to_vec(),
+            "is not a WAV file (it starts with \"ID3.\"",
+        ),
+        (
+            "adpcm.wav",
+            handmade(&fmt(0x11, 1, 8000, 4), &[], 0, 0),
+            "is a compressed WAV (format tag 0x0011 (IMA ADPCM))",
+        ),
+        (
+            "cut.wav",
+            handmade(&fmt(1, 1, 24_000, 16), &[], 48_000, 1000),
+            "is truncated: its data chunk says 48000 bytes, the file holds 1000",
+        ),
+        (
+            "zero.wav",
+            handmade(&fmt(1, 1, 0, 16), &[], 0, 0),
+            "has a sample rate of 0",
+        ),
     ] {
         let path = write(name, &bytes);
-        let err = assert_bad_input(
-            dis().args(["--audio", &path]),
-            &[said],
-        );
+        let err = assert_bad_input(dis().args(["--audio", &path]), &[said]);
         assert!(err.contains(name), "{err}");
     }
     // --audio is for a speech model, and not beside --seconds.
-    let wav = write("ok.wav", &handmade(&fmt(1, 1, 8000, 16), &[], 16_000, 16_000));
+    let wav = write(
+        "ok.wav",
+        &handmade(&fmt(1, 1, 8000, 16), &[], 16_000, 16_000),
+    );
     assert_bad_input(
         dis().args(["--audio", &wav, "--model", "flux-dev"]),
         &["--audio is not for model"],
@@ -175,13 +208,20 @@ fn a_batch_names_its_audio_files_from_its_own_folder() {
     std::fs::create_dir(dir.path().join("out")).unwrap();
     if !python_wavs(
         &dir.path().join("out"),
-        &[("a.wav", 1, 2, 24_000, 60_000), ("b.wav", 1, 2, 24_000, 9_600)],
+        &[
+            ("a.wav", 1, 2, 24_000, 60_000),
+            ("b.wav", 1, 2, 24_000, 9_600),
+        ],
         "a_batch_names_its_audio_files_from_its_own_folder",
     ) {
         return;
     }
     let csv = dir.path().join("speech.csv");
-    std::fs::write(&csv, "model,audio,note\nChatterbox,out/a.wav,first\nChatterbox,out/b.wav,second\n").unwrap();
+    std::fs::write(
+        &csv,
+        "model,audio,note\nChatterbox,out/a.wav,first\nChatterbox,out/b.wav,second\n",
+    )
+    .unwrap();
     let jsonl = dir.path().join("speech.jsonl");
     std::fs::write(
         &jsonl,
@@ -197,7 +237,10 @@ fn a_batch_names_its_audio_files_from_its_own_folder() {
             .current_dir("/"));
         assert_eq!(code, 0, "{err}");
         // The seconds read and the seconds charged (the 1 s minimum), exact.
-        assert!(out.contains(",2.5,2.5,0.0075,0.0075") && out.contains("Chatterbox,exact"), "{out}");
+        assert!(
+            out.contains(",2.5,2.5,0.0075,0.0075") && out.contains("Chatterbox,exact"),
+            "{out}"
+        );
         assert!(out.contains(",0.4,1,0.003,0.0030"), "{out}");
         assert!(out.contains(",0.0105,0.0105"), "{out}");
     }
@@ -209,11 +252,26 @@ fn a_batch_names_its_audio_files_from_its_own_folder() {
     assert_eq!((code, out.as_str()), (0, "0.0075\n"), "{err}");
     // Never outside that folder; a missing file and seconds beside audio are errors.
     for (line, said) in [
-        ("{\"model\":\"Chatterbox\",\"audio\":\"/etc/hostname\"}", "is an absolute path"),
-        ("{\"model\":\"Chatterbox\",\"audio\":\"out/../../x.wav\"}", "goes up a folder"),
-        ("{\"model\":\"Chatterbox\",\"audio\":\"out/none.wav\"}", "cannot be read"),
-        ("{\"model\":\"Chatterbox\",\"audio\":\"out/a.wav\",\"seconds\":2}", "is not a key of a speech audio"),
-        ("{\"model\":\"Chatterbox\",\"audio\":3}", "is not a file name"),
+        (
+            "{\"model\":\"Chatterbox\",\"audio\":\"/etc/hostname\"}",
+            "is an absolute path",
+        ),
+        (
+            "{\"model\":\"Chatterbox\",\"audio\":\"out/../../x.wav\"}",
+            "goes up a folder",
+        ),
+        (
+            "{\"model\":\"Chatterbox\",\"audio\":\"out/none.wav\"}",
+            "cannot be read",
+        ),
+        (
+            "{\"model\":\"Chatterbox\",\"audio\":\"out/a.wav\",\"seconds\":2}",
+            "is not a key of a speech audio",
+        ),
+        (
+            "{\"model\":\"Chatterbox\",\"audio\":3}",
+            "is not a file name",
+        ),
     ] {
         let file = dir.path().join("bad.jsonl");
         std::fs::write(&file, format!("{line}\n")).unwrap();
@@ -221,5 +279,8 @@ fn a_batch_names_its_audio_files_from_its_own_folder() {
     }
     let file = dir.path().join("bad.csv");
     std::fs::write(&file, "model,audio,seconds\nChatterbox,out/a.wav,2\n").unwrap();
-    assert_bad_input(dis().arg("batch").arg(&file), &["line 2", "seconds", "beside audio"]);
+    assert_bad_input(
+        dis().arg("batch").arg(&file),
+        &["line 2", "seconds", "beside audio"],
+    );
 }
