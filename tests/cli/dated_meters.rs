@@ -151,7 +151,7 @@ fn models_and_validate_show_dated_token_and_second_rates() {
         .args(["models", "--as-of", "2026-12-01"]));
     assert!(
         table.contains(
-            "│ Llama-3.1 8B        ┆ 0.12 USD in        ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.2 USD out        ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128       ┆           │\n│                     ┆ from 2026-12-01    ┆ output tokens         ┆           │"
+            "│ Llama-3.1 8B        ┆ 0.12 USD in        ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.2 USD out        ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128 out   ┆           │\n│                     ┆ from 2026-12-01    ┆ read 2026-11-25       ┆           │"
         ) && table.contains("│                     ┆ min 1 s/request    ┆                       ┆           │\n│                     ┆ from 2026-12-01    ┆"),
         "{table}"
     );

@@ -435,7 +435,7 @@ fn models_lists_every_meter() {
     let out = stdout_of(&["models"]);
     assert!(
         out.contains(
-            "│ Llama-3.1 8B        ┆ 0.1 USD in         ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.16 USD out       ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128       ┆           │\n│                     ┆                    ┆ output tokens         ┆           │"
+            "│ Llama-3.1 8B        ┆ 0.1 USD in         ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.16 USD out       ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128 out   ┆           │\n│                     ┆                    ┆ read 2026-11-25       ┆           │"
         ) && out.contains(
             "│ Chatterbox          ┆ 0.003 USD          ┆ speech: --seconds     ┆ no        │"
         ) && out.contains("min 1 s/request"),

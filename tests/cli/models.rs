@@ -92,8 +92,7 @@ fn an_unknown_model_lists_display_names_and_suggests_the_nearest_name() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "error: line 1: model \"gpt-image-1\": is not a model of the tariff (models: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B (or llama-3.1-8b), Llama-3.3 70B (or llama-3.3-70b), Chatterbox)
-"
+        "error: line 1: model \"gpt-image-1\": is not a model of the tariff (models: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B (or llama-3.1-8b), Llama-3.3 70B (or llama-3.3-70b), Chatterbox)\n"
     );
 }
 

@@ -137,7 +137,7 @@ fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
             format!(
                 "chat: --input-tokens\nand --output-tokens{}",
                 m.default_max_completion_tokens
-                    .map(|cap| format!("\ndefault cap {cap}\noutput tokens"))
+                    .map(|cap| format!("\ndefault cap {cap} out"))
                     .unwrap_or_default()
             ),
         ),
