@@ -40,7 +40,7 @@ impl Kind {
 }
 
 /// The shapes a JSON line may have, for messages.
-pub const SHAPES: &str = "an image request ({\"num_inference_steps\": 20, \"size\": \"512x512\"}), a chat result with usage ({\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 12, \"completion_tokens\": 40}}), a chat request ({\"model\": \"Llama-3.1 8B\", \"messages\": [...], \"max_tokens\": 256}), a speech request ({\"model\": \"Chatterbox\", \"input\": \"Hello\", \"voice\": \"alloy\", \"seconds\": 2}) or a metered row ({\"model\": \"Llama-3.1 8B\", \"input_tokens\": 12, \"output_tokens\": 40} or {\"model\": \"Chatterbox\", \"seconds\": 2.5})";
+pub const SHAPES: &str = "an image request ({\"num_inference_steps\": 20, \"size\": \"512x512\"}), a chat result with usage ({\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 12, \"completion_tokens\": 40}}), a chat request ({\"model\": \"Llama-3.1 8B\", \"messages\": [...], \"max_tokens\": 256}), a speech request ({\"model\": \"Chatterbox\", \"input\": \"Hello\", \"voice\": \"alloy\", \"seconds\": 2}), speech audio ({\"model\": \"Chatterbox\", \"audio\": \"out/1.wav\"}) or a metered row ({\"model\": \"Llama-3.1 8B\", \"input_tokens\": 12, \"output_tokens\": 40} or {\"model\": \"Chatterbox\", \"seconds\": 2.5})";
 
 /// A metered row: a model, what it used, and how sure that is.
 #[derive(Clone, Debug, PartialEq, Eq)]

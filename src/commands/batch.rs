@@ -165,9 +165,10 @@ pub(super) fn batch(
             summary.estimates
         )?;
     }
-    // The drawn table and Markdown mark each such cell; CSV's cells are figures alone, so it is
-    // said here (plain is the total alone, and JSON lists them per row).
-    if args.format == BatchFormat::Csv
+    // The drawn table says it under its totals and JSON lists them per row; CSV's cells are
+    // figures alone and Markdown's totals have no sentence, so it is said here (plain is the
+    // total alone).
+    if matches!(args.format, BatchFormat::Csv | BatchFormat::Markdown)
         && let Some(note) = render::rows::defaulted(&summary, "--format json lists them per job")
     {
         writeln!(io.err, "{} {note}", io.err_paint.bold("note:"))?;

@@ -254,8 +254,9 @@ pub fn grand_total_cells(layout: Layout, summary: &Summary<'_>, total: String) -
     cells
 }
 
-/// The sentence under the totals: how much, for what, and how sure.
-pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str) -> String {
+/// The sentence under the totals: how much, for what, and how sure; and how many jobs took the
+/// API's default, marked in their rows when `rows_shown`.
+pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str, rows_shown: bool) -> String {
     let amount = format!(
         "{} {currency}",
         money(summary.price, tariff.display.decimals)
@@ -276,7 +277,12 @@ pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str) -> String
             summary.estimates, summary.bounds
         ),
     };
-    match defaulted(summary, "marked default") {
+    let marks = if rows_shown {
+        "marked default in their rows"
+    } else {
+        "--format json lists them per job"
+    };
+    match defaulted(summary, marks) {
         Some(note) => format!("{sentence}; {note}"),
         None => sentence,
     }

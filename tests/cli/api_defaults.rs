@@ -133,3 +133,46 @@ fn chat_results_logged_by_the_openai_sdk_are_priced_from_usage() {
         );
     }
 }
+
+#[test]
+fn the_default_cap_is_tariff_data_that_validate_checks_and_models_shows() {
+    let builtin = include_str!("../../tariffs/distribute.toml");
+    let models: serde_json::Value =
+        serde_json::from_str(&crate::support::stdout_of(&["models", "--format", "json"])).unwrap();
+    let caps: Vec<_> = models["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap().to_owned(),
+                m["default_max_completion_tokens"].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        caps.contains(&("Llama-3.1 8B".to_owned(), 128.into())),
+        "{caps:?}"
+    );
+    assert!(
+        caps.contains(&("Llama-3.3 70B".to_owned(), 128.into())),
+        "{caps:?}"
+    );
+    for (from, to, said) in [
+        (
+            "default_max_completion_tokens = 128\n",
+            "default_max_completion_tokens = 0\n",
+            "0 is not a whole number from 1",
+        ),
+        (
+            "minimum_seconds = \"1\"",
+            "minimum_seconds = \"1\"\ndefault_max_completion_tokens = 128",
+            "unknown key `default_max_completion_tokens`",
+        ),
+    ] {
+        assert!(builtin.contains(from), "{from}");
+        let (_dir, path) =
+            crate::support::temp_file("t.toml", builtin.replacen(from, to, 1).as_bytes());
+        assert_bad_input(dis().arg("validate").arg(&path), &[said]);
+    }
+}

@@ -328,7 +328,11 @@ impl super::BatchSink for Batch {
             money(summary.price, places),
         ));
         writeln!(out, "{totals}")?;
-        write!(out, "{}", rows::closing(summary, header.tariff, &currency))?;
+        write!(
+            out,
+            "{}",
+            rows::closing(summary, header.tariff, &currency, !header.summary_only)
+        )?;
         if summary.skipped > 0 {
             write!(out, "; {} invalid row(s) skipped", summary.skipped)?;
         }
