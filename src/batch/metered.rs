@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
-use super::chat_bound::input_bound;
+use super::chat_bound::{input_bound, output_bound, tokens};
 use super::json_lines::{err, image_row, json_row};
 use super::json_object::{self, Members};
 use super::keys::{
@@ -128,24 +128,6 @@ pub const SPEECH_IGNORED: [&str; 6] = [
     "temperature",
     "stream_format",
 ];
-
-/// A whole number of tokens from 0 to u64::MAX.
-fn tokens(line: u64, field: &str, value: &RawValue) -> Result<u64, RowError> {
-    json_object::whole(value).ok_or_else(|| {
-        let plain = json_object::plain_digits(value)
-            .map(|digits| format!(" (a count is plain digits: write {digits})"))
-            .unwrap_or_default();
-        err(
-            line,
-            field,
-            value,
-            format!(
-                "is not a whole number of tokens from 0 to {}{plain}",
-                u64::MAX
-            ),
-        )
-    })
-}
 
 /// Seconds: an exact decimal, 0 or more, from a JSON number or a CSV cell.
 pub fn seconds_text(line: u64, field: &str, text: &str) -> Result<Decimal, RowError> {
@@ -368,70 +350,8 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 "defines tools, which the chat template writes into the prompt, so the input bound from the messages would not hold; price such requests from their results' usage",
             ));
         }
-        let choices = match object.get("n") {
-            None => 1,
-            Some(n) => match json_object::whole(n) {
-                Some(n) if n >= 1 => n,
-                _ => {
-                    return Err(err(
-                        line,
-                        "n",
-                        n,
-                        "is not a number of completions (a whole number, 1 or more)",
-                    ));
-                }
-            },
-        };
         let input = input_bound(line, messages)?;
-        let cap = |key: &str, raw: &RawValue| -> Result<Option<u64>, RowError> {
-            if raw.get() == "-1" {
-                return match options.max_output_tokens {
-                    Some(n) => Ok(Some(n)),
-                    None => Err(err(
-                        line,
-                        key,
-                        raw,
-                        "asks for no cap on the output, so nothing bounds its price; give --max-output-tokens N to price every such request at N output tokens a choice at most",
-                    )),
-                };
-            }
-            tokens(line, key, raw).map(Some)
-        };
-        let max = match (
-            object.get("max_tokens"),
-            object.get("max_completion_tokens"),
-        ) {
-            (Some(a), Some(b)) => {
-                return Err(err(
-                    line,
-                    "max_completion_tokens",
-                    b,
-                    format!(
-                        "is given beside max_tokens ({}); give one of them",
-                        json_object::value(a)
-                    ),
-                ));
-            }
-            (Some(v), None) => cap("max_tokens", v)?,
-            (None, Some(v)) => cap("max_completion_tokens", v)?,
-            (None, None) => None,
-        };
-        let per_choice = max.or(options.max_output_tokens);
-        let (output, default_cap) = match per_choice {
-            Some(cap) => {
-                let output = cap.checked_mul(choices).ok_or_else(|| {
-                    RowError::new(
-                        line,
-                        "n",
-                        &choices.to_string(),
-                        format!("times the cap {cap} is too many tokens to count"),
-                    )
-                })?;
-                (output, None)
-            }
-            // The API caps it at the model's default, which the pricer reads from the tariff.
-            None => (0, Some(choices)),
-        };
+        let (output, default_cap) = output_bound(line, &object, options.max_output_tokens)?;
         return Ok(Item::Metered(Metered {
             line,
             model,
