@@ -271,6 +271,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         )?;
         if let Some(moderation) = object.get("moderation")
             && moderation.get() != "null"
+            && !extra.iter().any(|k| k == "moderation")
         {
             return Err(err(
                 line,

@@ -132,6 +132,19 @@ fn chat_results_logged_by_the_openai_sdk_are_priced_from_usage() {
             &["line 1", said],
         );
     }
+    // --ignore-key moderation prices the usage alone, as the message says.
+    let flagged = line.replace("\"moderation\":null", "\"moderation\":{\"flagged\":true}");
+    let (code, out, err) = run(dis()
+        .args([
+            "batch",
+            "-",
+            "--ignore-key",
+            "moderation",
+            "--format",
+            "plain",
+        ])
+        .write_stdin(format!("{flagged}\n")));
+    assert_eq!((code, out.as_str()), (0, "0.00001\n"), "{err}");
 }
 
 #[test]
