@@ -127,6 +127,11 @@ fn one_wav_is_priced_at_its_length_and_the_minimum() {
         .args(["--audio", "-", "--model", "chatterbox", "--format", "plain"])
         .write_stdin(bytes));
     assert_eq!((code, out.as_str()), (0, "0.0075\n"), "{err}");
+    // Standard input is read once: not for the tariff and the audio both.
+    assert_bad_input(
+        dis().args(["--tariff", "-", "--audio", "-"]),
+        &["standard input can be read only once", "--audio -"],
+    );
 }
 
 #[test]
