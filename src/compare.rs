@@ -294,11 +294,11 @@ mod tests {
                 size: size.parse().unwrap(),
                 count,
             };
-            totals.add_job(0, &job, false).unwrap();
+            totals.add_job(0, &job, false, false).unwrap();
             by_size
                 .entry(job.size)
                 .or_insert_with(|| Totals::new(tariff))
-                .add_job(0, &job, false)
+                .add_job(0, &job, false, false)
                 .unwrap();
         }
         Side::new("f".into(), tariff, &totals, &by_size).unwrap()

@@ -64,6 +64,7 @@ pub mod render;
 pub mod review;
 pub mod size;
 pub mod tariff;
+pub mod wav;
 #[doc(hidden)]
 pub mod workload;
 

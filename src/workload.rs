@@ -267,12 +267,13 @@ fn total_chunk(
         let whole = &chunk[start..end];
         let content = whole.strip_suffix(b"\n").unwrap_or(whole);
         let content = content.strip_suffix(b"\r").unwrap_or(content);
+        // A CSV row is a job row, not a request body: no default of it is marked.
         let job = body
             .plain_request(content)
             .map(|request| request.resolve(model).job);
         match job {
             Some(job) if job.within(model) => {
-                if let Err(e) = result.totals.add_job(slot, &job, false) {
+                if let Err(e) = result.totals.add_job(slot, &job, false, false) {
                     result.stop = Some(e.into());
                     return result;
                 }

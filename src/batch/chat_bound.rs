@@ -1,5 +1,6 @@
-//! The most input tokens a chat request can be, counted from its messages under Llama 3.1's
-//! chat template: every token covers at least one byte, so text is at most its bytes.
+//! The most tokens a chat request can be billed for: its input, counted from its messages under
+//! Llama 3.1's chat template (every token covers at least one byte, so text is at most its
+//! bytes), and its output, at most its cap (or the API's default cap) for each of its `n` choices.
 #![deny(clippy::arithmetic_side_effects)]
 
 use serde_json::value::RawValue;
@@ -183,6 +184,97 @@ pub fn input_bound(line: u64, messages: &RawValue) -> Result<u64, RowError> {
             .saturating_add(content);
     }
     Ok(total)
+}
+
+/// A whole number of tokens from 0 to u64::MAX.
+pub(super) fn tokens(line: u64, field: &str, value: &RawValue) -> Result<u64, RowError> {
+    json_object::whole(value).ok_or_else(|| {
+        let plain = json_object::plain_digits(value)
+            .map(|digits| format!(" (a count is plain digits: write {digits})"))
+            .unwrap_or_default();
+        err(
+            line,
+            field,
+            value,
+            format!(
+                "is not a whole number of tokens from 0 to {}{plain}",
+                u64::MAX
+            ),
+        )
+    })
+}
+
+/// The most output tokens of a chat request, from its `n` (choices, 1 unless given) and its cap
+/// (`max_tokens` or `max_completion_tokens`; `max_output_tokens`, the flag, when it gives none or
+/// gives -1, "no cap"): `(tokens, None)`, or `(0, Some(choices))` when neither gives a cap, so
+/// the pricer bounds each choice by the model's default cap from the tariff.
+pub(super) fn output_bound(
+    line: u64,
+    object: &Members<'_>,
+    max_output_tokens: Option<u64>,
+) -> Result<(u64, Option<u64>), RowError> {
+    let choices = match object.get("n") {
+        None => 1,
+        Some(n) => match json_object::whole(n) {
+            Some(n) if n >= 1 => n,
+            _ => {
+                return Err(err(
+                    line,
+                    "n",
+                    n,
+                    "is not a number of completions (a whole number, 1 or more)",
+                ));
+            }
+        },
+    };
+    let cap = |key: &str, raw: &RawValue| -> Result<Option<u64>, RowError> {
+        if raw.get() == "-1" {
+            return match max_output_tokens {
+                Some(n) => Ok(Some(n)),
+                None => Err(err(
+                    line,
+                    key,
+                    raw,
+                    "asks for no cap on the output, so nothing bounds its price; give --max-output-tokens N to price every such request at N output tokens a choice at most",
+                )),
+            };
+        }
+        tokens(line, key, raw).map(Some)
+    };
+    let max = match (
+        object.get("max_tokens"),
+        object.get("max_completion_tokens"),
+    ) {
+        (Some(a), Some(b)) => {
+            return Err(err(
+                line,
+                "max_completion_tokens",
+                b,
+                format!(
+                    "is given beside max_tokens ({}); give one of them",
+                    json_object::value(a)
+                ),
+            ));
+        }
+        (Some(v), None) => cap("max_tokens", v)?,
+        (None, Some(v)) => cap("max_completion_tokens", v)?,
+        (None, None) => None,
+    };
+    match max.or(max_output_tokens) {
+        Some(cap) => {
+            let output = cap.checked_mul(choices).ok_or_else(|| {
+                RowError::new(
+                    line,
+                    "n",
+                    &choices.to_string(),
+                    format!("times the cap {cap} is too many tokens to count"),
+                )
+            })?;
+            Ok((output, None))
+        }
+        // The API caps it at the model's default, which the pricer reads from the tariff.
+        None => Ok((0, Some(choices))),
+    }
 }
 
 #[cfg(test)]

@@ -128,6 +128,7 @@ pub(super) fn plain_row<'a>(
             date,
             date_given: None,
             extra,
+            request: false,
         },
         at,
     ))
@@ -464,7 +465,7 @@ pub(super) fn columns(
 
 /// A CSV row as read: the image job's cells, and its non-blank cells of
 /// [`super::keys::METERED_COLUMNS`] (by index there).
-pub(super) type CsvRow<'a> = (Row<'a>, [Option<Cow<'a, str>>; 3]);
+pub(super) type CsvRow<'a> = (Row<'a>, [Option<Cow<'a, str>>; 4]);
 
 pub(super) fn csv_row<'a>(
     line: u64,
@@ -486,7 +487,7 @@ pub(super) fn csv_row<'a>(
         ..Row::default()
     };
     let (mut width, mut height) = (None, None);
-    let mut metered = [None, None, None];
+    let mut metered = [None, None, None, None];
     for (column, text) in columns.iter().zip(fields) {
         let blank = || text.trim().is_empty();
         match column {
@@ -522,15 +523,11 @@ pub(super) fn csv_item<'a>(
     (row, metered): CsvRow<'a>,
     columns: &[Column],
     names: &[String],
+    audio_base: Option<&std::path::Path>,
 ) -> Result<Item<'a>, RowError> {
     let row = carried(row, columns, names)?;
-    let [a, b, c] = &metered;
-    let cells = [
-        a.as_deref().map(str::trim),
-        b.as_deref().map(str::trim),
-        c.as_deref().map(str::trim),
-    ];
-    super::metered::csv_item(row, cells)
+    let cells = [0, 1, 2, 3].map(|i| metered[i].as_deref().map(str::trim));
+    super::metered::csv_item(row, cells, audio_base)
 }
 
 /// The row, if its carried text is printable. Carried columns are written back out as they

@@ -257,9 +257,12 @@ pub(super) fn image_row(
         return Err(RowError::new(line, "row", text, message.to_owned()));
     }
     // The model alone prices nothing: steps, size and count would all be its defaults, which
-    // is what a request body that lost its parameters looks like.
+    // is what a job row that lost its columns looks like. A request body (it carries `prompt`)
+    // is another thing: the API bills it at its defaults for what it leaves out, so it is
+    // priced so, and each output marks those parts.
+    row.request = members.has("prompt");
     let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();
-    if !priced && !defaults_ok {
+    if !priced && !defaults_ok && !row.request {
         return Err(RowError::new(
             line,
             "row",

@@ -463,6 +463,7 @@ fn object<'a>(scan: &mut Scan<'a>, line: u64, defaults_ok: bool) -> Option<Row<'
         (None, Some(w), Some(h)) if w > 0 && h > 0 => row.size = Some(Size::new(w, h)),
         _ => return None,
     }
+    row.request = seen & (1 << 8) != 0;
     let priced = row.steps.is_some() || row.size.is_some() || row.count.is_some();
     (priced || defaults_ok).then_some(row)
 }

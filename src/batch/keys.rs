@@ -5,8 +5,9 @@
 //! refuses, nor one whose leaving out would change a price.
 
 /// Keys that make a JSON line (or CSV column names that make a file) a metered one.
-pub const METERED_KEYS: [&str; 9] = [
+pub const METERED_KEYS: [&str; 10] = [
     "messages",
+    "audio",
     "usage",
     "input",
     "voice",
@@ -18,7 +19,8 @@ pub const METERED_KEYS: [&str; 9] = [
 ];
 
 /// CSV columns of metered rows, beside the image columns.
-pub const METERED_COLUMNS: [&str; 3] = ["input_tokens", "output_tokens", "seconds"];
+/// `audio` names a WAV file whose length prices a speech row.
+pub const METERED_COLUMNS: [&str; 4] = ["input_tokens", "output_tokens", "seconds", "audio"];
 
 /// Keys of a speech request that change its price besides the metered ones: `speed` changes
 /// the audio's length.

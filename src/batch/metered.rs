@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
-use super::chat_bound::input_bound;
+use super::chat_bound::{input_bound, output_bound, tokens};
 use super::json_lines::{err, image_row, json_row};
 use super::json_object::{self, Members};
 use super::keys::{
@@ -40,7 +40,7 @@ impl Kind {
 }
 
 /// The shapes a JSON line may have, for messages.
-pub const SHAPES: &str = "an image request ({\"num_inference_steps\": 20, \"size\": \"512x512\"}), a chat result with usage ({\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 12, \"completion_tokens\": 40}}), a chat request ({\"model\": \"Llama-3.1 8B\", \"messages\": [...], \"max_tokens\": 256}), a speech request ({\"model\": \"Chatterbox\", \"input\": \"Hello\", \"voice\": \"alloy\", \"seconds\": 2}) or a metered row ({\"model\": \"Llama-3.1 8B\", \"input_tokens\": 12, \"output_tokens\": 40} or {\"model\": \"Chatterbox\", \"seconds\": 2.5})";
+pub const SHAPES: &str = "an image request ({\"num_inference_steps\": 20, \"size\": \"512x512\"}), a chat result with usage ({\"model\": \"Llama-3.1 8B\", \"usage\": {\"prompt_tokens\": 12, \"completion_tokens\": 40}}), a chat request ({\"model\": \"Llama-3.1 8B\", \"messages\": [...], \"max_tokens\": 256}), a speech request ({\"model\": \"Chatterbox\", \"input\": \"Hello\", \"voice\": \"alloy\", \"seconds\": 2}), speech audio ({\"model\": \"Chatterbox\", \"audio\": \"out/1.wav\"}) or a metered row ({\"model\": \"Llama-3.1 8B\", \"input_tokens\": 12, \"output_tokens\": 40} or {\"model\": \"Chatterbox\", \"seconds\": 2.5})";
 
 /// A metered row: a model, what it used, and how sure that is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +58,9 @@ pub struct Metered<'a> {
     /// The day the line gives (`created` or `date`, as image lines do), whose rate prices it;
     /// `None` prices it on `--as-of`.
     pub date: Option<crate::date::Day>,
+    /// A chat request that set no cap on its output: how many choices it asks for, each
+    /// bounded by the model's default cap (`usage`'s output is then filled in by the pricer).
+    pub default_cap: Option<u64>,
     /// Carried-through CSV columns.
     pub extra: Vec<Cow<'a, str>>,
 }
@@ -72,8 +75,10 @@ pub enum Item<'a> {
 }
 
 /// Keys of a chat request that do not change its price (or its bound): sampling settings,
-/// the caller's id, streaming.
-pub const CHAT_IGNORED: [&str; 16] = [
+/// the caller's id and tags, streaming, tool choice, and the rest of what Distribute's Chat
+/// Create page documents. Not here: `tools`, whose definitions join the prompt (only an empty
+/// list or null passes).
+pub const CHAT_IGNORED: [&str; 24] = [
     "temperature",
     "top_p",
     "top_k",
@@ -90,16 +95,27 @@ pub const CHAT_IGNORED: [&str; 16] = [
     "logprobs",
     "top_logprobs",
     "response_format",
+    "metadata",
+    "store",
+    "service_tier",
+    "tool_choice",
+    "parallel_tool_calls",
+    "reasoning_effort",
+    "modalities",
+    "safety_identifier",
 ];
 
 /// Keys of a chat result beside `model` and `usage` that do not change its price.
-pub const RESULT_IGNORED: [&str; 6] = [
+/// (`metadata` as the OpenAI SDK's `model_dump_json` writes it; `moderation` only as `null`,
+/// see [`json_item`]).
+pub const RESULT_IGNORED: [&str; 7] = [
     "id",
     "object",
     "created",
     "choices",
     "system_fingerprint",
     "service_tier",
+    "metadata",
 ];
 
 /// Keys of a speech request beside `model`, `input` and `seconds` that do not change its
@@ -112,24 +128,6 @@ pub const SPEECH_IGNORED: [&str; 6] = [
     "temperature",
     "stream_format",
 ];
-
-/// A whole number of tokens from 0 to u64::MAX.
-fn tokens(line: u64, field: &str, value: &RawValue) -> Result<u64, RowError> {
-    json_object::whole(value).ok_or_else(|| {
-        let plain = json_object::plain_digits(value)
-            .map(|digits| format!(" (a count is plain digits: write {digits})"))
-            .unwrap_or_default();
-        err(
-            line,
-            field,
-            value,
-            format!(
-                "is not a whole number of tokens from 0 to {}{plain}",
-                u64::MAX
-            ),
-        )
-    })
-}
 
 /// Seconds: an exact decimal, 0 or more, from a JSON number or a CSV cell.
 pub fn seconds_text(line: u64, field: &str, text: &str) -> Result<Decimal, RowError> {
@@ -257,6 +255,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             kind,
             shape,
             date,
+            default_cap: None,
             extra: Vec::new(),
         }))
     };
@@ -266,10 +265,21 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             line,
             &object,
             shape,
-            &["model", "usage"],
+            &["model", "usage", "moderation"],
             &RESULT_IGNORED,
             extra,
         )?;
+        if let Some(moderation) = object.get("moderation")
+            && moderation.get() != "null"
+            && !extra.iter().any(|k| k == "moderation")
+        {
+            return Err(err(
+                line,
+                "moderation",
+                moderation,
+                "is a moderation result, which dis-price does not know how Distribute bills; only null is priced (--ignore-key moderation prices the usage alone)",
+            ));
+        }
         let model = model_of(line, &object, shape)?;
         let Ok(u) = Members::inner(usage) else {
             return Err(err(
@@ -325,50 +335,57 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 "max_tokens",
                 "max_completion_tokens",
                 "n",
+                "tools",
             ],
             &CHAT_IGNORED,
             extra,
         )?;
         let model = model_of(line, &object, shape)?;
-        if let Some(n) = object.get("n")
-            && json_object::whole(n) != Some(1)
+        if let Some(tools) = object.get("tools")
+            && !matches!(tools.get(), "null" | "[]")
         {
             return Err(err(
                 line,
-                "n",
-                n,
-                "asks for more than one completion (or is not a count); only n = 1 is priced",
+                "tools",
+                tools,
+                "defines tools, which the chat template writes into the prompt, so the input bound from the messages would not hold; price such requests from their results' usage",
             ));
         }
         let input = input_bound(line, messages)?;
-        let max = match (
-            object.get("max_tokens"),
-            object.get("max_completion_tokens"),
-        ) {
-            (Some(a), Some(b)) => {
-                return Err(err(
-                    line,
-                    "max_completion_tokens",
-                    b,
-                    format!(
-                        "is given beside max_tokens ({}); give one of them",
-                        json_object::value(a)
-                    ),
-                ));
-            }
-            (Some(v), None) => Some(tokens(line, "max_tokens", v)?),
-            (None, Some(v)) => Some(tokens(line, "max_completion_tokens", v)?),
-            (None, None) => None,
-        };
-        let Some(output) = max.or(options.max_output_tokens) else {
-            return Err(RowError::new(
+        let (output, default_cap) = output_bound(line, &object, options.max_output_tokens)?;
+        return Ok(Item::Metered(Metered {
+            line,
+            model,
+            usage: Usage::Tokens { input, output },
+            kind: Kind::Bound,
+            shape,
+            date,
+            default_cap,
+            extra: Vec::new(),
+        }));
+    }
+    if let Some(audio) = object.get("audio") {
+        let shape = "speech audio";
+        // The audio already is what was billed: how it was asked for changes nothing.
+        only_keys(
+            line,
+            &object,
+            shape,
+            &["model", "audio", "input", "speed"],
+            &SPEECH_IGNORED,
+            extra,
+        )?;
+        let model = model_of(line, &object, shape)?;
+        let Some(path) = json_object::string(audio) else {
+            return Err(err(
                 line,
-                "max_tokens",
-                "",
-                "is missing, so the request's output has no upper bound; give max_tokens (or max_completion_tokens) in the request, or --max-output-tokens N to price every such request at N output tokens at most",
+                "audio",
+                audio,
+                "is not a file name (a string naming a WAV file)",
             ));
         };
-        return metered(model, Usage::Tokens { input, output }, Kind::Bound, shape);
+        let s = super::audio::seconds(line, &path, options.audio_base)?;
+        return metered(model, Usage::Seconds(s), Kind::Exact, shape);
     }
     if has("input") || has("voice") {
         let shape = "speech request";
@@ -572,10 +589,14 @@ pub fn no_rate(
 /// A CSV row of a mixed file: `metered` holds the row's cells of
 /// [`METERED_COLUMNS`](super::keys::METERED_COLUMNS) (by index into that list), blank ones as
 /// `None`. A row with none is an image row.
-pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>, RowError> {
+pub fn csv_item<'a>(
+    row: Row<'a>,
+    metered: [Option<&str>; 4],
+    audio_base: Option<&std::path::Path>,
+) -> Result<Item<'a>, RowError> {
     let line = row.line;
-    let [input, output, secs] = metered;
-    if input.is_none() && output.is_none() && secs.is_none() {
+    let [input, output, secs, audio] = metered;
+    if input.is_none() && output.is_none() && secs.is_none() && audio.is_none() {
         return Ok(Item::Image(row));
     }
     let image_cells = row.steps.is_some() || row.size.is_some() || row.count.is_some();
@@ -598,6 +619,34 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
     let count = |field: &str, text: &str| {
         crate::number::flags::parse_tokens(text).map_err(|m| RowError::new(line, field, text, m))
     };
+    if let Some(file) = audio {
+        if let Some(other) = [
+            ("input_tokens", input),
+            ("output_tokens", output),
+            ("seconds", secs),
+        ]
+        .into_iter()
+        .find_map(|(name, cell)| cell.map(|text| (name, text)))
+        {
+            return Err(RowError::new(
+                line,
+                other.0,
+                other.1,
+                "is given beside audio; a speech row's seconds are its audio's, so leave the other cells blank",
+            ));
+        }
+        let seconds = super::audio::seconds(line, file, audio_base)?;
+        return Ok(Item::Metered(Metered {
+            line,
+            model,
+            usage: Usage::Seconds(seconds),
+            kind: Kind::Exact,
+            shape: "speech audio",
+            date: row.date,
+            default_cap: None,
+            extra: row.extra,
+        }));
+    }
     let usage = match (input, output, secs) {
         (Some(i), Some(o), None) => Usage::Tokens {
             input: count("input_tokens", i)?,
@@ -636,6 +685,7 @@ pub fn csv_item<'a>(row: Row<'a>, metered: [Option<&str>; 3]) -> Result<Item<'a>
         kind: Kind::Exact,
         shape: "metered row",
         date: row.date,
+        default_cap: None,
         extra: row.extra,
     }))
 }

@@ -1,8 +1,10 @@
 //! Pricing whole workloads: rows read one at a time, priced, and summed exactly.
 
+pub mod audio;
 pub mod chat_bound;
 pub mod chunks;
 pub mod csv;
+pub mod defaults;
 pub mod json_lines;
 pub mod json_object;
 pub mod jsonl;
@@ -13,6 +15,7 @@ pub mod rows;
 pub mod source;
 pub mod totals;
 
+pub use defaults::Defaults;
 pub use metered::{Item, Kind, Metered};
 pub use row::{InputFormat, ReadOptions, Row, RowError};
 pub use rows::Rows;
@@ -55,6 +58,8 @@ pub struct Priced<'a> {
     pub rate: Decimal,
     /// The day that rate took effect; `None` for a model with one undated rate.
     pub rate_from: Option<Day>,
+    /// The parts the row left to the model's defaults.
+    pub defaults: Defaults,
 }
 
 /// What a chat or speech row used, and the rates that priced it.
@@ -105,6 +110,8 @@ pub struct MeteredRow<'a> {
     pub day: Option<Day>,
     /// The day its rates took effect; `None` for undated rates.
     pub rate_from: Option<Day>,
+    /// The request's keys that took the API's default (a chat request's cap).
+    pub defaults: Defaults,
     /// Carried-through CSV columns.
     pub extra: Vec<Cow<'a, str>>,
 }
@@ -250,6 +257,7 @@ impl<'t> Pricer<'t> {
             kind,
             shape,
             date,
+            default_cap,
             extra,
         } = row;
         let tariff = self.tariff;
@@ -283,6 +291,32 @@ impl<'t> Pricer<'t> {
                 ),
             ));
         }
+        // A chat request that set no cap is bounded by the model's default cap, per choice.
+        let (usage, defaults) = match (default_cap, usage) {
+            (Some(choices), Usage::Tokens { input, .. }) => {
+                let Some(cap) = named.default_max_completion_tokens else {
+                    return Err(RowError::new(
+                        line,
+                        "max_completion_tokens",
+                        "",
+                        format!(
+                            "is missing, and the tariff names no default cap for model {:?} (default_max_completion_tokens), so the request's output has no upper bound; give max_completion_tokens (or max_tokens) in the request, or --max-output-tokens N to price every such request at N output tokens at most",
+                            named.id
+                        ),
+                    ));
+                };
+                let output = u64::from(cap).checked_mul(choices).ok_or_else(|| {
+                    RowError::new(
+                        line,
+                        "n",
+                        &choices.to_string(),
+                        format!("times the default cap {cap} is too many tokens to count"),
+                    )
+                })?;
+                (Usage::Tokens { input, output }, Defaults::OUTPUT_CAP)
+            }
+            (_, usage) => (usage, Defaults::NONE),
+        };
         let charge = crate::pricing::price(model, &usage, tariff.display)
             .map_err(|e| RowError::new(line, "row", shape, e.to_string()))?;
         let used = match (charge.detail, model.metering) {
@@ -310,6 +344,7 @@ impl<'t> Pricer<'t> {
             price: charge.price,
             day: date.or(tariff.priced_on),
             rate_from: model.rate_from,
+            defaults,
             extra,
         })
     }
@@ -393,6 +428,13 @@ impl<'t> Pricer<'t> {
             Some(change) => (change.rate, Some(change.from)),
             None => (model.rate, None),
         };
+        // Only a request body's missing parts are marked: a job row's blank cells were always
+        // the model's defaults, and say so in the file's own columns.
+        let defaults = if row.request {
+            Defaults::of_image(row.steps.is_none(), row.size.is_none(), row.count.is_none())
+        } else {
+            Defaults::NONE
+        };
         let job = Request {
             steps: row.steps,
             size: row.size,
@@ -445,6 +487,7 @@ impl<'t> Pricer<'t> {
                 day,
                 rate,
                 rate_from,
+                defaults,
             },
             warnings,
         ))

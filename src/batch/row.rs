@@ -38,6 +38,9 @@ pub struct ReadOptions {
     /// Seconds per character of a speech request that gives no seconds
     /// (`--seconds-per-char`).
     pub seconds_per_char: Option<rust_decimal::Decimal>,
+    /// The folder an `audio` file is named from: the job file's; `None` for the current
+    /// folder (standard input).
+    pub audio_base: Option<&'static std::path::Path>,
 }
 
 impl Default for ReadOptions {
@@ -48,6 +51,7 @@ impl Default for ReadOptions {
             ignore_keys: &[],
             max_output_tokens: None,
             seconds_per_char: None,
+            audio_base: None,
         }
     }
 }
@@ -72,6 +76,9 @@ pub struct Row<'a> {
     pub date_given: Option<Box<str>>,
     /// CSV columns that do not affect the price, carried through in header order.
     pub extra: Vec<Cow<'a, str>>,
+    /// A request body as sent to the API (a JSON line with `prompt`): what it leaves out is
+    /// the API's default, and the output marks each such part.
+    pub request: bool,
 }
 
 /// A row that cannot be priced: where, which field, what it held, and why.

@@ -143,10 +143,10 @@ impl<R: BufRead> Rows<R> {
 
     /// For CSV, which of [`super::keys::METERED_COLUMNS`] the header names; `None` for
     /// JSON Lines, whose lines may have any of them.
-    pub fn metered_columns(&self) -> Option<[bool; 3]> {
+    pub fn metered_columns(&self) -> Option<[bool; 4]> {
         match &self.form {
             Form::Csv { columns, .. } => {
-                Some([0, 1, 2].map(|i| columns.contains(&Column::Metered(i))))
+                Some([0, 1, 2, 3].map(|i| columns.contains(&Column::Metered(i))))
             }
             Form::Jsonl => None,
         }
@@ -195,6 +195,7 @@ impl<R: BufRead> Rows<R> {
                         date_given: None,
                         model: None,
                         extra: Vec::new(),
+                        request: false,
                     },
                     used,
                 ))
@@ -300,7 +301,7 @@ impl<R: BufRead> Rows<R> {
                         columns,
                         fields.iter().map(|r| Cow::Borrowed(&text[r.clone()])),
                     )
-                    .and_then(|row| csv_item(row, columns, extra))
+                    .and_then(|row| csv_item(row, columns, extra, self.options.audio_base))
                     .map(Some)
                     .map_err(Ok);
                 }
@@ -310,7 +311,7 @@ impl<R: BufRead> Rows<R> {
                     return every_cell_blank();
                 }
                 csv_row(line_no, columns, owned.into_iter())
-                    .and_then(|row| csv_item(row, columns, extra))
+                    .and_then(|row| csv_item(row, columns, extra, self.options.audio_base))
                     .map(Some)
                     .map_err(Ok)
             }

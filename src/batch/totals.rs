@@ -20,6 +20,8 @@ pub struct Totals {
     bounds: u64,
     /// Rows that are estimates.
     estimates: u64,
+    /// Rows that left a part of the request to the API's default.
+    defaulted: u64,
     /// Rows skipped as invalid.
     pub skipped: u64,
 }
@@ -136,6 +138,9 @@ pub struct Summary<'a> {
     pub bounds: u64,
     /// Rows that are estimates.
     pub estimates: u64,
+    /// Rows that left a part of the request to the API's default (an image's steps, size or
+    /// count, a chat request's cap).
+    pub defaulted: u64,
 }
 
 impl Summary<'_> {
@@ -168,6 +173,7 @@ impl Totals {
             metered: vec![MeteredSum::default(); tariff.models.len()],
             bounds: 0,
             estimates: 0,
+            defaulted: 0,
             skipped: 0,
         }
     }
@@ -187,6 +193,7 @@ impl Totals {
             Used::Seconds { charged, .. } => one.seconds = charged,
         }
         self.metered[row.model_index].merge(&one)?;
+        self.defaulted += u64::from(!row.defaults.is_empty());
         match row.kind {
             Kind::Exact => {}
             Kind::Bound => self.bounds += 1,
@@ -198,7 +205,7 @@ impl Totals {
     /// Adds one priced row: integer sums only.
     pub fn add(&mut self, row: &Priced<'_>) -> Result<(), TooLargeTotal> {
         let at_minimum = row.quote.is_some_and(|q| q.minimum_applied);
-        self.add_job(row.slot, &row.job, at_minimum)
+        self.add_job(row.slot, &row.job, at_minimum, !row.defaults.is_empty())
     }
 
     /// Adds one job at `slot` (see [`Pricer::default_slot`](super::Pricer::default_slot)),
@@ -208,7 +215,9 @@ impl Totals {
         slot: usize,
         job: &Job,
         at_minimum: bool,
+        defaulted: bool,
     ) -> Result<(), TooLargeTotal> {
+        self.defaulted += u64::from(defaulted);
         let sums = &mut self.per_model[slot];
         let images = u128::from(job.count);
         sums.jobs += 1;
@@ -246,6 +255,7 @@ impl Totals {
         }
         self.bounds += other.bounds;
         self.estimates += other.estimates;
+        self.defaulted += other.defaulted;
         self.skipped += other.skipped;
         Ok(())
     }
@@ -337,6 +347,7 @@ impl Totals {
             skipped: self.skipped,
             bounds: self.bounds,
             estimates: self.estimates,
+            defaulted: self.defaulted,
         })
     }
 }

@@ -8,6 +8,7 @@ Examples:
   dis-price --model \"Llama-3.3 70B\" --input-tokens 1500 --output-tokens 400
                                                       one chat request, per token
   dis-price --model chatterbox --seconds 12.25        12.25 seconds of speech
+  dis-price --audio reply.wav                         a speech result, from its WAV file
   dis-price --steps 20 --size 512 --format plain      the amount alone, for scripts
   dis-price table                                     the published grid, from the model
   dis-price table --steps 10..50:10 --sizes 512,1024 --format markdown

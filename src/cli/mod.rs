@@ -121,6 +121,12 @@ pub struct JobArgs {
     #[arg(long, value_name = "S", value_parser = parse_seconds_flag, allow_negative_numbers = true)]
     pub seconds: Option<Decimal>,
 
+    /// A WAV file of one speech request's audio (- reads standard input): priced at its length,
+    /// sample frames / sample rate, exactly; below the model's minimum, the minimum is charged.
+    /// Without --model, the tariff's speech model.
+    #[arg(long, value_name = "FILE", conflicts_with = "seconds")]
+    pub audio: Option<std::path::PathBuf>,
+
     /// Price a job outside the model's limits (which the API would refuse), with a warning.
     #[arg(long)]
     pub allow_out_of_range: bool,

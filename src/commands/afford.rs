@@ -102,6 +102,8 @@ fn given(args: &AffordArgs) -> GivenFlags {
         ("--input-tokens", args.input_tokens.is_some()),
         ("--output-tokens", args.output_tokens.is_some()),
         ("--seconds", args.seconds.is_some()),
+        // Not a flag of afford: a file's audio is one request, not a rate to divide by.
+        ("--audio", false),
     ]
 }
 

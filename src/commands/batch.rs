@@ -41,9 +41,9 @@ pub(super) fn batch(
     // for JSON Lines, whose lines may be of any meter.
     let layout = match rows.metered_columns() {
         None => render::rows::Layout::of_tariff(tariff),
-        Some([input, output, seconds]) => render::rows::Layout {
+        Some([input, output, seconds, audio]) => render::rows::Layout {
             tokens: input || output,
-            seconds,
+            seconds: seconds || audio,
         },
     };
     let (input, body) = rows.into_body();
@@ -164,6 +164,14 @@ pub(super) fn batch(
             summary.bounds,
             summary.estimates
         )?;
+    }
+    // The drawn table says it under its totals and JSON lists them per row; CSV's cells are
+    // figures alone and Markdown's totals have no sentence, so it is said here (plain is the
+    // total alone).
+    if matches!(args.format, BatchFormat::Csv | BatchFormat::Markdown)
+        && let Some(note) = render::rows::defaulted(&summary, "--format json lists them per job")
+    {
+        writeln!(io.err, "{} {note}", io.err_paint.bold("note:"))?;
     }
     if judged.is_some() && summary.estimates > 0 {
         writeln!(

@@ -26,6 +26,12 @@ pub(super) fn open_rows(
         ignore_keys: Box::leak(args.ignore_key.clone().into_boxed_slice()),
         max_output_tokens: args.max_output_tokens,
         seconds_per_char: args.seconds_per_char,
+        // An `audio` file is named from the job file's folder; from standard input, from the
+        // current one.
+        audio_base: (!super::load::is_stdin(file))
+            .then(|| file.parent())
+            .flatten()
+            .map(|dir| &*Box::leak(dir.to_path_buf().into_boxed_path())),
     };
     Ok(Rows::open(
         file.display().to_string(),

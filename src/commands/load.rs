@@ -146,7 +146,7 @@ pub fn image_only<'t>(model: &'t Model, command: &str) -> Result<&'t Model, Erro
 }
 
 /// The flags of one job or request, each with whether it was given.
-pub type GivenFlags = [(&'static str, bool); 7];
+pub type GivenFlags = [(&'static str, bool); 8];
 
 /// Refuses the flags among `others` that were given: they are for another meter than
 /// `model`'s, and nothing given is dropped silently. The message names them and the flags the

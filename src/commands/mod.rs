@@ -44,7 +44,7 @@ pub struct Streams<'a> {
 }
 
 /// Standard input, a pipe or a FIFO can be read once: at most one of the tariff (`--tariff` or
-/// `DIS_PRICE_TARIFF`), `--baseline-tariff`, the batch FILE and `--baseline` may name it, by any
+/// `DIS_PRICE_TARIFF`), `--audio`, `--baseline-tariff`, the batch FILE and `--baseline` may name it, by any
 /// name (`-`, `/dev/stdin`, `/dev/fd/0`, the FIFO's path), or a second reader would see it empty
 /// and price nothing (or wait for a writer that never comes).
 fn refuse_read_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(), Error> {
@@ -56,6 +56,11 @@ fn refuse_read_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(), 
             "DIS_PRICE_TARIFF="
         };
         readers.push((format!("{how}{}", shown_path(path, how)), path));
+    }
+    if cli.command.is_none()
+        && let Some(path) = cli.job.audio.as_deref()
+    {
+        readers.push((format!("--audio {}", path.display()), path));
     }
     if let Some(Command::Batch(args)) = &cli.command {
         if let Some(path) = args.baseline_tariff.as_deref() {

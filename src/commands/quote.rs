@@ -17,14 +17,17 @@ pub(super) fn price_one(
     format: QuoteFormat,
     io: &mut Streams<'_>,
 ) -> Result<Outcome, Error> {
-    let model = pick_model(tariff, args.model.as_deref())?;
+    let model = match (&args.audio, args.model.as_deref()) {
+        (Some(_), None) => speech_model(tariff)?,
+        (_, query) => pick_model(tariff, query)?,
+    };
     if !model.is_image() {
         return price_metered(tariff, model, args, format, io);
     }
     refuse_flags(
         model,
         args,
-        &["--input-tokens", "--output-tokens", "--seconds"],
+        &["--input-tokens", "--output-tokens", "--seconds", "--audio"],
     )?;
     let request = Request {
         steps: args.steps,
@@ -64,7 +67,50 @@ fn given(args: &JobArgs) -> GivenFlags {
         ("--input-tokens", args.input_tokens.is_some()),
         ("--output-tokens", args.output_tokens.is_some()),
         ("--seconds", args.seconds.is_some()),
+        ("--audio", args.audio.is_some()),
     ]
+}
+
+/// The model `--audio` prices without `--model`: the tariff's one model billed per second.
+fn speech_model(tariff: &Tariff) -> Result<&Model, Error> {
+    let speech: Vec<&Model> = tariff
+        .models
+        .iter()
+        .filter(|m| matches!(m.metering, Metering::Second(_)))
+        .collect();
+    match speech.as_slice() {
+        [one] => pick_model(tariff, Some(&one.id)),
+        [] => Err(Error::Usage(
+            "--audio prices a speech request, and the tariff has no model billed per second"
+                .to_owned(),
+        )),
+        many => Err(Error::Usage(format!(
+            "--audio prices a speech request, and the tariff has {} models billed per second; name one with --model ({})",
+            many.len(),
+            many.iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// The seconds of audio in the WAV file `path` (`-`: standard input).
+fn audio_seconds(path: &std::path::Path) -> Result<rust_decimal::Decimal, Error> {
+    let (name, read) = if super::load::is_stdin(path) {
+        (
+            "standard input".to_owned(),
+            crate::wav::read(std::io::stdin().lock()),
+        )
+    } else {
+        let name = path.display().to_string();
+        let read = std::fs::File::open(path)
+            .map_err(crate::wav::WavError::Io)
+            .and_then(|f| crate::wav::read(std::io::BufReader::new(f)));
+        (name, read)
+    };
+    read.map(|audio| audio.seconds())
+        .map_err(|e| Error::Usage(format!("--audio {name:?}: {e}")))
 }
 
 /// A flag for another meter is an error naming the flags the model takes.
@@ -91,6 +137,7 @@ fn price_metered(
                     "--count",
                     "--allow-out-of-range",
                     "--seconds",
+                    "--audio",
                 ],
             )?;
             let missing: Vec<&str> = [
@@ -122,11 +169,15 @@ fn price_metered(
                     "--output-tokens",
                 ],
             )?;
-            let Some(seconds) = args.seconds else {
-                return Err(Error::Usage(format!(
-                    "model {:?} bills per second of audio: give --seconds, e.g. --seconds 12.5",
-                    model.name
-                )));
+            let seconds = match (&args.audio, args.seconds) {
+                (Some(path), _) => audio_seconds(path)?,
+                (None, Some(seconds)) => seconds,
+                (None, None) => {
+                    return Err(Error::Usage(format!(
+                        "model {:?} bills per second of audio: give --seconds, e.g. --seconds 12.5, or --audio FILE.wav",
+                        model.name
+                    )));
+                }
             };
             Usage::Seconds(seconds)
         }

@@ -186,7 +186,12 @@ impl super::BatchSink for Batch {
         writeln!(
             out,
             "<p><strong>{}</strong></p>",
-            esc(&rows::closing(summary, tariff, &tariff.currency))
+            esc(&rows::closing(
+                summary,
+                tariff,
+                &tariff.currency,
+                !header.summary_only
+            ))
         )?;
         let names = rows::total_columns(layout);
         let text =

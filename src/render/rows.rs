@@ -4,7 +4,7 @@
 //! same columns straight into bytes).
 
 use super::{BatchHeader, exact, money};
-use crate::batch::{MeteredRow, ModelTotal, Priced, Summary, Used};
+use crate::batch::{Defaults, MeteredRow, ModelTotal, Priced, Summary, Used};
 use crate::tariff::{Metering, Tariff};
 
 /// Which meters' columns a batch's rows carry besides the image ones: decided before reading,
@@ -87,10 +87,18 @@ pub fn image_cells(header: &BatchHeader<'_>, row: &Priced<'_>, model: String) ->
     if layout.metered() {
         cells.push("exact".to_owned());
     }
+    // A part the row left out is the model's default, and says so.
+    let marked = |text: String, part: Defaults| {
+        if row.defaults.has(part) {
+            format!("{text} (default)")
+        } else {
+            text
+        }
+    };
     cells.extend([
-        row.job.steps.to_string(),
-        row.job.size.to_string(),
-        row.job.count.to_string(),
+        marked(row.job.steps.to_string(), Defaults::STEPS),
+        marked(row.job.size.to_string(), Defaults::SIZE),
+        marked(row.job.count.to_string(), Defaults::COUNT),
         row.quote.map(|q| q.units.to_string()).unwrap_or_default(),
     ]);
     let blanks = 2 * usize::from(layout.tokens) + 2 * usize::from(layout.seconds);
@@ -128,7 +136,14 @@ pub fn metered_cells(header: &BatchHeader<'_>, row: &MeteredRow<'_>, model: Stri
     ];
     let (tokens, seconds, rate) = match row.used {
         Used::Tokens { input, output, .. } => (
-            [super::grouped(input), super::grouped(output)],
+            [
+                super::grouped(input),
+                if row.defaults.has(Defaults::OUTPUT_CAP) {
+                    format!("{} (default cap)", super::grouped(output))
+                } else {
+                    super::grouped(output)
+                },
+            ],
             [blank(), blank()],
             None,
         ),
@@ -239,8 +254,9 @@ pub fn grand_total_cells(layout: Layout, summary: &Summary<'_>, total: String) -
     cells
 }
 
-/// The sentence under the totals: how much, for what, and how sure.
-pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str) -> String {
+/// The sentence under the totals: how much, for what, and how sure; and how many jobs took the
+/// API's default, marked in their rows when `rows_shown`.
+pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str, rows_shown: bool) -> String {
     let amount = format!(
         "{} {currency}",
         money(summary.price, tariff.display.decimals)
@@ -250,7 +266,7 @@ pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str) -> String
     } else {
         format!("{} job(s)", summary.jobs)
     };
-    match summary.kind() {
+    let sentence = match summary.kind() {
         crate::batch::Kind::Exact => format!("{amount} for {what}"),
         crate::batch::Kind::Bound => format!(
             "at most {amount} for {what} ({} of them upper bounds)",
@@ -260,5 +276,25 @@ pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str) -> String
             "about {amount} for {what} ({} estimated, {} upper bounds)",
             summary.estimates, summary.bounds
         ),
+    };
+    let marks = if rows_shown {
+        "marked default in their rows"
+    } else {
+        "--format json lists them per job"
+    };
+    match defaulted(summary, marks) {
+        Some(note) => format!("{sentence}; {note}"),
+        None => sentence,
     }
+}
+
+/// How many jobs left a part of the request to the API's default, in words; `None` when none.
+/// `marks` says where the output shows which.
+pub fn defaulted(summary: &Summary<'_>, marks: &str) -> Option<String> {
+    (summary.defaulted > 0).then(|| {
+        format!(
+            "{} job(s) priced at the API's default for a key they left out ({marks})",
+            summary.defaulted
+        )
+    })
 }

@@ -194,6 +194,7 @@ pub(super) fn placeholder_model(
     (metering, rates): (Metering, Vec<RateChange>),
     source: Option<String>,
     as_of: Option<String>,
+    default_max_completion_tokens: Option<u32>,
 ) -> Model {
     let rate = meter_rate(metering);
     Model {
@@ -222,6 +223,7 @@ pub(super) fn placeholder_model(
         },
         default_size: Size::new(1, 1),
         published: None,
+        default_max_completion_tokens,
     }
 }
 

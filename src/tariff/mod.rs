@@ -214,6 +214,10 @@ pub struct Model {
     pub default_size: Size,
     /// The provider's own price grid, if known.
     pub published: Option<Published>,
+    /// A chat model's cap on completion tokens per choice when a request sets none (the API's
+    /// default `max_completion_tokens`); `None` for a model that names none (every image and
+    /// speech model).
+    pub default_max_completion_tokens: Option<u32>,
 }
 
 /// A rate and the day it takes effect.

@@ -347,9 +347,25 @@ pub(super) fn read_model(
     let meter = meter?;
     if meter != "megapixel-step" {
         let metering = read_other_meter(r, &mut t, id, &meter);
+        // A chat request that sets no cap is capped by the API's default: tariff data, since
+        // the provider may change it.
+        let default_cap = if meter == "token" {
+            match r.optional(&mut t, "default_max_completion_tokens") {
+                None => Some(None),
+                Some((v, path)) => r.whole(field!(v, path), 1).map(Some),
+            }
+        } else {
+            Some(None)
+        };
         r.finish(t);
         return Some(placeholder_model(
-            id, name?, aliases?, metering?, source?, as_of?,
+            id,
+            name?,
+            aliases?,
+            metering?,
+            source?,
+            as_of?,
+            default_cap?,
         ));
     }
     let (source, as_of) = (source?, as_of?);
@@ -520,6 +536,7 @@ pub(super) fn read_model(
         side: side?.0,
         default_size: default_size?,
         published: published?,
+        default_max_completion_tokens: None,
     })
 }
 

@@ -108,6 +108,7 @@ pub fn json_schema() -> Value {
             "per": { "description": "How many tokens each rate is for (e.g. 1000000); a product of 2s and 5s.", "type": "integer", "enum": products_of_twos_and_fives() },
             "input_rate": positive("Currency per `per` input (prompt) tokens, above 0. Give input_rate and output_rate, or rates."),
             "output_rate": positive("Currency per `per` output (completion) tokens, above 0."),
+            "default_max_completion_tokens": whole("Completion tokens per choice the API allows a request that sets neither max_completion_tokens nor max_tokens (its default cap), 1 or more; without it such a request needs --max-output-tokens.", 1),
             "rates": dated_rates(
                 "Instead of input_rate and output_rate: their changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
                 json!({

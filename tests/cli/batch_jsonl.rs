@@ -314,7 +314,9 @@ fn a_repeated_key_is_an_error_naming_it_and_its_line() {
 
 #[test]
 fn a_row_that_sets_no_price_needs_defaults_ok() {
-    let rows = "{\"prompt\": \"a cat\"}\n{}\n{\"model\": \"flux-dev\", \"seed\": 7}\n";
+    // A request body (with a prompt) is priced at the API's defaults: see
+    // `a_request_body_takes_the_apis_defaults`; these are not request bodies.
+    let rows = "{\"seed\": 1}\n{}\n{\"model\": \"flux-dev\", \"seed\": 7}\n";
     let err = assert_bad_input(
         dis()
             .args(["batch", "-", "--format", "csv"])
@@ -323,7 +325,7 @@ fn a_row_that_sets_no_price_needs_defaults_ok() {
     );
     assert_eq!(
         err,
-        "error: line 1: row \"{\\\"prompt\\\": \\\"a cat\\\"}\": no key sets the price (steps or num_inference_steps, size or width and height, n or count; model alone only picks the model); give them, or --defaults-ok to price every missing one at the model's defaults\n"
+        "error: line 1: row \"{\\\"seed\\\": 1}\": no key sets the price (steps or num_inference_steps, size or width and height, n or count; model alone only picks the model); give them, or --defaults-ok to price every missing one at the model's defaults\n"
     );
     let (code, _, err) = stdin(rows.as_bytes(), &["--skip-invalid", "--summary"]);
     assert_eq!(code, 2);

@@ -189,24 +189,103 @@ fn speech_requests_are_estimates_from_a_rate() {
 }
 
 #[test]
-fn a_chat_request_needs_a_cap_on_its_output() {
+fn a_chat_request_without_a_cap_is_bounded_by_the_models_default_cap() {
     let line =
         r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}],"stream":true}"#;
-    bad(
-        &[line],
-        &[],
-        &["line 1", "max_tokens", "--max-output-tokens N"],
+    // The API caps it at its default, 128 completion tokens (tariff data), marked as such.
+    let out = ok(&[line], &["--format", "csv"]);
+    assert!(
+        out.contains("\n1,Llama-3.1 8B,bound,,,,,99,128,,,"),
+        "{out}"
     );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&[line], &["--format", "json"])).unwrap();
+    assert_eq!(
+        json["jobs"][0]["defaults"],
+        serde_json::json!(["max_completion_tokens"])
+    );
+    assert_eq!(json["jobs"][0]["kind"], "bound");
+    assert_eq!(json["defaulted"], 1);
+    let table = ok(&[line], &[]);
+    assert!(table.contains("128 (default cap)"), "{table}");
+    assert!(
+        table.contains("1 job(s) priced at the API's default"),
+        "{table}"
+    );
+    // n choices, each up to the cap.
+    let two = r#"{"model":"llama-3.1-8b","messages":[{"role":"user","content":"Hi"}],"n":2}"#;
+    let out = ok(&[two], &["--format", "csv"]);
+    assert!(
+        out.contains("\n1,Llama-3.1 8B,bound,,,,,99,256,,,"),
+        "{out}"
+    );
+    let capped = r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":7,"n":3}"#;
+    let out = ok(&[capped], &["--format", "csv"]);
+    assert!(out.contains("\n1,Llama-3.1 8B,bound,,,,,99,21,,,"), "{out}");
+    // --max-output-tokens is the user's own cap for such requests, over the default.
     let out = ok(&[line], &["--max-output-tokens", "1000", "--format", "csv"]);
     // 88 + 5 + 4 + 2 input tokens at most.
     assert!(
         out.contains("\n1,Llama-3.1 8B,bound,,,,,99,1000,,,"),
         "{out}"
     );
-    // The request's own max_completion_tokens wins over the cap.
+    // The request's own max_completion_tokens wins over the flag.
     let own = r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":7}"#;
     let out = ok(&[own], &["--max-output-tokens", "1000", "--format", "csv"]);
     assert!(out.contains("\n1,Llama-3.1 8B,bound,,,,,99,7,,,"), "{out}");
+}
+
+#[test]
+fn no_cap_at_all_is_refused_unless_the_flag_prices_it() {
+    for key in ["max_tokens", "max_completion_tokens"] {
+        let line = format!(
+            r#"{{"model":"Llama-3.1 8B","messages":[{{"role":"user","content":"Hi"}}],"{key}":-1}}"#
+        );
+        let err = bad(
+            &[&line],
+            &[],
+            &["line 1", key, "\"-1\"", "--max-output-tokens N"],
+        );
+        assert!(!err.contains("whole number"), "{err}");
+        let out = ok(&[&line], &["--max-output-tokens", "50", "--format", "csv"]);
+        assert!(out.contains("\n1,Llama-3.1 8B,bound,,,,,99,50,,,"), "{out}");
+    }
+    // A tariff that names no default cap cannot bound a request that sets none.
+    let tariff = include_str!("../../tariffs/distribute.toml")
+        .replace("default_max_completion_tokens = 128\n", "");
+    let (_dir, path) = temp_file("t.toml", tariff.as_bytes());
+    let line = r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}]}"#;
+    let err = bad(
+        &[line],
+        &["--tariff", path.to_str().unwrap()],
+        &[
+            "line 1",
+            "max_completion_tokens",
+            "no default cap",
+            "--max-output-tokens N",
+        ],
+    );
+    assert!(err.contains("Llama-3.1 8B"), "{err}");
+}
+
+#[test]
+fn documented_chat_fields_are_requests_and_unknown_keys_stay_errors() {
+    let line = r#"{"model":"llama-3.3-70b","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":10,"metadata":{"team":"a"},"store":false,"service_tier":"auto","tool_choice":"none","parallel_tool_calls":true,"reasoning_effort":"low","frequency_penalty":0,"presence_penalty":0,"stop":["x"],"stream_options":{"include_usage":true},"modalities":["text"],"seed":1,"temperature":0.5,"top_p":1,"tools":[]}"#;
+    let out = ok(&[line], &["--format", "csv"]);
+    assert!(
+        out.contains("\n1,Llama-3.3 70B,bound,,,,,99,10,,,"),
+        "{out}"
+    );
+    let unknown = r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}],"max_tokens":1,"web_search_options":{}}"#;
+    bad(
+        &[unknown],
+        &[],
+        &[
+            "line 1",
+            "web_search_options",
+            "is not a key of a chat request",
+        ],
+    );
 }
 
 /// Requests with the usage a result would state for them: prompt counts worked out by hand
@@ -359,17 +438,17 @@ fn json_line_errors() {
     );
     bad(
         &[
-            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"a"}],"max_tokens":1,"tools":[]}"#,
+            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"a"}],"max_tokens":1,"tools":[{"type":"function","function":{"name":"f"}}]}"#,
         ],
         &[],
-        &["line 1", "tools", "--ignore-key"],
+        &["line 1", "tools", "writes into the prompt"],
     );
     bad(
         &[
-            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"a"}],"max_tokens":1,"n":2}"#,
+            r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"a"}],"max_tokens":1,"n":0}"#,
         ],
         &[],
-        &["line 1", "n", "only n = 1"],
+        &["line 1", "n \"0\"", "not a number of completions"],
     );
     bad(
         &[

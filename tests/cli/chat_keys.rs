@@ -159,16 +159,16 @@ fn a_chat_key_written_with_escapes_is_a_chat_line() {
             "{escaped}"
         );
     }
-    // Without its bound the escaped request is refused as a chat request, not as an image
-    // key to be left out with --ignore-key (which would drop it from the total).
+    // Without a bound (-1: no cap) the escaped request is refused as a chat request, not as an
+    // image key to be left out with --ignore-key (which would drop it from the total).
     let (code, out, err) = totals(&format!(
         "{IMAGE}\n{}\n",
-        r#"{"model":"Llama-3.3 70B","mess\u0061ges":[{"role":"user","content":"hi"}]}"#
+        r#"{"model":"Llama-3.3 70B","mess\u0061ges":[{"role":"user","content":"hi"}],"max_tokens":-1}"#
     ));
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(
         err.starts_with(
-            "error: line 2: max_tokens \"\": is missing, so the request's output has no upper bound"
+            "error: line 2: max_tokens \"-1\": asks for no cap on the output, so nothing bounds its price"
         ),
         "{err}"
     );

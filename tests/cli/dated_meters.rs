@@ -151,8 +151,8 @@ fn models_and_validate_show_dated_token_and_second_rates() {
         .args(["models", "--as-of", "2026-12-01"]));
     assert!(
         table.contains(
-            "│ Llama-3.1 8B       ┆ 0.12 USD in        ┆ chat: --input-tokens   ┆ no        │\n│                    ┆ 0.2 USD out        ┆ and --output-tokens    ┆           │\n│                    ┆ per 1000000 tokens ┆ read 2026-11-25        ┆           │\n│                    ┆ from 2026-12-01    ┆                        ┆           │"
-        ) && table.contains("│                    ┆ min 1 s/request    ┆                        ┆           │\n│                    ┆ from 2026-12-01    ┆"),
+            "│ Llama-3.1 8B        ┆ 0.12 USD in        ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.2 USD out        ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128 out   ┆           │\n│                     ┆ from 2026-12-01    ┆ read 2026-11-25       ┆           │"
+        ) && table.contains("│                     ┆ min 1 s/request    ┆                       ┆           │\n│                     ┆ from 2026-12-01    ┆"),
         "{table}"
     );
     let before = ok(dis()
@@ -212,10 +212,10 @@ fn bad_dated_token_and_second_rates_are_placed_errors() {
     let err = assert_bad_input(
         dis().arg("validate").arg(&path),
         &[
-            "bad.toml:60:39: models.\"Llama-3.1 8B\".rates[1].input_rate: the rate must be greater than 0, got 0",
-            "bad.toml:61:3: models.\"Llama-3.1 8B\".rates[2].output_rate: missing required key `output_rate` in [models.\"Llama-3.1 8B\".rates[2]]",
-            "bad.toml:62:12: models.\"Llama-3.1 8B\".rates[3].from: \"2026-02-30\" is not a date: day 30 is not 01 to 28 (2026-02 has 28 days)",
-            "bad.toml:62:67: models.\"Llama-3.1 8B\".rates[3].rate: unknown key `rate` (known here: from, input_rate, output_rate)",
+            "bad.toml:61:39: models.\"Llama-3.1 8B\".rates[1].input_rate: the rate must be greater than 0, got 0",
+            "bad.toml:62:3: models.\"Llama-3.1 8B\".rates[2].output_rate: missing required key `output_rate` in [models.\"Llama-3.1 8B\".rates[2]]",
+            "bad.toml:63:12: models.\"Llama-3.1 8B\".rates[3].from: \"2026-02-30\" is not a date: day 30 is not 01 to 28 (2026-02 has 28 days)",
+            "bad.toml:63:67: models.\"Llama-3.1 8B\".rates[3].rate: unknown key `rate` (known here: from, input_rate, output_rate)",
             "models.Chatterbox: model \"Chatterbox\" has both `rate` and `rates`; give one",
         ],
     );
@@ -229,8 +229,8 @@ fn bad_dated_token_and_second_rates_are_placed_errors() {
     assert_bad_input(
         dis().arg("validate").arg(&path),
         &[
-            "order.toml:60:12: models.\"Llama-3.1 8B\".rates[1].from: from 2026-05-01 comes before the change above it (models.\"Llama-3.1 8B\".rates[0].from = 2026-06-01); list rate changes oldest first, one per day",
-            "order.toml:61:12: models.\"Llama-3.1 8B\".rates[2].from: from 2026-05-01 is the same day as the change above it",
+            "order.toml:61:12: models.\"Llama-3.1 8B\".rates[1].from: from 2026-05-01 comes before the change above it (models.\"Llama-3.1 8B\".rates[0].from = 2026-06-01); list rate changes oldest first, one per day",
+            "order.toml:62:12: models.\"Llama-3.1 8B\".rates[2].from: from 2026-05-01 is the same day as the change above it",
         ],
     );
     // Both kinds of rate, neither, or an empty list.

@@ -119,7 +119,7 @@ const MARKDOWN: &str = "\
 ";
 
 /// Every member of a job row, in order (schema 2): `null` where a row's meter has none.
-const ROW_MEMBERS: [&str; 22] = [
+const ROW_MEMBERS: [&str; 23] = [
     "line",
     "model",
     "meter",
@@ -142,6 +142,7 @@ const ROW_MEMBERS: [&str; 22] = [
     "output_rate",
     "per",
     "rate_from",
+    "defaults",
 ];
 
 /// `json` as the batch writes it: the tree pretty-printed, but each job row on one compact
@@ -201,7 +202,7 @@ fn chat_and_speech_rows_show_their_day_and_rates_in_every_format() {
                "units": null, "input_tokens": tokens.0, "output_tokens": tokens.1,
                "seconds": null, "seconds_charged": null, "exact": exact, "price": price,
                "date": date, "rate": null, "input_rate": rates.0, "output_rate": rates.1,
-               "per": 1_000_000, "rate_from": from})
+               "per": 1_000_000, "rate_from": from, "defaults": []})
     };
     let speech = |line: u64,
                   seconds: (&str, &str),
@@ -215,7 +216,7 @@ fn chat_and_speech_rows_show_their_day_and_rates_in_every_format() {
                "units": null, "input_tokens": null, "output_tokens": null,
                "seconds": seconds.0, "seconds_charged": seconds.1, "exact": exact,
                "price": price, "date": date, "rate": rate, "input_rate": null,
-               "output_rate": null, "per": null, "rate_from": from})
+               "output_rate": null, "per": null, "rate_from": from, "defaults": []})
     };
     let tokens = (1_000_000, 500_000);
     let (old, new) = (("0.1", "0.16"), ("0.12", "0.2"));
@@ -233,7 +234,7 @@ fn chat_and_speech_rows_show_their_day_and_rates_in_every_format() {
              "units": "5", "input_tokens": null, "output_tokens": null, "seconds": null,
              "seconds_charged": null, "exact": "0.00603", "price": "0.0060",
              "date": "2026-11-30", "rate": "0.001206", "input_rate": null,
-             "output_rate": null, "per": null, "rate_from": null},
+             "output_rate": null, "per": null, "rate_from": null, "defaults": []},
         ])
     );
     // Every row, whatever its meter, has every member in one order: the figures, then the
@@ -358,7 +359,7 @@ total,,exact,,,0,,,,,,0.4138,0.4138,,,,,,
                "units": null, "input_tokens": 1_000_000, "output_tokens": 500_000,
                "seconds": null, "seconds_charged": null, "exact": "0.18", "price": "0.1800",
                "date": "2026-11-30", "rate": null, "input_rate": "0.1", "output_rate": "0.16",
-               "per": 1_000_000, "rate_from": "2026-06-01", "columns": {"team": "a"}})
+               "per": 1_000_000, "rate_from": "2026-06-01", "defaults": [], "columns": {"team": "a"}})
     );
     let keys: Vec<&String> = v["jobs"][0].as_object().unwrap().keys().collect();
     assert_eq!(keys[..ROW_MEMBERS.len()], ROW_MEMBERS);

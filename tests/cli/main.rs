@@ -2,6 +2,8 @@
 
 mod action;
 mod afford;
+mod api_defaults;
+mod audio;
 mod bash_completion;
 mod batch;
 mod batch_csv;

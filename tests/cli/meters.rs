@@ -435,9 +435,9 @@ fn models_lists_every_meter() {
     let out = stdout_of(&["models"]);
     assert!(
         out.contains(
-            "│ Llama-3.1 8B       ┆ 0.1 USD in         ┆ chat: --input-tokens   ┆ no        │"
+            "│ Llama-3.1 8B        ┆ 0.1 USD in         ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.16 USD out       ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128 out   ┆           │\n│                     ┆                    ┆ read 2026-11-25       ┆           │"
         ) && out.contains(
-            "│ Chatterbox         ┆ 0.003 USD          ┆ speech: --seconds      ┆ no        │"
+            "│ Chatterbox          ┆ 0.003 USD          ┆ speech: --seconds     ┆ no        │"
         ) && out.contains("min 1 s/request"),
         "{out}"
     );
@@ -554,7 +554,7 @@ minimum_seconds = "1"
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("unknown key `minimum_seconds` (known here: aliases, as_of, input_rate, meter, name, output_rate, per, rates, source)"),
+        err.contains("unknown key `minimum_seconds` (known here: aliases, as_of, default_max_completion_tokens, input_rate, meter, name, output_rate, per, rates, source)"),
         "{err}"
     );
 }

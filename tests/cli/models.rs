@@ -86,13 +86,13 @@ fn a_request_body_naming_the_display_name_prices_in_json_lines_and_csv() {
 fn an_unknown_model_lists_display_names_and_suggests_the_nearest_name() {
     assert_eq!(
         refused(dis().args(["--model", "Flux.1 [pro]"])),
-        "error: unknown model \"Flux.1 [pro]\" (did you mean \"Flux.1 [dev]\"?); the tariff has: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B, Llama-3.3 70B, Chatterbox\n"
+        "error: unknown model \"Flux.1 [pro]\" (did you mean \"Flux.1 [dev]\"?); the tariff has: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B (or llama-3.1-8b), Llama-3.3 70B (or llama-3.3-70b), Chatterbox\n"
     );
     let (code, _, err) = batch_csv("{\"model\": \"gpt-image-1\", \"steps\": 2}\n", &[]);
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "error: line 1: model \"gpt-image-1\": is not a model of the tariff (models: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B, Llama-3.3 70B, Chatterbox)\n"
+        "error: line 1: model \"gpt-image-1\": is not a model of the tariff (models: flux-dev (or \"Flux.1 [dev]\", flux.1-dev, flux-1-dev), Llama-3.1 8B (or llama-3.1-8b), Llama-3.3 70B (or llama-3.3-70b), Chatterbox)\n"
     );
 }
 

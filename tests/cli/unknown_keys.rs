@@ -98,7 +98,7 @@ fn a_price_key_cannot_be_ignored() {
         assert_eq!(
             err.lines().next().unwrap(),
             format!(
-                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date, messages, usage, input, voice, input_tokens, output_tokens, seconds, max_tokens, max_completion_tokens, speed and names like them)"
+                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} sets the price and cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date, messages, audio, usage, input, voice, input_tokens, output_tokens, seconds, max_tokens, max_completion_tokens, speed and names like them)"
             )
         );
     }
@@ -154,7 +154,7 @@ fn keys_that_set_the_price_or_the_day_cannot_be_ignored() {
         assert_eq!(
             err.lines().next().unwrap_or_default(),
             format!(
-                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} {why} cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date, messages, usage, input, voice, input_tokens, output_tokens, seconds, max_tokens, max_completion_tokens, speed and names like them)"
+                "error: invalid value '{key}' for '--ignore-key <KEY>': {key:?} {why} cannot be ignored (keys that can: any but model, steps, num_inference_steps, size, width, height, n, count, created, date, messages, audio, usage, input, voice, input_tokens, output_tokens, seconds, max_tokens, max_completion_tokens, speed and names like them)"
             )
         );
     }

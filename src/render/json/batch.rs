@@ -120,6 +120,7 @@ impl crate::render::BatchSink for Batch {
         }
         figures.text(dated);
         let out = figures.out();
+        push_defaults(out, row.defaults);
         push_columns(out, header, &row.extra);
         out.push(b'}');
         Ok(())
@@ -186,6 +187,7 @@ impl crate::render::BatchSink for Batch {
         let text = serde_json::to_string(&value)?;
         // Without its closing brace: the carried columns go before it, as on an image row.
         out.extend_from_slice(&text.as_bytes()[..text.len() - 1]);
+        push_defaults(out, row.defaults);
         push_columns(out, header, &row.extra);
         out.push(b'}');
         Ok(())
@@ -244,6 +246,7 @@ impl crate::render::BatchSink for Batch {
             "kind": summary.kind().name(),
             "bounds": summary.bounds,
             "estimates": summary.estimates,
+            "defaulted": summary.defaulted,
             "exact": summary.exact.to_string(),
             "total": money(summary.price, places),
             "tariff": provenance(header.tariff),
@@ -261,6 +264,19 @@ impl crate::render::BatchSink for Batch {
 /// The end of an image row's units, and the members for the meters it does not use.
 const NO_METERED: &[u8; 80] =
     b"\",\"input_tokens\":null,\"output_tokens\":null,\"seconds\":null,\"seconds_charged\":null";
+
+/// The request keys a row left to the API's default, as the member `defaults` (`[]` when
+/// none).
+fn push_defaults(out: &mut Vec<u8>, defaults: crate::batch::Defaults) {
+    out.extend_from_slice(b",\"defaults\":[");
+    for (i, name) in defaults.names().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_str(out, name);
+    }
+    out.push(b']');
+}
 
 /// A row's carried CSV columns, as the member `columns` (none when the file has none).
 fn push_columns(

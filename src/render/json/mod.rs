@@ -103,6 +103,7 @@ pub fn metering(model: &Model) -> Value {
             "per": t.per,
             "input_rate": exact(t.input),
             "output_rate": exact(t.output),
+            "default_max_completion_tokens": model.default_max_completion_tokens,
         }),
         Metering::Second(s) => json!({
             "meter": "second",

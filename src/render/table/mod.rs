@@ -132,9 +132,14 @@ fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
                 "{} {currency} in\n{} {currency} out\nper {} tokens",
                 exact(t.input),
                 exact(t.output),
-                t.per
+                t.per,
             ),
-            "chat: --input-tokens\nand --output-tokens".to_owned(),
+            format!(
+                "chat: --input-tokens\nand --output-tokens{}",
+                m.default_max_completion_tokens
+                    .map(|cap| format!("\ndefault cap {cap} out"))
+                    .unwrap_or_default()
+            ),
         ),
         Metering::Second(s) => {
             let mut rate = format!("{} {currency}\nper second", exact(s.rate));
@@ -323,7 +328,11 @@ impl super::BatchSink for Batch {
             money(summary.price, places),
         ));
         writeln!(out, "{totals}")?;
-        write!(out, "{}", rows::closing(summary, header.tariff, &currency))?;
+        write!(
+            out,
+            "{}",
+            rows::closing(summary, header.tariff, &currency, !header.summary_only)
+        )?;
         if summary.skipped > 0 {
             write!(out, "; {} invalid row(s) skipped", summary.skipped)?;
         }
