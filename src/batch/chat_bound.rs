@@ -235,7 +235,7 @@ pub(super) fn output_bound(
                     line,
                     key,
                     raw,
-                    "asks for no cap on the output, so nothing bounds its price; give --max-output-tokens N to price every such request at N output tokens a choice at most",
+                    "asks for no cap on the output, so nothing bounds its price; give --max-output-tokens N to bound every such request at N output tokens per choice",
                 )),
             };
         }

@@ -42,9 +42,9 @@ pub struct BatchArgs {
     #[arg(long)]
     pub summary: bool,
 
-    /// Cap on output tokens a choice for chat request lines that give no max_tokens (instead of
+    /// Cap on output tokens per choice for chat request lines that give no max_tokens (instead of
     /// the model's default cap), or -1 (no cap): their price is then an upper bound at this
-    /// many output tokens a choice.
+    /// many output tokens per choice.
     #[arg(long, value_name = "N", value_parser = parse_tokens)]
     pub max_output_tokens: Option<u64>,
 
