@@ -412,4 +412,13 @@ fn a_side_that_is_not_exact_is_named_under_the_figures() {
         assert_eq!(code, 0, "{err}");
         assert!(!out.contains("only as sure"), "{format}: {out}");
     }
+    // JSON names each side's kind.
+    let (code, out, err) =
+        run(cmd().args(["req.jsonl", "--baseline", "res.jsonl", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(
+        (v["base"]["kind"].as_str(), v["head"]["kind"].as_str()),
+        (Some("exact"), Some("bound"))
+    );
 }

@@ -560,6 +560,7 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
         json!({
             "file": s.file,
             "tariff": provenance(s.tariff),
+            "kind": s.summary.kind().name(),
             "jobs": l.jobs,
             "images": count(l.images),
             "exact": l.exact.to_string(),
