@@ -81,6 +81,12 @@ pub(super) fn compare(
         _ => None,
     };
     let two_tariffs = old.is_some();
+    // Each side's messages start with its name: `--format github` places them by it.
+    for (path, side_tariff) in [(base_file, base_tariff), (args.file.as_path(), tariff)] {
+        let name = path.display().to_string();
+        let label = side_label(&name, side_tariff, two_tariffs);
+        report.sides.push((label, name));
+    }
     let held_base = match args.baseline.as_deref() {
         Some(b) if two_tariffs && !is_plain_file(b) && !b.is_dir() => Some(read_all(b)?),
         _ => held.clone(),
@@ -234,6 +240,15 @@ fn read_all(path: &Path) -> Result<Arc<[u8]>, Error> {
     Ok(Arc::from(bytes))
 }
 
+/// How a side's messages name it: its file, and with two tariffs the tariff too.
+fn side_label(name: &str, tariff: &Tariff, two_tariffs: bool) -> String {
+    if two_tariffs {
+        format!("{name} under {}", tariff.origin.name())
+    } else {
+        name.to_owned()
+    }
+}
+
 /// Reads and prices one side in full: its totals, overall and per size. Its errors and
 /// warnings name its file, and with two tariffs, the tariff too.
 fn price_side<'t>(
@@ -245,11 +260,7 @@ fn price_side<'t>(
     io: &mut Streams<'_>,
 ) -> Result<Side<'t>, Error> {
     let name = file.display().to_string();
-    let label = if two_tariffs {
-        format!("{name} under {}", tariff.origin.name())
-    } else {
-        name.clone()
-    };
+    let label = side_label(&name, tariff, two_tariffs);
     let in_file = |e: Error| match e {
         Error::BadRow(_) | Error::TotalTooLarge(_) => Error::InFile {
             file: label.clone(),

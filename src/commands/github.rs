@@ -32,6 +32,10 @@ pub(super) struct Report {
     /// Whether standard error's warnings and errors are annotations too (batch; validate and
     /// check annotate their own).
     pub read_stderr: bool,
+    /// A comparison's sides as its messages name them (`base.csv`, or `base.csv under
+    /// old.toml`), each with its file: a message is placed by the name it starts with, never
+    /// by cutting a file name that holds ` under ` or `: error: ` itself.
+    pub sides: Vec<(String, String)>,
 }
 
 /// Standard error, written through and kept (up to [`KEPT`] bytes) to be read afterwards.
@@ -81,13 +85,13 @@ pub(super) fn run(
     }
     if report.read_stderr {
         for line in kept.lines() {
-            if let Some(a) = from_stderr(line, report.file.as_deref()) {
+            if let Some(a) = from_stderr(line, report.file.as_deref(), &report.sides) {
                 found.push(a);
             }
         }
     }
     if let Err(e) = &result {
-        for a in from_error(e, report.file.as_deref()) {
+        for a in from_error(e, report.file.as_deref(), &report.sides) {
             found.push(a);
         }
     }
@@ -152,28 +156,29 @@ const LABELS: [(&str, Level, &str); 5] = [
     ("note: ", Level::Notice, ""),
 ];
 
-/// A line of standard error as an annotation: its level from its label, its file from a
-/// comparison side's prefix (`base.csv: warning: ...`) or else `file`, its line from
-/// `line N:` or `skipped line N:`. Notes are no annotation (GitHub shows few notices).
-fn from_stderr(text: &str, file: Option<&str>) -> Option<Annotation> {
-    let (at, level, title, label) = LABELS
+/// A line of standard error as an annotation: its level from its label, its file from the
+/// comparison side its line starts with (`base.csv: warning: ...`, one of `sides`) or else
+/// `file`, its line from `line N:` or `skipped line N:`. Notes are no annotation (GitHub shows
+/// few notices).
+fn from_stderr(text: &str, file: Option<&str>, sides: &[(String, String)]) -> Option<Annotation> {
+    // The side the line starts with, by its whole name, and the text after it.
+    let (side, rest) = sides
         .iter()
-        .filter_map(|&(label, level, title)| {
-            let at = if text.starts_with(label) {
-                0
-            } else {
-                text.find(&format!(": {label}"))? + 2
-            };
-            Some((at, level, title, label))
+        .filter_map(|(name, file)| {
+            let rest = text.strip_prefix(name.as_str())?.strip_prefix(": ")?;
+            Some((Some(file.as_str()), rest, name.len()))
         })
-        .min_by_key(|found| found.0)?;
+        .max_by_key(|found| found.2)
+        .map_or((None, text), |(side, rest, _)| (side, rest));
+    let (level, title, label) = LABELS
+        .iter()
+        .find(|(label, _, _)| rest.starts_with(label))
+        .map(|&(label, level, title)| (level, title, label))?;
     if level == Level::Notice {
         return None;
     }
-    let side = (at > 0).then(|| {
-        let prefix = &text[..at - 2];
-        prefix.split(" under ").next().unwrap_or(prefix)
-    });
+    let text = rest;
+    let at = 0;
     let message = &text[at + label.len()..];
     let (title, rest) = match message.strip_prefix("skipped line ") {
         Some(rest) => ("skipped row", rest),
@@ -201,7 +206,7 @@ fn from_stderr(text: &str, file: Option<&str>) -> Option<Annotation> {
 
 /// An error that stopped the run as annotations: a tariff's problems each at its line and
 /// column, a bad row at its line, anything else unplaced.
-fn from_error(e: &Error, file: Option<&str>) -> Vec<Annotation> {
+fn from_error(e: &Error, file: Option<&str>, sides: &[(String, String)]) -> Vec<Annotation> {
     let tariff_file = |name: &str| {
         (name != "built-in tariff" && name != "standard input").then(|| name.to_owned())
     };
@@ -224,9 +229,14 @@ fn from_error(e: &Error, file: Option<&str>) -> Vec<Annotation> {
             Annotation::new(Level::Error, "bad row", e.to_string())
                 .at(file.filter(|f| *f != "-"), Some(row.line)),
         ],
-        // A side priced under a second tariff is named `FILE under TARIFF`.
-        Error::InFile { file, source } => {
-            from_error(source, Some(file.split(" under ").next().unwrap_or(file)))
+        // A comparison's side is named as its messages name it (`FILE under TARIFF` with two
+        // tariffs): placed in that side's file.
+        Error::InFile { file: name, source } => {
+            let side = sides
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, f)| f.as_str());
+            from_error(source, Some(side.unwrap_or(name)), sides)
         }
         other => vec![Annotation::new(Level::Error, "error", other.to_string()).at(file, None)],
     }
@@ -257,24 +267,54 @@ mod tests {
         let a = from_stderr(
             "warning: skipped line 3: steps \"1.5\": not a whole number",
             Some("jobs.csv"),
+            &[],
         )
         .unwrap();
         assert_eq!(
             a.command(),
             "::warning file=jobs.csv,line=3,title=skipped row::skipped: steps \"1.5\": not a whole number\n"
         );
+        let sides = [
+            ("base.csv under old.toml".to_owned(), "base.csv".to_owned()),
+            ("jobs.csv under new.toml".to_owned(), "jobs.csv".to_owned()),
+        ];
         let a = from_stderr(
             "base.csv under old.toml: warning: line 4: steps 60 is outside",
             Some("jobs.csv"),
+            &sides,
         )
         .unwrap();
         assert_eq!((a.file.as_deref(), a.line), (Some("base.csv"), Some(4)));
-        let a = from_stderr("cost rise: the total rises by 1 USD", Some("jobs.csv")).unwrap();
+        // A file whose name holds ` under ` or `: error: ` is placed by its whole name, and a
+        // warning stays a warning.
+        let odd = [
+            (
+                "old under review.csv".to_owned(),
+                "old under review.csv".to_owned(),
+            ),
+            ("x: error: y.csv".to_owned(), "x: error: y.csv".to_owned()),
+        ];
+        let a = from_stderr(
+            "old under review.csv: warning: line 2: steps 60 is outside",
+            None,
+            &odd,
+        )
+        .unwrap();
+        assert_eq!(
+            (a.file.as_deref(), a.line),
+            (Some("old under review.csv"), Some(2))
+        );
+        let a = from_stderr("x: error: y.csv: warning: line 2: steps 60", None, &odd).unwrap();
+        assert_eq!(
+            (a.level, a.file.as_deref()),
+            (Level::Warning, Some("x: error: y.csv"))
+        );
+        let a = from_stderr("cost rise: the total rises by 1 USD", Some("jobs.csv"), &[]).unwrap();
         assert_eq!(
             a.command(),
             "::error file=jobs.csv,title=cost rise::the total rises by 1 USD\n"
         );
-        assert_eq!(from_stderr("note: a note", None), None);
-        assert_eq!(from_stderr("something else", None), None);
+        assert_eq!(from_stderr("note: a note", None, &[]), None);
+        assert_eq!(from_stderr("something else", None, &[]), None);
     }
 }
