@@ -67,6 +67,26 @@ fn row(
     out.write_all(line.as_bytes())
 }
 
+/// A job's row: its cells in the layout's columns, then the carried columns as given.
+fn job_row(
+    out: &mut dyn Write,
+    header: &BatchHeader<'_>,
+    cells: Vec<String>,
+    extra: &[std::borrow::Cow<'_, str>],
+) -> io::Result<()> {
+    let cells: Vec<String> = cells
+        .into_iter()
+        .chain(extra.iter().map(|e| e.to_string()))
+        .collect();
+    let figures = rows::output_columns(header);
+    row(
+        out,
+        &cells,
+        |i| figures.get(i).is_some_and(|c| rows::is_figure(c)),
+        false,
+    )
+}
+
 /// The grid of an image model: the heatmap, then the grid as a table, streamed.
 pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
     let tariff = view.tariff;
@@ -140,17 +160,8 @@ impl super::BatchSink for Batch {
         header: &BatchHeader<'_>,
         r: &crate::batch::Priced<'_>,
     ) -> io::Result<()> {
-        let cells: Vec<String> = rows::image_cells(header, r, r.model.id.clone())
-            .into_iter()
-            .chain(r.extra.iter().map(|e| e.to_string()))
-            .collect();
-        let figures = rows::output_columns(header);
-        row(
-            out,
-            &cells,
-            |i| figures.get(i).is_some_and(|c| rows::is_figure(c)),
-            false,
-        )
+        let cells = rows::image_cells(header, r, r.model.id.clone());
+        job_row(out, header, cells, &r.extra)
     }
 
     fn metered(
@@ -159,17 +170,8 @@ impl super::BatchSink for Batch {
         header: &BatchHeader<'_>,
         r: &crate::batch::MeteredRow<'_>,
     ) -> io::Result<()> {
-        let cells: Vec<String> = rows::metered_cells(header, r, r.model.id.clone())
-            .into_iter()
-            .chain(r.extra.iter().map(|e| e.to_string()))
-            .collect();
-        let figures = rows::output_columns(header);
-        row(
-            out,
-            &cells,
-            |i| figures.get(i).is_some_and(|c| rows::is_figure(c)),
-            false,
-        )
+        let cells = rows::metered_cells(header, r, r.model.id.clone());
+        job_row(out, header, cells, &r.extra)
     }
 
     fn end(
