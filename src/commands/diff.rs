@@ -11,8 +11,9 @@ use crate::render::{self, DiffView};
 /// `day` prices OLD, and NEW unless `--to` names another day.
 pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Outcome, Error> {
     let new_path = match (&args.new, args.to) {
-        (Some(new), _) => new,
-        (None, Some(_)) => &args.old,
+        (Some(new), _) => Some(new),
+        // One tariff on two days: read once.
+        (None, Some(_)) => None,
         (None, None) => {
             return Err(Error::Usage(format!(
                 "diff needs a second tariff, NEW, or --to YYYY-MM-DD to compare {} on two days",
@@ -20,13 +21,12 @@ pub(super) fn diff(args: &DiffArgs, day: Day, io: &mut Streams<'_>) -> Result<Ou
             )));
         }
     };
-    if super::load::is_stdin(&args.old) && super::load::is_stdin(new_path) {
-        return Err(Error::Usage(
-            "diff reads at most one tariff from standard input (-); give the other as a file"
-                .to_owned(),
-        ));
-    }
-    let (old, new) = (load_tariff(Some(&args.old))?, load_tariff(Some(new_path))?);
+    // OLD and NEW both on standard input (or one pipe) were refused before anything was read.
+    let old = load_tariff(Some(&args.old))?;
+    let new = match new_path {
+        Some(path) => load_tariff(Some(path))?,
+        None => old.clone(),
+    };
     // The day asked for, then every later day on which either tariff's prices change.
     let priced = crate::diff::priced(&old, &new, day, args.to);
     // Each side must price every model it has on its day: a model with no rate yet is not

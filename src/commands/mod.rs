@@ -62,6 +62,12 @@ fn refuse_read_twice(cli: &Cli, tariff: Option<&std::path::Path>) -> Result<(), 
     {
         readers.push((format!("--audio {}", path.display()), path));
     }
+    if let Some(Command::Diff(args)) = &cli.command {
+        readers.push((format!("diff {} (OLD)", args.old.display()), &args.old));
+        if let Some(path) = args.new.as_deref() {
+            readers.push((format!("{} (NEW)", path.display()), path));
+        }
+    }
     if let Some(Command::Batch(args)) = &cli.command {
         if let Some(path) = args.baseline_tariff.as_deref() {
             readers.push((format!("--baseline-tariff {}", path.display()), path));
@@ -222,6 +228,7 @@ fn run_reporting(
             Some(day) => day,
             None => today()?,
         };
+        refuse_read_twice(&cli, None)?;
         return diff::diff(args, day, io);
     }
     let path = cli.global.tariff.clone().or_else(|| {

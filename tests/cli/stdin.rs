@@ -87,8 +87,18 @@ fn standard_input_is_read_for_one_thing_only() {
     );
     assert_eq!(
         refused(dis().args(["diff", "-", "-"]).write_stdin(BUILTIN)),
-        "error: diff reads at most one tariff from standard input (-); give the other as a file\n"
+        "error: standard input can be read only once, and both diff - (OLD) and - (NEW) ask for it; give one of them as a file\n"
     );
+    assert_eq!(
+        refused(dis().args(["diff", "-", "/dev/stdin"]).write_stdin(BUILTIN)),
+        "error: standard input can be read only once, and both diff - (OLD) and /dev/stdin (NEW) ask for it; give one of them as a file\n"
+    );
+    // One tariff on two days is read once, from standard input too.
+    let (code, out, err) = run(dis()
+        .args(["diff", "-", "--to", "2026-12-31", "--format", "csv"])
+        .write_stdin(BUILTIN));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.starts_with("kind,model,"), "{out}");
     assert_eq!(
         refused(
             dis()
