@@ -1,7 +1,7 @@
 //! `afford`: how many images or requests a budget buys, at exact boundaries, for every meter,
 //! at the dated rate, and what it prints.
 
-use crate::support::{BUILTIN, assert_bad_input, dis, edited, run, temp_file};
+use crate::support::{BUILTIN, assert_bad_input, dis, edited, json, run, temp_file};
 
 /// The shipped tariff with both Llama-3.1 8B and Chatterbox given dated rates: up on
 /// 2026-12-01.
@@ -252,10 +252,6 @@ fn afford_refuses_what_a_meter_does_not_take_and_a_free_request() {
             "error: a request of 0 seconds costs 0 with model \"Chatterbox\" (it has no minimum), so any budget buys unlimited requests; give --seconds above 0\n"
         )
     );
-}
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 #[test]

@@ -1,12 +1,8 @@
 //! `dis-price batch`, budgets and `afford`, through the real binary.
 
-use crate::support::{assert_bad_input, dis, run, temp_file};
+use crate::support::{assert_bad_input, dis, json, run, temp_file};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
-}
 
 #[test]
 fn csv_jobs_with_defaults_extras_and_totals() {

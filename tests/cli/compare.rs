@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 
-use crate::support::{assert_bad_input, dis, edited, run};
+use crate::support::{assert_bad_input, edited, json, run, workspace};
 
 /// 0.02412 in all: 10 units of 1024x1024 at 0.001206 (0.01206), and two 512x512 images of 20
 /// steps (2.5 units each, 0.01206).
@@ -11,25 +11,6 @@ const BASE: &str = "steps,size,count\n10,1024x1024,1\n20,512x512,2\n";
 /// The base with the first job at 20 steps (+0.01206) and a new size, two 1024x576 images of
 /// 10 steps (+0.0135675): 0.0497475 in all.
 const GROWN: &str = "steps,size,count\n20,1024x1024,1\n20,512x512,2\n10,1024x576,2\n";
-
-/// A directory holding the named files, and `dis-price` run in it (so file names in output
-/// are short and stable).
-fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn() -> Command + use<>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let path = dir.path().to_owned();
-    (dir, move || {
-        let mut cmd = dis();
-        cmd.current_dir(&path).arg("batch");
-        cmd
-    })
-}
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
-}
 
 fn ok(cmd: &mut Command) -> String {
     let (code, out, err) = run(cmd);

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::support::{BUILTIN, dis, edited, run, temp_file};
+use crate::support::{BUILTIN, dis, edited, json, run, temp_file};
 
 /// The day compared.
 const DAY: &str = "2026-11-25";
@@ -315,10 +315,6 @@ fn the_drawn_tariffs_load_and_every_spelling_names_its_model() {
         }
     }
     assert!(exact(&path, Some("nothing"), jobs(Meter::Image)[0], DAY).is_none());
-}
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 #[test]

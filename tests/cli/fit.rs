@@ -12,7 +12,7 @@ use dis_price::tariff::{Display, Model, Origin};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::support::{BUILTIN, assert_bad_input, dis, edited, run, stdout_of, temp_file};
+use crate::support::{BUILTIN, assert_bad_input, dis, edited, json, run, stdout_of, temp_file};
 
 /// A one-model tariff; `rates` is the model's rate lines (`rate = "..."` or dated `rates`).
 fn tariff_text(
@@ -372,10 +372,6 @@ fn cells_that_meet_only_at_a_rate_no_decimal_is_are_not_all_reproduced() {
     );
     assert!(out.contains("no rate shows every cell within it"), "{out}");
     assert_eq!(check_on(&path).0, 1);
-}
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 /// The shipped tariff with its published grid replaced.

@@ -1,10 +1,6 @@
 //! Every JSON output names the tariff that made it.
 
-use crate::support::{BUILTIN, dis, run, stdout_of, temp_file};
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
-}
+use crate::support::{BUILTIN, dis, json, run, stdout_of, temp_file};
 
 #[test]
 fn every_json_output_names_the_tariff_that_made_it() {

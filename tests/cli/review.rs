@@ -2,46 +2,25 @@
 //! workload, and the markdown review (labels, gates, one comment's size, quiet when nothing
 //! changed), through the real binary.
 
-use std::path::Path;
-
 use assert_cmd::Command;
 use rust_decimal::Decimal;
 
-use crate::support::{dis, run};
+use crate::support::{json, readme_fixture, run, workspace};
 
 /// 0.02412: 10 units of 1024x1024 at 0.001206, and two 512x512 images of 20 steps.
 const BASE: &str = "steps,size,count\n10,1024x1024,1\n20,512x512,2\n";
 /// The base with the first job at 20 steps: +0.01206 (+50%), 0.03618 in all.
 const HEAD: &str = "steps,size,count\n20,1024x1024,1\n20,512x512,2\n";
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/readme")
-            .join(name),
-    )
-    .expect("fixture")
-}
-
 /// `dis-price batch` run in a folder holding the files, with the README's tariffs too.
 fn in_dir(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn() -> Command + use<>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for name in ["old.toml", "new.toml"] {
-        std::fs::write(dir.path().join(name), fixture(name)).expect("write");
-    }
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let path = dir.path().to_owned();
-    (dir, move || {
-        let mut cmd = dis();
-        cmd.current_dir(&path).arg("batch");
-        cmd
-    })
-}
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    let tariffs = ["old.toml", "new.toml"].map(|name| (name, readme_fixture(name)));
+    let all: Vec<(&str, &str)> = tariffs
+        .iter()
+        .map(|(name, text)| (*name, text.as_str()))
+        .chain(files.iter().copied())
+        .collect();
+    workspace(&all)
 }
 
 #[test]
@@ -151,8 +130,8 @@ fn assert_adds_up(v: &serde_json::Value) -> (Decimal, Decimal) {
 #[test]
 fn the_change_splits_into_prices_and_workload_exactly() {
     let (_d, batch) = in_dir(&[
-        ("jobs.csv", &fixture("jobs.csv")),
-        ("base.csv", &fixture("base.csv")),
+        ("jobs.csv", &readme_fixture("jobs.csv")),
+        ("base.csv", &readme_fixture("base.csv")),
     ]);
     let json_of = |args: &[&str]| {
         let (code, out, err) = run(batch().args(args).args(["--format", "json"]));
@@ -193,8 +172,8 @@ fn the_change_splits_into_prices_and_workload_exactly() {
 #[test]
 fn table_and_markdown_show_what_moved_the_total() {
     let (_d, batch) = in_dir(&[
-        ("jobs.csv", &fixture("jobs.csv")),
-        ("base.csv", &fixture("base.csv")),
+        ("jobs.csv", &readme_fixture("jobs.csv")),
+        ("base.csv", &readme_fixture("base.csv")),
     ]);
     let args = [
         "jobs.csv",

@@ -2,11 +2,9 @@
 //! to the grammar Mermaid's `xychart-beta` parser applies (mermaid-cli needs a browser, so the
 //! checks are written here: see [`parse`]).
 
-use std::path::Path;
-
 use rust_decimal::Decimal;
 
-use crate::support::{dis, run};
+use crate::support::{dis, readme_fixture, run};
 
 /// A parsed `xychart-beta` block.
 #[derive(Debug, PartialEq)]
@@ -184,15 +182,6 @@ fn review(files: &[(&str, &str)], extra: &[&str]) -> String {
     out
 }
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/readme")
-            .join(name),
-    )
-    .expect("fixture")
-}
-
 /// The table's rows naming `prefix` (`size `, `model `): name, base, head.
 fn rows<'a>(markdown: &'a str, prefix: &str) -> Vec<(&'a str, Decimal, Decimal)> {
     markdown
@@ -213,8 +202,8 @@ fn rows<'a>(markdown: &'a str, prefix: &str) -> Vec<(&'a str, Decimal, Decimal)>
 fn one_models_change_is_charted_per_size_after_the_table() {
     let out = review(
         &[
-            ("base.csv", &fixture("base.csv")),
-            ("jobs.csv", &fixture("jobs.csv")),
+            ("base.csv", &readme_fixture("base.csv")),
+            ("jobs.csv", &readme_fixture("jobs.csv")),
         ],
         &[],
     );

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
-use crate::support::{BUILTIN, dis, edited, run, stdout_of, temp_file};
+use crate::support::{BUILTIN, dis, edited, json, run, stdout_of, temp_file};
 
 /// What a numeric field holds.
 #[derive(Clone, Debug)]
@@ -375,10 +375,6 @@ fn the_reported_disagreements_are_gone() {
         ),
         "{err}"
     );
-}
-
-fn json(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 /// The tariff as JSON, for the schema validator.

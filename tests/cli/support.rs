@@ -143,3 +143,33 @@ pub fn refused(cmd: &mut Command) -> String {
     assert_eq!((code, out.as_str()), (2, ""), "stderr: {err}");
     err
 }
+
+/// Standard output read as JSON, or a panic naming the text.
+pub fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// A file of `tests/readme/`, the examples' fixtures.
+pub fn readme_fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/readme")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+/// A directory holding the named files, and `dis-price batch` run in it (so file names in
+/// output are short and stable).
+pub fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, impl Fn() -> Command + use<>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let path = dir.path().to_owned();
+    (dir, move || {
+        let mut cmd = dis();
+        cmd.current_dir(&path).arg("batch");
+        cmd
+    })
+}
