@@ -53,8 +53,18 @@ fn a_request_body_takes_the_apis_defaults_and_every_format_says_so() {
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(summary["defaulted"], 2);
     let (_, table, _) = batch(text, &["--format", "table"]);
+    // The drawn table names what each row left to the API's default under its usage.
     assert!(
-        table.contains("10 (default)") && table.contains("768x768 (default)"),
+        table.contains(
+            "│    1 ┆ flux-dev ┆ exact ┆ 10 steps, 768x768           ┆ 0.0068 │\n\
+             │      ┆          ┆       ┆ 1 image, 5.625 units        ┆        │\n\
+             │      ┆          ┆       ┆ default: steps, size, count ┆        │\n\
+             │    2 ┆ flux-dev ┆ exact ┆ 10 steps, 512x512           ┆ 0.0060 │\n\
+             │      ┆          ┆       ┆ 2 images, 5 units           ┆        │\n\
+             │      ┆          ┆       ┆ default: steps              ┆        │\n\
+             │    3 ┆ flux-dev ┆ exact ┆ 20 steps, 512x512           ┆ 0.0060 │\n\
+             │      ┆          ┆       ┆ 1 image, 5 units            ┆        │\n"
+        ),
         "{table}"
     );
     assert!(

@@ -150,9 +150,20 @@ fn the_minimum_second_and_the_zero_that_is_not_zero() {
          subtotal,Chatterbox,exact,,,,,,,,3.5,0.0105,0.0105\n\
          total,,exact,,,0,,,,,,0.0105001,0.0105\n"
     );
-    // The table shows the seconds given and, in seconds charged, the minimum.
+    // The table shows the seconds given and, under them, the minimum charged.
     let table = ok(&[r#"{"model":"Chatterbox","seconds":0.25}"#], &[]);
-    assert!(table.contains("┆    0.25 ┆     1 (minimum) ┆"), "{table}");
+    assert!(
+        table.contains(
+            "│    1 ┆ Chatterbox ┆ exact ┆ 0.25 s      ┆ 0.0030 │\n\
+             │      ┆            ┆       ┆ minimum 1 s ┆        │\n"
+        ),
+        "{table}"
+    );
+    let table = ok(&[r#"{"model":"Chatterbox","seconds":2.5}"#], &[]);
+    assert!(
+        table.contains("│    1 ┆ Chatterbox ┆ exact ┆ 2.5 s ┆ 0.0075 │\n└"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -207,7 +218,14 @@ fn a_chat_request_without_a_cap_is_bounded_by_the_models_default_cap() {
     assert_eq!(json["jobs"][0]["kind"], "bound");
     assert_eq!(json["defaulted"], 1);
     let table = ok(&[line], &[]);
-    assert!(table.contains("128 (default cap)"), "{table}");
+    assert!(
+        table.contains(
+            "│    1 ┆ Llama-3.1 8B ┆ bound ┆ 99 tokens in        ┆ 0.00003 │\n\
+             │      ┆              ┆       ┆ 128 tokens out      ┆         │\n\
+             │      ┆              ┆       ┆ default: output cap ┆         │\n"
+        ),
+        "{table}"
+    );
     assert!(
         table.contains("1 job(s) priced at the API's default"),
         "{table}"
@@ -663,4 +681,71 @@ fn mixed_markdown_shows_carried_markup_literally() {
     let (code, out, err) = run(dis().arg("batch").arg(&path).args(["--format", "markdown"]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(r"| \*x\* \<b\>\|y |"), "{out}");
+}
+
+/// The lines of the drawn tables in `out` (the closing sentence is prose, which a terminal
+/// wraps), and the display width of the widest.
+fn drawn(out: &str) -> (Vec<&str>, usize) {
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '└']))
+        .collect();
+    let widest = lines
+        .iter()
+        .map(|l| unicode_width::UnicodeWidthStr::width(*l))
+        .max()
+        .unwrap_or(0);
+    (lines, widest)
+}
+
+/// A drawn table of any mix of rows fits an 80-column terminal: each row's usage is one cell
+/// of short lines, whatever its meter, defaults, bound or minimum, with or without dates.
+#[test]
+fn a_mixed_drawn_table_fits_80_columns() {
+    let lines = [
+        IMAGE,
+        r#"{"model": "flux-dev", "prompt": "a cat"}"#,
+        r#"{"model": "flux-dev", "prompt": "a dog", "num_inference_steps": 50, "size": "1024x1024", "n": 4}"#,
+        RESULT,
+        r#"{"model":"Llama-3.3 70B","usage":{"prompt_tokens":128000,"completion_tokens":4096}}"#,
+        REQUEST,
+        r#"{"model":"Llama-3.1 8B","messages":[{"role":"user","content":"Hi"}],"n":4}"#,
+        SPEECH,
+        r#"{"model":"Chatterbox","input":"A longer answer, read aloud.","voice":"alloy"}"#,
+        TOKENS,
+        r#"{"model":"Chatterbox","seconds":12.25}"#,
+    ];
+    let args = ["--seconds-per-char", "0.06"];
+    let out = ok(&lines, &args);
+    let (table, widest) = drawn(&out);
+    assert!(widest <= 80, "{out}");
+    // Every row is there, with its price.
+    for (line, price) in [
+        ("1", "0.0060"),
+        ("3", "0.2412"),
+        ("5", "0.0929"),
+        ("11", "0.0368"),
+    ] {
+        assert!(
+            table
+                .iter()
+                .any(|l| l.starts_with(&format!("│ {line:>4} ┆")) && l.contains(price)),
+            "line {line} at {price}: {out}"
+        );
+    }
+    let out = ok(&lines, &[&args[..], &["--summary"]].concat());
+    let (totals, widest) = drawn(&out);
+    assert!(totals.len() > 10 && widest <= 80, "{out}");
+
+    // A CSV with a date column adds each row's day and rates, and still fits.
+    let csv = "model,steps,size,input_tokens,output_tokens,seconds,date\n\
+               flux-dev,20,1024x1024,,,,2026-11-30\n\
+               Llama-3.3 70B,,,1000000,500000,,2026-11-30\n\
+               Chatterbox,,,,,0.4,2026-11-30\n";
+    let (_d, file) = temp_file("work.csv", csv.as_bytes());
+    let (code, out, err) = run(dis().arg("batch").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    let (table, widest) = drawn(&out);
+    assert!(table[1].contains("┆ date, rate"), "{out}");
+    assert!(widest <= 80, "{out}");
 }

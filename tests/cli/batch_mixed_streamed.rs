@@ -51,22 +51,30 @@ fn ok(cmd: &mut assert_cmd::Command) -> String {
 }
 
 const DATED_TABLE: &str = "\
-┌──────┬───────────────┬───────┬───────┬─────────┬───────┬───────┬──────────────┬───────────────┬─────────┬─────────────────┬─────────┬────────┬────────────┬──────────┬────────────┬─────────────┬─────────┐
-│ line ┆ model         ┆ kind  ┆ steps ┆ size    ┆ count ┆ units ┆ input tokens ┆ output tokens ┆ seconds ┆ seconds charged ┆   exact ┆  price ┆ date       ┆     rate ┆ input rate ┆ output rate ┆     per │
-╞══════╪═══════════════╪═══════╪═══════╪═════════╪═══════╪═══════╪══════════════╪═══════════════╪═════════╪═════════════════╪═════════╪════════╪════════════╪══════════╪════════════╪═════════════╪═════════╡
-│    1 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆     5 ┆              ┆               ┆         ┆                 ┆ 0.00603 ┆ 0.0060 ┆ 2026-11-30 ┆ 0.001206 ┆            ┆             ┆         │
-│    2 ┆ Llama-3.3 70B ┆ exact ┆       ┆         ┆       ┆       ┆         1200 ┆           300 ┆         ┆                 ┆ 0.00108 ┆ 0.0011 ┆ 2026-11-30 ┆          ┆        0.7 ┆         0.8 ┆ 1000000 │
-│    3 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆     5 ┆              ┆               ┆         ┆                 ┆  0.0065 ┆ 0.0065 ┆ 2026-12-02 ┆   0.0013 ┆            ┆             ┆         │
-│    4 ┆ Chatterbox    ┆ exact ┆       ┆         ┆       ┆       ┆              ┆               ┆     0.4 ┆     1 (minimum) ┆   0.003 ┆ 0.0030 ┆ 2026-11-30 ┆    0.003 ┆            ┆             ┆         │
-└──────┴───────────────┴───────┴───────┴─────────┴───────┴───────┴──────────────┴───────────────┴─────────┴─────────────────┴─────────┴────────┴────────────┴──────────┴────────────┴─────────────┴─────────┘
-┌───────────────┬────────────────┬───────┬──────┬────────┬──────────────────────────┬────────┐
-│ model         ┆ meter          ┆ kind  ┆ jobs ┆ images ┆ units                    ┆  total │
-╞═══════════════╪════════════════╪═══════╪══════╪════════╪══════════════════════════╪════════╡
-│ flux-dev      ┆ megapixel-step ┆ exact ┆    2 ┆      2 ┆ 10                       ┆ 0.0125 │
-│ Llama-3.3 70B ┆ token          ┆ exact ┆    1 ┆        ┆ 1200 in + 300 out tokens ┆ 0.0011 │
-│ Chatterbox    ┆ second         ┆ exact ┆    1 ┆        ┆ 1 s                      ┆ 0.0030 │
-│ total         ┆                ┆ exact ┆    4 ┆      2 ┆                          ┆ 0.0166 │
-└───────────────┴────────────────┴───────┴──────┴────────┴──────────────────────────┴────────┘
+┌──────┬───────────────┬───────┬───────────────────┬────────┬───────────────┐
+│ line ┆ model         ┆ kind  ┆ usage             ┆  price ┆ date, rate    │
+╞══════╪═══════════════╪═══════╪═══════════════════╪════════╪═══════════════╡
+│    1 ┆ flux-dev      ┆ exact ┆ 20 steps, 512x512 ┆ 0.0060 ┆ 2026-11-30    │
+│      ┆               ┆       ┆ 1 image, 5 units  ┆        ┆ 0.001206      │
+│    2 ┆ Llama-3.3 70B ┆ exact ┆ 1200 tokens in    ┆ 0.0011 ┆ 2026-11-30    │
+│      ┆               ┆       ┆ 300 tokens out    ┆        ┆ 0.7 in        │
+│      ┆               ┆       ┆                   ┆        ┆ 0.8 out       │
+│      ┆               ┆       ┆                   ┆        ┆ per 1,000,000 │
+│    3 ┆ flux-dev      ┆ exact ┆ 20 steps, 512x512 ┆ 0.0065 ┆ 2026-12-02    │
+│      ┆               ┆       ┆ 1 image, 5 units  ┆        ┆ 0.0013        │
+│    4 ┆ Chatterbox    ┆ exact ┆ 0.4 s             ┆ 0.0030 ┆ 2026-11-30    │
+│      ┆               ┆       ┆ minimum 1 s       ┆        ┆ 0.003         │
+└──────┴───────────────┴───────┴───────────────────┴────────┴───────────────┘
+┌───────────────┬───────┬──────┬────────────────┬────────┐
+│ model         ┆ kind  ┆ jobs ┆ usage          ┆  total │
+╞═══════════════╪═══════╪══════╪════════════════╪════════╡
+│ flux-dev      ┆ exact ┆    2 ┆ 2 images       ┆ 0.0125 │
+│               ┆       ┆      ┆ 10 units       ┆        │
+│ Llama-3.3 70B ┆ exact ┆    1 ┆ 1200 tokens in ┆ 0.0011 │
+│               ┆       ┆      ┆ 300 tokens out ┆        │
+│ Chatterbox    ┆ exact ┆    1 ┆ 1 s            ┆ 0.0030 │
+│ total         ┆ exact ┆    4 ┆ 2 images       ┆ 0.0166 │
+└───────────────┴───────┴──────┴────────────────┴────────┘
 0.0166 USD for 4 job(s)
 ";
 
@@ -429,27 +437,41 @@ fn a_long_drawn_table_is_sized_by_its_first_rows_and_a_wider_row_starts_another(
     let (_d, file) = temp_file("work.jsonl", text.as_bytes());
     let out = ok(dis().arg("batch").arg(&file));
     let lines: Vec<&str> = out.lines().collect();
-    // The first row is as wide as the 10,000th: line numbers take five places; no size yet.
+    // The first row is as wide as the 10,000th: line numbers take five places; no image yet.
+    // Each chat row takes two lines, its tokens in and out.
     assert_eq!(
-        lines[3],
-        "│     1 ┆ Llama-3.3 70B ┆ exact ┆       ┆      ┆       ┆       ┆         1000 ┆           100 ┆         ┆                 ┆ 0.00078 ┆ 0.0008 │"
+        lines[3..5],
+        [
+            "│     1 ┆ Llama-3.3 70B ┆ exact ┆ 1000 tokens in ┆ 0.0008 │",
+            "│       ┆               ┆       ┆ 100 tokens out ┆        │",
+        ]
+    );
+    let last_chat = 3 + 2 * 11_999;
+    assert!(
+        lines[last_chat].starts_with("│ 12000 ┆ Llama-3.3 70B ┆"),
+        "{}",
+        lines[last_chat]
+    );
+    // The image row's usage is too wide: the table ends and another starts.
+    assert!(
+        lines[last_chat + 2].starts_with("└───────┴"),
+        "{}",
+        lines[last_chat + 2]
     );
     assert!(
-        lines[12_002].starts_with("│ 12000 ┆ Llama-3.3 70B ┆"),
+        lines[last_chat + 3].starts_with("┌───────┬"),
         "{}",
-        lines[12_002]
-    );
-    // The image row's size is too wide: the table ends and another starts.
-    assert!(lines[12_003].starts_with("└───────┴"), "{}", lines[12_003]);
-    assert!(lines[12_004].starts_with("┌───────┬"), "{}", lines[12_004]);
-    assert!(
-        lines[12_005].starts_with("│  line ┆ model         ┆ kind  ┆ steps ┆ size    ┆"),
-        "{}",
-        lines[12_005]
+        lines[last_chat + 3]
     );
     assert_eq!(
-        lines[12_007],
-        "│ 12001 ┆ flux-dev      ┆ exact ┆    20 ┆ 512x512 ┆     1 ┆     5 ┆              ┆               ┆         ┆                 ┆ 0.00603 ┆ 0.0060 │"
+        lines[last_chat + 4..last_chat + 9],
+        [
+            "│  line ┆ model         ┆ kind  ┆ usage             ┆  price │",
+            "╞═══════╪═══════════════╪═══════╪═══════════════════╪════════╡",
+            "│ 12001 ┆ flux-dev      ┆ exact ┆ 20 steps, 512x512 ┆ 0.0060 │",
+            "│       ┆               ┆       ┆ 1 image, 5 units  ┆        │",
+            "└───────┴───────────────┴───────┴───────────────────┴────────┘",
+        ]
     );
     assert!(out.ends_with("9.3660 USD for 12001 job(s)\n"), "{out}");
 }

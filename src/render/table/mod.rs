@@ -1,18 +1,21 @@
 //! `--format table`: drawn tables (comfy-table) with a title line.
 //!
-//! The grids (`table`, `check`, `diff`) are drawn in `grids.rs`; the models, batch rows and
-//! totals, and `compare` here.
+//! The grids (`table`, `check`, `diff`) are drawn in `grids.rs`, a batch's jobs and totals in
+//! `batch.rs`; the models and `compare` here.
 
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use super::{exact, money, rows, signed};
+use super::{exact, money, signed};
 use crate::escape::escaped as esc;
 use crate::tariff::Tariff;
 
+mod batch;
 pub mod grids;
+
+pub use batch::{Batch, HELD_ROWS};
 
 pub(super) fn new_table(header: Vec<String>, right_aligned: &[usize]) -> Table {
     let mut table = Table::new();
@@ -149,231 +152,6 @@ fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
             (rate, "speech: --seconds".to_owned())
         }
         Metering::MegapixelStep => (String::new(), String::new()),
-    }
-}
-
-/// Rows the drawn batch table holds to size its columns: an input of up to this many jobs is
-/// drawn as one table sized to its content; a longer one streams (see [`Batch`]).
-pub const HELD_ROWS: usize = 10_000;
-
-/// Columns of the job table aligned right: the figures.
-fn right_columns(header: &super::BatchHeader<'_>) -> Vec<usize> {
-    rows::output_columns(header)
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| rows::is_figure(c))
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// Batch output: the job table, then the totals.
-///
-/// Up to [`HELD_ROWS`] jobs are held and drawn as one table sized to their content. Past that
-/// the rows stream, so memory stays flat: the columns keep the widths the held rows gave them,
-/// and a later row too wide for them ends the table and starts another, header and all, with
-/// the columns widened (a line number gaining a digit, say). Nothing is cut or wrapped.
-#[derive(Default)]
-pub struct Batch {
-    held: Vec<Vec<String>>,
-    /// The column widths, once rows stream.
-    widths: Option<Vec<usize>>,
-}
-
-/// A rule of the drawn table: `left`, then each column's `fill` joined by `join`, then `right`.
-fn rule(out: &mut dyn Write, widths: &[usize], chars: [char; 4]) -> io::Result<()> {
-    let [left, fill, join, right] = chars;
-    let mut line = String::new();
-    line.push(left);
-    for (i, &w) in widths.iter().enumerate() {
-        if i > 0 {
-            line.push(join);
-        }
-        line.extend(std::iter::repeat_n(fill, w + 2));
-    }
-    line.push(right);
-    writeln!(out, "{line}")
-}
-
-/// One row of cells padded to the widths, numbers to the right.
-pub(super) fn draw_row(
-    out: &mut dyn Write,
-    widths: &[usize],
-    cells: &[String],
-    right: &[usize],
-) -> io::Result<()> {
-    let mut line = String::from("│");
-    for (i, (cell, &w)) in cells.iter().zip(widths).enumerate() {
-        if i > 0 {
-            line.push_str(" ┆");
-        }
-        let pad = w.saturating_sub(unicode_width::UnicodeWidthStr::width(cell.as_str()));
-        line.push(' ');
-        if right.contains(&i) {
-            line.extend(std::iter::repeat_n(' ', pad));
-            line.push_str(cell);
-        } else {
-            line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', pad));
-        }
-    }
-    line.push_str(" │");
-    writeln!(out, "{line}")
-}
-
-/// The job table's header cells.
-fn job_names(header: &super::BatchHeader<'_>) -> Vec<String> {
-    rows::output_columns(header)
-        .iter()
-        .map(|c| c.replace('_', " "))
-        .chain(header.extra.iter().map(|e| esc(e).into_owned()))
-        .collect()
-}
-
-/// Starts a streamed table: top rule, header, header rule.
-pub(super) fn open_table(
-    out: &mut dyn Write,
-    widths: &[usize],
-    names: &[String],
-    right: &[usize],
-) -> io::Result<()> {
-    rule(out, widths, ['┌', '─', '┬', '┐'])?;
-    draw_row(out, widths, names, right)?;
-    rule(out, widths, ['╞', '═', '╪', '╡'])
-}
-
-pub(super) fn close_table(out: &mut dyn Write, widths: &[usize]) -> io::Result<()> {
-    rule(out, widths, ['└', '─', '┴', '┘'])
-}
-
-pub(super) fn widen(widths: &mut [usize], cells: &[String]) -> bool {
-    let mut wider = false;
-    for (w, cell) in widths.iter_mut().zip(cells) {
-        let need = unicode_width::UnicodeWidthStr::width(cell.as_str());
-        if need > *w {
-            *w = need;
-            wider = true;
-        }
-    }
-    wider
-}
-
-impl super::BatchSink for Batch {
-    fn begin(&mut self, _out: &mut dyn Write, _header: &super::BatchHeader<'_>) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn job(
-        &mut self,
-        out: &mut Vec<u8>,
-        header: &super::BatchHeader<'_>,
-        r: &crate::batch::Priced<'_>,
-    ) -> io::Result<()> {
-        let cells = rows::image_cells(header, r, esc(&r.model.id).into_owned());
-        self.draw(out, header, cells, &r.extra)
-    }
-
-    fn metered(
-        &mut self,
-        out: &mut Vec<u8>,
-        header: &super::BatchHeader<'_>,
-        r: &crate::batch::MeteredRow<'_>,
-    ) -> io::Result<()> {
-        let cells = rows::metered_cells(header, r, esc(&r.model.id).into_owned());
-        self.draw(out, header, cells, &r.extra)
-    }
-
-    fn end(
-        &mut self,
-        out: &mut dyn Write,
-        header: &super::BatchHeader<'_>,
-        summary: &crate::batch::Summary<'_>,
-    ) -> io::Result<()> {
-        let places = header.tariff.display.decimals;
-        let layout = header.layout;
-        let currency = esc(&header.tariff.currency);
-        if let Some(widths) = &self.widths {
-            close_table(out, widths)?;
-        } else if !self.held.is_empty() {
-            let mut table = new_table(job_names(header), &right_columns(header));
-            for row in std::mem::take(&mut self.held) {
-                table.add_row(row);
-            }
-            writeln!(out, "{table}")?;
-        }
-        let names: Vec<String> = rows::total_columns(layout)
-            .iter()
-            .map(|c| (*c).to_owned())
-            .collect();
-        let right: Vec<usize> = names
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| {
-                !(matches!(c.as_str(), "model" | "meter" | "kind")
-                    || (c.as_str() == "units" && layout.metered()))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let mut totals = new_table(names, &right);
-        for m in &summary.by_model {
-            totals.add_row(rows::total_cells(
-                layout,
-                m,
-                places,
-                esc(&m.model.id).into_owned(),
-            ));
-        }
-        totals.add_row(rows::grand_total_cells(
-            layout,
-            summary,
-            money(summary.price, places),
-        ));
-        writeln!(out, "{totals}")?;
-        write!(
-            out,
-            "{}",
-            rows::closing(summary, header.tariff, &currency, !header.summary_only)
-        )?;
-        if summary.skipped > 0 {
-            write!(out, "; {} invalid row(s) skipped", summary.skipped)?;
-        }
-        writeln!(out)
-    }
-}
-
-impl Batch {
-    /// Draws one row of cells (and its carried ones), or holds it while the table is sized.
-    fn draw(
-        &mut self,
-        out: &mut Vec<u8>,
-        header: &super::BatchHeader<'_>,
-        mut cells: Vec<String>,
-        extra: &[std::borrow::Cow<'_, str>],
-    ) -> io::Result<()> {
-        cells.extend(extra.iter().map(|e| esc(e).into_owned()));
-        let right = &right_columns(header);
-        if let Some(widths) = &mut self.widths {
-            let before = widths.clone();
-            if widen(widths, &cells) {
-                close_table(out, &before)?;
-                open_table(out, widths, &job_names(header), right)?;
-            }
-            return draw_row(out, widths, &cells, right);
-        }
-        self.held.push(cells);
-        if self.held.len() > HELD_ROWS {
-            let names = job_names(header);
-            let mut widths = vec![0; names.len()];
-            widen(&mut widths, &names);
-            for row in &self.held {
-                widen(&mut widths, row);
-            }
-            open_table(out, &widths, &names, right)?;
-            for row in std::mem::take(&mut self.held) {
-                draw_row(out, &widths, &row, right)?;
-            }
-            self.widths = Some(widths);
-        }
-        Ok(())
     }
 }
 

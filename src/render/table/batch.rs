@@ -1,0 +1,427 @@
+//! `batch --format table`: the job table, then the totals, drawn line by line.
+//!
+//! An image-only listing has a column per part of a job (steps, size, count, units). A listing
+//! whose rows may be chat or speech ([`rows::Layout::metered`]) would need a column for every
+//! meter's parts, most of them blank in any row; it folds them into one `usage` cell of a few
+//! short lines instead (and, with dated rates, the day and rates into one `date, rate` cell), so
+//! it fits an 80-column terminal. CSV, JSON and Markdown keep a column per part.
+//!
+//! Both tables are drawn by [`Drawer`]: held jobs and streamed ones, jobs and totals, go
+//! through the same code, so a long listing looks as a short one does.
+
+use std::io::{self, Write};
+
+use super::super::{BatchHeader, exact, grouped, money, rows};
+use crate::batch::{Defaults, MeteredRow, ModelTotal, Priced, Summary, Used};
+use crate::escape::escaped as esc;
+use crate::tariff::Metering;
+
+/// Rows the drawn batch table holds to size its columns: an input of up to this many jobs is
+/// drawn as one table sized to its content; a longer one streams (see [`Batch`]).
+pub const HELD_ROWS: usize = 10_000;
+
+/// Batch output: the job table, then the totals.
+///
+/// Up to [`HELD_ROWS`] jobs are held and drawn as one table sized to their content. Past that
+/// the rows stream, so memory stays flat: the columns keep the widths the held rows gave them,
+/// and a later row too wide for them ends the table and starts another, header and all, with
+/// the columns widened (a line number gaining a digit, say). Nothing is cut or wrapped.
+#[derive(Default)]
+pub struct Batch {
+    held: Vec<Vec<String>>,
+    /// The drawer, once rows stream.
+    streaming: Option<Drawer>,
+}
+
+/// `word` after `n`, with an `s` unless `n` is 1: `1 image`, `2 images`.
+fn counted(n: impl std::fmt::Display, word: &str) -> String {
+    let n = n.to_string();
+    if n == "1" {
+        format!("{n} {word}")
+    } else {
+        format!("{} {word}s", grouped(n))
+    }
+}
+
+/// The line naming what a row left to the API's default, in the table's words; `None` when
+/// nothing was.
+fn defaults_line(defaults: Defaults) -> Option<String> {
+    let names: Vec<&str> = [
+        (Defaults::STEPS, "steps"),
+        (Defaults::SIZE, "size"),
+        (Defaults::COUNT, "count"),
+        (Defaults::OUTPUT_CAP, "output cap"),
+    ]
+    .into_iter()
+    .filter(|(part, _)| defaults.has(*part))
+    .map(|(_, name)| name)
+    .collect();
+    (!names.is_empty()).then(|| format!("default: {}", names.join(", ")))
+}
+
+/// Lines joined into one cell, a missing one left out.
+fn cell(lines: impl IntoIterator<Item = Option<String>>) -> String {
+    lines.into_iter().flatten().collect::<Vec<_>>().join("\n")
+}
+
+/// The job table's header cells.
+fn job_names(header: &BatchHeader<'_>) -> Vec<String> {
+    let own: Vec<String> = if header.layout.metered() {
+        let mut names = ["line", "model", "kind", "usage", "price"]
+            .map(String::from)
+            .to_vec();
+        if header.dated {
+            names.push("date, rate".to_owned());
+        }
+        names
+    } else {
+        rows::output_columns(header)
+            .iter()
+            .map(|c| c.replace('_', " "))
+            .collect()
+    };
+    own.into_iter()
+        .chain(header.extra.iter().map(|e| esc(e).into_owned()))
+        .collect()
+}
+
+/// Columns of the job table aligned right: the figures.
+fn job_right(header: &BatchHeader<'_>) -> Vec<usize> {
+    if header.layout.metered() {
+        return vec![0, 4];
+    }
+    rows::output_columns(header)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| rows::is_figure(c))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// An image job's cells in a listing that may hold chat or speech rows.
+fn image_cells(header: &BatchHeader<'_>, r: &Priced<'_>) -> Vec<String> {
+    let places = header.tariff.display.decimals;
+    let units = r.quote.map(|q| format!(", {} units", q.units));
+    let usage = cell([
+        Some(format!("{}, {}", counted(r.job.steps, "step"), r.job.size)),
+        Some(counted(r.job.count, "image") + &units.unwrap_or_default()),
+        defaults_line(r.defaults),
+    ]);
+    let mut cells = vec![
+        r.line.to_string(),
+        esc(&r.model.id).into_owned(),
+        "exact".to_owned(),
+        usage,
+        r.quote.map(|q| money(q.price, places)).unwrap_or_default(),
+    ];
+    if header.dated {
+        cells.push(cell([r.day.map(|d| d.to_string()), Some(exact(r.rate))]));
+    }
+    cells
+}
+
+/// A chat or speech row's cells.
+fn metered_cells(header: &BatchHeader<'_>, r: &MeteredRow<'_>) -> Vec<String> {
+    let (usage, rate) = match r.used {
+        Used::Tokens {
+            input,
+            output,
+            input_rate,
+            output_rate,
+            per,
+        } => (
+            cell([
+                Some(format!("{} in", counted(input, "token"))),
+                Some(format!("{} out", counted(output, "token"))),
+                defaults_line(r.defaults),
+            ]),
+            cell([
+                Some(format!("{} in", exact(input_rate))),
+                Some(format!("{} out", exact(output_rate))),
+                Some(format!("per {}", grouped(per))),
+            ]),
+        ),
+        Used::Seconds {
+            given,
+            charged,
+            rate,
+        } => (
+            cell([
+                Some(format!("{} s", exact(given))),
+                (given != charged).then(|| format!("minimum {} s", exact(charged))),
+            ]),
+            exact(rate),
+        ),
+    };
+    let mut cells = vec![
+        r.line.to_string(),
+        esc(&r.model.id).into_owned(),
+        r.kind.name().to_owned(),
+        usage,
+        money(r.price, header.tariff.display.decimals),
+    ];
+    if header.dated {
+        cells.push(cell([r.day.map(|d| d.to_string()), Some(rate)]));
+    }
+    cells
+}
+
+/// What a model's jobs used, for the totals of a listing that may hold chat or speech rows.
+fn total_usage(m: &ModelTotal<'_>) -> String {
+    match m.model.metering {
+        Metering::Token(_) => format!(
+            "{} in\n{} out",
+            counted(m.input_tokens, "token"),
+            counted(m.output_tokens, "token")
+        ),
+        Metering::Second(_) => format!("{} s", exact(m.seconds)),
+        Metering::MegapixelStep => {
+            format!("{}\n{} units", counted(m.images, "image"), m.units)
+        }
+    }
+}
+
+/// The totals table: a row per model, then the grand total.
+fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) -> io::Result<()> {
+    let places = header.tariff.display.decimals;
+    let layout = header.layout;
+    let total = money(summary.price, places);
+    if !layout.metered() {
+        let names = rows::total_columns(layout)
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect();
+        let mut cells: Vec<Vec<String>> = summary
+            .by_model
+            .iter()
+            .map(|m| rows::total_cells(layout, m, places, esc(&m.model.id).into_owned()))
+            .collect();
+        cells.push(rows::grand_total_cells(layout, summary, total));
+        return Drawer::new(names, vec![1, 2, 3, 4]).table(out, &cells);
+    }
+    let names = ["model", "kind", "jobs", "usage", "total"].map(String::from);
+    let mut cells: Vec<Vec<String>> = summary
+        .by_model
+        .iter()
+        .map(|m| {
+            vec![
+                esc(&m.model.id).into_owned(),
+                m.kind.name().to_owned(),
+                m.jobs.to_string(),
+                total_usage(m),
+                money(m.price, places),
+            ]
+        })
+        .collect();
+    cells.push(vec![
+        summary.label().to_owned(),
+        summary.kind().name().to_owned(),
+        summary.jobs.to_string(),
+        if summary.images > 0 {
+            counted(summary.images, "image")
+        } else {
+            String::new()
+        },
+        total,
+    ]);
+    Drawer::new(names.to_vec(), vec![2, 4]).table(out, &cells)
+}
+
+impl super::super::BatchSink for Batch {
+    fn begin(&mut self, _out: &mut dyn Write, _header: &BatchHeader<'_>) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn job(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &BatchHeader<'_>,
+        r: &Priced<'_>,
+    ) -> io::Result<()> {
+        let cells = if header.layout.metered() {
+            image_cells(header, r)
+        } else {
+            rows::image_cells(header, r, esc(&r.model.id).into_owned())
+        };
+        self.draw(out, header, cells, &r.extra)
+    }
+
+    fn metered(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &BatchHeader<'_>,
+        r: &MeteredRow<'_>,
+    ) -> io::Result<()> {
+        self.draw(out, header, metered_cells(header, r), &r.extra)
+    }
+
+    fn end(
+        &mut self,
+        out: &mut dyn Write,
+        header: &BatchHeader<'_>,
+        summary: &Summary<'_>,
+    ) -> io::Result<()> {
+        if let Some(drawer) = &self.streaming {
+            drawer.close(out)?;
+        } else if !self.held.is_empty() {
+            self.stream(out, header)?;
+            if let Some(drawer) = &self.streaming {
+                drawer.close(out)?;
+            }
+        }
+        totals(out, header, summary)?;
+        let currency = esc(&header.tariff.currency);
+        write!(
+            out,
+            "{}",
+            rows::closing(summary, header.tariff, &currency, !header.summary_only)
+        )?;
+        if summary.skipped > 0 {
+            write!(out, "; {} invalid row(s) skipped", summary.skipped)?;
+        }
+        writeln!(out)
+    }
+}
+
+impl Batch {
+    /// Draws one row of cells (and its carried ones), or holds it while the table is sized.
+    fn draw(
+        &mut self,
+        out: &mut Vec<u8>,
+        header: &BatchHeader<'_>,
+        mut cells: Vec<String>,
+        extra: &[std::borrow::Cow<'_, str>],
+    ) -> io::Result<()> {
+        cells.extend(extra.iter().map(|e| esc(e).into_owned()));
+        if let Some(drawer) = &mut self.streaming {
+            let before = drawer.clone();
+            if drawer.widen(&cells) {
+                before.close(out)?;
+                drawer.open(out)?;
+            }
+            return drawer.row(out, &cells);
+        }
+        self.held.push(cells);
+        if self.held.len() > HELD_ROWS {
+            self.stream(out, header)?;
+        }
+        Ok(())
+    }
+
+    /// Sizes the columns to the held rows, draws them, and streams from then on.
+    fn stream(&mut self, out: &mut dyn Write, header: &BatchHeader<'_>) -> io::Result<()> {
+        let mut drawer = Drawer::new(job_names(header), job_right(header));
+        for row in &self.held {
+            drawer.widen(row);
+        }
+        drawer.open(out)?;
+        for row in std::mem::take(&mut self.held) {
+            drawer.row(out, &row)?;
+        }
+        self.streaming = Some(drawer);
+        Ok(())
+    }
+}
+
+/// Draws a table in comfy-table's `UTF8_FULL_CONDENSED` style a row at a time: columns as wide
+/// as the widest line seen, figures to the right, a cell of several lines over as many lines.
+#[derive(Clone)]
+pub(super) struct Drawer {
+    names: Vec<String>,
+    right: Vec<usize>,
+    widths: Vec<usize>,
+}
+
+impl Drawer {
+    fn new(names: Vec<String>, right: Vec<usize>) -> Drawer {
+        let mut drawer = Drawer {
+            widths: vec![0; names.len()],
+            names: Vec::new(),
+            right,
+        };
+        drawer.widen(&names);
+        drawer.names = names;
+        drawer
+    }
+
+    /// Widens the columns to fit `cells`; whether any grew.
+    fn widen(&mut self, cells: &[String]) -> bool {
+        let mut wider = false;
+        for (w, cell) in self.widths.iter_mut().zip(cells) {
+            let need = cell
+                .lines()
+                .map(unicode_width::UnicodeWidthStr::width)
+                .max()
+                .unwrap_or(0);
+            if need > *w {
+                *w = need;
+                wider = true;
+            }
+        }
+        wider
+    }
+
+    /// A rule: `left`, then each column's `fill` joined by `join`, then `right`.
+    fn rule(&self, out: &mut dyn Write, [left, fill, join, right]: [char; 4]) -> io::Result<()> {
+        let mut line = String::new();
+        line.push(left);
+        for (i, &w) in self.widths.iter().enumerate() {
+            if i > 0 {
+                line.push(join);
+            }
+            line.extend(std::iter::repeat_n(fill, w + 2));
+        }
+        line.push(right);
+        writeln!(out, "{line}")
+    }
+
+    /// One row, over as many lines as its tallest cell.
+    fn row(&self, out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
+        let split: Vec<Vec<&str>> = cells.iter().map(|c| c.split('\n').collect()).collect();
+        let height = split.iter().map(Vec::len).max().unwrap_or(1);
+        for k in 0..height {
+            let mut line = String::from("│");
+            for (i, (lines, &w)) in split.iter().zip(&self.widths).enumerate() {
+                if i > 0 {
+                    line.push_str(" ┆");
+                }
+                let text = lines.get(k).copied().unwrap_or("");
+                let pad = w.saturating_sub(unicode_width::UnicodeWidthStr::width(text));
+                line.push(' ');
+                if self.right.contains(&i) {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                    line.push_str(text);
+                } else {
+                    line.push_str(text);
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            line.push_str(" │");
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    }
+
+    /// The top rule, the header and the header rule.
+    fn open(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.rule(out, ['┌', '─', '┬', '┐'])?;
+        self.row(out, &self.names)?;
+        self.rule(out, ['╞', '═', '╪', '╡'])
+    }
+
+    fn close(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.rule(out, ['└', '─', '┴', '┘'])
+    }
+
+    /// A whole table of `rows`, sized to them.
+    fn table(mut self, out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+        for row in rows {
+            self.widen(row);
+        }
+        self.open(out)?;
+        for row in rows {
+            self.row(out, row)?;
+        }
+        self.close(out)
+    }
+}
