@@ -105,9 +105,9 @@ impl MeterGridView<'_> {
                 "{} bills per token: {} {currency} per {} input tokens, {} {currency} per {} output tokens; one request per cell",
                 crate::escape::escaped(&self.model.name),
                 exact(t.input),
-                t.per,
+                grouped(t.per),
                 exact(t.output),
-                t.per
+                grouped(t.per)
             ),
             Metering::Second(s) => format!(
                 "{} bills per second: {} {currency} per second of audio, at least {} s charged per request; one request per row",

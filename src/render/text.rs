@@ -105,7 +105,7 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
             if let (Some(from), Some(day)) = (model.rate_from, tariff.priced_on) {
                 writeln!(out, "  rates   from {from}, in force on {day}")?;
             }
-            let per = rates.per;
+            let per = super::grouped(rates.per);
             writeln!(
                 out,
                 "  input   {} token{} x {} {currency} per {per} = {input_price} {currency}",

@@ -41,8 +41,8 @@ fn a_token_model_prices_at_the_rate_of_the_day_asked() {
         one("2026-11-30"),
         "0.0002 USD  for 1 chat request with Llama-3.1 8B
   rates   from 2026-06-01, in force on 2026-11-30
-  input   1000 tokens x 0.1 USD per 1000000 = 0.0001 USD
-  output  500 tokens x 0.16 USD per 1000000 = 0.00008 USD
+  input   1000 tokens x 0.1 USD per 1,000,000 = 0.0001 USD
+  output  500 tokens x 0.16 USD per 1,000,000 = 0.00008 USD
   price   0.0001 + 0.00008 = 0.00018 USD
   shown   rounded half-up to 4 places
 "
@@ -51,8 +51,8 @@ fn a_token_model_prices_at_the_rate_of_the_day_asked() {
         one("2026-12-01"),
         "0.0002 USD  for 1 chat request with Llama-3.1 8B
   rates   from 2026-12-01, in force on 2026-12-01
-  input   1000 tokens x 0.12 USD per 1000000 = 0.00012 USD
-  output  500 tokens x 0.2 USD per 1000000 = 0.0001 USD
+  input   1000 tokens x 0.12 USD per 1,000,000 = 0.00012 USD
+  output  500 tokens x 0.2 USD per 1,000,000 = 0.0001 USD
   price   0.00012 + 0.0001 = 0.00022 USD
   shown   rounded half-up to 4 places
 "
@@ -151,7 +151,7 @@ fn models_and_validate_show_dated_token_and_second_rates() {
         .args(["models", "--as-of", "2026-12-01"]));
     assert!(
         table.contains(
-            "│ Llama-3.1 8B        ┆ 0.12 USD in        ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.2 USD out        ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128 out   ┆           │\n│                     ┆ from 2026-12-01    ┆ read 2026-11-25       ┆           │"
+            "│ Llama-3.1 8B        ┆ 0.12 USD in        ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.2 USD out        ┆ and --output-tokens   ┆           │\n│                     ┆ per 1,000,000      ┆ default cap 128 out   ┆           │\n│                     ┆ tokens             ┆ read 2026-11-25       ┆           │\n│                     ┆ from 2026-12-01    ┆                       ┆           │"
         ) && table.contains("│                     ┆ min 1 s/request    ┆                       ┆           │\n│                     ┆ from 2026-12-01    ┆"),
         "{table}"
     );

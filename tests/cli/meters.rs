@@ -22,8 +22,8 @@ fn a_chat_request_is_priced_exactly_in_every_format() {
         (
             0,
             "0.0014 USD  for 1 chat request with Llama-3.3 70B\n  \
-             input   1500 tokens x 0.7 USD per 1000000 = 0.00105 USD\n  \
-             output  400 tokens x 0.8 USD per 1000000 = 0.00032 USD\n  \
+             input   1500 tokens x 0.7 USD per 1,000,000 = 0.00105 USD\n  \
+             output  400 tokens x 0.8 USD per 1,000,000 = 0.00032 USD\n  \
              price   0.00105 + 0.00032 = 0.00137 USD\n  \
              shown   rounded half-up to 4 places\n"
                 .to_owned(),
@@ -231,7 +231,7 @@ fn a_token_grid_and_a_seconds_grid() {
     assert_eq!(
         stdout_of(&["table", "--model", "Llama-3.1 8B"]),
         "\
-Llama-3.1 8B bills per token: 0.1 USD per 1000000 input tokens, 0.16 USD per 1000000 output tokens; one request per cell
+Llama-3.1 8B bills per token: 0.1 USD per 1,000,000 input tokens, 0.16 USD per 1,000,000 output tokens; one request per cell
 ┌───────────────────────┬────────┬────────┬────────┐
 │ input \\ output tokens ┆    100 ┆   1000 ┆ 10,000 │
 ╞═══════════════════════╪════════╪════════╪════════╡
@@ -435,7 +435,7 @@ fn models_lists_every_meter() {
     let out = stdout_of(&["models"]);
     assert!(
         out.contains(
-            "│ Llama-3.1 8B        ┆ 0.1 USD in         ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.16 USD out       ┆ and --output-tokens   ┆           │\n│                     ┆ per 1000000 tokens ┆ default cap 128 out   ┆           │\n│                     ┆                    ┆ read 2026-11-25       ┆           │"
+            "│ Llama-3.1 8B        ┆ 0.1 USD in         ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.16 USD out       ┆ and --output-tokens   ┆           │\n│                     ┆ per 1,000,000      ┆ default cap 128 out   ┆           │\n│                     ┆ tokens             ┆ read 2026-11-25       ┆           │"
         ) && out.contains(
             "│ Chatterbox          ┆ 0.003 USD          ┆ speech: --seconds     ┆ no        │"
         ) && out.contains("min 1 s/request"),

@@ -322,8 +322,8 @@ fn one_job_in_markdown() {
             "markdown"
         ]),
         "**0.0014 USD** for 1 chat request with Llama-3.3 70B\n\n|  |  |\n| --- | --- |\n\
-         | input | 1500 tokens x 0.7 USD per 1000000 = 0.00105 USD |\n\
-         | output | 400 tokens x 0.8 USD per 1000000 = 0.00032 USD |\n\
+         | input | 1500 tokens x 0.7 USD per 1,000,000 = 0.00105 USD |\n\
+         | output | 400 tokens x 0.8 USD per 1,000,000 = 0.00032 USD |\n\
          | price | 0.00105 + 0.00032 = 0.00137 USD |\n\
          | shown | rounded half-up to 4 places |\n"
     );

@@ -132,10 +132,10 @@ fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
     match m.metering {
         Metering::Token(t) => (
             format!(
-                "{} {currency} in\n{} {currency} out\nper {} tokens",
+                "{} {currency} in\n{} {currency} out\nper {}\ntokens",
                 exact(t.input),
                 exact(t.output),
-                t.per,
+                super::grouped(t.per),
             ),
             format!(
                 "chat: --input-tokens\nand --output-tokens{}",
