@@ -6,12 +6,13 @@
 //! short lines instead (and, with dated rates, the day and rates into one `date, rate` cell), so
 //! it fits an 80-column terminal. CSV, JSON and Markdown keep a column per part.
 //!
-//! Both tables are drawn by [`Drawer`]: held jobs and streamed ones, jobs and totals, go
+//! Both tables are drawn by [`Frame`]: held jobs and streamed ones, jobs and totals, go
 //! through the same code, so a long listing looks as a short one does.
 
 use std::io::{self, Write};
 
 use super::super::{BatchHeader, exact, grouped, money, rows};
+use super::frame::Frame;
 use crate::batch::{Defaults, MeteredRow, ModelTotal, Priced, Summary, Used};
 use crate::escape::escaped as esc;
 use crate::tariff::Metering;
@@ -29,8 +30,8 @@ pub const HELD_ROWS: usize = 10_000;
 #[derive(Default)]
 pub struct Batch {
     held: Vec<Vec<String>>,
-    /// The drawer, once rows stream.
-    streaming: Option<Drawer>,
+    /// The frame, once rows stream.
+    streaming: Option<Frame>,
 }
 
 /// `word` after `n`, with an `s` unless `n` is 1: `1 image`, `2 images`.
@@ -187,19 +188,16 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
     let layout = header.layout;
     let total = money(summary.price, places);
     if !layout.metered() {
-        let names = rows::total_columns(layout)
-            .iter()
-            .map(|c| (*c).to_owned())
-            .collect();
         let mut cells: Vec<Vec<String>> = summary
             .by_model
             .iter()
             .map(|m| rows::total_cells(layout, m, places, esc(&m.model.id).into_owned()))
             .collect();
         cells.push(rows::grand_total_cells(layout, summary, total));
-        return Drawer::new(names, vec![1, 2, 3, 4]).table(out, &cells);
+        let names = rows::total_columns(layout);
+        return Frame::new(names.into_iter(), |i| i > 0).table(out, &cells);
     }
-    let names = ["model", "kind", "jobs", "usage", "total"].map(String::from);
+    let names = ["model", "kind", "jobs", "usage", "total"];
     let mut cells: Vec<Vec<String>> = summary
         .by_model
         .iter()
@@ -224,7 +222,7 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
         },
         total,
     ]);
-    Drawer::new(names.to_vec(), vec![2, 4]).table(out, &cells)
+    Frame::new(names.into_iter(), |i| i == 2 || i == 4).table(out, &cells)
 }
 
 impl super::super::BatchSink for Batch {
@@ -261,13 +259,11 @@ impl super::super::BatchSink for Batch {
         header: &BatchHeader<'_>,
         summary: &Summary<'_>,
     ) -> io::Result<()> {
-        if let Some(drawer) = &self.streaming {
-            drawer.close(out)?;
-        } else if !self.held.is_empty() {
+        if self.streaming.is_none() && !self.held.is_empty() {
             self.stream(out, header)?;
-            if let Some(drawer) = &self.streaming {
-                drawer.close(out)?;
-            }
+        }
+        if let Some(frame) = &self.streaming {
+            frame.bottom(out)?;
         }
         totals(out, header, summary)?;
         let currency = esc(&header.tariff.currency);
@@ -293,13 +289,13 @@ impl Batch {
         extra: &[std::borrow::Cow<'_, str>],
     ) -> io::Result<()> {
         cells.extend(extra.iter().map(|e| esc(e).into_owned()));
-        if let Some(drawer) = &mut self.streaming {
-            let before = drawer.clone();
-            if drawer.widen(&cells) {
-                before.close(out)?;
-                drawer.open(out)?;
+        if let Some(frame) = &mut self.streaming {
+            if !frame.fits(&cells) {
+                frame.bottom(out)?;
+                frame.fit_row(&cells);
+                frame.top(out)?;
             }
-            return drawer.row(out, &cells);
+            return frame.row(out, &cells);
         }
         self.held.push(cells);
         if self.held.len() > HELD_ROWS {
@@ -310,118 +306,38 @@ impl Batch {
 
     /// Sizes the columns to the held rows, draws them, and streams from then on.
     fn stream(&mut self, out: &mut dyn Write, header: &BatchHeader<'_>) -> io::Result<()> {
-        let mut drawer = Drawer::new(job_names(header), job_right(header));
+        let names = job_names(header);
+        let right = job_right(header);
+        let mut frame = Frame::new(names.iter().map(String::as_str), |i| right.contains(&i));
         for row in &self.held {
-            drawer.widen(row);
+            frame.fit_row(row);
         }
-        drawer.open(out)?;
+        frame.top(out)?;
         for row in std::mem::take(&mut self.held) {
-            drawer.row(out, &row)?;
+            frame.row(out, &row)?;
         }
-        self.streaming = Some(drawer);
+        self.streaming = Some(frame);
         Ok(())
     }
 }
 
-/// Draws a table in comfy-table's `UTF8_FULL_CONDENSED` style a row at a time: columns as wide
-/// as the widest line seen, figures to the right, a cell of several lines over as many lines.
-#[derive(Clone)]
-pub(super) struct Drawer {
-    names: Vec<String>,
-    right: Vec<usize>,
-    widths: Vec<usize>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Drawer {
-    fn new(names: Vec<String>, right: Vec<usize>) -> Drawer {
-        let mut drawer = Drawer {
-            widths: vec![0; names.len()],
-            names: Vec::new(),
-            right,
-        };
-        drawer.widen(&names);
-        drawer.names = names;
-        drawer
-    }
-
-    /// Widens the columns to fit `cells`; whether any grew.
-    fn widen(&mut self, cells: &[String]) -> bool {
-        let mut wider = false;
-        for (w, cell) in self.widths.iter_mut().zip(cells) {
-            let need = cell
-                .lines()
-                .map(unicode_width::UnicodeWidthStr::width)
-                .max()
-                .unwrap_or(0);
-            if need > *w {
-                *w = need;
-                wider = true;
-            }
-        }
-        wider
-    }
-
-    /// A rule: `left`, then each column's `fill` joined by `join`, then `right`.
-    fn rule(&self, out: &mut dyn Write, [left, fill, join, right]: [char; 4]) -> io::Result<()> {
-        let mut line = String::new();
-        line.push(left);
-        for (i, &w) in self.widths.iter().enumerate() {
-            if i > 0 {
-                line.push(join);
-            }
-            line.extend(std::iter::repeat_n(fill, w + 2));
-        }
-        line.push(right);
-        writeln!(out, "{line}")
-    }
-
-    /// One row, over as many lines as its tallest cell.
-    fn row(&self, out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
-        let split: Vec<Vec<&str>> = cells.iter().map(|c| c.split('\n').collect()).collect();
-        let height = split.iter().map(Vec::len).max().unwrap_or(1);
-        for k in 0..height {
-            let mut line = String::from("│");
-            for (i, (lines, &w)) in split.iter().zip(&self.widths).enumerate() {
-                if i > 0 {
-                    line.push_str(" ┆");
-                }
-                let text = lines.get(k).copied().unwrap_or("");
-                let pad = w.saturating_sub(unicode_width::UnicodeWidthStr::width(text));
-                line.push(' ');
-                if self.right.contains(&i) {
-                    line.extend(std::iter::repeat_n(' ', pad));
-                    line.push_str(text);
-                } else {
-                    line.push_str(text);
-                    line.extend(std::iter::repeat_n(' ', pad));
-                }
-            }
-            line.push_str(" │");
-            writeln!(out, "{line}")?;
-        }
-        Ok(())
-    }
-
-    /// The top rule, the header and the header rule.
-    fn open(&self, out: &mut dyn Write) -> io::Result<()> {
-        self.rule(out, ['┌', '─', '┬', '┐'])?;
-        self.row(out, &self.names)?;
-        self.rule(out, ['╞', '═', '╪', '╡'])
-    }
-
-    fn close(&self, out: &mut dyn Write) -> io::Result<()> {
-        self.rule(out, ['└', '─', '┴', '┘'])
-    }
-
-    /// A whole table of `rows`, sized to them.
-    fn table(mut self, out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
-        for row in rows {
-            self.widen(row);
-        }
-        self.open(out)?;
-        for row in rows {
-            self.row(out, row)?;
-        }
-        self.close(out)
+    #[test]
+    fn a_usage_cell_names_the_parts_left_to_the_default() {
+        assert_eq!(defaults_line(Defaults::NONE), None);
+        assert_eq!(
+            defaults_line(Defaults::of_image(true, false, true)).as_deref(),
+            Some("default: steps, count")
+        );
+        assert_eq!(
+            defaults_line(Defaults::OUTPUT_CAP).as_deref(),
+            Some("default: output cap")
+        );
+        assert_eq!(counted(1, "image"), "1 image");
+        assert_eq!(counted(0, "image"), "0 images");
+        assert_eq!(counted(12_000, "token"), "12,000 tokens");
     }
 }

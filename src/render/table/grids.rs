@@ -1,9 +1,10 @@
 //! `--format table` of the grids: the price grid, its check against the published prices, and
-//! two tariffs' grids compared (`diff`), drawn row by row in a `Frame` where a grid may be too
+//! two tariffs' grids compared (`diff`), drawn row by row in a [`Frame`] where a grid may be too
 //! large to hold.
 
 use std::io::{self, Write};
 
+use super::frame::Frame;
 use super::new_table;
 use crate::escape::escaped as esc;
 use crate::render::{CheckView, GridView, exact, money, signed};
@@ -55,93 +56,6 @@ pub fn grid(out: &mut dyn Write, view: &GridView<'_>) -> io::Result<()> {
         out.write_all(&line)?;
     }
     frame.bottom(out)
-}
-
-/// A drawn table for a grid too large to hold: the widths are worked out from the values in a
-/// first pass, then the rows are drawn as they come, exactly as comfy-table draws a table in the
-/// `UTF8_FULL_CONDENSED` style with one space of padding (its contents are plain ASCII figures).
-struct Frame {
-    header: Vec<String>,
-    widths: Vec<usize>,
-    right: Vec<bool>,
-}
-
-impl Frame {
-    /// A frame with these column names, as wide as they are; `right(i)` right-aligns column i.
-    fn new<'a>(header: impl Iterator<Item = &'a str>, right: impl Fn(usize) -> bool) -> Frame {
-        let header: Vec<String> = header.map(str::to_owned).collect();
-        let widths = header.iter().map(|h| h.chars().count()).collect();
-        let right = (0..header.len()).map(right).collect();
-        Frame {
-            header,
-            widths,
-            right,
-        }
-    }
-
-    /// Widens column `i` to hold `width` characters.
-    fn fit(&mut self, i: usize, width: usize) {
-        if let Some(w) = self.widths.get_mut(i) {
-            *w = (*w).max(width);
-        }
-    }
-
-    fn rule(&self, out: &mut dyn Write, [left, fill, join, right]: [&str; 4]) -> io::Result<()> {
-        let mut line = String::from(left);
-        for (i, w) in self.widths.iter().enumerate() {
-            if i > 0 {
-                line.push_str(join);
-            }
-            for _ in 0..w + 2 {
-                line.push_str(fill);
-            }
-        }
-        line.push_str(right);
-        line.push('\n');
-        out.write_all(line.as_bytes())
-    }
-
-    /// The top rule, the header and the rule under it.
-    fn top(&self, out: &mut dyn Write) -> io::Result<()> {
-        self.rule(out, ["┌", "─", "┬", "┐"])?;
-        let mut line = Vec::new();
-        self.start(&mut line);
-        for (i, h) in self.header.iter().enumerate() {
-            self.cell(&mut line, i, h.as_bytes());
-        }
-        self.end(&mut line);
-        out.write_all(&line)?;
-        self.rule(out, ["╞", "═", "╪", "╡"])
-    }
-
-    fn bottom(&self, out: &mut dyn Write) -> io::Result<()> {
-        self.rule(out, ["└", "─", "┴", "┘"])
-    }
-
-    fn start(&self, line: &mut Vec<u8>) {
-        line.extend_from_slice("│".as_bytes());
-    }
-
-    /// Column `i`'s text, padded to its width (plain ASCII: one byte, one column).
-    fn cell(&self, line: &mut Vec<u8>, i: usize, text: &[u8]) {
-        if i > 0 {
-            line.extend_from_slice("┆".as_bytes());
-        }
-        let pad = self.widths[i].saturating_sub(text.len());
-        line.push(b' ');
-        if self.right[i] {
-            line.extend(std::iter::repeat_n(b' ', pad));
-            line.extend_from_slice(text);
-        } else {
-            line.extend_from_slice(text);
-            line.extend(std::iter::repeat_n(b' ', pad));
-        }
-        line.push(b' ');
-    }
-
-    fn end(&self, line: &mut Vec<u8>) {
-        line.extend_from_slice("│\n".as_bytes());
-    }
 }
 
 /// Every model's check, with a verdict line each.
@@ -312,72 +226,4 @@ fn diff_day(out: &mut dyn Write, day: &crate::diff::DayDiff<'_>) -> io::Result<(
         writeln!(out, "{table}")?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Draws `rows` under `header` with comfy-table and with a [`Frame`].
-    fn both(header: &[&str], right: &[usize], rows: &[Vec<&str>]) -> (String, String) {
-        let mut table = new_table(header.iter().map(|h| h.to_string()).collect(), right);
-        for row in rows {
-            table.add_row(row.clone());
-        }
-        let mut frame = Frame::new(header.iter().copied(), |i| right.contains(&i));
-        for row in rows {
-            for (i, text) in row.iter().enumerate() {
-                frame.fit(i, text.len());
-            }
-        }
-        let mut drawn = Vec::new();
-        frame.top(&mut drawn).unwrap();
-        for row in rows {
-            let mut line = Vec::new();
-            frame.start(&mut line);
-            for (i, text) in row.iter().enumerate() {
-                frame.cell(&mut line, i, text.as_bytes());
-            }
-            frame.end(&mut line);
-            drawn.extend_from_slice(&line);
-        }
-        frame.bottom(&mut drawn).unwrap();
-        (format!("{table}\n"), String::from_utf8(drawn).unwrap())
-    }
-
-    #[test]
-    fn a_frame_draws_what_comfy_table_draws() {
-        type Case<'a> = (&'a [&'a str], &'a [usize], Vec<Vec<&'a str>>);
-        let cases: [Case<'_>; 4] = [
-            (
-                &["steps", "256x256", "1024x1024"],
-                &[0, 1, 2],
-                vec![
-                    vec!["1", "0.0001", "0.0012"],
-                    vec!["1000", "12.3456", "1.2060"],
-                ],
-            ),
-            (
-                &["steps", "size", "old", "new", "difference", "change"],
-                &[0, 2, 3, 4, 5],
-                vec![
-                    vec!["10", "256x256", "0.0008", "0.0008", "+0.0001", "+10.00%"],
-                    vec![
-                        "1",
-                        "1x1",
-                        "0",
-                        "79228162514264337593543950335",
-                        "-0.00005",
-                        "from 0",
-                    ],
-                ],
-            ),
-            (&["x"], &[], vec![vec![""], vec!["a much longer value"]]),
-            (&["left", "right"], &[1], vec![]),
-        ];
-        for (header, right, rows) in cases {
-            let (comfy, frame) = both(header, right, &rows);
-            assert_eq!(frame, comfy);
-        }
-    }
 }

@@ -13,6 +13,7 @@ use crate::escape::escaped as esc;
 use crate::tariff::Tariff;
 
 mod batch;
+mod frame;
 pub mod grids;
 
 pub use batch::{Batch, HELD_ROWS};
