@@ -139,8 +139,11 @@ fn with_tips(mut e: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
         _ => None,
     };
     if let Some(tip) = tip {
-        // clap's "a similar argument exists" would point `--output` at `--max-output-tokens`.
+        // clap's "a similar argument exists" would point `--output` at `--max-output-tokens`,
+        // and so would its usage line: the command's own usage replaces it.
         e.remove(ContextKind::SuggestedArg);
+        let usage = command_in_use(args).render_usage();
+        e.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
         e.insert(
             ContextKind::Suggested,
             ContextValue::StyledStrs(vec![tip.into()]),
@@ -192,9 +195,11 @@ fn unknown_flag_tip(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
                 ),
             },
         };
-        let line: Vec<String> = rest.iter().map(|w| quoted(w)).collect();
+        let line: Vec<String> = std::iter::once("dis-price".to_owned())
+            .chain(rest.iter().map(|w| quoted(w)))
+            .collect();
         return Some(format!(
-            "dis-price writes to standard output; to write a file, redirect it: dis-price {} > {}",
+            "dis-price writes to standard output; to write a file, redirect it: {} > {}",
             line.join(" "),
             quoted(&file)
         ));
@@ -202,16 +207,30 @@ fn unknown_flag_tip(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
     // `--n` for `-n`: a one-letter flag takes one dash.
     let letter = flag.strip_prefix("--").filter(|l| l.chars().count() == 1)?;
     let short = letter.chars().next()?;
-    let cli = Cli::command();
-    let known = std::iter::once(&cli)
-        .chain(cli.get_subcommands())
-        .flat_map(clap::Command::get_arguments)
+    let command = command_in_use(args);
+    let known = command
+        .get_arguments()
         .find(|a| a.get_short() == Some(short))?;
     let long = known
         .get_long()
         .map(|l| format!(" (or --{l})"))
         .unwrap_or_default();
     Some(format!("a one-letter flag takes one dash: -{short}{long}"))
+}
+
+/// The command `args` run: the command named on the line, else the top level; built, so its
+/// usage names `dis-price`, and plain, as every message is.
+fn command_in_use(args: &[std::ffi::OsString]) -> clap::Command {
+    let mut cli = Cli::command().styles(clap::builder::Styles::plain());
+    cli.build();
+    let named = args.iter().skip(1).find_map(|a| {
+        cli.find_subcommand(a.to_string_lossy().as_ref())
+            .map(|c| c.get_name().to_owned())
+    });
+    match named.and_then(|name| cli.find_subcommand(&name).cloned()) {
+        Some(command) => command,
+        None => cli,
+    }
 }
 
 /// `word` as a shell would need it written: as it is when it holds only safe characters, else

@@ -227,4 +227,22 @@ fn tips_point_to_what_works() {
         err.contains("\n  tip: the shells: bash, elvish, fish, powershell, zsh; in ~/.bashrc, source <(dis-price completions bash)\n"),
         "{err}"
     );
+    // The usage under a tip is the command's own, not that of the flag clap found similar
+    // (`--output` is not `--max-output-tokens`).
+    let err = refused(dis().args(["batch", "jobs.csv", "--output", "out.csv"]));
+    assert!(
+        err.contains("\n\nUsage: dis-price batch [OPTIONS] [FILE]\n") && !err.contains("max-output"),
+        "{err}"
+    );
+    // With nothing else on the line, the redirection is still a command to copy.
+    let err = refused(dis().args(["--output", "x.txt"]));
+    assert!(
+        err.contains("redirect it: dis-price > x.txt\n\nUsage: dis-price [OPTIONS] [COMMAND]\n"),
+        "{err}"
+    );
+    // `--n` is pointed at `-n` only where the command takes it.
+    let err = refused(dis().args(["afford", "--budget", "1", "--n", "2"]));
+    assert!(err.contains("tip: a one-letter flag takes one dash: -n"), "{err}");
+    let err = refused(dis().args(["table", "--n", "2"]));
+    assert!(!err.contains("-n (or --count)"), "{err}");
 }
