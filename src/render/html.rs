@@ -6,10 +6,7 @@
 use std::io::{self, Write};
 
 use super::svg::{self, bars};
-use super::{
-    BatchHeader, CompareView, GridView, MeterGridView, count_change, line_percent, money, rows,
-    signed,
-};
+use super::{BatchHeader, CompareView, GridView, MeterGridView, TotalRow, money, rows};
 use crate::compare::Line;
 use crate::tariff::Tariff;
 
@@ -317,54 +314,17 @@ pub fn compare(out: &mut dyn Write, view: &CompareView<'_>) -> io::Result<()> {
     row(out, &header, |i| i > 0, true)?;
     writeln!(out, "</thead>\n<tbody>")?;
     let line_row = |out: &mut dyn Write, l: &Line, name: String| {
-        row(
-            out,
-            &[
-                name,
-                money(l.base.shown, base.tariff.display.decimals),
-                money(l.head.shown, head.tariff.display.decimals),
-                signed(l.shown_change, c.places),
-                line_percent(l),
-            ],
-            |i| i > 0,
-            false,
-        )
+        let cells: Vec<String> = std::iter::once(name).chain(view.line_cells(l)).collect();
+        row(out, &cells, |i| i > 0, false)
     };
-    line_row(out, t, "total".to_owned())?;
-    if view.two_tariffs()
-        && let Some(a) = t.attribution
-    {
-        for (name, shown) in [("prices", a.shown_prices), ("workload", a.shown_workload)] {
-            row(
-                out,
-                &[
-                    format!("of which {name}"),
-                    String::new(),
-                    String::new(),
-                    signed(shown, c.places),
-                    String::new(),
-                ],
-                |i| i > 0,
-                false,
-            )?;
-        }
-    }
-    for (name, b, h) in [
-        ("jobs", u128::from(t.base.jobs), u128::from(t.head.jobs)),
-        ("images", t.base.images, t.head.images),
-    ] {
-        row(
-            out,
-            &[
-                name.to_owned(),
-                b.to_string(),
-                h.to_string(),
-                count_change(b, h),
-                String::new(),
-            ],
-            |i| i > 0,
-            false,
-        )?;
+    for (what, cells) in view.total_rows() {
+        let name = match what {
+            TotalRow::Total => "total".to_owned(),
+            TotalRow::Part(name) => format!("of which {name}"),
+            TotalRow::Count(name) => name.to_owned(),
+        };
+        let cells: Vec<String> = std::iter::once(name).chain(cells).collect();
+        row(out, &cells, |i| i > 0, false)?;
     }
     for l in &c.models {
         line_row(out, l, format!("model {}", l.name))?;

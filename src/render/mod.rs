@@ -270,7 +270,63 @@ pub struct CompareView<'a> {
     pub head_label: Option<&'a str>,
 }
 
+/// What a row of a comparison's totals holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TotalRow {
+    /// The total cost.
+    Total,
+    /// A part of the total's change: `prices` or `workload` (with two tariffs they add up to
+    /// it).
+    Part(&'static str),
+    /// A count: `jobs` or `images`.
+    Count(&'static str),
+}
+
 impl CompareView<'_> {
+    /// A line's base, head, change and percent, as every human format shows them.
+    pub fn line_cells(&self, line: &crate::compare::Line) -> [String; 4] {
+        [
+            money(line.base.shown, self.base.tariff.display.decimals),
+            money(line.head.shown, self.head.tariff.display.decimals),
+            signed(line.shown_change, self.comparison.places),
+            line_percent(line),
+        ]
+    }
+
+    /// The rows of the comparison's totals, each with its base, head, change and percent
+    /// cells: the total; with two tariffs, what moved it (prices + workload = change); then the
+    /// jobs and images.
+    pub fn total_rows(&self) -> Vec<(TotalRow, [String; 4])> {
+        let t = &self.comparison.total;
+        let mut rows = vec![(TotalRow::Total, self.line_cells(t))];
+        if self.two_tariffs()
+            && let Some(a) = t.attribution
+        {
+            for (name, shown) in [("prices", a.shown_prices), ("workload", a.shown_workload)] {
+                let change = signed(shown, self.comparison.places);
+                rows.push((
+                    TotalRow::Part(name),
+                    [String::new(), String::new(), change, String::new()],
+                ));
+            }
+        }
+        for (name, b, h) in [
+            ("jobs", u128::from(t.base.jobs), u128::from(t.head.jobs)),
+            ("images", t.base.images, t.head.images),
+        ] {
+            rows.push((
+                TotalRow::Count(name),
+                [
+                    b.to_string(),
+                    h.to_string(),
+                    count_change(b, h),
+                    String::new(),
+                ],
+            ));
+        }
+        rows
+    }
+
     /// The currency both sides price in.
     pub fn currency(&self) -> &str {
         &self.head.tariff.currency

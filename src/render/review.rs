@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::markdown::cell;
-use super::{CompareView, count_change, line_percent, money, signed};
+use super::{CompareView, TotalRow, line_percent, money};
 use crate::compare::Line;
 use crate::review::{Gate, Judgement, Limit, Tier, Verdict};
 
@@ -218,39 +218,16 @@ pub fn markdown_text(view: &CompareView<'_>) -> String {
     ));
     text.push_str("| --- | ---: | ---: | ---: | ---: |\n");
     let money_row = |line: &Line, name: String| {
-        row([
-            name,
-            money(line.base.shown, base.tariff.display.decimals),
-            money(line.head.shown, head.tariff.display.decimals),
-            signed(line.shown_change, c.places),
-            line_percent(line),
-        ])
+        let [b, h, change, percent] = view.line_cells(line);
+        row([name, b, h, change, percent])
     };
-    text.push_str(&money_row(t, "**total**".to_owned()));
-    if view.two_tariffs()
-        && let Some(a) = t.attribution
-    {
-        for (name, shown) in [("prices", a.shown_prices), ("workload", a.shown_workload)] {
-            text.push_str(&row([
-                format!("of which {name}"),
-                String::new(),
-                String::new(),
-                signed(shown, c.places),
-                String::new(),
-            ]));
-        }
-    }
-    for (name, b, h) in [
-        ("jobs", u128::from(t.base.jobs), u128::from(t.head.jobs)),
-        ("images", t.base.images, t.head.images),
-    ] {
-        text.push_str(&row([
-            name.to_owned(),
-            b.to_string(),
-            h.to_string(),
-            count_change(b, h),
-            String::new(),
-        ]));
+    for (what, [b, h, change, percent]) in view.total_rows() {
+        let name = match what {
+            TotalRow::Total => "**total**".to_owned(),
+            TotalRow::Part(name) => format!("of which {name}"),
+            TotalRow::Count(name) => name.to_owned(),
+        };
+        text.push_str(&row([name, b, h, change, percent]));
     }
     let (sizes, more) = view.top_sizes();
     // Models and sizes: each row with the size of its change, for the cut.

@@ -231,7 +231,8 @@ fn tips_point_to_what_works() {
     // (`--output` is not `--max-output-tokens`).
     let err = refused(dis().args(["batch", "jobs.csv", "--output", "out.csv"]));
     assert!(
-        err.contains("\n\nUsage: dis-price batch [OPTIONS] [FILE]\n") && !err.contains("max-output"),
+        err.contains("\n\nUsage: dis-price batch [OPTIONS] [FILE]\n")
+            && !err.contains("max-output"),
         "{err}"
     );
     // With nothing else on the line, the redirection is still a command to copy.
@@ -242,7 +243,10 @@ fn tips_point_to_what_works() {
     );
     // `--n` is pointed at `-n` only where the command takes it.
     let err = refused(dis().args(["afford", "--budget", "1", "--n", "2"]));
-    assert!(err.contains("tip: a one-letter flag takes one dash: -n"), "{err}");
+    assert!(
+        err.contains("tip: a one-letter flag takes one dash: -n"),
+        "{err}"
+    );
     let err = refused(dis().args(["table", "--n", "2"]));
     assert!(!err.contains("-n (or --count)"), "{err}");
 }

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 
-use super::{exact, money, signed};
+use super::exact;
 use crate::escape::escaped as esc;
 use crate::tariff::Tariff;
 
@@ -158,7 +158,6 @@ fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
 
 /// A workload's cost change: a title, the totals, per model, and the sizes that changed most.
 pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result<()> {
-    use super::{count_change, line_percent};
     let (base, head, c) = (view.base, view.head, view.comparison);
     let currency = esc(view.currency());
     if base.file == head.file && view.two_tariffs() && !view.labelled() {
@@ -183,42 +182,18 @@ pub fn compare(out: &mut dyn Write, view: &super::CompareView<'_>) -> io::Result
     writeln!(out)?;
     let header = ["", "base", "head", "change", "percent"].map(String::from);
     let money_row = |line: &crate::compare::Line, name: String| {
-        vec![
-            name,
-            money(line.base.shown, base.tariff.display.decimals),
-            money(line.head.shown, head.tariff.display.decimals),
-            signed(line.shown_change, c.places),
-            line_percent(line),
-        ]
+        std::iter::once(name)
+            .chain(view.line_cells(line))
+            .collect::<Vec<_>>()
     };
-    let t = &c.total;
     let mut table = new_table(header.to_vec(), &[1, 2, 3, 4]);
-    table.add_row(money_row(t, "total".to_owned()));
-    // What moved the total, with two tariffs: prices + workload = change.
-    if view.two_tariffs()
-        && let Some(a) = t.attribution
-    {
-        for (name, shown) in [("prices", a.shown_prices), ("workload", a.shown_workload)] {
-            table.add_row(vec![
-                format!("  {name}"),
-                String::new(),
-                String::new(),
-                signed(shown, c.places),
-                String::new(),
-            ]);
-        }
-    }
-    for (name, b, h) in [
-        ("jobs", u128::from(t.base.jobs), u128::from(t.head.jobs)),
-        ("images", t.base.images, t.head.images),
-    ] {
-        table.add_row(vec![
-            name.to_owned(),
-            b.to_string(),
-            h.to_string(),
-            count_change(b, h),
-            String::new(),
-        ]);
+    for (what, cells) in view.total_rows() {
+        let name = match what {
+            super::TotalRow::Total => "total".to_owned(),
+            super::TotalRow::Part(name) => format!("  {name}"),
+            super::TotalRow::Count(name) => name.to_owned(),
+        };
+        table.add_row(std::iter::once(name).chain(cells).collect::<Vec<_>>());
     }
     writeln!(out, "{table}")?;
     let mut header = header.to_vec();
