@@ -8,14 +8,15 @@ use std::sync::Arc;
 
 use super::row::{InputError, InputFormat, MAX_LINE_BYTES};
 
-/// The form of a job file: `given` (`--input`), else the extension; `None` for standard input
-/// (`-`) without `given`, whose form the reader tells from its first bytes. The error says why
-/// the form cannot be told, and what would tell it.
+/// The form of a job file: `given` (`--input`), else the extension; `None` for a stream without
+/// `given`, whose form the reader tells from its first bytes: standard input (`-`), and any
+/// path that is not a regular file (`/dev/stdin`, a named pipe, `<(...)`), whose name tells
+/// nothing. The error says why the form cannot be told, and what would tell it.
 pub fn input_form(given: Option<InputFormat>, file: &Path) -> Result<Option<InputFormat>, String> {
     if let Some(form) = given {
         return Ok(Some(form));
     }
-    if file.as_os_str() == "-" {
+    if is_stream(file) {
         return Ok(None);
     }
     let ext = file
@@ -30,6 +31,12 @@ pub fn input_form(given: Option<InputFormat>, file: &Path) -> Result<Option<Inpu
             file.display()
         )),
     }
+}
+
+/// Whether `file` is standard input (`-`) or another stream rather than a file in a folder
+/// (`/dev/stdin`, a named pipe, `<(...)`): its name tells neither its form nor a folder.
+pub fn is_stream(file: &Path) -> bool {
+    file.as_os_str() == "-" || std::fs::metadata(file).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Opens a job file, or standard input for `-`; a directory is refused. `held` is the whole

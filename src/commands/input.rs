@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::batch::source::{input_form, open};
+use crate::batch::source::{input_form, is_stream, open};
 use crate::batch::{ReadOptions, Rows};
 use crate::cli::BatchArgs;
 use crate::error::Error;
@@ -26,9 +26,9 @@ pub(super) fn open_rows(
         ignore_keys: Box::leak(args.ignore_key.clone().into_boxed_slice()),
         max_output_tokens: args.max_output_tokens,
         seconds_per_char: args.seconds_per_char,
-        // An `audio` file is named from the job file's folder; from standard input, from the
-        // current one.
-        audio_base: (!super::load::is_stdin(file))
+        // An `audio` file is named from the job file's folder; from standard input or another
+        // stream, from the current one.
+        audio_base: (!is_stream(file))
             .then(|| file.parent())
             .flatten()
             .map(|dir| &*Box::leak(dir.to_path_buf().into_boxed_path())),

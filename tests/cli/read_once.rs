@@ -130,6 +130,67 @@ fn a_named_pipe_head_is_read_once() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "+0.0121");
 }
 
+/// A stream whose name tells nothing (`/dev/stdin`, a named pipe without an extension, `<(...)`)
+/// has its form told from its first line, as `-` has; a regular file still needs an extension
+/// or `--input`, and an `audio` file is named from the current folder, as from `-`.
+#[cfg(unix)]
+#[test]
+fn a_stream_without_an_extension_is_told_by_its_first_line() {
+    for (text, total) in [
+        ("steps,size\n20,512x512\n20,512x512\n", "0.0121"),
+        (IMAGE, "0.0060"),
+        (CHAT, "0.0002"),
+    ] {
+        let (code, out, err) = with_stdin(&["batch", "/dev/stdin", "--format", "plain"], text);
+        assert_eq!((code, out.trim()), (0, total), "{text}: {err}");
+        // As bash's process substitution gives it.
+        let (code, out, err) = run(assert_cmd::Command::new("bash")
+            .arg("-c")
+            .arg("\"$BIN\" batch <(printf %s \"$TEXT\") --format plain")
+            .env("BIN", env!("CARGO_BIN_EXE_dis-price"))
+            .env("TEXT", text)
+            .env_remove("DIS_PRICE_TARIFF"));
+        assert_eq!((code, out.trim()), (0, total), "{text}: {err}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("jobs");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_dis-price"))
+        .args(["batch", fifo.to_str().unwrap(), "--format", "plain"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::fs::write(&fifo, IMAGE).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0.0060");
+    // A regular file's name must tell.
+    let (_d, file) = temp_file("jobs.txt", b"steps,size\n20,512x512\n");
+    let (code, _, err) = run(dis().arg("batch").arg(&file));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "its extension is not .csv, .jsonl or .ndjson (give --input csv or --input jsonl)"
+        ),
+        "{err}"
+    );
+    // An audio file named by a stream's row is looked for in the current folder.
+    let here = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(dis()
+        .current_dir(here.path())
+        .args(["batch", "/dev/stdin"])
+        .write_stdin("model,audio\nChatterbox,missing.wav\n"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("audio \"missing.wav\": missing.wav: cannot be read"),
+        "{err}"
+    );
+}
+
 /// Standard input named twice by any of its names, or one named pipe on both sides, is refused
 /// before anything is read (the second reader would see it empty and pass every gate, or wait
 /// for a writer that never comes); a plain file on standard input may be named again by
