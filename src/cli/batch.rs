@@ -30,7 +30,7 @@ pub struct BatchArgs {
     )]
     pub file: PathBuf,
 
-    /// The input form [default: from the extension].
+    /// The input form [default: from the extension; a stream's from its first line].
     #[arg(long, value_enum, value_name = "FORM")]
     pub input: Option<InputFormat>,
 

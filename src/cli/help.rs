@@ -44,8 +44,8 @@ model matches an id, alias or display name in any case; prompt, seed, guidance_s
 response_format and OpenAI's user, quality, output_format, output_compression, background,
 moderation, stream, safety_identifier and partial_images of 0 are ignored, other keys refused
 unless named with --ignore-key). The form follows the
-extension (.csv, .jsonl, .ndjson) or --input; from stdin (-, or no FILE when stdin is a pipe), a first line starting with { means
-JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
+extension (.csv, .jsonl, .ndjson) or --input; from a stream (-, no FILE when stdin is a pipe,
+/dev/stdin, a named pipe, <(...)), a first line starting with { means JSON Lines. A missing field takes the model's default. Lines are read up to 1 MiB.
 
 With --baseline BASE, FILE is compared with BASE under the same tariff: the totals, the change
 and its percentage, jobs and images on each side, the change per model and the sizes that changed
