@@ -5,6 +5,10 @@ use clap_complete::Shell;
 
 use crate::cli::Cli;
 
+mod model_ids;
+
+pub use model_ids::bash_model_ids;
+
 /// The name the scripts complete.
 pub const BIN: &str = "dis-price";
 
@@ -95,42 +99,6 @@ pub fn bash_files_after_command(script: &str, cmd: &clap::Command) -> String {
             );
         fixed.replace_range(start..end, &body);
     }
-    fixed
-}
-
-/// The bash function that offers the tariff's model ids, each quoted for the shell
-/// (`Llama-3.1\ 8B`): the tariff of `--tariff` on the line, else `DIS_PRICE_TARIFF` or the
-/// built-in one, asked of the very `dis-price` being completed, at the time of the TAB.
-const BASH_MODELS: &str = r#"
-__dis_price_models() {
-    local IFS=$'\n' i word
-    local -a tariff=()
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        case "${COMP_WORDS[i]}" in
-            --tariff) tariff=(--tariff "${COMP_WORDS[i+1]}") ;;
-            --tariff=*) tariff=("${COMP_WORDS[i]}") ;;
-        esac
-    done
-    word=${cur//\\/}
-    word=${word#[\"\']}
-    COMPREPLY=($(compgen -W "$(command "${COMP_WORDS[0]}" "${tariff[@]}" models --format plain 2>/dev/null)" -- "${word}"))
-    # Inside quotes the id goes in as it is; outside, its blanks are escaped.
-    if ((${#COMPREPLY[@]})) && [[ ${COMP_WORDS[COMP_CWORD]} != [\"\']* ]]; then
-        COMPREPLY=($(printf '%q\n' "${COMPREPLY[@]}"))
-    fi
-    compopt +o default +o bashdefault 2>/dev/null
-    return 0
-}
-"#;
-
-/// Completes `--model` with the tariff's model ids instead of file names, through a shell
-/// function appended to the script (`__dis_price_models`).
-pub fn bash_model_ids(script: &str) -> String {
-    let files =
-        "                --model)\n                    COMPREPLY=($(compgen -f \"${cur}\"))\n";
-    let models = "                --model)\n                    __dis_price_models\n";
-    let mut fixed = script.replace(files, models);
-    fixed.push_str(BASH_MODELS);
     fixed
 }
 
