@@ -3,20 +3,7 @@
 //! ends in Enter and runs a stand-in `dis-price` function that prints the words it was given,
 //! so what TAB put on the line is what comes back.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-/// `PATH` with the `dis-price` under test first.
-fn path_with_binary() -> std::ffi::OsString {
-    let bin = Path::new(env!("CARGO_BIN_EXE_dis-price"));
-    std::env::join_paths(
-        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )
-    .expect("PATH")
-}
 
 /// Types `lines` (each ending in Enter) into an interactive bash in a folder holding one file,
 /// `jobs.csv`, and returns the words each line ran with, as `<word><word>`, one per line.
@@ -32,33 +19,13 @@ fn typed(lines: &[&str], tariff_env: Option<&Path>) -> Vec<String> {
         keys.push('\n');
     }
     keys.push_str("exit\n");
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", "bash --norc --noprofile -i", "/dev/null"])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", path_with_binary())
-        .env("HOME", dir.path())
-        .env("TERM", "dumb")
-        .env("INPUTRC", "/dev/null")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(path) = tariff_env {
-        cmd.env("DIS_PRICE_TARIFF", path);
-    }
-    let mut child = cmd.spawn().expect("script runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(keys.as_bytes())
-        .expect("type");
-    let out = child.wait_with_output().expect("script ends");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .filter_map(|l| l.trim_end_matches('\r').strip_prefix("ran:"))
-        .map(str::to_owned)
-        .collect()
+    let env = tariff_env.map(|path| ("DIS_PRICE_TARIFF", path));
+    crate::support::typed_on_a_terminal(
+        "bash --norc --noprofile -i",
+        dir.path(),
+        &keys,
+        env.as_slice(),
+    )
 }
 
 fn have_script() -> bool {

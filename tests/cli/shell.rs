@@ -8,20 +8,7 @@ use std::process::Command as Process;
 use clap::CommandFactory;
 use dis_price::cli::Cli;
 
-use crate::support::{assert_bad_input, dis, run, stdout_of};
-
-/// The folder of the binary under test, first on PATH, so the shells run that binary.
-fn path_with_binary() -> String {
-    let bin = Path::new(env!("CARGO_BIN_EXE_dis-price"))
-        .parent()
-        .expect("binary folder")
-        .to_path_buf();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest)))
-        .expect("PATH")
-        .to_string_lossy()
-        .into_owned()
-}
+use crate::support::{assert_bad_input, dis, path_with_binary, run, stdout_of};
 
 /// Whether `program` can be run: a missing one skips the test, saying so, and fails it under
 /// CI (see [`crate::support::require_tool`]).
