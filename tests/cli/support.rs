@@ -102,8 +102,9 @@ pub fn typed_on_a_terminal(
     env: &[(&str, &std::path::Path)],
 ) -> Vec<String> {
     use std::process::Stdio;
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", shell, "/dev/null"])
+    // `timeout` ends a shell still waiting for input, such as a quote TAB failed to close.
+    let mut cmd = std::process::Command::new("timeout");
+    cmd.args(["120", "script", "-qec", shell, "/dev/null"])
         .current_dir(dir)
         .env_clear()
         .env("PATH", path_with_binary())
