@@ -9,21 +9,34 @@
 //! leading `~/` the home folder) where the shell can tell them.
 
 /// The bash function that offers the tariff's model ids, each quoted for the shell
-/// (`Llama-3.1\ 8B`): the tariff of `--tariff` on the line, else `DIS_PRICE_TARIFF` or the
-/// built-in one, asked of the very `dis-price` being completed, at the time of the TAB.
+/// (`Llama-3.1\ 8B`). `COMP_WORDS` holds words as typed, quotes and all, and splits
+/// `--tariff=FILE` at the `=`; the tariff's path is unquoted in its usual forms (`'a b'`,
+/// `"a b"`, `a\ b`, `~/a`). Standard input is closed to the command: `--tariff -` would wait for
+/// a tariff on the terminal.
 const BASH_MODELS: &str = r#"
 __dis_price_models() {
     local IFS=$'\n' i word
     local -a tariff=()
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            --tariff) tariff=(--tariff "${COMP_WORDS[i+1]}") ;;
-            --tariff=*) tariff=("${COMP_WORDS[i]}") ;;
+            --tariff | --tariff=*)
+                word=${COMP_WORDS[i]#--tariff}
+                word=${word#=}
+                if [[ -z $word ]]; then
+                    word=${COMP_WORDS[i+1]}
+                    [[ $word == = ]] && word=${COMP_WORDS[i+2]}
+                fi
+                case $word in
+                    \'*\' | \"*\") word=${word:1:${#word}-2} ;;
+                    *) word=${word//\\/}; [[ $word == "~/"* ]] && word=$HOME/${word:2} ;;
+                esac
+                tariff=(--tariff "$word")
+                ;;
         esac
     done
     word=${cur//\\/}
     word=${word#[\"\']}
-    COMPREPLY=($(compgen -W "$(command "${COMP_WORDS[0]}" "${tariff[@]}" models --format plain 2>/dev/null)" -- "${word}"))
+    COMPREPLY=($(compgen -W "$(command "${COMP_WORDS[0]}" "${tariff[@]}" models --format plain </dev/null 2>/dev/null)" -- "${word}"))
     # Inside quotes the id goes in as it is; outside, its blanks are escaped.
     if ((${#COMPREPLY[@]})) && [[ ${COMP_WORDS[COMP_CWORD]} != [\"\']* ]]; then
         COMPREPLY=($(printf '%q\n' "${COMPREPLY[@]}"))

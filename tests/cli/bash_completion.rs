@@ -10,6 +10,12 @@ use std::path::Path;
 fn typed(lines: &[&str], tariff_env: Option<&Path>) -> Vec<String> {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("jobs.csv"), "steps,size\n20,512\n").expect("write");
+    let env = tariff_env.map(|path| ("DIS_PRICE_TARIFF", path));
+    typed_in(dir.path(), lines, env.as_slice())
+}
+
+/// [`typed`] in `dir`, with `env` (which may set HOME).
+fn typed_in(dir: &Path, lines: &[&str], env: &[(&str, &Path)]) -> Vec<String> {
     let mut keys = String::from(
         "source <(dis-price completions bash)\n\
          dis-price() { printf 'ran:'; printf '<%s>' \"$@\"; printf '\\n'; }\n",
@@ -19,13 +25,7 @@ fn typed(lines: &[&str], tariff_env: Option<&Path>) -> Vec<String> {
         keys.push('\n');
     }
     keys.push_str("exit\n");
-    let env = tariff_env.map(|path| ("DIS_PRICE_TARIFF", path));
-    crate::support::typed_on_a_terminal(
-        "bash --norc --noprofile -i",
-        dir.path(),
-        &keys,
-        env.as_slice(),
-    )
+    crate::support::typed_on_a_terminal("bash --norc --noprofile -i", dir, &keys, env)
 }
 
 fn have_script() -> bool {
@@ -72,6 +72,31 @@ fn model_ids_come_from_the_tariff_in_use() {
         typed(&["dis-price --model Chat\t"], Some(&path)),
         ["<--model><Chatterbox-2>"]
     );
+}
+
+/// bash keeps a word's quotes in `COMP_WORDS` and splits `--tariff=FILE` at the `=`: the path is
+/// read as the command will get it. `--tariff -` offers nothing and does not wait for a tariff
+/// on the terminal (it would swallow the lines typed after it, and the shell would time out).
+#[test]
+fn model_ids_come_from_the_tariff_however_its_path_is_written() {
+    if !have_script() {
+        return;
+    }
+    let dir = crate::shell::model_ids::with_renamed_tariff();
+    let mut lines: Vec<String> = crate::shell::model_ids::TARIFF_ON_THE_LINE
+        .iter()
+        .chain(&["dis-price --tariff=my\\ tariffs/mine.toml afford --model Chat"])
+        .map(|line| format!("{line}\t"))
+        .collect();
+    lines.push("dis-price --tariff - --model Chat\t".to_owned());
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let got = typed_in(dir.path(), &lines, &[("HOME", &dir.path().join("home"))]);
+    assert_eq!(got.len(), lines.len(), "{got:?}");
+    let (last, renamed) = got.split_last().unwrap();
+    for words in renamed {
+        assert!(words.ends_with("<--model><Chatterbox-2>"), "{got:?}");
+    }
+    assert_eq!(last, "<--tariff><-><--model><Chat>");
 }
 
 #[test]

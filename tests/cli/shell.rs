@@ -10,7 +10,7 @@ use dis_price::cli::Cli;
 
 use crate::support::{assert_bad_input, dis, path_with_binary, run, stdout_of};
 
-mod model_ids;
+pub(crate) mod model_ids;
 
 /// Whether `program` can be run: a missing one skips the test, saying so, and fails it under
 /// CI (see [`crate::support::require_tool`]).

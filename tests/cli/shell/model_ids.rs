@@ -41,7 +41,7 @@ fn builtin_ids() -> Vec<String> {
 
 /// The shell's folder ([`workdir`]) with the built-in tariff, Chatterbox renamed Chatterbox-2,
 /// as `my tariffs/mine.toml` and as `mine.toml` in the shells' home.
-fn with_renamed_tariff() -> tempfile::TempDir {
+pub(crate) fn with_renamed_tariff() -> tempfile::TempDir {
     let dir = workdir();
     let tariff = crate::support::edited("[models.Chatterbox]", "[models.Chatterbox-2]");
     std::fs::create_dir(dir.path().join("my tariffs")).unwrap();
@@ -50,8 +50,9 @@ fn with_renamed_tariff() -> tempfile::TempDir {
     dir
 }
 
-/// Lines naming the renamed tariff in each way a user may write it, before or after the command.
-const TARIFF_ON_THE_LINE: &[&str] = &[
+/// Lines naming the renamed tariff in each way a user may write it, before or after the command
+/// (bash's tests use them too).
+pub(crate) const TARIFF_ON_THE_LINE: &[&str] = &[
     "dis-price --tariff 'my tariffs/mine.toml' --model Chat",
     "dis-price --tariff my\\ tariffs/mine.toml table --model Chat",
     "dis-price check --tariff=\"my tariffs/mine.toml\" --model Chat",
