@@ -90,11 +90,11 @@ pub fn path_with_binary() -> std::ffi::OsString {
 }
 
 /// Types `keys` into an interactive shell on a terminal (`script` gives it one), started by the
-/// command line `shell` (`bash --norc --noprofile -i`) in `dir`, which is also its home, with
-/// TERM=dumb, PATH from [`path_with_binary`], `env`, and nothing else of the test's environment.
-/// `keys` define
-/// a stand-in `dis-price` that prints `ran:` and its words as `<word><word>`; each line it ran
-/// with comes back as `<word><word>`, so what TAB put on the line is what comes back.
+/// command line `shell` (`bash --norc --noprofile -i`) in `dir`, which is also its home unless
+/// `env` sets HOME, with TERM=dumb, PATH from [`path_with_binary`], `env`, and nothing else of
+/// the test's environment. `keys` define a stand-in `dis-price` that prints `ran:` and its words
+/// as `<word><word>`; each line it ran with comes back as `<word><word>`, so what TAB put on the
+/// line is what comes back.
 pub fn typed_on_a_terminal(
     shell: &str,
     dir: &std::path::Path,
