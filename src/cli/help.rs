@@ -140,8 +140,8 @@ Examples:
   source <(dis-price completions bash)        in ~/.bashrc: works with or without bash-completion
   source <(dis-price completions zsh)         in ~/.zshrc, after compinit
 
-Shells: bash, elvish, fish, powershell, zsh. --model <TAB> offers the tariff's models (of
---tariff or DIS_PRICE_TARIFF when set, at the time of the TAB).";
+Shells: bash, elvish, fish, powershell, zsh. In bash, zsh and fish, --model <TAB> offers the
+tariff's models (of --tariff or DIS_PRICE_TARIFF when set, at the time of the TAB).";
 
 /// After `dis-price man --help`.
 pub(super) const MAN: &str = "\

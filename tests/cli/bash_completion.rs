@@ -3,26 +3,19 @@
 //! ends in Enter and runs a stand-in `dis-price` function that prints the words it was given,
 //! so what TAB put on the line is what comes back.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-/// `PATH` with the `dis-price` under test first.
-fn path_with_binary() -> std::ffi::OsString {
-    let bin = Path::new(env!("CARGO_BIN_EXE_dis-price"));
-    std::env::join_paths(
-        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )
-    .expect("PATH")
-}
 
 /// Types `lines` (each ending in Enter) into an interactive bash in a folder holding one file,
 /// `jobs.csv`, and returns the words each line ran with, as `<word><word>`, one per line.
 fn typed(lines: &[&str], tariff_env: Option<&Path>) -> Vec<String> {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("jobs.csv"), "steps,size\n20,512\n").expect("write");
+    let env = tariff_env.map(|path| ("DIS_PRICE_TARIFF", path));
+    typed_in(dir.path(), lines, env.as_slice())
+}
+
+/// [`typed`] in `dir`, with `env` (which may set HOME).
+fn typed_in(dir: &Path, lines: &[&str], env: &[(&str, &Path)]) -> Vec<String> {
     let mut keys = String::from(
         "source <(dis-price completions bash)\n\
          dis-price() { printf 'ran:'; printf '<%s>' \"$@\"; printf '\\n'; }\n",
@@ -32,33 +25,7 @@ fn typed(lines: &[&str], tariff_env: Option<&Path>) -> Vec<String> {
         keys.push('\n');
     }
     keys.push_str("exit\n");
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", "bash --norc --noprofile -i", "/dev/null"])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", path_with_binary())
-        .env("HOME", dir.path())
-        .env("TERM", "dumb")
-        .env("INPUTRC", "/dev/null")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(path) = tariff_env {
-        cmd.env("DIS_PRICE_TARIFF", path);
-    }
-    let mut child = cmd.spawn().expect("script runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(keys.as_bytes())
-        .expect("type");
-    let out = child.wait_with_output().expect("script ends");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .filter_map(|l| l.trim_end_matches('\r').strip_prefix("ran:"))
-        .map(str::to_owned)
-        .collect()
+    crate::support::typed_on_a_terminal("bash --norc --noprofile -i", dir, &keys, env)
 }
 
 fn have_script() -> bool {
@@ -105,6 +72,31 @@ fn model_ids_come_from_the_tariff_in_use() {
         typed(&["dis-price --model Chat\t"], Some(&path)),
         ["<--model><Chatterbox-2>"]
     );
+}
+
+/// bash keeps a word's quotes in `COMP_WORDS` and splits `--tariff=FILE` at the `=`: the path is
+/// read as the command will get it. `--tariff -` offers nothing and does not wait for a tariff
+/// on the terminal (it would swallow the lines typed after it, and the shell would time out).
+#[test]
+fn model_ids_come_from_the_tariff_however_its_path_is_written() {
+    if !have_script() {
+        return;
+    }
+    let dir = crate::shell::model_ids::with_renamed_tariff();
+    let mut lines: Vec<String> = crate::shell::model_ids::TARIFF_ON_THE_LINE
+        .iter()
+        .chain(&["dis-price --tariff=my\\ tariffs/mine.toml afford --model Chat"])
+        .map(|line| format!("{line}\t"))
+        .collect();
+    lines.push("dis-price --tariff - --model Chat\t".to_owned());
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let got = typed_in(dir.path(), &lines, &[("HOME", &dir.path().join("home"))]);
+    assert_eq!(got.len(), lines.len(), "{got:?}");
+    let (last, renamed) = got.split_last().unwrap();
+    for words in renamed {
+        assert!(words.ends_with("<--model><Chatterbox-2>"), "{got:?}");
+    }
+    assert_eq!(last, "<--tariff><-><--model><Chat>");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Shell integration: completions run in real bash, zsh and fish; every man page through groff;
 //! colour by flag and environment. A missing shell or groff skips its test with a message on
-//! stderr (CI installs them: see .ci/run).
+//! stderr (CI installs them: see .ci/run). `--model <TAB>` in zsh and fish: [`model_ids`].
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -8,20 +8,9 @@ use std::process::Command as Process;
 use clap::CommandFactory;
 use dis_price::cli::Cli;
 
-use crate::support::{assert_bad_input, dis, run, stdout_of};
+use crate::support::{assert_bad_input, dis, path_with_binary, run, stdout_of};
 
-/// The folder of the binary under test, first on PATH, so the shells run that binary.
-fn path_with_binary() -> String {
-    let bin = Path::new(env!("CARGO_BIN_EXE_dis-price"))
-        .parent()
-        .expect("binary folder")
-        .to_path_buf();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest)))
-        .expect("PATH")
-        .to_string_lossy()
-        .into_owned()
-}
+pub(crate) mod model_ids;
 
 /// Whether `program` can be run: a missing one skips the test, saying so, and fails it under
 /// CI (see [`crate::support::require_tool`]).
@@ -177,30 +166,42 @@ fn zsh_completes_commands_flags_values_and_files() {
         return;
     }
     let dir = workdir();
-    let functions = dir.path().join("functions");
-    std::fs::create_dir(&functions).unwrap();
-    std::fs::write(
-        functions.join("_dis-price"),
-        stdout_of(&["completions", "zsh"]),
-    )
-    .unwrap();
-    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/shell/capture.zsh");
     let cases = CASES
         .iter()
         .copied()
         .chain([("dis-price batch mi", &["mine.toml"][..])]);
     for (line, want) in cases {
-        // `timeout` ends a harness that waits forever on a prompt that never comes.
-        let out = shell("timeout", dir.path())
-            .arg("120")
-            .args(["zsh", "-f"])
-            .arg(&harness)
-            .arg(&functions)
-            .arg(line)
-            .output()
-            .expect("zsh runs");
+        let out = zsh_completing(dir.path(), line).output().expect("zsh runs");
         assert_eq!(lines(out, line), want, "zsh: {line:?}");
     }
+}
+
+/// The folder of zsh functions holding `_dis-price`, in `dir`, written on first use.
+fn zsh_functions(dir: &Path) -> PathBuf {
+    let functions = dir.join("functions");
+    if !functions.exists() {
+        std::fs::create_dir(&functions).unwrap();
+        std::fs::write(
+            functions.join("_dis-price"),
+            stdout_of(&["completions", "zsh"]),
+        )
+        .unwrap();
+    }
+    functions
+}
+
+/// zsh, ready to print what TAB offers for `line` (the last word being completed), one per
+/// line, through tests/cli/shell/capture.zsh; read the output with [`lines`].
+fn zsh_completing(dir: &Path, line: &str) -> Process {
+    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/shell/capture.zsh");
+    // `timeout` ends a harness that waits forever on a prompt that never comes.
+    let mut zsh = shell("timeout", dir);
+    zsh.arg("120")
+        .args(["zsh", "-f"])
+        .arg(harness)
+        .arg(zsh_functions(dir))
+        .arg(line);
+    zsh
 }
 
 #[test]
@@ -214,14 +215,21 @@ fn fish_completes_commands_flags_values_and_files() {
         .copied()
         .chain([("dis-price batch mi", &["mine.toml"][..])]);
     for (line, want) in cases {
-        let out = shell("fish", dir.path())
-            .args(["--no-config", "-c"])
-            .arg("dis-price completions fish | source; complete -C $argv[1]")
-            .arg(line)
+        let out = fish_completing(dir.path(), line)
             .output()
             .expect("fish runs");
         assert_eq!(lines(out, line), want, "fish: {line:?}");
     }
+}
+
+/// fish, ready to print what TAB offers for `line` (`complete -C`), one per line with its
+/// description after a tab; read the output with [`lines`].
+fn fish_completing(dir: &Path, line: &str) -> Process {
+    let mut fish = shell("fish", dir);
+    fish.args(["--no-config", "-c"])
+        .arg("dis-price completions fish | source; complete -C $argv[1]")
+        .arg(line);
+    fish
 }
 
 /// Every page name: `dis-price`, then one per command, from clap's definitions.

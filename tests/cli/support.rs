@@ -78,6 +78,58 @@ pub fn edited(from: &str, to: &str) -> String {
     BUILTIN.replacen(from, to, 1)
 }
 
+/// `PATH` with the folder of the `dis-price` under test first, so a shell runs that binary.
+pub fn path_with_binary() -> std::ffi::OsString {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_dis-price"));
+    std::env::join_paths(
+        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH")
+}
+
+/// Types `keys` into an interactive shell on a terminal (`script` gives it one), started by the
+/// command line `shell` (`bash --norc --noprofile -i`) in `dir`, which is also its home unless
+/// `env` sets HOME, with TERM=dumb, PATH from [`path_with_binary`], `env`, and nothing else of
+/// the test's environment. `keys` define a stand-in `dis-price` that prints `ran:` and its words
+/// as `<word><word>`; each line it ran with comes back as `<word><word>`, so what TAB put on the
+/// line is what comes back.
+pub fn typed_on_a_terminal(
+    shell: &str,
+    dir: &std::path::Path,
+    keys: &str,
+    env: &[(&str, &std::path::Path)],
+) -> Vec<String> {
+    use std::process::Stdio;
+    // `timeout` ends a shell still waiting for input, such as a quote TAB failed to close.
+    let mut cmd = std::process::Command::new("timeout");
+    cmd.args(["120", "script", "-qec", shell, "/dev/null"])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", path_with_binary())
+        .env("HOME", dir)
+        .env("TERM", "dumb")
+        .env("INPUTRC", "/dev/null")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("script runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(keys.as_bytes())
+        .expect("type");
+    let out = child.wait_with_output().expect("script ends");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .filter_map(|l| l.trim_end_matches('\r').strip_prefix("ran:"))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Whether `program` (a name on PATH, or an absolute path) can be run, for `test`, which needs
 /// it. When it cannot: under CI (`CI` set and not empty) the test fails, since `.ci/run`
 /// installs every tool the tests use; elsewhere the test is skipped, saying so on the real

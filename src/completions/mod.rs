@@ -5,6 +5,10 @@ use clap_complete::Shell;
 
 use crate::cli::Cli;
 
+mod model_ids;
+
+pub use model_ids::{bash_model_ids, fish_model_ids, zsh_model_ids};
+
 /// The name the scripts complete.
 pub const BIN: &str = "dis-price";
 
@@ -21,11 +25,11 @@ pub fn script(shell: Shell) -> Vec<u8> {
             let fixed = bash_files_after_command(&fixed, &cmd);
             bash_model_ids(&fixed).into_bytes()
         }
-        Shell::Zsh => fix_zsh_top_level(&text, BIN).into_bytes(),
+        Shell::Zsh => zsh_model_ids(&fix_zsh_top_level(&text, BIN)).into_bytes(),
         Shell::Fish => {
             let mut fixed = fix_fish_value_at_top(&fix_fish_dollars(&text));
             fixed.push_str(&fish_positional_values(&cmd));
-            fixed.into_bytes()
+            fish_model_ids(&fixed).into_bytes()
         }
         _ => script,
     }
@@ -33,7 +37,8 @@ pub fn script(shell: Shell) -> Vec<u8> {
 
 /// The command line as the completion scripts see it: a value that is not a path (a number, a
 /// size, a list, a day, an amount) completes to nothing instead of to file names, which is
-/// what a value with no hint gets. `--model` is left to [`bash_model_ids`].
+/// what a value with no hint gets. `--model` is left to [`bash_model_ids`], [`zsh_model_ids`]
+/// and [`fish_model_ids`].
 pub fn for_completion(cmd: clap::Command) -> clap::Command {
     fn no_files(arg: clap::Arg) -> clap::Arg {
         use clap::ValueHint;
@@ -95,42 +100,6 @@ pub fn bash_files_after_command(script: &str, cmd: &clap::Command) -> String {
             );
         fixed.replace_range(start..end, &body);
     }
-    fixed
-}
-
-/// The bash function that offers the tariff's model ids, each quoted for the shell
-/// (`Llama-3.1\ 8B`): the tariff of `--tariff` on the line, else `DIS_PRICE_TARIFF` or the
-/// built-in one, asked of the very `dis-price` being completed, at the time of the TAB.
-const BASH_MODELS: &str = r#"
-__dis_price_models() {
-    local IFS=$'\n' i word
-    local -a tariff=()
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        case "${COMP_WORDS[i]}" in
-            --tariff) tariff=(--tariff "${COMP_WORDS[i+1]}") ;;
-            --tariff=*) tariff=("${COMP_WORDS[i]}") ;;
-        esac
-    done
-    word=${cur//\\/}
-    word=${word#[\"\']}
-    COMPREPLY=($(compgen -W "$(command "${COMP_WORDS[0]}" "${tariff[@]}" models --format plain 2>/dev/null)" -- "${word}"))
-    # Inside quotes the id goes in as it is; outside, its blanks are escaped.
-    if ((${#COMPREPLY[@]})) && [[ ${COMP_WORDS[COMP_CWORD]} != [\"\']* ]]; then
-        COMPREPLY=($(printf '%q\n' "${COMPREPLY[@]}"))
-    fi
-    compopt +o default +o bashdefault 2>/dev/null
-    return 0
-}
-"#;
-
-/// Completes `--model` with the tariff's model ids instead of file names, through a shell
-/// function appended to the script (`__dis_price_models`).
-pub fn bash_model_ids(script: &str) -> String {
-    let files =
-        "                --model)\n                    COMPREPLY=($(compgen -f \"${cur}\"))\n";
-    let models = "                --model)\n                    __dis_price_models\n";
-    let mut fixed = script.replace(files, models);
-    fixed.push_str(BASH_MODELS);
     fixed
 }
 
@@ -345,12 +314,17 @@ mod tests {
     fn upstream_zsh_reads_top_level_options_after_the_command() {
         let raw = upstream(Shell::Zsh);
         assert!(!raw.contains("-A '-*'"));
-        let fixed = String::from_utf8(script(Shell::Zsh)).unwrap();
+        let fixed = fix_zsh_top_level(&raw, BIN);
         assert_eq!(fixed.matches("-A '-*'").count(), 1);
         assert_eq!(
             fixed.replacen(" -A '-*'", "", 1),
             raw,
             "only the top level's call changes"
+        );
+        // The script is this fix, then the model ids (whose own test is in model_ids.rs).
+        assert_eq!(
+            String::from_utf8(script(Shell::Zsh)).unwrap(),
+            zsh_model_ids(&fixed)
         );
     }
 
@@ -363,8 +337,10 @@ mod tests {
         let fixed = String::from_utf8(script(Shell::Fish)).unwrap();
         assert!(fixed.contains("for \\$(...)'"));
         assert_eq!(
-            fix_fish_value_at_top(&raw.replace("$(...)", "\\$(...)"))
-                + &fish_positional_values(&for_completion(Cli::command())),
+            fish_model_ids(
+                &(fix_fish_value_at_top(&raw.replace("$(...)", "\\$(...)"))
+                    + &fish_positional_values(&for_completion(Cli::command())))
+            ),
             fixed
         );
         // Outside a value list, and once escaped, nothing changes.
