@@ -1,5 +1,5 @@
 //! `--format table` of the grids: the price grid, its check against the published prices, and
-//! two tariffs' grids compared (`diff`), drawn row by row in a [`Frame`] where a grid may be too
+//! two tariffs' grids compared (`diff`), drawn row by row in a `Frame` where a grid may be too
 //! large to hold.
 
 use std::io::{self, Write};
