@@ -142,6 +142,7 @@ fn with_tips(mut e: clap::Error, args: &[std::ffi::OsString]) -> clap::Error {
         // clap's "a similar argument exists" would point `--output` at `--max-output-tokens`,
         // and so would its usage line: the command's own usage replaces it.
         e.remove(ContextKind::SuggestedArg);
+        e.remove(ContextKind::TrailingArg);
         let usage = command_in_use(args).render_usage();
         e.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
         e.insert(
@@ -208,14 +209,29 @@ fn unknown_flag_tip(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
     let letter = flag.strip_prefix("--").filter(|l| l.chars().count() == 1)?;
     let short = letter.chars().next()?;
     let command = command_in_use(args);
-    let known = command
+    match command
         .get_arguments()
-        .find(|a| a.get_short() == Some(short))?;
-    let long = known
-        .get_long()
-        .map(|l| format!(" (or --{l})"))
-        .unwrap_or_default();
-    Some(format!("a one-letter flag takes one dash: -{short}{long}"))
+        .find(|a| a.get_short() == Some(short))
+    {
+        Some(known) => {
+            let long = known
+                .get_long()
+                .map(|l| format!(" (or --{l})"))
+                .unwrap_or_default();
+            Some(format!("a one-letter flag takes one dash: -{short}{long}"))
+        }
+        // A flag of another command (`-n` of one job, given to `batch`): this one has none.
+        None => {
+            let cli = Cli::command();
+            let elsewhere = std::iter::once(&cli)
+                .chain(cli.get_subcommands())
+                .flat_map(clap::Command::get_arguments)
+                .any(|a| a.get_short() == Some(short));
+            let name = command.get_bin_name().unwrap_or("dis-price").to_owned();
+            elsewhere
+                .then(|| format!("{name} takes no -{short}; {name} --help lists what it takes"))
+        }
+    }
 }
 
 /// The command `args` run: the command named on the line, else the top level; built, so its
@@ -223,10 +239,31 @@ fn unknown_flag_tip(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
 fn command_in_use(args: &[std::ffi::OsString]) -> clap::Command {
     let mut cli = Cli::command().styles(clap::builder::Styles::plain());
     cli.build();
-    let named = args.iter().skip(1).find_map(|a| {
-        cli.find_subcommand(a.to_string_lossy().as_ref())
-            .map(|c| c.get_name().to_owned())
-    });
+    // The first word that is neither a flag nor a flag's value names the command.
+    let takes_value =
+        |found: Option<&clap::Arg>| found.is_some_and(|a| a.get_action().takes_values());
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    let mut named = None;
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value_follows = if let Some(long) = word.strip_prefix("--") {
+            !long.contains('=')
+                && takes_value(cli.get_arguments().find(|a| a.get_long() == Some(long)))
+        } else if let Some(short) = word.strip_prefix('-').filter(|s| !s.is_empty()) {
+            let mut letters = short.chars();
+            let letter = letters.next();
+            letters.next().is_none()
+                && takes_value(cli.get_arguments().find(|a| a.get_short() == letter))
+        } else {
+            named = Some(word.into_owned());
+            break;
+        };
+        if value_follows {
+            words.next();
+        }
+    }
     match named.and_then(|name| cli.find_subcommand(&name).cloned()) {
         Some(command) => command,
         None => cli,

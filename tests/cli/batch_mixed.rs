@@ -748,4 +748,35 @@ fn a_mixed_drawn_table_fits_80_columns() {
     let (table, widest) = drawn(&out);
     assert!(table[1].contains("┆ date, rate"), "{out}");
     assert!(widest <= 80, "{out}");
+
+    // Dated rates with an estimate, a bound and an image at the API's defaults; and an
+    // image-only tariff's listing of request bodies, each part marked as a default: the cells
+    // of words break to fit.
+    let fixture = |name: &str| format!("{}/tests/readme/{name}", env!("CARGO_MANIFEST_DIR"));
+    let defaults = format!(
+        "{}\n{RESULT}\n{REQUEST}\n",
+        r#"{"model":"flux-dev","prompt":"a cat"}"#
+    );
+    let (_w, bodies) = temp_file("bodies.jsonl", defaults.as_bytes());
+    let image_only = "{\"prompt\":\"a cat\"}\n{\"prompt\":\"a dog\",\"n\":2}\n";
+    let (_i, images) = temp_file("images.jsonl", image_only.as_bytes());
+    for (tariff, file, args) in [
+        ("chat-prices.toml", fixture("workload.jsonl"), &args[..]),
+        ("chat-prices.toml", bodies.display().to_string(), &[][..]),
+        ("old.toml", images.display().to_string(), &[][..]),
+    ] {
+        let (code, out, err) = run(dis()
+            .arg("--tariff")
+            .arg(fixture(tariff))
+            .arg("batch")
+            .arg(&file)
+            .args(args));
+        assert_eq!(code, 0, "{err}");
+        let (table, widest) = drawn(&out);
+        assert!(table.len() > 8 && widest <= 80, "{tariff} {file}: {out}");
+        assert!(
+            out.contains("(default)") || out.contains("default: "),
+            "{out}"
+        );
+    }
 }

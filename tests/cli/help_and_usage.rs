@@ -249,4 +249,32 @@ fn tips_point_to_what_works() {
     );
     let err = refused(dis().args(["table", "--n", "2"]));
     assert!(!err.contains("-n (or --count)"), "{err}");
+    // Where the command has no -n, it says so, under its own usage; clap's guesses (`--input`,
+    // "use '-- --n'") are gone.
+    for (args, name, usage) in [
+        (
+            &["batch", "jobs.csv", "--n", "2"][..],
+            "batch",
+            "[OPTIONS] [FILE]",
+        ),
+        (
+            &["diff", "old.toml", "new.toml", "--n", "2"][..],
+            "diff",
+            "[OPTIONS] <OLD> [NEW]",
+        ),
+    ] {
+        let err = refused(dis().args(args));
+        assert_eq!(
+            err,
+            format!(
+                "error: unexpected argument '--n' found\n\n  tip: dis-price {name} takes no -n; dis-price {name} --help lists what it takes\n\nUsage: dis-price {name} {usage}\n\nFor more information, try '--help'.\n"
+            )
+        );
+    }
+    // A flag's value that names a command is a value, not the command.
+    let err = refused(dis().args(["--tariff", "table", "--model", "check", "--output", "x"]));
+    assert!(
+        err.contains("\nUsage: dis-price [OPTIONS] [COMMAND]\n"),
+        "{err}"
+    );
 }

@@ -3,8 +3,10 @@
 //! An image-only listing has a column per part of a job (steps, size, count, units). A listing
 //! whose rows may be chat or speech ([`rows::Layout::metered`]) would need a column for every
 //! meter's parts, most of them blank in any row; it folds them into one `usage` cell of a few
-//! short lines instead (and, with dated rates, the day and rates into one `date, rate` cell), so
-//! it fits an 80-column terminal. CSV, JSON and Markdown keep a column per part.
+//! short lines instead (and, with dated rates, the day and rates into one `date, rate` cell).
+//! Both tables are then fitted to [`WIDTH`] columns where they can be: the cells that hold words
+//! (usage, a day and rates, the parts marked as defaults, carried columns) break at spaces onto
+//! more lines, never inside a word. CSV, JSON and Markdown keep a column per part.
 //!
 //! Both tables are drawn by [`Frame`]: held jobs and streamed ones, jobs and totals, go
 //! through the same code, so a long listing looks as a short one does.
@@ -19,14 +21,18 @@ use crate::tariff::Metering;
 
 /// Rows the drawn batch table holds to size its columns: an input of up to this many jobs is
 /// drawn as one table sized to its content; a longer one streams (see [`Batch`]).
-pub const HELD_ROWS: usize = 10_000;
+const HELD_ROWS: usize = 10_000;
+
+/// The width the tables are fitted to: a terminal's.
+pub const WIDTH: usize = 80;
 
 /// Batch output: the job table, then the totals.
 ///
-/// Up to [`HELD_ROWS`] jobs are held and drawn as one table sized to their content. Past that
-/// the rows stream, so memory stays flat: the columns keep the widths the held rows gave them,
-/// and a later row too wide for them ends the table and starts another, header and all, with
-/// the columns widened (a line number gaining a digit, say). Nothing is cut or wrapped.
+/// Up to 10,000 jobs (`HELD_ROWS`) are held and drawn as one table sized to their content. From then
+/// on the rows stream, so memory stays flat: the columns keep the widths the held rows gave
+/// them (a cell of words breaks onto more lines to stay in its column), and a later row too
+/// wide for them ends the table and starts another, header and all, with the columns widened
+/// (a line number gaining a digit, say). Nothing is cut.
 #[derive(Default)]
 pub struct Batch {
     held: Vec<Vec<String>>,
@@ -36,11 +42,11 @@ pub struct Batch {
 
 /// `word` after `n`, with an `s` unless `n` is 1: `1 image`, `2 images`.
 fn counted(n: impl std::fmt::Display, word: &str) -> String {
-    let n = n.to_string();
+    let n = grouped(n);
     if n == "1" {
         format!("{n} {word}")
     } else {
-        format!("{} {word}s", grouped(n))
+        format!("{n} {word}s")
     }
 }
 
@@ -61,49 +67,52 @@ fn defaults_line(defaults: Defaults) -> Option<String> {
 }
 
 /// Lines joined into one cell, a missing one left out.
-fn cell(lines: impl IntoIterator<Item = Option<String>>) -> String {
+fn lines(lines: impl IntoIterator<Item = Option<String>>) -> String {
     lines.into_iter().flatten().collect::<Vec<_>>().join("\n")
 }
 
-/// The job table's header cells.
-fn job_names(header: &BatchHeader<'_>) -> Vec<String> {
-    let own: Vec<String> = if header.layout.metered() {
+/// The job table's frame: its columns, which hold figures (aligned right) and which hold
+/// words (broken at spaces to fit).
+fn job_frame(header: &BatchHeader<'_>) -> Frame {
+    type Holds = fn(&str) -> bool;
+    let (own, right, wrap): (Vec<String>, Holds, Holds) = if header.layout.metered() {
         let mut names = ["line", "model", "kind", "usage", "price"]
             .map(String::from)
             .to_vec();
         if header.dated {
             names.push("date, rate".to_owned());
         }
-        names
+        (
+            names,
+            |c| matches!(c, "line" | "price"),
+            |c| matches!(c, "usage" | "date, rate"),
+        )
     } else {
-        rows::output_columns(header)
+        let names = rows::output_columns(header)
             .iter()
             .map(|c| c.replace('_', " "))
-            .collect()
+            .collect();
+        (names, rows::is_figure, |c| {
+            matches!(c, "steps" | "size" | "count")
+        })
     };
-    own.into_iter()
+    let count = own.len();
+    let names: Vec<String> = own
+        .into_iter()
         .chain(header.extra.iter().map(|e| esc(e).into_owned()))
-        .collect()
-}
-
-/// Columns of the job table aligned right: the figures.
-fn job_right(header: &BatchHeader<'_>) -> Vec<usize> {
-    if header.layout.metered() {
-        return vec![0, 4];
-    }
-    rows::output_columns(header)
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| rows::is_figure(c))
-        .map(|(i, _)| i)
-        .collect()
+        .collect();
+    // Carried columns are text: left, and broken at spaces.
+    Frame::new(names.iter().map(String::as_str), |i| {
+        i < count && right(&names[i])
+    })
+    .wrapping(|i| i >= count || wrap(&names[i]))
 }
 
 /// An image job's cells in a listing that may hold chat or speech rows.
-fn image_cells(header: &BatchHeader<'_>, r: &Priced<'_>) -> Vec<String> {
+fn image_usage_cells(header: &BatchHeader<'_>, r: &Priced<'_>) -> Vec<String> {
     let places = header.tariff.display.decimals;
     let units = r.quote.map(|q| format!(", {} units", q.units));
-    let usage = cell([
+    let usage = lines([
         Some(format!("{}, {}", counted(r.job.steps, "step"), r.job.size)),
         Some(counted(r.job.count, "image") + &units.unwrap_or_default()),
         defaults_line(r.defaults),
@@ -116,13 +125,13 @@ fn image_cells(header: &BatchHeader<'_>, r: &Priced<'_>) -> Vec<String> {
         r.quote.map(|q| money(q.price, places)).unwrap_or_default(),
     ];
     if header.dated {
-        cells.push(cell([r.day.map(|d| d.to_string()), Some(exact(r.rate))]));
+        cells.push(lines([r.day.map(|d| d.to_string()), Some(exact(r.rate))]));
     }
     cells
 }
 
 /// A chat or speech row's cells.
-fn metered_cells(header: &BatchHeader<'_>, r: &MeteredRow<'_>) -> Vec<String> {
+fn metered_usage_cells(header: &BatchHeader<'_>, r: &MeteredRow<'_>) -> Vec<String> {
     let (usage, rate) = match r.used {
         Used::Tokens {
             input,
@@ -131,12 +140,12 @@ fn metered_cells(header: &BatchHeader<'_>, r: &MeteredRow<'_>) -> Vec<String> {
             output_rate,
             per,
         } => (
-            cell([
+            lines([
                 Some(format!("{} in", counted(input, "token"))),
                 Some(format!("{} out", counted(output, "token"))),
                 defaults_line(r.defaults),
             ]),
-            cell([
+            lines([
                 Some(format!("{} in", exact(input_rate))),
                 Some(format!("{} out", exact(output_rate))),
                 Some(format!("per {}", grouped(per))),
@@ -147,7 +156,7 @@ fn metered_cells(header: &BatchHeader<'_>, r: &MeteredRow<'_>) -> Vec<String> {
             charged,
             rate,
         } => (
-            cell([
+            lines([
                 Some(format!("{} s", exact(given))),
                 (given != charged).then(|| format!("minimum {} s", exact(charged))),
             ]),
@@ -162,7 +171,7 @@ fn metered_cells(header: &BatchHeader<'_>, r: &MeteredRow<'_>) -> Vec<String> {
         money(r.price, header.tariff.display.decimals),
     ];
     if header.dated {
-        cells.push(cell([r.day.map(|d| d.to_string()), Some(rate)]));
+        cells.push(lines([r.day.map(|d| d.to_string()), Some(rate)]));
     }
     cells
 }
@@ -175,7 +184,7 @@ fn total_usage(m: &ModelTotal<'_>) -> String {
             counted(m.input_tokens, "token"),
             counted(m.output_tokens, "token")
         ),
-        Metering::Second(_) => format!("{} s", exact(m.seconds)),
+        Metering::Second(_) => format!("{} s charged", exact(m.seconds)),
         Metering::MegapixelStep => {
             format!("{}\n{} units", counted(m.images, "image"), m.units)
         }
@@ -195,7 +204,7 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
             .collect();
         cells.push(rows::grand_total_cells(layout, summary, total));
         let names = rows::total_columns(layout);
-        return Frame::new(names.into_iter(), |i| i > 0).table(out, &cells);
+        return Frame::new(names.into_iter(), |i| i > 0).table(out, &cells, WIDTH);
     }
     let names = ["model", "kind", "jobs", "usage", "total"];
     let mut cells: Vec<Vec<String>> = summary
@@ -211,18 +220,17 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
             ]
         })
         .collect();
+    // The models' usages are of different things: the total row gives none.
     cells.push(vec![
         summary.label().to_owned(),
         summary.kind().name().to_owned(),
         summary.jobs.to_string(),
-        if summary.images > 0 {
-            counted(summary.images, "image")
-        } else {
-            String::new()
-        },
+        String::new(),
         total,
     ]);
-    Frame::new(names.into_iter(), |i| i == 2 || i == 4).table(out, &cells)
+    Frame::new(names.into_iter(), |i| matches!(names[i], "jobs" | "total"))
+        .wrapping(|i| names[i] == "usage")
+        .table(out, &cells, WIDTH)
 }
 
 impl super::super::BatchSink for Batch {
@@ -237,7 +245,7 @@ impl super::super::BatchSink for Batch {
         r: &Priced<'_>,
     ) -> io::Result<()> {
         let cells = if header.layout.metered() {
-            image_cells(header, r)
+            image_usage_cells(header, r)
         } else {
             rows::image_cells(header, r, esc(&r.model.id).into_owned())
         };
@@ -250,7 +258,7 @@ impl super::super::BatchSink for Batch {
         header: &BatchHeader<'_>,
         r: &MeteredRow<'_>,
     ) -> io::Result<()> {
-        self.draw(out, header, metered_cells(header, r), &r.extra)
+        self.draw(out, header, metered_usage_cells(header, r), &r.extra)
     }
 
     fn end(
@@ -293,12 +301,13 @@ impl Batch {
             if !frame.fits(&cells) {
                 frame.bottom(out)?;
                 frame.fit_row(&cells);
+                frame.narrow_to(WIDTH);
                 frame.top(out)?;
             }
             return frame.row(out, &cells);
         }
         self.held.push(cells);
-        if self.held.len() > HELD_ROWS {
+        if self.held.len() >= HELD_ROWS {
             self.stream(out, header)?;
         }
         Ok(())
@@ -306,12 +315,11 @@ impl Batch {
 
     /// Sizes the columns to the held rows, draws them, and streams from then on.
     fn stream(&mut self, out: &mut dyn Write, header: &BatchHeader<'_>) -> io::Result<()> {
-        let names = job_names(header);
-        let right = job_right(header);
-        let mut frame = Frame::new(names.iter().map(String::as_str), |i| right.contains(&i));
+        let mut frame = job_frame(header);
         for row in &self.held {
             frame.fit_row(row);
         }
+        frame.narrow_to(WIDTH);
         frame.top(out)?;
         for row in std::mem::take(&mut self.held) {
             frame.row(out, &row)?;

@@ -4,9 +4,14 @@
 //! held so far), then each row is drawn as it comes.
 //!
 //! Rows are written either cell by cell into a line buffer ([`Frame::start`], [`Frame::cell`],
-//! [`Frame::end`]: figures, plain ASCII, no allocation) or whole ([`Frame::row`]: any text, a
-//! cell of several lines drawn over as many lines, widths counted in terminal columns).
+//! [`Frame::end`]: figures, plain ASCII, one reused buffer) or whole ([`Frame::row`]: any text,
+//! a cell of several lines drawn over as many lines, widths counted in terminal columns).
+//!
+//! Columns marked to wrap ([`Frame::wrapping`]) give way when a table would be wider than it
+//! should be ([`Frame::narrow_to`]): their text is broken at spaces onto more lines, never
+//! inside a word, so nothing is cut.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
@@ -15,6 +20,10 @@ pub(super) struct Frame {
     header: Vec<String>,
     widths: Vec<usize>,
     right: Vec<bool>,
+    /// Which columns may break their text at spaces.
+    wrap: Vec<bool>,
+    /// Each column's widest word seen: how narrow a wrapping column can be.
+    words: Vec<usize>,
 }
 
 /// The terminal width of a cell's widest line.
@@ -25,6 +34,45 @@ fn width(cell: &str) -> usize {
     cell.split('\n').map(str::width).max().unwrap_or(0)
 }
 
+/// The terminal width of a cell's widest word.
+fn widest_word(cell: &str) -> usize {
+    cell.split(['\n', ' ']).map(str::width).max().unwrap_or(0)
+}
+
+/// `cell` with each line broken into lines of at most `limit` columns: between its phrases
+/// (`20 steps, 1024x1024` before `1024x1024`), else between words; a word wider than that keeps
+/// a line of its own.
+fn wrapped(cell: &str, limit: usize) -> Cow<'_, str> {
+    if width(cell) <= limit {
+        return Cow::Borrowed(cell);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for line in cell.split('\n') {
+        let mut current = String::new();
+        for phrase in line.split_inclusive(", ") {
+            let phrase = phrase.trim_end_matches(' ');
+            // A phrase too wide for a line of its own goes word by word.
+            let pieces: Vec<&str> = if phrase.width() > limit {
+                phrase.split(' ').collect()
+            } else {
+                vec![phrase]
+            };
+            for piece in pieces {
+                if current.is_empty() {
+                    current.push_str(piece);
+                } else if current.width() + 1 + piece.width() <= limit {
+                    current.push(' ');
+                    current.push_str(piece);
+                } else {
+                    lines.push(std::mem::replace(&mut current, piece.to_owned()));
+                }
+            }
+        }
+        lines.push(current);
+    }
+    Cow::Owned(lines.join("\n"))
+}
+
 impl Frame {
     /// A frame with these column names, as wide as they are; `right(i)` right-aligns column i.
     pub(super) fn new<'a>(
@@ -33,11 +81,40 @@ impl Frame {
     ) -> Frame {
         let header: Vec<String> = header.map(str::to_owned).collect();
         let widths = header.iter().map(|h| width(h)).collect();
+        let words = header.iter().map(|h| widest_word(h)).collect();
         let right = (0..header.len()).map(right).collect();
+        let wrap = vec![false; header.len()];
         Frame {
             header,
             widths,
             right,
+            wrap,
+            words,
+        }
+    }
+
+    /// The frame with column `i` breaking its text at spaces where `wrap(i)`.
+    pub(super) fn wrapping(mut self, wrap: impl Fn(usize) -> bool) -> Frame {
+        self.wrap = (0..self.header.len()).map(wrap).collect();
+        self
+    }
+
+    /// The width of the whole table, borders included.
+    pub(super) fn width(&self) -> usize {
+        self.widths.iter().sum::<usize>() + 3 * self.widths.len() + 1
+    }
+
+    /// Narrows the wrapping columns, the widest first, until the table is at most `limit`
+    /// columns wide or none can give way without breaking a word.
+    pub(super) fn narrow_to(&mut self, limit: usize) {
+        while self.width() > limit {
+            let widest = (0..self.widths.len())
+                .filter(|&i| self.wrap[i] && self.widths[i] > self.words[i])
+                .max_by_key(|&i| (self.widths[i], std::cmp::Reverse(i)));
+            match widest {
+                Some(i) => self.widths[i] -= 1,
+                None => break,
+            }
         }
     }
 
@@ -48,19 +125,27 @@ impl Frame {
         }
     }
 
-    /// Widens the columns to hold `cells`.
+    /// Widens the columns to hold `cells` on their own lines.
     pub(super) fn fit_row(&mut self, cells: &[String]) {
         for (i, cell) in cells.iter().enumerate() {
             self.fit(i, width(cell));
+            if let Some(w) = self.words.get_mut(i) {
+                *w = (*w).max(widest_word(cell));
+            }
         }
     }
 
-    /// Whether `cells` fit the columns as they are.
+    /// Whether `cells` fit the columns as they are: a wrapping column's cell when each of its
+    /// words does.
     pub(super) fn fits(&self, cells: &[String]) -> bool {
-        self.widths
-            .iter()
-            .zip(cells)
-            .all(|(&w, cell)| width(cell) <= w)
+        cells.iter().enumerate().all(|(i, cell)| {
+            let need = if self.wrap.get(i) == Some(&true) {
+                widest_word(cell)
+            } else {
+                width(cell)
+            };
+            self.widths.get(i).is_some_and(|&w| need <= w)
+        })
     }
 
     fn rule(&self, out: &mut dyn Write, [left, fill, join, right]: [&str; 4]) -> io::Result<()> {
@@ -119,8 +204,18 @@ impl Frame {
         line.extend_from_slice("│\n".as_bytes());
     }
 
-    /// One row of any text, over as many lines as its tallest cell.
+    /// One row of any text, over as many lines as its tallest cell (wrapping cells broken to
+    /// their column's width first).
     pub(super) fn row(&self, out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
+        let wrapped: Vec<Cow<'_, str>> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match self.wrap.get(i) {
+                Some(true) => wrapped(c, self.widths[i]),
+                _ => Cow::Borrowed(c.as_str()),
+            })
+            .collect();
+        let cells = &wrapped;
         let height = cells.iter().map(|c| c.matches('\n').count() + 1).max();
         let mut line = Vec::new();
         for k in 0..height.unwrap_or(1) {
@@ -134,11 +229,18 @@ impl Frame {
         out.write_all(&line)
     }
 
-    /// A whole table of `rows`, sized to them.
-    pub(super) fn table(mut self, out: &mut dyn Write, rows: &[Vec<String>]) -> io::Result<()> {
+    /// A whole table of `rows`, sized to them and narrowed to `limit` columns where its
+    /// wrapping columns allow.
+    pub(super) fn table(
+        mut self,
+        out: &mut dyn Write,
+        rows: &[Vec<String>],
+        limit: usize,
+    ) -> io::Result<()> {
         for row in rows {
             self.fit_row(row);
         }
+        self.narrow_to(limit);
         self.top(out)?;
         for row in rows {
             self.row(out, row)?;
@@ -189,7 +291,7 @@ mod tests {
     fn by_row(header: &[&str], right: &[usize], rows: &[Vec<String>]) -> String {
         let mut drawn = Vec::new();
         Frame::new(header.iter().copied(), |i| right.contains(&i))
-            .table(&mut drawn, rows)
+            .table(&mut drawn, rows, usize::MAX)
             .unwrap();
         String::from_utf8(drawn).unwrap()
     }
@@ -241,7 +343,35 @@ mod tests {
             .prop_map(|lines| lines.join("\n"))
     }
 
+    #[test]
+    fn a_cell_breaks_between_phrases_then_words_never_inside_one() {
+        assert_eq!(wrapped("20 steps, 1024x1024", 19), "20 steps, 1024x1024");
+        assert_eq!(wrapped("20 steps, 1024x1024", 12), "20 steps,\n1024x1024");
+        assert_eq!(
+            wrapped("default: steps, size, count", 16),
+            "default: steps,\nsize, count"
+        );
+        assert_eq!(wrapped("1,000,000 tokens in", 12), "1,000,000\ntokens in");
+        assert_eq!(wrapped("a\nwordier words", 6), "a\nwordier\nwords");
+        assert_eq!(wrapped("unbreakable", 3), "unbreakable");
+    }
+
     proptest! {
+        /// A wrapped cell keeps every word, in order, and each of its lines fits the limit
+        /// unless it is one word wider than that.
+        #[test]
+        fn wrapping_keeps_every_word_and_fits_where_words_allow(
+            text in "[a-z,]{1,8}( [a-z,]{1,8}){0,8}",
+            limit in 1usize..30,
+        ) {
+            let out = wrapped(&text, limit);
+            let words = |t: &str| t.split([' ', '\n']).map(str::to_owned).collect::<Vec<_>>();
+            prop_assert_eq!(words(&out), words(&text));
+            for line in out.split('\n') {
+                prop_assert!(line.width() <= limit || !line.contains(' '), "{:?}", line);
+            }
+        }
+
         /// Any text drawn row by row is what comfy-table draws: borders, widths in terminal
         /// columns, alignment, and a cell of several lines over as many lines.
         #[test]

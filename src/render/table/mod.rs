@@ -16,7 +16,7 @@ mod batch;
 mod frame;
 pub mod grids;
 
-pub use batch::{Batch, HELD_ROWS};
+pub use batch::{Batch, WIDTH};
 
 pub(super) fn new_table(header: Vec<String>, right_aligned: &[usize]) -> Table {
     let mut table = Table::new();
@@ -32,10 +32,7 @@ pub(super) fn new_table(header: Vec<String>, right_aligned: &[usize]) -> Table {
     table
 }
 
-/// Width the model list is laid out in: it wraps cells to fit, whatever the terminal.
-pub const MODELS_WIDTH: u16 = 80;
-
-/// The tariff's models, fitted to [`MODELS_WIDTH`] columns; the source URL, which cannot be
+/// The tariff's models, fitted to [`WIDTH`] columns (whatever the terminal); the source URL, which cannot be
 /// wrapped, goes below the table.
 pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     writeln!(
@@ -51,7 +48,7 @@ pub fn models(out: &mut dyn Write, tariff: &Tariff) -> io::Result<()> {
     let mut table = new_table(header, &[]);
     table
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(MODELS_WIDTH);
+        .set_width(WIDTH as u16);
     let default = tariff.default_model().id.as_str();
     for m in &tariff.models {
         let mut model = esc(&m.id).into_owned();
