@@ -28,11 +28,11 @@ pub const WIDTH: usize = 80;
 
 /// Batch output: the job table, then the totals.
 ///
-/// Up to 10,000 jobs (`HELD_ROWS`) are held and drawn as one table sized to their content. From then
-/// on the rows stream, so memory stays flat: the columns keep the widths the held rows gave
-/// them (a cell of words breaks onto more lines to stay in its column), and a later row too
-/// wide for them ends the table and starts another, header and all, with the columns widened
-/// (a line number gaining a digit, say). Nothing is cut.
+/// Up to 10,000 jobs (`HELD_ROWS`) are held and drawn as one table sized to their content.
+/// From then on the rows stream, so memory stays flat: the columns keep the widths the held
+/// rows gave them (a cell of words breaks onto more lines to stay in its column), and a later
+/// row too wide for them ends the table and starts another, header and all, with the columns
+/// widened (a line number gaining a digit, say). Nothing is cut.
 #[derive(Default)]
 pub struct Batch {
     held: Vec<Vec<String>>,
