@@ -162,48 +162,42 @@ fn unknown_flag_tip(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
             .skip(1)
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        let at = words
-            .iter()
-            .position(|w| w == arg || w.strip_prefix(flag).is_some_and(|r| r.starts_with('=')))?;
-        let (file, rest): (String, Vec<&String>) = match words[at].split_once('=') {
-            Some((_, file)) => (
-                file.to_owned(),
-                words
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| *k != at)
-                    .map(|(_, w)| w)
-                    .collect(),
-            ),
-            None => match words.get(at + 1).filter(|w| !w.starts_with('-')) {
-                Some(file) => (
-                    file.clone(),
-                    words
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| *k != at && *k != at + 1)
-                        .map(|(_, w)| w)
-                        .collect(),
-                ),
-                None => (
-                    "FILE".to_owned(),
-                    words
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| *k != at)
-                        .map(|(_, w)| w)
-                        .collect(),
-                ),
-            },
+        // The word that gave the flag, and the file it names: `--output=F`, `-oF`, or the next
+        // word.
+        let (at, attached) = words.iter().enumerate().find_map(|(k, w)| {
+            let rest = w.strip_prefix(flag)?;
+            match rest.strip_prefix('=') {
+                Some(file) => Some((k, Some(file.to_owned()))),
+                None if rest.is_empty() => Some((k, None)),
+                None if !flag.starts_with("--") => Some((k, Some(rest.to_owned()))),
+                None => None,
+            }
+        })?;
+        let next = words
+            .get(at + 1)
+            .filter(|w| *w == "-" || !w.starts_with('-'));
+        let (file, used) = match attached {
+            Some(file) => (Some(file), 1),
+            None => (next.cloned(), if next.is_some() { 2 } else { 1 }),
         };
+        let rest = words
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| !(at..at + used).contains(k))
+            .map(|(_, w)| quoted(w));
         let line: Vec<String> = std::iter::once("dis-price".to_owned())
-            .chain(rest.iter().map(|w| quoted(w)))
+            .chain(rest)
             .collect();
-        return Some(format!(
-            "dis-price writes to standard output; to write a file, redirect it: {} > {}",
-            line.join(" "),
-            quoted(&file)
-        ));
+        let line = line.join(" ");
+        return Some(match file.as_deref() {
+            Some("-") => {
+                format!("dis-price writes to standard output already: leave out {flag} - ({line})")
+            }
+            file => format!(
+                "dis-price writes to standard output; to write a file, redirect it: {line} > {}",
+                file.map_or_else(|| "FILE".to_owned(), quoted)
+            ),
+        });
     }
     // `--n` for `-n`: a one-letter flag takes one dash.
     let letter = flag.strip_prefix("--").filter(|l| l.chars().count() == 1)?;

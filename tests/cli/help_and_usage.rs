@@ -271,6 +271,18 @@ fn tips_point_to_what_works() {
             )
         );
     }
+    // The file attached to a short flag, and `-` for standard output.
+    let err = refused(dis().args(["batch", "jobs.csv", "-oout.csv"]));
+    assert!(
+        err.contains("redirect it: dis-price batch jobs.csv > out.csv\n")
+            && !err.contains("'-- -o'"),
+        "{err}"
+    );
+    let err = refused(dis().args(["batch", "jobs.csv", "--output", "-"]));
+    assert!(
+        err.contains("tip: dis-price writes to standard output already: leave out --output - (dis-price batch jobs.csv)\n"),
+        "{err}"
+    );
     // A flag's value that names a command is a value, not the command.
     let err = refused(dis().args(["--tariff", "table", "--model", "check", "--output", "x"]));
     assert!(
