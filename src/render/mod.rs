@@ -125,21 +125,32 @@ impl MeterGridView<'_> {
 pub const ROUNDED_ONCE: &str =
     "note: each figure is rounded once from its exact value, so the shown figures need not add up";
 
-/// A whole number as people read it: from five digits on, in groups of three (`8,671,069`,
-/// `10,000`; `1500` stays as it is, as style guides keep four digits whole). For the human
-/// formats only (text, table, markdown); scripts' formats keep plain digits.
+/// A number as people read it: a whole part of five digits or more in groups of three
+/// (`8,671,069`, `10,000`, `214,748,364.75`; `1500` stays as it is, as style guides keep four
+/// digits whole), the fraction as it is. For the human formats only (text, table, markdown);
+/// scripts' formats keep plain digits.
 pub fn grouped(n: impl std::fmt::Display) -> String {
-    let digits = n.to_string();
-    if digits.len() < 5 {
-        return digits;
+    let text = n.to_string();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match rest.find('.') {
+        Some(dot) => rest.split_at(dot),
+        None => (rest, ""),
+    };
+    if whole.len() < 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return text;
     }
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (k, d) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (k, d) in whole.chars().enumerate() {
+        if k > 0 && (whole.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);
     }
+    out.push_str(fraction);
     out
 }
 
@@ -668,6 +679,17 @@ impl Paint {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn grouped_splits_a_whole_part_of_five_digits_or_more() {
+        assert_eq!(grouped(1500), "1500");
+        assert_eq!(grouped(10_000), "10,000");
+        assert_eq!(grouped(8_671_069_u64), "8,671,069");
+        assert_eq!(grouped("214748364.75"), "214,748,364.75");
+        assert_eq!(grouped("1234.56789"), "1234.56789");
+        assert_eq!(grouped("-12345"), "-12,345");
+        assert_eq!(grouped("n/a"), "n/a");
+    }
 
     #[test]
     fn money_pads_to_the_places() {

@@ -98,8 +98,10 @@ pub fn image_cells(header: &BatchHeader<'_>, row: &Priced<'_>, model: String) ->
     cells.extend([
         marked(row.job.steps.to_string(), Defaults::STEPS),
         marked(row.job.size.to_string(), Defaults::SIZE),
-        marked(row.job.count.to_string(), Defaults::COUNT),
-        row.quote.map(|q| q.units.to_string()).unwrap_or_default(),
+        marked(super::grouped(row.job.count), Defaults::COUNT),
+        row.quote
+            .map(|q| super::grouped(q.units))
+            .unwrap_or_default(),
     ]);
     let blanks = 2 * usize::from(layout.tokens) + 2 * usize::from(layout.seconds);
     cells.extend(std::iter::repeat_n(String::new(), blanks));
@@ -208,8 +210,8 @@ pub fn model_units(total: &ModelTotal<'_>) -> String {
             super::grouped(total.input_tokens),
             super::grouped(total.output_tokens)
         ),
-        Metering::Second(_) => format!("{} s", exact(total.seconds)),
-        Metering::MegapixelStep => total.units.to_string(),
+        Metering::Second(_) => format!("{} s", super::grouped(exact(total.seconds))),
+        Metering::MegapixelStep => super::grouped(total.units),
     }
 }
 
@@ -226,11 +228,11 @@ pub fn total_cells(
         cells.push(total.kind.name().to_owned());
     }
     let images = match total.model.metering {
-        Metering::MegapixelStep => total.images.to_string(),
+        Metering::MegapixelStep => super::grouped(total.images),
         _ => String::new(),
     };
     cells.extend([
-        total.jobs.to_string(),
+        super::grouped(total.jobs),
         images,
         model_units(total),
         money(total.price, places),
@@ -246,8 +248,8 @@ pub fn grand_total_cells(layout: Layout, summary: &Summary<'_>, total: String) -
         cells.push(summary.kind().name().to_owned());
     }
     cells.extend([
-        summary.jobs.to_string(),
-        summary.images.to_string(),
+        super::grouped(summary.jobs),
+        super::grouped(summary.images),
         String::new(),
         total,
     ]);
@@ -261,10 +263,11 @@ pub fn closing(summary: &Summary<'_>, tariff: &Tariff, currency: &str, rows_show
         "{} {currency}",
         money(summary.price, tariff.display.decimals)
     );
+    let (images, jobs) = (super::grouped(summary.images), super::grouped(summary.jobs));
     let what = if summary.by_model.iter().all(|m| m.model.is_image()) {
-        format!("{} image(s) in {} job(s)", summary.images, summary.jobs)
+        format!("{images} image(s) in {jobs} job(s)")
     } else {
-        format!("{} job(s)", summary.jobs)
+        format!("{jobs} job(s)")
     };
     let sentence = match summary.kind() {
         crate::batch::Kind::Exact => format!("{amount} for {what}"),

@@ -21,7 +21,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
         out,
         "{} {currency}  for {} {images} with {}",
         paint.bold(&money(quote.price, places)),
-        job.count,
+        super::grouped(job.count),
         escaped(&model.name)
     )?;
     let default = |used: bool| {
@@ -43,7 +43,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
         job.steps,
         default(resolved.default_steps)
     )?;
-    writeln!(out, "  count  {}", job.count)?;
+    writeln!(out, "  count  {}", super::grouped(job.count))?;
     let unit = escaped(&model.unit);
     if let (Some(from), Some(day)) = (model.rate_from, tariff.priced_on) {
         writeln!(
@@ -57,7 +57,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
             out,
             "  price  minimum {} {currency} per image x {} = {} {currency} ({} {unit} per image x {} would be less)",
             exact(model.minimum),
-            job.count,
+            super::grouped(job.count),
             quote.exact,
             quote.units_per_image,
             exact(model.rate),
@@ -66,7 +66,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
         writeln!(
             out,
             "  price  {} {unit} x {} {currency}/{unit} = {} {currency}",
-            quote.units,
+            super::grouped(quote.units),
             exact(model.rate),
             quote.exact,
         )?;
@@ -230,7 +230,7 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
         writeln!(
             out,
             "{budget} {currency} buys {} request(s) of {what} with {} at {} {currency} each: {spent} {currency}, {left} {currency} left (rounded down)",
-            paint.bold(&answer.most.to_string()),
+            paint.bold(&super::grouped(answer.most)),
             escaped(&model.name),
             charge.exact,
         )?;
@@ -240,18 +240,20 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
         (Some(steps), _) => writeln!(
             out,
             "{budget} {currency} buys {} image(s) of {size} at {steps} steps with {}: {spent} {currency}, {left} {currency} left (rounded down)",
-            paint.bold(&answer.most.to_string()),
+            paint.bold(&super::grouped(answer.most)),
             model.name
         ),
         (None, Some(count)) if answer.most == 0 => writeln!(
             out,
-            "{budget} {currency} does not buy {count} image(s) of {size} with {} even at the fewest steps",
+            "{budget} {currency} does not buy {} image(s) of {size} with {} even at the fewest steps",
+            super::grouped(count),
             model.name
         ),
         (None, Some(count)) => writeln!(
             out,
-            "{budget} {currency} buys {count} image(s) of {size} at up to {} steps with {}: {spent} {currency}, {left} {currency} left (rounded down)",
-            paint.bold(&answer.most.to_string()),
+            "{budget} {currency} buys {} image(s) of {size} at up to {} steps with {}: {spent} {currency}, {left} {currency} left (rounded down)",
+            super::grouped(count),
+            paint.bold(&super::grouped(answer.most)),
             model.name
         ),
         (None, None) => Ok(()),

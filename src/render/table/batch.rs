@@ -111,7 +111,7 @@ fn job_frame(header: &BatchHeader<'_>) -> Frame {
 /// An image job's cells in a listing that may hold chat or speech rows.
 fn image_usage_cells(header: &BatchHeader<'_>, r: &Priced<'_>) -> Vec<String> {
     let places = header.tariff.display.decimals;
-    let units = r.quote.map(|q| format!(", {} units", q.units));
+    let units = r.quote.map(|q| format!(", {} units", grouped(q.units)));
     let usage = lines([
         Some(format!("{}, {}", counted(r.job.steps, "step"), r.job.size)),
         Some(counted(r.job.count, "image") + &units.unwrap_or_default()),
@@ -157,8 +157,8 @@ fn metered_usage_cells(header: &BatchHeader<'_>, r: &MeteredRow<'_>) -> Vec<Stri
             rate,
         } => (
             lines([
-                Some(format!("{} s", exact(given))),
-                (given != charged).then(|| format!("minimum {} s", exact(charged))),
+                Some(format!("{} s", grouped(exact(given)))),
+                (given != charged).then(|| format!("minimum {} s", grouped(exact(charged)))),
             ]),
             exact(rate),
         ),
@@ -184,9 +184,9 @@ fn total_usage(m: &ModelTotal<'_>) -> String {
             counted(m.input_tokens, "token"),
             counted(m.output_tokens, "token")
         ),
-        Metering::Second(_) => format!("{} s charged", exact(m.seconds)),
+        Metering::Second(_) => format!("{} s charged", grouped(exact(m.seconds))),
         Metering::MegapixelStep => {
-            format!("{}\n{} units", counted(m.images, "image"), m.units)
+            format!("{}\n{} units", counted(m.images, "image"), grouped(m.units))
         }
     }
 }
@@ -214,7 +214,7 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
             vec![
                 esc(&m.model.id).into_owned(),
                 m.kind.name().to_owned(),
-                m.jobs.to_string(),
+                grouped(m.jobs),
                 total_usage(m),
                 money(m.price, places),
             ]
@@ -224,7 +224,7 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
     cells.push(vec![
         summary.label().to_owned(),
         summary.kind().name().to_owned(),
-        summary.jobs.to_string(),
+        grouped(summary.jobs),
         String::new(),
         total,
     ]);
