@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::support::dis;
+use crate::support::{dis, path_with_binary};
 
 /// The README, as the repository holds it.
 fn readme_path() -> PathBuf {
@@ -61,17 +61,6 @@ fn document(name: &str) -> String {
 /// The files the README's examples use (`jobs.csv`, tariffs, ...).
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/readme")
-}
-
-/// `PATH` with the `dis-price` under test first.
-pub(crate) fn path_with_binary() -> std::ffi::OsString {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_dis-price"));
-    std::env::join_paths(
-        std::iter::once(bin.parent().expect("bin dir").to_path_buf()).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )
-    .expect("PATH")
 }
 
 /// A fenced block of a markdown file.

@@ -6,7 +6,8 @@
 use std::process::{Command, Stdio};
 
 use crate::action::{BASE, HEAD, Runner, have_tools, runner};
-use crate::readme::{blocks, path_with_binary};
+use crate::readme::blocks;
+use crate::support::path_with_binary;
 
 fn script() -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md");
