@@ -76,10 +76,15 @@ impl Breach {
 
 impl fmt::Display for Breach {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = if self.what == "input" {
+            format!("of {} character{}", self.value, plural(self.value))
+        } else {
+            self.value.to_string()
+        };
         write!(
             f,
-            "{} {} is outside {}'s limit ({})",
-            self.what, self.value, self.model, self.limit
+            "{} {value} is outside {}'s limit ({})",
+            self.what, self.model, self.limit
         )
     }
 }
@@ -135,6 +140,10 @@ impl Breach {
             }
             "steps" => format!("{} to {} steps", steps.min, steps.max),
             "count" => "at least 1 image".to_owned(),
+            "input" => match model.input_chars {
+                Some(l) => format!("{} to {} characters", l.min, l.max),
+                None => "any length".to_owned(),
+            },
             _ => match side.accepted()[..] {
                 [] => "no side is accepted".to_owned(),
                 [(a, b)] if a == b => format!("each side exactly {a} pixel{}", plural(a)),

@@ -15,7 +15,7 @@ use crate::batch::{OutOfRange, Priced, PricedItem, Pricer, RowError, Totals};
 use crate::error::Error;
 use crate::job::Breach;
 use crate::render::{BatchHeader, BatchSink, Paint};
-use crate::tariff::Tariff;
+use crate::tariff::{Model, Tariff};
 
 /// Bytes per chunk: large enough that handing chunks around costs nothing next to pricing them,
 /// small enough that the chunks in flight stay well within a few MiB. CSV lines are short and
@@ -85,22 +85,27 @@ impl ChunkOutput {
         self.breaches.push(None);
     }
 
-    /// Reports a row outside a model's limit, priced anyway: the first row of each distinct
-    /// breach gets a message, later ones are counted.
-    fn breach(&mut self, row: &Priced<'_>, (what, value): OutOfRange, warn: &str) {
-        let key = (row.model_index, what, value);
+    /// Reports a row (its model's index, its model and its line) outside a model's limit,
+    /// priced anyway: the first row of each distinct breach gets a message, later ones are
+    /// counted.
+    fn breach(
+        &mut self,
+        (index, model, line): (usize, &Model, u64),
+        (what, value): OutOfRange,
+        warn: &str,
+    ) {
+        let key = (index, what, value);
         if let Some(n) = self.repeats.get_mut(&key) {
             *n += 1;
             return;
         }
         self.repeats.insert(key, 0);
-        let breach = Breach::new(row.model, what, value);
+        let breach = Breach::new(model, what, value);
         self.note(format_args!(
-            "{warn} line {}: {breach}; the API would refuse it, priced anyway\n",
-            row.line
+            "{warn} line {line}: {breach}; the API would refuse it, priced anyway\n"
         ));
         if let Some(last) = self.breaches.last_mut() {
-            *last = Some((key, row.line));
+            *last = Some((key, line));
         }
     }
 
@@ -120,6 +125,9 @@ impl ChunkOutput {
             }
             PricedItem::Metered(row) => row,
         };
+        for b in breaches {
+            self.breach((row.model_index, row.model, row.line), b, warn);
+        }
         if let Err(e) = self.totals.add_metered(&row) {
             self.stop = Some(e.into());
             return false;
@@ -145,7 +153,7 @@ impl ChunkOutput {
         settings: Settings,
     ) -> bool {
         for b in breaches {
-            self.breach(&priced, b, warn);
+            self.breach((priced.model_index, priced.model, priced.line), b, warn);
         }
         if let Err(e) = self.totals.add(&priced) {
             self.stop = Some(e.into());

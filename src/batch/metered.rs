@@ -61,6 +61,9 @@ pub struct Metered<'a> {
     /// A chat request that set no cap on its output: how many choices it asks for, each
     /// bounded by the model's default cap (`usage`'s output is then filled in by the pricer).
     pub default_cap: Option<u64>,
+    /// A speech request's text length in characters, checked against the model's
+    /// `input_chars`; `None` for every other line.
+    pub input_chars: Option<u32>,
     /// Carried-through CSV columns.
     pub extra: Vec<Cow<'a, str>>,
 }
@@ -256,6 +259,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             shape,
             date,
             default_cap: None,
+            input_chars: None,
             extra: Vec::new(),
         }))
     };
@@ -361,6 +365,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
             shape,
             date,
             default_cap,
+            input_chars: None,
             extra: Vec::new(),
         }));
     }
@@ -419,9 +424,20 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 ));
             }
         };
+        // Its length is checked against the model's limit when the model is known.
+        let chars = json_object::string(text).map_or(0, |text| text.chars().count());
+        let length = u32::try_from(chars).unwrap_or(u32::MAX);
+        let speech = |item: Result<Item<'static>, RowError>| {
+            item.map(|mut item| {
+                if let Item::Metered(m) = &mut item {
+                    m.input_chars = Some(length);
+                }
+                item
+            })
+        };
         if let Some(given) = object.get("seconds") {
             let s = seconds(line, "seconds", given)?;
-            return metered(model, Usage::Seconds(s), Kind::Estimate, shape);
+            return speech(metered(model, Usage::Seconds(s), Kind::Estimate, shape));
         }
         // `null` is the API's default speed, 1.
         if let Some(speed) = object.get("speed")
@@ -444,7 +460,6 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 "is missing, and the audio's length is not known before the call; give the line's \"seconds\" (an estimate), or --seconds-per-char RATE to estimate every speech request from its text",
             ));
         };
-        let chars = json_object::string(text).map_or(0, |text| text.chars().count());
         let chars = Decimal::from(u64::try_from(chars).unwrap_or(u64::MAX));
         let s = chars.checked_mul(rate).ok_or_else(|| {
             RowError::new(
@@ -454,7 +469,7 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
                 "times --seconds-per-char is too large to compute exactly",
             )
         })?;
-        return metered(model, Usage::Seconds(s), Kind::Estimate, shape);
+        return speech(metered(model, Usage::Seconds(s), Kind::Estimate, shape));
     }
     if has("input_tokens") || has("output_tokens") {
         let shape = "metered row";
@@ -644,6 +659,7 @@ pub fn csv_item<'a>(
             shape: "speech audio",
             date: row.date,
             default_cap: None,
+            input_chars: None,
             extra: row.extra,
         }));
     }
@@ -686,6 +702,7 @@ pub fn csv_item<'a>(
         shape: "metered row",
         date: row.date,
         default_cap: None,
+        input_chars: None,
         extra: row.extra,
     }))
 }

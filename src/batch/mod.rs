@@ -241,12 +241,16 @@ impl<'t> Pricer<'t> {
                 .map(|(priced, breaches)| (PricedItem::Image(priced), breaches)),
             Item::Metered(row) => self
                 .price_metered(row)
-                .map(|row| (PricedItem::Metered(row), Vec::new())),
+                .map(|(row, breaches)| (PricedItem::Metered(row), breaches)),
         }
     }
 
-    /// Prices a chat or speech row at the rates of its own day, or of the tariff's.
-    pub fn price_metered<'a>(&self, row: Metered<'a>) -> Result<MeteredRow<'a>, RowError>
+    /// Prices a chat or speech row at the rates of its own day, or of the tariff's; also
+    /// returns the limit passed with `--allow-out-of-range` (a speech request's text length).
+    pub fn price_metered<'a>(
+        &self,
+        row: Metered<'a>,
+    ) -> Result<(MeteredRow<'a>, Vec<OutOfRange>), RowError>
     where
         't: 'a,
     {
@@ -258,6 +262,7 @@ impl<'t> Pricer<'t> {
             shape,
             date,
             default_cap,
+            input_chars,
             extra,
         } = row;
         let tariff = self.tariff;
@@ -290,6 +295,24 @@ impl<'t> Pricer<'t> {
                     }
                 ),
             ));
+        }
+        // A speech request's text outside the length the API accepts would be refused.
+        let mut breaches = Vec::new();
+        if let (Some(length), Some(limit)) = (input_chars, named.input_chars)
+            && !(limit.min..=limit.max).contains(&length)
+        {
+            let breach = crate::job::Breach::new(named, "input", length);
+            if !self.allow_out_of_range {
+                return Err(RowError::new(
+                    line,
+                    "input",
+                    &format!("{length} character{}", if length == 1 { "" } else { "s" }),
+                    format!(
+                        "{breach}; the API would refuse it (--allow-out-of-range prices it anyway)"
+                    ),
+                ));
+            }
+            breaches.push(("input", length));
         }
         // A chat request that set no cap is bounded by the model's default cap, per choice.
         let (usage, defaults) = match (default_cap, usage) {
@@ -334,7 +357,7 @@ impl<'t> Pricer<'t> {
             },
             _ => unreachable!("a metered row is priced by its model's own meter"),
         };
-        Ok(MeteredRow {
+        let row = MeteredRow {
             line,
             model_index: index,
             model: named,
@@ -346,7 +369,8 @@ impl<'t> Pricer<'t> {
             rate_from: model.rate_from,
             defaults,
             extra,
-        })
+        };
+        Ok((row, breaches))
     }
 
     /// The index of the model `query` names, or the error that lists the models.

@@ -44,6 +44,8 @@ pub enum ChangeKind {
     OutputRate,
     /// The seconds charged at least per speech request.
     MinimumSeconds,
+    /// The accepted length of a speech request's text.
+    InputChars,
 }
 
 impl ChangeKind {
@@ -68,6 +70,7 @@ impl ChangeKind {
             ChangeKind::InputRate => "input-rate",
             ChangeKind::OutputRate => "output-rate",
             ChangeKind::MinimumSeconds => "minimum-seconds",
+            ChangeKind::InputChars => "input-chars",
         }
     }
 }

@@ -155,7 +155,7 @@ pub(super) fn model_changes(
 
 /// A limit change: what was accepted and is refused now fails any gate; what is newly
 /// accepted does not.
-fn limits(
+pub(super) fn limits(
     mut change: Change,
     old: &[(u32, u32)],
     new: &[(u32, u32)],

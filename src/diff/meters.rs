@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use super::minimum::Least;
 use super::{Change, ChangeKind, DiffError, Overflow, Percent};
 use crate::exact::Exact;
-use crate::tariff::{Metering, Model};
+use crate::tariff::{Metering, Model, describe_spans};
 
 /// A model's rates in words, whatever its meter.
 pub(super) fn rates_in_words(m: &Model, currency: &str) -> String {
@@ -88,6 +88,9 @@ pub(super) fn meter_changes(o: &Model, n: &Model) -> Result<Vec<Change>, DiffErr
                     )
                 });
             }
+            if o.input_chars != n.input_chars {
+                changes.push(input_chars(o, n, change));
+            }
             if a.minimum_seconds != b.minimum_seconds {
                 let p = rise(
                     "minimum_seconds",
@@ -117,4 +120,39 @@ pub(super) fn meter_changes(o: &Model, n: &Model) -> Result<Vec<Change>, DiffErr
         }),
     }
     Ok(changes)
+}
+
+/// The change of the text lengths a speech model accepts; a model with no limit accepts any.
+fn input_chars(
+    o: &Model,
+    n: &Model,
+    change: impl Fn(ChangeKind, String, String) -> Change,
+) -> Change {
+    let span = |l: crate::tariff::CharLimits| vec![(l.min, l.max)];
+    let words = |m: &Model| {
+        m.input_chars
+            .map_or_else(|| "any".to_owned(), |l| describe_spans(&span(l)))
+    };
+    let base = change(ChangeKind::InputChars, words(o), words(n));
+    match (o.input_chars, n.input_chars) {
+        (Some(a), Some(b)) => super::image::limits(base, &span(a), &span(b), |spans| {
+            format!("speech requests of {spans} characters")
+        }),
+        (None, Some(b)) => Change {
+            always_fails: true,
+            effect: format!(
+                "speech requests outside {} characters were accepted and are refused now",
+                describe_spans(&span(b))
+            ),
+            ..base
+        },
+        (Some(a), None) => Change {
+            effect: format!(
+                "speech requests outside {} characters are accepted now",
+                describe_spans(&span(a))
+            ),
+            ..base
+        },
+        (None, None) => base,
+    }
 }

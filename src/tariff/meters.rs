@@ -224,6 +224,7 @@ pub(super) fn placeholder_model(
         default_size: Size::new(1, 1),
         published: None,
         default_max_completion_tokens,
+        input_chars: None,
     }
 }
 

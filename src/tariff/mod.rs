@@ -218,6 +218,18 @@ pub struct Model {
     /// default `max_completion_tokens`); `None` for a model that names none (every image and
     /// speech model).
     pub default_max_completion_tokens: Option<u32>,
+    /// A speech model's accepted length of a request's `input` text, in characters; `None`
+    /// for a model that names none (every image and chat model).
+    pub input_chars: Option<CharLimits>,
+}
+
+/// The lengths of text, in characters, a speech request may give: `min` to `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CharLimits {
+    /// Fewest characters, 0 or more.
+    pub min: u32,
+    /// Most characters, at least `min` and 1.
+    pub max: u32,
 }
 
 /// A rate and the day it takes effect.

@@ -357,8 +357,17 @@ pub(super) fn read_model(
         } else {
             Some(None)
         };
+        // A speech request's text has a length the API accepts: tariff data, as image limits.
+        let input_chars = if meter == "second" {
+            match r.optional(&mut t, "input_chars") {
+                None => Some(None),
+                Some((v, path)) => read_char_limits(r, field!(v, path)).map(Some),
+            }
+        } else {
+            Some(None)
+        };
         r.finish(t);
-        return Some(placeholder_model(
+        let mut model = placeholder_model(
             id,
             name?,
             aliases?,
@@ -366,7 +375,9 @@ pub(super) fn read_model(
             source?,
             as_of?,
             default_cap?,
-        ));
+        );
+        model.input_chars = input_chars?;
+        return Some(model);
     }
     let (source, as_of) = (source?, as_of?);
     let unit = required_string(r, &mut t, "unit", false);
@@ -537,6 +548,7 @@ pub(super) fn read_model(
         default_size: default_size?,
         published: published?,
         default_max_completion_tokens: None,
+        input_chars: None,
     })
 }
 
@@ -625,4 +637,23 @@ pub(super) fn read_provenance(
         }
     };
     (meter, source, as_of)
+}
+
+/// `input_chars = { min, max }`: the lengths of text a speech request may give.
+fn read_char_limits(r: &mut Reader, field: Field<'_, '_>) -> Option<CharLimits> {
+    let (span, path) = (field.value.span(), field.path);
+    let mut st = r.table(field)?;
+    let min = r
+        .required(&mut st, "min")
+        .and_then(|(v, p)| r.whole(field!(v, p), 0));
+    let max = r
+        .required(&mut st, "max")
+        .and_then(|(v, p)| r.whole(field!(v, p), 1));
+    r.finish(st);
+    let (min, max) = (min?, max?);
+    if min > max {
+        r.problem(span, path, format!("min {min} is greater than max {max}"));
+        return None;
+    }
+    Some(CharLimits { min, max })
 }

@@ -138,7 +138,17 @@ pub fn json_schema() -> Value {
                 "Instead of rate: its changes, each in force from its day (UTC) until the next one's; oldest first, no two on one day. A day before the first has no price.",
                 json!({ "rate": positive("Currency per second of audio from that day, above 0.") }),
             ),
-            "minimum_seconds": non_negative("Seconds charged at least per request, 0 or more (default 0).")
+            "minimum_seconds": non_negative("Seconds charged at least per request, 0 or more (default 0)."),
+            "input_chars": {
+                "description": "The length of a request's input text, in characters, the API accepts; a batch refuses a speech request outside it unless --allow-out-of-range.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["min", "max"],
+                "properties": {
+                    "min": whole("Fewest characters.", 0),
+                    "max": whole("Most characters.", 1)
+                }
+            }
         }
     });
     let model = json!({

@@ -92,8 +92,9 @@ fn json_line() -> impl Strategy<Value = Value> {
                 if let Some(d) = day { v["date"] = json!(d); }
                 v
             }),
-        // Speech with its seconds, or estimated from its text.
-        (text(), prop::option::of((0u32..100_000, 0u32..4)), day()).prop_map(|(input, seconds, day)| {
+        // Speech with its seconds, or estimated from its text (2 characters or more, as the
+        // API takes).
+        ("[a-z \",\\n\u{e9}\u{4e16}]{2,12}", prop::option::of((0u32..100_000, 0u32..4)), day()).prop_map(|(input, seconds, day)| {
             let mut v = json!({ "model": "Chatterbox", "input": input });
             if let Some((m, places)) = seconds {
                 let s = rust_decimal::Decimal::new(i64::from(m), places);

@@ -152,7 +152,7 @@ fn models_and_validate_show_dated_token_and_second_rates() {
     assert!(
         table.contains(
             "│ Llama-3.1 8B        ┆ 0.12 USD in        ┆ chat: --input-tokens  ┆ no        │\n│ alias llama-3.1-8b  ┆ 0.2 USD out        ┆ and --output-tokens   ┆           │\n│                     ┆ per 1,000,000      ┆ default cap 128 out   ┆           │\n│                     ┆ tokens             ┆ read 2026-11-25       ┆           │\n│                     ┆ from 2026-12-01    ┆                       ┆           │"
-        ) && table.contains("│                     ┆ min 1 s/request    ┆                       ┆           │\n│                     ┆ from 2026-12-01    ┆"),
+        ) && table.contains("│                     ┆ min 1 s/request    ┆ read 2026-11-25       ┆           │\n│                     ┆ from 2026-12-01    ┆"),
         "{table}"
     );
     let before = ok(dis()

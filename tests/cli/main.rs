@@ -51,6 +51,7 @@ mod review_chart;
 mod row_writers;
 mod schema;
 mod shell;
+mod speech_text_limits;
 mod stdin;
 mod support;
 mod svg;

@@ -499,6 +499,10 @@ fn diff_compares_rates_per_meter_and_a_changed_meter_always_fails() {
         .replace(
             "minimum_seconds = \"1\"    # each request is charged at least one second\n",
             "",
+        )
+        .replace(
+            "input_chars = { min = 2, max = 4096 }   # the text to speak, as the speech API accepts it\n",
+            "",
         );
     let (_c, switched_path) = temp_file("switched.toml", switched.as_bytes());
     let (code, out, err) = run(dis()

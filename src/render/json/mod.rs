@@ -109,6 +109,7 @@ pub fn metering(model: &Model) -> Value {
             "meter": "second",
             "rate": exact(s.rate),
             "minimum_seconds": exact(s.minimum_seconds),
+            "input_chars": model.input_chars.map(|l| json!({ "min": l.min, "max": l.max })),
         }),
     }
 }

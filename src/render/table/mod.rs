@@ -147,7 +147,11 @@ fn metered_rates(m: &crate::tariff::Model, currency: &str) -> (String, String) {
             if !s.minimum_seconds.is_zero() {
                 rate.push_str(&format!("\nmin {} s/request", exact(s.minimum_seconds)));
             }
-            (rate, "speech: --seconds".to_owned())
+            let input = m
+                .input_chars
+                .map(|l| format!("\ninput {} to {} chars", l.min, l.max))
+                .unwrap_or_default();
+            (rate, format!("speech: --seconds{input}"))
         }
         Metering::MegapixelStep => (String::new(), String::new()),
     }
