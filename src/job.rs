@@ -58,12 +58,30 @@ impl Request {
 pub struct Breach {
     what: &'static str,
     value: u32,
+    /// The part and its value in words: `steps 51`, `input longer than 4096 characters`.
+    subject: String,
     limit: String,
     model: String,
 }
 
+/// The value of an `input` breach (a speech request's text): shorter than the limit.
+pub const TEXT_TOO_SHORT: u32 = 0;
+/// The value of an `input` breach: longer than the limit.
+pub const TEXT_TOO_LONG: u32 = 1;
+
+/// A speech model's text limit in words: `2 to 4096 characters`, `exactly 5 characters`.
+pub fn char_limit(l: crate::tariff::CharLimits) -> String {
+    if l.min == l.max {
+        format!("exactly {} character{}", l.min, plural(l.min))
+    } else {
+        format!("{} to {} characters", l.min, l.max)
+    }
+}
+
 impl Breach {
-    /// The part of the job: `steps`, `width`, `height` or `count`.
+    /// The part: `steps`, `width`, `height` or `count` of an image job; `input`, the text of
+    /// a speech request, whose value is [`TEXT_TOO_SHORT`] or [`TEXT_TOO_LONG`] (so that one
+    /// warning stands for every length on that side).
     pub fn what(&self) -> &'static str {
         self.what
     }
@@ -76,15 +94,10 @@ impl Breach {
 
 impl fmt::Display for Breach {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = if self.what == "input" {
-            format!("of {} character{}", self.value, plural(self.value))
-        } else {
-            self.value.to_string()
-        };
         write!(
             f,
-            "{} {value} is outside {}'s limit ({})",
-            self.what, self.model, self.limit
+            "{} is outside {}'s limit ({})",
+            self.subject, self.model, self.limit
         )
     }
 }
@@ -140,19 +153,24 @@ impl Breach {
             }
             "steps" => format!("{} to {} steps", steps.min, steps.max),
             "count" => "at least 1 image".to_owned(),
-            "input" => match model.input_chars {
-                Some(l) => format!("{} to {} characters", l.min, l.max),
-                None => "any length".to_owned(),
-            },
+            "input" => model.input_chars.map(char_limit).unwrap_or_default(),
             _ => match side.accepted()[..] {
                 [] => "no side is accepted".to_owned(),
                 [(a, b)] if a == b => format!("each side exactly {a} pixel{}", plural(a)),
                 _ => format!("each side {} pixels", side.describe()),
             },
         };
+        let subject = match (what, model.input_chars) {
+            ("input", Some(l)) if value == TEXT_TOO_SHORT => {
+                format!("input shorter than {} character{}", l.min, plural(l.min))
+            }
+            ("input", Some(l)) => format!("input longer than {} character{}", l.max, plural(l.max)),
+            _ => format!("{what} {value}"),
+        };
         Breach {
             what,
             value,
+            subject,
             limit,
             model: model.name.clone(),
         }

@@ -404,7 +404,8 @@ pub fn json_item(line: u64, text: &str, options: ReadOptions) -> Result<Item<'st
         )?;
         let model = model_of(line, &object, shape)?;
         let input = object.get("input");
-        // The text is decoded only to be counted, when no seconds are given.
+        // The text is decoded only to be counted: against the model's limit, and for
+        // --seconds-per-char.
         let text = match input {
             Some(raw) if raw.get().starts_with('"') => raw,
             Some(other) => {

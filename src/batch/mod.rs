@@ -301,18 +301,24 @@ impl<'t> Pricer<'t> {
         if let (Some(length), Some(limit)) = (input_chars, named.input_chars)
             && !(limit.min..=limit.max).contains(&length)
         {
-            let breach = crate::job::Breach::new(named, "input", length);
             if !self.allow_out_of_range {
                 return Err(RowError::new(
                     line,
                     "input",
                     &format!("{length} character{}", if length == 1 { "" } else { "s" }),
                     format!(
-                        "{breach}; the API would refuse it (--allow-out-of-range prices it anyway)"
+                        "is outside {}'s limit ({}); the API would refuse it (--allow-out-of-range prices it anyway)",
+                        named.name,
+                        crate::job::char_limit(limit)
                     ),
                 ));
             }
-            breaches.push(("input", length));
+            let side = if length < limit.min {
+                crate::job::TEXT_TOO_SHORT
+            } else {
+                crate::job::TEXT_TOO_LONG
+            };
+            breaches.push(("input", side));
         }
         // A chat request that set no cap is bounded by the model's default cap, per choice.
         let (usage, defaults) = match (default_cap, usage) {

@@ -34,7 +34,7 @@ fn a_text_outside_the_limit_is_refused_naming_its_length_and_the_limit() {
         assert_bad_input(
             dis().arg("batch").arg(&file),
             &[&format!(
-                "line 2: input \"{length}\": input of {length} is outside Chatterbox's limit (2 to 4096 characters); the API would refuse it (--allow-out-of-range prices it anyway)"
+                "line 2: input \"{length}\": is outside Chatterbox's limit (2 to 4096 characters); the API would refuse it (--allow-out-of-range prices it anyway)"
             )],
         );
     }
@@ -52,24 +52,27 @@ fn a_text_outside_the_limit_is_refused_naming_its_length_and_the_limit() {
 }
 
 #[test]
-fn allow_out_of_range_prices_it_with_one_warning_per_length() {
+fn allow_out_of_range_prices_it_with_one_warning_per_side_of_the_limit() {
     let lines = [
         speech("x"),
-        speech("y"),
+        speech(""),
         speech(&"z".repeat(5000)),
         speech("ok"),
+        speech(&"z".repeat(6000)),
     ];
     let (code, out, err) = batch_of(&lines, &["--allow-out-of-range"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.ends_with("total,,estimate,,,0,,,,,,0.024,0.0240\n"),
+        out.ends_with("total,,estimate,,,0,,,,,,0.03,0.0300\n"),
         "{out}"
     );
+    // Every length on one side of the limit is one breach: its first row, then a count.
     assert_eq!(
         err,
-        "warning: line 1: input of 1 character is outside Chatterbox's limit (2 to 4096 characters); the API would refuse it, priced anyway\n\
-         warning: line 3: input of 5000 characters is outside Chatterbox's limit (2 to 4096 characters); the API would refuse it, priced anyway\n\
-         warning: input of 1 character is outside Chatterbox's limit (2 to 4096 characters) in 1 more row after line 1; the API would refuse them, priced anyway\n"
+        "warning: line 1: input shorter than 2 characters is outside Chatterbox's limit (2 to 4096 characters); the API would refuse it, priced anyway\n\
+         warning: line 3: input longer than 4096 characters is outside Chatterbox's limit (2 to 4096 characters); the API would refuse it, priced anyway\n\
+         warning: input shorter than 2 characters is outside Chatterbox's limit (2 to 4096 characters) in 1 more row after line 1; the API would refuse them, priced anyway\n\
+         warning: input longer than 4096 characters is outside Chatterbox's limit (2 to 4096 characters) in 1 more row after line 3; the API would refuse them, priced anyway\n"
     );
 }
 
