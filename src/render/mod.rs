@@ -126,13 +126,13 @@ pub const ROUNDED_ONCE: &str =
     "note: each figure is rounded once from its exact value, so the shown figures need not add up";
 
 /// A number as people read it: a whole part of five digits or more in groups of three
-/// (`8,671,069`, `10,000`, `214,748,364.75`; `1500` stays as it is, as style guides keep four
-/// digits whole), the fraction as it is. For the human formats only (text, table, markdown);
-/// scripts' formats keep plain digits.
+/// (`8,671,069`, `10,000`, `214,748,364.75`, `+191,233`; `1500` stays as it is, as style guides
+/// keep four digits whole), the fraction as it is. For the human formats only (text, table,
+/// markdown, HTML); scripts' formats keep plain digits.
 pub fn grouped(n: impl std::fmt::Display) -> String {
     let text = n.to_string();
-    let (sign, rest) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
+    let (sign, rest) = match text.strip_prefix(['-', '+']) {
+        Some(rest) => (&text[..1], rest),
         None => ("", text.as_str()),
     };
     let (whole, fraction) = match rest.find('.') {
@@ -328,9 +328,9 @@ impl CompareView<'_> {
             rows.push((
                 TotalRow::Count(name),
                 [
-                    b.to_string(),
-                    h.to_string(),
-                    count_change(b, h),
+                    grouped(b),
+                    grouped(h),
+                    grouped(count_change(b, h)),
                     String::new(),
                 ],
             ));
@@ -688,6 +688,7 @@ mod tests {
         assert_eq!(grouped("214748364.75"), "214,748,364.75");
         assert_eq!(grouped("1234.56789"), "1234.56789");
         assert_eq!(grouped("-12345"), "-12,345");
+        assert_eq!(grouped("+191233"), "+191,233");
         assert_eq!(grouped("n/a"), "n/a");
     }
 

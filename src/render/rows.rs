@@ -157,11 +157,11 @@ pub fn metered_cells(header: &BatchHeader<'_>, row: &MeteredRow<'_>, model: Stri
             [blank(), blank()],
             // What was charged is marked where the minimum raised it.
             [
-                exact(given),
+                super::grouped(exact(given)),
                 if given == charged {
-                    exact(charged)
+                    super::grouped(exact(charged))
                 } else {
-                    format!("{} (minimum)", exact(charged))
+                    format!("{} (minimum)", super::grouped(exact(charged)))
                 },
             ],
             Some(rate),

@@ -59,7 +59,7 @@ pub fn quote(out: &mut dyn Write, view: &QuoteView<'_>, paint: Paint) -> io::Res
             exact(model.minimum),
             super::grouped(job.count),
             quote.exact,
-            quote.units_per_image,
+            super::grouped(quote.units_per_image),
             exact(model.rate),
         )?;
     } else {
@@ -134,7 +134,7 @@ pub fn metered(out: &mut dyn Write, view: &super::MeteredView<'_>, paint: Paint)
             },
             Metering::Second(rates),
         ) => {
-            let (given, charged) = (exact(given), exact(charged));
+            let (given, charged) = (super::grouped(exact(given)), super::grouped(exact(charged)));
             label_width = "seconds".len();
             writeln!(
                 out,
@@ -217,7 +217,8 @@ pub fn afford(out: &mut dyn Write, view: &super::AffordView<'_>, paint: Paint) -
                 charged,
                 minimum_applied,
             } => {
-                let (given, charged) = (exact(given), exact(charged));
+                let (given, charged) =
+                    (super::grouped(exact(given)), super::grouped(exact(charged)));
                 let s = if given == "1" { "" } else { "s" };
                 if minimum_applied {
                     format!("{given} second{s} of audio ({charged} s charged, the minimum)")

@@ -587,10 +587,11 @@ proptest::proptest! {
             if let Some(number) = marked {
                 m[charged] = number;
             }
-            // Markdown, a human format, groups token counts' digits (10,000); CSV does not.
-            let (input, output) = (7, 8);
-            for token in [input, output] {
-                m[token] = m[token].replace(',', "");
+            // Markdown, a human format, groups the digits of counts and seconds (10,000); CSV
+            // does not.
+            let (count, units, input, output) = (5, 6, 7, 8);
+            for grouped in [count, units, input, output, given, charged] {
+                m[grouped] = m[grouped].replace(',', "");
             }
         }
         prop_assert_eq!(csv, markdown);

@@ -612,3 +612,45 @@ fn a_speech_request_s_labels_line_up() {
         .collect();
     assert_eq!(columns, [11, 11], "{text}");
 }
+
+/// People's formats group the digits of counts, units and seconds of five whole digits or more;
+/// scripts' formats keep plain digits.
+#[test]
+fn human_formats_group_large_counts_and_seconds() {
+    let text = stdout_of(&["--model", "chatterbox", "--seconds", "12345.5"]);
+    assert!(
+        text.starts_with("37.0365 USD  for 12,345.5 seconds of audio with Chatterbox\n")
+            && text.contains("  price    12,345.5 s x 0.003 USD/s = 37.0365 USD\n"),
+        "{text}"
+    );
+    let json = stdout_of(&[
+        "--model",
+        "chatterbox",
+        "--seconds",
+        "12345.5",
+        "--format",
+        "json",
+    ]);
+    assert!(json.contains("\"12345.5\""), "{json}");
+    let (_h, head) = temp_file("head.csv", b"steps,size,count\n20,1024x1024,100000\n");
+    let (_b, base) = temp_file("base.csv", b"steps,size,count\n20,1024x1024,10000\n");
+    let (code, out, err) = run(dis()
+        .arg("batch")
+        .arg(&head)
+        .arg("--baseline")
+        .arg(&base)
+        .args(["--format", "markdown"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\n| images | 10,000 | 100,000 | +90,000 |  |\n"),
+        "{out}"
+    );
+    let (code, out, _) = run(dis()
+        .arg("batch")
+        .arg(&head)
+        .arg("--baseline")
+        .arg(&base)
+        .args(["--format", "json"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("\"images\": 100000"), "{out}");
+}
