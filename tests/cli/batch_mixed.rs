@@ -780,3 +780,62 @@ fn a_mixed_drawn_table_fits_80_columns() {
         );
     }
 }
+
+/// An image-only listing fits too: a dated row's day and rate share a cell, a long model id
+/// breaks between its words; and a streamed table that restarts for a long word narrows again
+/// to 80 at the next restart, its columns sized by their own rows' words.
+#[test]
+fn image_only_and_streamed_tables_fit_80_columns_where_words_allow() {
+    let (_d, dated) = temp_file("dated.csv", b"steps,size,date\n20,512x512,2026-11-20\n");
+    let (code, out, err) = run(dis().arg("batch").arg(&dated));
+    assert_eq!(code, 0, "{err}");
+    let (table, widest) = drawn(&out);
+    assert!(
+        table[1].ends_with("┆ date, rate │") && widest <= 80,
+        "{out}"
+    );
+    assert!(
+        out.contains("┆ 2026-11-20 │\n") && out.contains("┆ 0.001206   │\n"),
+        "{out}"
+    );
+
+    let long = "Stable Diffusion XL Turbo Large Edition";
+    let tariff = crate::support::BUILTIN
+        .replace("[models.flux-dev", &format!("[models.\"{long}\""))
+        .replace(
+            "default_model = \"flux-dev\"",
+            &format!("default_model = \"{long}\""),
+        );
+    let (_t, tariff) = temp_file("long.toml", tariff.as_bytes());
+    let (_j, jobs) = temp_file("jobs.csv", b"steps,size,count\n20,1024x1024,12345\n");
+    let (code, out, err) = run(dis().arg("--tariff").arg(&tariff).arg("batch").arg(&jobs));
+    assert_eq!(code, 0, "{err}");
+    let (_, widest) = drawn(&out);
+    assert!(widest <= 80 && out.contains("┆ Stable Diffusion"), "{out}");
+
+    // 10,005 short rows, one with a long word, then one with a wider count, then short ones.
+    let mut text = String::from("steps,size,count,note\n");
+    for _ in 0..10_005 {
+        text.push_str("20,512x512,1,short words here\n");
+    }
+    text.push_str("20,512x512,1,supercalifragilisticexpialidocious-and-then-some-more\n");
+    text.push_str("20,512x512,100000,ok\n");
+    text.push_str("20,512x512,1,short\n");
+    let (_s, stream) = temp_file("stream.csv", text.as_bytes());
+    let (code, out, err) = run(dis().arg("batch").arg(&stream));
+    assert_eq!(code, 0, "{err}");
+    let tables: Vec<&str> = out.split('┌').skip(1).collect();
+    assert_eq!(tables.len(), 4, "{out}");
+    let width = |t: &str| {
+        t.lines()
+            .map(unicode_width::UnicodeWidthStr::width)
+            .max()
+            .unwrap_or(0)
+    };
+    assert!(
+        width(tables[1]) > 80,
+        "the long word is whole: {}",
+        tables[1]
+    );
+    assert!(width(tables[2]) <= 80, "{}", tables[2]);
+}

@@ -85,16 +85,23 @@ fn job_frame(header: &BatchHeader<'_>) -> Frame {
         (
             names,
             |c| matches!(c, "line" | "price"),
-            |c| matches!(c, "usage" | "date, rate"),
+            |c| matches!(c, "model" | "usage" | "date, rate"),
         )
     } else {
-        let names = rows::output_columns(header)
+        // A row's day and rate share one cell, as in a listing with chat or speech columns.
+        let mut names: Vec<String> = rows::output_columns(header)
             .iter()
             .map(|c| c.replace('_', " "))
             .collect();
-        (names, rows::is_figure, |c| {
-            matches!(c, "steps" | "size" | "count")
-        })
+        if header.dated {
+            names.truncate(names.len() - 2);
+            names.push("date, rate".to_owned());
+        }
+        (
+            names,
+            |c| rows::is_figure(c) && c != "date, rate",
+            |c| matches!(c, "model" | "steps" | "size" | "count" | "date, rate"),
+        )
     };
     let count = own.len();
     let names: Vec<String> = own
@@ -247,7 +254,12 @@ impl super::super::BatchSink for Batch {
         let cells = if header.layout.metered() {
             image_usage_cells(header, r)
         } else {
-            rows::image_cells(header, r, esc(&r.model.id).into_owned())
+            let mut cells = rows::image_cells(header, r, esc(&r.model.id).into_owned());
+            if header.dated {
+                let (rate, day) = (cells.pop(), cells.pop());
+                cells.push(lines([day.filter(|d| !d.is_empty()), rate]));
+            }
+            cells
         };
         self.draw(out, header, cells, &r.extra)
     }
@@ -300,7 +312,7 @@ impl Batch {
         if let Some(frame) = &mut self.streaming {
             if !frame.fits(&cells) {
                 frame.bottom(out)?;
-                frame.fit_row(&cells);
+                frame.restart(&cells);
                 frame.narrow_to(WIDTH);
                 frame.top(out)?;
             }

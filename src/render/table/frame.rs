@@ -105,8 +105,23 @@ impl Frame {
     }
 
     /// Narrows the wrapping columns, the widest first, until the table is at most `limit`
-    /// columns wide or none can give way without breaking a word.
+    /// columns wide; a table that cannot get there without breaking a word keeps its cells
+    /// whole (breaking them would not make it fit).
     pub(super) fn narrow_to(&mut self, limit: usize) {
+        let narrowest: usize = (0..self.widths.len())
+            .map(|i| {
+                if self.wrap[i] {
+                    self.words[i].min(self.widths[i])
+                } else {
+                    self.widths[i]
+                }
+            })
+            .sum::<usize>()
+            + 3 * self.widths.len()
+            + 1;
+        if narrowest > limit {
+            return;
+        }
         while self.width() > limit {
             let widest = (0..self.widths.len())
                 .filter(|&i| self.wrap[i] && self.widths[i] > self.words[i])
@@ -133,6 +148,14 @@ impl Frame {
                 *w = (*w).max(widest_word(cell));
             }
         }
+    }
+
+    /// Starts the frame again for a row that did not fit: the columns keep their widths, grown
+    /// to hold `cells`, and a wrapping column may narrow again down to the widest word of the
+    /// header and `cells` (see [`Frame::narrow_to`]).
+    pub(super) fn restart(&mut self, cells: &[String]) {
+        self.words = self.header.iter().map(|h| widest_word(h)).collect();
+        self.fit_row(cells);
     }
 
     /// Whether `cells` fit the columns as they are: a wrapping column's cell when each of its
