@@ -132,8 +132,8 @@ pub(super) fn batch(
         report.notice = Some(format!(
             "total {total} {}: {} job(s), {} image(s)",
             crate::escape::escaped(&tariff.currency),
-            summary.jobs,
-            summary.images
+            render::grouped(summary.jobs),
+            render::grouped(summary.images)
         ));
         report.outputs = vec![
             ("total", total),

@@ -325,6 +325,18 @@ fn a_batch_without_baseline_tells_its_total_and_budget() {
     );
     assert_eq!(ran.outputs["total"], "0.1539");
     assert_eq!(ran.outputs["verdict"], "warn");
+    // Counts are grouped as people read them; the outputs for scripts keep plain digits.
+    std::fs::write(
+        dir.path().join("many.csv"),
+        "steps,size,count\n20,512x512,12345\n",
+    )
+    .unwrap();
+    let ran = github(dir.path(), &["batch", "many.csv", "--format", "github"]);
+    assert_eq!(
+        of_kind(&ran, "notice")[0].data,
+        "total 74.4404 USD: 1 job(s), 12,345 image(s)"
+    );
+    assert_eq!(ran.outputs["total"], "74.4404");
 }
 
 #[test]
