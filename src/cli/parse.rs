@@ -180,6 +180,8 @@ fn unknown_flag_tip(arg: &str, args: &[std::ffi::OsString]) -> Option<String> {
             Some(file) => (Some(file), 1),
             None => (next.cloned(), if next.is_some() { 2 } else { 1 }),
         };
+        // An empty name (`--output=`) names no file: the tip says FILE.
+        let file = file.filter(|f| !f.is_empty());
         let rest = words
             .iter()
             .enumerate()

@@ -278,6 +278,11 @@ fn tips_point_to_what_works() {
             && !err.contains("'-- -o'"),
         "{err}"
     );
+    let err = refused(dis().args(["batch", "jobs.csv", "--output="]));
+    assert!(
+        err.contains("redirect it: dis-price batch jobs.csv > FILE\n"),
+        "{err}"
+    );
     let err = refused(dis().args(["batch", "jobs.csv", "--output", "-"]));
     assert!(
         err.contains("tip: dis-price writes to standard output already: leave out --output - (dis-price batch jobs.csv)\n"),
