@@ -813,6 +813,21 @@ fn image_only_and_streamed_tables_fit_80_columns_where_words_allow() {
     let (_, widest) = drawn(&out);
     assert!(widest <= 80 && out.contains("┆ Stable Diffusion"), "{out}");
 
+    // The largest token counts: the totals' model ids break too, and every figure is whole.
+    let (_m, max) = temp_file(
+        "max.csv",
+        b"model,input_tokens,output_tokens\nLlama-3.3 70B,18446744073709551615,18446744073709551615\n",
+    );
+    let (code, out, err) = run(dis().arg("batch").arg(&max));
+    assert_eq!(code, 0, "{err}");
+    let (_, widest) = drawn(&out);
+    assert!(widest <= 80, "{out}");
+    assert!(
+        out.contains("┆ 18,446,744,073,709,551,615 ┆ 27670116110564.3274 │")
+            && out.ends_with("\n27670116110564.3274 USD for 1 job(s)\n"),
+        "{out}"
+    );
+
     // 10,005 short rows, one with a long word, then one with a wider count, then short ones.
     let mut text = String::from("steps,size,count,note\n");
     for _ in 0..10_005 {

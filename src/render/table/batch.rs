@@ -211,7 +211,10 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
             .collect();
         cells.push(rows::grand_total_cells(layout, summary, total));
         let names = rows::total_columns(layout);
-        return Frame::new(names.into_iter(), |i| i > 0).table(out, &cells, WIDTH);
+        // Model ids break between words, as in the job table.
+        return Frame::new(names.into_iter(), |i| i > 0)
+            .wrapping(|i| i == 0)
+            .table(out, &cells, WIDTH);
     }
     let names = ["model", "kind", "jobs", "usage", "total"];
     let mut cells: Vec<Vec<String>> = summary
@@ -236,7 +239,7 @@ fn totals(out: &mut dyn Write, header: &BatchHeader<'_>, summary: &Summary<'_>) 
         total,
     ]);
     Frame::new(names.into_iter(), |i| matches!(names[i], "jobs" | "total"))
-        .wrapping(|i| names[i] == "usage")
+        .wrapping(|i| matches!(names[i], "model" | "usage"))
         .table(out, &cells, WIDTH)
 }
 
@@ -328,14 +331,7 @@ impl Batch {
     /// Sizes the columns to the held rows, draws them, and streams from then on.
     fn stream(&mut self, out: &mut dyn Write, header: &BatchHeader<'_>) -> io::Result<()> {
         let mut frame = job_frame(header);
-        for row in &self.held {
-            frame.fit_row(row);
-        }
-        frame.narrow_to(WIDTH);
-        frame.top(out)?;
-        for row in std::mem::take(&mut self.held) {
-            frame.row(out, &row)?;
-        }
+        frame.begin(out, &std::mem::take(&mut self.held), WIDTH)?;
         self.streaming = Some(frame);
         Ok(())
     }

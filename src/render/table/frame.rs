@@ -260,6 +260,18 @@ impl Frame {
         rows: &[Vec<String>],
         limit: usize,
     ) -> io::Result<()> {
+        self.begin(out, rows, limit)?;
+        self.bottom(out)
+    }
+
+    /// Sizes the columns to `rows`, narrowed to `limit` where the wrapping columns allow, and
+    /// draws the header and the rows; later rows may follow before [`Frame::bottom`].
+    pub(super) fn begin(
+        &mut self,
+        out: &mut dyn Write,
+        rows: &[Vec<String>],
+        limit: usize,
+    ) -> io::Result<()> {
         for row in rows {
             self.fit_row(row);
         }
@@ -268,7 +280,7 @@ impl Frame {
         for row in rows {
             self.row(out, row)?;
         }
-        self.bottom(out)
+        Ok(())
     }
 }
 
